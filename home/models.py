@@ -1,0 +1,69 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.images.models import AbstractImage, AbstractRendition, Image
+from wagtail.models import Page
+from wagtail.search import index
+
+from home.blocks import BodyBlock
+
+
+class SiteImage(AbstractImage):
+    """The site's image model, swappable from the start so fields can be added without pain."""
+
+    credit = models.CharField(_("credit"), max_length=100, blank=True)
+
+    admin_form_fields = (*Image.admin_form_fields, "credit")
+
+
+class SiteRendition(AbstractRendition):
+    image = models.ForeignKey(SiteImage, on_delete=models.CASCADE, related_name="renditions")
+
+    class Meta:
+        unique_together = (("image", "filter_spec", "focal_point_key"),)
+
+
+class HomePage(Page):
+    hero_title = models.CharField(_("hero title"), max_length=80)
+    hero_text = models.CharField(_("hero text"), max_length=200, blank=True)
+    hero_image = models.ForeignKey(
+        SiteImage,
+        verbose_name=_("hero image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("hero_title"), FieldPanel("hero_text"), FieldPanel("hero_image")],
+            heading=_("Hero"),
+        ),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    max_count = 1
+    parent_page_types = ["wagtailcore.Page"]
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["menu_pages"] = self.get_children().live().in_menu().specific(defer=True)
+        return context
+
+
+class StandardPage(Page):
+    intro = models.CharField(_("introduction"), max_length=250, blank=True)
+    body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+
+    class Meta:
+        verbose_name = _("standard page")

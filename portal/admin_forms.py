@@ -1,0 +1,39 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.users.forms import UserCreationForm as WagtailUserCreationForm
+from wagtail.users.forms import UserEditForm as WagtailUserEditForm
+
+from portal.models import Estate
+
+PROFILE_FIELDS = ("real_name", "mobile", "language")
+
+
+class UserCreationForm(WagtailUserCreationForm):
+    class Meta(WagtailUserCreationForm.Meta):
+        fields = WagtailUserCreationForm.Meta.fields | set(PROFILE_FIELDS)
+
+
+class UserEditForm(WagtailUserEditForm):
+    class Meta(WagtailUserEditForm.Meta):
+        fields = WagtailUserEditForm.Meta.fields | set(PROFILE_FIELDS)
+
+
+class UnitImportForm(forms.Form):
+    estate = forms.ModelChoiceField(label=_("Estate"), queryset=Estate.objects.all())
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "First line: building,number,floor_area (or 楼栋,房号,建筑面积). UTF-8 or GBK. "
+            "Existing units get the new floor area; if any line is wrong, nothing is imported."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+
+class ReviewForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason or note for the owner"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when rejecting or revoking; the owner sees it."),
+    )

@@ -1,0 +1,111 @@
+"""Admin screens beyond plain create/edit: the claim review page and the units CSV import."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
+from wagtail.admin import messages
+from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import HeaderButton
+
+from portal.admin_forms import ReviewForm, UnitImportForm
+from portal.claims import ClaimError, approve_claim, reject_claim, revoke_claim
+from portal.models import OwnershipClaim
+from portal.unit_import import UnitImportError, import_units
+
+
+class UnitIndexView(IndexView):
+    import_url_name = None
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.request.user.has_perm("portal.import_units"):
+            buttons.append(
+                HeaderButton(_("Import CSV"), url=reverse(self.import_url_name), icon_name="upload")
+            )
+        return buttons
+
+
+class UnitImportView(WagtailAdminTemplateMixin, FormView):
+    form_class = UnitImportForm
+    template_name = "portal/admin/unit_import.html"
+    page_title = gettext_lazy("Import units")
+    header_icon = "upload"
+    index_url_name = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("portal.import_units"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"estate": self.request.GET.get("estate")}
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(self.index_url_name), "label": _("Units")},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def form_valid(self, form):
+        estate = form.cleaned_data["estate"]
+        try:
+            result = import_units(estate, form.cleaned_data["file"], by=self.request.user)
+        except UnitImportError as error:
+            return self.render_to_response(self.get_context_data(form=form, errors=error.errors))
+        messages.success(
+            self.request,
+            _("%(estate)s: %(created)s units added, %(updated)s updated.")
+            % {"estate": estate, "created": result.created, "updated": result.updated},
+        )
+        return redirect(reverse(self.index_url_name) + f"?estate={estate.pk}")
+
+
+class ClaimReviewView(InspectView):
+    """A claim with everything staff need to decide, and the approve / reject / revoke form."""
+
+    actions = {"approve": approve_claim, "reject": reject_claim, "revoke": revoke_claim}
+
+    def get_object(self, queryset=None):
+        claims = OwnershipClaim.objects.select_related("owner", "unit__estate", "reviewed_by")
+        return get_object_or_404(claims, pk=self.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        claim = self.object
+        context.update(
+            claim=claim,
+            form=kwargs.get("form") or ReviewForm(),
+            can_review=self.request.user.has_perm("portal.review_ownershipclaim"),
+            unit_claims=OwnershipClaim.objects.filter(unit=claim.unit)
+            .exclude(pk=claim.pk)
+            .select_related("owner"),
+            owner_claims=OwnershipClaim.objects.filter(owner=claim.owner)
+            .exclude(pk=claim.pk)
+            .select_related("unit__estate"),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        action = self.actions.get(request.POST.get("action"))
+        form = ReviewForm(request.POST)
+        if action is None or not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        reason = form.cleaned_data["reason"]
+        try:
+            claim = action(self.object, request.user, reason)
+        except ClaimError as error:
+            form.add_error("reason", str(error))
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(
+            request,
+            _("%(claim)s: %(status)s. The owner has been emailed.")
+            % {"claim": claim, "status": claim.get_status_display()},
+        )
+        return redirect(self.index_url_name)

@@ -1,0 +1,105 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from portal.images import clean_image
+from portal.models import Estate, OwnershipClaim, Unit, User
+from portal.validators import normalise_mobile, validate_mobile
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["real_name", "mobile", "language", "avatar"]
+        widgets = {
+            "mobile": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+            "real_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "avatar": forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["real_name"].required = True
+        self.fields["mobile"].required = True
+        self.fields["mobile"].widget.attrs["placeholder"] = "13800138000"
+
+    def clean_mobile(self):
+        mobile = normalise_mobile(self.cleaned_data["mobile"])
+        validate_mobile(mobile)
+        return mobile
+
+    def clean_avatar(self):
+        avatar = self.cleaned_data.get("avatar")
+        if avatar and hasattr(avatar, "content_type"):  # a new upload, not the stored file
+            return clean_image(
+                avatar,
+                max_bytes=settings.AVATAR_MAX_BYTES,
+                max_side=settings.AVATAR_SIZE,
+                square=True,
+            )
+        return avatar
+
+
+class ClaimForm(forms.Form):
+    """Estate → building → unit number, and a proof staff can check."""
+
+    estate = forms.ModelChoiceField(
+        label=_("Estate"), queryset=Estate.objects.all(), empty_label=_("Choose your estate")
+    )
+    building = forms.ChoiceField(label=_("Building"), choices=[])
+    number = forms.CharField(
+        label=_("Unit number"),
+        max_length=30,
+        widget=forms.TextInput(attrs={"placeholder": "1201", "autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(
+        label=_("You are the unit's"),
+        choices=OwnershipClaim.Role.choices,
+        initial=OwnershipClaim.Role.OWNER,
+    )
+    proof = forms.CharField(
+        label=_("Purchase contract or property certificate number"),
+        max_length=100,
+        help_text=_("Staff check it against the company's records; it is never shown to others."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        estate = self._chosen_estate()
+        if estate:
+            self.fields["estate"].initial = estate.pk
+            buildings = (
+                Unit.objects.filter(estate=estate)
+                .order_by("building")
+                .values_list("building", flat=True)
+                .distinct()
+            )
+            self.fields["building"].choices = [("", _("Choose the building"))] + [
+                (b, b) for b in buildings
+            ]
+
+    def _chosen_estate(self):
+        pk = self.data.get("estate") if self.is_bound else self.initial.get("estate")
+        if pk and str(pk).isdigit():
+            return Estate.objects.filter(pk=pk).first()
+        if not self.is_bound:
+            # With a single estate there is nothing to choose.
+            estates = list(Estate.objects.all()[:2])
+            return estates[0] if len(estates) == 1 else None
+        return None
+
+    def clean(self):
+        data = super().clean()
+        estate, building, number = data.get("estate"), data.get("building"), data.get("number")
+        if estate and building and number:
+            unit = Unit.objects.filter(
+                estate=estate, building=building, number__iexact=number.strip()
+            ).first()
+            if unit is None:
+                self.add_error(
+                    "number",
+                    _("There is no unit %(number)s in %(building)s of %(estate)s.")
+                    % {"number": number, "building": building, "estate": estate},
+                )
+            data["unit"] = unit
+        return data

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from home import demo as home_demo
+from portal import demo as portal_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo site: pages, estates, owners and one staff user per role. Idempotent."
+
+    def handle(self, *args, **options):
+        home_demo.build()
+        logins = portal_demo.build()
+        width = max(len(role) for role, _ in logins)
+        self.stdout.write(self.style.SUCCESS("\nDemo content is ready. Sign in with:"))
+        self.stdout.write(f"  Owners sign in at http://127.0.0.1:8000/accounts/login/ (email)")
+        self.stdout.write(f"  Staff sign in at  http://127.0.0.1:8000/admin/ (username)\n")
+        for role, login in logins:
+            self.stdout.write(f"  {role.ljust(width)}  {login}")
+        self.stdout.write(f"\n  Password for every demo login: {portal_demo.PASSWORD}\n")

@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal.validators import validate_mobile
+
+
+def avatar_path(user, filename):
+    return f"avatars/{user.pk}/{filename}"
+
+
+class User(AbstractUser):
+    """Everyone who signs in: owners on the site, staff in the Wagtail admin.
+
+    An owner's profile lives on the user itself, so a name with its badge never costs a join.
+    """
+
+    real_name = models.CharField(_("real name"), max_length=50, blank=True)
+    mobile = models.CharField(
+        _("mobile number"), max_length=11, blank=True, validators=[validate_mobile]
+    )
+    language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
+    avatar = models.ImageField(_("avatar"), upload_to=avatar_path, blank=True)
+    #: Kept in step with approved ownership claims by portal.claims, because the badge is shown
+    #: beside the name on every page that lists people.
+    is_verified_owner = models.BooleanField(_("verified owner"), default=False)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        swappable = "AUTH_USER_MODEL"
+
+    @property
+    def display_name(self):
+        return self.real_name or self.get_full_name() or self.email.split("@")[0] or self.username
+
+    def __str__(self):
+        return self.display_name

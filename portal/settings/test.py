@@ -1,0 +1,14 @@
+"""The test suite: fast hashing, in-memory email, tasks eager unless a broker is given."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-insecure-key"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Requests and the code under test run eagerly in-process; the Celery integration test
+# starts a real worker against CELERY_BROKER_URL on its own.
+CELERY_TASK_ALWAYS_EAGER = True
+MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://testserver")

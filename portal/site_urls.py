@@ -1,0 +1,10 @@
+from django.urls import path
+
+from portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("profile/", views.profile, name="profile"),
+    path("units/claim/", views.claim_unit, name="claim_unit"),
+]

@@ -1,0 +1,23 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def normalise_mobile(value):
+    """Strip spaces, dashes and a +86 / 0086 prefix: '+86 138-0013-8000' -> '13800138000'."""
+    digits = re.sub(r"[\s\-()]", "", value or "")
+    for prefix in ("+86", "0086"):
+        if digits.startswith(prefix):
+            digits = digits[len(prefix) :]
+    return digits
+
+
+def validate_mobile(value):
+    if not MOBILE_RE.match(value or ""):
+        raise ValidationError(
+            _("Enter a mainland China mobile number: 11 digits starting with 1, e.g. 13800138000."),
+            code="invalid_mobile",
+        )

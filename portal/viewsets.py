@@ -1,0 +1,110 @@
+"""The owner side of the Wagtail admin: estates, units, ownership claims and users."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
+
+from portal import admin_views
+from portal.admin_forms import UserCreationForm, UserEditForm
+from portal.models import Estate, OwnershipClaim, Unit
+
+
+class EstateViewSet(ModelViewSet):
+    model = Estate
+    icon = "home"
+    menu_label = _("Estates")
+    form_fields = ["name", "city", "district", "address", "description"]
+    list_display = ["name", "city", "district", Column("unit_count", label=_("Units"))]
+    search_fields = ["name", "city", "district"]
+    inspect_view_enabled = True
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return Estate.objects.annotate(unit_count=Count("units"))
+
+
+class UnitViewSet(ModelViewSet):
+    model = Unit
+    icon = "table"
+    menu_label = _("Units")
+    form_fields = ["estate", "building", "number", "floor_area"]
+    list_display = ["__str__", "building", "number", "floor_area"]
+    list_filter = ["estate"]
+    list_export = ["estate", "building", "number", "floor_area"]
+    export_filename = "units"
+    search_fields = ["building", "number", "estate__name"]
+    list_per_page = 50
+    import_view_class = admin_views.UnitImportView
+
+    def get_queryset(self, request):
+        return Unit.objects.select_related("estate")
+
+    @property
+    def import_view(self):
+        return self.import_view_class.as_view(index_url_name=self.get_url_name("index"))
+
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(), path("import/", self.import_view, name="import")]
+
+    def get_index_view_kwargs(self, **kwargs):
+        return super().get_index_view_kwargs(
+            import_url_name=self.get_url_name("import"), **kwargs
+        )
+
+    index_view_class = admin_views.UnitIndexView
+
+
+class ClaimViewSet(ModelViewSet):
+    """The verification queue: pending claims first, oldest first, so nobody waits longest."""
+
+    model = OwnershipClaim
+    icon = "key"
+    menu_label = _("Ownership claims")
+    list_display = [
+        "owner",
+        "unit",
+        "role",
+        "proof",
+        Column("status", label=_("Status"), accessor="get_status_display"),
+        DateColumn("created_at", label=_("Submitted")),
+    ]
+    list_filter = ["status", "unit__estate", "role"]
+    list_export = ["owner", "owner__email", "unit", "role", "proof", "status", "reason", "created_at"]
+    export_filename = "ownership-claims"
+    search_fields = ["proof", "owner__real_name", "owner__email", "unit__number"]
+    inspect_view_enabled = True
+    inspect_view_class = admin_views.ClaimReviewView
+    inspect_template_name = "portal/admin/claim_review.html"
+    inspect_view_fields = ["owner", "unit", "role", "proof", "status", "reason", "created_at"]
+    form_fields = ["reason"]
+    add_to_reference_index = False
+
+    def get_queryset(self, request):
+        from django.db.models import Case, IntegerField, Value, When
+
+        pending_first = Case(
+            When(status=OwnershipClaim.Status.PENDING, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return (
+            OwnershipClaim.objects.select_related("owner", "unit__estate")
+            .annotate(pending_first=pending_first)
+            .order_by("pending_first", "created_at")
+        )
+
+
+class OwnersViewSetGroup(ViewSetGroup):
+    menu_label = _("Owners")
+    menu_icon = "group"
+    menu_order = 200
+    items = (ClaimViewSet, EstateViewSet, UnitViewSet)
+
+
+class UserViewSet(WagtailUserViewSet):
+    def get_form_class(self, for_update=False):
+        return UserEditForm if for_update else UserCreationForm

@@ -1,0 +1,18 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from portal.viewsets import OwnersViewSetGroup
+
+
+@hooks.register("register_admin_viewset")
+def register_owner_viewsets():
+    return OwnersViewSetGroup()
+
+
+@hooks.register("register_log_actions")
+def register_owner_log_actions(actions):
+    actions.register_action("portal.claim.submit", _("Claim unit"), _("Unit claimed"))
+    actions.register_action("portal.claim.approve", _("Approve claim"), _("Claim approved"))
+    actions.register_action("portal.claim.reject", _("Reject claim"), _("Claim rejected"))
+    actions.register_action("portal.claim.revoke", _("Revoke claim"), _("Verification revoked"))
+    actions.register_action("portal.units.import", _("Import units"), _("Units imported"))
