@@ -40,7 +40,10 @@ class CallToActionBlock(blocks.StructBlock):
 
 class BodyBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(
-        label=_("Heading"), form_classname="title", icon="title", template="home/blocks/heading.html"
+        label=_("Heading"),
+        form_classname="title",
+        icon="title",
+        template="home/blocks/heading.html",
     )
     paragraph = blocks.RichTextBlock(
         label=_("Paragraph"),

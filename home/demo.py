@@ -15,15 +15,15 @@ HOME_BODY = [
     (
         "paragraph",
         RichText(
-            "<p>金都客户服务中心为每一位业主提供一站式服务:业主认证、投诉与建议受理、"
-            "报修回访、会员俱乐部与社区活动。我们实行<b>首问负责制</b>,第一位接待您的客服专员"
-            "会全程跟进,直到问题解决并回访确认。</p>"
+            "<p>金都客户服务中心为每一位业主提供一站式服务：业主认证、投诉与建议受理、"
+            "报修回访、会员俱乐部与社区活动。我们实行<b>首问负责制</b>，第一位接待您的客服专员"
+            "会全程跟进，直到问题解决并回访确认。</p>"
         ),
     ),
     (
         "quote",
         {
-            "text": "业主的满意,是我们唯一的标准。",
+            "text": "业主的满意，是我们唯一的标准。",
             "attribution": "金都地产客户服务部",
         },
     ),
@@ -31,9 +31,9 @@ HOME_BODY = [
     (
         "paragraph",
         RichText(
-            "<ol><li>用邮箱注册账号并完成邮箱验证;</li>"
-            "<li>在“我的”页面认证您的房产,客服将在两个工作日内审核;</li>"
-            "<li>认证通过后,您的名字旁会显示“认证业主”标识,即可使用全部业主服务。</li></ol>"
+            "<ol><li>用邮箱注册账号并完成邮箱验证；</li>"
+            "<li>在“我的”页面认证您的房产，客服将在两个工作日内审核；</li>"
+            "<li>认证通过后，您的名字旁会显示“认证业主”标识，即可使用全部业主服务。</li></ol>"
         ),
     ),
 ]
@@ -42,7 +42,7 @@ ABOUT_BODY = [
     (
         "paragraph",
         RichText(
-            "<p>金都地产客户服务部负责公司开发楼盘的售后服务与客户关系管理,"
+            "<p>金都地产客户服务部负责公司开发楼盘的售后服务与客户关系管理，"
             "下设客户服务中心、会员俱乐部“金都会”和法律事务组。</p>"
         ),
     ),
@@ -50,15 +50,15 @@ ABOUT_BODY = [
     (
         "paragraph",
         RichText(
-            "<ul><li>客服热线 400-800-1234,每天 8:30–20:30 专人接听;</li>"
-            "<li>投诉 24 小时内响应,处理完成后回访;</li>"
-            "<li>每月编制客户投诉处理报告,持续改进服务质量。</li></ul>"
+            "<ul><li>客服热线 400-800-1234，每天 8:30–20:30 专人接听；</li>"
+            "<li>投诉 24 小时内响应，处理完成后回访；</li>"
+            "<li>每月编制客户投诉处理报告，持续改进服务质量。</li></ul>"
         ),
     ),
     ("heading", "联系我们"),
     (
         "paragraph",
-        RichText("<p>地址:杭州市西湖区文三西路 888 号金都大厦一楼客户服务中心</p>"),
+        RichText("<p>地址：杭州市西湖区文三西路 888 号金都大厦一楼客户服务中心</p>"),
     ),
 ]
 
@@ -70,7 +70,7 @@ def build():
     hero = _image("翠湖苑湖景", _draw_skyline)
     home.title = "首页"
     home.hero_title = "金都业主服务中心"
-    home.hero_text = "房产认证、投诉建议、会员俱乐部,业主所需的服务都在这里。"
+    home.hero_text = "房产认证、投诉建议、会员俱乐部，业主所需的服务都在这里。"
     home.hero_image = hero
     home.body = HOME_BODY
     home.save_revision().publish()
@@ -80,7 +80,7 @@ def build():
             title="关于我们",
             slug="about",
             show_in_menus=True,
-            intro="金都地产客户服务部:以业主为中心的服务团队。",
+            intro="金都地产客户服务部：以业主为中心的服务团队。",
             body=ABOUT_BODY,
         )
         home.add_child(instance=about)
@@ -89,7 +89,9 @@ def build():
 
 def _create_home():
     root = Page.get_first_root_node()
-    home = root.add_child(instance=HomePage(title="首页", slug="home", hero_title="金都业主服务中心"))
+    home = root.add_child(
+        instance=HomePage(title="首页", slug="home", hero_title="金都业主服务中心")
+    )
     Site.objects.update_or_create(
         is_default_site=True, defaults={"hostname": "localhost", "root_page": home}
     )
@@ -134,5 +136,7 @@ def _draw_skyline(width=1600, height=700):
         Image.Transpose.FLIP_TOP_BOTTOM
     )
     reflection = reflection.filter(ImageFilter.GaussianBlur(6))
-    img.paste(Image.blend(reflection, Image.new("RGB", reflection.size, (18, 72, 78)), 0.55), (0, horizon))
+    img.paste(
+        Image.blend(reflection, Image.new("RGB", reflection.size, (18, 72, 78)), 0.55), (0, horizon)
+    )
     return img

@@ -54,7 +54,7 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["menu_pages"] = self.get_children().live().in_menu().specific(defer=True)
+        context["menu_pages"] = self.get_children().live().in_menu().specific()
         return context
 
 

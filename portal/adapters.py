@@ -9,10 +9,16 @@ class AccountAdapter(DefaultAccountAdapter):
         """Render allauth's emails now and hand them to a Celery task to deliver."""
         message = self.render_mail(template_prefix, email, context)
         html = next(
-            (body for body, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"),
+            (
+                body
+                for body, mimetype in getattr(message, "alternatives", [])
+                if mimetype == "text/html"
+            ),
             None,
         )
-        queue_email(message.subject, message.body, message.to, html=html, from_email=message.from_email)
+        queue_email(
+            message.subject, message.body, message.to, html=html, from_email=message.from_email
+        )
 
     def save_user(self, request, user, form, commit=True):
         user.language = translation.get_language() or user.language

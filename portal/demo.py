@@ -26,7 +26,7 @@ ESTATES = [
         "city": "杭州",
         "district": "西湖区",
         "address": "西湖区文三西路 888 号",
-        "description": "2019 年交付的湖景住宅小区,共 6 栋高层,432 户。",
+        "description": "2019 年交付的湖景住宅小区，共 6 栋高层，432 户。",
         "buildings": 6,
         "floors": 18,
     },
@@ -35,7 +35,7 @@ ESTATES = [
         "city": "杭州",
         "district": "余杭区",
         "address": "余杭区良睦路 166 号",
-        "description": "2023 年交付的花园洋房,共 4 栋,11 层。",
+        "description": "2023 年交付的花园洋房，共 4 栋，11 层。",
         "buildings": 4,
         "floors": 11,
     },
@@ -47,18 +47,25 @@ def build():
     """Create what is missing and return the logins to print."""
     with transaction.atomic():
         estates = [_estate(spec) for spec in ESTATES]
-        staff = [_user(name, f"{name}@jindu.example", real_name, group=group)
-                 for name, group, real_name in STAFF]
+        staff = [
+            _user(name, f"{name}@jindu.example", real_name, group=group)
+            for name, group, real_name in STAFF
+        ]
         admin = _user("admin", "admin@jindu.example", "系统管理员", superuser=True)
         verified = _user("owner", "owner@jindu.example", "王建国", mobile="13800138001")
         pending = _user("pending", "pending@jindu.example", "李静", mobile="13900139002")
-        _claim(verified, estates[0], "3栋", "1201", OwnershipClaim.Status.APPROVED, reviewer=staff[1])
+        _claim(
+            verified, estates[0], "3栋", "1201", OwnershipClaim.Status.APPROVED, reviewer=staff[1]
+        )
         _claim(pending, estates[0], "5栋", "0802", OwnershipClaim.Status.PENDING)
     return [
         ("Owner, verified", verified.email),
         ("Owner, claim pending", pending.email),
         ("Superuser (admin)", admin.username),
-        *[(f"Staff: {group}", user.username) for user, (_, group, _) in zip(staff, STAFF, strict=True)],
+        *[
+            (f"Staff: {group}", user.username)
+            for user, (_, group, _) in zip(staff, STAFF, strict=True)
+        ],
     ]
 
 

@@ -8,11 +8,19 @@ from portal.validators import normalise_mobile, validate_mobile
 
 
 class ProfileForm(forms.ModelForm):
+    # Wider than the stored 11 digits: owners type "+86 138-0013-8000" and we normalise it.
+    mobile = forms.CharField(
+        label=_("mobile number"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"inputmode": "tel", "autocomplete": "tel", "placeholder": "13800138000"}
+        ),
+    )
+
     class Meta:
         model = User
         fields = ["real_name", "mobile", "language", "avatar"]
         widgets = {
-            "mobile": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
             "real_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "avatar": forms.ClearableFileInput(attrs={"accept": "image/*"}),
         }
@@ -20,8 +28,6 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["real_name"].required = True
-        self.fields["mobile"].required = True
-        self.fields["mobile"].widget.attrs["placeholder"] = "13800138000"
 
     def clean_mobile(self):
         mobile = normalise_mobile(self.cleaned_data["mobile"])

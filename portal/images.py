@@ -25,9 +25,7 @@ def clean_image(uploaded, *, max_bytes, max_side, square=False):
     try:
         image = Image.open(uploaded)
         if image.format not in ALLOWED_FORMATS:
-            raise ValidationError(
-                _("Upload a JPEG, PNG, GIF or WebP image."), code="invalid_image"
-            )
+            raise ValidationError(_("Upload a JPEG, PNG, GIF or WebP image."), code="invalid_image")
         if image.width * image.height > MAX_PIXELS:
             raise ValidationError(_("The image has too many pixels."), code="too_large")
         image.load()
@@ -41,9 +39,7 @@ def clean_image(uploaded, *, max_bytes, max_side, square=False):
         image = ImageOps.fit(image, (max_side, max_side))
     else:
         image.thumbnail((max_side, max_side))
-    has_alpha = image.mode in ("RGBA", "LA") or (
-        image.mode == "P" and "transparency" in image.info
-    )
+    has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
     out = io.BytesIO()
     if has_alpha:
         image.convert("RGBA").save(out, "PNG", optimize=True)

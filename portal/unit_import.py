@@ -51,7 +51,12 @@ def import_units(estate, uploaded_file, by=None):
     with transaction.atomic():
         Unit.objects.bulk_create(new, batch_size=1000)
         Unit.objects.bulk_update(changed, ["floor_area"], batch_size=1000)
-        log(estate, "portal.units.import", user=by, data={"created": len(new), "updated": len(changed)})
+        log(
+            estate,
+            "portal.units.import",
+            user=by,
+            data={"created": len(new), "updated": len(changed)},
+        )
     return ImportResult(created=len(new), updated=len(changed))
 
 

@@ -1,5 +1,6 @@
 """The owner side of the Wagtail admin: estates, units, ownership claims and users."""
 
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, DateColumn
@@ -14,6 +15,8 @@ from portal.models import Estate, OwnershipClaim, Unit
 
 class EstateViewSet(ModelViewSet):
     model = Estate
+    name = "estates"
+    url_prefix = "owners/estates"
     icon = "home"
     menu_label = _("Estates")
     form_fields = ["name", "city", "district", "address", "description"]
@@ -21,14 +24,15 @@ class EstateViewSet(ModelViewSet):
     search_fields = ["name", "city", "district"]
     inspect_view_enabled = True
 
-    def get_queryset(self, request):
-        from django.db.models import Count
-
-        return Estate.objects.annotate(unit_count=Count("units"))
+    def get_index_view_kwargs(self, **kwargs):
+        queryset = Estate.objects.annotate(unit_count=Count("units"))
+        return super().get_index_view_kwargs(queryset=queryset, **kwargs)
 
 
 class UnitViewSet(ModelViewSet):
     model = Unit
+    name = "units"
+    url_prefix = "owners/units"
     icon = "table"
     menu_label = _("Units")
     form_fields = ["estate", "building", "number", "floor_area"]
@@ -40,9 +44,6 @@ class UnitViewSet(ModelViewSet):
     list_per_page = 50
     import_view_class = admin_views.UnitImportView
 
-    def get_queryset(self, request):
-        return Unit.objects.select_related("estate")
-
     @property
     def import_view(self):
         return self.import_view_class.as_view(index_url_name=self.get_url_name("index"))
@@ -52,7 +53,9 @@ class UnitViewSet(ModelViewSet):
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(
-            import_url_name=self.get_url_name("import"), **kwargs
+            queryset=Unit.objects.select_related("estate"),
+            import_url_name=self.get_url_name("import"),
+            **kwargs,
         )
 
     index_view_class = admin_views.UnitIndexView
@@ -62,6 +65,8 @@ class ClaimViewSet(ModelViewSet):
     """The verification queue: pending claims first, oldest first, so nobody waits longest."""
 
     model = OwnershipClaim
+    name = "claims"
+    url_prefix = "owners/claims"
     icon = "key"
     menu_label = _("Ownership claims")
     list_display = [
@@ -73,7 +78,16 @@ class ClaimViewSet(ModelViewSet):
         DateColumn("created_at", label=_("Submitted")),
     ]
     list_filter = ["status", "unit__estate", "role"]
-    list_export = ["owner", "owner__email", "unit", "role", "proof", "status", "reason", "created_at"]
+    list_export = [
+        "owner",
+        "owner__email",
+        "unit",
+        "role",
+        "proof",
+        "status",
+        "reason",
+        "created_at",
+    ]
     export_filename = "ownership-claims"
     search_fields = ["proof", "owner__real_name", "owner__email", "unit__number"]
     inspect_view_enabled = True
@@ -83,19 +97,18 @@ class ClaimViewSet(ModelViewSet):
     form_fields = ["reason"]
     add_to_reference_index = False
 
-    def get_queryset(self, request):
-        from django.db.models import Case, IntegerField, Value, When
-
+    def get_index_view_kwargs(self, **kwargs):
         pending_first = Case(
             When(status=OwnershipClaim.Status.PENDING, then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         )
-        return (
+        queryset = (
             OwnershipClaim.objects.select_related("owner", "unit__estate")
             .annotate(pending_first=pending_first)
             .order_by("pending_first", "created_at")
         )
+        return super().get_index_view_kwargs(queryset=queryset, **kwargs)
 
 
 class OwnersViewSetGroup(ViewSetGroup):

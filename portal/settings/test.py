@@ -10,5 +10,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Requests and the code under test run eagerly in-process; the Celery integration test
 # starts a real worker against CELERY_BROKER_URL on its own.
 CELERY_TASK_ALWAYS_EAGER = True
-MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://testserver")

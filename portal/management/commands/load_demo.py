@@ -12,8 +12,8 @@ class Command(BaseCommand):
         logins = portal_demo.build()
         width = max(len(role) for role, _ in logins)
         self.stdout.write(self.style.SUCCESS("\nDemo content is ready. Sign in with:"))
-        self.stdout.write(f"  Owners sign in at http://127.0.0.1:8000/accounts/login/ (email)")
-        self.stdout.write(f"  Staff sign in at  http://127.0.0.1:8000/admin/ (username)\n")
+        self.stdout.write("  Owners sign in at http://127.0.0.1:8000/accounts/login/ (email)")
+        self.stdout.write("  Staff sign in at  http://127.0.0.1:8000/admin/ (username)\n")
         for role, login in logins:
             self.stdout.write(f"  {role.ljust(width)}  {login}")
         self.stdout.write(f"\n  Password for every demo login: {portal_demo.PASSWORD}\n")

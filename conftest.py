@@ -1,0 +1,115 @@
+"""Fixtures shared by every app's tests."""
+
+import os
+import signal
+import subprocess
+import sys
+import uuid
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+
+from portal.models import Estate, OwnershipClaim, Unit, User
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    """Each test starts with an empty cache (rate limits live there) and its own media folder."""
+    cache.clear()
+    settings.MEDIA_ROOT = tmp_path / "media"
+    yield
+    cache.clear()
+
+
+def make_user(username, *, email=None, groups=(), verified_email=True, **fields):
+    email = email or f"{username}@example.com"
+    user = User.objects.create_user(username=username, email=email, password=PASSWORD, **fields)
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    EmailAddress.objects.create(user=user, email=email, verified=verified_email, primary=True)
+    return user
+
+
+@pytest.fixture
+def owner(db):
+    return make_user("owner", real_name="王建国", mobile="13800138000")
+
+
+@pytest.fixture
+def other_owner(db):
+    return make_user("neighbour", real_name="李静", mobile="13900139000")
+
+
+@pytest.fixture
+def estate(db):
+    estate = Estate.objects.create(name="金都·翠湖苑", city="杭州", district="西湖区")
+    Unit.objects.bulk_create(
+        Unit(estate=estate, building=f"{b}栋", number=f"{f:02d}0{d}", floor_area=100 + d)
+        for b in (1, 2, 3)
+        for f in (1, 2, 12)
+        for d in (1, 2)
+    )
+    return estate
+
+
+@pytest.fixture
+def unit(estate):
+    return Unit.objects.get(estate=estate, building="3栋", number="1201")
+
+
+@pytest.fixture
+def verified_owner(owner, unit):
+    OwnershipClaim.objects.create(
+        owner=owner, unit=unit, proof="HT-1", status=OwnershipClaim.Status.APPROVED
+    )
+    owner.is_verified_owner = True
+    owner.save()
+    return owner
+
+
+@pytest.fixture
+def staff(db):
+    """staff("Customer service") -> a user in that group."""
+
+    def make(group):
+        username = group.lower().replace(" ", "-")
+        return make_user(username, groups=[group], real_name=group)
+
+    return make
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner)
+    return client
+
+
+# -- A real Celery worker, for tests that need task delivery through the broker -------------
+
+
+@pytest.fixture(scope="session")
+def celery_worker_queue():
+    """Start `celery worker` on a private queue against CELERY_BROKER_URL; yield the queue."""
+    if not os.environ.get("CELERY_BROKER_URL"):
+        pytest.skip("CELERY_BROKER_URL is not set: no broker to deliver tasks through")
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    worker = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "celery", "-A", "portal", "worker"),
+            *("--pool", "solo", "--queues", queue, "--loglevel", "warning"),
+            *("--without-gossip", "--without-mingle", "--without-heartbeat"),
+        ],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test"},
+        cwd=settings.BASE_DIR,
+    )
+    yield queue
+    worker.send_signal(signal.SIGTERM)
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()

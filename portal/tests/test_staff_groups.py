@@ -1,0 +1,66 @@
+"""Each staff role reaches exactly the parts of the Wagtail admin its work needs."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "Editors",
+    "Customer service",
+    "Spokespersons",
+    "Forum moderators",
+    "Club staff",
+    "Managers",
+]
+
+# Admin screens, and which roles may open them.
+SCREENS = {
+    "wagtailadmin_home": set(ROLES),
+    "wagtailadmin_explore_root": {"Editors", "Managers"},
+    "wagtailimages:index": {"Editors", "Managers"},
+    "wagtaildocs:index": {"Editors", "Managers"},
+    "claims:index": {"Customer service", "Club staff", "Managers"},
+    "estates:index": {"Customer service", "Club staff", "Managers"},
+    "units:index": {"Customer service", "Club staff", "Managers"},
+    "units:import": {"Customer service", "Managers"},
+    "estates:add": {"Customer service", "Managers"},
+    "wagtailusers_users:index": set(),
+    "wagtailusers_groups:index": set(),
+}
+
+
+def test_the_roles_exist_and_wagtails_default_moderators_group_is_gone():
+    assert set(Group.objects.values_list("name", flat=True)) == set(ROLES)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reaches_only_its_screens(client, staff, role):
+    client.force_login(staff(role))
+    reached = {name for name in SCREENS if client.get(reverse(name)).status_code == 200}
+    allowed = {name for name, roles in SCREENS.items() if role in roles}
+    assert reached == allowed
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_menu_shows_only_what_the_role_may_open(client, staff, role):
+    client.force_login(staff(role))
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert (reverse("claims:index") in html) == (role in SCREENS["claims:index"])
+    assert (reverse("wagtailimages:index") in html) == (role in SCREENS["wagtailimages:index"])
+
+
+def test_editors_edit_pages_but_only_managers_publish(staff):
+    from wagtail.models import Page
+
+    home = Page.objects.get(depth=2)
+    editor, manager = staff("Editors"), staff("Managers")
+    assert home.permissions_for_user(editor).can_edit()
+    assert not home.permissions_for_user(editor).can_publish()
+    assert home.permissions_for_user(manager).can_publish()
+
+
+def test_owners_cannot_enter_the_admin(owner_client):
+    response = owner_client.get(reverse("wagtailadmin_home"))
+    assert response.status_code == 302
