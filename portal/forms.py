@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +48,11 @@ class ProfileForm(forms.ModelForm):
         return avatar
 
 
+def natural_key(text):
+    """Sort "2栋" before "10栋"."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
 class ClaimForm(forms.Form):
     """Estate → building → unit number, and a proof staff can check."""
 
@@ -74,11 +81,12 @@ class ClaimForm(forms.Form):
         estate = self._chosen_estate()
         if estate:
             self.fields["estate"].initial = estate.pk
-            buildings = (
+            buildings = sorted(
                 Unit.objects.filter(estate=estate)
-                .order_by("building")
+                .order_by()
                 .values_list("building", flat=True)
-                .distinct()
+                .distinct(),
+                key=natural_key,
             )
             self.fields["building"].choices = [("", _("Choose the building"))] + [
                 (b, b) for b in buildings

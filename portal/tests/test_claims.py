@@ -29,12 +29,13 @@ def review_url(claim):
     return reverse("claims:inspect", args=[claim.pk])
 
 
-def test_the_form_offers_the_estates_buildings(owner_client, estate):
+def test_the_form_offers_the_estates_buildings_in_natural_order(owner_client, estate):
+    Unit.objects.create(estate=estate, building="10栋", number="0101")
     response = owner_client.get(CLAIM_URL, {"estate": estate.pk})
     assert response.status_code == 200
     html = response.content.decode()
-    for building in ("1栋", "2栋", "3栋"):
-        assert f'<option value="{building}">' in html
+    positions = [html.index(f'<option value="{b}">') for b in ("1栋", "2栋", "3栋", "10栋")]
+    assert positions == sorted(positions)
 
 
 def test_an_owner_claims_a_unit(owner_client, owner, estate, unit):

@@ -1,0 +1,56 @@
+"""Owner pages and admin lists cost a fixed number of queries, however much data they show."""
+
+import pytest
+from django.urls import reverse
+
+from portal.models import Estate, OwnershipClaim, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def many_claims(owner, other_owner):
+    """Claims by two owners across several estates, pending and reviewed."""
+    for index in range(6):
+        estate = Estate.objects.create(name=f"小区{index}", city="杭州")
+        unit = Unit.objects.create(estate=estate, building="1栋", number="0101")
+        for person in (owner, other_owner):
+            OwnershipClaim.objects.create(
+                owner=person, unit=unit, proof="P", status="pending" if index % 2 else "approved"
+            )
+
+
+def test_the_dashboard(owner_client, many_claims, django_assert_max_num_queries):
+    with django_assert_max_num_queries(5):
+        response = owner_client.get(reverse("portal:dashboard"))
+    assert response.content.decode().count('class="list__item"') == 6
+
+
+def test_the_claim_form(owner_client, many_claims, django_assert_max_num_queries):
+    estate = Estate.objects.first()
+    with django_assert_max_num_queries(7):
+        assert (
+            owner_client.get(reverse("portal:claim_unit"), {"estate": estate.pk}).status_code == 200
+        )
+
+
+def test_the_profile_form(owner_client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(4):
+        assert owner_client.get(reverse("portal:profile")).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["claims:index", "units:index", "estates:index"])
+def test_the_admin_lists(client, staff, many_claims, name, django_assert_max_num_queries):
+    client.force_login(staff("Managers"))
+    client.get(reverse(name))
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse(name)).status_code == 200
+
+
+def test_the_claim_review_screen(client, staff, many_claims, django_assert_max_num_queries):
+    client.force_login(staff("Customer service"))
+    claim = OwnershipClaim.objects.first()
+    url = reverse("claims:inspect", args=[claim.pk])
+    client.get(url)
+    with django_assert_max_num_queries(20):
+        assert client.get(url).status_code == 200

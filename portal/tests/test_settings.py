@@ -1,0 +1,102 @@
+"""Settings come from the environment; production refuses to run unsafely."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+SECRET = "x" * 20 + "-a-long-random-production-secret-key-0123456789"
+# Variables the settings read; each test gives only the ones it means to.
+SETTINGS_VARIABLES = {
+    "SECRET_KEY",
+    "DJANGO_SETTINGS_MODULE",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
+    "EMAIL_HOST",
+}
+
+
+def run_manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_manage("check", DJANGO_SETTINGS_MODULE="portal.settings.production")
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_production_passes_the_deployment_checklist_without_a_warning():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        SECRET_KEY=SECRET,
+        ALLOWED_HOSTS="owners.example.com",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def read_settings(code, **env):
+    """Evaluate `code` against freshly loaded settings with the given environment."""
+    result = run_manage(
+        "shell",
+        "-c",
+        f"from django.conf import settings as s; print(repr(({code})))",
+        DJANGO_SETTINGS_MODULE="portal.settings.dev",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_embedded_defaults_without_any_environment():
+    assert read_settings(
+        "s.DATABASES['default']['ENGINE'], s.CACHES['default']['BACKEND'], "
+        "s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND, s.TIME_ZONE, s.LANGUAGE_CODE"
+    ) == str(
+        (
+            "django.db.backends.sqlite3",
+            "django.core.cache.backends.locmem.LocMemCache",
+            True,
+            "django.core.mail.backends.console.EmailBackend",
+            "Asia/Shanghai",
+            "zh-hans",
+        )
+    )
+
+
+def test_services_from_the_environment():
+    assert read_settings(
+        "s.DATABASES['default']['ENGINE'], s.DATABASES['default']['CONN_MAX_AGE'], "
+        "s.DATABASES['default']['CONN_HEALTH_CHECKS'], s.CACHES['default']['BACKEND'], "
+        "s.SESSION_ENGINE, s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND",
+        DATABASE_URL="postgres://portal@db.internal:5432/portal",
+        REDIS_URL="redis://cache.internal:6379/0",
+        CELERY_BROKER_URL="redis://cache.internal:6379/1",
+        EMAIL_HOST="smtp.example.com",
+    ) == str(
+        (
+            "django.db.backends.postgresql",
+            600,
+            True,
+            "django.core.cache.backends.redis.RedisCache",
+            "django.contrib.sessions.backends.cached_db",
+            False,
+            "django.core.mail.backends.smtp.EmailBackend",
+        )
+    )
