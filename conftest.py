@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -113,3 +114,40 @@ def celery_worker_queue():
         worker.wait(timeout=20)
     except subprocess.TimeoutExpired:
         worker.kill()
+
+
+# -- Headless Chromium for the browser tests -------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.path.exists(CHROMIUM):
+        return
+    if os.environ.get("REQUIRE_BROWSER"):
+        raise pytest.UsageError(f"REQUIRE_BROWSER is set but {CHROMIUM} is missing")
+    skip = pytest.mark.skip(reason=f"Chromium is not installed at {CHROMIUM}")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # The system's Chromium: nothing is downloaded, and it never reaches for the network.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """A phone: most owners use the site on one."""
+    return {**browser_context_args, "viewport": {"width": 360, "height": 740}, "locale": "zh-CN"}

@@ -70,8 +70,7 @@ class ClaimViewSet(ModelViewSet):
     icon = "key"
     menu_label = _("Ownership claims")
     list_display = [
-        "owner",
-        "unit",
+        "__str__",
         "role",
         "proof",
         Column("status", label=_("Status"), accessor="get_status_display"),

@@ -1,0 +1,63 @@
+"""A new owner signs up, verifies their email, claims a unit; staff approve it; the badge shows."""
+
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import expect
+
+from conftest import PASSWORD
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_owner_sign_up_to_verified_badge(live_server, page, browser, estate, staff):
+    reviewer = staff("Customer service")
+    site = live_server.url
+
+    # Sign up on a phone.
+    page.goto(f"{site}/accounts/signup/")
+    page.fill("input[name=email]", "zhang.wei@example.com")
+    page.fill("input[name=password1]", "Zhang-Wei-2026!")
+    page.fill("input[name=password2]", "Zhang-Wei-2026!")
+    page.click("form.form button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("验证")
+
+    # Follow the link in the verification email.
+    link = re.search(r"https?://\S+", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    page.click("form.form button[type=submit]")
+    expect(page).to_have_url(f"{site}/me/")
+
+    # Claim 3栋 1201: choosing the estate brings up its buildings.
+    page.goto(f"{site}/me/units/claim/")
+    page.select_option("select[name=estate]", str(estate.pk))
+    page.wait_for_selector("select[name=building]")
+    page.select_option("select[name=building]", "3栋")
+    page.fill("input[name=number]", "1201")
+    page.fill("input[name=proof]", "HZ-2019-1201")
+    page.click("text=提交认证")
+    expect(page.locator(".status--pending")).to_be_visible()
+    expect(page.locator(".badge--verified")).to_have_count(0)
+
+    # Customer service approves it in the Wagtail admin.
+    desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    staff_page = desk.new_page()
+    staff_page.goto(f"{site}/admin/login/")
+    staff_page.fill("input[name=username]", reviewer.username)
+    staff_page.fill("input[name=password]", PASSWORD)
+    staff_page.click("button[type=submit]")
+    staff_page.goto(f"{site}/admin/owners/claims/")
+    staff_page.click("text=3栋 1201")
+    expect(staff_page.locator("text=HZ-2019-1201")).to_be_visible()
+    staff_page.click("button[value=approve]")
+    expect(staff_page.locator(".messages")).to_contain_text("已认证")
+
+    # The owner sees the badge, and has been emailed.
+    page.reload()
+    expect(page.locator(".badge--verified").first).to_be_visible()
+    expect(page.locator(".status--approved")).to_be_visible()
+    assert mail.outbox[-1].to == ["zhang.wei@example.com"]
