@@ -16,6 +16,7 @@ SETTINGS_VARIABLES = {
     "CELERY_BROKER_URL",
     "CELERY_RESULT_BACKEND",
     "EMAIL_HOST",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set for the browser tests
 }
 
 
