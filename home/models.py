@@ -7,6 +7,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from home.blocks import BodyBlock
+from home.caching import CachedPageMixin
 
 
 class SiteImage(AbstractImage):
@@ -24,7 +25,7 @@ class SiteRendition(AbstractRendition):
         unique_together = (("image", "filter_spec", "focal_point_key"),)
 
 
-class HomePage(Page):
+class HomePage(CachedPageMixin, Page):
     hero_title = models.CharField(_("hero title"), max_length=80)
     hero_text = models.CharField(_("hero text"), max_length=200, blank=True)
     hero_image = models.ForeignKey(
@@ -58,7 +59,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(CachedPageMixin, Page):
     intro = models.CharField(_("introduction"), max_length=250, blank=True)
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
 

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -16,6 +17,7 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@csrf_exempt  # the switch sits on cached public pages, so it carries no token; it only sets a preference
 @require_POST
 def set_language(request):
     """Switch the site's language: the cookie for this browser, the profile for the owner."""

@@ -1,0 +1,64 @@
+"""Whole-page caching of CMS pages for anonymous visitors.
+
+Anonymous visitors all see the same HTML for a page in a language, so it is rendered once and
+served from the cache. Any publish, unpublish, move or delete bumps one version number that is
+part of every key, so a change shows at once everywhere (menus included) without hunting keys.
+"""
+
+import time
+
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.utils.translation import get_language
+from wagtail.models import Page
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+VERSION_KEY = "pages:version"
+TIMEOUT = 60 * 60
+
+
+def pages_version():
+    return cache.get_or_set(VERSION_KEY, time.time_ns, None)
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+@receiver(page_slug_changed)
+@receiver(post_page_move)
+def bump_pages_version(**kwargs):
+    cache.set(VERSION_KEY, time.time_ns(), None)
+
+
+@receiver(post_delete)
+def bump_on_page_delete(sender, instance, **kwargs):
+    if isinstance(instance, Page):
+        bump_pages_version()
+
+
+def is_cacheable(request):
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.user.is_authenticated
+        and not getattr(request, "is_preview", False)
+        # A visitor with a message waiting (e.g. "signed out") gets a fresh page.
+        and len(get_messages(request)) == 0
+    )
+
+
+class CachedPageMixin:
+    """Serve the page from the cache to anonymous visitors."""
+
+    def serve(self, request, *args, **kwargs):
+        if not is_cacheable(request):
+            return super().serve(request, *args, **kwargs)
+        key = f"page:{pages_version()}:{self.pk}:{get_language()}:{request.get_full_path()}"
+        response = cache.get(key)
+        if response is None:
+            response = super().serve(request, *args, **kwargs)
+            if response.status_code == 200 and not response.cookies:
+                if hasattr(response, "render"):
+                    response.render()
+                cache.set(key, response, TIMEOUT)
+        return response

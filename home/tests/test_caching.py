@@ -1,0 +1,48 @@
+"""Anonymous visitors get CMS pages from the cache; a publish shows at once."""
+
+import pytest
+
+from home.models import HomePage, StandardPage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def home():
+    return HomePage.objects.get()
+
+
+def test_a_cached_page_costs_no_page_queries(client, home, django_assert_max_num_queries):
+    client.get("/")
+    # Only Wagtail's routing remains: the site, the page and its view restrictions.
+    with django_assert_max_num_queries(4):
+        assert client.get("/").status_code == 200
+
+
+def test_publishing_a_page_shows_at_once(client, home):
+    assert "停车须知" not in client.get("/").content.decode()
+    page = StandardPage(title="停车须知", slug="parking", show_in_menus=True)
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    assert "停车须知" in client.get("/").content.decode()
+    page.unpublish()
+    assert "停车须知" not in client.get("/").content.decode()
+
+
+def test_each_language_is_cached_apart(client, home):
+    assert b'lang="zh-hans"' in client.get("/").content
+    assert b'lang="en"' in client.get("/", HTTP_ACCEPT_LANGUAGE="en").content
+    assert b'lang="zh-hans"' in client.get("/").content
+
+
+def test_signed_in_owners_get_a_fresh_page(owner_client, owner, home):
+    client_html = owner_client.get("/").content.decode()
+    assert owner.display_name in client_html
+
+
+def test_a_visitor_with_a_message_waiting_sees_it(client, owner, home):
+    client.get("/")  # cached without a message
+    client.force_login(owner)
+    response = client.post("/accounts/logout/", follow=True)
+    assert response.redirect_chain[-1][0] == "/"
+    assert "您已登出。" in response.content.decode()

@@ -1,0 +1,58 @@
+"""Requests per second of the site's main pages, against a bare view measured in the same run.
+
+Runs in-process through Django's test client, so it measures the application (middleware,
+queries, templates), not a web server. Needs the demo content: `make bench` loads it first.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.test import Client
+from django.test.utils import setup_test_environment
+
+from portal.models import Estate, User
+
+PAGES = [
+    ("bare view (baseline)", "/healthz", None),
+    ("home page", "/", None),
+    ("about page", "/about/", None),
+    ("sign-in page", "/accounts/login/", None),
+    ("owner dashboard", "/me/", "owner"),
+    ("claim form", "/me/units/claim/?estate={estate}", "owner"),
+    ("admin: claims queue", "/admin/owners/claims/", "service"),
+]
+
+
+class Command(BaseCommand):
+    help = "Benchmark the main pages against a bare view; prints requests/s and ratios."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seconds", type=float, default=2.0, help="time per page")
+
+    def handle(self, *args, seconds, **options):
+        settings.DEBUG = False  # no query log, no template debug info
+        setup_test_environment()
+        estate = Estate.objects.order_by("pk").first()
+        results = []
+        for label, url, username in PAGES:
+            client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="zh-hans")
+            if username:
+                client.force_login(User.objects.get(username=username))
+            url = url.format(estate=estate.pk if estate else "")
+            for _ in range(5):  # warm caches and template loading
+                assert client.get(url).status_code == 200, url
+            count, cpu_start, wall_start = 0, time.process_time(), time.perf_counter()
+            while time.perf_counter() - wall_start < seconds:
+                client.get(url)
+                count += 1
+            cpu_ms = (time.process_time() - cpu_start) * 1000 / count
+            rate = count / (time.perf_counter() - wall_start)
+            results.append((label, url, rate, cpu_ms))
+
+        baseline = results[0][2]
+        self.stdout.write(f"{'page':24} {'req/s':>8} {'CPU ms':>8} {'× baseline':>11}  url")
+        for label, url, rate, cpu_ms in results:
+            self.stdout.write(
+                f"{label:24} {rate:8.0f} {cpu_ms:8.2f} {baseline / rate:10.1f}×  {url}"
+            )
