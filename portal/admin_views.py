@@ -71,6 +71,7 @@ class ClaimReviewView(InspectView):
     """A claim with everything staff need to decide, and the approve / reject / revoke form."""
 
     actions = {"approve": approve_claim, "reject": reject_claim, "revoke": revoke_claim}
+    page_title = gettext_lazy("Review")
 
     def get_object(self, queryset=None):
         claims = OwnershipClaim.objects.select_related("owner", "unit__estate", "reviewed_by")

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from portal.admin_panels import PendingClaimsPanel
 from portal.viewsets import OwnersViewSetGroup
 
 
@@ -16,3 +17,9 @@ def register_owner_log_actions(actions):
     actions.register_action("portal.claim.reject", _("Reject claim"), _("Claim rejected"))
     actions.register_action("portal.claim.revoke", _("Revoke claim"), _("Verification revoked"))
     actions.register_action("portal.units.import", _("Import units"), _("Units imported"))
+
+
+@hooks.register("construct_homepage_panels")
+def add_owner_panels(request, panels):
+    if request.user.has_perm("portal.review_ownershipclaim"):
+        panels.append(PendingClaimsPanel())

@@ -61,3 +61,23 @@ def test_owner_sign_up_to_verified_badge(live_server, page, browser, estate, sta
     expect(page.locator(".badge--verified").first).to_be_visible()
     expect(page.locator(".status--approved")).to_be_visible()
     assert mail.outbox[-1].to == ["zhang.wei@example.com"]
+
+
+OVERFLOW = """() => {
+    const width = document.documentElement.clientWidth;
+    return [...document.querySelectorAll("body *")]
+        .filter((el) => el.getBoundingClientRect().right > width + 1)
+        .map((el) => el.tagName + "." + el.className);
+}"""
+
+
+def test_owner_pages_fit_a_phone_screen(live_server, page, verified_owner, estate):
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert page.evaluate(OVERFLOW) == []
+    page.fill("input[name=login]", verified_owner.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.form button[type=submit]")
+    for path in ("/", "/me/", "/me/profile/", f"/me/units/claim/?estate={estate.pk}", "/accounts/email/"):
+        page.goto(live_server.url + path)
+        assert page.evaluate(OVERFLOW) == [], path
+    expect(page.locator(".tabbar")).to_be_visible()

@@ -213,3 +213,12 @@ def test_owners_cannot_reach_the_review_screen(owner_client, pending_claim):
 def test_an_owner_sees_only_their_own_claims(client, owner, other_owner, pending_claim):
     client.force_login(other_owner)
     assert "3栋 1201" not in client.get(reverse("portal:dashboard")).content.decode()
+
+
+def test_the_admin_dashboard_shows_the_waiting_claims_to_reviewers(client, staff, pending_claim):
+    client.force_login(staff("Customer service"))
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "有 1 条申请待审核" in html and review_url(pending_claim) in html
+
+    client.force_login(staff("Editors"))
+    assert "待审核的房产认证" not in client.get(reverse("wagtailadmin_home")).content.decode()
