@@ -8,12 +8,21 @@ from portal.models import Estate
 PROFILE_FIELDS = ("real_name", "mobile", "language")
 
 
-class UserCreationForm(WagtailUserCreationForm):
+class ProfileFieldsMixin:
+    """Chinese names do not split into first and last; the real name field holds the name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].required = False
+        self.fields["last_name"].required = False
+
+
+class UserCreationForm(ProfileFieldsMixin, WagtailUserCreationForm):
     class Meta(WagtailUserCreationForm.Meta):
         fields = WagtailUserCreationForm.Meta.fields | set(PROFILE_FIELDS)
 
 
-class UserEditForm(WagtailUserEditForm):
+class UserEditForm(ProfileFieldsMixin, WagtailUserEditForm):
     class Meta(WagtailUserEditForm.Meta):
         fields = WagtailUserEditForm.Meta.fields | set(PROFILE_FIELDS)
 

@@ -8,6 +8,9 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Owners")
 
+    def ready(self):
+        from portal import signals  # noqa: F401
+
 
 class UsersAppConfig(WagtailUsersAppConfig):
     """Wagtail's user admin, with the owner's profile fields on its forms."""

@@ -77,7 +77,13 @@ def test_owner_pages_fit_a_phone_screen(live_server, page, verified_owner, estat
     page.fill("input[name=login]", verified_owner.email)
     page.fill("input[name=password]", PASSWORD)
     page.click("form.form button[type=submit]")
-    for path in ("/", "/me/", "/me/profile/", f"/me/units/claim/?estate={estate.pk}", "/accounts/email/"):
+    for path in (
+        "/",
+        "/me/",
+        "/me/profile/",
+        f"/me/units/claim/?estate={estate.pk}",
+        "/accounts/email/",
+    ):
         page.goto(live_server.url + path)
         assert page.evaluate(OVERFLOW) == [], path
     expect(page.locator(".tabbar")).to_be_visible()

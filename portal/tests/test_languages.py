@@ -89,3 +89,13 @@ def test_the_catalogue_has_every_string_in_the_code(tmp_path):
     committed = {e.msgid for e in polib.pofile(str(CATALOGUE / "django.po"))}
     assert fresh - committed == set(), "new strings: run `make messages` and translate them"
     assert committed - fresh == set(), "unused strings: run `make messages`"
+
+
+def test_signing_in_on_a_new_device_uses_the_profiles_language(client, owner):
+    from conftest import PASSWORD
+
+    owner.language = "en"
+    owner.save()
+    client.post(reverse("account_login"), {"login": owner.email, "password": PASSWORD})
+    html = client.get(reverse("portal:dashboard"), HTTP_ACCEPT_LANGUAGE="zh-CN").content
+    assert b'<html lang="en">' in html
