@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail.admin import messages
-from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
+from portal.admin_actions import ActionsInspectView
 from portal.admin_forms import ReviewForm, UnitImportForm
 from portal.claims import ClaimError, approve_claim, reject_claim, revoke_claim
 from portal.models import OwnershipClaim
@@ -67,22 +68,40 @@ class UnitImportView(WagtailAdminTemplateMixin, FormView):
         return redirect(reverse(self.index_url_name) + f"?estate={estate.pk}")
 
 
-class ClaimReviewView(InspectView):
+def _review(function):
+    def act(view, data):
+        claim = function(view.object, view.request.user, data["reason"])
+        return _("%(claim)s: %(status)s. The owner has been emailed.") % {
+            "claim": claim,
+            "status": claim.get_status_display(),
+        }
+
+    return act, ClaimError
+
+
+class ClaimReviewView(ActionsInspectView):
     """A claim with everything staff need to decide, and the approve / reject / revoke form."""
 
-    actions = {"approve": approve_claim, "reject": reject_claim, "revoke": revoke_claim}
+    actions = {
+        "approve": _review(approve_claim),
+        "reject": _review(reject_claim),
+        "revoke": _review(revoke_claim),
+    }
+    action_form_class = ReviewForm
     page_title = gettext_lazy("Review")
 
     def get_object(self, queryset=None):
         claims = OwnershipClaim.objects.select_related("owner", "unit__estate", "reviewed_by")
         return get_object_or_404(claims, pk=self.pk)
 
+    def get_success_url(self):
+        return reverse(self.index_url_name)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         claim = self.object
         context.update(
             claim=claim,
-            form=kwargs.get("form") or ReviewForm(),
             can_review=self.request.user.has_perm("portal.review_ownershipclaim"),
             unit_claims=OwnershipClaim.objects.filter(unit=claim.unit)
             .exclude(pk=claim.pk)
@@ -92,21 +111,3 @@ class ClaimReviewView(InspectView):
             .select_related("unit__estate"),
         )
         return context
-
-    def post(self, request, *args, **kwargs):
-        action = self.actions.get(request.POST.get("action"))
-        form = ReviewForm(request.POST)
-        if action is None or not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
-        reason = form.cleaned_data["reason"]
-        try:
-            claim = action(self.object, request.user, reason)
-        except ClaimError as error:
-            form.add_error("reason", str(error))
-            return self.render_to_response(self.get_context_data(form=form))
-        messages.success(
-            request,
-            _("%(claim)s: %(status)s. The owner has been emailed.")
-            % {"claim": claim, "status": claim.get_status_display()},
-        )
-        return redirect(self.index_url_name)

@@ -48,12 +48,12 @@ def build():
     with transaction.atomic():
         estates = [_estate(spec) for spec in ESTATES]
         staff = [
-            _user(name, f"{name}@jindu.example", real_name, group=group)
+            ensure_user(name, f"{name}@jindu.example", real_name, group=group)
             for name, group, real_name in STAFF
         ]
-        admin = _user("admin", "admin@jindu.example", "系统管理员", superuser=True)
-        verified = _user("owner", "owner@jindu.example", "王建国", mobile="13800138001")
-        pending = _user("pending", "pending@jindu.example", "李静", mobile="13900139002")
+        admin = ensure_user("admin", "admin@jindu.example", "系统管理员", superuser=True)
+        verified = ensure_user("owner", "owner@jindu.example", "王建国", mobile="13800138001")
+        pending = ensure_user("pending", "pending@jindu.example", "李静", mobile="13900139002")
         _claim(
             verified, estates[0], "3栋", "1201", OwnershipClaim.Status.APPROVED, reviewer=staff[1]
         )
@@ -89,7 +89,7 @@ def _estate(spec):
     return estate
 
 
-def _user(username, email, real_name, *, group=None, superuser=False, mobile=""):
+def ensure_user(username, email, real_name, *, group=None, superuser=False, mobile=""):
     user, created = User.objects.get_or_create(
         username=username,
         defaults={

@@ -21,7 +21,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["real_name", "mobile", "language", "avatar"]
+        fields = ["real_name", "mobile", "language", "email_notifications", "avatar"]
         widgets = {
             "real_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "avatar": forms.ClearableFileInput(attrs={"accept": "image/*"}),

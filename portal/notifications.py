@@ -8,7 +8,7 @@ from django.utils import translation
 from portal.tasks import send_email
 
 
-def email_user(user, template, context):
+def email_user(user, template, context, headers=None):
     """Render `<template>_subject.txt`, `.txt` and `.html` for `user` and queue the email.
 
     Rendering happens now, while the objects are at hand; the task only delivers, so a retry
@@ -21,10 +21,12 @@ def email_user(user, template, context):
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
-    queue_email(settings.EMAIL_SUBJECT_PREFIX + subject, text, [user.email], html=html)
+    queue_email(
+        settings.EMAIL_SUBJECT_PREFIX + subject, text, [user.email], html=html, headers=headers
+    )
 
 
-def queue_email(subject, text, to, html=None, from_email=None):
+def queue_email(subject, text, to, html=None, from_email=None, headers=None):
     transaction.on_commit(
         lambda: send_email.delay(
             subject=" ".join(subject.split()),
@@ -32,5 +34,42 @@ def queue_email(subject, text, to, html=None, from_email=None):
             to=list(to),
             html=html,
             from_email=from_email or settings.DEFAULT_FROM_EMAIL,
+            headers=headers,
         )
     )
+
+
+def notify(recipient, kind, *, text, url, actor=None):
+    """Record an in-site notification and, if the person wants it at once, email it."""
+    from portal.models import Notification, User
+
+    notification = Notification.objects.create(
+        recipient=recipient, kind=kind, actor=actor, text=text, url=url
+    )
+    wants_email = recipient.email_notifications == User.EmailNotifications.IMMEDIATELY
+    if wants_email and kind != Notification.Kind.LIKE:
+        stop = unsubscribe_url(recipient)
+        email_user(
+            recipient,
+            "portal/email/notification",
+            {"notification": notification, "unsubscribe_url": stop},
+            # Mail apps show their own "unsubscribe" button and POST here (RFC 8058).
+            headers={
+                "List-Unsubscribe": f"<{stop}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )
+        notification.emailed_at = notification.created_at
+        notification.save(update_fields=["emailed_at"])
+    return notification
+
+
+UNSUBSCRIBE_SALT = "portal.unsubscribe"
+
+
+def unsubscribe_url(user):
+    from django.core import signing
+    from django.urls import reverse
+
+    token = signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT)
+    return settings.WAGTAILADMIN_BASE_URL + reverse("portal:unsubscribe", args=[token])

@@ -10,8 +10,8 @@ from django.core.mail import EmailMultiAlternatives
     retry_backoff_max=3600,
     max_retries=8,
 )
-def send_email(*, subject, text, to, html=None, from_email=None):
-    message = EmailMultiAlternatives(subject, text, from_email, to)
+def send_email(*, subject, text, to, html=None, from_email=None, headers=None):
+    message = EmailMultiAlternatives(subject, text, from_email, to, headers=headers)
     if html:
         message.attach_alternative(html, "text/html")
     message.send()

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("language/", views.set_language, name="set_language"),
     path("me/", include("portal.site_urls")),
+    path("forum/", include("forum.urls")),
     path("sitemap.xml", sitemap),
 ]
 

@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -10,6 +13,8 @@ from django.views.i18n import set_language as django_set_language
 
 from portal.claims import ClaimError, submit_claim
 from portal.forms import ClaimForm, ProfileForm
+from portal.models import Notification, User
+from portal.notifications import UNSUBSCRIBE_SALT
 
 
 def healthz(request):
@@ -75,3 +80,29 @@ def claim_unit(request):
             )
             return redirect("portal:dashboard")
     return render(request, "portal/claim_form.html", {"form": form})
+
+
+@login_required
+def notifications(request):
+    """The owner's notifications, newest first; opening the page marks them read."""
+    page = Paginator(request.user.notifications.select_related("actor"), 30).get_page(
+        request.GET.get("page")
+    )
+    unread_ids = [n.pk for n in page.object_list if n.read_at is None]
+    if unread_ids:
+        Notification.objects.filter(pk__in=unread_ids).update(read_at=timezone.now())
+    return render(request, "portal/notifications.html", {"page": page, "unread_ids": unread_ids})
+
+
+@csrf_exempt  # the signed token is the credential; mail apps POST here without a session
+def unsubscribe(request, token):
+    """Stop notification emails from a link in one of them, without signing in."""
+    try:
+        user = User.objects.get(pk=signing.loads(token, salt=UNSUBSCRIBE_SALT))
+    except (signing.BadSignature, User.DoesNotExist):
+        return render(request, "portal/unsubscribe.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        user.email_notifications = User.EmailNotifications.NEVER
+        user.save(update_fields=["email_notifications"])
+        return render(request, "portal/unsubscribe.html", {"done": True})
+    return render(request, "portal/unsubscribe.html", {"email": user.email})

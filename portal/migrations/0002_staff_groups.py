@@ -5,6 +5,8 @@ Later migrations extend these groups as the forum, the mailbox and the club add 
 
 from django.db import migrations
 
+from portal.migrations_utils import create_permissions
+
 ADMIN = [("wagtailadmin", "admin", "access_admin")]
 IMAGES = [("wagtailimages", "image", p) for p in ("add_image", "change_image", "choose_image")]
 DOCUMENTS = [
@@ -39,16 +41,6 @@ GROUPS = {
         "pages": ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
     },
 }
-
-
-def create_permissions(apps):
-    # Permissions are normally created after all migrations; this one needs them now.
-    from django.contrib.auth.management import create_permissions as django_create_permissions
-
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        django_create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
 
 
 def create_groups(apps, schema_editor):

@@ -27,6 +27,18 @@ class User(AbstractUser):
         default=settings.LANGUAGE_CODE,
     )
     avatar = models.ImageField(_("avatar"), upload_to=avatar_path, blank=True)
+
+    class EmailNotifications(models.TextChoices):
+        IMMEDIATELY = "immediately", _("At once")
+        DAILY = "daily", _("In a daily digest")
+        NEVER = "never", _("Never")
+
+    email_notifications = models.CharField(
+        _("email me about replies and mentions"),
+        max_length=20,
+        choices=EmailNotifications.choices,
+        default=EmailNotifications.IMMEDIATELY,
+    )
     #: Kept in step with approved ownership claims by portal.claims, because the badge is shown
     #: beside the name on every page that lists people.
     is_verified_owner = models.BooleanField(_("verified owner"), default=False)

@@ -235,9 +235,10 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party requests from the admin
 
-# Owner uploads (avatars): checked with Pillow, bounded in bytes and pixels.
+# Owner uploads (avatars, forum pictures): checked with Pillow, bounded in bytes and pixels.
 AVATAR_MAX_BYTES = 5 * 1024 * 1024
 AVATAR_SIZE = 256
+FORUM_IMAGE_MAX_BYTES = 8 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

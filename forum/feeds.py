@@ -1,0 +1,49 @@
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed
+
+from forum.models import Board, Post, Topic
+
+
+class BoardFeed(Feed):
+    """The newest topics of a public board, as Atom."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, slug):
+        board = get_object_or_404(Board, slug=slug)
+        if board.readers != Board.Readers.EVERYONE:
+            raise Http404  # feed readers cannot sign in: only public boards have feeds
+        return board
+
+    def title(self, board):
+        return board.name
+
+    def link(self, board):
+        return board.get_absolute_url()
+
+    def subtitle(self, board):
+        return board.description
+
+    def items(self, board):
+        opening = Post.objects.filter(position=1, is_hidden=False, deleted_by_author=False)
+        return (
+            Topic.objects.filter(board=board, is_hidden=False)
+            .select_related("author")
+            .prefetch_related(Prefetch("posts", queryset=opening, to_attr="opening"))
+            .order_by("-created_at")[:30]
+        )
+
+    def item_title(self, topic):
+        return topic.title
+
+    def item_description(self, topic):
+        return topic.opening[0].html if topic.opening else ""
+
+    def item_author_name(self, topic):
+        return topic.author.display_name
+
+    def item_pubdate(self, topic):
+        return topic.created_at

@@ -1,0 +1,119 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def post_image_path(image, filename):
+    return f"forum/{image.created_at:%Y/%m}/{image.uploader_id}-{filename}"
+
+
+class Post(models.Model):
+    """A message in a topic. The Markdown source is rendered to sanitised HTML once, on save."""
+
+    topic = models.ForeignKey(
+        "forum.Topic", on_delete=models.CASCADE, related_name="posts", verbose_name=_("topic")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="forum_posts",
+        verbose_name=_("author"),
+    )
+    #: 1 for the opening post, then 2, 3, … : pages are position ranges, never offsets.
+    position = models.PositiveIntegerField(_("number"))
+    source = models.TextField(_("text"))
+    html = models.TextField(editable=False)
+    search_text = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(_("posted"), auto_now_add=True)
+    edited_at = models.DateTimeField(_("edited"), null=True, blank=True)
+    is_official = models.BooleanField(_("official reply"), default=False)
+    is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=200, blank=True)
+    deleted_by_author = models.BooleanField(_("deleted by the author"), default=False)
+    like_count = models.PositiveIntegerField(_("likes"), default=0)
+
+    class Meta:
+        ordering = ["topic", "position"]
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "position"], name="post_position_unique")
+        ]
+        indexes = [models.Index(fields=["author", "-created_at"])]
+        permissions = [("reply_officially", _("Can reply officially as a spokesperson"))]
+
+    def __str__(self):
+        return f"{self.topic} #{self.position}"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # The HTML always matches the source, however the post is saved (site, admin, shell).
+        if update_fields is None or "source" in update_fields:
+            from forum.posting import render
+
+            self.html, self.search_text = render(self.source)
+            if update_fields is not None:
+                update_fields = {*update_fields, "html", "search_text"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+    def get_absolute_url(self):
+        from forum.paging import post_url
+
+        return post_url(self)
+
+    @property
+    def is_visible(self):
+        return not (self.is_hidden or self.deleted_by_author)
+
+
+class PostRevision(models.Model):
+    """The text of a post before each edit, for moderators."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    source = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("saved"), auto_now_add=True)
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("earlier version")
+        verbose_name_plural = _("earlier versions")
+
+    def __str__(self):
+        return f"{self.post} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PostImage(models.Model):
+    """A picture in a post: checked by Pillow, resized and stripped of EXIF before it is stored."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="images")
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    image = models.ImageField(upload_to=post_image_path, width_field="width", height_field="height")
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.image.name
+
+
+class Reaction(models.Model):
+    """A like (赞)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="reaction_once_per_user")
+        ]
+
+    def __str__(self):
+        return f"{self.user} ♥ {self.post}"

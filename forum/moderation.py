@@ -1,0 +1,179 @@
+"""Moderators' actions. Each checks the permission, runs in one transaction, is written to
+Wagtail's audit log and, where it touches an owner's post, tells the owner why."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from wagtail.log_actions import log
+
+from forum import access, notify
+from forum.models import Board, Post, Report, Suspension, Topic
+
+
+class ModerationError(Exception):
+    """Shown to the moderator as it is."""
+
+
+def _check(user):
+    if not access.is_moderator(user):
+        raise PermissionDenied
+
+
+def _need_reason(reason):
+    if not reason.strip():
+        raise ModerationError(_("Give a reason; the owner will see it."))
+
+
+def _tell(user, message, url, **values):
+    with translation.override(user.language):
+        notify.moderated(user, _(message) % values, url)
+
+
+def hide_post(post, by, reason):
+    _check(by)
+    _need_reason(reason)
+    with transaction.atomic():
+        post.is_hidden, post.hidden_reason = True, reason.strip()
+        post.save(update_fields=["is_hidden", "hidden_reason"])
+        Report.objects.filter(post=post, status=Report.Status.OPEN).update(
+            status=Report.Status.ACTIONED, handled_by=by, handled_at=timezone.now()
+        )
+        log(post, "forum.post.hide", user=by, data={"reason": post.hidden_reason})
+        transaction.on_commit(
+            lambda: _tell(
+                post.author,
+                gettext_noop("A moderator hid your post in “%(title)s”. Reason: %(reason)s"),
+                post.get_absolute_url(),
+                title=post.topic.title,
+                reason=post.hidden_reason,
+            )
+        )
+
+
+def restore_post(post, by):
+    _check(by)
+    post.is_hidden, post.hidden_reason = False, ""
+    post.save(update_fields=["is_hidden", "hidden_reason"])
+    log(post, "forum.post.restore", user=by)
+
+
+def dismiss_report(report, by):
+    _check(by)
+    report.status, report.handled_by, report.handled_at = (
+        Report.Status.DISMISSED,
+        by,
+        timezone.now(),
+    )
+    report.save(update_fields=["status", "handled_by", "handled_at"])
+    log(report, "forum.report.dismiss", user=by)
+
+
+def hide_topic(topic, by, reason):
+    _check(by)
+    _need_reason(reason)
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().get(pk=topic.pk)
+        if topic.is_hidden:
+            return topic
+        topic.is_hidden, topic.hidden_reason = True, reason.strip()
+        topic.save(update_fields=["is_hidden", "hidden_reason"])
+        _count(topic.board_id, -1, -topic.post_count)
+        log(topic, "forum.topic.hide", user=by, data={"reason": topic.hidden_reason})
+        transaction.on_commit(
+            lambda: _tell(
+                topic.author,
+                gettext_noop("A moderator hid your topic “%(title)s”. Reason: %(reason)s"),
+                topic.board.get_absolute_url(),
+                title=topic.title,
+                reason=topic.hidden_reason,
+            )
+        )
+    return topic
+
+
+def restore_topic(topic, by):
+    _check(by)
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().get(pk=topic.pk)
+        if topic.is_hidden:
+            topic.is_hidden, topic.hidden_reason = False, ""
+            topic.save(update_fields=["is_hidden", "hidden_reason"])
+            _count(topic.board_id, 1, topic.post_count)
+            log(topic, "forum.topic.restore", user=by)
+    return topic
+
+
+def set_flags(topic, by, **flags):
+    """Pin or unpin, lock or unlock: set_flags(topic, by, is_pinned=True)."""
+    _check(by)
+    allowed = {"is_pinned", "is_locked"}
+    if not flags or set(flags) - allowed:
+        raise ValueError(flags)
+    for name, value in flags.items():
+        setattr(topic, name, value)
+    topic.save(update_fields=list(flags))
+    for name, value in flags.items():
+        action = {"is_pinned": ("pin", "unpin"), "is_locked": ("lock", "unlock")}[name]
+        log(topic, f"forum.topic.{action[0] if value else action[1]}", user=by)
+
+
+def move_topic(topic, by, board):
+    _check(by)
+    if board.pk == topic.board_id:
+        return topic
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().get(pk=topic.pk)
+        old = topic.board_id
+        topic.board = board
+        topic.save(update_fields=["board"])
+        if not topic.is_hidden:
+            _count(old, -1, -topic.post_count)
+            _count(board.pk, 1, topic.post_count)
+        log(topic, "forum.topic.move", user=by, data={"from": old, "to": board.pk})
+    return topic
+
+
+def warn(user, by, reason, url="/"):
+    _check(by)
+    _need_reason(reason)
+    log(user, "forum.user.warn", user=by, data={"reason": reason})
+    _tell(user, gettext_noop("A moderator warns you: %(reason)s"), url, reason=reason.strip())
+
+
+def suspend(user, by, until, reason):
+    _check(by)
+    _need_reason(reason)
+    if until <= timezone.now():
+        raise ModerationError(_("The end of the suspension must be in the future."))
+    with transaction.atomic():
+        suspension = Suspension.objects.create(
+            user=user, until=until, reason=reason.strip(), created_by=by
+        )
+        log(
+            user, "forum.user.suspend", user=by, data={"until": until.isoformat(), "reason": reason}
+        )
+        transaction.on_commit(
+            lambda: _tell(
+                user,
+                gettext_noop("You may not post in the forum until %(until)s. Reason: %(reason)s"),
+                "/forum/",
+                until=timezone.localtime(until).strftime("%Y-%m-%d %H:%M"),
+                reason=suspension.reason,
+            )
+        )
+    return suspension
+
+
+def _count(board_id, topics, posts):
+    Board.objects.filter(pk=board_id).update(
+        topic_count=F("topic_count") + topics, post_count=F("post_count") + posts
+    )
+    latest = (
+        Post.objects.filter(topic__board_id=board_id, topic__is_hidden=False)
+        .order_by("-created_at")
+        .first()
+    )
+    Board.objects.filter(pk=board_id).update(last_post=latest)

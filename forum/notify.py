@@ -1,0 +1,60 @@
+"""Who hears about a new post, and how: one notification per person per post, the most specific
+reason winning (an official answer beats a mention, which beats a reply)."""
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from forum import access
+from forum.models import Post, Subscription
+from portal.models import Notification, User
+from portal.notifications import notify
+
+Kind = Notification.Kind
+
+
+def new_post(post_id, mentioned_usernames=()):
+    post = Post.objects.select_related("topic__board", "topic__author", "author").get(pk=post_id)
+    topic, board = post.topic, post.topic.board
+    reasons = {}
+    followers = Subscription.objects.filter(topic=topic) | Subscription.objects.filter(board=board)
+    for user in User.objects.filter(pk__in=followers.values("user_id")):
+        reasons[user] = Kind.REPLY
+    for user in User.objects.filter(username__in=mentioned_usernames):
+        reasons[user] = Kind.MENTION
+    if post.is_official and post.position > 1:
+        reasons[topic.author] = Kind.OFFICIAL_REPLY
+    reasons.pop(post.author, None)
+
+    for user, kind in reasons.items():
+        if not access.can_read(user, board):
+            continue
+        with translation.override(user.language):
+            text = _message(kind, post)
+        notify(user, kind, text=text, url=post.get_absolute_url(), actor=post.author)
+
+
+def _message(kind, post):
+    names = {"name": post.author.display_name, "title": post.topic.title}
+    if kind == Kind.OFFICIAL_REPLY:
+        return _("An official reply to your topic “%(title)s”") % names
+    if kind == Kind.MENTION:
+        return _("%(name)s mentioned you in “%(title)s”") % names
+    if post.position == 1:
+        return _("%(name)s started “%(title)s”") % names
+    return _("%(name)s replied in “%(title)s”") % names
+
+
+def liked(post_id, liker_id):
+    post = Post.objects.select_related("topic", "author").get(pk=post_id)
+    liker = User.objects.get(pk=liker_id)
+    with translation.override(post.author.language):
+        text = _("%(name)s liked your post in “%(title)s”") % {
+            "name": liker.display_name,
+            "title": post.topic.title,
+        }
+    notify(post.author, Kind.LIKE, text=text, url=post.get_absolute_url(), actor=liker)
+
+
+def moderated(user, text, url):
+    """Tell an owner what a moderator did and why."""
+    notify(user, Kind.MODERATION, text=text, url=url)

@@ -1,0 +1,163 @@
+"""Starting topics, replying, editing, deleting and liking: the forum's rules in one place.
+
+Each function checks who may do it, changes the posts and the stored counters in one
+transaction (the topic row is locked while a reply takes the next number), and leaves the
+notifications to forum.notify once the post exists.
+"""
+
+import re
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from forum import access, notify
+from forum.limits import PostingRefused, check_posting_allowed
+from forum.markdown import plain_text, render_markdown
+from forum.models import Board, Post, PostImage, PostRevision, Reaction, Subscription, Topic
+from portal.models import User
+
+MENTION_RE = re.compile(r"(?<![\w@])@([A-Za-z0-9_][A-Za-z0-9_.\-]{0,149})")
+# Text between tags, outside <a>, <code> and <pre>, where a mention may be turned into a link.
+SKIP_INSIDE = ("a", "code", "pre")
+
+
+def mentions(source):
+    """The usernames of real people @mentioned in `source`."""
+    names = set(MENTION_RE.findall(plain_text(source)))
+    if not names:
+        return set()
+    return set(User.objects.filter(username__in=names).values_list("username", flat=True))
+
+
+def render(source):
+    """HTML and search text for a post, with mentions of real people marked up."""
+    return _mark_mentions(render_markdown(source), mentions(source)), plain_text(source)
+
+
+def _mark_mentions(html, usernames):
+    if not usernames:
+        return html
+    parts, skipping = re.split(r"(<[^>]+>)", html), 0
+    for index, part in enumerate(parts):
+        if part.startswith("<"):
+            name = part.strip("</>").split()[0].lower() if part.strip("</>") else ""
+            if name in SKIP_INSIDE:
+                skipping += -1 if part.startswith("</") else 1
+        elif not skipping:
+            parts[index] = MENTION_RE.sub(
+                lambda m: f'<span class="mention">@{m[1]}</span>' if m[1] in usernames else m[0],
+                part,
+            )
+    return "".join(parts)
+
+
+def create_topic(author, board, *, title, source, images=(), official=False):
+    if not access.can_post(author, board):
+        raise PermissionDenied
+    check_posting_allowed(author, source, new_topic=True, exempt=access.is_forum_staff(author))
+    mentioned = mentions(source)
+    with transaction.atomic():
+        now = timezone.now()
+        topic = Topic.objects.create(
+            board=board, author=author, title=title.strip(), last_post_at=now
+        )
+        post = Post.objects.create(
+            topic=topic,
+            author=author,
+            position=1,
+            source=source,
+            is_official=official and access.is_spokesperson(author),
+        )
+        _attach(post, author, images)
+        topic.post_count, topic.last_post = 1, post
+        topic.save(update_fields=["post_count", "last_post"])
+        Board.objects.filter(pk=board.pk).update(
+            topic_count=F("topic_count") + 1, post_count=F("post_count") + 1, last_post=post
+        )
+        Subscription.objects.get_or_create(user=author, topic=topic)
+        transaction.on_commit(lambda: notify.new_post(post.pk, mentioned))
+    return topic
+
+
+def reply(author, topic, *, source, images=(), official=False):
+    if not access.can_post(author, topic.board):
+        raise PermissionDenied
+    staff = access.is_forum_staff(author)
+    check_posting_allowed(author, source, new_topic=False, exempt=staff)
+    mentioned = mentions(source)
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().get(pk=topic.pk)
+        if topic.is_hidden or (topic.is_locked and not access.is_moderator(author)):
+            raise PostingRefused(_("This topic is closed to new replies."))
+        official = official and access.is_spokesperson(author)
+        post = Post.objects.create(
+            topic=topic,
+            author=author,
+            position=topic.post_count + 1,
+            source=source,
+            is_official=official,
+        )
+        _attach(post, author, images)
+        topic.post_count, topic.last_post, topic.last_post_at = post.position, post, post.created_at
+        if official and not topic.official_answer_id:
+            topic.official_answer = post
+        topic.save(update_fields=["post_count", "last_post", "last_post_at", "official_answer"])
+        Board.objects.filter(pk=topic.board_id).update(
+            post_count=F("post_count") + 1, last_post=post
+        )
+        Subscription.objects.get_or_create(user=author, topic=topic)
+        transaction.on_commit(lambda: notify.new_post(post.pk, mentioned))
+    return post
+
+
+def edit_post(post, editor, *, source):
+    if editor != post.author and not access.is_moderator(editor):
+        raise PermissionDenied
+    if not post.is_visible and not access.is_moderator(editor):
+        raise PostingRefused(_("This post can no longer be edited."))
+    if source.strip() == post.source.strip():
+        return post
+    with transaction.atomic():
+        PostRevision.objects.create(post=post, source=post.source, editor=editor)
+        post.source, post.edited_at = source, timezone.now()
+        post.save(update_fields=["source", "edited_at"])
+    return post
+
+
+def delete_own_post(post, user):
+    """The author withdraws a post: it shows as deleted but is kept for moderators."""
+    if user != post.author:
+        raise PermissionDenied
+    post.deleted_by_author = True
+    post.save(update_fields=["deleted_by_author"])
+
+
+def like(user, post):
+    if not user.is_authenticated or not access.can_read(user, post.topic.board):
+        raise PermissionDenied
+    if user == post.author or not post.is_visible:
+        return False
+    try:
+        with transaction.atomic():
+            Reaction.objects.create(user=user, post=post)
+            Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
+    except IntegrityError:
+        return False  # liked already: a double tap changes nothing
+    transaction.on_commit(lambda: notify.liked(post.pk, user.pk))
+    return True
+
+
+def unlike(user, post):
+    with transaction.atomic():
+        deleted, _counts = Reaction.objects.filter(user=user, post=post).delete()
+        if deleted:
+            Post.objects.filter(pk=post.pk).update(like_count=F("like_count") - 1)
+    return bool(deleted)
+
+
+def _attach(post, uploader, images):
+    for image in images:
+        PostImage.objects.create(post=post, uploader=uploader, image=image)

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from forum import feeds, views
+
+app_name = "forum"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("search/", views.search, name="search"),
+    path("b/<slug:slug>/", views.board, name="board"),
+    path("b/<slug:slug>/new/", views.new_topic, name="new_topic"),
+    path("b/<slug:slug>/follow/", views.follow_board, name="follow_board"),
+    path("b/<slug:slug>/feed/", feeds.BoardFeed(), name="board_feed"),
+    path("t/<int:pk>/", views.topic, name="topic"),
+    path("t/<int:pk>/reply/", views.reply, name="reply"),
+    path("t/<int:pk>/follow/", views.follow_topic, name="follow_topic"),
+    path("p/<int:pk>/edit/", views.edit, name="edit"),
+    path("p/<int:pk>/delete/", views.delete, name="delete"),
+    path("p/<int:pk>/like/", views.like, name="like"),
+    path("p/<int:pk>/report/", views.report, name="report"),
+]

@@ -1,0 +1,305 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from forum import access, posting
+from forum.forms import EditForm, PostForm, ReportForm, TopicForm
+from forum.limits import PostingRefused
+from forum.markdown import render_markdown
+from forum.models import Board, Post, Reaction, ReadState, Subscription, Topic
+from forum.paging import page_count, position_url, positions_on, post_url
+
+TOPICS_PER_PAGE = 30
+
+
+def _readable_board(request, board):
+    if not access.can_read(request.user, board):
+        if not request.user.is_authenticated:
+            raise _LoginNeeded
+        raise PermissionDenied(_("Only verified owners can read this board."))
+    return board
+
+
+class _LoginNeeded(Exception):
+    pass
+
+
+def _with_login(view):
+    """Send anonymous visitors of a members-only board to sign in, and back afterwards."""
+
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except _LoginNeeded:
+            return redirect_to_login(request.get_full_path())
+
+    return wrapped
+
+
+def index(request):
+    boards = access.readable_boards(request.user).select_related(
+        "last_post__author", "last_post__topic"
+    )
+    return render(request, "forum/index.html", {"boards": boards})
+
+
+@_with_login
+def board(request, slug):
+    board = _readable_board(request, get_object_or_404(Board, slug=slug))
+    topics = board.topics.select_related("author", "last_post__author").order_by(
+        "-is_pinned", "-last_post_at"
+    )
+    if not access.is_moderator(request.user):
+        topics = topics.filter(is_hidden=False)
+    page = Paginator(topics, TOPICS_PER_PAGE).get_page(request.GET.get("page"))
+    read, following = {}, False
+    if request.user.is_authenticated:
+        read = dict(
+            ReadState.objects.filter(user=request.user, topic__in=page.object_list).values_list(
+                "topic_id", "last_position"
+            )
+        )
+        following = Subscription.objects.filter(user=request.user, board=board).exists()
+        for topic in page.object_list:
+            # Never opened: all new. Opened: the replies since, and a link to the first of them.
+            read_up_to = read.get(topic.pk)
+            topic.is_new = read_up_to is None
+            topic.unread = topic.post_count - (read_up_to or 0)
+            if read_up_to and topic.unread:
+                topic.unread_url = position_url(topic.pk, read_up_to + 1)
+    return render(
+        request,
+        "forum/board.html",
+        {
+            "board": board,
+            "page": page,
+            "following": following,
+            "can_post": access.can_post(request.user, board),
+        },
+    )
+
+
+@_with_login
+def topic(request, pk):
+    topic = get_object_or_404(
+        Topic.objects.select_related("board", "author", "official_answer__author"), pk=pk
+    )
+    _readable_board(request, topic.board)
+    if topic.is_hidden and not access.is_moderator(request.user):
+        raise Http404
+    pages = page_count(topic.post_count)
+    number = request.GET.get("page", "1")
+    number = min(max(int(number), 1), pages) if number.isdigit() else 1
+    first, last = positions_on(number)
+    posts = list(
+        topic.posts.filter(position__range=(first, last))
+        .select_related("author")
+        .prefetch_related("images")
+    )
+    context = {
+        "topic": topic,
+        "board": topic.board,
+        "posts": posts,
+        "page_number": number,
+        "page_range": range(1, pages + 1),
+        "can_post": access.can_post(request.user, topic.board) and not topic.is_locked,
+        "is_moderator": access.is_moderator(request.user),
+    }
+    if request.user.is_authenticated and posts:
+        context.update(_reader_state(request.user, topic, posts))
+    if context["can_post"]:
+        context["form"] = PostForm(spokesperson=access.is_spokesperson(request.user))
+    return render(request, "forum/topic.html", context)
+
+
+def _reader_state(user, topic, posts):
+    """Likes on this page, where unread posts start, and move the read marker on."""
+    liked = set(
+        Reaction.objects.filter(user=user, post__in=posts).values_list("post_id", flat=True)
+    )
+    state = ReadState.objects.filter(user=user, topic=topic).first()
+    read_up_to = state.last_position if state else 0
+    seen = posts[-1].position
+    if state is None:
+        ReadState.objects.create(user=user, topic=topic, last_position=seen)
+    elif seen > read_up_to:
+        ReadState.objects.filter(pk=state.pk).update(last_position=seen)
+    first_unread_url = None
+    if state is not None and read_up_to < topic.post_count:
+        first_unread_url = position_url(topic.pk, read_up_to + 1)
+    return {
+        "liked": liked,
+        "first_unread_url": first_unread_url,
+        "following": Subscription.objects.filter(user=user, topic=topic).exists(),
+    }
+
+
+@login_required
+def new_topic(request, slug):
+    board = get_object_or_404(Board, slug=slug)
+    if not access.can_post(request.user, board):
+        raise PermissionDenied(_("Only verified owners can start topics here."))
+    spokesperson = access.is_spokesperson(request.user)
+    form = TopicForm(request.POST or None, request.FILES or None, spokesperson=spokesperson)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if "preview" in request.POST:
+            preview = render_markdown(data["source"])
+        else:
+            try:
+                topic = posting.create_topic(
+                    request.user,
+                    board,
+                    title=data["title"],
+                    source=data["source"],
+                    images=data["images"],
+                    official=data.get("official", False),
+                )
+            except PostingRefused as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect(topic)
+    return render(
+        request, "forum/topic_form.html", {"board": board, "form": form, "preview": preview}
+    )
+
+
+@login_required
+def reply(request, pk):
+    topic = get_object_or_404(Topic.objects.select_related("board"), pk=pk)
+    if not access.can_post(request.user, topic.board):
+        raise PermissionDenied(_("Only verified owners can reply here."))
+    spokesperson = access.is_spokesperson(request.user)
+    initial = {}
+    quoted = request.GET.get("quote", "")
+    if quoted.isdigit():
+        post = topic.posts.filter(pk=quoted, is_hidden=False, deleted_by_author=False).first()
+        if post:
+            lines = "\n".join(f"> {line}" for line in post.source.splitlines())
+            initial["source"] = f"> **@{post.author.username}**:\n{lines}\n\n"
+    form = PostForm(
+        request.POST or None, request.FILES or None, spokesperson=spokesperson, initial=initial
+    )
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if "preview" in request.POST:
+            preview = render_markdown(data["source"])
+        else:
+            try:
+                post = posting.reply(
+                    request.user,
+                    topic,
+                    source=data["source"],
+                    images=data["images"],
+                    official=data.get("official", False),
+                )
+            except PostingRefused as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect(post_url(post))
+    return render(
+        request, "forum/reply_form.html", {"topic": topic, "form": form, "preview": preview}
+    )
+
+
+@login_required
+def edit(request, pk):
+    post = get_object_or_404(Post.objects.select_related("topic__board", "author"), pk=pk)
+    if post.author != request.user and not access.is_moderator(request.user):
+        raise PermissionDenied
+    form = EditForm(request.POST or None, initial={"source": post.source})
+    if request.method == "POST" and form.is_valid():
+        try:
+            posting.edit_post(post, request.user, source=form.cleaned_data["source"])
+        except PostingRefused as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(post_url(post))
+    return render(request, "forum/edit_form.html", {"post": post, "form": form})
+
+
+@login_required
+@require_POST
+def delete(request, pk):
+    post = get_object_or_404(Post, pk=pk, author=request.user)
+    posting.delete_own_post(post, request.user)
+    messages.success(request, _("Your post is deleted."))
+    return redirect(post_url(post))
+
+
+@login_required
+@require_POST
+def like(request, pk):
+    post = get_object_or_404(Post.objects.select_related("topic__board"), pk=pk)
+    if not posting.unlike(request.user, post):
+        posting.like(request.user, post)
+    return redirect(post_url(post))
+
+
+@login_required
+def report(request, pk):
+    post = get_object_or_404(Post.objects.select_related("topic__board", "author"), pk=pk)
+    if not access.can_read(request.user, post.topic.board):
+        raise PermissionDenied
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        already = post.reports.filter(reporter=request.user, status="open").exists()
+        if not already:
+            form.instance.post, form.instance.reporter = post, request.user
+            form.save()
+        messages.success(request, _("Thank you. A moderator will look at this post."))
+        return redirect(post_url(post))
+    return render(request, "forum/report_form.html", {"post": post, "form": form})
+
+
+@login_required
+@require_POST
+def follow_topic(request, pk):
+    topic = get_object_or_404(Topic.objects.select_related("board"), pk=pk)
+    _readable_board(request, topic.board)
+    _toggle_follow(request.user, topic=topic)
+    return redirect(topic)
+
+
+@login_required
+@require_POST
+def follow_board(request, slug):
+    board = _readable_board(request, get_object_or_404(Board, slug=slug))
+    _toggle_follow(request.user, board=board)
+    return redirect(board)
+
+
+def _toggle_follow(user, **target):
+    deleted, _counts = Subscription.objects.filter(user=user, **target).delete()
+    if not deleted:
+        Subscription.objects.create(user=user, **target)
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()[:50]
+    results = None
+    if query:
+        boards = access.readable_boards(request.user)
+        posts = (
+            Post.objects.filter(
+                topic__board__in=boards,
+                topic__is_hidden=False,
+                is_hidden=False,
+                deleted_by_author=False,
+            )
+            .filter(Q(search_text__icontains=query) | Q(position=1, topic__title__icontains=query))
+            .select_related("topic__board", "author")
+            .order_by("-created_at")
+        )
+        results = Paginator(posts, 20).get_page(request.GET.get("page"))
+    return render(request, "forum/search.html", {"query": query, "results": results})

@@ -1,0 +1,41 @@
+"""An admin inspect page that also carries the buttons that act on the object.
+
+Claims review, report handling and topic moderation all look the same: the object's details, a
+small form (a reason, a date, a board) and one button per action. Each action is a plain
+function from the rules modules; the error it raises is shown on the form.
+"""
+
+from django.shortcuts import redirect
+from wagtail.admin import messages
+from wagtail.admin.views.generic import InspectView
+
+
+class ActionsInspectView(InspectView):
+    #: {"name of the button": (function(view, cleaned_data) -> message, errors it may raise)}
+    actions = {}
+    action_form_class = None
+
+    def get_action_form(self, data=None):
+        return self.action_form_class(data)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["action_form"] = kwargs.get("action_form") or self.get_action_form()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_action_form(request.POST)
+        action = self.actions.get(request.POST.get("action"))
+        if action is None or not form.is_valid():
+            return self.render_to_response(self.get_context_data(action_form=form))
+        function, errors = action
+        try:
+            message = function(self, form.cleaned_data)
+        except errors as error:
+            form.add_error(None, str(error))
+            return self.render_to_response(self.get_context_data(action_form=form))
+        messages.success(request, message)
+        return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        return self.request.path
