@@ -3,6 +3,7 @@
 import re
 from datetime import timedelta
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -13,7 +14,6 @@ NEW_ACCOUNT_AGE = timedelta(days=3)
 NEW_ACCOUNT_POSTS_PER_DAY = 10
 NEW_ACCOUNT_LINKS_PER_POST = 2
 TOPICS_PER_HOUR = 5
-SECONDS_BETWEEN_POSTS = 15
 LINK_RE = re.compile(r"https?://|www\.", re.IGNORECASE)
 
 
@@ -37,7 +37,7 @@ def check_posting_allowed(user, source, *, new_topic, exempt=False):
         return
     previous = Post.objects.filter(author=user).order_by("-created_at").first()
     if previous:
-        wait = SECONDS_BETWEEN_POSTS - (now - previous.created_at).total_seconds()
+        wait = settings.FORUM_SECONDS_BETWEEN_POSTS - (now - previous.created_at).total_seconds()
         if wait > 0:
             raise PostingRefused(
                 ngettext(

@@ -67,6 +67,11 @@ def notify(recipient, kind, *, text, url, actor=None):
 UNSUBSCRIBE_SALT = "portal.unsubscribe"
 
 
+def unsubscribe_headers(url):
+    """Mail apps show their own "unsubscribe" button and POST to `url` (RFC 8058)."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
 def unsubscribe_url(user):
     from django.core import signing
     from django.urls import reverse

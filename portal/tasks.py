@@ -21,3 +21,28 @@ def send_email(*, subject, text, to, html=None, from_email=None, headers=None):
 def ping():
     """Answers 'pong': lets a health check (and the test suite) see a worker at work."""
     return "pong"
+
+
+@shared_task
+def send_notification_digests():
+    """Once a day: each owner who asked for a digest gets their unread, unsent notifications."""
+    from django.utils import timezone
+
+    from portal.models import Notification, User
+    from portal.notifications import email_user, unsubscribe_headers, unsubscribe_url
+
+    pending = Notification.objects.unread().filter(emailed_at__isnull=True).exclude(kind="like")
+    people = User.objects.filter(
+        email_notifications=User.EmailNotifications.DAILY, notifications__in=pending
+    ).distinct()
+    for user in people:
+        items = list(pending.filter(recipient=user).order_by("created_at")[:50])
+        stop = unsubscribe_url(user)
+        email_user(
+            user,
+            "portal/email/digest",
+            {"notifications": items, "unsubscribe_url": stop},
+            headers=unsubscribe_headers(stop),
+        )
+        # Marked at once: a second run the same day (or a retry) sends nothing twice.
+        Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=timezone.now())

@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 def post_image_path(image, filename):
-    return f"forum/{image.created_at:%Y/%m}/{image.uploader_id}-{filename}"
+    return f"forum/{timezone.now():%Y/%m}/{image.uploader_id}-{filename}"
 
 
 class Post(models.Model):

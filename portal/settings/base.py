@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -199,7 +200,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "notification-digests": {
+        "task": "portal.tasks.send_notification_digests",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
 
 # Accounts (django-allauth): email and password, verified email required.
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -239,6 +245,7 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party requests from the admin
 AVATAR_MAX_BYTES = 5 * 1024 * 1024
 AVATAR_SIZE = 256
 FORUM_IMAGE_MAX_BYTES = 8 * 1024 * 1024
+FORUM_SECONDS_BETWEEN_POSTS = 15  # flood control per owner
 
 LOGGING = {
     "version": 1,

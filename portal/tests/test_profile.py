@@ -13,7 +13,13 @@ PROFILE_URL = reverse("portal:profile")
 
 
 def profile_data(**changes):
-    return {"real_name": "王建国", "mobile": "13800138000", "language": "zh-hans", **changes}
+    return {
+        "real_name": "王建国",
+        "mobile": "13800138000",
+        "language": "zh-hans",
+        "email_notifications": "immediately",
+        **changes,
+    }
 
 
 def jpeg(size=(1200, 900), with_gps=True):

@@ -21,21 +21,21 @@ def many_claims(owner, other_owner):
 
 
 def test_the_dashboard(owner_client, many_claims, django_assert_max_num_queries):
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         response = owner_client.get(reverse("portal:dashboard"))
     assert response.content.decode().count('class="list__item"') == 6
 
 
 def test_the_claim_form(owner_client, many_claims, django_assert_max_num_queries):
     estate = Estate.objects.first()
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         assert (
             owner_client.get(reverse("portal:claim_unit"), {"estate": estate.pk}).status_code == 200
         )
 
 
 def test_the_profile_form(owner_client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         assert owner_client.get(reverse("portal:profile")).status_code == 200
 
 

@@ -1,0 +1,180 @@
+"""Reports, hiding, pinning, locking, moving and suspensions, worked in the Wagtail admin."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import ModelLogEntry
+
+from forum import posting
+from forum.models import Board, Post, Report, Suspension, Topic
+from portal.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def topic(alice, boards):
+    return posting.create_topic(alice, boards["owners"], title="装修推荐", source="求推荐师傅")
+
+
+@pytest.fixture
+def rude_post(topic, bob):
+    Post.objects.update(created_at=timezone.now() - timedelta(minutes=1))
+    return posting.reply(bob, topic, source="你懂什么！")
+
+
+def test_an_owner_reports_a_post_once(client, alice, rude_post):
+    client.force_login(alice)
+    url = reverse("forum:report", args=[rude_post.pk])
+    assert client.get(url).status_code == 200
+    client.post(url, {"reason": "abuse", "details": "人身攻击"})
+    client.post(url, {"reason": "abuse", "details": "再次举报"})
+    assert Report.objects.get().details == "人身攻击"
+
+
+def test_a_report_without_a_reason_is_refused(client, alice, rude_post):
+    client.force_login(alice)
+    response = client.post(reverse("forum:report", args=[rude_post.pk]), {"details": "x"})
+    assert response.status_code == 200 and not Report.objects.exists()
+
+
+def report_url(report):
+    return reverse("reports:inspect", args=[report.pk])
+
+
+@pytest.fixture
+def report(alice, rude_post):
+    return Report.objects.create(post=rude_post, reporter=alice, reason="abuse")
+
+
+def test_a_moderator_hides_a_reported_post_with_a_reason(
+    client, moderator, report, rude_post, bob, django_capture_on_commit_callbacks
+):
+    client.force_login(moderator)
+    assert "装修推荐 #2" in client.get(reverse("reports:index")).content.decode()
+    assert "你懂什么！" in client.get(report_url(report)).content.decode()
+    response = client.post(report_url(report), {"action": "hide", "reason": ""})
+    assert response.status_code == 200  # a reason is needed
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(report_url(report), {"action": "hide", "reason": "请文明发言。"})
+    rude_post.refresh_from_db()
+    report.refresh_from_db()
+    assert rude_post.is_hidden and rude_post.hidden_reason == "请文明发言。"
+    assert report.status == "actioned" and report.handled_by == moderator
+    assert ModelLogEntry.objects.filter(action="forum.post.hide", user=moderator).exists()
+    assert "请文明发言。" in Notification.objects.get(recipient=bob, kind="moderation").text
+
+    client.force_login(bob)
+    page = client.get(rude_post.get_absolute_url()).content.decode()
+    assert "你懂什么！" not in page and "请文明发言。" in page  # the author sees why
+    client.logout()
+    page = client.get(rude_post.get_absolute_url()).content.decode()
+    assert "你懂什么！" not in page and "请文明发言。" not in page
+
+
+def test_dismissing_a_report(client, moderator, report):
+    client.force_login(moderator)
+    client.post(report_url(report), {"action": "dismiss"})
+    report.refresh_from_db()
+    assert report.status == "dismissed" and not report.post.is_hidden
+
+
+def test_suspending_the_author_stops_their_posting_until_then(
+    client, moderator, report, bob, topic, django_capture_on_commit_callbacks
+):
+    client.force_login(moderator)
+    until = (timezone.localtime() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            report_url(report), {"action": "suspend", "reason": "多次辱骂他人", "until": until}
+        )
+    assert Suspension.objects.active().filter(user=bob).exists()
+    assert Notification.objects.filter(recipient=bob, kind="moderation").exists()
+
+    Post.objects.update(created_at=timezone.now() - timedelta(minutes=1))
+    client.force_login(bob)
+    response = client.post(reverse("forum:reply", args=[topic.pk]), {"source": "我又来了"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "多次辱骂他人" in html and until[:10] in html
+    assert topic.posts.count() == 2
+
+
+def test_a_suspension_needs_a_future_date(client, moderator, report, bob):
+    client.force_login(moderator)
+    client.post(
+        report_url(report), {"action": "suspend", "reason": "x", "until": "2020-01-01T00:00"}
+    )
+    assert not Suspension.objects.exists()
+
+
+def test_warning_the_author(client, moderator, report, bob):
+    client.force_login(moderator)
+    client.post(report_url(report), {"action": "warn", "reason": "注意言辞"})
+    assert "注意言辞" in Notification.objects.get(recipient=bob).text
+
+
+def topic_url(topic):
+    return reverse("topics:inspect", args=[topic.pk])
+
+
+def test_pin_lock_move_hide_and_restore_a_topic(client, moderator, topic, rude_post, boards):
+    client.force_login(moderator)
+    client.post(topic_url(topic), {"action": "pin"})
+    client.post(topic_url(topic), {"action": "lock"})
+    topic.refresh_from_db()
+    assert topic.is_pinned and topic.is_locked
+
+    client.post(topic_url(topic), {"action": "move", "board": boards["questions"].pk})
+    topic.refresh_from_db()
+    owners, questions = (
+        Board.objects.get(pk=b.pk) for b in (boards["owners"], boards["questions"])
+    )
+    assert topic.board == questions
+    assert (owners.topic_count, owners.post_count) == (0, 0)
+    assert (questions.topic_count, questions.post_count) == (1, 2)
+
+    client.post(topic_url(topic), {"action": "hide", "reason": "重复话题"})
+    topic.refresh_from_db()
+    assert topic.is_hidden and Board.objects.get(pk=questions.pk).topic_count == 0
+    client.logout()
+    assert client.get(topic.get_absolute_url()).status_code == 404
+    client.force_login(moderator)
+    client.post(topic_url(topic), {"action": "restore"})
+    assert Board.objects.get(pk=questions.pk).topic_count == 1
+    actions = set(ModelLogEntry.objects.filter(user=moderator).values_list("action", flat=True))
+    assert {
+        "forum.topic.pin",
+        "forum.topic.lock",
+        "forum.topic.move",
+        "forum.topic.hide",
+    } <= actions
+
+
+def test_moderators_read_the_edit_history(client, moderator, rude_post, bob):
+    posting.edit_post(rude_post, bob, source="抱歉，我说话冲了。")
+    client.force_login(moderator)
+    page = client.get(reverse("posts:inspect", args=[rude_post.pk])).content.decode()
+    assert "你懂什么！" in page and "抱歉，我说话冲了。" in page
+
+
+def test_only_moderators_moderate(client, spokesperson, alice, report, topic):
+    for user in (spokesperson, alice):
+        client.force_login(user)
+        client.post(report_url(report), {"action": "hide", "reason": "x"})
+        client.post(topic_url(topic), {"action": "pin"})
+    report.post.refresh_from_db()
+    topic.refresh_from_db()
+    assert not report.post.is_hidden and not topic.is_pinned
+
+
+def test_the_awaiting_reply_queue_and_dashboard(client, spokesperson, alice, bob, boards):
+    first = posting.create_topic(alice, boards["questions"], title="先问的", source="问题一")
+    Topic.objects.filter(pk=first.pk).update(created_at=timezone.now() - timedelta(days=2))
+    posting.create_topic(bob, boards["questions"], title="后问的", source="问题二")
+    client.force_login(spokesperson)
+    html = client.get(reverse("awaiting_reply:index")).content.decode()
+    assert html.index("先问的") < html.index("后问的")
+    dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "2 个业主问题等待官方回复" in dashboard

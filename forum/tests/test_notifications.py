@@ -1,0 +1,141 @@
+"""Followers, mentions and official answers reach people in the site and by email."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from forum import posting
+from forum.models import Post, Subscription
+from portal.models import Notification
+from portal.tasks import send_notification_digests
+
+pytestmark = pytest.mark.django_db
+
+
+def age_posts():
+    Post.objects.update(created_at=timezone.now() - timedelta(minutes=1))
+
+
+@pytest.fixture
+def topic(alice, boards, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return posting.create_topic(
+            alice, boards["questions"], title="电梯故障", source="5 栋电梯又停了。"
+        )
+
+
+def test_the_author_follows_their_topic_and_hears_of_replies(
+    topic, alice, bob, django_capture_on_commit_callbacks
+):
+    assert Subscription.objects.filter(user=alice, topic=topic).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        post = posting.reply(bob, topic, source="我家也是。")
+    note = Notification.objects.get(recipient=alice)
+    assert note.kind == "reply" and "刘洋" in note.text and note.url == post.get_absolute_url()
+    assert [m.to for m in mail.outbox] == [[alice.email]]
+    message = mail.outbox[0]
+    assert "电梯故障" in message.subject
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert not Notification.objects.filter(recipient=bob).exists()  # not about one's own post
+
+
+def test_a_mention_notifies_the_person_named(
+    topic, alice, bob, owner, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post = posting.reply(bob, topic, source="@owner 你家电梯怎么样？ @nobody")
+    assert '<span class="mention">@owner</span>' in post.html and "@nobody" in post.html
+    assert Notification.objects.get(recipient=owner).kind == "mention"
+
+
+def test_a_mention_in_a_board_they_cannot_read_tells_nobody(
+    alice, bob, owner, boards, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        posting.create_topic(alice, boards["members"], title="业主专区", source="@owner 你好")
+    assert not Notification.objects.filter(recipient=owner).exists()  # owner is not verified
+
+
+def test_the_official_answer_is_marked_and_announced(
+    client, topic, alice, spokesperson, django_capture_on_commit_callbacks
+):
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert "等待官方回复" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = posting.reply(
+            spokesperson, topic, source="已安排维保单位今天检修。", official=True
+        )
+    topic.refresh_from_db()
+    assert answer.is_official and topic.official_answer == answer
+    assert Notification.objects.get(recipient=alice).kind == "official_reply"
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert "post--official" in page and answer.get_absolute_url() in page
+
+
+def test_owners_cannot_post_official_replies(topic, bob):
+    age_posts()
+    post = posting.reply(bob, topic, source="我来官方回复一下", official=True)
+    topic.refresh_from_db()
+    assert not post.is_official and topic.official_answer is None
+
+
+def test_following_a_board_hears_of_new_topics(
+    client, alice, bob, boards, django_capture_on_commit_callbacks
+):
+    client.force_login(bob)
+    client.post(reverse("forum:follow_board", args=["owners"]))
+    with django_capture_on_commit_callbacks(execute=True):
+        posting.create_topic(alice, boards["owners"], title="周末跳蚤市场", source="欢迎参加")
+    assert Notification.objects.get(recipient=bob).kind == "reply"
+    client.post(reverse("forum:follow_board", args=["owners"]))  # stop following
+    assert not Subscription.objects.filter(user=bob, board=boards["owners"]).exists()
+
+
+def test_the_unread_count_shows_and_opening_the_list_reads_them(client, topic, alice, bob):
+    age_posts()
+    posting.reply(bob, topic, source="我家也是。")
+    from forum import notify
+
+    notify.new_post(Post.objects.get(position=2).pk)
+    client.force_login(alice)
+    assert 'class="nav-count"' in client.get(reverse("forum:index")).content.decode()
+    page = client.get(reverse("portal:notifications")).content.decode()
+    assert "电梯故障" in page
+    assert not alice.notifications.unread().exists()
+
+
+def test_the_unsubscribe_link_needs_no_login(
+    client, topic, alice, bob, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        posting.reply(bob, topic, source="我家也是。")
+    link = mail.outbox[0].extra_headers["List-Unsubscribe"].strip("<>")
+    path = link.split("testserver", 1)[-1]
+    assert (
+        client.get(path).status_code == 200
+    )  # a page with a button: mail scanners do not unsubscribe
+    alice.refresh_from_db()
+    assert alice.email_notifications == "immediately"
+    client.post(path)
+    alice.refresh_from_db()
+    assert alice.email_notifications == "never"
+    assert client.get("/me/unsubscribe/forged-token/").status_code == 400
+
+
+def test_a_daily_digest_sends_each_notification_once(
+    topic, alice, bob, django_capture_on_commit_callbacks
+):
+    alice.email_notifications = "daily"
+    alice.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        posting.reply(bob, topic, source="我家也是。")
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        send_notification_digests()
+    with django_capture_on_commit_callbacks(execute=True):
+        send_notification_digests()
+    assert len(mail.outbox) == 1 and "我家也是" not in mail.outbox[0].subject
+    assert "电梯故障" in mail.outbox[0].body

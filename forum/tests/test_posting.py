@@ -1,0 +1,197 @@
+"""Starting topics and replying through the site, and the counters that follow."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from forum.models import Board, Post, PostRevision, Topic
+
+pytestmark = pytest.mark.django_db
+
+
+def start(
+    client, board, title="停车场收费太高", source="停车场收费从今年起涨到每月 **450** 元。", **extra
+):
+    return client.post(
+        reverse("forum:new_topic", args=[board.slug]), {"title": title, "source": source, **extra}
+    )
+
+
+def reply(client, topic, source, **extra):
+    return client.post(reverse("forum:reply", args=[topic.pk]), {"source": source, **extra})
+
+
+def a_minute_passes():
+    """Flood control allows one post per 15 seconds; let the clock move on."""
+    Post.objects.update(created_at=timezone.now() - timedelta(minutes=1))
+
+
+def test_a_verified_owner_starts_a_topic(client, alice, boards):
+    client.force_login(alice)
+    response = start(client, boards["owners"])
+    topic = Topic.objects.get()
+    assert response.status_code == 302 and response.url == topic.get_absolute_url()
+    post = topic.posts.get()
+    assert post.position == 1 and "<strong>450</strong>" in post.html
+    assert post.search_text == "停车场收费从今年起涨到每月 450 元。"
+    board = Board.objects.get(pk=boards["owners"].pk)
+    assert (board.topic_count, board.post_count, board.last_post) == (1, 1, post)
+    assert (topic.post_count, topic.last_post) == (1, post)
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert "停车场收费太高" in page and "<strong>450</strong>" in page
+
+
+def test_replies_are_numbered_and_counted(client, alice, bob, boards):
+    client.force_login(alice)
+    start(client, boards["owners"])
+    topic = Topic.objects.get()
+    client.force_login(bob)
+    assert reply(client, topic, "同感。").status_code == 302
+    client.force_login(alice)
+    a_minute_passes()
+    reply(client, topic, "谢谢支持！")
+    topic.refresh_from_db()
+    assert list(topic.posts.values_list("position", flat=True)) == [1, 2, 3]
+    assert topic.post_count == 3 and topic.last_post.position == 3
+    assert Board.objects.get(pk=boards["owners"].pk).post_count == 3
+
+
+def test_unverified_owners_and_visitors_cannot_post(client, owner, boards):
+    client.force_login(owner)  # signed in, no verified unit
+    assert start(client, boards["owners"]).status_code == 403
+    client.logout()
+    assert start(client, boards["owners"]).status_code == 302  # to sign in
+    assert not Topic.objects.exists()
+
+
+def test_only_staff_post_in_a_staff_board(client, alice, spokesperson, boards):
+    client.force_login(alice)
+    assert start(client, boards["announcements"]).status_code == 403
+    client.force_login(spokesperson)
+    assert start(client, boards["announcements"]).status_code == 302
+
+
+def test_preview_shows_the_rendered_text_without_saving(client, alice, boards):
+    client.force_login(alice)
+    response = start(client, boards["owners"], preview="1")
+    assert response.status_code == 200
+    assert "<strong>450</strong>" in response.content.decode()
+    assert not Topic.objects.exists()
+
+
+def test_empty_or_too_short_input_is_refused(client, alice, boards):
+    client.force_login(alice)
+    response = start(client, boards["owners"], title="停车", source="   ")
+    assert response.status_code == 200
+    assert response.content.decode().count('class="field__error"') == 2
+    assert not Topic.objects.exists()
+
+
+def picture(size=(2400, 1800)):
+    out = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    Image.new("RGB", size, (30, 120, 90)).save(out, "JPEG", exif=exif)
+    return SimpleUploadedFile("photo.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def test_pictures_are_resized_stripped_and_shown(client, alice, boards):
+    client.force_login(alice)
+    start(client, boards["owners"], images=[picture(), picture((800, 600))])
+    images = list(Post.objects.get().images.all())
+    assert len(images) == 2
+    with Image.open(images[0].image.path) as stored:
+        assert max(stored.size) == 1600 and not stored.getexif()
+    page = client.get(Topic.objects.get().get_absolute_url()).content.decode()
+    assert images[0].image.url in page
+
+
+def test_a_file_that_is_not_a_picture_is_refused(client, alice, boards):
+    client.force_login(alice)
+    fake = SimpleUploadedFile("photo.jpg", b"not an image", content_type="image/jpeg")
+    response = start(client, boards["owners"], images=[fake])
+    assert response.status_code == 200
+    assert not Topic.objects.exists()
+
+
+def test_editing_keeps_the_history(client, alice, bob, boards):
+    client.force_login(alice)
+    start(client, boards["owners"])
+    post = Post.objects.get()
+    response = client.post(
+        reverse("forum:edit", args=[post.pk]), {"source": "改成 *每月 400 元*。"}
+    )
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert "<em>每月 400 元</em>" in post.html and post.edited_at
+    assert PostRevision.objects.get(post=post).source.startswith("停车场收费从今年起")
+
+    client.force_login(bob)  # not the author
+    assert client.post(reverse("forum:edit", args=[post.pk]), {"source": "x"}).status_code == 403
+
+
+def test_deleting_your_post_hides_it_but_keeps_it(client, alice, boards):
+    client.force_login(alice)
+    start(client, boards["owners"])
+    post = Post.objects.get()
+    client.post(reverse("forum:delete", args=[post.pk]))
+    post.refresh_from_db()
+    assert post.deleted_by_author and post.source
+    page = client.get(post.topic.get_absolute_url()).content.decode()
+    assert "停车场收费从今年起" not in page
+
+
+def test_quoting_fills_the_reply_with_the_quote(client, alice, bob, boards):
+    client.force_login(alice)
+    start(client, boards["owners"])
+    post = Post.objects.get()
+    client.force_login(bob)
+    response = client.get(reverse("forum:reply", args=[post.topic_id]), {"quote": post.pk})
+    assert "&gt; 停车场收费从今年起" in response.content.decode()
+
+
+def test_a_locked_topic_takes_no_replies(client, alice, bob, boards):
+    client.force_login(alice)
+    start(client, boards["owners"])
+    topic = Topic.objects.get()
+    Topic.objects.filter(pk=topic.pk).update(is_locked=True)
+    client.force_login(bob)
+    response = reply(client, topic, "还能回复吗？")
+    assert response.status_code == 200
+    assert topic.posts.count() == 1
+
+
+def test_likes_count_once(client, alice, bob, boards):
+    client.force_login(alice)
+    start(client, boards["owners"])
+    post = Post.objects.get()
+    client.force_login(bob)
+    client.post(reverse("forum:like", args=[post.pk]))
+    post.refresh_from_db()
+    assert post.like_count == 1
+    client.post(reverse("forum:like", args=[post.pk]))  # a second press takes it back
+    post.refresh_from_db()
+    assert post.like_count == 0
+    client.force_login(alice)  # one's own post
+    client.post(reverse("forum:like", args=[post.pk]))
+    post.refresh_from_db()
+    assert post.like_count == 0
+
+
+def test_long_topics_paginate_by_post_number(client, alice, bob, boards):
+    client.force_login(alice)
+    start(client, boards["owners"])
+    topic = Topic.objects.get()
+    Post.objects.bulk_create(
+        Post(topic=topic, author=bob, position=n, source=f"第{n}楼", html=f"<p>第{n}楼</p>")
+        for n in range(2, 46)
+    )
+    Topic.objects.filter(pk=topic.pk).update(post_count=45)
+    page3 = client.get(topic.get_absolute_url(), {"page": 3}).content.decode()
+    assert "第41楼" in page3 and "第45楼" in page3 and "第40楼" not in page3
+    assert client.get(topic.get_absolute_url(), {"page": 99}).status_code == 200
