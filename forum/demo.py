@@ -133,8 +133,10 @@ CONVERSATIONS = [
 
 
 def build():
+    """Create the forum once; return the extra demo logins to print."""
+    logins = [("Owner in the forum", f"{u}@jindu.example ({name})") for u, name, _b, _n in OWNERS]
     if Board.objects.exists():
-        return
+        return logins
     with transaction.atomic():
         estate_units = {
             u.building + u.number: u for u in Unit.objects.filter(estate__name="金都·翠湖苑")
@@ -189,3 +191,4 @@ def build():
             post.save(update_fields=["like_count"])
         for board in boards.values():
             recount_board(board)
+    return logins

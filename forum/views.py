@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -253,10 +254,12 @@ def report(request, pk):
         raise PermissionDenied
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        already = post.reports.filter(reporter=request.user, status="open").exists()
-        if not already:
-            form.instance.post, form.instance.reporter = post, request.user
-            form.save()
+        form.instance.post, form.instance.reporter = post, request.user
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:
+            pass  # reported already and still open: one report per owner is enough
         messages.success(request, _("Thank you. A moderator will look at this post."))
         return redirect(post_url(post))
     return render(request, "forum/report_form.html", {"post": post, "form": form})

@@ -66,6 +66,7 @@ def test_every_string_is_translated():
 def test_the_compiled_catalogue_matches_its_source():
     po = polib.pofile(str(CATALOGUE / "django.po"))
     mo = polib.mofile(str(CATALOGUE / "django.mo"))
+
     def table(entries):
         return {
             (e.msgctxt, e.msgid): e.msgstr or e.msgstr_plural.get(0) for e in entries if e.msgid

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.test import Client
 from django.test.utils import setup_test_environment
 
+from forum.models import Topic
 from portal.models import Estate, User
 
 PAGES = [
@@ -20,6 +21,10 @@ PAGES = [
     ("sign-in page", "/accounts/login/", None),
     ("owner dashboard", "/me/", "owner"),
     ("claim form", "/me/units/claim/?estate={estate}", "owner"),
+    ("forum: boards", "/forum/", None),
+    ("forum: topic list", "/forum/b/questions/", "owner"),
+    ("forum: topic page", "/forum/t/{topic}/", "owner"),
+    ("forum: search 停车", "/forum/search/?q=停车", None),
     ("admin: claims queue", "/admin/owners/claims/", "service"),
 ]
 
@@ -34,12 +39,13 @@ class Command(BaseCommand):
         settings.DEBUG = False  # no query log, no template debug info
         setup_test_environment()
         estate = Estate.objects.order_by("pk").first()
+        topic = Topic.objects.order_by("-post_count").first()
         results = []
         for label, url, username in PAGES:
             client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="zh-hans")
             if username:
                 client.force_login(User.objects.get(username=username))
-            url = url.format(estate=estate.pk if estate else "")
+            url = url.format(estate=estate.pk if estate else "", topic=topic.pk if topic else "")
             for _ in range(5):  # warm caches and template loading
                 assert client.get(url).status_code == 200, url
             count, cpu_start, wall_start = 0, time.process_time(), time.perf_counter()

@@ -11,7 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         home_demo.build()
         logins = portal_demo.build()
-        forum_demo.build()
+        logins[2:2] = forum_demo.build()
         width = max(len(role) for role, _ in logins)
         self.stdout.write(self.style.SUCCESS("\nDemo content is ready. Sign in with:"))
         self.stdout.write("  Owners sign in at http://127.0.0.1:8000/accounts/login/ (email)")
