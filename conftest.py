@@ -12,6 +12,8 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connections
 
 from portal.models import Estate, OwnershipClaim, Unit, User
 
@@ -129,7 +131,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
+    # Tests that commit to the database empty it when they end; run them after the others.
+    items.sort(
+        key=lambda item: (
+            item.get_closest_marker("django_db") is not None
+            and item.get_closest_marker("django_db").kwargs.get("transaction", False)
+        )
+    )
     if os.path.exists(CHROMIUM):
         return
     if os.environ.get("REQUIRE_BROWSER"):
@@ -138,6 +148,30 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _migrated_data_in_playwrights_context(request):
+    """Put back what the migrations created (staff groups, Wagtail's root page) before each
+    browser test.
+
+    Playwright's sync API keeps an asyncio loop running on this thread, so Django keeps a second
+    set of connections for this "async" context. When another test opened the database before
+    the first Playwright test, the connection that holds the serialized migrated data is the
+    other one, and serialized_rollback silently restores nothing between the tests.
+    """
+    if request.node.get_closest_marker("browser") is None:
+        return
+    connection = connections["default"]
+    if hasattr(connection, "_test_serialized_contents"):
+        return  # Django restores the data itself
+    original = getattr(connections._connections._storage, "default", None)  # the sync side's
+    contents = getattr(original, "_test_serialized_contents", None)
+    if contents:
+        # What TransactionTestCase does between tests: empty the tables, load the saved rows.
+        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+        connection._test_serialized_contents = contents
+        connection.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 
+from forum.forms import printable
 from forum.models import Board, Post, Topic
 
 
@@ -37,7 +38,7 @@ class BoardFeed(Feed):
         )
 
     def item_title(self, topic):
-        return topic.title
+        return printable(topic.title)  # titles saved before the forms dropped control characters
 
     def item_description(self, topic):
         return topic.opening[0].html if topic.opening else ""

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -8,6 +10,12 @@ from portal.images import clean_image
 
 MAX_IMAGES = 6
 MAX_LENGTH = 10_000
+# Control characters have no place in text and cannot be written into XML feeds.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def printable(text):
+    return CONTROL_CHARACTERS.sub("", text)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -34,6 +42,7 @@ class PostForm(forms.Form):
     source = forms.CharField(
         label=_("Message"),
         max_length=MAX_LENGTH,
+        strip=False,  # indentation at the start is a Markdown code block
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
             "Markdown works: **bold**, lists, > quotes, [links](https://…). @name mentions."
@@ -50,8 +59,9 @@ class PostForm(forms.Form):
             del self.fields["official"]
 
     def clean_source(self):
-        source = self.cleaned_data["source"].strip()
-        if not source:
+        # Blank lines go, but not the indentation of a leading code block.
+        source = printable(self.cleaned_data["source"]).lstrip("\r\n").rstrip()
+        if not source.strip():
             raise ValidationError(_("Write something first."))
         return source
 
@@ -61,9 +71,16 @@ class TopicForm(PostForm):
 
     field_order = ["title", "source", "images", "official"]
 
+    def clean_title(self):
+        title = printable(self.cleaned_data["title"]).strip()
+        if len(title) < 4:
+            raise ValidationError(_("Give the topic a title of at least 4 characters."))
+        return title
+
 
 class EditForm(forms.Form):
     source = PostForm.base_fields["source"]
+    clean_source = PostForm.clean_source
 
 
 class ReportForm(forms.ModelForm):

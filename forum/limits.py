@@ -21,9 +21,7 @@ class PostingRefused(Exception):
     """Shown to the owner as it is."""
 
 
-def check_posting_allowed(user, source, *, new_topic, exempt=False):
-    """Raise PostingRefused when `user` may not post `source` now. Staff are `exempt` from limits."""
-    now = timezone.now()
+def check_not_suspended(user):
     suspension = Suspension.objects.active().filter(user=user).order_by("-until").first()
     if suspension:
         raise PostingRefused(
@@ -33,6 +31,12 @@ def check_posting_allowed(user, source, *, new_topic, exempt=False):
                 "reason": suspension.reason,
             }
         )
+
+
+def check_posting_allowed(user, source, *, new_topic, exempt=False):
+    """Raise PostingRefused when `user` may not post `source` now. Staff are `exempt` from limits."""
+    now = timezone.now()
+    check_not_suspended(user)
     if exempt:
         return
     previous = Post.objects.filter(author=user).order_by("-created_at").first()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forum import access, notify
-from forum.limits import PostingRefused, check_posting_allowed
+from forum.limits import PostingRefused, check_not_suspended, check_posting_allowed
 from forum.markdown import plain_text, render_markdown
 from forum.models import Board, Post, PostImage, PostRevision, Reaction, Subscription, Topic
 from portal.models import User
@@ -116,8 +116,10 @@ def reply(author, topic, *, source, images=(), official=False):
 def edit_post(post, editor, *, source):
     if editor != post.author and not access.is_moderator(editor):
         raise PermissionDenied
-    if not post.is_visible and not access.is_moderator(editor):
-        raise PostingRefused(_("This post can no longer be edited."))
+    if not access.is_moderator(editor):
+        if not post.is_visible:
+            raise PostingRefused(_("This post can no longer be edited."))
+        check_not_suspended(editor)
     if source.strip() == post.source.strip():
         return post
     with transaction.atomic():

@@ -32,6 +32,13 @@ class _LoginNeeded(Exception):
     pass
 
 
+def _number(text):
+    """A positive whole number from a query string, or None for anything else."""
+    if text and text.isascii() and text.isdigit() and len(text) < 10:
+        return int(text)
+    return None
+
+
 def _with_login(view):
     """Send anonymous visitors of a members-only board to sign in, and back afterwards."""
 
@@ -96,8 +103,7 @@ def topic(request, pk):
     if topic.is_hidden and not access.is_moderator(request.user):
         raise Http404
     pages = page_count(topic.post_count)
-    number = request.GET.get("page", "1")
-    number = min(max(int(number), 1), pages) if number.isdigit() else 1
+    number = min(max(_number(request.GET.get("page")) or 1, 1), pages)
     first, last = positions_on(number)
     posts = list(
         topic.posts.filter(position__range=(first, last))
@@ -180,8 +186,8 @@ def reply(request, pk):
         raise PermissionDenied(_("Only verified owners can reply here."))
     spokesperson = access.is_spokesperson(request.user)
     initial = {}
-    quoted = request.GET.get("quote", "")
-    if quoted.isdigit():
+    quoted = _number(request.GET.get("quote"))
+    if quoted:
         post = topic.posts.filter(pk=quoted, is_hidden=False, deleted_by_author=False).first()
         if post:
             lines = "\n".join(f"> {line}" for line in post.source.splitlines())
@@ -252,6 +258,8 @@ def report(request, pk):
     post = get_object_or_404(Post.objects.select_related("topic__board", "author"), pk=pk)
     if not access.can_read(request.user, post.topic.board):
         raise PermissionDenied
+    if post.author == request.user:
+        return redirect(post_url(post))  # one's own post is edited or deleted, not reported
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.instance.post, form.instance.reporter = post, request.user

@@ -9,6 +9,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from forum import admin_views
 from forum.models import Board, Post, Report, Suspension, Topic
+from portal.admin_actions import InspectFirstIndexView
 
 
 class BoardViewSet(ModelViewSet):
@@ -45,6 +46,7 @@ class ReportViewSet(ModelViewSet):
         DateColumn("created_at", label=_("Reported")),
     ]
     list_filter = ["status", "reason"]
+    index_view_class = InspectFirstIndexView
     inspect_view_enabled = True
     inspect_view_class = admin_views.ReportReviewView
     inspect_template_name = "forum/admin/report_review.html"
@@ -80,6 +82,7 @@ class TopicViewSet(ModelViewSet):
     ]
     list_filter = ["board", "is_pinned", "is_locked", "is_hidden"]
     search_fields = ["title"]
+    index_view_class = InspectFirstIndexView
     inspect_view_enabled = True
     inspect_view_class = admin_views.TopicModerationView
     inspect_template_name = "forum/admin/topic_moderation.html"
@@ -105,6 +108,7 @@ class AwaitingReplyViewSet(ModelViewSet):
         "author",
         DateColumn("created_at", label=_("Waiting since")),
     ]
+    index_view_class = InspectFirstIndexView
     inspect_view_enabled = True
     inspect_view_class = admin_views.TopicModerationView
     inspect_template_name = "forum/admin/topic_moderation.html"
@@ -135,6 +139,7 @@ class PostViewSet(ModelViewSet):
     ]
     list_filter = ["is_hidden", "is_official", "deleted_by_author"]
     search_fields = ["search_text"]
+    index_view_class = InspectFirstIndexView
     inspect_view_enabled = True
     inspect_view_class = admin_views.PostModerationView
     inspect_template_name = "forum/admin/post_moderation.html"

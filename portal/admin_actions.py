@@ -7,7 +7,15 @@ function from the rules modules; the error it raises is shown on the form.
 
 from django.shortcuts import redirect
 from wagtail.admin import messages
-from wagtail.admin.views.generic import InspectView
+from wagtail.admin.views.generic import IndexView, InspectView
+
+
+class InspectFirstIndexView(IndexView):
+    """A listing whose rows open the inspect page with its actions, never a bare edit form:
+    these records change only through the rules functions, not by editing fields."""
+
+    def get_edit_url(self, instance):
+        return None
 
 
 class ActionsInspectView(InspectView):

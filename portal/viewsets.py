@@ -9,6 +9,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from portal import admin_views
+from portal.admin_actions import InspectFirstIndexView
 from portal.admin_forms import UserCreationForm, UserEditForm
 from portal.models import Estate, OwnershipClaim, Unit
 
@@ -89,6 +90,7 @@ class ClaimViewSet(ModelViewSet):
     ]
     export_filename = "ownership-claims"
     search_fields = ["proof", "owner__real_name", "owner__email", "unit__number"]
+    index_view_class = InspectFirstIndexView
     inspect_view_enabled = True
     inspect_view_class = admin_views.ClaimReviewView
     inspect_template_name = "portal/admin/claim_review.html"

@@ -13,7 +13,6 @@ FORUM_RECORDS = [
 MODERATION = [
     *FORUM_RECORDS,
     ("forum", "topic", "moderate_topic"),
-    ("forum", "report", "change_report"),
     ("forum", "board", "add_board"),
     ("forum", "board", "change_board"),
     ("forum", "suspension", "add_suspension"),

@@ -1,3 +1,5 @@
+import re
+
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -21,9 +23,9 @@ def highlight(text, query):
     text = str(text)
     if not query:
         return escape(text)
-    lower, needle, out, position = text.lower(), query.lower(), [], 0
-    while (at := lower.find(needle, position)) >= 0:
-        out += [escape(text[position:at]), "<mark>", escape(text[at : at + len(query)]), "</mark>"]
-        position = at + len(query)
+    out, position = [], 0
+    for match in re.finditer(re.escape(query), text, re.IGNORECASE):
+        out += [escape(text[position : match.start()]), "<mark>", escape(match[0]), "</mark>"]
+        position = match.end()
     out.append(escape(text[position:]))
     return mark_safe("".join(out))

@@ -178,3 +178,20 @@ def test_the_awaiting_reply_queue_and_dashboard(client, spokesperson, alice, bob
     assert html.index("先问的") < html.index("后问的")
     dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "2 个业主问题等待官方回复" in dashboard
+
+
+def test_a_suspended_owner_cannot_edit_either(client, bob, rude_post, moderator):
+    from forum import moderation
+
+    moderation.suspend(bob, moderator, timezone.now() + timedelta(days=1), "冷静一天")
+    client.force_login(bob)
+    response = client.post(reverse("forum:edit", args=[rude_post.pk]), {"source": "改一下"})
+    assert response.status_code == 200 and "冷静一天" in response.content.decode()
+    rude_post.refresh_from_db()
+    assert rude_post.source == "你懂什么！"
+
+
+def test_owners_do_not_report_their_own_posts(client, bob, rude_post):
+    client.force_login(bob)
+    client.post(reverse("forum:report", args=[rude_post.pk]), {"reason": "spam"})
+    assert not Report.objects.exists()

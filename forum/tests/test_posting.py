@@ -195,3 +195,12 @@ def test_long_topics_paginate_by_post_number(client, alice, bob, boards):
     page3 = client.get(topic.get_absolute_url(), {"page": 3}).content.decode()
     assert "第41楼" in page3 and "第45楼" in page3 and "第40楼" not in page3
     assert client.get(topic.get_absolute_url(), {"page": 99}).status_code == 200
+
+
+@pytest.mark.parametrize("page", ["²", "9" * 5000, "-1", "abc", "0"])
+def test_odd_page_numbers_show_a_page(client, alice, boards, page):
+    client.force_login(alice)
+    start(client, boards["owners"])
+    topic = Topic.objects.get()
+    assert client.get(topic.get_absolute_url(), {"page": page}).status_code == 200
+    assert client.get(reverse("forum:reply", args=[topic.pk]), {"quote": page}).status_code == 200

@@ -13,10 +13,12 @@ from html.parser import HTMLParser
 import pytest
 from django.conf import settings
 from django.db.models import F
+from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
 from forum import posting
+from forum.forms import printable
 from forum.models import Post, Topic
 from forum.tests.test_markdown import ALLOWED_TAGS, XSS_PAYLOADS, scheme
 
@@ -24,6 +26,12 @@ pytestmark = pytest.mark.django_db
 
 # Django's forms refuse NUL characters outright; every other payload must be accepted.
 REFUSED = [payload for payload in XSS_PAYLOADS if "\x00" in payload]
+
+
+def stored(source):
+    """What the forms keep of a text: no control characters, no blank lines around it."""
+    return printable(source).lstrip("\r\n").rstrip()
+
 
 BAD_SCHEMES = {"javascript", "data", "vbscript"}
 URL_ATTRIBUTES = {"href", "src", "xlink:href", "action", "formaction", "poster", "background"}
@@ -202,15 +210,17 @@ def benign(alice, boards):
     return posting.create_topic(alice, boards["owners"], title="停车场收费太高", source="太贵了。")
 
 
-def test_topics_with_hostile_titles_and_bodies(client, alice, boards, benign):
+def test_topics_with_hostile_titles_and_bodies(client, alice, bob, boards, benign):
     board = boards["owners"]
     client.force_login(alice)
+    reader = Client()  # another owner, who may report alice's posts
+    reader.force_login(bob)
     new_topic = reverse("forum:new_topic", args=[board.slug])
     handlers = handlers_of(
         client.get(benign.get_absolute_url()),
         client.get(board.get_absolute_url()),
         client.get(new_topic),
-        client.get(reverse("forum:report", args=[benign.posts.get().pk])),
+        reader.get(reverse("forum:report", args=[benign.posts.get().pk])),
     )
     failures, titles, refused = [], {}, []
     for payload in XSS_PAYLOADS:
@@ -232,7 +242,7 @@ def test_topics_with_hostile_titles_and_bodies(client, alice, boards, benign):
         topic = Topic.objects.latest("pk")
         post = topic.posts.get()
         titles[topic.pk] = topic.title
-        assert topic.title == payload[:100].strip()
+        assert topic.title == printable(payload[:100]).strip()
         check(failures, payload, "Post.html", post_html_problems(post.html))
 
         page = client.get(topic.get_absolute_url()).content.decode()
@@ -255,7 +265,7 @@ def test_topics_with_hostile_titles_and_bodies(client, alice, boards, benign):
         if [words(a["text"]) for a in titled] != [words(topic.title)]:
             failures.append((payload, "search by title", "the topic is not found by its title"))
 
-        reporting = client.get(reverse("forum:report", args=[post.pk])).content.decode()
+        reporting = reader.get(reverse("forum:report", args=[post.pk])).content.decode()
         check(failures, payload, "report form", inert(reporting, handlers))
 
     assert refused == REFUSED
@@ -294,7 +304,7 @@ def test_replies_with_hostile_bodies(client, alice, bob, boards, benign):
             continue
         assert response.status_code == 302, (payload, response.text[:3000])
         post = Post.objects.latest("pk")
-        assert post.source == payload.strip() and post.author == bob
+        assert post.source == stored(payload) and post.author == bob
         check(failures, payload, "Post.html", post_html_problems(post.html))
 
         # The page the reply lands on (20 posts a page: every earlier payload is checked again).
@@ -332,7 +342,7 @@ def test_edits_to_hostile_bodies(client, alice, boards, benign):
             continue
         assert response.status_code == 302, (payload, response.text[:3000])
         post.refresh_from_db()
-        assert post.source == payload.strip()
+        assert post.source == stored(payload)
         check(failures, payload, "Post.html", post_html_problems(post.html))
 
         page = client.get(response["Location"]).content.decode()
@@ -353,11 +363,10 @@ def test_edits_to_hostile_bodies(client, alice, boards, benign):
     assert post.revisions.count() == len(XSS_PAYLOADS) - len(REFUSED)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="forum/feeds.py: a title with a control character (e.g. \\x01, which the topic form "
-    "accepts) makes Django's XML writer raise UnserializableContentError: the feed answers 500",
-)
+# XML 1.0 has no place for these, so the forms drop them before a feed has to carry them.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def test_the_board_feed_carries_hostile_titles_and_bodies_as_text(client, alice, boards):
     """Feed readers show the titles as text and the bodies as HTML: both must stay inert."""
     board = boards["owners"]
@@ -365,21 +374,26 @@ def test_the_board_feed_carries_hostile_titles_and_bodies_as_text(client, alice,
     atom = "{http://www.w3.org/2005/Atom}"
     failures = []
     for payload in XSS_PAYLOADS:
-        if payload in REFUSED:
+        if CONTROL.search(payload):
             continue
         time_passes()
         topic = posting.create_topic(alice, board, title=payload[:100], source=payload)
-        try:
-            response = client.get(feed_url)
-        except Exception as error:  # the test client re-raises what the view raised
-            failures.append((payload, "feed", repr(error)))
-            continue
-        entry = ET.fromstring(response.content).find(f"{atom}entry")  # the newest topic
+        entry = ET.fromstring(client.get(feed_url).content).find(f"{atom}entry")  # the newest
         if entry.findtext(f"{atom}title") != topic.title:
             failures.append((payload, "feed", "the title is not the entry's text"))
         summary = entry.findtext(f"{atom}summary") or ""
         check(failures, payload, "feed summary", post_html_problems(summary))
     assert not failures, report(failures)
+
+
+def test_a_control_character_in_a_title_does_not_break_the_feed(client, alice, boards):
+    payload = next(p for p in XSS_PAYLOADS if CONTROL.search(p) and p not in REFUSED)
+    client.force_login(alice)
+    response = client.post(
+        reverse("forum:new_topic", args=["owners"]), {"title": payload, "source": payload}
+    )
+    assert response.status_code == 302  # accepted
+    assert client.get(reverse("forum:board_feed", args=["owners"])).status_code == 200
 
 
 def test_search_echoes_hostile_queries_as_text(client, benign):
