@@ -148,13 +148,8 @@ def _reader_state(user, topic, posts):
     }
 
 
-@login_required
-def new_topic(request, slug):
-    board = get_object_or_404(Board, slug=slug)
-    if not access.can_post(request.user, board):
-        raise PermissionDenied(_("Only verified owners can start topics here."))
-    spokesperson = access.is_spokesperson(request.user)
-    form = TopicForm(request.POST or None, request.FILES or None, spokesperson=spokesperson)
+def _compose(request, form, template, context, publish):
+    """New topics and replies: show a preview, or publish and go to what was published."""
     preview = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -162,21 +157,31 @@ def new_topic(request, slug):
             preview = render_markdown(data["source"])
         else:
             try:
-                topic = posting.create_topic(
-                    request.user,
-                    board,
-                    title=data["title"],
-                    source=data["source"],
-                    images=data["images"],
-                    official=data.get("official", False),
-                )
+                return redirect(publish(data, official=data.get("official", False)))
             except PostingRefused as error:
                 form.add_error(None, str(error))
-            else:
-                return redirect(topic)
-    return render(
-        request, "forum/topic_form.html", {"board": board, "form": form, "preview": preview}
-    )
+    return render(request, template, {**context, "form": form, "preview": preview})
+
+
+@login_required
+def new_topic(request, slug):
+    board = get_object_or_404(Board, slug=slug)
+    if not access.can_post(request.user, board):
+        raise PermissionDenied(_("Only verified owners can start topics here."))
+    spokesperson = access.is_spokesperson(request.user)
+    form = TopicForm(request.POST or None, request.FILES or None, spokesperson=spokesperson)
+
+    def publish(data, official):
+        return posting.create_topic(
+            request.user,
+            board,
+            title=data["title"],
+            source=data["source"],
+            images=data["images"],
+            official=official,
+        )
+
+    return _compose(request, form, "forum/topic_form.html", {"board": board}, publish)
 
 
 @login_required
@@ -195,27 +200,14 @@ def reply(request, pk):
     form = PostForm(
         request.POST or None, request.FILES or None, spokesperson=spokesperson, initial=initial
     )
-    preview = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if "preview" in request.POST:
-            preview = render_markdown(data["source"])
-        else:
-            try:
-                post = posting.reply(
-                    request.user,
-                    topic,
-                    source=data["source"],
-                    images=data["images"],
-                    official=data.get("official", False),
-                )
-            except PostingRefused as error:
-                form.add_error(None, str(error))
-            else:
-                return redirect(post_url(post))
-    return render(
-        request, "forum/reply_form.html", {"topic": topic, "form": form, "preview": preview}
-    )
+
+    def publish(data, official):
+        post = posting.reply(
+            request.user, topic, source=data["source"], images=data["images"], official=official
+        )
+        return post_url(post)
+
+    return _compose(request, form, "forum/reply_form.html", {"topic": topic}, publish)
 
 
 @login_required

@@ -89,39 +89,27 @@ class TopicViewSet(ModelViewSet):
     form_fields = ["title"]
     add_to_reference_index = False
 
+    def topics(self):
+        return Topic.objects.select_related("board", "author").order_by("-last_post_at")
+
     def get_index_view_kwargs(self, **kwargs):
-        queryset = Topic.objects.select_related("board", "author").order_by("-last_post_at")
-        return super().get_index_view_kwargs(queryset=queryset, **kwargs)
+        return super().get_index_view_kwargs(queryset=self.topics(), **kwargs)
 
 
-class AwaitingReplyViewSet(ModelViewSet):
+class AwaitingReplyViewSet(TopicViewSet):
     """Owner questions no spokesperson has answered yet, the longest waiting first."""
 
-    model = Topic
     name = "awaiting_reply"
     url_prefix = "forum/awaiting-reply"
     icon = "help"
     menu_label = _("Awaiting official reply")
-    list_display = [
-        "title",
-        "board",
-        "author",
-        DateColumn("created_at", label=_("Waiting since")),
-    ]
-    index_view_class = InspectFirstIndexView
-    inspect_view_enabled = True
-    inspect_view_class = admin_views.TopicModerationView
-    inspect_template_name = "forum/admin/topic_moderation.html"
-    form_fields = ["title"]
-    add_to_reference_index = False
+    list_display = ["title", "board", "author", DateColumn("created_at", label=_("Waiting since"))]
+    list_filter = ["board"]
+    search_fields = None
 
-    def get_index_view_kwargs(self, **kwargs):
-        queryset = (
-            Topic.objects.awaiting_official_reply()
-            .select_related("board", "author")
-            .order_by("created_at")
-        )
-        return super().get_index_view_kwargs(queryset=queryset, **kwargs)
+    def topics(self):
+        waiting = Topic.objects.awaiting_official_reply().select_related("board", "author")
+        return waiting.order_by("created_at")
 
 
 class PostViewSet(ModelViewSet):
