@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from forum import access, posting
-from forum.forms import EditForm, PostForm, ReportForm, TopicForm
+from forum.forms import EditForm, PostForm, ReportForm, TopicForm, printable
 from forum.limits import PostingRefused
 from forum.markdown import render_markdown
 from forum.models import Board, Post, Reaction, ReadState, Subscription, Topic
@@ -289,7 +289,7 @@ def _toggle_follow(user, **target):
 
 
 def search(request):
-    query = request.GET.get("q", "").strip()[:50]
+    query = printable(request.GET.get("q", "")).strip()[:50]
     results = None
     if query:
         boards = access.readable_boards(request.user)

@@ -93,7 +93,9 @@ class TopicViewSet(ModelViewSet):
         return Topic.objects.select_related("board", "author").order_by("-last_post_at")
 
     def get_index_view_kwargs(self, **kwargs):
-        return super().get_index_view_kwargs(queryset=self.topics(), **kwargs)
+        return super().get_index_view_kwargs(
+            queryset=self.topics(), page_title=self.menu_label, **kwargs
+        )
 
 
 class AwaitingReplyViewSet(TopicViewSet):

@@ -94,7 +94,7 @@ class ClaimForm(forms.Form):
 
     def _chosen_estate(self):
         pk = self.data.get("estate") if self.is_bound else self.initial.get("estate")
-        if pk and str(pk).isdigit():
+        if pk and str(pk).isascii() and str(pk).isdigit():
             return Estate.objects.filter(pk=pk).first()
         if not self.is_bound:
             # With a single estate there is nothing to choose.

@@ -15,7 +15,6 @@ MODERATION = [
     ("forum", "topic", "moderate_topic"),
     ("forum", "board", "add_board"),
     ("forum", "board", "change_board"),
-    ("forum", "suspension", "add_suspension"),
     ("forum", "suspension", "change_suspension"),
     ("forum", "suspension", "view_suspension"),
 ]

@@ -222,3 +222,8 @@ def test_the_admin_dashboard_shows_the_waiting_claims_to_reviewers(client, staff
 
     client.force_login(staff("Editors"))
     assert "待审核的房产认证" not in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+@pytest.mark.parametrize("estate_id", ["²", "abc", "99999", "1" * 30])
+def test_an_odd_estate_in_the_address_shows_the_form(owner_client, estate, estate_id):
+    assert owner_client.get(CLAIM_URL, {"estate": estate_id}).status_code == 200
