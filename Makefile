@@ -34,7 +34,7 @@ format: install
 	$(BIN)/ruff format .
 
 messages: install ## Refresh and compile the translation catalogues (needs GNU gettext)
-	$(BIN)/python manage.py makemessages --locale zh_Hans --no-obsolete --no-location --ignore '.venv/*' --ignore 'staticfiles/*'
+	$(BIN)/python manage.py makemessages --locale zh_Hans --no-obsolete --no-location --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'private-media/*'
 	$(BIN)/python manage.py compilemessages --locale zh_Hans --ignore '.venv/*'
 
 bench: setup ## Requests per second of the main pages against a bare view

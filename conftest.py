@@ -25,6 +25,7 @@ def _isolated(settings, tmp_path):
     """Each test starts with an empty cache (rate limits live there) and its own media folder."""
     cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     yield
     cache.clear()
 

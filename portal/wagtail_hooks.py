@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from portal.admin_panels import PendingClaimsPanel
+from portal.models import Case
 from portal.viewsets import OwnersViewSetGroup
 
 
@@ -17,6 +18,11 @@ def register_owner_log_actions(actions):
     actions.register_action("portal.claim.reject", _("Reject claim"), _("Claim rejected"))
     actions.register_action("portal.claim.revoke", _("Revoke claim"), _("Verification revoked"))
     actions.register_action("portal.units.import", _("Import units"), _("Units imported"))
+    actions.register_action("portal.case.file", _("File case"), _("Case filed"))
+    actions.register_action("portal.case.reply", _("Reply to the owner"), _("Replied to the owner"))
+    actions.register_action("portal.case.transfer", _("Transfer case"), _("Case transferred"))
+    for status, label in Case.Status.choices:
+        actions.register_action(f"portal.case.{status}", label, label)
 
 
 @hooks.register("construct_homepage_panels")

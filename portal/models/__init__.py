@@ -1,6 +1,18 @@
 from .accounts import User
+from .cases import Case, CaseAttachment, CaseEvent, Category, ReferenceCounter
 from .claims import OwnershipClaim
 from .estates import Estate, Unit
 from .notifications import Notification
 
-__all__ = ["User", "Estate", "Unit", "OwnershipClaim", "Notification"]
+__all__ = [
+    "User",
+    "Estate",
+    "Unit",
+    "OwnershipClaim",
+    "Notification",
+    "Case",
+    "CaseEvent",
+    "CaseAttachment",
+    "Category",
+    "ReferenceCounter",
+]

@@ -170,6 +170,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Case attachments: never under MEDIA_URL; served by a view that checks who asks.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
+CASE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+CASE_REOPEN_DAYS = int(env("CASE_REOPEN_DAYS", "14"))
+
 # Media from this process (fine for one host); set SERVE_MEDIA=false when a proxy or object
 # storage serves MEDIA_URL.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)

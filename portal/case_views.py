@@ -1,0 +1,118 @@
+"""The owner's side of the complaint mailbox: file a case, follow it, answer, reopen, rate."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from portal import casework
+from portal.case_forms import CaseForm, MessageForm, RatingForm, ReopenForm
+from portal.models import Case, CaseAttachment
+
+
+@login_required
+def my_cases(request):
+    cases = request.user.cases.select_related("category").order_by("-created_at")
+    page = Paginator(cases, 20).get_page(request.GET.get("page"))
+    return render(request, "portal/cases/list.html", {"page": page})
+
+
+@login_required
+def new_case(request):
+    form = CaseForm(request.POST or None, request.FILES or None, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = casework.file_case(
+                request.user,
+                kind=data["kind"],
+                category=data["category"],
+                unit=data["unit"],
+                subject=data["subject"],
+                description=data["description"],
+                files=data["attachments"],
+            )
+        except casework.CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Case %(reference)s is filed. We will answer by %(due)s.")
+                % {
+                    "reference": case.reference,
+                    "due": case.first_response_due.strftime("%m-%d %H:%M"),
+                },
+            )
+            return redirect(case)
+    return render(request, "portal/cases/new.html", {"form": form})
+
+
+ACTIONS = {"message": MessageForm, "reopen": ReopenForm, "rate": RatingForm}
+
+
+@login_required
+def case_detail(request, reference):
+    # Another owner's reference is simply not found.
+    case = get_object_or_404(
+        Case.objects.select_related("category", "unit__estate", "first_responder", "owner"),
+        reference=reference,
+        owner=request.user,
+    )
+    forms = {name: form_class() for name, form_class in ACTIONS.items()}
+    action = request.POST.get("action")
+    if request.method == "POST":
+        try:
+            if action == "confirm":
+                casework.confirm_resolved(case, request.user)
+                messages.success(request, _("Thank you for confirming."))
+                return redirect(case)
+            if action in ACTIONS:
+                form = forms[action] = ACTIONS[action](request.POST, request.FILES)
+                if form.is_valid():
+                    _act(case, request.user, action, form.cleaned_data)
+                    return redirect(case)
+        except casework.CaseError as error:
+            messages.error(request, str(error))
+            return redirect(case)
+    events = (
+        case.events.filter(visible_to_owner=True)
+        .select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=CaseAttachment.objects.order_by("pk")))
+    )
+    return render(request, "portal/cases/detail.html", {"case": case, "events": events, **forms})
+
+
+def _act(case, owner, action, data):
+    if action == "message":
+        casework.owner_message(case, owner, data["text"], data["attachments"])
+    elif action == "reopen":
+        casework.reopen(case, owner, data["reason"])
+    elif action == "rate":
+        casework.rate(case, owner, data["score"], data["comment"])
+
+
+@login_required
+def attachment(request, reference, pk):
+    """Served only to the case's owner and to staff who handle cases; never from a public URL."""
+    attachment = get_object_or_404(
+        CaseAttachment.objects.select_related("case", "event"), pk=pk, case__reference=reference
+    )
+    user = request.user
+    is_staff = user.has_perm("portal.view_case")
+    if attachment.case.owner_id != user.pk and not is_staff:
+        raise Http404
+    if not is_staff and attachment.event and not attachment.event.visible_to_owner:
+        raise PermissionDenied
+    inline = (
+        attachment.content_type.startswith("image/") or attachment.content_type == "application/pdf"
+    )
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=not inline,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )

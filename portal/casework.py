@@ -1,0 +1,323 @@
+"""The complaint mailbox's rules: filing, first-responder ownership, replies, status, follow-up.
+
+Every change is one function: it checks who may do it, writes the case and its timeline in one
+transaction, logs to Wagtail's audit log, and emails the owner (with the reference in the
+subject, so they can answer by email) once the transaction commits.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from portal.models import Case, CaseAttachment, CaseEvent, ReferenceCounter
+from portal.notifications import email_user
+
+Status, Event = Case.Status, CaseEvent.Kind
+
+#: Who may move a case from one status to another (besides accepting, reopening, follow-up).
+STAFF_MOVES = {
+    Status.ACCEPTED: {Status.IN_PROGRESS, Status.RESOLVED},
+    Status.IN_PROGRESS: {Status.RESOLVED},
+    Status.REOPENED: {Status.IN_PROGRESS, Status.RESOLVED},
+    Status.RESOLVED: {Status.CLOSED},
+}
+
+
+class CaseError(Exception):
+    """Shown to the person as it is."""
+
+
+# -- References -----------------------------------------------------------------------------
+
+
+def next_reference(now=None):
+    """TS-<year><month>-<number>, numbered per month without gaps or duplicates."""
+    month = timezone.localtime(now).strftime("%Y%m")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                ReferenceCounter.objects.create(month=month, last=0)
+        except IntegrityError:
+            pass  # this month's counter exists already
+        ReferenceCounter.objects.filter(month=month).update(last=F("last") + 1)
+        number = ReferenceCounter.objects.get(month=month).last
+    return f"TS-{month}-{number:04d}"
+
+
+# -- Owners ---------------------------------------------------------------------------------
+
+
+def file_case(
+    owner,
+    *,
+    kind,
+    category,
+    subject,
+    description,
+    unit=None,
+    files=(),
+    channel=Case.Channel.WEB,
+    recorded_by=None,
+):
+    """A new case from an owner (or recorded on their behalf by staff from a phone call)."""
+    if (
+        unit is not None
+        and owner is not None
+        and not owner.claims.filter(unit=unit, status="approved").exists()
+    ):
+        raise CaseError(_("Choose one of your verified units."))
+    now = timezone.now()
+    with transaction.atomic():
+        case = Case.objects.create(
+            created_at=now,
+            reference=next_reference(now),
+            owner=owner,
+            kind=kind,
+            channel=channel,
+            category=category,
+            unit=unit,
+            subject=subject.strip(),
+            description=description.strip(),
+            first_response_due=now + timedelta(hours=category.first_response_hours),
+            resolution_due=now + timedelta(hours=category.resolution_hours),
+        )
+        event = CaseEvent.objects.create(
+            case=case, kind=Event.FILED, author=recorded_by or owner, text=case.description
+        )
+        _attach(case, event, files)
+        log(case, "portal.case.file", user=recorded_by or owner)
+        _tell_owner(case, "portal/email/case_filed")
+    return case
+
+
+def owner_message(case, owner, text, files=()):
+    _check_owner(case, owner)
+    if case.status == Status.CLOSED:
+        raise CaseError(_("This case is closed. File a new case if you need more help."))
+    with transaction.atomic():
+        event = CaseEvent.objects.create(
+            case=case, kind=Event.OWNER_MESSAGE, author=owner, text=text.strip()
+        )
+        _attach(case, event, files)
+    return event
+
+
+def confirm_resolved(case, owner):
+    _check_owner(case, owner)
+    if case.status != Status.RESOLVED:
+        raise CaseError(_("Only a resolved case can be confirmed."))
+    CaseEvent.objects.create(
+        case=case,
+        kind=Event.OWNER_MESSAGE,
+        author=owner,
+        text=_("The owner confirms the case is resolved."),
+    )
+
+
+def reopen(case, owner, reason):
+    _check_owner(case, owner)
+    days = settings.CASE_REOPEN_DAYS
+    if case.status not in (Status.RESOLVED, Status.FOLLOWED_UP):
+        raise CaseError(_("Only a resolved case can be reopened."))
+    if timezone.now() - case.resolved_at > timedelta(days=days):
+        raise CaseError(
+            _(
+                "A case can be reopened within %(days)s days of being resolved. Please file a new case."
+            )
+            % {"days": days}
+        )
+    if not reason.strip():
+        raise CaseError(_("Tell us what is still wrong."))
+    with transaction.atomic():
+        _set_status(case, Status.REOPENED, owner, reason)
+    return case
+
+
+def rate(case, owner, score, comment=""):
+    """The owner's satisfaction (1–5): the follow-up, done by the owner; the case is then closed."""
+    _check_owner(case, owner)
+    if case.status != Status.RESOLVED:
+        raise CaseError(_("You can rate a case once it is resolved."))
+    if score not in range(1, 6):
+        raise CaseError(_("Choose from 1 to 5 stars."))
+    with transaction.atomic():
+        case.satisfaction = score
+        case.save(update_fields=["satisfaction"])
+        CaseEvent.objects.create(
+            case=case,
+            kind=Event.FOLLOW_UP,
+            author=owner,
+            text=_("%(score)s/5. %(comment)s") % {"score": score, "comment": comment.strip()},
+        )
+        _set_status(case, Status.FOLLOWED_UP, owner, "", tell=False)
+        _set_status(case, Status.CLOSED, owner, "", tell=False)
+    return case
+
+
+# -- Staff ----------------------------------------------------------------------------------
+
+
+def accept(case, staff):
+    """首问负责制: whoever accepts a new case owns it until it is closed."""
+    if not staff.has_perm("portal.handle_case"):
+        raise PermissionDenied
+    with transaction.atomic():
+        # The row lock makes two agents pressing "accept" together take turns.
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.status != Status.NEW:
+            raise CaseError(
+                _("%(name)s has already accepted this case.")
+                % {"name": locked.first_responder.display_name if locked.first_responder else "—"}
+            )
+        case.first_responder = staff
+        case.save(update_fields=["first_responder"])
+        _set_status(case, Status.ACCEPTED, staff, "")
+    return case
+
+
+def reply(case, staff, text, files=()):
+    _check_responder(case, staff)
+    if not text.strip():
+        raise CaseError(_("Write the reply first."))
+    with transaction.atomic():
+        event = CaseEvent.objects.create(
+            case=case, kind=Event.REPLY, author=staff, text=text.strip()
+        )
+        _attach(case, event, files)
+        if case.first_responded_at is None:
+            case.first_responded_at = event.created_at
+            case.save(update_fields=["first_responded_at"])
+        log(case, "portal.case.reply", user=staff)
+        _tell_owner(case, "portal/email/case_update", event=event)
+    return event
+
+
+def note(case, staff, text):
+    """An internal note: never shown or sent to the owner."""
+    if not (staff.has_perm("portal.handle_case") or staff.has_perm("portal.manage_cases")):
+        raise PermissionDenied
+    if not text.strip():
+        raise CaseError(_("Write the note first."))
+    return CaseEvent.objects.create(
+        case=case, kind=Event.NOTE, author=staff, text=text.strip(), visible_to_owner=False
+    )
+
+
+def set_status(case, staff, status, text=""):
+    _check_responder(case, staff)
+    if status not in STAFF_MOVES.get(case.status, ()):
+        raise CaseError(
+            _("A case that is “%(old)s” cannot become “%(new)s”.")
+            % {"old": case.get_status_display(), "new": Status(status).label}
+        )
+    with transaction.atomic():
+        _set_status(case, status, staff, text)
+    return case
+
+
+def record_follow_up(case, staff, *, score, method, remarks=""):
+    """回访: staff record the owner's satisfaction after a visit or a call; the case closes."""
+    _check_responder(case, staff)
+    if case.status != Status.RESOLVED:
+        raise CaseError(_("The follow-up visit comes after the case is resolved."))
+    if score not in range(1, 6):
+        raise CaseError(_("Choose from 1 to 5 stars."))
+    with transaction.atomic():
+        case.satisfaction = score
+        case.save(update_fields=["satisfaction"])
+        CaseEvent.objects.create(
+            case=case,
+            kind=Event.FOLLOW_UP,
+            author=staff,
+            visible_to_owner=False,
+            text=f"{method}: {score}/5. {remarks.strip()}",
+        )
+        _set_status(case, Status.FOLLOWED_UP, staff, "", tell=False)
+        _set_status(case, Status.CLOSED, staff, "")
+    return case
+
+
+def transfer(case, staff, to, reason):
+    """Hand a case to another staff member: with a reason, on the record."""
+    if not (staff == case.first_responder or staff.has_perm("portal.manage_cases")):
+        raise PermissionDenied
+    if not reason.strip():
+        raise CaseError(_("Give a reason for the transfer."))
+    if not to.has_perm("portal.handle_case"):
+        raise CaseError(_("%(name)s does not handle cases.") % {"name": to.display_name})
+    with transaction.atomic():
+        previous = case.first_responder
+        case.first_responder = to
+        case.save(update_fields=["first_responder"])
+        CaseEvent.objects.create(
+            case=case,
+            kind=Event.TRANSFER,
+            author=staff,
+            visible_to_owner=False,
+            text=_("From %(old)s to %(new)s: %(reason)s")
+            % {
+                "old": previous.display_name if previous else "—",
+                "new": to.display_name,
+                "reason": reason.strip(),
+            },
+        )
+        log(case, "portal.case.transfer", user=staff, data={"to": to.pk, "reason": reason})
+    return case
+
+
+# -- Shared ---------------------------------------------------------------------------------
+
+
+def _check_owner(case, owner):
+    if case.owner_id is None or case.owner_id != owner.pk:
+        raise PermissionDenied
+
+
+def _check_responder(case, staff):
+    """Only the first responder (or a manager) speaks for the company on a case."""
+    if staff.has_perm("portal.manage_cases"):
+        return
+    if case.first_responder_id != staff.pk or not staff.has_perm("portal.handle_case"):
+        raise PermissionDenied
+
+
+def _set_status(case, status, by, text, tell=True):
+    case.status = status
+    now = timezone.now()
+    fields = ["status"]
+    if status == Status.RESOLVED:
+        case.resolved_at = now
+        fields.append("resolved_at")
+    if status == Status.CLOSED:
+        case.closed_at = now
+        fields.append("closed_at")
+    case.save(update_fields=fields)
+    event = CaseEvent.objects.create(
+        case=case, kind=Event.STATUS, author=by, status=status, text=text.strip()
+    )
+    log(case, f"portal.case.{status}", user=by)
+    if tell:
+        _tell_owner(case, "portal/email/case_update", event=event)
+
+
+def _attach(case, event, files):
+    for upload in files:
+        CaseAttachment.objects.create(
+            case=case,
+            event=event,
+            file=upload,
+            name=upload.name[:200],
+            content_type=getattr(upload, "content_type", "") or "application/octet-stream",
+            size=upload.size,
+        )
+
+
+def _tell_owner(case, template, **context):
+    if case.owner is not None:
+        email_user(case.owner, template, {"case": case, **context})

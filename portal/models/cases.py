@@ -1,0 +1,182 @@
+"""The complaint mailbox (投诉信箱): cases, their timeline and attachments."""
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import LazyObject
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivateStorage(LazyObject):
+    """Files outside MEDIA_ROOT's public URL: served only through a view that checks access."""
+
+    def _setup(self):
+        self._wrapped = FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+
+
+private_storage = PrivateStorage()
+
+
+class Category(models.Model):
+    """Staff-managed: repairs, property service, sales, … with their own deadlines."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    first_response_hours = models.PositiveIntegerField(
+        _("first response within (hours)"), default=24
+    )
+    resolution_hours = models.PositiveIntegerField(_("resolution within (hours)"), default=72)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("case category")
+        verbose_name_plural = _("case categories")
+
+    def __str__(self):
+        return self.name
+
+
+class Case(models.Model):
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", _("Complaint")
+        SUGGESTION = "suggestion", _("Suggestion")
+        OPINION = "opinion", _("Opinion")
+        ENQUIRY = "enquiry", _("Enquiry")
+        LEGAL = "legal", _("Legal consultation")
+        PRAISE = "praise", _("Praise")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Website")
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Hotline")
+        FORUM = "forum", _("Forum")
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        ACCEPTED = "accepted", _("Accepted")
+        IN_PROGRESS = "in_progress", _("In progress")
+        RESOLVED = "resolved", _("Resolved")
+        FOLLOWED_UP = "followed_up", _("Followed up")
+        CLOSED = "closed", _("Closed")
+        REOPENED = "reopened", _("Reopened")
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        null=True,
+        blank=True,
+        verbose_name=_("owner"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, verbose_name=_("category"))
+    unit = models.ForeignKey(
+        "portal.Unit", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("unit")
+    )
+    subject = models.CharField(_("subject"), max_length=120)
+    description = models.TextField(_("description"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    #: 首问负责人: set when a staff member accepts the case, changed only by a recorded transfer.
+    first_responder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases_responsible",
+        null=True,
+        blank=True,
+        verbose_name=_("first responder"),
+    )
+    created_at = models.DateTimeField(_("filed"), default=timezone.now, db_index=True)
+    first_response_due = models.DateTimeField(_("first response due"))
+    resolution_due = models.DateTimeField(_("resolution due"))
+    first_responded_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        permissions = [
+            ("handle_case", _("Can accept and handle cases")),
+            ("manage_cases", _("Can handle any case and transfer cases")),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.subject}"
+
+    def get_absolute_url(self):
+        return reverse("portal:case", args=[self.reference])
+
+
+class CaseEvent(models.Model):
+    """One line of a case's timeline. Append-only."""
+
+    class Kind(models.TextChoices):
+        FILED = "filed", _("Filed")
+        REPLY = "reply", _("Reply from customer service")
+        OWNER_MESSAGE = "owner_message", _("Message from the owner")
+        NOTE = "note", _("Internal note")
+        STATUS = "status", _("Status change")
+        TRANSFER = "transfer", _("Transfer")
+        FOLLOW_UP = "follow_up", _("Follow-up visit")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(blank=True)
+    visible_to_owner = models.BooleanField(default=True)
+    status = models.CharField(max_length=20, choices=Case.Status.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+
+    def __str__(self):
+        return f"{self.case.reference} · {self.get_kind_display()}"
+
+
+def attachment_path(attachment, filename):
+    return f"cases/{attachment.case.reference}/{filename}"
+
+
+class CaseAttachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(
+        CaseEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, storage=private_storage)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("portal:case_attachment", args=[self.case.reference, self.pk])
+
+
+class ReferenceCounter(models.Model):
+    """The last case number given out in a month: TS-202611-0042 is the 42nd of November 2026."""
+
+    month = models.CharField(max_length=6, primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.month}: {self.last}"
