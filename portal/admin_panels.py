@@ -1,9 +1,10 @@
 """Panels on the Wagtail admin dashboard."""
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
+from django.utils import timezone
 from wagtail.admin.ui.components import Component
 
-from portal.models import OwnershipClaim
+from portal.models import Case, OwnershipClaim
 
 
 class PendingClaimsPanel(Component):
@@ -18,4 +19,26 @@ class PendingClaimsPanel(Component):
         return {
             **pending.aggregate(count=Count("pk"), oldest=Min("created_at")),
             "claims": pending.select_related("owner", "unit__estate").order_by("created_at")[:5],
+        }
+
+
+class CasesPanel(Component):
+    """New cases nobody has accepted yet, the agent's own open cases, and what is overdue."""
+
+    name = "cases"
+    template_name = "portal/admin/cases_panel.html"
+    order = 40
+
+    def get_context_data(self, parent_context):
+        user, now = parent_context["request"].user, timezone.now()
+        open_cases = Case.objects.exclude(status__in=["resolved", "followed_up", "closed"])
+        overdue = Q(first_responded_at__isnull=True, first_response_due__lt=now) | Q(
+            resolution_due__lt=now
+        )
+        return {
+            **Case.objects.filter(status="new").aggregate(
+                new=Count("pk"), oldest=Min("created_at")
+            ),
+            "mine": open_cases.filter(first_responder=user).count(),
+            "overdue": open_cases.filter(overdue).count(),
         }

@@ -1,7 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from portal.admin_panels import PendingClaimsPanel
+from portal.admin_panels import CasesPanel, PendingClaimsPanel
+from portal.case_admin import CasesViewSetGroup
 from portal.models import Case
 from portal.viewsets import OwnersViewSetGroup
 
@@ -9,6 +10,11 @@ from portal.viewsets import OwnersViewSetGroup
 @hooks.register("register_admin_viewset")
 def register_owner_viewsets():
     return OwnersViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_case_viewset():
+    return CasesViewSetGroup()
 
 
 @hooks.register("register_log_actions")
@@ -27,5 +33,7 @@ def register_owner_log_actions(actions):
 
 @hooks.register("construct_homepage_panels")
 def add_owner_panels(request, panels):
+    if request.user.has_perm("portal.handle_case"):
+        panels.append(CasesPanel())
     if request.user.has_perm("portal.review_ownershipclaim"):
         panels.append(PendingClaimsPanel())

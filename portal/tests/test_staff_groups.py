@@ -26,6 +26,9 @@ SCREENS = {
     "units:index": {"Customer service", "Club staff", "Managers"},
     "units:import": {"Customer service", "Managers"},
     "estates:add": {"Customer service", "Managers"},
+    "cases:index": {"Customer service", "Managers"},
+    "cases:phone": {"Customer service", "Managers"},
+    "case_categories:index": {"Managers"},
     "wagtailusers_users:index": set(),
     "wagtailusers_groups:index": set(),
 }

@@ -1,0 +1,359 @@
+"""The complaint mailbox in the Wagtail admin: the inbox, the ledger, the case screen and the
+hotline form. The rules live in portal.casework; these screens only collect what they need."""
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
+from wagtail.admin import messages
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
+
+from portal import casework
+from portal.admin_actions import ActionsInspectView, InspectFirstIndexView
+from portal.case_forms import AttachmentsField
+from portal.models import Case, Category, Estate, Unit
+
+User = get_user_model()
+
+
+def handlers():
+    return User.objects.filter(
+        Q(groups__permissions__codename="handle_case") | Q(is_superuser=True)
+    ).distinct()
+
+
+class CaseActionForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Reply, note or reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    attachments = AttachmentsField(label=gettext_lazy("Files for the owner"))
+    status = forms.ChoiceField(
+        label=gettext_lazy("New status"),
+        required=False,
+        choices=[
+            ("", "—"),
+            *[
+                (s, s.label)
+                for s in (Case.Status.IN_PROGRESS, Case.Status.RESOLVED, Case.Status.CLOSED)
+            ],
+        ],
+    )
+    to = forms.ModelChoiceField(
+        label=gettext_lazy("Transfer to"), queryset=User.objects.none(), required=False
+    )
+    score = forms.TypedChoiceField(
+        label=gettext_lazy("Owner's satisfaction"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *[(n, "★" * n) for n in range(5, 0, -1)]],
+    )
+    method = forms.ChoiceField(
+        label=gettext_lazy("Follow-up by"),
+        required=False,
+        choices=[
+            ("电话回访", gettext_lazy("Phone call")),
+            ("上门回访", gettext_lazy("Home visit")),
+            ("短信回访", gettext_lazy("Text message")),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = handlers()
+
+
+def _message(case, text):
+    return f"{case.reference}: {text}"
+
+
+def accept(view, data):
+    casework.accept(view.object, view.request.user)
+    return _message(view.object, _("you are now its first responder."))
+
+
+def reply(view, data):
+    casework.reply(view.object, view.request.user, data["text"], data["attachments"])
+    return _message(view.object, _("reply sent to the owner."))
+
+
+def note(view, data):
+    casework.note(view.object, view.request.user, data["text"])
+    return _message(view.object, _("note added."))
+
+
+def change_status(view, data):
+    if not data["status"]:
+        raise casework.CaseError(_("Choose the new status."))
+    casework.set_status(view.object, view.request.user, data["status"], data["text"])
+    return _message(view.object, view.object.get_status_display())
+
+
+def transfer(view, data):
+    if not data["to"]:
+        raise casework.CaseError(_("Choose who takes the case over."))
+    casework.transfer(view.object, view.request.user, data["to"], data["text"])
+    return _message(view.object, _("transferred to %(name)s.") % {"name": data["to"].display_name})
+
+
+def follow_up(view, data):
+    casework.record_follow_up(
+        view.object,
+        view.request.user,
+        score=data["score"],
+        method=data["method"],
+        remarks=data["text"],
+    )
+    return _message(view.object, _("follow-up recorded; the case is closed."))
+
+
+class CaseScreen(ActionsInspectView):
+    """Everything about a case, with the actions its first responder takes."""
+
+    actions = {
+        name: (function, casework.CaseError)
+        for name, function in {
+            "accept": accept,
+            "reply": reply,
+            "note": note,
+            "status": change_status,
+            "transfer": transfer,
+            "follow_up": follow_up,
+        }.items()
+    }
+    action_form_class = CaseActionForm
+    page_title = gettext_lazy("Case")
+
+    def get_action_form(self, data=None):
+        return CaseActionForm(data, self.request.FILES if data is not None else None)
+
+    def get_object(self, queryset=None):
+        cases = Case.objects.select_related("owner", "category", "unit__estate", "first_responder")
+        return get_object_or_404(cases, pk=self.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        case, user = self.object, self.request.user
+        context.update(
+            case=case,
+            events=case.events.select_related("author").prefetch_related("attachments"),
+            now=timezone.now(),
+            may_act=user.has_perm("portal.manage_cases") or case.first_responder_id == user.pk,
+            may_accept=case.status == Case.Status.NEW and user.has_perm("portal.handle_case"),
+        )
+        return context
+
+
+class OverdueFilter(django_filters.BooleanFilter):
+    def filter(self, queryset, value):
+        if value is None:
+            return queryset
+        now = timezone.now()
+        overdue = Q(first_responded_at__isnull=True, first_response_due__lt=now) | Q(
+            resolved_at__isnull=True, resolution_due__lt=now
+        )
+        open_cases = ~Q(
+            status__in=[Case.Status.CLOSED, Case.Status.FOLLOWED_UP, Case.Status.RESOLVED]
+        )
+        return (
+            queryset.filter(overdue & open_cases)
+            if value
+            else queryset.exclude(overdue & open_cases)
+        )
+
+
+class CaseFilterSet(WagtailFilterSet):
+    month = django_filters.CharFilter(label=gettext_lazy("Month (YYYY-MM)"), method="filter_month")
+    estate = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Estate"), queryset=Estate.objects.all(), field_name="unit__estate"
+    )
+    overdue = OverdueFilter(label=gettext_lazy("Overdue"))
+
+    class Meta:
+        model = Case
+        fields = ["status", "kind", "category", "channel", "first_responder"]
+
+    def filter_month(self, queryset, name, value):
+        try:
+            year, month = (int(part) for part in value.split("-"))
+        except ValueError:
+            return queryset.none()
+        return queryset.filter(created_at__year=year, created_at__month=month)
+
+
+class CaseIndexView(InspectFirstIndexView):
+    phone_url_name = None
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.request.user.has_perm("portal.handle_case"):
+            buttons.append(
+                HeaderButton(
+                    _("Record a hotline call"), url=reverse(self.phone_url_name), icon_name="mail"
+                )
+            )
+        return buttons
+
+
+class CaseViewSet(ModelViewSet):
+    """The ledger (投诉台帐): every case, filterable and exportable."""
+
+    model = Case
+    name = "cases"
+    url_prefix = "cases"
+    icon = "mail"
+    menu_label = gettext_lazy("Case ledger")
+    index_view_class = CaseIndexView
+    filterset_class = CaseFilterSet
+    list_display = [
+        "reference",
+        "subject",
+        Column("kind", label=gettext_lazy("Kind"), accessor="get_kind_display"),
+        "category",
+        Column("status", label=gettext_lazy("Status"), accessor="get_status_display"),
+        "first_responder",
+        DateColumn("created_at", label=gettext_lazy("Filed")),
+    ]
+    list_export = [
+        "reference",
+        "created_at",
+        "kind",
+        "channel",
+        "category",
+        "unit",
+        "owner",
+        "subject",
+        "status",
+        "first_responder",
+        "first_response_due",
+        "first_responded_at",
+        "resolution_due",
+        "resolved_at",
+        "closed_at",
+        "satisfaction",
+    ]
+    export_filename = "case-ledger"
+    search_fields = ["reference", "subject", "description"]
+    inspect_view_enabled = True
+    inspect_view_class = CaseScreen
+    inspect_template_name = "portal/admin/case_screen.html"
+    form_fields = ["subject"]
+    add_to_reference_index = False
+
+    def get_index_view_kwargs(self, **kwargs):
+        queryset = Case.objects.select_related("category", "first_responder").order_by(
+            "-created_at"
+        )
+        return super().get_index_view_kwargs(
+            queryset=queryset, phone_url_name=self.get_url_name("phone"), **kwargs
+        )
+
+    @property
+    def phone_view(self):
+        return HotlineView.as_view(
+            index_url_name=self.get_url_name("index"), case_url_name=self.get_url_name("inspect")
+        )
+
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(), path("phone/", self.phone_view, name="phone")]
+
+
+class HotlineForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        label=gettext_lazy("Owner"),
+        queryset=User.objects.filter(is_verified_owner=True).order_by("real_name"),
+        required=False,
+        help_text=gettext_lazy("Leave empty when the caller is not a registered owner."),
+    )
+    caller = forms.CharField(
+        label=gettext_lazy("Caller's name and number"), max_length=100, required=False
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Case.Kind.choices)
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("Category"), queryset=Category.objects.all()
+    )
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("Unit"), queryset=Unit.objects.select_related("estate"), required=False
+    )
+    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=120)
+    description = forms.CharField(
+        label=gettext_lazy("What the caller said"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class HotlineView(WagtailAdminTemplateMixin, FormView):
+    """热线: a call recorded as a case on the owner's behalf."""
+
+    form_class = HotlineForm
+    template_name = "portal/admin/hotline.html"
+    page_title = gettext_lazy("Record a hotline call")
+    header_icon = "mail"
+    index_url_name = case_url_name = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("portal.handle_case"):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        description = data["description"]
+        if data["caller"]:
+            description = f"{_('Caller')}: {data['caller']}\n\n{description}"
+        try:
+            case = casework.file_case(
+                data["owner"],
+                kind=data["kind"],
+                category=data["category"],
+                unit=data["unit"],
+                subject=data["subject"],
+                description=description,
+                channel=Case.Channel.PHONE,
+                recorded_by=self.request.user,
+            )
+        except casework.CaseError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        casework.accept(case, self.request.user)  # whoever takes the call is its first responder
+        messages.success(
+            self.request,
+            _("%(reference)s recorded; you are its first responder.")
+            % {"reference": case.reference},
+        )
+        return redirect(reverse(self.case_url_name, args=[case.pk]))
+
+
+class CategoryViewSet(ModelViewSet):
+    model = Category
+    name = "case_categories"
+    url_prefix = "cases/categories"
+    icon = "tag"
+    menu_label = gettext_lazy("Categories and deadlines")
+    form_fields = ["name", "first_response_hours", "resolution_hours"]
+    list_display = ["name", "first_response_hours", "resolution_hours"]
+    sort_order_field = "sort_order"
+    add_to_reference_index = False
+
+
+class CasesViewSetGroup(ViewSetGroup):
+    menu_label = gettext_lazy("Customer cases")
+    menu_icon = "mail"
+    menu_order = 150
+    items = (CaseViewSet, CategoryViewSet)
