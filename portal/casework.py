@@ -321,3 +321,62 @@ def _attach(case, event, files):
 def _tell_owner(case, template, **context):
     if case.owner is not None:
         email_user(case.owner, template, {"case": case, **context})
+
+
+# -- Deadlines ------------------------------------------------------------------------------
+
+OPEN = [Status.NEW, Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED]
+MANAGERS_AFTER = timedelta(hours=24)
+
+
+def overdue_cases(now=None):
+    """Open cases past their first-response or resolution deadline."""
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    late = Q(first_responded_at__isnull=True, first_response_due__lt=now) | Q(
+        resolution_due__lt=now
+    )
+    return Case.objects.filter(late, status__in=OPEN)
+
+
+def escalate_overdue(now=None):
+    """Remind the first responder of an overdue case, then tell managers a day later.
+
+    Each case moves up a level with a conditional UPDATE, so each reminder is sent once per level
+    even when two workers run this at the same moment. Returns how many emails were queued.
+    """
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    now = now or timezone.now()
+    User = get_user_model()
+    sent = 0
+    for case in overdue_cases(now).filter(escalation_level__lt=2).select_related("first_responder"):
+        due = case.first_response_due if case.first_responded_at is None else case.resolution_due
+        level = 2 if now - due > MANAGERS_AFTER else 1
+        if level <= case.escalation_level:
+            continue
+        won = Case.objects.filter(pk=case.pk, escalation_level__lt=level).update(
+            escalation_level=level
+        )
+        if not won:
+            continue  # another worker took this step
+        if level == 1:
+            people = (
+                [case.first_responder]
+                if case.first_responder
+                else list(
+                    User.objects.filter(groups__permissions__codename="handle_case").distinct()
+                )
+            )
+        else:
+            people = list(
+                User.objects.filter(
+                    Q(groups__permissions__codename="manage_cases") | Q(is_superuser=True)
+                ).distinct()
+            )
+        for person in people:
+            email_user(person, "portal/email/case_overdue", {"case": case, "level": level})
+            sent += 1
+    return sent

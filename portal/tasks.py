@@ -46,3 +46,14 @@ def send_notification_digests():
         )
         # Marked at once: a second run the same day (or a retry) sends nothing twice.
         Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=timezone.now())
+
+
+@shared_task
+def escalate_overdue_cases():
+    """Every quarter hour: overdue cases remind their first responder, then managers."""
+    from django.db import transaction
+
+    from portal.casework import escalate_overdue
+
+    with transaction.atomic():
+        return escalate_overdue()

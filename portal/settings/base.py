@@ -206,6 +206,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "case-escalation": {
+        "task": "portal.tasks.escalate_overdue_cases",
+        "schedule": crontab(minute="*/15"),
+    },
     "notification-digests": {
         "task": "portal.tasks.send_notification_digests",
         "schedule": crontab(hour=8, minute=0),
