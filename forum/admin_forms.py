@@ -8,7 +8,7 @@ class ModerationForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
-        max_length=300,
+        max_length=200,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required to hide, warn or suspend; the owner sees it."),
     )

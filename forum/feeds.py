@@ -44,7 +44,7 @@ class BoardFeed(Feed):
         return topic.opening[0].html if topic.opening else ""
 
     def item_author_name(self, topic):
-        return topic.author.display_name
+        return printable(topic.author.display_name)
 
     def item_pubdate(self, topic):
         return topic.created_at

@@ -1,5 +1,3 @@
-import re
-
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -7,11 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from forum.models import Report
 from portal.images import clean_image
+from portal.validators import CONTROL_CHARACTERS
 
 MAX_IMAGES = 6
 MAX_LENGTH = 10_000
-# Control characters have no place in text and cannot be written into XML feeds.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def printable(text):

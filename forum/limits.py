@@ -33,6 +33,15 @@ def check_not_suspended(user):
         )
 
 
+def check_links(user, source):
+    new = timezone.now() - user.date_joined < NEW_ACCOUNT_AGE
+    if new and len(LINK_RE.findall(source)) > NEW_ACCOUNT_LINKS_PER_POST:
+        raise PostingRefused(
+            _("New accounts may put at most %(count)s links in a post.")
+            % {"count": NEW_ACCOUNT_LINKS_PER_POST}
+        )
+
+
 def check_posting_allowed(user, source, *, new_topic, exempt=False):
     """Raise PostingRefused when `user` may not post `source` now. Staff are `exempt` from limits."""
     now = timezone.now()
@@ -62,12 +71,8 @@ def check_posting_allowed(user, source, *, new_topic, exempt=False):
                 _("You have started %(count)s topics in the last hour. Try again after %(time)s.")
                 % {"count": TOPICS_PER_HOUR, "time": next_at.strftime("%H:%M")}
             )
+    check_links(user, source)
     if now - user.date_joined < NEW_ACCOUNT_AGE:
-        if len(LINK_RE.findall(source)) > NEW_ACCOUNT_LINKS_PER_POST:
-            raise PostingRefused(
-                _("New accounts may put at most %(count)s links in a post.")
-                % {"count": NEW_ACCOUNT_LINKS_PER_POST}
-            )
         day_ago = now - timedelta(days=1)
         today = Post.objects.filter(author=user, created_at__gt=day_ago).order_by("created_at")
         if today.count() >= NEW_ACCOUNT_POSTS_PER_DAY:

@@ -62,7 +62,7 @@ def _markdown() -> MarkdownIt:
     return md
 
 
-def _sanitize(rendered: str) -> str:
+def sanitize(rendered: str) -> str:
     return nh3.clean(
         rendered,
         tags=TAGS,
@@ -75,7 +75,7 @@ def _sanitize(rendered: str) -> str:
 
 def render_markdown(source: str) -> str:
     """Owner-written Markdown as safe HTML, to be stored with the post."""
-    return _sanitize(_markdown().render(source))
+    return sanitize(_markdown().render(source))
 
 
 def plain_text(source: str) -> str:

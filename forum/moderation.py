@@ -11,6 +11,7 @@ from wagtail.log_actions import log
 
 from forum import access, notify
 from forum.models import Board, Post, Report, Suspension, Topic
+from forum.posting import refresh_official_answer
 
 
 class ModerationError(Exception):
@@ -41,6 +42,7 @@ def hide_post(post, by, reason):
         Report.objects.filter(post=post, status=Report.Status.OPEN).update(
             status=Report.Status.ACTIONED, handled_by=by, handled_at=timezone.now()
         )
+        refresh_official_answer(post.topic)
         log(post, "forum.post.hide", user=by, data={"reason": post.hidden_reason})
         transaction.on_commit(
             lambda: _tell(
@@ -57,6 +59,7 @@ def restore_post(post, by):
     _check(by)
     post.is_hidden, post.hidden_reason = False, ""
     post.save(update_fields=["is_hidden", "hidden_reason"])
+    refresh_official_answer(post.topic)
     log(post, "forum.post.restore", user=by)
 
 

@@ -47,12 +47,17 @@ def _message(kind, post):
 def liked(post_id, liker_id):
     post = Post.objects.select_related("topic", "author").get(pk=post_id)
     liker = User.objects.get(pk=liker_id)
+    url = post.get_absolute_url()
+    if Notification.objects.filter(
+        recipient=post.author, kind=Kind.LIKE, actor=liker, url=url
+    ).exists():
+        return  # liked, unliked and liked again: once is enough
     with translation.override(post.author.language):
         text = _("%(name)s liked your post in “%(title)s”") % {
             "name": liker.display_name,
             "title": post.topic.title,
         }
-    notify(post.author, Kind.LIKE, text=text, url=post.get_absolute_url(), actor=liker)
+    notify(post.author, Kind.LIKE, text=text, url=url, actor=liker)
 
 
 def moderated(user, text, url):

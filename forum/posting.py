@@ -12,10 +12,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
-from forum import access, notify
-from forum.limits import PostingRefused, check_not_suspended, check_posting_allowed
-from forum.markdown import plain_text, render_markdown
+from forum import access, tasks
+from forum.limits import PostingRefused, check_links, check_not_suspended, check_posting_allowed
+from forum.markdown import plain_text, render_markdown, sanitize
 from forum.models import Board, Post, PostImage, PostRevision, Reaction, Subscription, Topic
 from portal.models import User
 
@@ -24,9 +25,13 @@ MENTION_RE = re.compile(r"(?<![\w@])@([A-Za-z0-9_][A-Za-z0-9_.\-]{0,149})")
 SKIP_INSIDE = ("a", "code", "pre")
 
 
+MAX_MENTIONS = 10
+
+
 def mentions(source):
-    """The usernames of real people @mentioned in `source`."""
-    names = set(MENTION_RE.findall(plain_text(source)))
+    """The usernames of real people @mentioned in `source`: the first ten, so a post cannot
+    become a mass mailing."""
+    names = list(dict.fromkeys(MENTION_RE.findall(plain_text(source))))[:MAX_MENTIONS]
     if not names:
         return set()
     return set(User.objects.filter(username__in=names).values_list("username", flat=True))
@@ -34,7 +39,9 @@ def mentions(source):
 
 def render(source):
     """HTML and search text for a post, with mentions of real people marked up."""
-    return _mark_mentions(render_markdown(source), mentions(source)), plain_text(source)
+    # Sanitised again after the mentions are marked, so the marking can never open a hole.
+    html = sanitize(_mark_mentions(render_markdown(source), mentions(source)))
+    return html, plain_text(source)
 
 
 def _mark_mentions(html, usernames):
@@ -57,9 +64,10 @@ def _mark_mentions(html, usernames):
 def create_topic(author, board, *, title, source, images=(), official=False):
     if not access.can_post(author, board):
         raise PermissionDenied
-    check_posting_allowed(author, source, new_topic=True, exempt=access.is_forum_staff(author))
     mentioned = mentions(source)
     with transaction.atomic():
+        _lock(author)
+        check_posting_allowed(author, source, new_topic=True, exempt=access.is_forum_staff(author))
         now = timezone.now()
         topic = Topic.objects.create(
             board=board, author=author, title=title.strip(), last_post_at=now
@@ -73,22 +81,24 @@ def create_topic(author, board, *, title, source, images=(), official=False):
         )
         _attach(post, author, images)
         topic.post_count, topic.last_post = 1, post
-        topic.save(update_fields=["post_count", "last_post"])
+        if post.is_official:
+            topic.official_answer = post  # an announcement by a spokesperson answers itself
+        topic.save(update_fields=["post_count", "last_post", "official_answer"])
         Board.objects.filter(pk=board.pk).update(
             topic_count=F("topic_count") + 1, post_count=F("post_count") + 1, last_post=post
         )
         Subscription.objects.get_or_create(user=author, topic=topic)
-        transaction.on_commit(lambda: notify.new_post(post.pk, mentioned))
+        transaction.on_commit(lambda: tasks.notify_new_post.delay(post.pk, sorted(mentioned)))
     return topic
 
 
 def reply(author, topic, *, source, images=(), official=False):
     if not access.can_post(author, topic.board):
         raise PermissionDenied
-    staff = access.is_forum_staff(author)
-    check_posting_allowed(author, source, new_topic=False, exempt=staff)
     mentioned = mentions(source)
     with transaction.atomic():
+        _lock(author)
+        check_posting_allowed(author, source, new_topic=False, exempt=access.is_forum_staff(author))
         topic = Topic.objects.select_for_update().get(pk=topic.pk)
         if topic.is_hidden or (topic.is_locked and not access.is_moderator(author)):
             raise PostingRefused(_("This topic is closed to new replies."))
@@ -109,23 +119,30 @@ def reply(author, topic, *, source, images=(), official=False):
             post_count=F("post_count") + 1, last_post=post
         )
         Subscription.objects.get_or_create(user=author, topic=topic)
-        transaction.on_commit(lambda: notify.new_post(post.pk, mentioned))
+        transaction.on_commit(lambda: tasks.notify_new_post.delay(post.pk, sorted(mentioned)))
     return post
 
 
 def edit_post(post, editor, *, source):
-    if editor != post.author and not access.is_moderator(editor):
+    moderator = access.is_moderator(editor)
+    if editor != post.author and not moderator:
         raise PermissionDenied
-    if not access.is_moderator(editor):
-        if not post.is_visible:
+    if not moderator:
+        topic = post.topic
+        if not post.is_visible or topic.is_hidden or topic.is_locked:
             raise PostingRefused(_("This post can no longer be edited."))
+        if not access.can_post(editor, topic.board):
+            raise PermissionDenied
         check_not_suspended(editor)
+        check_links(editor, source)
     if source.strip() == post.source.strip():
         return post
     with transaction.atomic():
         PostRevision.objects.create(post=post, source=post.source, editor=editor)
         post.source, post.edited_at = source, timezone.now()
         post.save(update_fields=["source", "edited_at"])
+        if editor != post.author:
+            log(post, "forum.post.edit", user=editor)
     return post
 
 
@@ -135,6 +152,18 @@ def delete_own_post(post, user):
         raise PermissionDenied
     post.deleted_by_author = True
     post.save(update_fields=["deleted_by_author"])
+    refresh_official_answer(post.topic)
+
+
+def refresh_official_answer(topic):
+    """The topic's official answer is its first visible official post, or none."""
+    answer = (
+        topic.posts.filter(is_official=True, is_hidden=False, deleted_by_author=False)
+        .order_by("position")
+        .first()
+    )
+    if topic.official_answer_id != (answer.pk if answer else None):
+        Topic.objects.filter(pk=topic.pk).update(official_answer=answer)
 
 
 def like(user, post):
@@ -148,7 +177,7 @@ def like(user, post):
             Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
     except IntegrityError:
         return False  # liked already: a double tap changes nothing
-    transaction.on_commit(lambda: notify.liked(post.pk, user.pk))
+    transaction.on_commit(lambda: tasks.notify_like.delay(post.pk, user.pk))
     return True
 
 
@@ -158,6 +187,11 @@ def unlike(user, post):
         if deleted:
             Post.objects.filter(pk=post.pk).update(like_count=F("like_count") - 1)
     return bool(deleted)
+
+
+def _lock(user):
+    """Serialise one person's posts, so a double tap cannot slip past the flood checks."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
 
 
 def _attach(post, uploader, images):

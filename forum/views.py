@@ -115,7 +115,7 @@ def topic(request, pk):
         "board": topic.board,
         "posts": posts,
         "page_number": number,
-        "page_range": range(1, pages + 1),
+        "page_links": _page_links(number, pages),
         "can_post": access.can_post(request.user, topic.board) and not topic.is_locked,
         "is_moderator": access.is_moderator(request.user),
     }
@@ -124,6 +124,17 @@ def topic(request, pk):
     if context["can_post"]:
         context["form"] = PostForm(spokesperson=access.is_spokesperson(request.user))
     return render(request, "forum/topic.html", context)
+
+
+def _page_links(current, pages):
+    """1 … 7 8 [9] 10 11 … 100: the first, the last and the pages around this one; None is a gap."""
+    shown = sorted({1, pages, *range(max(1, current - 2), min(pages, current + 2) + 1)})
+    links = []
+    for number in shown:
+        if links and number - links[-1] > 1:
+            links.append(None)
+        links.append(number)
+    return links if pages > 1 else []
 
 
 def _reader_state(user, topic, posts):
@@ -135,7 +146,10 @@ def _reader_state(user, topic, posts):
     read_up_to = state.last_position if state else 0
     seen = posts[-1].position
     if state is None:
-        ReadState.objects.create(user=user, topic=topic, last_position=seen)
+        # Two tabs opening the topic together must not collide.
+        ReadState.objects.bulk_create(
+            [ReadState(user=user, topic=topic, last_position=seen)], ignore_conflicts=True
+        )
     elif seen > read_up_to:
         ReadState.objects.filter(pk=state.pk).update(last_position=seen)
     first_unread_url = None
@@ -167,6 +181,8 @@ def _compose(request, form, template, context, publish):
 def new_topic(request, slug):
     board = get_object_or_404(Board, slug=slug)
     if not access.can_post(request.user, board):
+        if board.writers == Board.Writers.STAFF:
+            raise PermissionDenied(_("Only staff post in this board."))
         raise PermissionDenied(_("Only verified owners can start topics here."))
     spokesperson = access.is_spokesperson(request.user)
     form = TopicForm(request.POST or None, request.FILES or None, spokesperson=spokesperson)
@@ -187,8 +203,13 @@ def new_topic(request, slug):
 @login_required
 def reply(request, pk):
     topic = get_object_or_404(Topic.objects.select_related("board"), pk=pk)
+    if topic.is_hidden and not access.is_moderator(request.user):
+        raise Http404
     if not access.can_post(request.user, topic.board):
         raise PermissionDenied(_("Only verified owners can reply here."))
+    if topic.is_locked and not access.is_moderator(request.user):
+        messages.info(request, _("This topic is locked: no new replies."))
+        return redirect(topic)
     spokesperson = access.is_spokesperson(request.user)
     initial = {}
     quoted = _number(request.GET.get("quote"))
@@ -196,7 +217,7 @@ def reply(request, pk):
         post = topic.posts.filter(pk=quoted, is_hidden=False, deleted_by_author=False).first()
         if post:
             lines = "\n".join(f"> {line}" for line in post.source.splitlines())
-            initial["source"] = f"> **@{post.author.username}**:\n{lines}\n\n"
+            initial["source"] = f"> **{post.author.display_name}**:\n{lines}\n\n"
     form = PostForm(
         request.POST or None, request.FILES or None, spokesperson=spokesperson, initial=initial
     )
@@ -250,6 +271,8 @@ def report(request, pk):
     post = get_object_or_404(Post.objects.select_related("topic__board", "author"), pk=pk)
     if not access.can_read(request.user, post.topic.board):
         raise PermissionDenied
+    if not post.is_visible or post.topic.is_hidden:
+        raise Http404  # nothing to report, and nothing to read
     if post.author == request.user:
         return redirect(post_url(post))  # one's own post is edited or deleted, not reported
     form = ReportForm(request.POST or None)
@@ -285,7 +308,7 @@ def follow_board(request, slug):
 def _toggle_follow(user, **target):
     deleted, _counts = Subscription.objects.filter(user=user, **target).delete()
     if not deleted:
-        Subscription.objects.create(user=user, **target)
+        Subscription.objects.get_or_create(user=user, **target)  # a double tap ends following
 
 
 def search(request):

@@ -147,9 +147,14 @@ class SuspensionViewSet(ModelViewSet):
     url_prefix = "forum/suspensions"
     icon = "lock"
     menu_label = _("Posting suspensions")
-    form_fields = ["user", "until", "reason"]
+    # Moderators shorten or lift a suspension here; they impose one from a report or a post.
+    form_fields = ["until", "reason"]
     list_display = ["user", DateColumn("until", label=_("Until")), "reason", "created_by"]
     add_to_reference_index = False
+
+    def get_index_view_kwargs(self, **kwargs):
+        queryset = Suspension.objects.select_related("user", "created_by")
+        return super().get_index_view_kwargs(queryset=queryset, **kwargs)
 
 
 class ForumViewSetGroup(ViewSetGroup):

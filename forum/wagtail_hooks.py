@@ -22,6 +22,7 @@ def add_forum_panels(request, panels):
 def register_forum_log_actions(actions):
     for action, label, message in [
         ("forum.post.hide", _("Hide post"), _("Post hidden")),
+        ("forum.post.edit", _("Edit an owner's post"), _("Owner's post edited")),
         ("forum.post.restore", _("Restore post"), _("Post restored")),
         ("forum.report.dismiss", _("Dismiss report"), _("Report dismissed")),
         ("forum.topic.hide", _("Hide topic"), _("Topic hidden")),

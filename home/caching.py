@@ -40,6 +40,7 @@ def bump_on_page_delete(sender, instance, **kwargs):
 def is_cacheable(request):
     return (
         request.method in ("GET", "HEAD")
+        and not request.GET  # any query string is rendered fresh: no cache flooding
         and not request.user.is_authenticated
         and not getattr(request, "is_preview", False)
         # A visitor with a message waiting (e.g. "signed out") gets a fresh page.
@@ -53,7 +54,7 @@ class CachedPageMixin:
     def serve(self, request, *args, **kwargs):
         if not is_cacheable(request):
             return super().serve(request, *args, **kwargs)
-        key = f"page:{pages_version()}:{self.pk}:{get_language()}:{request.get_full_path()}"
+        key = f"page:{pages_version()}:{self.pk}:{get_language()}:{request.path}"
         response = cache.get(key)
         if response is None:
             response = super().serve(request, *args, **kwargs)

@@ -1,3 +1,5 @@
+import secrets
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.utils import translation
 
@@ -19,6 +21,11 @@ class AccountAdapter(DefaultAccountAdapter):
         queue_email(
             message.subject, message.body, message.to, html=html, from_email=message.from_email
         )
+
+    def populate_username(self, request, user):
+        """A random handle, not one made from the email address (often a phone number)."""
+        if not user.username:
+            user.username = f"owner-{secrets.token_hex(4)}"
 
     def save_user(self, request, user, form, commit=True):
         user.language = translation.get_language() or user.language

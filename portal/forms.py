@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.images import clean_image
 from portal.models import Estate, OwnershipClaim, Unit, User
-from portal.validators import normalise_mobile, validate_mobile
+from portal.validators import CONTROL_CHARACTERS, normalise_mobile, validate_mobile
 
 
 class ProfileForm(forms.ModelForm):
@@ -31,6 +31,9 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["real_name"].required = True
 
+    def clean_real_name(self):
+        return CONTROL_CHARACTERS.sub("", self.cleaned_data["real_name"]).strip()
+
     def clean_mobile(self):
         mobile = normalise_mobile(self.cleaned_data["mobile"])
         validate_mobile(mobile)
@@ -50,7 +53,10 @@ class ProfileForm(forms.ModelForm):
 
 def natural_key(text):
     """Sort "2栋" before "10栋"."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+    parts = re.split(r"([0-9]+)", text)
+    return [
+        (0, int(part), "") if part.isdigit() and part.isascii() else (1, 0, part) for part in parts
+    ]
 
 
 class ClaimForm(forms.Form):

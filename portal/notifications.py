@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.text import Truncator
 
 from portal.tasks import send_email
 
@@ -43,8 +44,9 @@ def notify(recipient, kind, *, text, url, actor=None):
     """Record an in-site notification and, if the person wants it at once, email it."""
     from portal.models import Notification, User
 
+    limit = Notification._meta.get_field("text").max_length
     notification = Notification.objects.create(
-        recipient=recipient, kind=kind, actor=actor, text=text, url=url
+        recipient=recipient, kind=kind, actor=actor, text=Truncator(text).chars(limit), url=url
     )
     wants_email = recipient.email_notifications == User.EmailNotifications.IMMEDIATELY
     if wants_email and kind != Notification.Kind.LIKE:

@@ -142,10 +142,11 @@ def _row(row, columns):
             area = Decimal(area_text)
         except InvalidOperation:
             area = None
-        if area is None or not area.is_finite() or not (0 < area < 100_000):
+        if area is not None and area.is_finite() and 0 < area < 100_000:
+            area = area.quantize(Decimal("0.01"))  # then check again: 99999.999 rounds up
+        if area is None or not area.is_finite() or not (0 < area <= Decimal("99999.99")):
             raise ValueError(
                 _("The floor area “%(value)s” is not a number of square metres.")
                 % {"value": area_text}
             )
-        area = area.quantize(Decimal("0.01"))
     return building, number, area

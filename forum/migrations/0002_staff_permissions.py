@@ -21,7 +21,7 @@ MODERATION = [
 ROLES = {
     "Forum moderators": MODERATION,
     "Spokespersons": [("forum", "post", "reply_officially"), ("forum", "topic", "view_topic")],
-    "Managers": [*MODERATION, ("forum", "post", "reply_officially"), ("forum", "board", "delete_board")],
+    "Managers": [*MODERATION, ("forum", "post", "reply_officially")],
 }
 
 

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -5,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 def post_image_path(image, filename):
-    return f"forum/{timezone.now():%Y/%m}/{image.uploader_id}-{filename}"
+    # A random name: the address of a picture cannot be guessed from its owner or its order.
+    extension = filename.rsplit(".", 1)[-1].lower()
+    return f"forum/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
 class Post(models.Model):

@@ -1,5 +1,7 @@
 """Read and post rules hold on every forum page, feed and search."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -82,3 +84,34 @@ def test_a_hidden_post_is_not_found_by_search(client, alice, boards, moderator):
 
     moderation.hide_post(topic.posts.get(), moderator, "广告")
     assert "普通话题" not in client.get(reverse("forum:search"), {"q": "物业费"}).content.decode()
+
+
+def test_hidden_posts_and_topics_cannot_be_read_through_side_doors(
+    client, alice, bob, boards, moderator
+):
+    from forum import moderation
+
+    topic = posting.create_topic(alice, boards["owners"], title="普通话题", source="第一楼")
+    secret = posting.reply(bob, topic, source="不该被看到的私人信息")
+    moderation.hide_post(secret, moderator, "泄露隐私")
+    client.force_login(alice)
+    assert client.get(reverse("forum:report", args=[secret.pk])).status_code == 404
+    page = client.get(
+        reverse("forum:reply", args=[topic.pk]), {"quote": secret.pk}
+    ).content.decode()
+    assert "不该被看到" not in page
+    moderation.hide_topic(topic, moderator, "重复")
+    assert client.get(reverse("forum:reply", args=[topic.pk])).status_code == 404
+
+
+def test_pictures_get_names_nobody_can_guess(alice, boards):
+
+    from forum.tests.test_query_counts import picture
+    from portal.images import clean_image
+
+    image = clean_image(picture(), max_bytes=10**6, max_side=100)
+    topic = posting.create_topic(
+        alice, boards["members"], title="带图话题", source="看图", images=[image]
+    )
+    name = topic.posts.get().images.get().image.name
+    assert re.fullmatch(r"forum/\d{4}/\d{2}/[0-9a-f]{32}\.jpg", name)

@@ -195,3 +195,25 @@ def test_owners_do_not_report_their_own_posts(client, bob, rude_post):
     client.force_login(bob)
     client.post(reverse("forum:report", args=[rude_post.pk]), {"reason": "spam"})
     assert not Report.objects.exists()
+
+
+def test_a_reason_longer_than_the_record_holds_is_refused(client, moderator, report):
+    client.force_login(moderator)
+    response = client.post(report_url(report), {"action": "hide", "reason": "长" * 201})
+    assert response.status_code == 200
+    report.post.refresh_from_db()
+    assert not report.post.is_hidden
+
+
+def test_editing_a_suspension_cannot_move_it_to_someone_else(client, moderator, bob, alice):
+    from forum import moderation
+
+    suspension = moderation.suspend(bob, moderator, timezone.now() + timedelta(days=3), "刷屏")
+    client.force_login(moderator)
+    until = (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
+    client.post(
+        reverse("suspensions:edit", args=[suspension.pk]),
+        {"user": alice.pk, "until": until, "reason": "提前解除"},
+    )
+    suspension.refresh_from_db()
+    assert suspension.user == bob and suspension.reason == "提前解除"

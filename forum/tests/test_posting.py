@@ -162,7 +162,7 @@ def test_a_locked_topic_takes_no_replies(client, alice, bob, boards):
     Topic.objects.filter(pk=topic.pk).update(is_locked=True)
     client.force_login(bob)
     response = reply(client, topic, "还能回复吗？")
-    assert response.status_code == 200
+    assert response.status_code == 302 and response.url == topic.get_absolute_url()
     assert topic.posts.count() == 1
 
 
@@ -204,3 +204,71 @@ def test_odd_page_numbers_show_a_page(client, alice, boards, page):
     topic = Topic.objects.get()
     assert client.get(topic.get_absolute_url(), {"page": page}).status_code == 200
     assert client.get(reverse("forum:reply", args=[topic.pk]), {"quote": page}).status_code == 200
+
+
+def test_names_never_come_from_email_addresses(client, boards):
+    from conftest import make_user
+
+    phone_email = make_user("x", email="13812345678@163.com", is_verified_owner=True)
+    assert "13812345678" not in phone_email.display_name
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "13900001111@163.com",
+            "password1": "Long-pass-2026",
+            "password2": "Long-pass-2026",
+        },
+    )
+    from portal.models import User
+
+    assert "13900001111" not in User.objects.get(email="13900001111@163.com").username
+
+
+def test_at_most_ten_mentions_count(alice, boards):
+    from conftest import make_user
+    from forum import posting as rules
+
+    for n in range(12):
+        make_user(f"m{n}")
+    assert len(rules.mentions(" ".join(f"@m{n}" for n in range(12)))) == 10
+
+
+def test_locked_or_hidden_topics_cannot_be_edited_by_their_authors(
+    client, alice, boards, moderator
+):
+    from wagtail.models import ModelLogEntry
+
+    from forum import posting as rules
+    from forum.limits import PostingRefused
+
+    topic = rules.create_topic(alice, boards["owners"], title="锁定话题", source="原文")
+    post = topic.posts.get()
+    Topic.objects.filter(pk=topic.pk).update(is_locked=True)
+    post.refresh_from_db()
+    with pytest.raises(PostingRefused):
+        rules.edit_post(post, alice, source="改了")
+    rules.edit_post(post, moderator, source="版主修改")
+    assert ModelLogEntry.objects.filter(action="forum.post.edit", user=moderator).exists()
+
+
+def test_a_withdrawn_official_answer_no_longer_answers(alice, boards, spokesperson):
+    from forum import posting as rules
+
+    topic = rules.create_topic(alice, boards["questions"], title="物业费问题", source="请解释")
+    answer = rules.reply(spokesperson, topic, source="官方解释", official=True)
+    rules.delete_own_post(answer, spokesperson)
+    topic.refresh_from_db()
+    assert topic.official_answer is None and topic.awaits_official_reply
+
+
+def test_liking_again_does_not_notify_again(alice, bob, boards, django_capture_on_commit_callbacks):
+    from forum import posting as rules
+    from portal.models import Notification
+
+    topic = rules.create_topic(alice, boards["owners"], title="点赞测试", source="内容")
+    post = topic.posts.get()
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            rules.like(bob, post)
+        rules.unlike(bob, post)
+    assert Notification.objects.filter(recipient=alice, kind="like").count() == 1

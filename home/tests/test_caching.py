@@ -46,3 +46,12 @@ def test_a_visitor_with_a_message_waiting_sees_it(client, owner, home):
     response = client.post("/accounts/logout/", follow=True)
     assert response.redirect_chain[-1][0] == "/"
     assert "您已登出。" in response.content.decode()
+
+
+def test_query_strings_are_rendered_fresh_not_cached(client, home):
+    client.get("/")
+    client.get("/?utm=1")
+    # Change the page behind the cache's back (no publish, so no invalidation).
+    HomePage.objects.filter(pk=home.pk).update(hero_title="悄悄改过的标题")
+    assert "悄悄改过的标题" not in client.get("/").content.decode()  # cached
+    assert "悄悄改过的标题" in client.get("/?utm=1").content.decode()  # never cached

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -7,7 +9,7 @@ from portal.validators import validate_mobile
 
 
 def avatar_path(user, filename):
-    return f"avatars/{user.pk}/{filename}"
+    return f"avatars/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1].lower()}"
 
 
 class User(AbstractUser):
@@ -50,7 +52,8 @@ class User(AbstractUser):
 
     @property
     def display_name(self):
-        return self.real_name or self.get_full_name() or self.email.split("@")[0] or self.username
+        # Never the email address or a name derived from it: many are phone numbers.
+        return self.real_name or self.get_full_name() or _("Owner %(number)s") % {"number": self.pk}
 
     def __str__(self):
         return self.display_name

@@ -6,10 +6,13 @@ Refuses to start without a real secret key.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, STORAGES, env, env_bool
+from .base import REDIS_URL, SECRET_KEY, STORAGES, env, env_bool
 
 if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Set SECRET_KEY to a random string of at least 50 characters.")
+if not REDIS_URL:
+    # Several web processes must share one cache: page invalidation, sessions, rate limits.
+    raise ImproperlyConfigured("Set REDIS_URL: production shares its cache and sessions in Redis.")
 
 DEBUG = False
 STORAGES = {

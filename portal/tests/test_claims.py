@@ -227,3 +227,8 @@ def test_the_admin_dashboard_shows_the_waiting_claims_to_reviewers(client, staff
 @pytest.mark.parametrize("estate_id", ["²", "abc", "99999", "1" * 30])
 def test_an_odd_estate_in_the_address_shows_the_form(owner_client, estate, estate_id):
     assert owner_client.get(CLAIM_URL, {"estate": estate_id}).status_code == 200
+
+
+def test_buildings_with_unusual_digits_still_list(owner_client, estate):
+    Unit.objects.create(estate=estate, building="①号楼", number="0101")
+    assert owner_client.get(CLAIM_URL, {"estate": estate.pk}).status_code == 200

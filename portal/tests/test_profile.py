@@ -81,3 +81,9 @@ def test_an_image_that_is_too_large_is_refused(owner_client, owner, settings):
 
 def test_the_profile_needs_a_signed_in_owner(client):
     assert client.get(PROFILE_URL).status_code == 302
+
+
+def test_control_characters_are_dropped_from_names(owner_client, owner):
+    owner_client.post(PROFILE_URL, profile_data(real_name="张\x0b伟"))
+    owner.refresh_from_db()
+    assert owner.real_name == "张伟"

@@ -33,10 +33,15 @@ def run_manage(*args, **env):
     )
 
 
-def test_production_refuses_to_start_without_a_secret_key():
+def test_production_refuses_to_start_without_a_secret_key_or_redis():
     result = run_manage("check", DJANGO_SETTINGS_MODULE="portal.settings.production")
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
+    result = run_manage(
+        "check", DJANGO_SETTINGS_MODULE="portal.settings.production", SECRET_KEY=SECRET
+    )
+    assert result.returncode != 0
+    assert "Set REDIS_URL" in result.stderr
 
 
 def test_production_passes_the_deployment_checklist_without_a_warning():
@@ -48,6 +53,7 @@ def test_production_passes_the_deployment_checklist_without_a_warning():
         DJANGO_SETTINGS_MODULE="portal.settings.production",
         SECRET_KEY=SECRET,
         ALLOWED_HOSTS="owners.example.com",
+        REDIS_URL="redis://cache.internal:6379/0",
     )
     assert result.returncode == 0, result.stderr + result.stdout
 

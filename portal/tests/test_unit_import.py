@@ -103,3 +103,10 @@ def test_only_staff_with_the_import_permission_may_import(client, staff, empty_e
 def test_the_unit_list_offers_the_import_to_those_allowed(service_client):
     html = service_client.get(reverse("units:index")).content.decode()
     assert IMPORT_URL in html
+
+
+def test_an_area_that_rounds_out_of_range_is_refused(service_client, empty_estate):
+    response = upload(
+        service_client, empty_estate, "building,number,floor_area\n1栋,0101,99999.999\n"
+    )
+    assert response.status_code == 200 and not Unit.objects.filter(estate=empty_estate).exists()
