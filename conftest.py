@@ -186,3 +186,82 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     """A phone: most owners use the site on one."""
     return {**browser_context_args, "viewport": {"width": 360, "height": 740}, "locale": "zh-CN"}
+
+
+# -- A private IMAP server (Debian's dovecot) for the complaint inbox -------------------------
+
+IMAP_USER, IMAP_PASSWORD = "inbox@example.test", "inbox-password"
+DOVECOT_CONF = """
+protocols = imap
+listen = 127.0.0.1
+base_dir = {tmp}/run
+state_dir = {tmp}/state
+instance_name = dovecot-test-{port}
+log_path = {tmp}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+auth_failure_delay = 0
+first_valid_uid = 5000
+mail_location = maildir:{tmp}/mail/%d/%n/Maildir
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {tmp}/users
+}}
+userdb {{
+  driver = static
+  args = uid=5000 gid=5000 home={tmp}/mail/%d/%n
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+"""
+
+
+@pytest.fixture(scope="session")
+def imap_server():
+    """Start dovecot on a free loopback port; yield its CASE_IMAP settings."""
+    import pathlib
+    import socket
+    import tempfile
+    import time
+
+    dovecot = shutil.which("dovecot") or "/usr/sbin/dovecot"
+    if not os.path.exists(dovecot):
+        if os.environ.get("REQUIRE_IMAP"):
+            raise RuntimeError("REQUIRE_IMAP is set but dovecot is not installed")
+        pytest.skip("dovecot is not installed (apt-get install dovecot-imapd)")
+    # Not under pytest's private temp folder: dovecot's auth process must read the users file.
+    tmp = pathlib.Path(tempfile.mkdtemp(prefix="portal-imap-"))
+    tmp.chmod(0o755)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (tmp / "mail").mkdir()
+    os.chown(tmp / "mail", 5000, 5000)
+    (tmp / "users").write_text(f"{IMAP_USER}:{{PLAIN}}{IMAP_PASSWORD}\n")
+    conf = tmp / "dovecot.conf"
+    conf.write_text(DOVECOT_CONF.format(tmp=tmp, port=port))
+    subprocess.run([dovecot, "-c", str(conf)], check=True)
+    for _ in range(100):
+        with socket.socket() as client:
+            if client.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        time.sleep(0.05)
+    yield {
+        "host": "127.0.0.1",
+        "port": port,
+        "security": "none",
+        "user": IMAP_USER,
+        "password": IMAP_PASSWORD,
+        "folder": "INBOX",
+        "processed_folder": "Processed",
+    }
+    subprocess.run([dovecot, "-c", str(conf), "stop"], check=False)
+    shutil.rmtree(tmp, ignore_errors=True)

@@ -90,7 +90,7 @@ def file_case(
         event = CaseEvent.objects.create(
             case=case, kind=Event.FILED, author=recorded_by or owner, text=case.description
         )
-        _attach(case, event, files)
+        attach(case, event, files)
         log(case, "portal.case.file", user=recorded_by or owner)
         _tell_owner(case, "portal/email/case_filed")
     return case
@@ -104,7 +104,7 @@ def owner_message(case, owner, text, files=()):
         event = CaseEvent.objects.create(
             case=case, kind=Event.OWNER_MESSAGE, author=owner, text=text.strip()
         )
-        _attach(case, event, files)
+        attach(case, event, files)
     return event
 
 
@@ -189,7 +189,7 @@ def reply(case, staff, text, files=()):
         event = CaseEvent.objects.create(
             case=case, kind=Event.REPLY, author=staff, text=text.strip()
         )
-        _attach(case, event, files)
+        attach(case, event, files)
         if case.first_responded_at is None:
             case.first_responded_at = event.created_at
             case.save(update_fields=["first_responded_at"])
@@ -306,7 +306,7 @@ def _set_status(case, status, by, text, tell=True):
         _tell_owner(case, "portal/email/case_update", event=event)
 
 
-def _attach(case, event, files):
+def attach(case, event, files):
     for upload in files:
         CaseAttachment.objects.create(
             case=case,

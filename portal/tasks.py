@@ -57,3 +57,11 @@ def escalate_overdue_cases():
 
     with transaction.atomic():
         return escalate_overdue()
+
+
+@shared_task
+def poll_case_inbox():
+    """Every two minutes: new emails in the complaint inbox become cases or join theirs."""
+    from portal import mailbox
+
+    return mailbox.poll() if mailbox.configured() else 0

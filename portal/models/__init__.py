@@ -1,5 +1,5 @@
 from .accounts import User
-from .cases import Case, CaseAttachment, CaseEvent, Category, ReferenceCounter
+from .cases import Case, CaseAttachment, CaseEvent, Category, InboundEmail, ReferenceCounter
 from .claims import OwnershipClaim
 from .estates import Estate, Unit
 from .notifications import Notification
@@ -15,4 +15,5 @@ __all__ = [
     "CaseAttachment",
     "Category",
     "ReferenceCounter",
+    "InboundEmail",
 ]

@@ -89,6 +89,8 @@ class Case(models.Model):
     unit = models.ForeignKey(
         "portal.Unit", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("unit")
     )
+    #: For cases by email from an address no verified owner has: staff match it to an owner.
+    contact_email = models.EmailField(_("sender's email"), blank=True)
     subject = models.CharField(_("subject"), max_length=120)
     description = models.TextField(_("description"))
     status = models.CharField(
@@ -192,3 +194,19 @@ class ReferenceCounter(models.Model):
 
     def __str__(self):
         return f"{self.month}: {self.last}"
+
+
+class InboundEmail(models.Model):
+    """A message read from the complaint inbox, by its Message-ID: each is handled once."""
+
+    message_id = models.CharField(max_length=255, unique=True)
+    case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, related_name="emails")
+    sender = models.EmailField(blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inbound email")
+        verbose_name_plural = _("inbound emails")
+
+    def __str__(self):
+        return self.message_id

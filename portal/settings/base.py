@@ -174,6 +174,16 @@ STORAGES = {
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
 CASE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 CASE_REOPEN_DAYS = int(env("CASE_REOPEN_DAYS", "14"))
+# The dedicated complaint inbox, polled by a Celery beat task (and `manage.py poll_case_inbox`).
+CASE_IMAP = {
+    "host": env("CASE_IMAP_HOST", ""),
+    "port": int(env("CASE_IMAP_PORT", "993")),
+    "security": env("CASE_IMAP_SECURITY", "ssl"),  # ssl, starttls or none
+    "user": env("CASE_IMAP_USER", ""),
+    "password": env("CASE_IMAP_PASSWORD", ""),
+    "folder": env("CASE_IMAP_FOLDER", "INBOX"),
+    "processed_folder": env("CASE_IMAP_PROCESSED_FOLDER", "Processed"),
+}
 
 # Media from this process (fine for one host); set SERVE_MEDIA=false when a proxy or object
 # storage serves MEDIA_URL.
@@ -206,6 +216,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "case-inbox": {"task": "portal.tasks.poll_case_inbox", "schedule": 120.0},
     "case-escalation": {
         "task": "portal.tasks.escalate_overdue_cases",
         "schedule": crontab(minute="*/15"),
