@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_protect
 
 from portal import casework
 from portal.case_forms import CaseForm, MessageForm, RatingForm, ReopenForm
@@ -116,3 +117,20 @@ def attachment(request, reference, pk):
         filename=attachment.name,
         content_type=attachment.content_type,
     )
+
+
+@csrf_protect
+def rate_by_link(request, token):
+    """The rating link in the "resolved" email: no sign-in, this case only, once."""
+    try:
+        case = casework.case_for_rating_token(token)
+    except casework.CaseError as error:
+        return render(request, "portal/cases/rate.html", {"error": str(error)}, status=400)
+    form = RatingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            casework.rate_by_token(token, form.cleaned_data["score"], form.cleaned_data["comment"])
+        except casework.CaseError as error:
+            return render(request, "portal/cases/rate.html", {"error": str(error)}, status=400)
+        return render(request, "portal/cases/rate.html", {"done": True, "case": case})
+    return render(request, "portal/cases/rate.html", {"form": form, "case": case})

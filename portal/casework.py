@@ -8,6 +8,7 @@ subject, so they can answer by email) once the transaction commits.
 from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -142,6 +143,37 @@ def reopen(case, owner, reason):
 def rate(case, owner, score, comment=""):
     """The owner's satisfaction (1–5): the follow-up, done by the owner; the case is then closed."""
     _check_owner(case, owner)
+    return _rate(case, owner, score, comment)
+
+
+RATING_SALT = "portal.case.rating"
+
+
+def rating_token(case):
+    """For the link in the "resolved" email: rates this case, this resolution, once, no login."""
+    return signing.dumps([case.pk, case.resolved_at.isoformat()], salt=RATING_SALT)
+
+
+def rate_by_token(token, score, comment=""):
+    case = case_for_rating_token(token)
+    return _rate(case, case.owner, score, comment)
+
+
+def case_for_rating_token(token):
+    """The case a rating link is for, or CaseError when the link is forged, old or used."""
+    try:
+        pk, resolved_at = signing.loads(token, salt=RATING_SALT, max_age=timedelta(days=30))
+        case = Case.objects.select_related("owner").get(pk=pk)
+    except (signing.BadSignature, ValueError, TypeError, Case.DoesNotExist) as error:
+        raise CaseError(_("This rating link is not valid.")) from error
+    if case.status != Status.RESOLVED or case.resolved_at.isoformat() != resolved_at:
+        raise CaseError(
+            _("This case has been rated already, or it has changed since the link was sent.")
+        )
+    return case
+
+
+def _rate(case, owner, score, comment):
     if case.status != Status.RESOLVED:
         raise CaseError(_("You can rate a case once it is resolved."))
     if score not in range(1, 6):
@@ -320,6 +352,8 @@ def attach(case, event, files):
 
 def _tell_owner(case, template, **context):
     if case.owner is not None:
+        if case.status == Status.RESOLVED:
+            context["rating_token"] = rating_token(case)
         email_user(case.owner, template, {"case": case, **context})
 
 

@@ -274,3 +274,36 @@ def test_the_case_pages_cost_a_fixed_number_of_queries(
     with django_assert_max_num_queries(7):
         assert client.get(reverse("portal:cases")).status_code == 200
     assert CaseAttachment.objects.count() == 8
+
+
+def test_the_rating_link_in_the_email_works_once_without_sign_in(
+    client, case, verified_owner, staff, django_capture_on_commit_callbacks
+):
+    import re
+
+    agent = staff("Customer service")
+    casework.accept(case, agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        casework.set_status(case, agent, "resolved")
+    link = re.search(r"https?://\S+/me/cases/rate/\S+/", mail.outbox[-1].body).group(0)
+    path = link.split("testserver", 1)[-1]
+    assert client.get(path).status_code == 200  # nobody signed in
+    client.post(path, {"score": "3", "comment": "还可以"})
+    case.refresh_from_db()
+    assert case.status == "closed" and case.satisfaction == 3
+    assert client.post(path, {"score": "1"}).status_code == 400  # once only
+    case.refresh_from_db()
+    assert case.satisfaction == 3
+    assert client.get("/me/cases/rate/forged/").status_code == 400
+
+
+def test_a_rating_link_from_before_a_reopening_no_longer_works(case, verified_owner, staff):
+    agent = staff("Customer service")
+    casework.accept(case, agent)
+    casework.set_status(case, agent, "resolved")
+    old = casework.rating_token(case)
+    casework.reopen(case, verified_owner, "还漏水")
+    casework.set_status(case, agent, "resolved")
+    with pytest.raises(casework.CaseError):
+        casework.rate_by_token(old, 5)
+    casework.rate_by_token(casework.rating_token(case), 5)
