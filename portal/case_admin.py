@@ -1,9 +1,12 @@
 """The complaint mailbox in the Wagtail admin: the inbox, the ledger, the case screen and the
 hotline form. The rules live in portal.casework; these screens only collect what they need."""
 
+import re
+
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -11,18 +14,20 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
 from portal import casework
 from portal.admin_actions import ActionsInspectView, InspectFirstIndexView
 from portal.case_forms import AttachmentsField
+from portal.case_reports import monthly_figures
 from portal.models import Case, Category, Estate, Unit
 
 User = get_user_model()
@@ -307,8 +312,6 @@ class HotlineView(WagtailAdminTemplateMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm("portal.handle_case"):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -352,8 +355,50 @@ class CategoryViewSet(ModelViewSet):
     add_to_reference_index = False
 
 
+class MonthlyReportView(WagtailAdminTemplateMixin, TemplateView):
+    """月报: a month's cases by kind, category, estate and channel, with timeliness and
+    satisfaction."""
+
+    template_name = "portal/admin/case_report.html"
+    page_title = gettext_lazy("Monthly case report")
+    header_icon = "doc-full"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("portal.view_case"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        year, month = today.year, today.month
+        chosen = self.request.GET.get("month", "")
+        if re.fullmatch(r"\d{4}-\d{2}", chosen) and 1 <= int(chosen[5:]) <= 12:
+            year, month = int(chosen[:4]), int(chosen[5:])
+        return {
+            **super().get_context_data(**kwargs),
+            "figures": monthly_figures(year, month),
+            "chosen": f"{year:04d}-{month:02d}",
+        }
+
+
+class MonthlyReportViewSet(ViewSet):
+    name = "case_report"
+    url_prefix = "cases/report"
+    icon = "doc-full"
+    menu_label = gettext_lazy("Monthly report")
+
+    def get_urlpatterns(self):
+        return [path("", MonthlyReportView.as_view(), name="index")]
+
+    menu_item_class = type(
+        "ReportMenuItem",
+        (MenuItem,),
+        {"is_shown": lambda self, request: request.user.has_perm("portal.view_case")},
+    )
+
+
 class CasesViewSetGroup(ViewSetGroup):
     menu_label = gettext_lazy("Customer cases")
     menu_icon = "mail"
     menu_order = 150
-    items = (CaseViewSet, CategoryViewSet)
+    items = (CaseViewSet, MonthlyReportViewSet, CategoryViewSet)

@@ -221,6 +221,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.escalate_overdue_cases",
         "schedule": crontab(minute="*/15"),
     },
+    "case-monthly-report": {
+        "task": "portal.tasks.send_monthly_case_report",
+        "schedule": crontab(day_of_month=1, hour=8, minute=30),
+    },
     "notification-digests": {
         "task": "portal.tasks.send_notification_digests",
         "schedule": crontab(hour=8, minute=0),

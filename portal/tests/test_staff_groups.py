@@ -29,6 +29,7 @@ SCREENS = {
     "cases:index": {"Customer service", "Managers"},
     "cases:phone": {"Customer service", "Managers"},
     "case_categories:index": {"Managers"},
+    "case_report:index": {"Customer service", "Managers"},
     "wagtailusers_users:index": set(),
     "wagtailusers_groups:index": set(),
 }
