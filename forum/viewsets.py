@@ -3,6 +3,7 @@ owner questions waiting for a spokesperson."""
 
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -38,7 +39,7 @@ class ReportViewSet(ModelViewSet):
     name = "reports"
     url_prefix = "forum/reports"
     icon = "warning"
-    menu_label = _("Reports")
+    menu_label = pgettext_lazy("forum", "Reports")
     list_display = [
         "__str__",
         "reporter",

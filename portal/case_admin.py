@@ -13,7 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
@@ -280,7 +280,7 @@ class CaseViewSet(ModelViewSet):
 
 class HotlineForm(forms.Form):
     owner = forms.ModelChoiceField(
-        label=gettext_lazy("Owner"),
+        label=pgettext_lazy("property", "Owner"),
         queryset=User.objects.filter(is_verified_owner=True).order_by("real_name"),
         required=False,
         help_text=gettext_lazy("Leave empty when the caller is not a registered owner."),
@@ -314,6 +314,13 @@ class HotlineView(WagtailAdminTemplateMixin, FormView):
         if not request.user.has_perm("portal.handle_case"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(self.index_url_name), "label": _("Case ledger")},
+            {"url": "", "label": self.page_title},
+        ]
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -367,6 +374,9 @@ class MonthlyReportView(WagtailAdminTemplateMixin, TemplateView):
         if not request.user.has_perm("portal.view_case"):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()

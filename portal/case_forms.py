@@ -93,7 +93,7 @@ class RatingForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=_("Comment"),
+        label=_("Your comment"),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Report(models.Model):
@@ -71,7 +72,7 @@ class Suspension(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="forum_suspensions",
-        verbose_name=_("owner"),
+        verbose_name=pgettext_lazy("property", "owner"),
     )
     until = models.DateTimeField(_("until"))
     reason = models.CharField(_("reason"), max_length=300)

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PrivateStorage(FileSystemStorage):
@@ -59,7 +60,7 @@ class Case(models.Model):
 
     class Channel(models.TextChoices):
         WEB = "web", _("Website")
-        EMAIL = "email", _("Email")
+        EMAIL = "email", pgettext_lazy("channel", "Email")
         PHONE = "phone", _("Hotline")
         FORUM = "forum", _("Forum")
 
@@ -79,7 +80,7 @@ class Case(models.Model):
         related_name="cases",
         null=True,
         blank=True,
-        verbose_name=_("owner"),
+        verbose_name=pgettext_lazy("property", "owner"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     channel = models.CharField(

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OwnershipClaim(models.Model):
@@ -11,7 +12,7 @@ class OwnershipClaim(models.Model):
     """
 
     class Role(models.TextChoices):
-        OWNER = "owner", _("Owner")
+        OWNER = "owner", pgettext_lazy("property", "Owner")
         CO_OWNER = "co_owner", _("Co-owner")
         FAMILY = "family", _("Family member of the owner")
 
@@ -25,7 +26,7 @@ class OwnershipClaim(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="claims",
-        verbose_name=_("owner"),
+        verbose_name=pgettext_lazy("property", "owner"),
     )
     unit = models.ForeignKey(
         "portal.Unit", on_delete=models.PROTECT, related_name="claims", verbose_name=_("unit")
