@@ -118,6 +118,8 @@ def topic(request, pk):
         "page_links": _page_links(number, pages),
         "can_post": access.can_post(request.user, topic.board) and not topic.is_locked,
         "is_moderator": access.is_moderator(request.user),
+        "handles_cases": request.user.has_perm("portal.handle_case"),
+        "cases": list(topic.cases.all()) if request.user.is_authenticated else [],
     }
     if request.user.is_authenticated and posts:
         context.update(_reader_state(request.user, topic, posts))
@@ -329,3 +331,16 @@ def search(request):
         )
         results = Paginator(posts, 20).get_page(request.GET.get("page"))
     return render(request, "forum/search.html", {"query": query, "results": results})
+
+
+@login_required
+@require_POST
+def to_case(request, pk):
+    """Customer service turns an owner's topic into a case they follow to the end."""
+    from portal.casework import case_from_topic
+
+    topic = get_object_or_404(Topic.objects.select_related("author"), pk=pk)
+    if not request.user.has_perm("portal.handle_case"):
+        raise PermissionDenied
+    case = case_from_topic(topic, request.user)
+    return redirect("cases:inspect", case.pk)

@@ -89,7 +89,7 @@ class RatingForm(forms.Form):
     score = forms.TypedChoiceField(
         label=_("How satisfied are you?"),
         coerce=int,
-        choices=[(n, "★" * n) for n in range(5, 0, -1)],
+        choices=[(n, f"{'★' * n} {n}") for n in range(5, 0, -1)],
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(

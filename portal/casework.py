@@ -6,6 +6,7 @@ subject, so they can answer by email) once the transaction commits.
 """
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core import signing
@@ -14,9 +15,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from wagtail.log_actions import log
 
-from portal.models import Case, CaseAttachment, CaseEvent, ReferenceCounter
+from portal.models import Case, CaseAttachment, CaseEvent, Category, ReferenceCounter
 from portal.notifications import email_user
 
 Status, Event = Case.Status, CaseEvent.Kind
@@ -65,8 +67,10 @@ def file_case(
     files=(),
     channel=Case.Channel.WEB,
     recorded_by=None,
+    contact_email="",
 ):
-    """A new case from an owner (or recorded on their behalf by staff from a phone call)."""
+    """A new case from an owner, recorded on their behalf by staff from a phone call, or read
+    from the inbox (then `owner` may be None and `contact_email` says whom to answer)."""
     if (
         unit is not None
         and owner is not None
@@ -85,6 +89,7 @@ def file_case(
             unit=unit,
             subject=subject.strip(),
             description=description.strip(),
+            contact_email=contact_email,
             first_response_due=now + timedelta(hours=category.first_response_hours),
             resolution_due=now + timedelta(hours=category.resolution_hours),
         )
@@ -113,12 +118,17 @@ def confirm_resolved(case, owner):
     _check_owner(case, owner)
     if case.status != Status.RESOLVED:
         raise CaseError(_("Only a resolved case can be confirmed."))
-    CaseEvent.objects.create(
-        case=case,
-        kind=Event.OWNER_MESSAGE,
-        author=owner,
-        text=_("The owner confirms the case is resolved."),
-    )
+    if case.confirmed_at and case.confirmed_at >= case.resolved_at:
+        return  # confirmed already: a second press changes nothing
+    with transaction.atomic():
+        case.confirmed_at = timezone.now()
+        case.save(update_fields=["confirmed_at"])
+        CaseEvent.objects.create(
+            case=case,
+            kind=Event.OWNER_MESSAGE,
+            author=owner,
+            text=_("The owner confirms the case is resolved."),
+        )
 
 
 def reopen(case, owner, reason):
@@ -187,12 +197,37 @@ def _rate(case, owner, score, comment):
             author=owner,
             text=_("%(score)s/5. %(comment)s") % {"score": score, "comment": comment.strip()},
         )
-        _set_status(case, Status.FOLLOWED_UP, owner, "", tell=False)
+        # The owner's own rating is the follow-up: no visit to show them.
+        _set_status(case, Status.FOLLOWED_UP, owner, "", tell=False, visible=False)
         _set_status(case, Status.CLOSED, owner, "", tell=False)
     return case
 
 
 # -- Staff ----------------------------------------------------------------------------------
+
+
+def case_from_topic(topic, staff, *, kind=Case.Kind.COMPLAINT):
+    """Turn a forum topic into a case owned by the topic's author; the staff member accepts it."""
+    if not staff.has_perm("portal.handle_case"):
+        raise PermissionDenied
+    existing = topic.cases.first()
+    if existing:
+        return existing
+    opening = topic.posts.filter(position=1).first()
+    with transaction.atomic():
+        case = file_case(
+            topic.author,
+            kind=kind,
+            category=Category.objects.get_or_create(name="其他")[0],
+            subject=topic.title,
+            description=opening.search_text if opening else topic.title,
+            channel=Case.Channel.FORUM,
+            recorded_by=staff,
+        )
+        case.forum_topic = topic
+        case.save(update_fields=["forum_topic"])
+        accept(case, staff)
+    return case
 
 
 def accept(case, staff):
@@ -319,7 +354,7 @@ def _check_responder(case, staff):
         raise PermissionDenied
 
 
-def _set_status(case, status, by, text, tell=True):
+def _set_status(case, status, by, text, tell=True, visible=True):
     case.status = status
     now = timezone.now()
     fields = ["status"]
@@ -331,7 +366,12 @@ def _set_status(case, status, by, text, tell=True):
         fields.append("closed_at")
     case.save(update_fields=fields)
     event = CaseEvent.objects.create(
-        case=case, kind=Event.STATUS, author=by, status=status, text=text.strip()
+        case=case,
+        kind=Event.STATUS,
+        author=by,
+        status=status,
+        text=text.strip(),
+        visible_to_owner=visible,
     )
     log(case, f"portal.case.{status}", user=by)
     if tell:
@@ -351,10 +391,23 @@ def attach(case, event, files):
 
 
 def _tell_owner(case, template, **context):
-    if case.owner is not None:
-        if case.status == Status.RESOLVED:
-            context["rating_token"] = rating_token(case)
-        email_user(case.owner, template, {"case": case, **context})
+    """Email the owner, or the sender of an email case who is not a registered owner."""
+    recipient = case.owner or _unregistered_sender(case)
+    if recipient is None:
+        return
+    if case.status == Status.RESOLVED and case.owner is not None:
+        context["rating_token"] = rating_token(case)
+    email_user(recipient, template, {"case": case, **context})
+
+
+def _unregistered_sender(case):
+    if not case.contact_email:
+        return None
+    return SimpleNamespace(
+        email=case.contact_email,
+        language=settings.LANGUAGE_CODE,
+        display_name=pgettext("property", "owner"),  # 尊敬的业主
+    )
 
 
 # -- Deadlines ------------------------------------------------------------------------------

@@ -125,6 +125,7 @@ def _new_case(subject, sender, text, files):
     owner = _owner_for(sender)
     case = casework.file_case(
         owner,
+        contact_email="" if owner else sender,
         kind=Case.Kind.COMPLAINT,
         category=Category.objects.get_or_create(name="其他")[0],
         subject=subject,
@@ -132,9 +133,6 @@ def _new_case(subject, sender, text, files):
         files=files,
         channel=Case.Channel.EMAIL,
     )
-    if owner is None:
-        case.contact_email = sender
-        case.save(update_fields=["contact_email"])
     return case
 
 

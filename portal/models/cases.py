@@ -90,6 +90,15 @@ class Case(models.Model):
     unit = models.ForeignKey(
         "portal.Unit", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("unit")
     )
+    #: The forum topic this case was opened from; the topic shows the case in return.
+    forum_topic = models.ForeignKey(
+        "forum.Topic",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("forum topic"),
+    )
     #: For cases by email from an address no verified owner has: staff match it to an owner.
     contact_email = models.EmailField(_("sender's email"), blank=True)
     subject = models.CharField(_("subject"), max_length=120)
@@ -111,6 +120,7 @@ class Case(models.Model):
     resolution_due = models.DateTimeField(_("resolution due"))
     first_responded_at = models.DateTimeField(_("first response"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed by the owner"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
     #: 0: on time; 1: the first responder was reminded; 2: managers were told.

@@ -157,3 +157,69 @@ def test_other_roles_cannot_work_cases(client, staff, case):
     client.post(screen(case), {"action": "accept"})
     case.refresh_from_db()
     assert case.status == "new"
+
+
+def test_a_forum_topic_becomes_a_case_linked_both_ways(client, agent, verified_owner, owner_client):
+    from forum.models import Board
+    from forum.posting import create_topic
+
+    board = Board.objects.create(name="投诉与建议", slug="questions", is_question_board=True)
+    topic = create_topic(verified_owner, board, title="地库照明太暗", source="B2 停车场晚上很暗。")
+    client.force_login(agent)
+    response = client.post(reverse("forum:to_case", args=[topic.pk]))
+    case = Case.objects.get()
+    assert response.url == screen(case)
+    assert (case.channel, case.owner, case.forum_topic, case.first_responder) == (
+        "forum",
+        verified_owner,
+        topic,
+        agent,
+    )
+    assert "B2 停车场晚上很暗" in case.description
+    assert topic.get_absolute_url() in client.get(screen(case)).content.decode()
+    client.post(reverse("forum:to_case", args=[topic.pk]))
+    assert Case.objects.count() == 1  # once
+    client.force_login(verified_owner)
+    assert case.reference in client.get(topic.get_absolute_url()).content.decode()
+
+
+def test_owners_cannot_turn_topics_into_cases(client, verified_owner):
+    from forum.models import Board
+    from forum.posting import create_topic
+
+    board = Board.objects.create(name="业主交流", slug="owners")
+    topic = create_topic(verified_owner, board, title="随便聊聊", source="你好")
+    client.force_login(verified_owner)
+    assert client.post(reverse("forum:to_case", args=[topic.pk])).status_code == 403
+    assert not Case.objects.exists()
+
+
+def test_the_ledger_costs_the_same_for_few_or_many_cases(client, agent, verified_owner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    category = Category.objects.first()
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("cases:index")).status_code == 200
+        return len(captured)
+
+    client.force_login(agent)
+    for _ in range(5):
+        casework.accept(
+            casework.file_case(
+                verified_owner, kind="enquiry", category=category, subject="a", description="b"
+            ),
+            agent,
+        )
+    count()
+    few = count()
+    for _ in range(30):
+        casework.accept(
+            casework.file_case(
+                verified_owner, kind="enquiry", category=category, subject="a", description="b"
+            ),
+            agent,
+        )
+    assert count() == few

@@ -70,11 +70,17 @@ def test_an_email_from_a_verified_owner_becomes_their_case(inbox, verified_owner
     assert (count("INBOX"), count("Processed")) == (0, 1)  # moved, never deleted
 
 
-def test_an_unknown_sender_is_flagged_for_staff_to_match(inbox):
+def test_an_unknown_sender_is_flagged_and_still_answered(inbox, django_capture_on_commit_callbacks):
+    from django.core import mail
+
     inbox(message("stranger@example.org", "噪音扰民", "晚上施工太吵。", "<m2@example.org>"))
-    mailbox.poll()
+    with django_capture_on_commit_callbacks(execute=True):
+        mailbox.poll()
     case = Case.objects.get()
     assert case.owner is None and case.contact_email == "stranger@example.org"
+    assert (
+        mail.outbox[-1].to == ["stranger@example.org"] and case.reference in mail.outbox[-1].subject
+    )
 
 
 def test_a_reply_carrying_the_reference_joins_its_case(inbox, verified_owner):

@@ -307,3 +307,19 @@ def test_a_rating_link_from_before_a_reopening_no_longer_works(case, verified_ow
     with pytest.raises(casework.CaseError):
         casework.rate_by_token(old, 5)
     casework.rate_by_token(casework.rating_token(case), 5)
+
+
+def test_confirming_twice_changes_nothing_and_the_owner_sees_no_invented_visit(
+    client, case, verified_owner, staff
+):
+    agent = staff("Customer service")
+    casework.accept(case, agent)
+    casework.set_status(case, agent, "resolved")
+    client.force_login(verified_owner)
+    for _ in range(2):
+        client.post(case.get_absolute_url(), {"action": "confirm"})
+    assert case.events.filter(kind="owner_message").count() == 1
+    assert 'value="confirm"' not in client.get(case.get_absolute_url()).content.decode()
+    client.post(case.get_absolute_url(), {"action": "rate", "score": "5"})
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "已回访" not in page and "已关闭" in page
