@@ -200,6 +200,12 @@ class CaseFilterSet(WagtailFilterSet):
         return queryset.filter(created_at__year=year, created_at__month=month)
 
 
+class OverdueColumn(Column):
+    """A red flag on cases past a deadline, so they stand out in the ledger."""
+
+    cell_template_name = "portal/admin/overdue_cell.html"
+
+
 class CaseIndexView(InspectFirstIndexView):
     phone_url_name = None
 
@@ -231,6 +237,7 @@ class CaseViewSet(ModelViewSet):
         Column("kind", label=gettext_lazy("Kind"), accessor="get_kind_display"),
         "category",
         Column("status", label=gettext_lazy("Status"), accessor="get_status_display"),
+        OverdueColumn("is_overdue", label=gettext_lazy("Overdue")),
         "first_responder",
         DateColumn("created_at", label=gettext_lazy("Filed")),
     ]

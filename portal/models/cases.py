@@ -141,6 +141,19 @@ class Case(models.Model):
     def get_absolute_url(self):
         return reverse("portal:case", args=[self.reference])
 
+    @property
+    def is_overdue(self):
+        if self.status not in (
+            self.Status.NEW,
+            self.Status.ACCEPTED,
+            self.Status.IN_PROGRESS,
+            self.Status.REOPENED,
+        ):
+            return False
+        now = timezone.now()
+        late_answer = self.first_responded_at is None and self.first_response_due < now
+        return late_answer or self.resolution_due < now
+
 
 class CaseEvent(models.Model):
     """One line of a case's timeline. Append-only."""

@@ -223,3 +223,38 @@ def test_the_ledger_costs_the_same_for_few_or_many_cases(client, agent, verified
             agent,
         )
     assert count() == few
+
+
+def bulk_cases(number, owner, category, agent=None):
+    """Many cases quickly, for query-count tests (the rules are tested elsewhere)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    Case.objects.bulk_create(
+        Case(
+            reference=f"TS-209901-{n:04d}",
+            owner=owner,
+            kind="enquiry",
+            category=category,
+            subject=f"批量{n}",
+            description="d",
+            status="accepted" if agent else "new",
+            first_responder=agent,
+            created_at=now,
+            first_response_due=now + timedelta(hours=n % 48 - 24),
+            resolution_due=now + timedelta(days=3),
+        )
+        for n in range(number)
+    )
+
+
+def test_the_ledger_flags_overdue_cases(client, agent, case):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    Case.objects.filter(pk=case.pk).update(first_response_due=timezone.now() - timedelta(hours=1))
+    client.force_login(agent)
+    assert "已超时" in client.get(reverse("cases:index")).content.decode()
