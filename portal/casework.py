@@ -186,20 +186,27 @@ def case_for_rating_token(token):
 def _rate(case, owner, score, comment):
     if case.status != Status.RESOLVED:
         raise CaseError(_("You can rate a case once it is resolved."))
+    text = _("%(score)s/5. %(comment)s") % {"score": score, "comment": comment.strip()}
+    return _close_with_rating(case, owner, score, text, by_owner=True)
+
+
+def _close_with_rating(case, by, score, text, *, by_owner):
+    """The follow-up (回访) with the owner's satisfaction; then the case closes.
+
+    An owner who rates online sees their rating but no "followed up" step (there was no visit)
+    and needs no email about closing it; a visit recorded by staff stays internal, while its
+    outcome (followed up, closed) is shown and sent to the owner.
+    """
     if score not in range(1, 6):
         raise CaseError(_("Choose from 1 to 5 stars."))
     with transaction.atomic():
         case.satisfaction = score
         case.save(update_fields=["satisfaction"])
         CaseEvent.objects.create(
-            case=case,
-            kind=Event.FOLLOW_UP,
-            author=owner,
-            text=_("%(score)s/5. %(comment)s") % {"score": score, "comment": comment.strip()},
+            case=case, kind=Event.FOLLOW_UP, author=by, visible_to_owner=by_owner, text=text
         )
-        # The owner's own rating is the follow-up: no visit to show them.
-        _set_status(case, Status.FOLLOWED_UP, owner, "", tell=False, visible=False)
-        _set_status(case, Status.CLOSED, owner, "", tell=False)
+        _set_status(case, Status.FOLLOWED_UP, by, "", tell=False, visible=not by_owner)
+        _set_status(case, Status.CLOSED, by, "", tell=not by_owner)
     return case
 
 
@@ -293,21 +300,8 @@ def record_follow_up(case, staff, *, score, method, remarks=""):
     _check_responder(case, staff)
     if case.status != Status.RESOLVED:
         raise CaseError(_("The follow-up visit comes after the case is resolved."))
-    if score not in range(1, 6):
-        raise CaseError(_("Choose from 1 to 5 stars."))
-    with transaction.atomic():
-        case.satisfaction = score
-        case.save(update_fields=["satisfaction"])
-        CaseEvent.objects.create(
-            case=case,
-            kind=Event.FOLLOW_UP,
-            author=staff,
-            visible_to_owner=False,
-            text=f"{method}: {score}/5. {remarks.strip()}",
-        )
-        _set_status(case, Status.FOLLOWED_UP, staff, "", tell=False)
-        _set_status(case, Status.CLOSED, staff, "")
-    return case
+    text = f"{method}: {score}/5. {remarks.strip()}"
+    return _close_with_rating(case, staff, score, text, by_owner=False)
 
 
 def transfer(case, staff, to, reason):
