@@ -187,6 +187,10 @@ class CaseFilterSet(WagtailFilterSet):
         label=gettext_lazy("Estate"), queryset=Estate.objects.all(), field_name="unit__estate"
     )
     overdue = OverdueFilter(label=gettext_lazy("Overdue"))
+    # Only staff who handle cases, not every account on the site.
+    first_responder = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("First responder"), queryset=lambda request: handlers()
+    )
 
     class Meta:
         model = Case

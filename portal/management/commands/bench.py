@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import setup_test_environment
 
 from forum.models import Topic
-from portal.models import Estate, User
+from portal.models import Case, Estate, User
 
 PAGES = [
     ("bare view (baseline)", "/healthz", None),
@@ -25,7 +25,10 @@ PAGES = [
     ("forum: topic list", "/forum/b/questions/", "owner"),
     ("forum: topic page", "/forum/t/{topic}/", "owner"),
     ("forum: search 停车", "/forum/search/?q=停车", None),
+    ("my cases", "/me/cases/", "owner"),
+    ("case page", "/me/cases/{case}/", "owner"),
     ("admin: claims queue", "/admin/owners/claims/", "service"),
+    ("admin: case ledger", "/admin/cases/", "service"),
 ]
 
 
@@ -40,12 +43,17 @@ class Command(BaseCommand):
         setup_test_environment()
         estate = Estate.objects.order_by("pk").first()
         topic = Topic.objects.order_by("-post_count").first()
+        case = Case.objects.filter(owner__username="owner").order_by("pk").first()
         results = []
         for label, url, username in PAGES:
             client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="zh-hans")
             if username:
                 client.force_login(User.objects.get(username=username))
-            url = url.format(estate=estate.pk if estate else "", topic=topic.pk if topic else "")
+            url = url.format(
+                estate=estate.pk if estate else "",
+                topic=topic.pk if topic else "",
+                case=case.reference if case else "",
+            )
             for _ in range(5):  # warm caches and template loading
                 assert client.get(url).status_code == 200, url
             count, cpu_start, wall_start = 0, time.process_time(), time.perf_counter()
