@@ -57,6 +57,11 @@ class CaseActionForm(forms.Form):
             ],
         ],
     )
+    owner = forms.ModelChoiceField(
+        label=gettext_lazy("The owner who wrote"),
+        queryset=User.objects.filter(is_verified_owner=True).order_by("real_name"),
+        required=False,
+    )
     to = forms.ModelChoiceField(
         label=gettext_lazy("Transfer to"), queryset=User.objects.none(), required=False
     )
@@ -115,6 +120,15 @@ def transfer(view, data):
     return _message(view.object, _("transferred to %(name)s.") % {"name": data["to"].display_name})
 
 
+def match(view, data):
+    if not data["owner"]:
+        raise casework.CaseError(_("Choose the owner."))
+    casework.match_owner(view.object, view.request.user, data["owner"])
+    return _message(
+        view.object, _("now belongs to %(name)s.") % {"name": data["owner"].display_name}
+    )
+
+
 def follow_up(view, data):
     casework.record_follow_up(
         view.object,
@@ -138,6 +152,7 @@ class CaseScreen(ActionsInspectView):
             "status": change_status,
             "transfer": transfer,
             "follow_up": follow_up,
+            "match": match,
         }.items()
     }
     action_form_class = CaseActionForm

@@ -304,6 +304,27 @@ def record_follow_up(case, staff, *, score, method, remarks=""):
     return _close_with_rating(case, staff, score, text, by_owner=False)
 
 
+def match_owner(case, staff, owner):
+    """An email case from an unknown address: staff find the owner who sent it."""
+    if not staff.has_perm("portal.handle_case"):
+        raise PermissionDenied
+    if case.owner_id is not None:
+        raise CaseError(_("This case already belongs to an owner."))
+    with transaction.atomic():
+        case.owner = owner
+        case.save(update_fields=["owner"])
+        CaseEvent.objects.create(
+            case=case,
+            kind=Event.NOTE,
+            author=staff,
+            visible_to_owner=False,
+            text=_("Matched %(email)s to %(name)s.")
+            % {"email": case.contact_email or "—", "name": owner.display_name},
+        )
+        log(case, "portal.case.match", user=staff, data={"owner": owner.pk})
+    return case
+
+
 def transfer(case, staff, to, reason):
     """Hand a case to another staff member: with a reason, on the record."""
     if not (staff == case.first_responder or staff.has_perm("portal.manage_cases")):

@@ -27,6 +27,9 @@ def register_owner_log_actions(actions):
     actions.register_action("portal.case.file", _("File case"), _("Case filed"))
     actions.register_action("portal.case.reply", _("Reply to the owner"), _("Replied to the owner"))
     actions.register_action("portal.case.transfer", _("Transfer case"), _("Case transferred"))
+    actions.register_action(
+        "portal.case.match", _("Match case to owner"), _("Case matched to owner")
+    )
     for status, label in Case.Status.choices:
         actions.register_action(f"portal.case.{status}", label, label)
 

@@ -258,3 +258,22 @@ def test_the_ledger_flags_overdue_cases(client, agent, case):
     Case.objects.filter(pk=case.pk).update(first_response_due=timezone.now() - timedelta(hours=1))
     client.force_login(agent)
     assert "已超时" in client.get(reverse("cases:index")).content.decode()
+
+
+def test_staff_match_an_email_case_to_its_owner(client, agent, verified_owner):
+    case = casework.file_case(
+        None,
+        kind="complaint",
+        category=Category.objects.first(),
+        subject="邮件投诉",
+        description="来自未知地址",
+        channel="email",
+        contact_email="old-address@example.org",
+    )
+    client.force_login(agent)
+    assert "old-address@example.org" in client.get(screen(case)).content.decode()
+    client.post(screen(case), {"action": "match", "owner": verified_owner.pk})
+    case.refresh_from_db()
+    assert case.owner == verified_owner
+    client.force_login(verified_owner)
+    assert client.get(case.get_absolute_url()).status_code == 200
