@@ -18,4 +18,5 @@ urlpatterns = [
     path("p/<int:pk>/delete/", views.delete, name="delete"),
     path("p/<int:pk>/like/", views.like, name="like"),
     path("p/<int:pk>/report/", views.report, name="report"),
+    path("pictures/<int:pk>/", views.picture, name="picture"),
 ]

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,7 +14,7 @@ from forum import access, posting
 from forum.forms import EditForm, PostForm, ReportForm, TopicForm, printable
 from forum.limits import PostingRefused
 from forum.markdown import render_markdown
-from forum.models import Board, Post, Reaction, ReadState, Subscription, Topic
+from forum.models import Board, Post, PostImage, Reaction, ReadState, Subscription, Topic
 from forum.paging import page_count, position_url, positions_on, post_url
 
 TOPICS_PER_PAGE = 30
@@ -344,3 +344,19 @@ def to_case(request, pk):
         raise PermissionDenied
     case = case_from_topic(topic, request.user)
     return redirect("cases:inspect", case.pk)
+
+
+@_with_login
+def picture(request, pk):
+    """A post's picture, for those who may read the post."""
+    picture = get_object_or_404(PostImage.objects.select_related("post__topic__board"), pk=pk)
+    post = picture.post
+    _readable_board(request, post.topic.board)
+    hidden = not post.is_visible or post.topic.is_hidden
+    if hidden and not access.is_moderator(request.user):
+        raise Http404
+    response = FileResponse(picture.image.open("rb"), content_type="image/jpeg")
+    if picture.image.name.endswith(".png"):
+        response["Content-Type"] = "image/png"
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.storage import private_storage
+
 
 def post_image_path(image, filename):
     # A random name: the address of a picture cannot be guessed from its owner or its order.
@@ -96,7 +98,13 @@ class PostImage(models.Model):
     uploader = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    image = models.ImageField(upload_to=post_image_path, width_field="width", height_field="height")
+    # Private: a picture is served, like its post, only to those who may read the board.
+    image = models.ImageField(
+        upload_to=post_image_path,
+        storage=private_storage,
+        width_field="width",
+        height_field="height",
+    )
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -106,6 +114,11 @@ class PostImage(models.Model):
 
     def __str__(self):
         return self.image.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("forum:picture", args=[self.pk])
 
 
 class Reaction(models.Model):

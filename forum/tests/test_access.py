@@ -115,3 +115,36 @@ def test_pictures_get_names_nobody_can_guess(alice, boards):
     )
     name = topic.posts.get().images.get().image.name
     assert re.fullmatch(r"forum/\d{4}/\d{2}/[0-9a-f]{32}\.jpg", name)
+
+
+def test_pictures_are_served_only_to_those_who_may_read_the_post(
+    client, alice, owner, boards, moderator
+):
+    from forum import moderation
+    from forum.tests.test_query_counts import picture as jpeg
+    from portal.images import clean_image
+
+    def image():
+        return clean_image(jpeg(), max_bytes=10**6, max_side=100)
+
+    public = posting.create_topic(
+        alice, boards["owners"], title="公开的图", source="看", images=[image()]
+    )
+    secret = posting.create_topic(
+        alice, boards["members"], title="专区的图", source="专区里看", images=[image()]
+    )
+    public_url = public.posts.get().images.get().get_absolute_url()
+    secret_url = secret.posts.get().images.get().get_absolute_url()
+    response = client.get(public_url)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert client.get(secret_url).status_code == 302  # sign in first
+    client.force_login(owner)  # signed in but not verified
+    assert client.get(secret_url).status_code == 403
+    moderation.hide_post(public.posts.get(), moderator, "违规图片")
+    assert client.get(public_url).status_code == 404
+    client.force_login(moderator)
+    assert client.get(public_url).status_code == 200
+    # and the stored file is outside the public media folder
+    from django.conf import settings
+
+    assert not public.posts.get().images.get().image.path.startswith(str(settings.MEDIA_ROOT))

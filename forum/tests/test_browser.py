@@ -198,7 +198,7 @@ def test_a_question_from_picture_to_moderation_on_a_phone(
     expect(page.locator(".topic-header .status--pending")).to_be_visible()
     picture = page.locator("#post-1 .post__gallery img")
     expect(picture).to_be_visible()
-    assert picture.get_attribute("src").startswith("/media/forum/")
+    assert picture.get_attribute("src").startswith("/forum/pictures/")
     expect(picture).to_have_js_property("complete", True)
     assert picture.evaluate("img => img.naturalWidth") == 1200
     assert topic.posts.get().images.get().width == 1200

@@ -3,6 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import portal.models.cases
+import portal.storage
 from django.conf import settings
 from django.db import migrations, models
 
@@ -88,7 +89,7 @@ class Migration(migrations.Migration):
             name='CaseAttachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(storage=portal.models.cases.PrivateStorage(), upload_to=portal.models.cases.attachment_path)),
+                ('file', models.FileField(storage=portal.storage.PrivateStorage(), upload_to=portal.models.cases.attachment_path)),
                 ('name', models.CharField(max_length=200)),
                 ('content_type', models.CharField(max_length=100)),
                 ('size', models.PositiveIntegerField()),

@@ -1,33 +1,13 @@
 """The complaint mailbox (投诉信箱): cases, their timeline and attachments."""
 
-import os
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-
-class PrivateStorage(FileSystemStorage):
-    """Files outside MEDIA_ROOT's public URL: served only through a view that checks access.
-
-    The folder is read from the settings when used, so migrations do not freeze this machine's
-    path and tests can point it elsewhere.
-    """
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-
-private_storage = PrivateStorage()
+from portal.storage import private_storage
 
 
 class Category(models.Model):
