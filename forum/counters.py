@@ -1,6 +1,6 @@
 """Recompute the stored counters from the posts themselves (after imports or repairs)."""
 
-from forum.models import Post, Topic
+from forum.models import Board, Post, Topic
 
 
 def recount_topic(topic):
@@ -20,3 +20,18 @@ def recount_board(board):
     board.post_count = posts.count()
     board.last_post = posts.order_by("-created_at").first()
     board.save(update_fields=["topic_count", "post_count", "last_post"])
+
+
+def refresh_latest(board_id):
+    """The board's "latest post": the newest one a reader can actually see."""
+    latest = (
+        Post.objects.filter(
+            topic__board_id=board_id,
+            topic__is_hidden=False,
+            is_hidden=False,
+            deleted_by_author=False,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    Board.objects.filter(pk=board_id).update(last_post=latest)

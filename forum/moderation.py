@@ -10,7 +10,8 @@ from django.utils.translation import gettext_noop
 from wagtail.log_actions import log
 
 from forum import access, notify
-from forum.models import Board, Post, Report, Suspension, Topic
+from forum.counters import refresh_latest
+from forum.models import Board, Report, Suspension, Topic
 from forum.posting import refresh_official_answer
 
 
@@ -43,6 +44,7 @@ def hide_post(post, by, reason):
             status=Report.Status.ACTIONED, handled_by=by, handled_at=timezone.now()
         )
         refresh_official_answer(post.topic)
+        refresh_latest(post.topic.board_id)
         log(post, "forum.post.hide", user=by, data={"reason": post.hidden_reason})
         transaction.on_commit(
             lambda: _tell(
@@ -60,6 +62,7 @@ def restore_post(post, by):
     post.is_hidden, post.hidden_reason = False, ""
     post.save(update_fields=["is_hidden", "hidden_reason"])
     refresh_official_answer(post.topic)
+    refresh_latest(post.topic.board_id)
     log(post, "forum.post.restore", user=by)
 
 
@@ -174,9 +177,4 @@ def _count(board_id, topics, posts):
     Board.objects.filter(pk=board_id).update(
         topic_count=F("topic_count") + topics, post_count=F("post_count") + posts
     )
-    latest = (
-        Post.objects.filter(topic__board_id=board_id, topic__is_hidden=False)
-        .order_by("-created_at")
-        .first()
-    )
-    Board.objects.filter(pk=board_id).update(last_post=latest)
+    refresh_latest(board_id)

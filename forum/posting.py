@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from forum import access, tasks
+from forum.counters import refresh_latest
 from forum.limits import PostingRefused, check_links, check_not_suspended, check_posting_allowed
 from forum.markdown import plain_text, render_markdown, sanitize
 from forum.models import Board, Post, PostImage, PostRevision, Reaction, Subscription, Topic
@@ -153,6 +154,7 @@ def delete_own_post(post, user):
     post.deleted_by_author = True
     post.save(update_fields=["deleted_by_author"])
     refresh_official_answer(post.topic)
+    refresh_latest(post.topic.board_id)
 
 
 def refresh_official_answer(topic):

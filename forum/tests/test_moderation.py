@@ -217,3 +217,11 @@ def test_editing_a_suspension_cannot_move_it_to_someone_else(client, moderator, 
     )
     suspension.refresh_from_db()
     assert suspension.user == bob and suspension.reason == "提前解除"
+
+
+def test_a_hidden_post_is_no_longer_the_boards_latest(moderator, rude_post, boards):
+    from forum import moderation
+
+    moderation.hide_post(rude_post, moderator, "不文明")
+    board = Board.objects.get(pk=boards["owners"].pk)
+    assert board.last_post == rude_post.topic.posts.get(position=1)
