@@ -1,7 +1,6 @@
 """Panels on the Wagtail admin dashboard."""
 
-from django.db.models import Count, Min, Q
-from django.utils import timezone
+from django.db.models import Count, Min
 from wagtail.admin.ui.components import Component
 
 from portal.models import Case, OwnershipClaim
@@ -30,15 +29,11 @@ class CasesPanel(Component):
     order = 40
 
     def get_context_data(self, parent_context):
-        user, now = parent_context["request"].user, timezone.now()
-        open_cases = Case.objects.exclude(status__in=["resolved", "followed_up", "closed"])
-        overdue = Q(first_responded_at__isnull=True, first_response_due__lt=now) | Q(
-            resolution_due__lt=now
-        )
+        user = parent_context["request"].user
         return {
             **Case.objects.filter(status="new").aggregate(
                 new=Count("pk"), oldest=Min("created_at")
             ),
-            "mine": open_cases.filter(first_responder=user).count(),
-            "overdue": open_cases.filter(overdue).count(),
+            "mine": Case.objects.open().filter(first_responder=user).count(),
+            "overdue": Case.objects.overdue().count(),
         }

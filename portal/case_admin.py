@@ -7,7 +7,6 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -31,12 +30,6 @@ from portal.case_reports import monthly_figures
 from portal.models import Case, Category, Estate, Unit
 
 User = get_user_model()
-
-
-def handlers():
-    return User.objects.filter(
-        Q(groups__permissions__codename="handle_case") | Q(is_superuser=True)
-    ).distinct()
 
 
 class CaseActionForm(forms.Form):
@@ -84,7 +77,7 @@ class CaseActionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to"].queryset = handlers()
+        self.fields["to"].queryset = casework.case_handlers()
 
 
 def _message(case, text):
@@ -182,18 +175,8 @@ class OverdueFilter(django_filters.BooleanFilter):
     def filter(self, queryset, value):
         if value is None:
             return queryset
-        now = timezone.now()
-        overdue = Q(first_responded_at__isnull=True, first_response_due__lt=now) | Q(
-            resolved_at__isnull=True, resolution_due__lt=now
-        )
-        open_cases = ~Q(
-            status__in=[Case.Status.CLOSED, Case.Status.FOLLOWED_UP, Case.Status.RESOLVED]
-        )
-        return (
-            queryset.filter(overdue & open_cases)
-            if value
-            else queryset.exclude(overdue & open_cases)
-        )
+        overdue = Case.objects.overdue().values("pk")
+        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
 
 
 class CaseFilterSet(WagtailFilterSet):
@@ -204,7 +187,7 @@ class CaseFilterSet(WagtailFilterSet):
     overdue = OverdueFilter(label=gettext_lazy("Overdue"))
     # Only staff who handle cases, not every account on the site.
     first_responder = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("First responder"), queryset=lambda request: handlers()
+        label=gettext_lazy("First responder"), queryset=lambda request: casework.case_handlers()
     )
 
     class Meta:

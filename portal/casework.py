@@ -9,10 +9,11 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -427,19 +428,29 @@ def _unregistered_sender(case):
 
 # -- Deadlines ------------------------------------------------------------------------------
 
-OPEN = [Status.NEW, Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED]
 MANAGERS_AFTER = timedelta(hours=24)
 
 
-def overdue_cases(now=None):
-    """Open cases past their first-response or resolution deadline."""
-    from django.db.models import Q
-
-    now = now or timezone.now()
-    late = Q(first_responded_at__isnull=True, first_response_due__lt=now) | Q(
-        resolution_due__lt=now
+def case_handlers():
+    """Staff who accept and answer cases."""
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(groups__permissions__codename="handle_case") | Q(is_superuser=True), is_active=True
+        )
+        .distinct()
     )
-    return Case.objects.filter(late, status__in=OPEN)
+
+
+def case_managers():
+    """Staff told about overdue cases and sent the monthly report."""
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(groups__permissions__codename="manage_cases") | Q(is_superuser=True), is_active=True
+        )
+        .distinct()
+    )
 
 
 def escalate_overdue(now=None):
@@ -448,13 +459,11 @@ def escalate_overdue(now=None):
     Each case moves up a level with a conditional UPDATE, so each reminder is sent once per level
     even when two workers run this at the same moment. Returns how many emails were queued.
     """
-    from django.contrib.auth import get_user_model
-    from django.db.models import Q
-
     now = now or timezone.now()
-    User = get_user_model()
     sent = 0
-    for case in overdue_cases(now).filter(escalation_level__lt=2).select_related("first_responder"):
+    for case in (
+        Case.objects.overdue(now).filter(escalation_level__lt=2).select_related("first_responder")
+    ):
         due = case.first_response_due if case.first_responded_at is None else case.resolution_due
         level = 2 if now - due > MANAGERS_AFTER else 1
         if level <= case.escalation_level:
@@ -465,19 +474,9 @@ def escalate_overdue(now=None):
         if not won:
             continue  # another worker took this step
         if level == 1:
-            people = (
-                [case.first_responder]
-                if case.first_responder
-                else list(
-                    User.objects.filter(groups__permissions__codename="handle_case").distinct()
-                )
-            )
+            people = [case.first_responder] if case.first_responder else case_handlers()
         else:
-            people = list(
-                User.objects.filter(
-                    Q(groups__permissions__codename="manage_cases") | Q(is_superuser=True)
-                ).distinct()
-            )
+            people = case_managers()
         for person in people:
             email_user(person, "portal/email/case_overdue", {"case": case, "level": level})
             sent += 1

@@ -71,23 +71,16 @@ def poll_case_inbox():
 @shared_task
 def send_monthly_case_report():
     """On the 1st: last month's report, by email, to everyone who manages cases."""
-    from django.contrib.auth import get_user_model
-    from django.db.models import Q
     from django.utils import timezone
 
     from portal.case_reports import monthly_figures
+    from portal.casework import case_managers
     from portal.notifications import email_user
 
     first = timezone.localdate().replace(day=1)
     last_month = first - timedelta(days=1)
     figures = monthly_figures(last_month.year, last_month.month)
-    managers = (
-        get_user_model()
-        .objects.filter(
-            Q(groups__permissions__codename="manage_cases") | Q(is_superuser=True), is_active=True
-        )
-        .distinct()
-    )
+    managers = case_managers()
     for manager in managers:
         email_user(manager, "portal/email/case_report", {"f": figures})
     return managers.count()

@@ -29,6 +29,19 @@ class Category(models.Model):
         return self.name
 
 
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=Case.OPEN_STATUSES)
+
+    def overdue(self, now=None):
+        """Open cases past their first-response or resolution deadline."""
+        now = now or timezone.now()
+        late = models.Q(first_responded_at__isnull=True, first_response_due__lt=now) | models.Q(
+            resolution_due__lt=now
+        )
+        return self.open().filter(late)
+
+
 class Case(models.Model):
     class Kind(models.TextChoices):
         COMPLAINT = "complaint", _("Complaint")
@@ -106,6 +119,11 @@ class Case(models.Model):
     #: 0: on time; 1: the first responder was reminded; 2: managers were told.
     escalation_level = models.PositiveSmallIntegerField(default=0, editable=False)
 
+    #: Still waiting on the company: the deadlines count for these.
+    OPEN_STATUSES = (Status.NEW, Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED)
+
+    objects = CaseQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("case")
@@ -123,12 +141,8 @@ class Case(models.Model):
 
     @property
     def is_overdue(self):
-        if self.status not in (
-            self.Status.NEW,
-            self.Status.ACCEPTED,
-            self.Status.IN_PROGRESS,
-            self.Status.REOPENED,
-        ):
+        """The same rule as CaseQuerySet.overdue, for one case already in hand."""
+        if self.status not in self.OPEN_STATUSES:
             return False
         now = timezone.now()
         late_answer = self.first_responded_at is None and self.first_response_due < now
