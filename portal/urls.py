@@ -14,6 +14,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("language/", views.set_language, name="set_language"),
+    path("me/club/", include("club.urls")),
     path("me/", include("portal.site_urls")),
     path("forum/", include("forum.urls")),
     path("sitemap.xml", sitemap),

@@ -229,6 +229,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.send_notification_digests",
         "schedule": crontab(hour=8, minute=0),
     },
+    "club-points-expiry": {
+        "task": "club.tasks.expire_points",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    "club-tiers": {"task": "club.tasks.recalculate_tiers", "schedule": crontab(hour=1, minute=0)},
+    "club-birthdays": {"task": "club.tasks.greet_birthdays", "schedule": crontab(hour=9, minute=0)},
+    "club-dates-digest": {
+        "task": "club.tasks.send_dates_digest",
+        "schedule": crontab(day_of_week="mon", hour=8, minute=15),
+    },
 }
 
 # Accounts (django-allauth): email and password, verified email required.

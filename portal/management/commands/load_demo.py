@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from club import demo as club_demo
 from forum import demo as forum_demo
 from home import demo as home_demo
 from portal import demo as portal_demo
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         logins = portal_demo.build()
         logins[2:2] = forum_demo.build()
         demo_cases.build()
+        club_demo.build()
         width = max(len(role) for role, _ in logins)
         self.stdout.write(self.style.SUCCESS("\nDemo content is ready. Sign in with:"))
         self.stdout.write("  Owners sign in at http://127.0.0.1:8000/accounts/login/ (email)")

@@ -1,0 +1,304 @@
+"""Club screens in the admin beyond plain listings: review, the member record with its
+actions, the card check and the print sheet. Rules live in the club's rules modules."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from club import cards, membership, points, referrals
+from club import rewards as reward_rules
+from club.admin_forms import CardLookupForm, CardSheetForm, MemberActionForm, ReasonForm
+from club.models import Member, MemberCard, MembershipApplication, Redemption, Referral
+from portal.admin_actions import ActionsInspectView
+from portal.models import OwnershipClaim
+
+
+class ApplicationReviewView(ActionsInspectView):
+    page_title = gettext_lazy("Review")
+    action_form_class = ReasonForm
+    template_name = "club/admin/application_review.html"
+
+    def approve(self, data):
+        member = membership.approve(self.object, self.request.user)
+        return _("%(name)s is member %(number)s; the card is issued and the owner emailed.") % {
+            "name": member.user.display_name,
+            "number": member.number,
+        }
+
+    def reject(self, data):
+        membership.reject(self.object, self.request.user, data["reason"])
+        return _("Application rejected; the owner has been emailed.")
+
+    actions = {
+        "approve": (lambda view, data: view.approve(data), membership.MembershipError),
+        "reject": (lambda view, data: view.reject(data), membership.MembershipError),
+    }
+
+    def get_object(self, queryset=None):
+        applications = MembershipApplication.objects.select_related("user", "reviewed_by")
+        return get_object_or_404(applications, pk=self.pk)
+
+    def get_success_url(self):
+        return reverse(self.index_url_name)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        application = self.object
+        context.update(
+            application=application,
+            hobbies=application.hobbies.all(),
+            units=OwnershipClaim.objects.filter(
+                owner=application.user, status=OwnershipClaim.Status.APPROVED
+            ).select_related("unit__estate"),
+            can_review=self.request.user.has_perm("club.review_membershipapplication"),
+        )
+        return context
+
+
+def _adjust(view, data):
+    if not data["points"]:
+        raise points.PointsError(_("Enter the number of points to add or deduct."))
+    points.adjust(
+        view.object,
+        data["points"],
+        reason=data["reason"],
+        by=view.request.user,
+        key=f"adjustment:{data['key']}",
+    )
+    return _("%(points)+d points for %(member)s.") % {
+        "points": data["points"],
+        "member": view.object,
+    }
+
+
+def _card_staff(view):
+    if not view.request.user.has_perm("club.issue_card"):
+        raise PermissionDenied
+
+
+def _issue(view, data):
+    _card_staff(view)
+    card = cards.issue_card(view.object, by=view.request.user)
+    return _("Card %(number)s issued.") % {"number": card.formatted_number}
+
+
+def _replace(view, data):
+    _card_staff(view)
+    if not data["reason"].strip():
+        raise cards.CardError(_("Give a reason for replacing the card."))
+    card = cards.replace_card(view.object, by=view.request.user, reason=data["reason"].strip())
+    return _("The old card is ended; card %(number)s issued.") % {"number": card.formatted_number}
+
+
+def _revoke(view, data):
+    _card_staff(view)
+    card = view.object.cards.filter(status=MemberCard.Status.ACTIVE).first()
+    if card is None:
+        raise cards.CardError(_("The member has no active card."))
+    cards.revoke_card(card, by=view.request.user, reason=data["reason"])
+    return _("Card %(number)s revoked.") % {"number": card.formatted_number}
+
+
+def _suspend(view, data):
+    membership.suspend(view.object, view.request.user, data["reason"])
+    return _("%(member)s is suspended.") % {"member": view.object}
+
+
+def _reinstate(view, data):
+    membership.reinstate(view.object, view.request.user)
+    return _("%(member)s is active again.") % {"member": view.object}
+
+
+MEMBER_ERRORS = (points.PointsError, cards.CardError, membership.MembershipError)
+
+
+class MemberScreen(ActionsInspectView):
+    """Everything about a member, with the actions club staff take on the record."""
+
+    page_title = gettext_lazy("Member")
+    action_form_class = MemberActionForm
+    template_name = "club/admin/member_screen.html"
+    actions = {
+        name: (function, MEMBER_ERRORS)
+        for name, function in {
+            "adjust": _adjust,
+            "issue_card": _issue,
+            "replace_card": _replace,
+            "revoke_card": _revoke,
+            "suspend": _suspend,
+            "reinstate": _reinstate,
+        }.items()
+    }
+    ledger_url_name = None
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Member.objects.select_related("user", "tier"), pk=self.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        member, user = self.object, self.request.user
+        context.update(
+            member=member,
+            cards=member.cards.select_related("issued_by"),
+            entries=member.points.select_related("created_by")[:20],
+            ledger_url=reverse(self.ledger_url_name) + f"?member={member.pk}",
+            dates=member.dates.all(),
+            hobbies=member.hobbies.all(),
+            units=OwnershipClaim.objects.filter(
+                owner=member.user, status=OwnershipClaim.Status.APPROVED
+            ).select_related("unit__estate"),
+            redemptions=member.redemptions.select_related("reward")[:10],
+            may_adjust=user.has_perm("club.adjust_points"),
+            may_issue=user.has_perm("club.issue_card"),
+            may_change=user.has_perm("club.change_member"),
+        )
+        context["has_active_card"] = any(card.is_active for card in context["cards"])
+        return context
+
+
+class RedemptionScreen(ActionsInspectView):
+    page_title = gettext_lazy("Redemption")
+    action_form_class = ReasonForm
+    template_name = "club/admin/redemption_screen.html"
+    actions = {
+        "fulfil": (
+            lambda view, data: (
+                reward_rules.fulfil(view.object, view.request.user) and _("Marked as handed over.")
+            ),
+            reward_rules.RedemptionError,
+        ),
+        "cancel": (
+            lambda view, data: (
+                reward_rules.cancel(view.object, view.request.user, data["reason"])
+                and _("Cancelled; the points are back with the member.")
+            ),
+            reward_rules.RedemptionError,
+        ),
+    }
+
+    def get_object(self, queryset=None):
+        redemptions = Redemption.objects.select_related("member__user", "reward", "handled_by")
+        return get_object_or_404(redemptions, pk=self.pk)
+
+    def get_success_url(self):
+        return reverse(self.index_url_name)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            redemption=self.object,
+            may_handle=self.request.user.has_perm("club.handle_redemption"),
+        )
+        return context
+
+
+class ReferralScreen(ActionsInspectView):
+    page_title = gettext_lazy("Referral")
+    action_form_class = ReasonForm
+    template_name = "club/admin/referral_screen.html"
+    actions = {
+        "confirm": (
+            lambda view, data: (
+                referrals.confirm(view.object, view.request.user)
+                and _("Confirmed; the referral points are awarded.")
+            ),
+            referrals.ReferralError,
+        ),
+        "reject": (
+            lambda view, data: (
+                referrals.reject(view.object, view.request.user, data["reason"])
+                and _("Marked as not confirmed; the member has been emailed.")
+            ),
+            referrals.ReferralError,
+        ),
+    }
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Referral.objects.select_related("member__user"), pk=self.pk)
+
+    def get_success_url(self):
+        return reverse(self.index_url_name)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            referral=self.object, may_review=self.request.user.has_perm("club.change_referral")
+        )
+        return context
+
+
+class StaffFormView(WagtailAdminTemplateMixin, FormView):
+    permission = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+
+class CardCheckView(StaffFormView):
+    """At the club desk or an event: scan a card (or type its number) and see whose it is and
+    whether it may be used. A handheld scanner types the code and presses Enter; on phones
+    whose browser can read QR codes, the camera button does the same."""
+
+    form_class = CardLookupForm
+    template_name = "club/admin/card_check.html"
+    page_title = gettext_lazy("Check a card")
+    header_icon = "search"
+    permission = "club.view_membercard"
+    member_url_name = None
+
+    def get_form_kwargs(self):
+        # A GET with ?code= (a scanner's URL, a bookmark) checks at once, like a POST.
+        kwargs = super().get_form_kwargs()
+        if "code" in self.request.GET:
+            kwargs["data"] = self.request.GET
+        return kwargs
+
+    def get(self, request, *args, **kwargs):
+        form = self.get_form()
+        if form.is_bound:
+            return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        card, problem = cards.find_card(form.cleaned_data["code"])
+        context = {"form": CardLookupForm(), "card": card, "problem": problem}
+        if card:
+            context.update(
+                warning=cards.card_problem(card),
+                member_url=reverse(self.member_url_name, args=[card.member_id]),
+                current=card.member.cards.filter(status=MemberCard.Status.ACTIVE).first()
+                if not card.is_active
+                else None,
+            )
+        return self.render_to_response(self.get_context_data(**context))
+
+
+class CardSheetView(StaffFormView):
+    """A4 sheets of the cards issued in a period, ten to a page, ready to print."""
+
+    form_class = CardSheetForm
+    template_name = "club/admin/card_sheet.html"
+    page_title = gettext_lazy("Print cards")
+    header_icon = "doc-full"
+    permission = "club.issue_card"
+
+    def form_valid(self, form):
+        batch = form.cards()
+        if not batch:
+            form.add_error(None, _("No active cards were issued in these days."))
+            return self.form_invalid(form)
+        data = form.cleaned_data
+        response = HttpResponse(cards.cards_pdf(batch), content_type="application/pdf")
+        name = f"member-cards-{data['issued_from']:%Y%m%d}-{data['issued_to']:%Y%m%d}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response

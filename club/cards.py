@@ -1,0 +1,250 @@
+"""Member cards: numbers with a Luhn check digit, the card image and the QR that staff scan.
+
+The QR carries the card number signed with the site's secret, so a made-up code never passes
+for a card; staff may still type the printed number, which the check digit guards against typos.
+"""
+
+import secrets
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+import segno
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, ImageDraw, ImageFont
+from wagtail.log_actions import log
+
+from club.models import ClubSettings, Member, MemberCard
+
+Status = MemberCard.Status
+PREFIX = "8866"  # the club's issuer prefix; then 11 random digits and the check digit
+SIGNER = signing.Signer(salt="club.card")
+
+
+class CardError(Exception):
+    """A card change that cannot be made; the message is shown as it is."""
+
+
+def luhn_digit(digits):
+    """The check digit that makes `digits` + it pass the Luhn test."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        n = int(char)
+        if (
+            position % 2 == 0
+        ):  # every second digit from the right, the check digit's neighbour first
+            n = n * 2 - 9 if n > 4 else n * 2
+        total += n
+    return str(-total % 10)
+
+
+def is_valid_number(number):
+    return len(number) == 16 and number.isdigit() and luhn_digit(number[:-1]) == number[-1]
+
+
+def new_number():
+    body = PREFIX + "".join(str(secrets.randbelow(10)) for _ in range(11))
+    return body + luhn_digit(body)
+
+
+def issue_card(member, *, by=None, replaces=None):
+    """A new active card for `member`. Numbers are random; a clash with an existing one (or
+    one issued at the same instant) is caught by the unique index and another is drawn."""
+    for _attempt in range(10):
+        try:
+            with transaction.atomic():
+                card = MemberCard.objects.create(
+                    member=member, number=new_number(), issued_by=by, replaces=replaces
+                )
+        except IntegrityError as error:
+            if MemberCard.objects.filter(member=member, status=Status.ACTIVE).exists():
+                raise CardError(_("This member already has an active card.")) from error
+            continue
+        log(card, "club.card.issue", user=by)
+        return card
+    raise CardError(_("No free card number was found; try again."))
+
+
+def _end_active_card(member, status, reason, by):
+    card = (
+        MemberCard.objects.select_for_update().filter(member=member, status=Status.ACTIVE).first()
+    )
+    if card:
+        card.status, card.end_reason, card.ended_at = status, reason, timezone.now()
+        card.save(update_fields=["status", "end_reason", "ended_at"])
+        log(card, f"club.card.{status}", user=by, data={"reason": reason})
+    return card
+
+
+def replace_card(member, *, by, reason, status=Status.REPLACED):
+    """End the member's active card and issue a new one with a new number, in one transaction."""
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        old = _end_active_card(member, status, reason, by)
+        return issue_card(member, by=by, replaces=old)
+
+
+def report_lost(member):
+    """The member's own report: the card stops working at once and a new number replaces it."""
+    if not member.cards.filter(status=Status.ACTIVE).exists():
+        raise CardError(_("You have no active card to report."))
+    return replace_card(member, by=member.user, reason=_("Reported lost"), status=Status.LOST)
+
+
+def revoke_card(card, *, by, reason):
+    if not reason.strip():
+        raise CardError(_("Give a reason for revoking the card."))
+    with transaction.atomic():
+        card = MemberCard.objects.select_for_update().get(pk=card.pk)
+        if not card.is_active:
+            raise CardError(
+                _("This card is already %(status)s.") % {"status": card.get_status_display()}
+            )
+        card.status, card.end_reason, card.ended_at = Status.REVOKED, reason.strip(), timezone.now()
+        card.save(update_fields=["status", "end_reason", "ended_at"])
+        log(card, "club.card.revoked", user=by, data={"reason": card.end_reason})
+    return card
+
+
+# -- Scanning ----------------------------------------------------------------------------------
+
+
+def qr_payload(card):
+    return SIGNER.sign(card.number)
+
+
+def find_card(text):
+    """The card a scanned QR or a typed number points to: (card or None, problem or "")."""
+    text = text.strip()
+    if ":" in text:
+        try:
+            number = SIGNER.unsign(text)
+        except signing.BadSignature:
+            return None, _("This QR code was not issued by the club.")
+    else:
+        number = "".join(text.split()).replace("-", "")
+        if not is_valid_number(number):
+            return None, _("%(number)s is not a valid card number; check the digits.") % {
+                "number": text
+            }
+    card = (
+        MemberCard.objects.select_related("member__user", "member__tier", "replaced_by")
+        .filter(number=number)
+        .first()
+    )
+    if card is None:
+        return None, _("No card has the number %(number)s.") % {"number": number}
+    return card, ""
+
+
+def card_problem(card):
+    """Why a card found by a scan may not be used, or "" when it is valid."""
+    if not card.is_active:
+        return _("This card is %(status)s and no longer valid.") % {
+            "status": card.get_status_display()
+        }
+    if not card.member.is_active:
+        return _("The member is suspended.")
+    return ""
+
+
+# -- The card image ----------------------------------------------------------------------------
+
+WIDTH, HEIGHT = 1012, 638  # 85.6 × 54 mm at 300 dpi
+FONT_FILES = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-{weight}.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans{dejavu}.ttf",
+)
+
+
+@cache
+def font(size, bold=False):
+    """A font with Chinese glyphs when the machine has one (Debian: fonts-noto-cjk)."""
+    configured = getattr(settings, "CLUB_CARD_FONT", "")
+    names = [configured] if configured else []
+    names += [
+        name.format(weight="Bold" if bold else "Regular", dejavu="-Bold" if bold else "")
+        for name in FONT_FILES
+    ]
+    for name in names:
+        if name and Path(name).exists():
+            return ImageFont.truetype(name, size)
+    return ImageFont.load_default(size)
+
+
+def _hex(colour):
+    colour = colour.lstrip("#")
+    try:
+        return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))
+    except ValueError:
+        return (47, 93, 80)
+
+
+def card_image(card):
+    """The member card as a Pillow image: club, tier, name, numbers and the signed QR."""
+    member = card.member
+    background = _hex(member.tier.colour)
+    image = Image.new("RGB", (WIDTH, HEIGHT), background)
+    draw = ImageDraw.Draw(image)
+    # A lighter band across the card, for depth.
+    band = tuple(min(255, c + 28) for c in background)
+    draw.polygon([(560, 0), (WIDTH, 0), (WIDTH, HEIGHT), (300, HEIGHT)], fill=band)
+    white, soft = (255, 255, 255), (232, 240, 236)
+    club = ClubSettings.load().club_name
+    draw.text((56, 48), club, font=font(54, bold=True), fill=white)
+    draw.text((58, 118), _("Member card"), font=font(26), fill=soft)
+    draw.rounded_rectangle((56, 178, 56 + 220, 178 + 56), radius=28, outline=white, width=3)
+    draw.text((166, 206), member.tier.name, font=font(28, bold=True), fill=white, anchor="mm")
+
+    draw.text((56, 330), member.user.display_name, font=font(48, bold=True), fill=white)
+    draw.text(
+        (58, 400),
+        _("Member no. %(number)s") % {"number": member.number},
+        font=font(26),
+        fill=soft,
+    )
+    draw.text((56, 520), card.formatted_number, font=font(46, bold=True), fill=white)
+
+    qr = segno.make(qr_payload(card), error="m")
+    buffer = BytesIO()
+    qr.save(buffer, kind="png", scale=7, border=2)
+    code = Image.open(BytesIO(buffer.getvalue())).convert("RGB")
+    box = 300
+    code = code.resize((box - 24, box - 24), Image.NEAREST)
+    left, top = WIDTH - box - 48, 48
+    draw.rounded_rectangle((left, top, left + box, top + box), radius=20, fill=white)
+    image.paste(code, (left + 12, top + 12))
+    return image
+
+
+def card_png(card):
+    buffer = BytesIO()
+    card_image(card).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def cards_pdf(cards):
+    """A4 sheets of ten cards each, at print size, for a batch issued together."""
+    dpi = 150
+    page_w, page_h = round(210 / 25.4 * dpi), round(297 / 25.4 * dpi)
+    card_w, card_h = round(85.6 / 25.4 * dpi), round(54 / 25.4 * dpi)
+    gap_x, gap_y = 40, 22
+    left = (page_w - 2 * card_w - gap_x) // 2
+    top = (page_h - 5 * card_h - 4 * gap_y) // 2
+    pages = []
+    for start in range(0, len(cards), 10):
+        page = Image.new("RGB", (page_w, page_h), "white")
+        for index, card in enumerate(cards[start : start + 10]):
+            row, column = divmod(index, 2)
+            picture = card_image(card).resize((card_w, card_h), Image.LANCZOS)
+            page.paste(picture, (left + column * (card_w + gap_x), top + row * (card_h + gap_y)))
+        pages.append(page)
+    buffer = BytesIO()
+    if pages:
+        pages[0].save(buffer, format="PDF", save_all=True, append_images=pages[1:], resolution=dpi)
+    return buffer.getvalue()

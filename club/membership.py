@@ -1,0 +1,188 @@
+"""Joining the club and leaving it: applications, their review, and members' own records.
+
+Every change goes through these functions, so the site, the admin and the tests behave alike:
+each checks its rules, runs in one transaction, writes Wagtail's audit log and emails the owner
+once the transaction commits.
+"""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from club import cards, points
+from club.models import ImportantDate, Member, MembershipApplication, Tier
+from portal.models import OwnershipClaim
+from portal.notifications import email_user
+
+Status = MembershipApplication.Status
+
+
+class MembershipError(Exception):
+    """A step that cannot be taken; the message is shown to the person as it is."""
+
+
+def why_not_eligible(user):
+    """The reason `user` may not apply to join, or "" when they may."""
+    if Member.objects.filter(user=user).exists():
+        return _("You are already a member of the club.")
+    pending = user.club_applications.filter(status=Status.PENDING).first()
+    if pending:
+        return _(
+            "Your application of %(date)s is with the club staff; you will hear from them by email."
+        ) % {"date": timezone.localtime(pending.created_at).strftime("%Y-%m-%d")}
+    if not OwnershipClaim.objects.filter(
+        owner=user, status=OwnershipClaim.Status.APPROVED
+    ).exists():
+        return _(
+            "The club is for owners with a verified unit. Claim your unit first; "
+            "once staff have verified it you can apply."
+        )
+    return ""
+
+
+def apply(user, *, hobbies=(), dates=(), **preferences):
+    """Send an application. `dates` are ImportantDate-like dicts; `preferences` the news choices
+    and other hobbies."""
+    problem = why_not_eligible(user)
+    if problem:
+        raise MembershipError(problem)
+    try:
+        with transaction.atomic():
+            application = MembershipApplication.objects.create(
+                user=user,
+                important_dates=[_serialise(d) for d in dates],
+                agreed_to_rules_at=timezone.now(),
+                **preferences,
+            )
+            application.hobbies.set(hobbies)
+            log(application, "club.application.submit", user=user)
+    except IntegrityError as error:
+        # The same form sent twice at once: the database keeps one pending application.
+        raise MembershipError(why_not_eligible(user)) from error
+    return application
+
+
+def _serialise(entry):
+    return {
+        "kind": entry["kind"],
+        "label": entry.get("label", ""),
+        "date": entry["date"].isoformat(),
+    }
+
+
+def _review(application, by):
+    if not by.has_perm("club.review_membershipapplication"):
+        raise PermissionDenied
+    application = (
+        MembershipApplication.objects.select_for_update()
+        .select_related("user")
+        .get(pk=application.pk)
+    )
+    if application.status != Status.PENDING:
+        raise MembershipError(
+            _("This application is already %(status)s.")
+            % {"status": application.get_status_display()}
+        )
+    return application
+
+
+def approve(application, by):
+    """Make the applicant a member: number, lowest tier, joining points, a card, an email."""
+    with transaction.atomic():
+        application = _review(application, by)
+        user = application.user
+        verified = OwnershipClaim.objects.filter(owner=user, status=OwnershipClaim.Status.APPROVED)
+        if not verified.exists():
+            raise MembershipError(_("The applicant no longer has a verified unit."))
+        if Member.objects.filter(user=user).exists():
+            raise MembershipError(_("The applicant is already a member."))
+        tier = Tier.objects.order_by("min_points").first()
+        if tier is None:
+            raise MembershipError(_("Set up the club's tiers before approving members."))
+        member = Member.objects.create(
+            user=user,
+            number=f"new-{application.pk}",
+            tier=tier,
+            **{field: getattr(application, field) for field in PREFERENCE_FIELDS},
+        )
+        # The number follows the row's id: unique without a counter to lock.
+        member.number = f"JD{member.pk:08d}"
+        member.save(update_fields=["number"])
+        member.hobbies.set(application.hobbies.all())
+        set_dates(member, [_parse(d) for d in application.important_dates])
+        application.status, application.reviewed_by = Status.APPROVED, by
+        application.reviewed_at = timezone.now()
+        application.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+        log(application, "club.application.approve", user=by)
+        points.award(member, "joining", key=f"joining:{member.pk}", by=by)
+        card = cards.issue_card(member, by=by)
+        email_user(user, "club/email/welcome", {"member": member, "card": card})
+    return member
+
+
+def reject(application, by, reason):
+    if not reason.strip():
+        raise MembershipError(_("Give the applicant a reason for the rejection."))
+    with transaction.atomic():
+        application = _review(application, by)
+        application.status, application.reason = Status.REJECTED, reason.strip()
+        application.reviewed_by, application.reviewed_at = by, timezone.now()
+        application.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at"])
+        log(application, "club.application.reject", user=by, data={"reason": application.reason})
+        email_user(application.user, "club/email/rejected", {"application": application})
+    return application
+
+
+PREFERENCE_FIELDS = ("magazine_by_email", "event_news", "birthday_greeting", "other_hobbies")
+
+
+def _parse(entry):
+    return {**entry, "date": date.fromisoformat(entry["date"])}
+
+
+def set_dates(member, dates):
+    """Replace the member's important dates with `dates` (dicts of kind, label, date)."""
+    member.dates.all().delete()
+    for entry in dates:
+        ImportantDate(
+            member=member, kind=entry["kind"], label=entry.get("label", ""), date=entry["date"]
+        ).save()
+
+
+def update_record(member, *, hobbies, dates, **preferences):
+    """The member's own edit of hobbies, important dates and news choices."""
+    with transaction.atomic():
+        for field, value in preferences.items():
+            setattr(member, field, value)
+        member.save(update_fields=list(preferences))
+        member.hobbies.set(hobbies)
+        set_dates(member, dates)
+
+
+def suspend(member, by, reason):
+    if not reason.strip():
+        raise MembershipError(_("Give a reason for the suspension."))
+    return _set_status(member, by, Member.Status.SUSPENDED, reason.strip())
+
+
+def reinstate(member, by):
+    return _set_status(member, by, Member.Status.ACTIVE, "")
+
+
+def _set_status(member, by, status, reason):
+    if not by.has_perm("club.change_member"):
+        raise PermissionDenied
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        if member.status == status:
+            raise MembershipError(
+                _("The member is already %(status)s.") % {"status": member.get_status_display()}
+            )
+        member.status, member.status_reason = status, reason
+        member.save(update_fields=["status", "status_reason"])
+        log(member, f"club.member.{status}", user=by, data={"reason": reason})
+    return member

@@ -1,0 +1,21 @@
+from .cards import MemberCard
+from .members import Hobby, ImportantDate, Member, MembershipApplication, Referral, Tier
+from .pages import ClubPage
+from .points import PointsEntry
+from .rewards import Redemption, Reward
+from .settings import ClubSettings
+
+__all__ = [
+    "ClubPage",
+    "ClubSettings",
+    "Hobby",
+    "ImportantDate",
+    "Member",
+    "MemberCard",
+    "MembershipApplication",
+    "PointsEntry",
+    "Redemption",
+    "Referral",
+    "Reward",
+    "Tier",
+]

@@ -1,0 +1,242 @@
+"""Who belongs to the club: applications, members, their hobbies and important dates."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Hobby(models.Model):
+    """Staff-managed list the application form offers (photography, golf, tea, …)."""
+
+    name = models.CharField(_("name"), max_length=40, unique=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("hobby")
+        verbose_name_plural = _("hobbies")
+
+    def __str__(self):
+        return self.name
+
+
+class Tier(models.Model):
+    """普卡, 银卡, 金卡, 钻石卡: a member's tier follows the points earned in the last 12 months."""
+
+    name = models.CharField(_("name"), max_length=20, unique=True)
+    min_points = models.PositiveIntegerField(
+        _("points earned in 12 months"),
+        unique=True,
+        help_text=_("Members who earned at least this many points in the last 12 months."),
+    )
+    colour = models.CharField(
+        _("card colour"),
+        max_length=7,
+        default="#2f5d50",
+        help_text=_("Background of the member card, as #RRGGBB."),
+    )
+
+    class Meta:
+        ordering = ["min_points"]
+        verbose_name = _("tier")
+        verbose_name_plural = _("tiers")
+
+    def __str__(self):
+        return self.name
+
+
+class Preferences(models.Model):
+    """What a member tells the club and wants from it: on the application, then the member."""
+
+    magazine_by_email = models.BooleanField(_("the club magazine by email"), default=True)
+    event_news = models.BooleanField(_("news of club events"), default=True)
+    birthday_greeting = models.BooleanField(_("a birthday greeting"), default=True)
+    other_hobbies = models.CharField(_("other hobbies"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class MembershipApplication(Preferences):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="club_applications",
+        verbose_name=_("applicant"),
+    )
+    hobbies = models.ManyToManyField(Hobby, blank=True, verbose_name=_("hobbies"))
+    #: [{"kind": "birthday", "label": "", "date": "1980-05-17"}, …], copied to the member.
+    important_dates = models.JSONField(_("important dates"), default=list, blank=True)
+    agreed_to_rules_at = models.DateTimeField(_("agreed to the club rules"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("membership application")
+        verbose_name_plural = _("membership applications")
+        constraints = [
+            # The same form sent twice at once still leaves one application to review.
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(status="pending"), name="club_one_pending_application"
+            )
+        ]
+        permissions = [("review_membershipapplication", _("Can approve or reject applications"))]
+
+    def __str__(self):
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"
+
+    def date_rows(self):
+        """(title, "YYYY-MM-DD") for each important date given, for the review screen."""
+        kinds = dict(ImportantDate.Kind.choices)
+        return [
+            (d.get("label") or kinds.get(d["kind"], d["kind"]), d["date"])
+            for d in self.important_dates
+        ]
+
+
+class Member(Preferences):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="member",
+        verbose_name=_("owner"),
+    )
+    number = models.CharField(_("member number"), max_length=12, unique=True, editable=False)
+    tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="members")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE, db_index=True
+    )
+    status_reason = models.CharField(_("reason"), max_length=200, blank=True)
+    hobbies = models.ManyToManyField(
+        Hobby, blank=True, related_name="members", verbose_name=_("hobbies")
+    )
+    #: Changed only by club.points.post_entry, with a new ledger entry, in one transaction.
+    points_balance = models.PositiveIntegerField(_("points balance"), default=0, editable=False)
+    #: Points earned in the last 12 months, kept by the daily tier task; decides the tier.
+    points_last_12_months = models.PositiveIntegerField(
+        _("points earned in 12 months"), default=0, editable=False
+    )
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+    #: The last year a birthday greeting went out, so the daily task greets once a year.
+    greeted_year = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["-joined_at"]
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        constraints = [
+            # The database itself refuses a negative balance, whatever the code does.
+            models.CheckConstraint(
+                condition=Q(points_balance__gte=0), name="club_balance_not_negative"
+            ),
+        ]
+        permissions = [
+            ("adjust_points", _("Can adjust members' points")),
+            ("issue_card", _("Can issue and replace member cards")),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.user}"
+
+    def get_absolute_url(self):
+        return reverse("club:home")
+
+    @property
+    def is_active(self):
+        return self.status == self.Status.ACTIVE
+
+
+class ImportantDate(models.Model):
+    class Kind(models.TextChoices):
+        BIRTHDAY = "birthday", _("Birthday")
+        WEDDING = "wedding", _("Wedding anniversary")
+        MOVE_IN = "move_in", _("Move-in date")
+        OTHER = "other", _("Other")
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="dates")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    label = models.CharField(_("label"), max_length=40, blank=True)
+    date = models.DateField(_("date"))
+    # Month and day on their own, so "in the coming week" is an indexed range, any year.
+    month_day = models.PositiveSmallIntegerField(editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["month_day"]
+        verbose_name = _("important date")
+        verbose_name_plural = _("important dates")
+
+    def __str__(self):
+        return f"{self.title} {self.date:%m-%d}"
+
+    def save(self, *args, **kwargs):
+        self.month_day = self.date.month * 100 + self.date.day
+        super().save(*args, **kwargs)
+
+    @property
+    def title(self):
+        return (
+            self.label if self.kind == self.Kind.OTHER and self.label else self.get_kind_display()
+        )
+
+
+class Referral(models.Model):
+    """老带新: a member introduces a buyer; staff confirm the purchase, then points are awarded."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        CONFIRMED = "confirmed", _("Purchase confirmed")
+        REJECTED = "rejected", _("Not confirmed")
+
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="referrals", verbose_name=_("member")
+    )
+    buyer_name = models.CharField(_("buyer's name"), max_length=50)
+    buyer_mobile = models.CharField(_("buyer's mobile number"), max_length=11)
+    development = models.CharField(_("development of interest"), max_length=100)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+
+    def __str__(self):
+        return f"{self.member.number} → {self.buyer_name}"

@@ -1,0 +1,44 @@
+"""The club's own page: benefits, rules and publicity, with the way in for owners."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from home.blocks import BodyBlock
+from home.caching import CachedPageMixin
+
+
+class ClubPage(CachedPageMixin, Page):
+    intro = models.CharField(_("introduction"), max_length=250, blank=True)
+    hero_image = models.ForeignKey(
+        "home.SiteImage",
+        verbose_name=_("image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    body = StreamField(BodyBlock(), verbose_name=_("benefits and publicity"), blank=True)
+    rules = RichTextField(_("club rules"), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("hero_image"),
+        FieldPanel("body"),
+        FieldPanel("rules"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
+    max_count = 1
+    parent_page_types = ["home.HomePage"]
+
+    class Meta:
+        verbose_name = _("club page")
+
+    def get_context(self, request, *args, **kwargs):
+        from club.models import Tier
+
+        return {**super().get_context(request, *args, **kwargs), "tiers": Tier.objects.all()}

@@ -1,0 +1,72 @@
+"""老带新: members introduce buyers; staff confirm the purchase and the referral points follow."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from club import points
+from club.models import Referral
+from portal.notifications import email_user
+
+
+class ReferralError(Exception):
+    pass
+
+
+def refer(member, *, buyer_name, buyer_mobile, development, note=""):
+    if not member.is_active:
+        raise ReferralError(_("Your membership is suspended; please contact the club."))
+    if (
+        member.referrals.filter(buyer_mobile=buyer_mobile)
+        .exclude(status=Referral.Status.REJECTED)
+        .exists()
+    ):
+        raise ReferralError(_("You have already introduced the buyer with this mobile number."))
+    return Referral.objects.create(
+        member=member,
+        buyer_name=buyer_name.strip(),
+        buyer_mobile=buyer_mobile,
+        development=development.strip(),
+        note=note.strip(),
+    )
+
+
+def _review(referral, by, status, reason):
+    if not by.has_perm("club.change_referral"):
+        raise PermissionDenied
+    referral = (
+        Referral.objects.select_for_update().select_related("member__user").get(pk=referral.pk)
+    )
+    if referral.status != Referral.Status.PENDING:
+        raise ReferralError(
+            _("This referral is already %(status)s.") % {"status": referral.get_status_display()}
+        )
+    referral.status, referral.reason = status, reason.strip()
+    referral.reviewed_by, referral.reviewed_at = by, timezone.now()
+    referral.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at"])
+    log(referral, f"club.referral.{status}", user=by, data={"reason": referral.reason})
+    email_user(referral.member.user, "club/email/referral_reviewed", {"referral": referral})
+    return referral
+
+
+def confirm(referral, by):
+    """The buyer has bought: the member earns the referral points, once."""
+    with transaction.atomic():
+        referral = _review(referral, by, Referral.Status.CONFIRMED, "")
+        points.award(
+            referral.member,
+            "referral",
+            key=f"referral:{referral.pk}",
+            reason=referral.buyer_name,
+            by=by,
+        )
+    return referral
+
+
+def reject(referral, by, reason):
+    if not reason.strip():
+        raise ReferralError(_("Give the member a reason."))
+    with transaction.atomic():
+        return _review(referral, by, Referral.Status.REJECTED, reason)

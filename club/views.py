@@ -1,0 +1,188 @@
+"""The member's side of the club: joining, "My club", the card, points, rewards, referrals."""
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from club import cards, membership, referrals
+from club import rewards as reward_rules
+from club.forms import ApplicationForm, ClubRecordForm, RedeemForm, ReferralForm
+from club.models import ClubPage, Member, MemberCard, Redemption, Reward, Tier
+from club.points import next_tier
+
+
+def _member_or_none(user):
+    if not user.is_authenticated:
+        return None
+    return Member.objects.select_related("tier", "user").filter(user=user).first()
+
+
+def member_required(view):
+    """Members only; everyone else is sent to the club's page to read about joining."""
+
+    def wrapped(request, *args, **kwargs):
+        member = _member_or_none(request.user)
+        if member is None:
+            return redirect("club:join")
+        return view(request, member, *args, **kwargs)
+
+    return wrapped
+
+
+def join(request):
+    """The way in from the tab bar: members go to their club page, others to the club's page."""
+    if _member_or_none(request.user):
+        return redirect("club:home")
+    page = ClubPage.objects.live().first()
+    return redirect(page.url if page else "club:apply")
+
+
+@member_required
+def home(request, member):
+    tiers = list(Tier.objects.all())
+    upcoming, to_go = next_tier(member, tiers)
+    card = member.cards.filter(status=MemberCard.Status.ACTIVE).first()
+    context = {
+        "member": member,
+        "card": card,
+        "qr_svg": segno.make(cards.qr_payload(card), error="m").svg_inline(scale=4, border=2)
+        if card
+        else "",
+        "next_tier": upcoming,
+        "points_to_next_tier": to_go,
+        "entries": member.points.all()[:8],
+        "dates": member.dates.all(),
+        "hobbies": member.hobbies.all(),
+        "redemptions": member.redemptions.filter(status=Redemption.Status.REQUESTED).select_related(
+            "reward"
+        ),
+    }
+    return render(request, "club/home.html", context)
+
+
+@login_required
+def apply(request):
+    problem = membership.why_not_eligible(request.user)
+    if problem and _member_or_none(request.user):
+        return redirect("club:home")
+    form = ApplicationForm(request.POST or None)
+    if request.method == "POST" and not problem and form.is_valid():
+        try:
+            membership.apply(request.user, **form.record())
+        except membership.MembershipError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Thank you! Your application is with the club staff; we will email you."),
+            )
+            return redirect("portal:dashboard")
+    page = ClubPage.objects.live().first()
+    return render(request, "club/apply.html", {"form": form, "problem": problem, "club_page": page})
+
+
+@member_required
+def edit(request, member):
+    form = ClubRecordForm(request.POST or None, member=member)
+    if request.method == "POST" and form.is_valid():
+        membership.update_record(member, **form.record())
+        messages.success(request, _("Your club record is saved."))
+        return redirect("club:home")
+    return render(request, "club/edit.html", {"form": form, "member": member})
+
+
+@member_required
+def history(request, member):
+    page = Paginator(member.points.all(), 30).get_page(request.GET.get("page"))
+    return render(request, "club/points.html", {"member": member, "page": page})
+
+
+@member_required
+def card_png(request, member):
+    card = (
+        member.cards.select_related("member__user", "member__tier")
+        .filter(status=MemberCard.Status.ACTIVE)
+        .first()
+    )
+    if card is None:
+        raise Http404
+    response = HttpResponse(cards.card_png(card), content_type="image/png")
+    if "download" in request.GET:
+        response["Content-Disposition"] = f'attachment; filename="member-card-{card.number}.png"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@member_required
+def report_lost(request, member):
+    try:
+        card = cards.report_lost(member)
+    except cards.CardError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Your old card no longer works. Your new card number is %(number)s.")
+            % {"number": card.formatted_number},
+        )
+    return redirect("club:home")
+
+
+@member_required
+def reward_list(request, member):
+    rewards = Reward.objects.available().select_related("image")
+    mine = member.redemptions.select_related("reward")[:20]
+    return render(
+        request,
+        "club/rewards.html",
+        {"member": member, "rewards": rewards, "redemptions": mine, "form": RedeemForm()},
+    )
+
+
+@require_POST
+@member_required
+def redeem(request, member, pk):
+    reward = get_object_or_404(Reward.objects.available(), pk=pk)
+    form = RedeemForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The form has expired; please try again."))
+        return redirect("club:rewards")
+    try:
+        redemption, created = reward_rules.redeem(member, reward, key=form.cleaned_data["key"])
+    except reward_rules.RedemptionError as error:
+        messages.error(request, str(error))
+    else:
+        if created:
+            messages.success(
+                request,
+                _("%(reward)s is yours. Show your member card at the club desk to collect it.")
+                % {"reward": reward.name},
+            )
+    return redirect("club:rewards")
+
+
+@member_required
+def refer(request, member):
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referrals.refer(member, **form.cleaned_data)
+        except referrals.ReferralError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Thank you! You earn the referral points once staff confirm the purchase."),
+            )
+            return redirect("club:refer")
+    return render(
+        request,
+        "club/refer.html",
+        {"form": form, "member": member, "referrals": member.referrals.all()[:50]},
+    )

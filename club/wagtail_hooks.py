@@ -1,0 +1,36 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from club.admin_panels import ClubDeskPanel
+from club.viewsets import ClubViewSetGroup
+
+
+@hooks.register("register_admin_viewset")
+def register_club_viewsets():
+    return ClubViewSetGroup()
+
+
+@hooks.register("construct_homepage_panels")
+def add_club_panel(request, panels):
+    if request.user.has_perm("club.view_membershipapplication"):
+        panels.append(ClubDeskPanel())
+
+
+@hooks.register("register_log_actions")
+def register_club_log_actions(actions):
+    for action, label, message in (
+        ("club.application.submit", _("Apply to join the club"), _("Applied to join the club")),
+        ("club.application.approve", _("Approve application"), _("Application approved")),
+        ("club.application.reject", _("Reject application"), _("Application rejected")),
+        ("club.card.issue", _("Issue card"), _("Card issued")),
+        ("club.card.lost", _("Report card lost"), _("Card reported lost")),
+        ("club.card.replaced", _("Replace card"), _("Card replaced")),
+        ("club.card.revoked", _("Revoke card"), _("Card revoked")),
+        ("club.member.suspended", _("Suspend member"), _("Member suspended")),
+        ("club.member.active", _("Reinstate member"), _("Member reinstated")),
+        ("club.redemption.fulfil", _("Hand over reward"), _("Reward handed over")),
+        ("club.redemption.cancel", _("Cancel redemption"), _("Redemption cancelled")),
+        ("club.referral.confirmed", _("Confirm referral"), _("Referral confirmed")),
+        ("club.referral.rejected", _("Reject referral"), _("Referral not confirmed")),
+    ):
+        actions.register_action(action, label, message)
