@@ -5,7 +5,7 @@ from django.db.models import Case, IntegerField, Value, When
 from django.urls import path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
@@ -144,9 +144,9 @@ class MemberViewSet(ModelViewSet):
     ]
     list_export = [
         "number",
-        "user__real_name",
-        "user__email",
-        "user__mobile",
+        "user.real_name",
+        "user.email",
+        "user.mobile",
         "tier",
         "status",
         "points_balance",
@@ -156,9 +156,9 @@ class MemberViewSet(ModelViewSet):
         "joined_at",
     ]
     export_headings = {
-        "user__real_name": _("Name"),
-        "user__email": _("Email address"),
-        "user__mobile": _("Mobile number"),
+        "user.real_name": _("Name"),
+        "user.email": _("Email address"),
+        "user.mobile": _("Mobile number"),
     }
     export_filename = "club-members"
     search_fields = ["number", "user__real_name", "user__email", "user__mobile"]
@@ -188,9 +188,7 @@ class PointsFilterSet(WagtailFilterSet):
     member = django_filters.NumberFilter(
         field_name="member", widget=django_filters.widgets.forms.HiddenInput
     )
-    created_at = django_filters.DateFromToRangeFilter(
-        label=_("When"), widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
-    )
+    created_at = django_filters.DateFromToRangeFilter(label=_("When"), widget=DateRangePickerWidget)
 
     class Meta:
         model = PointsEntry

@@ -80,7 +80,7 @@ class ClaimViewSet(ModelViewSet):
     list_filter = ["status", "unit__estate", "role"]
     list_export = [
         "owner",
-        "owner__email",
+        "owner.email",
         "unit",
         "role",
         "proof",

@@ -232,3 +232,10 @@ def test_an_odd_estate_in_the_address_shows_the_form(owner_client, estate, estat
 def test_buildings_with_unusual_digits_still_list(owner_client, estate):
     Unit.objects.create(estate=estate, building="①号楼", number="0101")
     assert owner_client.get(CLAIM_URL, {"estate": estate.pk}).status_code == 200
+
+
+def test_the_queue_exports_with_the_owners_email(client, staff, pending_claim):
+    client.force_login(staff("Customer service"))
+    response = client.get(reverse("claims:index"), {"export": "csv"})
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert pending_claim.owner.email in content and pending_claim.proof in content

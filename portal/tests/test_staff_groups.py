@@ -19,7 +19,7 @@ ROLES = [
 SCREENS = {
     "wagtailadmin_home": set(ROLES),
     "wagtailadmin_explore_root": {"Editors", "Managers"},
-    "wagtailimages:index": {"Editors", "Managers"},
+    "wagtailimages:index": {"Editors", "Club staff", "Managers"},  # club staff: reward pictures
     "wagtaildocs:index": {"Editors", "Managers"},
     "claims:index": {"Customer service", "Club staff", "Managers"},
     "estates:index": {"Customer service", "Club staff", "Managers"},
@@ -30,6 +30,19 @@ SCREENS = {
     "cases:phone": {"Customer service", "Managers"},
     "case_categories:index": {"Managers"},
     "case_report:index": {"Customer service", "Managers"},
+    "club_applications:index": {"Club staff", "Managers"},
+    "club_members:index": {"Club staff", "Managers"},
+    "club_check:index": {"Club staff", "Managers"},
+    "club_cards:index": {"Club staff", "Managers"},
+    "club_cards:sheet": {"Club staff", "Managers"},
+    "club_points:index": {"Club staff", "Managers"},
+    "club_redemptions:index": {"Club staff", "Managers"},
+    "club_referrals:index": {"Club staff", "Managers"},
+    "club_rewards:index": {"Club staff", "Managers"},
+    "club_rewards:add": {"Club staff", "Managers"},
+    "club_tiers:index": {"Club staff", "Managers"},
+    "club_tiers:add": {"Managers"},
+    "club_hobbies:index": {"Club staff", "Managers"},
     "wagtailusers_users:index": set(),
     "wagtailusers_groups:index": set(),
 }

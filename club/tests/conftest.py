@@ -1,0 +1,44 @@
+"""Club fixtures: members made the way the site makes them, through an approved application."""
+
+import pytest
+
+from club import membership
+from club.models import Reward
+from conftest import make_user
+from portal.models import OwnershipClaim, Unit
+
+
+def verified(username, unit, **fields):
+    user = make_user(username, real_name=fields.pop("real_name", username), **fields)
+    OwnershipClaim.objects.create(owner=user, unit=unit, proof="HT", status="approved")
+    user.is_verified_owner = True
+    user.save(update_fields=["is_verified_owner"])
+    return user
+
+
+@pytest.fixture
+def club_staff(staff):
+    return staff("Club staff")
+
+
+@pytest.fixture
+def make_member(estate, club_staff):
+    """make_member("name") -> an active member with a card and the joining points."""
+    units = iter(Unit.objects.filter(estate=estate).order_by("pk"))
+
+    def make(username, **fields):
+        user = verified(username, next(units), **fields)
+        application = membership.apply(user, hobbies=[], dates=[])
+        return membership.approve(application, club_staff)
+
+    return make
+
+
+@pytest.fixture
+def member(make_member):
+    return make_member("member", real_name="王建国")
+
+
+@pytest.fixture
+def reward(db):
+    return Reward.objects.create(name="保温杯", points=100, stock=10, limit_per_member=1)

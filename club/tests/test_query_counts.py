@@ -1,0 +1,76 @@
+"""Club pages cost the same number of queries with a short ledger as with a long one: the
+balance is read from the member, never summed, and lists are fetched in one go."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from club import points
+from club.models import Hobby, Reward
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(member, entries, rewards=0):
+    for n in range(entries):
+        points.post_entry(member, 10, kind="event", key=f"grow:{member.pk}:{n}", reason=f"活动{n}")
+    for n in range(rewards):
+        Reward.objects.create(name=f"礼品{n}", points=50 + n, stock=5)
+    member.hobbies.set(Hobby.objects.all()[: 2 + entries % 5])
+
+
+def count(client, url):
+    client.get(url)  # warm caches (settings, site) the way a second visit would be
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries), [q["sql"] for q in queries]
+
+
+@pytest.mark.parametrize(
+    ("name", "limit"),
+    [("club:home", 13), ("club:points", 8), ("club:rewards", 8), ("club:edit", 9)],
+)
+def test_owner_pages(client, make_member, name, limit):
+    small, large = make_member("small"), make_member("large")
+    grow(small, 3, rewards=2)
+    grow(large, 80, rewards=25)
+    client.force_login(small.user)
+    few, _ = count(client, reverse(name))
+    client.force_login(large.user)
+    many, sql = count(client, reverse(name))
+    assert few == many <= limit, sql
+    assert not any("SUM(" in q.upper() for q in sql)  # the balance is read, never summed
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "club_members:index",
+        "club_applications:index",
+        "club_points:index",
+        "club_cards:index",
+        "club_redemptions:index",
+        "club_referrals:index",
+        "club_rewards:index",
+    ],
+)
+def test_admin_lists(client, make_member, staff, name):
+    client.force_login(staff("Managers"))
+    first = make_member("first")
+    grow(first, 3, rewards=2)
+    few, _ = count(client, reverse(name))
+    for n in range(12):
+        grow(make_member(f"more{n}"), 5)
+    many, sql = count(client, reverse(name))
+    assert few == many <= 30, sql
+
+
+def test_admin_member_screen(client, make_member, club_staff):
+    client.force_login(club_staff)
+    small, large = make_member("small"), make_member("large")
+    grow(small, 3)
+    grow(large, 80)
+    few, _ = count(client, reverse("club_members:inspect", args=[small.pk]))
+    many, sql = count(client, reverse("club_members:inspect", args=[large.pk]))
+    assert few == many <= 30, sql
