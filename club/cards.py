@@ -88,11 +88,23 @@ def replace_card(member, *, by, reason, status=Status.REPLACED):
         return issue_card(member, by=by, replaces=old)
 
 
-def report_lost(member):
-    """The member's own report: the card stops working at once and a new number replaces it."""
-    if not member.cards.filter(status=Status.ACTIVE).exists():
-        raise CardError(_("You have no active card to report."))
-    return replace_card(member, by=member.user, reason=_("Reported lost"), status=Status.LOST)
+def report_lost(member, number=None):
+    """The member's own report: the card stops working at once and a new number replaces it.
+
+    `number` is the card the member saw when they pressed the button: a second press (or a
+    second tab) finds it already ended and leaves the new card alone.
+    """
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        active = member.cards.filter(status=Status.ACTIVE).first()
+        if active is None:
+            raise CardError(_("You have no active card to report."))
+        if number and active.number != number:
+            raise CardError(
+                _("That card is already reported; your card number is now %(number)s.")
+                % {"number": active.formatted_number}
+            )
+        return replace_card(member, by=member.user, reason=_("Reported lost"), status=Status.LOST)
 
 
 def revoke_card(card, *, by, reason):

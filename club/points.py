@@ -112,7 +112,9 @@ def tier_for(points, tiers):
     return chosen
 
 
-def refresh_tier(member):
+def refresh_tier(member, tiers=None):
+    """Set the member's 12-month total and tier from the ledger. Called inside post_entry,
+    which holds the member's row lock, so the total and the write cannot fall out of step."""
     since = timezone.now() - timedelta(days=365)
     earned = (
         PointsEntry.objects.filter(
@@ -120,7 +122,7 @@ def refresh_tier(member):
         ).aggregate(total=Sum("delta"))["total"]
         or 0
     )
-    tier = tier_for(earned, list(Tier.objects.all()))
+    tier = tier_for(earned, tiers or list(Tier.objects.all()))
     Member.objects.filter(pk=member.pk).update(points_last_12_months=earned, tier=tier)
     member.points_last_12_months, member.tier = earned, tier
 
@@ -128,24 +130,26 @@ def refresh_tier(member):
 def recalculate_tiers():
     """Daily: each member's tier from the points earned in the last 12 months.
 
-    One query reads every member's total; only members whose figures changed are written.
-    Returns how many changed.
+    One query reads every member's total to find those whose figures changed (points grow
+    old every day); each of those is then recomputed under its row lock, so an award landing
+    at the same moment is never overwritten with an older total. Returns how many changed.
     """
     tiers = list(Tier.objects.all())
     if not tiers:
         return 0
     since = timezone.now() - timedelta(days=365)
-    changed = []
     members = Member.objects.annotate(earned=earned_since(since)).only(
         "pk", "tier_id", "points_last_12_months"
     )
-    for member in members:
-        earned = member.earned or 0
-        tier = tier_for(earned, tiers)
-        if tier.pk != member.tier_id or earned != member.points_last_12_months:
-            member.tier, member.points_last_12_months = tier, earned
-            changed.append(member)
-    Member.objects.bulk_update(changed, ["tier", "points_last_12_months"], batch_size=500)
+    changed = [
+        member.pk
+        for member in members
+        if (member.earned or 0) != member.points_last_12_months
+        or tier_for(member.earned or 0, tiers).pk != member.tier_id
+    ]
+    for pk in changed:
+        with transaction.atomic():
+            refresh_tier(Member.objects.select_for_update().get(pk=pk), tiers)
     return len(changed)
 
 

@@ -88,6 +88,8 @@ def cancel(redemption, by, reason):
     if not reason.strip():
         raise RedemptionError(_("Give the member a reason for the cancellation."))
     with transaction.atomic():
+        # Locks in the order redeem takes them (member, then reward), so the two never deadlock.
+        Member.objects.select_for_update().get(pk=redemption.member_id)
         redemption = _handle(redemption, by)
         redemption.status, redemption.reason = Redemption.Status.CANCELLED, reason.strip()
         redemption.handled_by, redemption.handled_at = by, timezone.now()

@@ -122,7 +122,7 @@ def card_png(request, member):
 @member_required
 def report_lost(request, member):
     try:
-        card = cards.report_lost(member)
+        card = cards.report_lost(member, request.POST.get("number", ""))
     except cards.CardError as error:
         messages.error(request, str(error))
     else:

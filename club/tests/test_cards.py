@@ -75,10 +75,13 @@ def test_the_member_reports_a_lost_card_on_the_site(client, member):
     client.force_login(member.user)
     old = member.cards.get()
     assert client.get(reverse("club:report_lost")).status_code == 405
-    response = client.post(reverse("club:report_lost"), follow=True)
+    response = client.post(reverse("club:report_lost"), {"number": old.number}, follow=True)
     new = member.cards.get(status="active")
     assert new.formatted_number in response.content.decode()
     assert MemberCard.objects.get(pk=old.pk).status == "lost"
+    # The same form again (a second tab, a double tap) leaves the new card alone.
+    client.post(reverse("club:report_lost"), {"number": old.number})
+    assert member.cards.get(status="active") == new and member.cards.count() == 2
 
 
 def test_the_card_image_is_a_card_sized_png_of_the_members_own_card(client, member):

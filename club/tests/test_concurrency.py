@@ -272,3 +272,34 @@ def test_fulfil_and_cancel_at_once_do_one_of_them(member, reward, club_staff):
         assert redemption.status == Redemption.Status.FULFILLED
         assert (member.points_balance, stock) == (before - reward.points, 9)
         assert not member.points.filter(kind="refund").exists()
+
+
+@parallel
+def test_redeeming_while_staff_cancel_an_earlier_redemption_never_deadlocks(member, club_staff):
+    """The member redeems again at the moment staff cancel their earlier redemption of the same
+    reward: both take the member's row first, so both finish, whatever the order."""
+    points.award(member, "survey", key="top-up", points=500)
+    reward = Reward.objects.create(name="券", points=50, stock=10, limit_per_member=0)
+    for attempt in range(6):
+        first, _ = rewards.redeem(member, reward, key=f"first-{attempt}")
+
+        def act(which, first=first, attempt=attempt):
+            if which == "redeem":
+                return rewards.redeem(member, reward, key=f"again-{attempt}")
+            return rewards.cancel(first, club_staff, "缺货")
+
+        outcomes = together(act, ["redeem", "cancel"])
+        assert of_type(outcomes, Exception) == [], outcomes
+    assert_ledger_adds_up(member)
+    reward.refresh_from_db()
+    assert reward.stock == 10 - Redemption.objects.exclude(status="cancelled").count()
+
+
+@parallel
+def test_a_double_tap_on_report_lost_replaces_the_card_once(member):
+    """Two presses of "report lost" for the same card: one new card, and it stays active."""
+    lost = member.cards.get()
+    outcomes = together(lambda _: cards.report_lost(member, lost.number), range(2))
+    assert len(of_type(outcomes, MemberCard)) == 1
+    assert len(of_type(outcomes, cards.CardError)) == 1
+    assert list(member.cards.order_by("pk").values_list("status", flat=True)) == ["lost", "active"]
