@@ -3,6 +3,7 @@ from datetime import date
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from club.models import Hobby, ImportantDate
 from portal.validators import CONTROL_CHARACTERS, normalise_mobile, validate_mobile
@@ -159,7 +160,7 @@ class ReferralForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "placeholder": "13800138000"}),
     )
     development = forms.CharField(label=_("Development they are interested in"), max_length=100)
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    note = forms.CharField(label=pgettext_lazy("remark", "Note"), max_length=200, required=False)
 
     def clean_buyer_name(self):
         return CONTROL_CHARACTERS.sub("", self.cleaned_data["buyer_name"]).strip()

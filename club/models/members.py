@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Hobby(models.Model):
@@ -123,7 +124,7 @@ class Member(Preferences):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="member",
-        verbose_name=_("owner"),
+        verbose_name=pgettext_lazy("property", "owner"),
     )
     number = models.CharField(_("member number"), max_length=12, unique=True, editable=False)
     tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="members")

@@ -1,6 +1,7 @@
 """Club fixtures: members made the way the site makes them, through an approved application."""
 
 import pytest
+from django.utils import translation
 
 from club import membership
 from club.models import Reward
@@ -42,3 +43,11 @@ def member(make_member):
 @pytest.fixture
 def reward(db):
     return Reward.objects.create(name="保温杯", points=100, stock=10, limit_per_member=1)
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english():
+    """Rules raise their messages in the active language; the tests read them in English.
+    Pages and emails still choose their own language (the request's, the recipient's)."""
+    with translation.override("en"):
+        yield
