@@ -104,7 +104,7 @@ def report_lost(member, number=None):
                 _("That card is already reported; your card number is now %(number)s.")
                 % {"number": active.formatted_number}
             )
-        return replace_card(member, by=member.user, reason=_("Reported lost"), status=Status.LOST)
+        return replace_card(member, by=member.user, reason="", status=Status.LOST)
 
 
 def revoke_card(card, *, by, reason):

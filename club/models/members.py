@@ -127,7 +127,9 @@ class Member(Preferences):
         verbose_name=pgettext_lazy("property", "owner"),
     )
     number = models.CharField(_("member number"), max_length=12, unique=True, editable=False)
-    tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="members")
+    tier = models.ForeignKey(
+        Tier, on_delete=models.PROTECT, related_name="members", verbose_name=_("tier")
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE, db_index=True
     )
@@ -178,7 +180,9 @@ class ImportantDate(models.Model):
         MOVE_IN = "move_in", _("Move-in date")
         OTHER = "other", _("Other")
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="dates")
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="dates", verbose_name=_("member")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     label = models.CharField(_("label"), max_length=40, blank=True)
     date = models.DateField(_("date"))
