@@ -222,15 +222,17 @@ def card_image(card):
     )
     draw.text((56, 520), card.formatted_number, font=font(46, bold=True), fill=white)
 
-    qr = segno.make(qr_payload(card), error="m")
-    buffer = BytesIO()
-    qr.save(buffer, kind="png", scale=7, border=2)
-    code = Image.open(BytesIO(buffer.getvalue())).convert("RGB")
+    # Whole pixels per module: a resized code blurs or warps and scans badly.
     box = 300
-    code = code.resize((box - 24, box - 24), Image.NEAREST)
+    qr = segno.make(qr_payload(card), error="m")
+    modules = qr.symbol_size(scale=1, border=2)[0]
+    buffer = BytesIO()
+    qr.save(buffer, kind="png", scale=(box - 24) // modules, border=2)
+    code = Image.open(BytesIO(buffer.getvalue())).convert("RGB")
     left, top = WIDTH - box - 48, 48
     draw.rounded_rectangle((left, top, left + box, top + box), radius=20, fill=white)
-    image.paste(code, (left + 12, top + 12))
+    offset = (box - code.width) // 2
+    image.paste(code, (left + offset, top + offset))
     return image
 
 

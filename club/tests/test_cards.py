@@ -134,3 +134,20 @@ def test_a_revoked_or_lost_card_says_so_at_the_desk(client, member, club_staff):
 def test_owners_cannot_reach_the_card_check(client, member):
     client.force_login(member.user)
     assert client.get(reverse("club_check:index")).status_code == 302
+
+
+def test_the_card_image_carries_the_signed_qr_module_for_module(member):
+    """Read the QR back off the PNG: every module on the card matches the signed payload's."""
+    import segno
+
+    card = member.cards.select_related("member__user", "member__tier").get()
+    image = Image.open(BytesIO(cards.card_png(card))).convert("L")
+    code = segno.make(cards.qr_payload(card), error="m")
+    rows = list(code.matrix_iter(scale=1, border=2))
+    scale = (300 - 24) // len(rows)
+    left = cards.WIDTH - 300 - 48 + (300 - len(rows) * scale) // 2
+    top = 48 + (300 - len(rows) * scale) // 2
+    for y, row in enumerate(rows):
+        for x, dark in enumerate(row):
+            pixel = image.getpixel((left + x * scale + scale // 2, top + y * scale + scale // 2))
+            assert (pixel < 128) == bool(dark), (x, y)
