@@ -4,6 +4,7 @@ The QR carries the card number signed with the site's secret, so a made-up code 
 for a card; staff may still type the printed number, which the check digit guards against typos.
 """
 
+import hashlib
 import secrets
 from functools import cache
 from io import BytesIO
@@ -12,6 +13,7 @@ from pathlib import Path
 import segno
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache as django_cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -237,9 +239,37 @@ def card_image(card):
 
 
 def card_png(card):
-    buffer = BytesIO()
-    card_image(card).save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
+    """The card as PNG bytes, drawn once per look: the cache key holds everything printed on it,
+    so a new tier, name or club name draws a new image."""
+    member = card.member
+    printed = "|".join(
+        (
+            card.number,
+            member.number,
+            member.user.display_name,
+            member.tier.name,
+            member.tier.colour,
+            ClubSettings.load().club_name,
+        )
+    )
+    key = "club:card-png:" + hashlib.sha256(printed.encode()).hexdigest()
+    png = django_cache.get(key)
+    if png is None:
+        buffer = BytesIO()
+        card_image(card).save(buffer, format="PNG", optimize=True)
+        png = buffer.getvalue()
+        django_cache.set(key, png, 60 * 60 * 24 * 7)
+    return png
+
+
+def qr_svg(card):
+    """The card's QR as inline SVG for "My club"; the same card always gives the same code."""
+    key = f"club:card-qr:{card.number}"
+    svg = django_cache.get(key)
+    if svg is None:
+        svg = segno.make(qr_payload(card), error="m").svg_inline(scale=4, border=2)
+        django_cache.set(key, svg, 60 * 60 * 24 * 7)
+    return svg
 
 
 def cards_pdf(cards):

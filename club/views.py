@@ -1,9 +1,9 @@
 """The member's side of the club: joining, "My club", the card, points, rewards, referrals."""
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from club import rewards as reward_rules
 from club.forms import ApplicationForm, ClubRecordForm, RedeemForm, ReferralForm
 from club.models import ClubPage, Member, MemberCard, Redemption, Reward, Tier
 from club.points import next_tier
+from home.models import SiteImage
 
 
 def _member_or_none(user):
@@ -50,9 +51,7 @@ def home(request, member):
     context = {
         "member": member,
         "card": card,
-        "qr_svg": segno.make(cards.qr_payload(card), error="m").svg_inline(scale=4, border=2)
-        if card
-        else "",
+        "qr_svg": cards.qr_svg(card) if card else "",
         "next_tier": upcoming,
         "points_to_next_tier": to_go,
         "entries": member.points.all()[:8],
@@ -136,7 +135,9 @@ def report_lost(request, member):
 
 @member_required
 def reward_list(request, member):
-    rewards = Reward.objects.available().select_related("image")
+    # The pictures come with their renditions in one more query, not one query per reward.
+    pictures = SiteImage.objects.prefetch_renditions("fill-480x320|format-webp")
+    rewards = Reward.objects.available().prefetch_related(Prefetch("image", queryset=pictures))
     mine = member.redemptions.select_related("reward")[:20]
     return render(
         request,

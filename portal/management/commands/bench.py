@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand
 from django.test import Client
 from django.test.utils import setup_test_environment
 
+from club.models import MemberCard
 from forum.models import Topic
 from portal.models import Case, Estate, User
 
@@ -27,8 +28,15 @@ PAGES = [
     ("forum: search 停车", "/forum/search/?q=停车", None),
     ("my cases", "/me/cases/", "owner"),
     ("case page", "/me/cases/{case}/", "owner"),
+    ("club page", "/club/", None),
+    ("my club", "/me/club/", "owner"),
+    ("points history", "/me/club/points/", "owner"),
+    ("rewards", "/me/club/rewards/", "owner"),
+    ("member card PNG", "/me/club/card.png", "owner"),
     ("admin: claims queue", "/admin/owners/claims/", "service"),
     ("admin: case ledger", "/admin/cases/", "service"),
+    ("admin: member list", "/admin/club/members/", "clubstaff"),
+    ("admin: card check", "/admin/club/check/?code={card}", "clubstaff"),
 ]
 
 
@@ -44,6 +52,7 @@ class Command(BaseCommand):
         estate = Estate.objects.order_by("pk").first()
         topic = Topic.objects.order_by("-post_count").first()
         case = Case.objects.filter(owner__username="owner").order_by("pk").first()
+        card = MemberCard.objects.filter(status="active").order_by("pk").first()
         results = []
         for label, url, username in PAGES:
             client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="zh-hans")
@@ -53,6 +62,7 @@ class Command(BaseCommand):
                 estate=estate.pk if estate else "",
                 topic=topic.pk if topic else "",
                 case=case.reference if case else "",
+                card=card.number if card else "",
             )
             for _ in range(5):  # warm caches and template loading
                 assert client.get(url).status_code == 200, url
