@@ -12,7 +12,16 @@ from wagtail.rich_text import RichText
 
 from club import cards, membership, points
 from club import rewards as reward_rules
-from club.models import ClubPage, Hobby, Member, PointsEntry, Referral, Reward
+from club.models import (
+    ClubPage,
+    Hobby,
+    Member,
+    PointsEntry,
+    Referral,
+    Reward,
+    SurveyField,
+    SurveyPage,
+)
 from home.models import HomePage, SiteImage
 from portal.models import User
 
@@ -166,6 +175,29 @@ def _club_page():
     )
     home.add_child(instance=page)
     page.save_revision().publish()
+    survey = SurveyPage(
+        title="2026 业主满意度调查",
+        slug="survey-2026",
+        intro="<p>花两分钟告诉我们您的感受，帮助我们把服务做得更好。</p>",
+        thank_you_text="<p>感谢您的宝贵意见！我们会认真阅读每一份答卷。</p>",
+    )
+    survey.form_fields = [
+        SurveyField(
+            label="您对物业服务的总体满意度",
+            field_type="radio",
+            choices="非常满意\n满意\n一般\n不满意",
+            required=True,
+        ),
+        SurveyField(
+            label="您最希望俱乐部举办的活动",
+            field_type="checkboxes",
+            choices="亲子活动\n运动健身\n文化沙龙\n节日市集",
+            required=False,
+        ),
+        SurveyField(label="其他建议", field_type="multiline", required=False),
+    ]
+    page.add_child(instance=survey)
+    survey.save_revision().publish()
 
 
 def _rewards():

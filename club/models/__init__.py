@@ -4,6 +4,7 @@ from .pages import ClubPage
 from .points import PointsEntry
 from .rewards import Redemption, Reward
 from .settings import ClubSettings
+from .surveys import SurveyAnswer, SurveyField, SurveyPage
 
 __all__ = [
     "ClubPage",
@@ -16,6 +17,9 @@ __all__ = [
     "PointsEntry",
     "Redemption",
     "Referral",
+    "SurveyAnswer",
+    "SurveyField",
+    "SurveyPage",
     "Reward",
     "Tier",
 ]

@@ -34,11 +34,16 @@ class ClubPage(CachedPageMixin, Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
     max_count = 1
     parent_page_types = ["home.HomePage"]
+    subpage_types = ["club.SurveyPage"]
 
     class Meta:
         verbose_name = _("club page")
 
     def get_context(self, request, *args, **kwargs):
-        from club.models import Tier
+        from club.models import SurveyPage, Tier
 
-        return {**super().get_context(request, *args, **kwargs), "tiers": Tier.objects.all()}
+        return {
+            **super().get_context(request, *args, **kwargs),
+            "tiers": Tier.objects.all(),
+            "surveys": SurveyPage.objects.child_of(self).live().order_by("-first_published_at"),
+        }

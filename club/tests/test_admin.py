@@ -145,3 +145,21 @@ def test_upcoming_dates_cross_new_year():
     from club.reminders import month_days_ahead
 
     assert month_days_ahead(3, date(2026, 12, 30)) == [1230, 1231, 101, 102]
+
+
+def test_club_staff_edit_the_earn_rules(desk):
+    from club.models import ClubSettings
+
+    url = desk.get(reverse("wagtailsettings:edit", args=["club", "clubsettings"])).url
+    assert desk.get(url).status_code == 200
+    form = {
+        "club_name": "金都会",
+        "points_for_joining": "300",
+        "points_for_referral": "2500",
+        "points_for_birthday": "88",
+        "points_for_survey": "20",
+        "points_expire_after_months": "36",
+    }
+    assert desk.post(url, form).status_code == 302
+    rules = ClubSettings.load()
+    assert (rules.points_for_joining, rules.points_expire_after_months) == (300, 36)
