@@ -179,8 +179,7 @@ FONT_FILES = (
 @cache
 def font(size, bold=False):
     """A font with Chinese glyphs when the machine has one (Debian: fonts-noto-cjk)."""
-    configured = getattr(settings, "CLUB_CARD_FONT", "")
-    names = [configured] if configured else []
+    names = [settings.CLUB_CARD_FONT] if settings.CLUB_CARD_FONT else []
     names += [
         name.format(weight="Bold" if bold else "Regular", dejavu="-Bold" if bold else "")
         for name in FONT_FILES

@@ -174,6 +174,9 @@ STORAGES = {
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
 CASE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 CASE_REOPEN_DAYS = int(env("CASE_REOPEN_DAYS", "14"))
+# A font file with Chinese glyphs for member card images; empty: the first one found of
+# Noto Sans CJK, WenQuanYi Micro Hei, DejaVu Sans.
+CLUB_CARD_FONT = env("CLUB_CARD_FONT", "")
 # The dedicated complaint inbox, polled by a Celery beat task (and `manage.py poll_case_inbox`).
 CASE_IMAP = {
     "host": env("CASE_IMAP_HOST", ""),
