@@ -153,6 +153,10 @@ class MemberScreen(ActionsInspectView):
                 owner=member.user, status=OwnershipClaim.Status.APPROVED
             ).select_related("unit__estate"),
             redemptions=member.redemptions.select_related("reward")[:10],
+            # 维护会员活动纪录: every event they signed up for, newest first.
+            registrations=member.user.event_registrations.select_related("event").order_by(
+                "-event__starts_at"
+            )[:50],
             may_adjust=user.has_perm("club.adjust_points"),
             may_issue=user.has_perm("club.issue_card"),
             may_change=user.has_perm("club.change_member"),

@@ -4,10 +4,12 @@ cards (one lost and replaced), a pending application, a referral and redemptions
 import io
 from datetime import date, timedelta
 
+from django.contrib.auth.models import Group, Permission
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
+from wagtail.models import GroupPagePermission
 from wagtail.rich_text import RichText
 
 from club import cards, membership, points
@@ -198,6 +200,16 @@ def _club_page():
     ]
     page.add_child(instance=survey)
     survey.save_revision().publish()
+    # Club staff run the club's pages: events, surveys and the club page itself.
+    club_staff = Group.objects.get(name="Club staff")
+    for codename in ("add_page", "change_page", "publish_page"):
+        GroupPagePermission.objects.get_or_create(
+            group=club_staff,
+            page=page,
+            permission=Permission.objects.get(
+                codename=codename, content_type__app_label="wagtailcore"
+            ),
+        )
 
 
 def _rewards():

@@ -31,3 +31,11 @@ def send_dates_digest():
     from club.reminders import send_dates_digest
 
     return send_dates_digest()
+
+
+@shared_task
+def send_event_reminders():
+    """Daily at ten: everyone confirmed for tomorrow's events is reminded, once."""
+    from club.events import send_reminders
+
+    return send_reminders()

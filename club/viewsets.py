@@ -15,6 +15,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from club import admin_views
+from club.event_admin import CheckInViewSet, RegistrationViewSet
 from club.models import (
     Hobby,
     Member,
@@ -23,6 +24,7 @@ from club.models import (
     PointsEntry,
     Redemption,
     Referral,
+    Registration,
     Reward,
     Tier,
 )
@@ -53,6 +55,7 @@ for model, actions in (
     (MemberCard, ("view",)),
     (Redemption, ("view",)),
     (Referral, ("view",)),
+    (Registration, ("view",)),
 ):
     register_permission_policy(model, RulesOnlyPolicy(model, actions), exact_class=True)
 
@@ -449,6 +452,8 @@ class ClubViewSetGroup(ViewSetGroup):
         ApplicationViewSet,
         MemberViewSet,
         CardCheckViewSet,
+        CheckInViewSet,
+        RegistrationViewSet,
         RedemptionViewSet,
         ReferralViewSet,
         PointsViewSet,

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from club.admin_panels import ClubDeskPanel
+from club.event_admin import EventFillPanel
 from club.viewsets import ClubViewSetGroup
 
 
@@ -14,6 +15,8 @@ def register_club_viewsets():
 def add_club_panel(request, panels):
     if request.user.has_perm("club.view_membershipapplication"):
         panels.append(ClubDeskPanel())
+    if request.user.has_perm("club.view_registration"):
+        panels.append(EventFillPanel())
 
 
 @hooks.register("register_log_actions")

@@ -1,5 +1,7 @@
 """Emails to people, rendered in their own language and sent by a Celery task after commit."""
 
+import base64
+
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -9,11 +11,12 @@ from django.utils.text import Truncator
 from portal.tasks import send_email
 
 
-def email_user(user, template, context, headers=None):
+def email_user(user, template, context, headers=None, attachments=()):
     """Render `<template>_subject.txt`, `.txt` and `.html` for `user` and queue the email.
 
     Rendering happens now, while the objects are at hand; the task only delivers, so a retry
     sends the same message. Nothing is queued if the surrounding transaction rolls back.
+    `attachments`: (filename, bytes, MIME type) triples.
     """
     if not user.email:
         return
@@ -23,11 +26,18 @@ def email_user(user, template, context, headers=None):
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
     queue_email(
-        settings.EMAIL_SUBJECT_PREFIX + subject, text, [user.email], html=html, headers=headers
+        settings.EMAIL_SUBJECT_PREFIX + subject,
+        text,
+        [user.email],
+        html=html,
+        headers=headers,
+        attachments=attachments,
     )
 
 
-def queue_email(subject, text, to, html=None, from_email=None, headers=None):
+def queue_email(subject, text, to, html=None, from_email=None, headers=None, attachments=()):
+    # Task arguments travel as JSON: file contents go as base64 text.
+    encoded = [(name, base64.b64encode(data).decode(), mime) for name, data, mime in attachments]
     transaction.on_commit(
         lambda: send_email.delay(
             subject=" ".join(subject.split()),
@@ -36,6 +46,7 @@ def queue_email(subject, text, to, html=None, from_email=None, headers=None):
             html=html,
             from_email=from_email or settings.DEFAULT_FROM_EMAIL,
             headers=headers,
+            attachments=encoded or None,
         )
     )
 

@@ -1,3 +1,4 @@
+import base64
 from datetime import timedelta
 from smtplib import SMTPException
 
@@ -11,10 +12,12 @@ from django.core.mail import EmailMultiAlternatives
     retry_backoff_max=3600,
     max_retries=8,
 )
-def send_email(*, subject, text, to, html=None, from_email=None, headers=None):
+def send_email(*, subject, text, to, html=None, from_email=None, headers=None, attachments=None):
     message = EmailMultiAlternatives(subject, text, from_email, to, headers=headers)
     if html:
         message.attach_alternative(html, "text/html")
+    for name, data, mime in attachments or ():
+        message.attach(name, base64.b64decode(data), mime)
     message.send()
 
 

@@ -1,4 +1,5 @@
 from .cards import MemberCard
+from .events import EventIndexPage, EventPage, Registration
 from .members import Hobby, ImportantDate, Member, MembershipApplication, Referral, Tier
 from .pages import ClubPage
 from .points import PointsEntry
@@ -9,6 +10,8 @@ from .surveys import SurveyAnswer, SurveyField, SurveyPage
 __all__ = [
     "ClubPage",
     "ClubSettings",
+    "EventIndexPage",
+    "EventPage",
     "Hobby",
     "ImportantDate",
     "Member",
@@ -17,6 +20,7 @@ __all__ = [
     "PointsEntry",
     "Redemption",
     "Referral",
+    "Registration",
     "SurveyAnswer",
     "SurveyField",
     "SurveyPage",

@@ -34,7 +34,7 @@ class ClubPage(CachedPageMixin, Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
     max_count = 1
     parent_page_types = ["home.HomePage"]
-    subpage_types = ["club.SurveyPage"]
+    subpage_types = ["club.EventIndexPage", "club.SurveyPage"]
 
     class Meta:
         verbose_name = _("club page")

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "forum",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "django.contrib.sitemaps",
@@ -238,6 +239,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "club-tiers": {"task": "club.tasks.recalculate_tiers", "schedule": crontab(hour=1, minute=0)},
     "club-birthdays": {"task": "club.tasks.greet_birthdays", "schedule": crontab(hour=9, minute=0)},
+    "club-event-reminders": {
+        "task": "club.tasks.send_event_reminders",
+        "schedule": crontab(hour=10, minute=0),
+    },
     "club-dates-digest": {
         "task": "club.tasks.send_dates_digest",
         "schedule": crontab(day_of_week="mon", hour=8, minute=15),

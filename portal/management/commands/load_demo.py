@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from club import demo as club_demo
+from club import demo_events
 from forum import demo as forum_demo
 from home import demo as home_demo
 from portal import demo as portal_demo
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         logins[2:2] = forum_demo.build()
         demo_cases.build()
         club_demo.build()
+        demo_events.build()
         width = max(len(role) for role, _ in logins)
         self.stdout.write(self.style.SUCCESS("\nDemo content is ready. Sign in with:"))
         self.stdout.write("  Owners sign in at http://127.0.0.1:8000/accounts/login/ (email)")
