@@ -6,6 +6,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -58,7 +59,10 @@ def cancel(request, pk):
         messages.error(request, str(error))
     else:
         messages.success(request, _("Your registration is cancelled."))
-    return redirect(request.POST.get("next") or "club:events")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = "club:events"
+    return redirect(back or "club:events")
 
 
 @login_required

@@ -116,6 +116,13 @@ def previous_publication(event, revision):
     return entry.revision.as_object() if entry else None
 
 
+def _differs(now, then):
+    # Revisions keep times to the millisecond (JSON), the database to the microsecond.
+    if hasattr(now, "microsecond") and hasattr(then, "microsecond"):
+        return now.replace(microsecond=0) != then.replace(microsecond=0)
+    return now != then
+
+
 def event_published(event, revision):
     """After a publish: a cancellation or a new time or place is emailed to everyone signed
     up; a larger capacity lets the waitlist in."""
@@ -133,7 +140,7 @@ def event_published(event, revision):
             return
         cancelled = event.is_cancelled and not before.is_cancelled
         moved = not cancelled and any(
-            getattr(event, field) != getattr(before, field) for field in TRACKED[:3]
+            _differs(getattr(event, field), getattr(before, field)) for field in TRACKED[:3]
         )
         if not (cancelled or moved):
             return

@@ -50,7 +50,8 @@ class EventIndexPage(RoutablePageMixin, Page):
         context.update(index_context(self, request))
         return context
 
-    @path("calendar.ics")
+    # Wagtail's page addresses allow no dot, so the files live at calendar/ and ics/.
+    @path("calendar/")
     def calendar(self, request):
         """The whole plan as a calendar feed phones can subscribe to."""
         events = EventPage.objects.live().child_of(self).order_by("starts_at")
@@ -202,7 +203,7 @@ class EventPage(RoutablePageMixin, Page):
         context.update(event_context(self, request))
         return context
 
-    @path("event.ics")
+    @path("ics/")
     def ics_file(self, request):
         """ "Add to calendar": this event alone."""
         return ics_response(ics.calendar([self], self.title), f"event-{self.pk}.ics")
