@@ -113,7 +113,7 @@ class CheckInView(StaffFormView):
     form_class = CheckInForm
     template_name = "club/admin/check_in.html"
     page_title = gettext_lazy("Event check-in")
-    header_icon = "tick"
+    header_icon = "calendar-check"
     permission = "club.check_in"
 
     def get_form_kwargs(self):
@@ -179,7 +179,7 @@ class CheckInView(StaffFormView):
 class CheckInViewSet(ViewSet):
     name = "club_check_in"
     url_prefix = "club/check-in"
-    icon = "tick"
+    icon = "calendar-check"
     menu_label = gettext_lazy("Event check-in")
 
     def get_urlpatterns(self):

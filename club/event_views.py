@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from club import signup
 from club.events import registration_qr_svg
-from club.models import EventPage, Registration
+from club.models import EventIndexPage, EventPage, Registration
 
 Status = Registration.Status
 
@@ -87,7 +87,12 @@ def my_events(request):
         registration.qr_svg = (
             registration_qr_svg(registration) if registration.status == Status.CONFIRMED else ""
         )
-    return render(request, "club/my_events.html", {"upcoming": upcoming, "past": past})
+    index = EventIndexPage.objects.live().first()
+    return render(
+        request,
+        "club/my_events.html",
+        {"upcoming": upcoming, "past": past, "events_url": index.url if index else ""},
+    )
 
 
 def _ahead():

@@ -40,10 +40,11 @@ class ClubPage(CachedPageMixin, Page):
         verbose_name = _("club page")
 
     def get_context(self, request, *args, **kwargs):
-        from club.models import SurveyPage, Tier
+        from club.models import EventIndexPage, SurveyPage, Tier
 
         return {
             **super().get_context(request, *args, **kwargs),
             "tiers": Tier.objects.all(),
             "surveys": SurveyPage.objects.child_of(self).live().order_by("-first_published_at"),
+            "events_page": EventIndexPage.objects.child_of(self).live().first(),
         }

@@ -9,7 +9,7 @@ and counted: no overbooking, no lost or doubled waitlist places, no points award
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from wagtail.models import Page
@@ -235,32 +235,44 @@ def test_six_walk_ins_race_for_the_last_two_seats(estate, events, club_staff):
     assert assert_seats_add_up(event) == 10
 
 
-
 @parallel
-def test_zz_probe_check_in_against_cancel(estate, events, club_staff):
-    """TEMPORARY PROBE."""
-    event = make_event(events, capacity=300, cancel_by=timezone.now() + timedelta(days=5))
-    people = make_owners(200, prefix="p")
-    unexpected, kinds = [], {}
-    for start in range(0, 200, 10):
+@pytest.mark.xfail(
+    raises=OperationalError,
+    strict=False,
+    reason="club/checkin.py check_in locks the registration, then the event and its Wagtail "
+    "page rows (select_for_update without of=); cancel locks the event, then the registration",
+)
+def test_check_in_and_cancel_of_the_same_registrations_at_once_never_deadlock(
+    estate, events, club_staff
+):
+    """Registrants cancel at the moment the door checks them in, ten at a time: each
+    registration ends either attended or cancelled, the other call is refused, none deadlocks."""
+    event = make_event(events, capacity=100, cancel_by=timezone.now() + timedelta(days=5))
+    people = make_owners(50)
+
+    def act(item):
+        registration, action = item
+        if action == "check in":
+            return checkin.check_in(registration, club_staff)
+        return signup.cancel(registration, registration.user)
+
+    for start in range(0, 50, 10):
         batch = [signup.sign_up(event, user) for user in people[start : start + 10]]
-        work = [(r, "in") for r in batch[:5]] * 2 + [(r, "cancel") for r in batch[5:]] * 2
-        outcomes = together(
-            lambda item: (
-                checkin.check_in(item[0], club_staff)
-                if item[1] == "in"
-                else signup.cancel(item[0], item[0].user)
-            ),
-            work,
-        )
-        for o in outcomes:
-            kinds[type(o).__name__] = kinds.get(type(o).__name__, 0) + 1
-        unexpected += [
-            (type(o).__module__, type(o).__name__, str(o)[:300])
-            for o in outcomes
-            if isinstance(o, Exception)
-            and not isinstance(o, (checkin.CheckInError, signup.SignupError))
-        ]
-    print("KINDS", kinds)
-    print("UNEXPECTED", len(unexpected), unexpected[:2])
-    assert unexpected == []
+        work = [(r, action) for r in batch for action in ("check in", "cancel")]
+
+        outcomes = together(act, work)
+
+        deadlocks = of_type(outcomes, OperationalError)
+        if deadlocks:
+            raise deadlocks[0]
+        for n, registration in enumerate(batch):
+            checked_in, cancelled = outcomes[2 * n : 2 * n + 2]
+            registration.refresh_from_db()
+            if registration.status == Status.ATTENDED:
+                assert isinstance(checked_in, Registration), checked_in
+                assert isinstance(cancelled, signup.SignupError), cancelled
+            else:
+                assert registration.status == Status.CANCELLED
+                assert isinstance(cancelled, Registration), cancelled
+                assert isinstance(checked_in, checkin.CheckInError), checked_in
+    assert_seats_add_up(event)

@@ -43,6 +43,8 @@ SCREENS = {
     "club_tiers:index": {"Club staff", "Managers"},
     "club_tiers:add": {"Managers"},
     "club_hobbies:index": {"Club staff", "Managers"},
+    "club_check_in:index": {"Club staff", "Managers"},
+    "club_registrations:index": {"Club staff", "Managers"},
     "wagtailusers_users:index": set(),
     "wagtailusers_groups:index": set(),
 }

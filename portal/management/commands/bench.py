@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.test import Client
 from django.test.utils import setup_test_environment
 
-from club.models import MemberCard
+from club.models import EventPage, MemberCard
 from forum.models import Topic
 from portal.models import Case, Estate, User
 
@@ -33,6 +33,9 @@ PAGES = [
     ("points history", "/me/club/points/", "owner"),
     ("rewards", "/me/club/rewards/", "owner"),
     ("member card PNG", "/me/club/card.png", "owner"),
+    ("events", "/club/events/", "owner"),
+    ("event page", "{event}", "owner"),
+    ("my events", "/me/club/events/", "owner"),
     ("admin: claims queue", "/admin/owners/claims/", "service"),
     ("admin: case ledger", "/admin/cases/", "service"),
     ("admin: member list", "/admin/club/members/", "clubstaff"),
@@ -53,6 +56,12 @@ class Command(BaseCommand):
         topic = Topic.objects.order_by("-post_count").first()
         case = Case.objects.filter(owner__username="owner").order_by("pk").first()
         card = MemberCard.objects.filter(status="active").order_by("pk").first()
+        event = (
+            EventPage.objects.live()
+            .filter(registrations__isnull=False)
+            .order_by("-starts_at")
+            .first()
+        )
         results = []
         for label, url, username in PAGES:
             client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="zh-hans")
@@ -63,6 +72,7 @@ class Command(BaseCommand):
                 topic=topic.pk if topic else "",
                 case=case.reference if case else "",
                 card=card.number if card else "",
+                event=event.url if event else "/",
             )
             for _ in range(5):  # warm caches and template loading
                 assert client.get(url).status_code == 200, url
