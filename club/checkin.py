@@ -77,9 +77,9 @@ def check_in(registration, by):
     if not by.has_perm("club.check_in"):
         raise PermissionDenied
     with transaction.atomic():
-        registration = (
-            Registration.objects.select_for_update().select_related("event").get(pk=registration.pk)
-        )
+        # The event first, then the registration: the order cancel and sign-up lock in.
+        event = lock_event(registration.event)
+        registration = Registration.objects.select_for_update(of=("self",)).get(pk=registration.pk)
         if registration.status == Status.ATTENDED:
             raise CheckInError(
                 _("Already checked in at %(time)s.")
@@ -97,7 +97,7 @@ def check_in(registration, by):
         registration.status = Status.ATTENDED
         registration.checked_in_at, registration.checked_in_by = timezone.now(), by
         registration.save(update_fields=["status", "checked_in_at", "checked_in_by"])
-        _award(registration, registration.event, by)
+        _award(registration, event, by)
     return registration
 
 
@@ -107,14 +107,14 @@ def admit_walk_in(event, user, guests, by):
         raise PermissionDenied
     with transaction.atomic():
         event = lock_event(event)
-        seats = guests + 1
-        if seats_taken(event) + seats > event.capacity:
-            raise CheckInError(_("No seats left for a party of %(n)s.") % {"n": seats})
-        waiting = event.registrations.filter(user=user, status=Status.WAITLISTED).first()
         if event.registrations.filter(
             user=user, status__in=(Status.CONFIRMED, Status.ATTENDED)
         ).exists():
             raise CheckInError(_("This person is already registered; check them in instead."))
+        seats = guests + 1
+        if seats_taken(event) + seats > event.capacity:
+            raise CheckInError(_("No seats left for a party of %(n)s.") % {"n": seats})
+        waiting = event.registrations.filter(user=user, status=Status.WAITLISTED).first()
         now = timezone.now()
         if waiting:
             waiting.status, waiting.cancelled_at = Status.CANCELLED, now

@@ -236,12 +236,6 @@ def test_six_walk_ins_race_for_the_last_two_seats(estate, events, club_staff):
 
 
 @parallel
-@pytest.mark.xfail(
-    raises=OperationalError,
-    strict=False,
-    reason="club/checkin.py check_in locks the registration, then the event and its Wagtail "
-    "page rows (select_for_update without of=); cancel locks the event, then the registration",
-)
 def test_check_in_and_cancel_of_the_same_registrations_at_once_never_deadlock(
     estate, events, club_staff
 ):
