@@ -9,10 +9,12 @@ import uuid
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connections
 
 from portal.models import Estate, OwnershipClaim, Unit, User
@@ -173,6 +175,12 @@ def _migrated_data_in_playwrights_context(request):
         call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
         connection._test_serialized_contents = contents
         connection.creation.deserialize_db_from_string(contents)
+        # flush restarted every sequence at 1, and the rows just loaded keep their ids: move
+        # each sequence past them, or the next page or user created would reuse an id.
+        statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
 
 
 @pytest.fixture(scope="session")

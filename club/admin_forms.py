@@ -1,10 +1,12 @@
 import uuid
 
 from django import forms
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
 
-from club.models import MemberCard
+from club.models import MemberCard, Reward
 
 
 class ReasonForm(forms.Form):
@@ -80,3 +82,54 @@ class CardSheetForm(forms.Form):
             .select_related("member__user", "member__tier")
             .order_by("issued_at", "pk")[:500]
         )
+
+
+class RewardEditForm(WagtailAdminModelForm):
+    """Editing a reward never writes the stock back: members may have redeemed some while the
+    form was open. Deliveries are added (or breakage taken off) by a change, not a total."""
+
+    restock = forms.IntegerField(
+        label=_("Add to stock"),
+        required=False,
+        min_value=-100_000,
+        max_value=100_000,
+        help_text=_("Items received, or with a minus sign, items removed."),
+    )
+
+    class Meta:
+        model = Reward
+        fields = [
+            "name",
+            "description",
+            "image",
+            "kind",
+            "points",
+            "limit_per_member",
+            "available_from",
+            "available_until",
+            "is_active",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["restock"].help_text = _(
+            "Now in stock: %(stock)s. Items received, or with a minus sign, items removed."
+        ) % {"stock": self.instance.stock}
+
+    def clean_restock(self):
+        change = self.cleaned_data["restock"] or 0
+        if change < 0 and Reward.objects.get(pk=self.instance.pk).stock + change < 0:
+            raise forms.ValidationError(_("There are fewer items in stock than that."))
+        return change
+
+    def save(self, commit=True):
+        reward = super().save(commit=False)
+        reward.save(update_fields=self._meta.fields)
+        self.save_m2m()
+        change = self.cleaned_data["restock"]
+        if change:
+            Reward.objects.filter(pk=reward.pk, stock__gte=-change).update(
+                stock=F("stock") + change
+            )
+            reward.refresh_from_db(fields=["stock"])
+        return reward

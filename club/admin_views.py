@@ -3,11 +3,13 @@ actions, the card check and the print sheet. Rules live in the club's rules modu
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
+from wagtail.admin import messages
+from wagtail.admin.views.generic import DeleteView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from club import cards, membership, points, referrals
@@ -63,13 +65,15 @@ class ApplicationReviewView(ActionsInspectView):
 def _adjust(view, data):
     if not data["points"]:
         raise points.PointsError(_("Enter the number of points to add or deduct."))
-    points.adjust(
+    entry, created = points.adjust(
         view.object,
         data["points"],
         reason=data["reason"],
         by=view.request.user,
         key=f"adjustment:{data['key']}",
     )
+    if not created:
+        return _("This adjustment was already recorded; nothing was added again.")
     return _("%(points)+d points for %(member)s.") % {
         "points": data["points"],
         "member": view.object,
@@ -306,3 +310,20 @@ class CardSheetView(StaffFormView):
         name = f"member-cards-{data['issued_from']:%Y%m%d}-{data['issued_to']:%Y%m%d}.pdf"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+
+class RewardDeleteView(DeleteView):
+    """A reward members have redeemed stays, for their records: take it off the catalogue."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.object.redemptions.exists():
+            messages.error(
+                request,
+                _(
+                    "Members have redeemed %(reward)s, so it stays in their records. Untick "
+                    "“shown to members” to take it off the catalogue."
+                )
+                % {"reward": self.object.name},
+            )
+            return redirect(reverse(self.index_url_name))
+        return super().dispatch(request, *args, **kwargs)

@@ -45,7 +45,12 @@ def luhn_digit(digits):
 
 
 def is_valid_number(number):
-    return len(number) == 16 and number.isdigit() and luhn_digit(number[:-1]) == number[-1]
+    return (
+        len(number) == 16
+        and number.isascii()
+        and number.isdigit()
+        and luhn_digit(number[:-1]) == number[-1]
+    )
 
 
 def new_number():

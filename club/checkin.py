@@ -61,7 +61,7 @@ def find(event, code):
 
 
 def _award(registration, event, by):
-    member = Member.objects.filter(user=registration.user).first()
+    member = Member.objects.filter(user=registration.user, status=Member.Status.ACTIVE).first()
     if member and event.points:
         points.award(
             member,
@@ -80,6 +80,8 @@ def check_in(registration, by):
         # The event first, then the registration: the order cancel and sign-up lock in.
         event = lock_event(registration.event)
         registration = Registration.objects.select_for_update(of=("self",)).get(pk=registration.pk)
+        if event.is_cancelled:
+            raise CheckInError(_("This event is cancelled."))
         if registration.status == Status.ATTENDED:
             raise CheckInError(
                 _("Already checked in at %(time)s.")
@@ -107,9 +109,17 @@ def admit_walk_in(event, user, guests, by):
         raise PermissionDenied
     with transaction.atomic():
         event = lock_event(event)
-        if event.registrations.filter(
+        if event.is_cancelled:
+            raise CheckInError(_("This event is cancelled."))
+        there = event.registrations.filter(
             user=user, status__in=(Status.CONFIRMED, Status.ATTENDED)
-        ).exists():
+        ).first()
+        if there and there.status == Status.ATTENDED:
+            raise CheckInError(
+                _("Already checked in at %(time)s.")
+                % {"time": timezone.localtime(there.checked_in_at).strftime("%H:%M")}
+            )
+        if there:
             raise CheckInError(_("This person is already registered; check them in instead."))
         seats = guests + 1
         if seats_taken(event) + seats > event.capacity:

@@ -27,7 +27,11 @@ from club.models import EventPage, Registration
 
 def recent_and_upcoming_events():
     since = timezone.now() - timedelta(days=2)
-    return EventPage.objects.live().filter(ends_at__gte=since).order_by("starts_at")
+    return (
+        EventPage.objects.live()
+        .filter(ends_at__gte=since, is_cancelled=False)
+        .order_by("starts_at")
+    )
 
 
 class RegistrationFilterSet(WagtailFilterSet):
@@ -148,7 +152,10 @@ class CheckInView(StaffFormView):
         return self.render_to_response(self.get_context_data(**context))
 
     def act(self, action):
-        event = recent_and_upcoming_events().filter(pk=self.request.POST.get("event")).first()
+        event_id = self.request.POST.get("event", "")
+        event = (
+            recent_and_upcoming_events().filter(pk=event_id).first() if event_id.isdigit() else None
+        )
         if event is None:
             return redirect(self.request.path)
         try:

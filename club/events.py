@@ -1,6 +1,7 @@
 """What the event pages show, the files that go with a registration, and the emails that
 follow a change to an event: its time, its cancellation, the day-before reminder."""
 
+import re
 from datetime import timedelta
 from io import BytesIO
 
@@ -39,9 +40,15 @@ def index_context(index, request):
         EventPage.objects.live().child_of(index).with_seats_taken().select_related("lead_image")
     )
     year = request.GET.get("year", "")
-    if year.isdigit():
-        plan = list(events.filter(starts_at__year=int(year)).order_by("starts_at"))
-        context = {"year": int(year), "plan": _mark_mine(request.user, plan)}
+    if re.fullmatch(r"20\d\d", year):
+        plan = _mark_mine(
+            request.user, list(events.filter(starts_at__year=int(year)).order_by("starts_at"))
+        )
+        # Grouped by the month in China, not in UTC: 1 March 06:00 is March.
+        months = {}
+        for event in plan:
+            months.setdefault(timezone.localtime(event.starts_at).month, []).append(event)
+        context = {"year": int(year), "months": list(months.values())}
     else:
         upcoming = list(events.filter(starts_at__gte=now).order_by("starts_at"))
         past = list(events.filter(starts_at__lt=now).order_by("-starts_at")[:12])
@@ -145,6 +152,8 @@ def event_published(event, revision):
         if not (cancelled or moved):
             return
         template = "club/email/event_cancelled" if cancelled else "club/email/event_changed"
+        if moved:  # a reminder for the old date says nothing about the new one
+            event.registrations.update(reminded_at=None)
         for registration in event.registrations.filter(
             status__in=(Status.CONFIRMED, Status.WAITLISTED)
         ).select_related("user"):

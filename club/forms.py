@@ -145,7 +145,7 @@ class ApplicationForm(ClubRecordForm):
 class RedeemForm(forms.Form):
     """Carries a fresh key with each page, so pressing twice redeems once."""
 
-    key = forms.CharField(widget=forms.HiddenInput, max_length=64, min_length=16)
+    key = forms.CharField(widget=forms.HiddenInput, max_length=40, min_length=16)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

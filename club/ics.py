@@ -1,5 +1,6 @@
 """iCalendar (RFC 5545) files for club events: one event, or the whole plan as a feed."""
 
+import re
 from datetime import UTC
 
 from django.conf import settings
@@ -7,14 +8,9 @@ from django.utils import timezone
 
 
 def _escape(text):
-    return (
-        str(text)
-        .replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
+    text = str(text).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    text = re.sub(r"\r\n|\r|\n", "\\\\n", text)
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", text)  # no other control characters
 
 
 def _fold(line):
@@ -42,6 +38,8 @@ def vevent(event):
         "BEGIN:VEVENT",
         f"UID:club-event-{event.pk}@{settings.WAGTAILADMIN_BASE_URL.split('//')[-1]}",
         f"DTSTAMP:{_utc(event.last_published_at or timezone.now())}",
+        # Grows with each publication, so calendars replace their copy after a change.
+        f"SEQUENCE:{int((event.last_published_at or timezone.now()).timestamp()) // 60}",
         f"DTSTART:{_utc(event.starts_at)}",
         f"DTEND:{_utc(event.ends_at)}",
         f"SUMMARY:{_escape(event.title)}",

@@ -68,7 +68,7 @@ def post_entry(member, delta, *, kind, key, reason="", by=None):
             return PointsEntry.objects.get(key=key), False
         Member.objects.filter(pk=locked.pk).update(points_balance=F("points_balance") + delta)
         member.points_balance = locked.points_balance + delta
-        if delta > 0 and kind in PointsEntry.EARNING:
+        if kind in PointsEntry.EARNING:
             refresh_tier(member)
     return entry, True
 
@@ -95,11 +95,10 @@ def adjust(member, points, *, reason, by, key):
 
 
 def earned_since(since):
+    # Staff corrections (negative adjustments) count against what was earned.
     return Sum(
         "points__delta",
-        filter=Q(
-            points__delta__gt=0, points__kind__in=PointsEntry.EARNING, points__created_at__gte=since
-        ),
+        filter=Q(points__kind__in=PointsEntry.EARNING, points__created_at__gte=since),
     )
 
 
@@ -116,11 +115,12 @@ def refresh_tier(member, tiers=None):
     """Set the member's 12-month total and tier from the ledger. Called inside post_entry,
     which holds the member's row lock, so the total and the write cannot fall out of step."""
     since = timezone.now() - timedelta(days=365)
-    earned = (
+    earned = max(
         PointsEntry.objects.filter(
-            member=member, delta__gt=0, kind__in=PointsEntry.EARNING, created_at__gte=since
+            member=member, kind__in=PointsEntry.EARNING, created_at__gte=since
         ).aggregate(total=Sum("delta"))["total"]
-        or 0
+        or 0,
+        0,
     )
     tier = tier_for(earned, tiers or list(Tier.objects.all()))
     Member.objects.filter(pk=member.pk).update(points_last_12_months=earned, tier=tier)
@@ -144,8 +144,8 @@ def recalculate_tiers():
     changed = [
         member.pk
         for member in members
-        if (member.earned or 0) != member.points_last_12_months
-        or tier_for(member.earned or 0, tiers).pk != member.tier_id
+        if max(member.earned or 0, 0) != member.points_last_12_months
+        or tier_for(max(member.earned or 0, 0), tiers).pk != member.tier_id
     ]
     for pk in changed:
         with transaction.atomic():

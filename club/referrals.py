@@ -1,7 +1,7 @@
 """老带新: members introduce buyers; staff confirm the purchase and the referral points follow."""
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -24,13 +24,19 @@ def refer(member, *, buyer_name, buyer_mobile, development, note=""):
         .exists()
     ):
         raise ReferralError(_("You have already introduced the buyer with this mobile number."))
-    return Referral.objects.create(
-        member=member,
-        buyer_name=buyer_name.strip(),
-        buyer_mobile=buyer_mobile,
-        development=development.strip(),
-        note=note.strip(),
-    )
+    try:
+        with transaction.atomic():
+            return Referral.objects.create(
+                member=member,
+                buyer_name=buyer_name.strip(),
+                buyer_mobile=buyer_mobile,
+                development=development.strip(),
+                note=note.strip(),
+            )
+    except IntegrityError as error:
+        raise ReferralError(
+            _("You have already introduced the buyer with this mobile number.")
+        ) from error
 
 
 def _review(referral, by, status, reason):

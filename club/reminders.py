@@ -14,7 +14,12 @@ from portal.notifications import email_user
 def month_days_ahead(days, today=None):
     """The MMDD numbers of today and the next `days` days, in calendar order across New Year."""
     today = today or timezone.localdate()
-    return [d.month * 100 + d.day for d in (today + timedelta(n) for n in range(days + 1))]
+    days_ahead = [today + timedelta(n) for n in range(days + 1)]
+    month_days = [d.month * 100 + d.day for d in days_ahead]
+    for d in days_ahead:  # 29 February birthdays are kept on the 28th in common years
+        if (d.month, d.day) == (2, 28) and not _is_leap(d.year):
+            month_days.insert(month_days.index(228) + 1, 229)
+    return month_days
 
 
 def greet_birthdays(today=None):

@@ -22,9 +22,11 @@ def redeem(member, reward, *, key):
     conditional stock update hands out the last item exactly once."""
     with transaction.atomic():
         member = Member.objects.select_for_update().get(pk=member.pk)
-        earlier = Redemption.objects.filter(key=key, member=member).first()
-        if earlier:
+        earlier = Redemption.objects.filter(key=key).first()
+        if earlier and earlier.member_id == member.pk:
             return earlier, False
+        if earlier:  # someone else's form: nothing to do with this member
+            raise RedemptionError(_("The form has expired; please try again."))
         if not member.is_active:
             raise RedemptionError(_("Your membership is suspended; please contact the club."))
         reward = Reward.objects.available().filter(pk=reward.pk).first()

@@ -100,7 +100,8 @@ def waitlist_position(registration):
 def cancel(registration, by):
     """The registrant cancels before the deadline (staff at any time before the event); the
     seats go to the first on the waitlist who now fit."""
-    staff = by.has_perm("club.check_in")
+    # Staff may cancel other people's registrations after the deadline, never their own.
+    staff = registration.user_id != by.pk and by.has_perm("club.check_in")
     if registration.user_id != by.pk and not staff:
         raise PermissionDenied
     with transaction.atomic():
@@ -133,6 +134,8 @@ def promote_waitlist(event):
     """Give free seats to the waitlist in order: each registration that now fits is confirmed
     and emailed; a party too large for the seats left keeps its place. Call with the event
     locked."""
+    if event.is_cancelled or event.starts_at <= timezone.now():
+        return []  # nobody is offered a seat at an event that will not happen or has begun
     left = event.capacity - seats_taken(event)
     promoted = []
     for registration in event.registrations.filter(status=Status.WAITLISTED).order_by("pk"):

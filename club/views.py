@@ -149,13 +149,15 @@ def reward_list(request, member):
 @require_POST
 @member_required
 def redeem(request, member, pk):
-    reward = get_object_or_404(Reward.objects.available(), pk=pk)
+    reward = get_object_or_404(Reward, pk=pk)  # the rules say if it is no longer on offer
     form = RedeemForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("The form has expired; please try again."))
         return redirect("club:rewards")
+    # One key per page and reward: a double click redeems once, another reward is its own.
+    key = f"{form.cleaned_data['key']}:{reward.pk}"
     try:
-        redemption, created = reward_rules.redeem(member, reward, key=form.cleaned_data["key"])
+        redemption, created = reward_rules.redeem(member, reward, key=key)
     except reward_rules.RedemptionError as error:
         messages.error(request, str(error))
     else:
@@ -165,6 +167,8 @@ def redeem(request, member, pk):
                 _("%(reward)s is yours. Show your member card at the club desk to collect it.")
                 % {"reward": reward.name},
             )
+        else:
+            messages.info(request, _("You have already redeemed this; it is in your list below."))
     return redirect("club:rewards")
 
 

@@ -15,6 +15,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from club import admin_views
+from club.admin_forms import RewardEditForm
 from club.event_admin import CheckInViewSet, RegistrationViewSet
 from club.models import (
     Hobby,
@@ -419,6 +420,10 @@ class RewardViewSet(ModelViewSet):
     list_filter = ["is_active", "kind"]
     sort_order_field = "sort_order"
     add_to_reference_index = False
+    delete_view_class = admin_views.RewardDeleteView
+
+    def get_form_class(self, for_update=False):
+        return RewardEditForm if for_update else super().get_form_class(for_update)
 
 
 class TierViewSet(ModelViewSet):

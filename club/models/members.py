@@ -242,6 +242,14 @@ class Referral(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
+        constraints = [
+            # A buyer introduced once by a member, even when the form is sent twice at once.
+            models.UniqueConstraint(
+                fields=["member", "buyer_mobile"],
+                condition=~Q(status="rejected"),
+                name="club_one_live_referral_per_buyer",
+            )
+        ]
 
     def __str__(self):
         return f"{self.member.number} → {self.buyer_name}"

@@ -151,3 +151,8 @@ def test_the_card_image_carries_the_signed_qr_module_for_module(member):
         for x, dark in enumerate(row):
             pixel = image.getpixel((left + x * scale + scale // 2, top + y * scale + scale // 2))
             assert (pixel < 128) == bool(dark), (x, y)
+
+
+def test_only_ascii_digits_make_a_card_number():
+    assert not cards.is_valid_number("²" * 16)
+    assert cards.find_card("²" * 16)[0] is None

@@ -313,3 +313,84 @@ def test_event_pages_cost_a_fixed_number_of_queries(
         client.get(event.url)
     with django_assert_max_num_queries(len(few_index.captured_queries)):
         client.get(events_index.url)
+
+
+@pytest.mark.parametrize("year", ["0", "10000", "²", "20x6", "1999"])
+def test_a_strange_year_shows_the_coming_events(client, events_index, year):
+    response = client.get(events_index.url, {"year": year})
+    assert response.status_code == 200
+
+
+def test_the_year_plan_groups_by_the_month_in_china(client, make_event, events_index):
+    from datetime import datetime
+
+    tz = timezone.get_current_timezone()
+    early = datetime(2030, 3, 1, 6, 0, tzinfo=tz)  # 28 February in UTC
+    make_event("三月初", days=0, starts_at=early, ends_at=early + timedelta(hours=2))
+    page = client.get(events_index.url, {"year": "2030"}).content.decode()
+    assert page.count('class="event-month"') == 1 and "三月初" in page
+    assert '<h2 id="m1">三月</h2>' in page  # the visitor's language is Chinese
+
+
+def test_nobody_is_promoted_into_a_cancelled_or_started_event(
+    make_member, make_event, django_capture_on_commit_callbacks
+):
+    event = make_event(capacity=1)
+    seated, waiting = make_member("s"), make_member("w")
+    first = signup.sign_up(event, seated.user)
+    second = signup.sign_up(event, waiting.user)
+    event.is_cancelled, event.cancel_reason = True, "暴雨"
+    event.save_revision().publish()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        signup.cancel(first, seated.user)
+    second.refresh_from_db()
+    assert second.status == "waitlisted" and not any("候补成功" in m.subject for m in mail.outbox)
+
+
+def test_check_in_refuses_a_cancelled_event(member, make_event, club_staff):
+    event = make_event()
+    registration = signup.sign_up(event, member.user)
+    event.is_cancelled, event.cancel_reason = True, "场地维修"
+    event.save_revision().publish()
+    with pytest.raises(checkin.CheckInError):
+        checkin.check_in(registration, club_staff)
+    assert not member.points.filter(kind="event").exists()
+
+
+def test_a_moved_event_reminds_again_and_titles_cannot_break_the_calendar(
+    make_member, make_event, django_capture_on_commit_callbacks
+):
+    from club import ics
+
+    event = make_event(days=1)
+    member = make_member("m")
+    signup.sign_up(event, member.user)
+    send_reminders(event.starts_at - timedelta(days=1))
+    event.starts_at += timedelta(days=7)
+    event.ends_at += timedelta(days=7)
+    event.save_revision().publish()
+    assert send_reminders(event.starts_at - timedelta(days=1)) == 1
+    event.title = "茶\rBEGIN:VALARM\x07"
+    text = ics.calendar([event], "x")
+    assert "\rBEGIN:VALARM" not in text and "\x07" not in text and "SEQUENCE:" in text
+
+
+def test_the_check_in_screen_survives_bad_input(client, club_staff, event):
+    client.force_login(club_staff)
+    url = reverse("club_check_in:index")
+    for data in (
+        {"action": "check_in", "event": "abc"},
+        {"action": "check_in", "event": event.pk, "registration": "x"},
+        {"action": "walk_in", "event": event.pk, "user": "1", "guests": "many"},
+        {"event": event.pk, "code": "²" * 16},
+    ):
+        assert client.post(url, data).status_code in (200, 302)
+    assert client.get(reverse("club_check:index"), {"code": "²" * 16}).status_code == 200
+
+
+def test_a_second_walk_in_post_says_already_checked_in(make_member, event, club_staff):
+    walker = make_member("walker")
+    checkin.admit_walk_in(event, walker.user, 0, club_staff)
+    with pytest.raises(checkin.CheckInError, match="Already checked in"):
+        checkin.admit_walk_in(event, walker.user, 0, club_staff)

@@ -130,3 +130,12 @@ def test_next_tier_says_how_far_to_go(member):
     assert (tier.name, to_go) == ("银卡", 2000 - 200)
     member.points_last_12_months = 25000
     assert points.next_tier(member, tiers) == (None, 0)
+
+
+def test_a_corrected_award_does_not_keep_the_tier(member, club_staff):
+    points.adjust(member, 20000, reason="录入错误", by=club_staff, key="wrong")
+    assert Member.objects.get(pk=member.pk).tier.name == "钻石卡"
+    points.adjust(member, -20000, reason="更正", by=club_staff, key="fix")
+    member.refresh_from_db()
+    assert (member.tier.name, member.points_last_12_months) == ("普卡", 200)
+    assert points.recalculate_tiers() == 0

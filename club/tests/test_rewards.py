@@ -140,3 +140,55 @@ def test_a_referral_not_confirmed_needs_a_reason(member, club_staff):
     referral.refresh_from_db()
     assert referral.status == "rejected"
     assert not member.points.filter(kind="referral").exists()
+
+
+def test_two_rewards_from_one_page_are_two_redemptions(client, member):
+    from club import points
+
+    points.award(member, "survey", key="top", points=1000)
+    cup = Reward.objects.create(name="杯", points=100, stock=5)
+    tea = Reward.objects.create(name="茶", points=100, stock=5)
+    client.force_login(member.user)
+    key = "p" * 32  # the key every form on one page carries
+    client.post(reverse("club:redeem", args=[cup.pk]), {"key": key})
+    client.post(reverse("club:redeem", args=[tea.pk]), {"key": key})
+    assert set(Redemption.objects.values_list("reward__name", flat=True)) == {"杯", "茶"}
+
+
+def test_another_members_key_changes_nothing(make_member, reward):
+    first, second = make_member("a"), make_member("b")
+    reward_rules.redeem(first, reward, key="k" * 20)
+    with pytest.raises(reward_rules.RedemptionError):
+        reward_rules.redeem(second, reward, key="k" * 20)
+    assert Redemption.objects.count() == 1
+
+
+def test_editing_a_reward_never_writes_back_a_stale_stock(client, member, reward, staff):
+    manager = staff("Managers")
+    client.force_login(manager)
+    url = reverse("club_rewards:edit", args=[reward.pk])
+    form = client.get(url)
+    assert form.status_code == 200 and 'name="stock"' not in form.content.decode()
+    reward_rules.redeem(member, reward, key="k" * 16)  # meanwhile, stock 10 -> 9
+    data = {
+        "name": "保温杯（新款）",
+        "description": "",
+        "kind": "gift",
+        "points": "100",
+        "limit_per_member": "1",
+        "is_active": "on",
+        "restock": "5",
+    }
+    assert client.post(url, data).status_code == 302
+    reward.refresh_from_db()
+    assert (reward.name, reward.stock) == ("保温杯（新款）", 14)
+    assert client.post(url, {**data, "restock": "-100"}).status_code == 200
+    reward.refresh_from_db()
+    assert reward.stock == 14
+
+
+def test_a_redeemed_reward_cannot_be_deleted_but_can_be_withdrawn(client, member, reward, staff):
+    reward_rules.redeem(member, reward, key="k" * 16)
+    client.force_login(staff("Managers"))
+    response = client.post(reverse("club_rewards:delete", args=[reward.pk]))
+    assert response.status_code == 302 and Reward.objects.filter(pk=reward.pk).exists()
