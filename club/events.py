@@ -6,6 +6,7 @@ from datetime import timedelta
 from io import BytesIO
 
 import segno
+from django.core.cache import cache
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
@@ -14,6 +15,7 @@ from club import ics
 from club.checkin import registration_payload
 from club.models import EventPage, Registration
 from club.signup import LIVE, waitlist_position, why_not
+from home.caching import pages_version
 
 Status = Registration.Status
 
@@ -54,13 +56,18 @@ def index_context(index, request):
         past = list(events.filter(starts_at__lt=now).order_by("-starts_at")[:12])
         _mark_mine(request.user, upcoming + past)
         context = {"upcoming": upcoming, "past": past}
-    context["years"] = sorted(
-        set(
-            EventPage.objects.live()
-            .child_of(index)
-            .annotate(y=ExtractYear("starts_at"))
-            .values_list("y", flat=True)
-        )
+    # The years of the plan change only when an event is published: cached until then.
+    context["years"] = cache.get_or_set(
+        f"club:event-years:{pages_version()}:{index.pk}",
+        lambda: sorted(
+            set(
+                EventPage.objects.live()
+                .child_of(index)
+                .annotate(y=ExtractYear("starts_at"))
+                .values_list("y", flat=True)
+            )
+        ),
+        60 * 60,
     )
     context["now"] = now
     return context
@@ -87,7 +94,15 @@ def event_context(event, request):
 
 
 def registration_qr_svg(registration):
-    return segno.make(registration_payload(registration), error="m").svg_inline(scale=4, border=2)
+    """Drawn once per registration: the payload never changes."""
+    key = f"club:registration-qr:{registration.pk}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = segno.make(registration_payload(registration), error="m").svg_inline(
+            scale=4, border=2
+        )
+        cache.set(key, svg, 60 * 60 * 24 * 30)
+    return svg
 
 
 def registration_attachments(registration):
