@@ -14,6 +14,7 @@ urlpatterns = [
     path("rewards/", views.reward_list, name="rewards"),
     path("rewards/<int:pk>/redeem/", views.redeem, name="redeem"),
     path("refer/", views.refer, name="refer"),
+    path("publications/stop/<str:token>/", views.stop_publications, name="stop_publications"),
     path("events/", event_views.my_events, name="events"),
     path("events/<int:event_id>/sign-up/", event_views.sign_up, name="sign_up"),
     path("events/registrations/<int:pk>/cancel/", event_views.cancel, name="cancel_registration"),

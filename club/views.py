@@ -2,11 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from club import cards, membership, referrals
@@ -191,3 +193,21 @@ def refer(request, member):
         "club/refer.html",
         {"form": form, "member": member, "referrals": member.referrals.all()[:50]},
     )
+
+
+@csrf_exempt  # the signed token is the credential; mail apps POST here without a session
+def stop_publications(request, token):
+    """Stop the club's publications by email from the link in one, without signing in."""
+    from home.mailing import UNSUBSCRIBE_SALT
+
+    try:
+        member = Member.objects.select_related("user").get(
+            user_id=signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        )
+    except (signing.BadSignature, Member.DoesNotExist):
+        return render(request, "club/stop_publications.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        member.magazine_by_email = False
+        member.save(update_fields=["magazine_by_email"])
+        return render(request, "club/stop_publications.html", {"done": True})
+    return render(request, "club/stop_publications.html", {"member": member})

@@ -2,6 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.contrib.table_block.blocks import TableBlock
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
 
 
@@ -38,6 +41,25 @@ class CallToActionBlock(blocks.StructBlock):
         label = _("Call to action")
 
 
+class GalleryBlock(blocks.StructBlock):
+    images = blocks.ListBlock(CaptionedImageBlock(), label=_("Images"), min_num=2)
+
+    class Meta:
+        icon = "image"
+        template = "home/blocks/gallery.html"
+        label = _("Gallery")
+
+
+class DocumentLinkBlock(blocks.StructBlock):
+    document = DocumentChooserBlock(label=_("Document"))
+    title = blocks.CharBlock(label=_("Title"), required=False, max_length=100)
+
+    class Meta:
+        icon = "doc-full"
+        template = "home/blocks/document_link.html"
+        label = _("Document link")
+
+
 class BodyBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(
         label=_("Heading"),
@@ -50,5 +72,9 @@ class BodyBlock(blocks.StreamBlock):
         features=["bold", "italic", "link", "ol", "ul", "h3", "document-link"],
     )
     image = CaptionedImageBlock()
+    gallery = GalleryBlock()
     quote = QuoteBlock()
+    table = TableBlock(label=_("Table"), template="home/blocks/table.html")
+    document = DocumentLinkBlock()
+    embed = EmbedBlock(label=_("Video or other embed"), icon="media")
     call_to_action = CallToActionBlock()

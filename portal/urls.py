@@ -17,6 +17,7 @@ urlpatterns = [
     path("me/club/", include("club.urls")),
     path("me/", include("portal.site_urls")),
     path("forum/", include("forum.urls")),
+    path("feeds/", include("home.urls")),
     path("sitemap.xml", sitemap),
 ]
 

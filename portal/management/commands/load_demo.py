@@ -4,6 +4,7 @@ from club import demo as club_demo
 from club import demo_events
 from forum import demo as forum_demo
 from home import demo as home_demo
+from home import demo_publications
 from portal import demo as portal_demo
 from portal import demo_cases
 
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         logins = portal_demo.build()
         logins[2:2] = forum_demo.build()
         demo_cases.build()
+        demo_publications.build()
         club_demo.build()
         demo_events.build()
         width = max(len(role) for role, _ in logins)

@@ -1,0 +1,12 @@
+from celery import shared_task
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60)
+def send_mailing(self, mailing_id):
+    """One batch of a publication mailing; queues the next batch until everyone has it."""
+    from home.mailing import send_batch
+
+    left = send_batch(mailing_id)
+    if left:
+        send_mailing.delay(mailing_id)
+    return left
