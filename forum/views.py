@@ -4,7 +4,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -317,18 +316,9 @@ def search(request):
     query = printable(request.GET.get("q", "")).strip()[:50]
     results = None
     if query:
-        boards = access.readable_boards(request.user)
-        posts = (
-            Post.objects.filter(
-                topic__board__in=boards,
-                topic__is_hidden=False,
-                is_hidden=False,
-                deleted_by_author=False,
-            )
-            .filter(Q(search_text__icontains=query) | Q(position=1, topic__title__icontains=query))
-            .select_related("topic__board", "author")
-            .order_by("-created_at")
-        )
+        from search.queries import forum_posts
+
+        posts = forum_posts(query, request.user)
         results = Paginator(posts, 20).get_page(request.GET.get("page"))
     return render(request, "forum/search.html", {"query": query, "results": results})
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("me/", include("portal.site_urls")),
     path("forum/", include("forum.urls")),
     path("feeds/", include("home.urls")),
+    path("search/", include("search.urls")),
     path("sitemap.xml", sitemap),
 ]
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "home",
     "club",
     "forum",
+    "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",

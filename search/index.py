@@ -1,0 +1,72 @@
+"""Keeping the index in step with forum posts and published pages, and reading it."""
+
+from django.db import transaction
+from django.db.models import Count
+
+from search.grams import grams
+from search.models import Gram
+
+Kind = Gram.Kind
+
+
+def index_document(kind, object_id, text):
+    """Replace a document's terms. Called after each save of a post or publish of a page."""
+    with transaction.atomic():
+        Gram.objects.filter(kind=kind, object_id=object_id).delete()
+        Gram.objects.bulk_create(
+            [Gram(kind=kind, object_id=object_id, gram=term) for term in grams(text)],
+            batch_size=1000,
+        )
+
+
+def remove_document(kind, object_id):
+    Gram.objects.filter(kind=kind, object_id=object_id).delete()
+
+
+def candidates(kind, terms):
+    """Ids of the documents that have every one of `terms`, as a subquery."""
+    return (
+        Gram.objects.filter(kind=kind, gram__in=terms)
+        .values("object_id")
+        .annotate(found=Count("gram"))
+        .filter(found=len(terms))
+        .values("object_id")
+    )
+
+
+# -- What each kind of document says --------------------------------------------------------
+
+
+def post_text(post):
+    title = post.topic.title if post.position == 1 else ""
+    return f"{title}\n{post.search_text}"
+
+
+def page_text(page):
+    """A page's title and the words of its text fields and body. A members-only magazine
+    issue is indexed by what everyone may read: title, teaser and contents."""
+    from django.utils.html import strip_tags
+
+    parts = [page.title, page.search_description]
+    for name in ("intro", "summary", "place", "address", "city", "district"):
+        value = getattr(page, name, "")
+        if isinstance(value, str):
+            parts.append(value)
+    if getattr(page, "members_only", False):
+        parts += [article.get("title", "") for article in page.table_of_contents()]
+    else:
+        for name in ("body", "articles"):
+            stream = getattr(page, name, None)
+            if stream is not None:
+                parts.append(strip_tags(_stream_text(stream.raw_data)))
+    return "\n".join(p for p in parts if p)
+
+
+def _stream_text(value):
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return " ".join(_stream_text(v) for k, v in value.items() if k not in ("id", "type"))
+    if isinstance(value, list | tuple):
+        return " ".join(_stream_text(v) for v in value)
+    return ""

@@ -1,0 +1,88 @@
+"""Answering a search: candidates from the index, then the exact words, then who may read."""
+
+from django.db.models import Q
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from wagtail.models import Page
+
+from search.grams import grams
+from search.index import Kind, candidates
+
+
+def forum_posts(query, user):
+    """Posts (and topics by their title) the user may read that contain `query`, newest first."""
+    from forum import access
+    from forum.models import Post
+
+    terms = grams(query)
+    if not terms:
+        return Post.objects.none()
+    return (
+        Post.objects.filter(pk__in=candidates(Kind.POST, terms))
+        .filter(
+            topic__board__in=access.readable_boards(user),
+            topic__is_hidden=False,
+            is_hidden=False,
+            deleted_by_author=False,
+        )
+        .filter(Q(search_text__icontains=query) | Q(position=1, topic__title__icontains=query))
+        .select_related("topic__board", "author")
+        .order_by("-created_at")
+    )
+
+
+def pages(query):
+    """Live pages anyone may read whose indexed words contain `query`, newest first."""
+    from search.index import page_text
+
+    terms = grams(query)
+    if not terms:
+        return []
+    found = (
+        Page.objects.live()
+        .public()
+        .filter(pk__in=candidates(Kind.PAGE, terms))
+        .specific()
+        .order_by("-first_published_at")[:60]
+    )
+    needle = query.lower()
+    # Pages are few: the exact words are checked on the text the index was built from.
+    results = []
+    for page in found:
+        text = page_text(page)
+        if needle in text.lower():
+            page.search_snippet = snippet(text, query)
+            page.title_marked = highlight(page.title, query)
+            results.append(page)
+    return results
+
+
+def snippet(text, query, width=40):
+    """The text around the first match, with every match marked."""
+    text = " ".join(text.split())
+    at = text.lower().find(query.lower())
+    start = max(at - width, 0) if at >= 0 else 0
+    part = text[start : start + 2 * width + len(query)]
+    return highlight(
+        ("…" if start else "") + part + ("…" if start + len(part) < len(text) else ""), query
+    )
+
+
+def highlight(text, query):
+    """`text` escaped, with each occurrence of `query` in <mark>."""
+    if not query:
+        return escape(text)
+    lower, needle, out, at = text.lower(), query.lower(), [], 0
+    while True:
+        found = lower.find(needle, at)
+        if found < 0:
+            out.append(escape(text[at:]))
+            break
+        out += [
+            escape(text[at:found]),
+            "<mark>",
+            escape(text[found : found + len(query)]),
+            "</mark>",
+        ]
+        at = found + len(query)
+    return mark_safe("".join(out))

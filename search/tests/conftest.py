@@ -1,0 +1,7 @@
+from home.tests.conftest import (  # noqa: F401 (shared fixtures)
+    home_page,
+    magazine,
+    make_issue,
+    make_news,
+    news,
+)

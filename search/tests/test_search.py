@@ -1,0 +1,114 @@
+"""One site search: Chinese words inside sentences, pages and forum posts grouped, matches
+marked, and nothing a reader may not see."""
+
+import pytest
+from django.urls import reverse
+
+from forum.models import Board, Post, Topic
+from search.grams import grams
+from search.models import Gram
+
+pytestmark = pytest.mark.django_db
+
+
+def test_chinese_is_cut_into_pairs_and_latin_into_words():
+    assert grams("停车场收费") == {"停车", "车场", "场收", "收费"}
+    assert grams("WiFi 密码, wifi!") == {"wifi", "密码"}
+    assert grams("车") == {"车"}
+
+
+@pytest.fixture
+def board(db):
+    return Board.objects.create(slug="talk", name="业主交流", description="", writers="verified")
+
+
+def topic(board, author, title, text):
+    t = Topic.objects.create(board=board, author=author, title=title)
+    Post.objects.create(topic=t, author=author, position=1, source=text)
+    return t
+
+
+def test_a_word_inside_a_sentence_is_found_in_posts_and_pages(
+    client, board, owner, news, make_news
+):
+    topic(board, owner, "地下停车场收费太高", "希望物业能调整一下。")
+    topic(board, owner, "电梯维修", "三号楼电梯又坏了。")
+    make_news("关于物业费调整的通知")
+    html = client.get(reverse("search:search"), {"q": "停车"}).content.decode()
+    assert "地下<mark>停车</mark>场收费太高" in html and "电梯维修" not in html
+    html = client.get(reverse("search:search"), {"q": "物业费"}).content.decode()
+    assert "关于<mark>物业费</mark>调整的通知" in html
+    assert "希望物业能调整" not in html  # 物业 alone is not 物业费
+
+
+def test_pairs_must_be_neighbours_not_just_present(client, board, owner):
+    topic(board, owner, "停在楼下的车", "车停了很久")  # has 停 and 车, never 停车
+    html = client.get(reverse("search:search"), {"q": "停车"}).content.decode()
+    assert "停在楼下的车" not in html
+
+
+def test_hidden_posts_and_private_boards_stay_private(client, board, owner, verified_owner):
+    private = Board.objects.create(
+        slug="owners", name="业主内部", readers="verified", writers="verified"
+    )
+    topic(private, owner, "停车位内部讨论", "仅业主可见")
+    hidden = topic(board, owner, "停车违规广告", "广告")
+    Topic.objects.filter(pk=hidden.pk).update(is_hidden=True)
+    anonymous = client.get(reverse("search:search"), {"q": "停车"}).content.decode()
+    assert "位内部讨论" not in anonymous and "违规广告" not in anonymous
+    client.force_login(verified_owner)
+    signed_in = client.get(reverse("search:search"), {"q": "停车"}).content.decode()
+    assert "<mark>停车</mark>位内部讨论" in signed_in and "违规广告" not in signed_in
+
+
+def test_members_only_articles_are_not_searchable_by_their_text(client, make_issue):
+    make_issue()  # its articles say 会员专享的正文
+    html = client.get(reverse("search:search"), {"q": "会员专享"}).content.decode()
+    assert "第 1 期" not in html
+    assert "第 1 期" in client.get(reverse("search:search"), {"q": "中秋游园"}).content.decode()
+
+
+def test_the_index_follows_edits_deletes_and_unpublishing(client, board, owner, news, make_news):
+    t = topic(board, owner, "旧标题", "正文")
+    post = t.posts.get()
+    post.source = "新的内容：停车场"
+    post.save()
+    assert Gram.objects.filter(kind="post", object_id=post.pk, gram="停车").exists()
+    t.title = "换了标题"
+    t.save()
+    assert Gram.objects.filter(kind="post", object_id=post.pk, gram="标题").exists()
+    item = make_news("停车场新闻")
+    item.unpublish()
+    assert not Gram.objects.filter(kind="page", object_id=item.pk).exists()
+    post.delete()
+    assert not Gram.objects.filter(kind="post", object_id=post.pk).exists()
+
+
+def test_html_in_content_and_queries_is_escaped(client, board, owner):
+    topic(board, owner, "<script>alert(1)</script>停车", "<b>停车</b>")
+    html = client.get(reverse("search:search"), {"q": "<script>"}).content.decode()
+    assert "<script>alert" not in html
+    html = client.get(reverse("search:search"), {"q": "停车"}).content.decode()
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+
+
+def test_the_search_page_costs_a_fixed_number_of_queries(
+    client, board, owner, news, make_news, django_assert_max_num_queries
+):
+    for n in range(3):
+        topic(board, owner, f"停车问题{n}", "停车")
+        make_news(f"停车新闻{n}")
+    client.get(reverse("search:search"), {"q": "停车"})
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("search:search"), {"q": "停车"})
+    for n in range(3, 25):
+        topic(board, owner, f"停车问题{n}", "停车")
+        make_news(f"停车新闻{n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("search:search"), {"q": "停车"})
+
+
+def test_the_forum_search_uses_the_same_index(client, board, owner):
+    topic(board, owner, "业主停车", "地下车库")
+    html = client.get(reverse("forum:search"), {"q": "停车"}).content.decode()
+    assert "业主<mark>停车</mark>" in html
