@@ -7,6 +7,7 @@ exact words, so 停车 finds 停车场收费调整 and never 停…车. Other sc
 lower-case words.
 """
 
+import hashlib
 import re
 
 CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
@@ -26,3 +27,12 @@ def grams(text):
         else:
             terms.add(run[:LONGEST])
     return terms
+
+
+def code(term):
+    """The number the index stores for a term."""
+    return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=7).digest(), "big")
+
+
+def codes(text):
+    return {code(term) for term in grams(text)}

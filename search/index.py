@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.db.models import Count
 
-from search.grams import grams
+from search.grams import codes
 from search.models import Gram
 
 Kind = Gram.Kind
@@ -14,7 +14,7 @@ def index_document(kind, object_id, text):
     with transaction.atomic():
         Gram.objects.filter(kind=kind, object_id=object_id).delete()
         Gram.objects.bulk_create(
-            [Gram(kind=kind, object_id=object_id, gram=term) for term in grams(text)],
+            [Gram(kind=kind, object_id=object_id, gram=term) for term in codes(text)],
             batch_size=1000,
         )
 
@@ -24,7 +24,7 @@ def remove_document(kind, object_id):
 
 
 def candidates(kind, terms):
-    """Ids of the documents that have every one of `terms`, as a subquery."""
+    """Ids of the documents that have every one of `terms` (codes), as a subquery."""
     return (
         Gram.objects.filter(kind=kind, gram__in=terms)
         .values("object_id")

@@ -5,7 +5,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
-from search.grams import grams
+from search.grams import codes
 from search.index import Kind, candidates
 
 
@@ -14,7 +14,7 @@ def forum_posts(query, user):
     from forum import access
     from forum.models import Post
 
-    terms = grams(query)
+    terms = codes(query)
     if not terms:
         return Post.objects.none()
     return (
@@ -35,7 +35,7 @@ def pages(query):
     """Live pages anyone may read whose indexed words contain `query`, newest first."""
     from search.index import page_text
 
-    terms = grams(query)
+    terms = codes(query)
     if not terms:
         return []
     found = (

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from forum.models import Board, Post, Topic
-from search.grams import grams
+from search.grams import code, grams
 from search.models import Gram
 
 pytestmark = pytest.mark.django_db
@@ -73,15 +73,15 @@ def test_the_index_follows_edits_deletes_and_unpublishing(client, board, owner, 
     post = t.posts.get()
     post.source = "新的内容：停车场"
     post.save()
-    assert Gram.objects.filter(kind="post", object_id=post.pk, gram="停车").exists()
+    assert Gram.objects.filter(kind=Gram.Kind.POST, object_id=post.pk, gram=code("停车")).exists()
     t.title = "换了标题"
     t.save()
-    assert Gram.objects.filter(kind="post", object_id=post.pk, gram="标题").exists()
+    assert Gram.objects.filter(kind=Gram.Kind.POST, object_id=post.pk, gram=code("标题")).exists()
     item = make_news("停车场新闻")
     item.unpublish()
-    assert not Gram.objects.filter(kind="page", object_id=item.pk).exists()
+    assert not Gram.objects.filter(kind=Gram.Kind.PAGE, object_id=item.pk).exists()
     post.delete()
-    assert not Gram.objects.filter(kind="post", object_id=post.pk).exists()
+    assert not Gram.objects.filter(kind=Gram.Kind.POST, object_id=post.pk).exists()
 
 
 def test_html_in_content_and_queries_is_escaped(client, board, owner):

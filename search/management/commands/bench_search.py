@@ -15,7 +15,7 @@ from django.db import transaction
 
 from forum.models import Board, Post, Topic
 from portal.models import User
-from search.grams import grams
+from search.grams import codes
 from search.models import Gram
 from search.queries import forum_posts
 
@@ -71,14 +71,14 @@ class Command(BaseCommand):
             )
             Gram.objects.bulk_create(
                 (
-                    Gram(kind="post", object_id=post.pk, gram=term)
+                    Gram(kind=Gram.Kind.POST, object_id=post.pk, gram=term)
                     for post, topic, text in zip(new, topics, texts, strict=True)
-                    for term in grams(f"{topic.title}\n{text}")
+                    for term in codes(f"{topic.title}\n{text}")
                 ),
                 batch_size=5000,
             )
         self.stdout.write(
-            f"{count} posts and {Gram.objects.filter(kind='post').count()} index rows written "
+            f"{count} posts and {Gram.objects.filter(kind=Gram.Kind.POST).count()} index rows written "
             f"in {time.perf_counter() - started:.0f} s"
         )
         anyone = AnonymousUser()
