@@ -51,7 +51,8 @@ def pages(query):
     for page in found:
         text = page_text(page)
         if needle in text.lower():
-            page.search_snippet = snippet(text, query)
+            body = text.split("\n", 1)[-1]  # the title is shown above the snippet already
+            page.search_snippet = snippet(body if needle in body.lower() else text, query)
             page.title_marked = highlight(page.title, query)
             results.append(page)
     return results
