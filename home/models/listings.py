@@ -1,6 +1,7 @@
 """Property listings (楼盘): the company's developments with their unit types and gallery."""
 
 from django.db import models
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -26,7 +27,14 @@ class ListingIndexPage(CachedPageMixin, Page):
         from home.listings import filter_listings
 
         context = super().get_context(request, *args, **kwargs)
-        listings = ListingPage.objects.live().child_of(self).select_related("lead_image")
+        from home.models import SiteImage
+
+        pictures = SiteImage.objects.prefetch_renditions()
+        listings = (
+            ListingPage.objects.live()
+            .child_of(self)
+            .prefetch_related(Prefetch("lead_image", queryset=pictures))
+        )
         context.update(filter_listings(listings, request.GET))
         return context
 
@@ -122,11 +130,12 @@ class ListingPage(CachedPageMixin, Page):
         return "https://uri.amap.com/search?keyword=" + quote(f"{self.city}{self.address}")
 
     def get_context(self, request, *args, **kwargs):
-        from home.models import NewsPage
+        from home.models import NewsPage, SiteImage
 
         context = super().get_context(request, *args, **kwargs)
         context["unit_types"] = self.unit_types.all()
-        context["gallery"] = self.gallery.select_related("image")
+        pictures = SiteImage.objects.prefetch_renditions()
+        context["gallery"] = self.gallery.prefetch_related(Prefetch("image", queryset=pictures))
         context["progress"] = (
             NewsPage.objects.live()
             .filter(estate_id=self.estate_id, is_construction_update=True)

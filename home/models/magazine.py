@@ -1,6 +1,7 @@
 """The club magazine (俱乐部杂志): issues with a cover, a PDF edition and articles."""
 
 from django.db import models
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -35,10 +36,14 @@ class MagazineIndexPage(CachedPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        from home.models import SiteImage
+
+        # Covers come with their renditions in one query, not one per issue.
+        covers = SiteImage.objects.prefetch_renditions()
         issues = (
             MagazineIssuePage.objects.live()
             .child_of(self)
-            .select_related("cover")
+            .prefetch_related(Prefetch("cover", queryset=covers))
             .order_by("-issue_date", "-issue_number")
         )
         years = {}

@@ -2,6 +2,7 @@
 the estate's listing."""
 
 from django.db import models
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -36,10 +37,14 @@ class NewsIndexPage(CachedPageMixin, Page):
         from portal.models import Estate
 
         context = super().get_context(request, *args, **kwargs)
+        from home.models import SiteImage
+
+        pictures = SiteImage.objects.prefetch_renditions()
         items = (
             NewsPage.objects.live()
             .child_of(self)
-            .select_related("lead_image", "estate")
+            .select_related("estate")
+            .prefetch_related(Prefetch("lead_image", queryset=pictures))
             .order_by("-date", "-pk")
         )
         estate, tag = request.GET.get("estate", ""), request.GET.get("tag", "")
