@@ -5,7 +5,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
-from search.grams import codes
+from search.grams import query_codes
 from search.index import Kind, candidates
 
 
@@ -14,12 +14,12 @@ def forum_posts(query, user):
     from forum import access
     from forum.models import Post
 
-    terms = codes(query)
-    if not terms:
-        return Post.objects.none()
+    posts = Post.objects.all()
+    terms = query_codes(query)
+    if terms:
+        posts = posts.filter(pk__in=candidates(Kind.POST, terms))
     return (
-        Post.objects.filter(pk__in=candidates(Kind.POST, terms))
-        .filter(
+        posts.filter(
             topic__board__in=access.readable_boards(user),
             topic__is_hidden=False,
             is_hidden=False,
@@ -35,16 +35,11 @@ def pages(query):
     """Live pages anyone may read whose indexed words contain `query`, newest first."""
     from search.index import page_text
 
-    terms = codes(query)
-    if not terms:
-        return []
-    found = (
-        Page.objects.live()
-        .public()
-        .filter(pk__in=candidates(Kind.PAGE, terms))
-        .specific()
-        .order_by("-first_published_at")[:60]
-    )
+    terms = query_codes(query)
+    found = Page.objects.live().public()
+    if terms:
+        found = found.filter(pk__in=candidates(Kind.PAGE, terms))
+    found = found.specific().order_by("-first_published_at")[:60]
     needle = query.lower()
     # Pages are few: the exact words are checked on the text the index was built from.
     results = []

@@ -11,10 +11,17 @@ from search.models import Gram
 pytestmark = pytest.mark.django_db
 
 
-def test_chinese_is_cut_into_pairs_and_latin_into_words():
+def test_chinese_is_cut_into_pairs_and_latin_into_runs_of_three():
     assert grams("停车场收费") == {"停车", "车场", "场收", "收费"}
-    assert grams("WiFi 密码, wifi!") == {"wifi", "密码"}
-    assert grams("车") == {"车"}
+    assert grams("WiFi 密码, wifi!") == {"wif", "ifi", "密码"}
+    assert grams("车 ab") == {"车", "ab"}
+
+
+def test_short_queries_and_parts_of_words_are_still_found(client, board, owner):
+    topic(board, owner, "Parking 车位 A1", "正文")
+    for query in ("park", "Park", "车", "A1", "king 车"):
+        html = client.get(reverse("search:search"), {"q": query}).content.decode()
+        assert "search-results__title" in html, query
 
 
 @pytest.fixture
