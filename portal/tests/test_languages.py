@@ -79,7 +79,7 @@ def test_the_compiled_catalogue_matches_its_source():
 def test_the_catalogue_has_every_string_in_the_code(tmp_path):
     """Extract the strings afresh from a copy of the code and compare with the catalogue."""
     ignore = shutil.ignore_patterns(".*", "__pycache__", "*.mo", "node_modules")
-    for name in ("portal", "home", "club", "forum", "templates", "locale"):
+    for name in ("portal", "home", "club", "forum", "search", "templates", "locale"):
         shutil.copytree(settings.BASE_DIR / name, tmp_path / name, ignore=ignore)
     shutil.copy(settings.BASE_DIR / "manage.py", tmp_path)
     subprocess.run(
