@@ -222,7 +222,10 @@ def _magazine(home):
     index = _publish(
         home,
         MagazineIndexPage(
-            title="金都会杂志", slug="magazine", intro="俱乐部季刊：邻里故事、活动回顾与生活指南。"
+            title="金都会杂志",
+            show_in_menus=True,
+            slug="magazine",
+            intro="俱乐部季刊：邻里故事、活动回顾与生活指南。",
         ),
     )
     for number, when, theme, colour, articles in ISSUES:
@@ -264,7 +267,12 @@ def _magazine(home):
 def _listings(home):
     index = _publish(
         home,
-        ListingIndexPage(title="楼盘信息", slug="listings", intro="金都在售与即将开盘的项目。"),
+        ListingIndexPage(
+            title="楼盘信息",
+            slug="listings",
+            show_in_menus=True,
+            intro="金都在售与即将开盘的项目。",
+        ),
     )
     for name, city, district, address, status, low, high, colour, units in LISTINGS:
         estate = Estate.objects.filter(name=name).first()
@@ -304,7 +312,10 @@ def _listings(home):
 
 def _news(home):
     index = _publish(
-        home, NewsIndexPage(title="项目新闻", slug="news", intro="金都各项目的最新动态。")
+        home,
+        NewsIndexPage(
+            title="项目新闻", slug="news", show_in_menus=True, intro="金都各项目的最新动态。"
+        ),
     )
     today = date.today()
     for title, days, estate_name, construction, tags, summary in NEWS:
