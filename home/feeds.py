@@ -18,7 +18,9 @@ class NewsFeed(Feed):
         return index.url if index else "/"
 
     def items(self):
-        return NewsPage.objects.live().select_related("estate").order_by("-date", "-pk")[:30]
+        return (
+            NewsPage.objects.live().public().select_related("estate").order_by("-date", "-pk")[:30]
+        )
 
     def item_title(self, item):
         return item.title
@@ -49,7 +51,9 @@ class MagazineFeed(NewsFeed):
         return index.url if index else "/"
 
     def items(self):
-        return MagazineIssuePage.objects.live().order_by("-issue_date", "-issue_number")[:30]
+        return (
+            MagazineIssuePage.objects.live().public().order_by("-issue_date", "-issue_number")[:30]
+        )
 
 
 class MagazineAtomFeed(MagazineFeed):

@@ -8,5 +8,6 @@ from wagtail.signals import page_published
 def mail_to_members(sender, instance, **kwargs):
     from home.mailing import start, wants_mailing
 
-    if wants_mailing(instance):
+    # An alias is published with its original: the original's mailing covers it.
+    if instance.alias_of_id is None and wants_mailing(instance):
         start(instance)

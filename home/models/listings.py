@@ -32,6 +32,7 @@ class ListingIndexPage(CachedPageMixin, Page):
         pictures = SiteImage.objects.prefetch_renditions()
         listings = (
             ListingPage.objects.live()
+            .public()
             .child_of(self)
             .prefetch_related(Prefetch("lead_image", queryset=pictures))
         )
@@ -138,6 +139,7 @@ class ListingPage(CachedPageMixin, Page):
         context["gallery"] = self.gallery.prefetch_related(Prefetch("image", queryset=pictures))
         context["progress"] = (
             NewsPage.objects.live()
+            .public()
             .filter(estate_id=self.estate_id, is_construction_update=True)
             .order_by("-date")[:3]
             if self.estate_id

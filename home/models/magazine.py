@@ -42,6 +42,7 @@ class MagazineIndexPage(CachedPageMixin, Page):
         covers = SiteImage.objects.prefetch_renditions()
         issues = (
             MagazineIssuePage.objects.live()
+            .public()
             .child_of(self)
             .prefetch_related(Prefetch("cover", queryset=covers))
             .order_by("-issue_date", "-issue_number")
@@ -94,11 +95,8 @@ class MagazineIssuePage(CachedPageMixin, Page):
         FieldPanel("summary"),
         FieldPanel("articles"),
     ]
-    search_fields = [
-        *Page.search_fields,
-        index.SearchField("summary"),
-        index.SearchField("articles"),
-    ]
+    # Not the articles: they are for members, and search results are for everyone.
+    search_fields = [*Page.search_fields, index.SearchField("summary")]
     parent_page_types = ["home.MagazineIndexPage"]
     subpage_types = []
 

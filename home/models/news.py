@@ -1,6 +1,8 @@
 """Project news (项目新闻): dated items about an estate, tagged; construction updates show on
 the estate's listing."""
 
+import re
+
 from django.db import models
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -42,13 +44,14 @@ class NewsIndexPage(CachedPageMixin, Page):
         pictures = SiteImage.objects.prefetch_renditions()
         items = (
             NewsPage.objects.live()
+            .public()
             .child_of(self)
             .select_related("estate")
             .prefetch_related(Prefetch("lead_image", queryset=pictures))
             .order_by("-date", "-pk")
         )
         estate, tag = request.GET.get("estate", ""), request.GET.get("tag", "")
-        if estate.isdigit():
+        if re.fullmatch(r"[0-9]{1,9}", estate):
             items = items.filter(estate_id=int(estate))
         if tag:
             items = items.filter(tags__name=tag)

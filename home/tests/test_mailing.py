@@ -114,3 +114,15 @@ def test_editors_submit_and_managers_publish(staff, make_issue):
     assert workflow is not None and workflow.active
     task = workflow.tasks.get().specific
     assert [g.name for g in task.groups.all()] == ["Managers"]
+
+
+def test_an_alias_of_an_issue_is_not_mailed_again(
+    make_issue, readers, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        issue = make_issue()
+    issue.create_alias(update_slug="issue-1-copy")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        issue.save_revision().publish()
+    assert mail.outbox == []

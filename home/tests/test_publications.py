@@ -129,3 +129,46 @@ def test_index_pages_cost_a_fixed_number_of_queries(
         client.get(page.url + "?x=1")  # the new pictures' renditions are made once, here
         with django_assert_max_num_queries(counts[page.pk]):
             client.get(page.url + "?x=1")
+
+
+def pdf_document():
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+
+    return Document.objects.create(
+        title="第 1 期 PDF", file=ContentFile(b"%PDF-1.4 member edition", name="issue.pdf")
+    )
+
+
+def test_the_pdf_edition_of_a_members_only_issue_is_for_members(client, make_issue, make_member):
+    pdf = pdf_document()
+    issue = make_issue(pdf=pdf)
+    assert pdf.url not in client.get(issue.url).content.decode()
+    assert client.get(pdf.url).status_code == 302  # to sign in
+    member = make_member("reader")
+    outsider = make_member("outsider")
+    outsider.status = "suspended"
+    outsider.save()
+    client.force_login(outsider.user)
+    assert client.get(pdf.url).status_code == 403
+    client.force_login(member.user)
+    assert pdf.url in client.get(issue.url).content.decode()
+    assert client.get(pdf.url).status_code == 200
+
+
+@pytest.mark.parametrize("estate", ["²", "99999999999999999999999", "-1", "abc"])
+def test_a_strange_estate_filter_is_ignored(client, news, make_news, estate):
+    make_news("停车场收费调整")
+    response = client.get(news.url, {"estate": estate})
+    assert response.status_code == 200 and "停车场收费调整" in response.content.decode()
+
+
+def test_private_pages_stay_out_of_lists_and_feeds(client, news, make_news):
+    from wagtail.models import PageViewRestriction
+
+    secret = make_news("内部通知")
+    PageViewRestriction.objects.create(page=secret, restriction_type="login")
+    make_news("公开新闻")
+    assert "内部通知" not in client.get(news.url + "?x=1").content.decode()
+    feed = client.get(reverse("home:news_feed")).content.decode()
+    assert "公开新闻" in feed and "内部通知" not in feed
