@@ -56,7 +56,8 @@ def pages(query):
 def snippet(text, query, width=40):
     """The text around the first match, with every match marked."""
     text = " ".join(text.split())
-    at = text.lower().find(query.lower())
+    lower = text.lower()
+    at = lower.find(query.lower()) if len(lower) == len(text) else -1
     start = max(at - width, 0) if at >= 0 else 0
     part = text[start : start + 2 * width + len(query)]
     return highlight(
@@ -69,6 +70,8 @@ def highlight(text, query):
     if not query:
         return escape(text)
     lower, needle, out, at = text.lower(), query.lower(), [], 0
+    if len(lower) != len(text):  # a letter whose lower case is longer (İ): positions differ
+        return escape(text)
     while True:
         found = lower.find(needle, at)
         if found < 0:

@@ -119,3 +119,10 @@ def test_the_forum_search_uses_the_same_index(client, board, owner):
     topic(board, owner, "业主停车", "地下车库")
     html = client.get(reverse("forum:search"), {"q": "停车"}).content.decode()
     assert "业主<mark>停车</mark>" in html
+
+
+def test_letters_that_change_length_in_lower_case_do_not_break_marking():
+    from search.queries import highlight, snippet
+
+    assert str(highlight("İstanbul 停车", "停车")) == "İstanbul 停车"
+    assert "停车" in str(snippet("İİİ 停车场", "停车"))
