@@ -266,13 +266,14 @@ def card_png(card):
     return png
 
 
-def qr_svg(card):
-    """The card's QR as inline SVG for "My club"; the same card always gives the same code."""
-    key = f"club:card-qr:{card.number}"
+def qr_svg(payload):
+    """A QR code as inline SVG, drawn once per payload (a card's or a registration's never
+    changes)."""
+    key = "club:qr:" + hashlib.sha256(payload.encode()).hexdigest()
     svg = django_cache.get(key)
     if svg is None:
-        svg = segno.make(qr_payload(card), error="m").svg_inline(scale=4, border=2)
-        django_cache.set(key, svg, 60 * 60 * 24 * 7)
+        svg = segno.make(payload, error="m").svg_inline(scale=4, border=2)
+        django_cache.set(key, svg, 60 * 60 * 24 * 30)
     return svg
 
 

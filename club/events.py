@@ -12,6 +12,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from club import ics
+from club.cards import qr_svg
 from club.checkin import registration_payload
 from club.models import EventPage, Registration
 from club.signup import LIVE, waitlist_position, why_not
@@ -94,15 +95,7 @@ def event_context(event, request):
 
 
 def registration_qr_svg(registration):
-    """Drawn once per registration: the payload never changes."""
-    key = f"club:registration-qr:{registration.pk}"
-    svg = cache.get(key)
-    if svg is None:
-        svg = segno.make(registration_payload(registration), error="m").svg_inline(
-            scale=4, border=2
-        )
-        cache.set(key, svg, 60 * 60 * 24 * 30)
-    return svg
+    return qr_svg(registration_payload(registration))
 
 
 def registration_attachments(registration):
@@ -121,7 +114,8 @@ def registration_attachments(registration):
 
 # -- Telling registrants -----------------------------------------------------------------------
 
-TRACKED = ("starts_at", "ends_at", "place", "is_cancelled")
+#: A change to these is emailed to registrants (a cancellation has its own email).
+MOVED = ("starts_at", "ends_at", "place")
 
 
 def previous_publication(event, revision):
@@ -162,7 +156,7 @@ def event_published(event, revision):
             return
         cancelled = event.is_cancelled and not before.is_cancelled
         moved = not cancelled and any(
-            _differs(getattr(event, field), getattr(before, field)) for field in TRACKED[:3]
+            _differs(getattr(event, field), getattr(before, field)) for field in MOVED
         )
         if not (cancelled or moved):
             return

@@ -53,7 +53,7 @@ def home(request, member):
     context = {
         "member": member,
         "card": card,
-        "qr_svg": cards.qr_svg(card) if card else "",
+        "qr_svg": cards.qr_svg(cards.qr_payload(card)) if card else "",
         "next_tier": upcoming,
         "points_to_next_tier": to_go,
         "entries": member.points.all()[:8],

@@ -11,7 +11,6 @@ from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from club import admin_views
@@ -30,24 +29,8 @@ from club.models import (
     Tier,
 )
 from club.reminders import month_days_ahead
-from portal.admin_actions import InspectFirstIndexView
+from portal.admin_actions import InspectFirstIndexView, RulesOnlyPolicy
 from portal.models import Estate
-
-
-class RulesOnlyPolicy(ModelPermissionPolicy):
-    """Records that change only through the club's rules functions (approve, redeem, award…):
-    the admin lists and inspects them, but offers no add or edit form, not even to superusers."""
-
-    def __init__(self, model, actions=("view",)):
-        super().__init__(model)
-        self.actions = actions
-
-    def user_has_permission(self, user, action):
-        return action in self.actions and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return any(self.user_has_permission(user, action) for action in actions)
-
 
 for model, actions in (
     (MembershipApplication, ("view",)),

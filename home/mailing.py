@@ -83,16 +83,20 @@ def send_batch(mailing_id):
     return left
 
 
+def absolute(url):
+    """Page and image addresses are relative on a single site; emails need the whole URL."""
+    return url if url.startswith("http") else settings.WAGTAILADMIN_BASE_URL + url
+
+
 def publication_context(page):
-    base = settings.WAGTAILADMIN_BASE_URL
     image = getattr(page, "cover", None) or getattr(page, "lead_image", None)
     picture = None
     if image:
         url = image.get_rendition("max-600x800|format-jpeg").url
-        picture = url if url.startswith("http") else base + url
+        picture = absolute(url)
     context = {
         "page": page,
-        "page_url": base + page.url if page.url and not page.url.startswith("http") else page.url,
+        "page_url": absolute(page.url),
         "picture": picture,
         "contents": [],
         "summary": getattr(page, "summary", ""),

@@ -3,23 +3,13 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from home.models import Mailing
+from portal.admin_actions import RulesOnlyPolicy
 
-
-class ViewOnlyPolicy(ModelPermissionPolicy):
-    """Mailings are made by publishing pages, never by hand."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return "view" in actions and self.user_has_permission(user, "view")
-
-
-register_permission_policy(Mailing, ViewOnlyPolicy(Mailing), exact_class=True)
+# Mailings are made by publishing pages, never by hand.
+register_permission_policy(Mailing, RulesOnlyPolicy(Mailing), exact_class=True)
 
 
 class MailingViewSet(ModelViewSet):

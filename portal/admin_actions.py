@@ -8,6 +8,7 @@ function from the rules modules; the error it raises is shown on the form.
 from django.shortcuts import redirect
 from wagtail.admin import messages
 from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.permission_policies import ModelPermissionPolicy
 
 
 class InspectFirstIndexView(IndexView):
@@ -47,3 +48,18 @@ class ActionsInspectView(InspectView):
 
     def get_success_url(self):
         return self.request.path
+
+
+class RulesOnlyPolicy(ModelPermissionPolicy):
+    """Records that change only through rules functions (approve, redeem, publish…): the admin
+    lists and inspects them but offers no add or edit form, not even to superusers."""
+
+    def __init__(self, model, actions=("view",)):
+        super().__init__(model)
+        self.actions = actions
+
+    def user_has_permission(self, user, action):
+        return action in self.actions and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)

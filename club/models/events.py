@@ -264,7 +264,3 @@ class Registration(models.Model):
 
     def get_absolute_url(self):
         return reverse("club:events")
-
-    @property
-    def is_live(self):
-        return self.status in (self.Status.CONFIRMED, self.Status.WAITLISTED, self.Status.ATTENDED)

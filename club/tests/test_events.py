@@ -137,7 +137,7 @@ def test_cancelling_after_the_deadline_is_refused_with_a_reason(client, member, 
     response = client.post(reverse("club:cancel_registration", args=[registration.pk]), follow=True)
     registration.refresh_from_db()
     assert registration.status == "confirmed"
-    assert "alert" in response.content.decode() or "message--error" in response.content.decode()
+    assert "message--error" in response.content.decode()
     with translation.override("en"), pytest.raises(signup.SignupError, match="deadline"):
         signup.cancel(registration, member.user)  # a page request switched the language
 
@@ -159,7 +159,7 @@ def test_my_events_lists_upcoming_with_waitlist_positions_and_past(client, make_
     client.force_login(second.user)
     page = client.get(reverse("club:events")).content.decode()
     assert event.title in page and 'class="waitlist-position"' in page
-    assert waiting.get_status_display() in page or "status--waitlisted" in page
+    assert "status--waitlisted" in page and waiting.event.title in page
 
 
 def test_publishing_a_new_time_or_a_cancellation_tells_the_registrants(

@@ -10,7 +10,6 @@ from django.urls import reverse
 from club import membership
 from club.models import ClubSettings, Hobby, Member, MembershipApplication, Tier
 from club.tests.conftest import verified
-from conftest import make_user
 from portal.models import OwnershipClaim
 
 pytestmark = pytest.mark.django_db
@@ -256,7 +255,3 @@ def test_an_owner_never_sees_another_members_club(client, make_member):
 def test_the_applicant_must_be_signed_in(client):
     response = client.get(reverse("club:apply"))
     assert response.status_code == 302 and reverse("account_login") in response.url
-
-
-def test_make_user_helper_is_not_a_member(db):
-    assert not Member.objects.filter(user=make_user("nobody")).exists()

@@ -114,8 +114,6 @@ class ListingPage(CachedPageMixin, Page):
         *Page.search_fields,
         index.SearchField("summary"),
         index.SearchField("body"),
-        index.FilterField("city"),
-        index.FilterField("status"),
     ]
     parent_page_types = ["home.ListingIndexPage"]
     subpage_types = []
