@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from portal.validators import validate_mobile
@@ -19,6 +20,9 @@ class User(AbstractUser):
     """
 
     real_name = models.CharField(_("real name"), max_length=50, blank=True)
+    #: What other owners see instead of the real name (PIPL: a name is personal information).
+    nickname = models.CharField(_("nickname"), max_length=20, blank=True)
+    show_real_name = models.BooleanField(_("show my real name to other owners"), default=False)
     mobile = models.CharField(
         _("mobile number"), max_length=11, blank=True, validators=[validate_mobile]
     )
@@ -44,16 +48,42 @@ class User(AbstractUser):
     #: Kept in step with approved ownership claims by portal.claims, because the badge is shown
     #: beside the name on every page that lists people.
     is_verified_owner = models.BooleanField(_("verified owner"), default=False)
+    #: Set when the account is closed at the owner's request and its personal data erased.
+    closed_at = models.DateTimeField(_("account closed"), null=True, blank=True)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         swappable = "AUTH_USER_MODEL"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("nickname"),
+                condition=~models.Q(nickname=""),
+                name="user_nickname_unique",
+                violation_error_message=_("Another owner uses this nickname."),
+            )
+        ]
 
     @property
     def display_name(self):
-        # Never the email address or a name derived from it: many are phone numbers.
+        """The name staff see: the real name. Never the email address or a name derived from
+        it: many are phone numbers."""
         return self.real_name or self.get_full_name() or _("Owner %(number)s") % {"number": self.pk}
+
+    @property
+    def public_name(self):
+        """The name other owners and visitors see: the nickname, the real name only if the owner
+        chose to show it, otherwise the surname with the rest masked (王**)."""
+        if self.closed_at:
+            return _("Closed account")
+        if self.nickname:
+            return self.nickname
+        name = self.real_name or self.get_full_name()
+        if name and self.show_real_name:
+            return name
+        if name:
+            return name[0] + "**"
+        return _("Owner %(number)s") % {"number": self.pk}
 
     def __str__(self):
         return self.display_name
