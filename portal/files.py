@@ -236,11 +236,11 @@ def serve_user_file(file, *, verified_type, filename="", private=True, max_age=N
     return protect(response, private=private, max_age=max_age)
 
 
-def serve_media(request, path, document_root):
+def serve_media(request, path):
     """MEDIA_URL from this process (SERVE_MEDIA): pictures inline, anything else downloaded."""
     if path.startswith("documents/"):
         raise Http404  # CMS documents go through /documents/, which checks who may read them
-    response = static.serve(request, path, document_root=document_root)
+    response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
     content_type = MEDIA_TYPES.get(path.rsplit(".", 1)[-1].lower())
     if content_type:
         response["Content-Type"] = content_type

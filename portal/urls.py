@@ -25,8 +25,6 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    urlpatterns.append(
-        path("media/<path:path>", files.serve_media, {"document_root": settings.MEDIA_ROOT})
-    )
+    urlpatterns.append(path("media/<path:path>", files.serve_media))
 
 urlpatterns.append(path("", include(wagtail_urls)))
