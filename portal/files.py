@@ -227,12 +227,8 @@ def protect(response, *, private=True, max_age=None):
 def serve_user_file(file, *, verified_type, filename="", private=True, max_age=None):
     """A stored user file: pictures inline, anything else as a download, sandboxed either way."""
     inline = verified_type in INLINE_TYPES
-    response = FileResponse(
-        file,
-        as_attachment=not inline,
-        filename=filename,
-        content_type=verified_type or DOWNLOAD,
-    )
+    served = verified_type if inline or verified_type == PDF else DOWNLOAD
+    response = FileResponse(file, as_attachment=not inline, filename=filename, content_type=served)
     return protect(response, private=private, max_age=max_age)
 
 

@@ -64,7 +64,12 @@ HOSTILE = {
         "application/pdf",
         "embedded files",
     ),
-    "pdf with a password": ("invoice.pdf", pdf_bytes(password="1234"), "application/pdf", "password"),
+    "pdf with a password": (
+        "invoice.pdf",
+        pdf_bytes(password="1234"),
+        "application/pdf",
+        "password",
+    ),
 }
 
 
