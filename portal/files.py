@@ -87,7 +87,7 @@ def clean_attachment(upload):
     if data.startswith(b"%PDF-"):
         problem = pdf_problem(data)
         if problem:
-            raise ValidationError(f"{upload.name}: {problem}", code="invalid_pdf")
+            raise ValidationError(_refusal(upload, problem), code="invalid_pdf")
         return VerifiedFile(f"{stem}.pdf", data, PDF)
     try:
         picture = clean_image(upload, max_bytes=limit, max_side=2400)
@@ -99,6 +99,10 @@ def clean_attachment(upload):
         ) from error
     extension = picture.name.rsplit(".", 1)[1]
     return VerifiedFile(f"{stem}.{extension}", picture.read(), picture.content_type)
+
+
+def _refusal(upload, problem):
+    return _("%(name)s: %(problem)s") % {"name": upload.name, "problem": problem}
 
 
 def pdf_problem(data):
@@ -188,7 +192,7 @@ def check_document(upload):
     else:
         problem = _("This kind of file is not accepted.")
     if problem:
-        raise ValidationError(f"{upload.name}: {problem}", code="invalid_document")
+        raise ValidationError(_refusal(upload, problem), code="invalid_document")
 
 
 def _zip_problem(data, folder):
