@@ -4,7 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +15,7 @@ from forum.limits import PostingRefused
 from forum.markdown import render_markdown
 from forum.models import Board, Post, PostImage, Reaction, ReadState, Subscription, Topic
 from forum.paging import page_count, position_url, positions_on, post_url
+from portal.files import serve_user_file
 
 TOPICS_PER_PAGE = 30
 
@@ -345,8 +346,6 @@ def picture(request, pk):
     hidden = not post.is_visible or post.topic.is_hidden
     if hidden and not access.is_moderator(request.user):
         raise Http404
-    response = FileResponse(picture.image.open("rb"), content_type="image/jpeg")
-    if picture.image.name.endswith(".png"):
-        response["Content-Type"] = "image/png"
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    # Stored only after Pillow re-encoded it (portal.images), as the JPEG or PNG its name says.
+    verified_type = "image/png" if picture.image.name.endswith(".png") else "image/jpeg"
+    return serve_user_file(picture.image.open("rb"), verified_type=verified_type, max_age=86400)

@@ -1,9 +1,8 @@
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal.images import clean_image
+from portal.files import clean_attachment
 from portal.models import Case, Category, Unit
 
 MAX_ATTACHMENTS = 6
@@ -11,23 +10,6 @@ MAX_ATTACHMENTS = 6
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
-
-
-def clean_attachment(upload):
-    """A PDF (checked by its header) or a picture (checked, resized and stripped by Pillow)."""
-    limit = settings.CASE_ATTACHMENT_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            _("%(name)s is larger than %(size)s MB.")
-            % {"name": upload.name, "size": limit // 2**20}
-        )
-    head = upload.read(5)
-    upload.seek(0)
-    if head == b"%PDF-":
-        return upload
-    cleaned = clean_image(upload, max_bytes=limit, max_side=2400)
-    cleaned.name = upload.name.rsplit(".", 1)[0][:150] + "." + cleaned.name.rsplit(".", 1)[1]
-    return cleaned
 
 
 class AttachmentsField(forms.FileField):

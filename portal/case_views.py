@@ -5,13 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 
 from portal import casework
 from portal.case_forms import CaseForm, MessageForm, RatingForm, ReopenForm
+from portal.files import serve_user_file
 from portal.models import Case, CaseAttachment
 
 
@@ -108,14 +109,8 @@ def attachment(request, reference, pk):
         raise Http404
     if not is_staff and attachment.event and not attachment.event.visible_to_owner:
         raise PermissionDenied
-    inline = (
-        attachment.content_type.startswith("image/") or attachment.content_type == "application/pdf"
-    )
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=not inline,
-        filename=attachment.name,
-        content_type=attachment.content_type,
+    return serve_user_file(
+        attachment.file.open("rb"), verified_type=attachment.verified_type, filename=attachment.name
     )
 
 

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from wagtail.log_actions import log
 
+from portal.files import VerifiedFile, clean_attachment
 from portal.models import Case, CaseAttachment, CaseEvent, Category, ReferenceCounter
 from portal.notifications import email_user
 
@@ -395,13 +396,19 @@ def _set_status(case, status, by, text, tell=True, visible=True):
 
 
 def attach(case, event, files):
+    """Store files with the type found in their content, never the browser's or the email's."""
     for upload in files:
+        if not isinstance(upload, VerifiedFile):  # forms have checked theirs already
+            try:
+                upload = clean_attachment(upload)
+            except ValidationError as error:
+                raise CaseError(" ".join(error.messages)) from error
         CaseAttachment.objects.create(
             case=case,
             event=event,
             file=upload,
             name=upload.name[:200],
-            content_type=getattr(upload, "content_type", "") or "application/octet-stream",
+            verified_type=upload.verified_type,
             size=upload.size,
         )
 

@@ -20,9 +20,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from portal import casework
-from portal.case_forms import clean_attachment
+from portal.files import clean_attachment
 from portal.models import Case, CaseEvent, Category, InboundEmail
 
 REFERENCE_RE = re.compile(r"TS-\d{6}-\d{4}")
@@ -82,7 +83,11 @@ def handle(raw):
     sender = parseaddr(str(message["From"] or ""))[1].lower()
     subject = " ".join(str(message["Subject"] or "").split())[:120] or "(无主题)"
     text = _text(message)
-    files = list(_attachments(message))
+    files, refused = _attachments(message)
+    if refused:
+        # The mail is kept either way; staff and the owner see what was left out.
+        note = _("Attachments not kept (only photos and plain PDFs are accepted): %(names)s")
+        text = f"{text}\n\n{note % {'names': '、'.join(refused)}}".strip()
     try:
         with transaction.atomic():
             record = InboundEmail.objects.create(message_id=message_id[:255], sender=sender)
@@ -147,14 +152,16 @@ def _text(message):
 
 
 def _attachments(message):
-    """Pictures and PDFs, checked like uploads from the site; anything else is left in the mail."""
+    """Pictures and PDFs, checked like uploads from the site; and the names of those refused."""
+    files, refused = [], []
     for part in message.iter_attachments():
         payload = part.get_payload(decode=True)
         if not payload:
             continue
         name = (part.get_filename() or "attachment")[:150]
-        upload = SimpleUploadedFile(name, payload, content_type=part.get_content_type())
+        # The part's declared type is ignored: clean_attachment looks at the content.
         try:
-            yield clean_attachment(upload)
+            files.append(clean_attachment(SimpleUploadedFile(name, payload)))
         except ValidationError:
-            continue
+            refused.append(name)
+    return files, refused

@@ -1,16 +1,18 @@
 from django.conf import settings
-from django.urls import include, path
-from django.views.static import serve
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.documents.views.serve import serve as serve_document
 
-from portal import views
+from portal import files, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),
+    # Wagtail's view, with the headers of every user file (it already checks who may read).
+    re_path(r"^documents/(\d+)/(.*)$", files.sandboxed(serve_document), name="wagtaildocs_serve"),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("language/", views.set_language, name="set_language"),
@@ -23,6 +25,6 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
+    urlpatterns.append(path("media/<path:path>", files.serve_media))
 
 urlpatterns.append(path("", include(wagtail_urls)))

@@ -191,7 +191,8 @@ class CaseAttachment(models.Model):
     )
     file = models.FileField(upload_to=attachment_path, storage=private_storage)
     name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
+    # Decided by the server from the content (portal.files), never the uploader's word.
+    verified_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
 
     class Meta:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from conftest import make_user
 from portal import casework
 from portal.models import Case, Category
+from portal.tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def test_accept_reply_note_resolve_follow_up(
     case.refresh_from_db()
     assert case.status == "accepted" and case.first_responder == agent
 
-    photo = SimpleUploadedFile("done.pdf", b"%PDF-1.4 ok", content_type="application/pdf")
+    photo = SimpleUploadedFile("done.pdf", pdf_bytes(), content_type="application/pdf")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             screen(case),

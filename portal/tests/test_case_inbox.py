@@ -10,6 +10,7 @@ from django.db import connection, connections
 
 from portal import casework, mailbox
 from portal.models import Case, Category
+from portal.tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -50,9 +51,7 @@ def message(sender, subject, body, message_id, pdf=False, **headers):
         mail[name.replace("_", "-")] = value
     mail.set_content(body)
     if pdf:
-        mail.add_attachment(
-            b"%PDF-1.4 receipt", maintype="application", subtype="pdf", filename="收据.pdf"
-        )
+        mail.add_attachment(pdf_bytes(), maintype="application", subtype="pdf", filename="收据.pdf")
     return mail
 
 

@@ -13,6 +13,7 @@ from PIL import Image
 
 from portal import casework
 from portal.models import Case, CaseAttachment, Category
+from portal.tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +34,7 @@ def photo():
 
 
 def pdf():
-    return SimpleUploadedFile(
-        "invoice.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF", content_type="application/pdf"
-    )
+    return SimpleUploadedFile("invoice.pdf", pdf_bytes(), content_type="application/pdf")
 
 
 def file_through_the_site(client, repairs, unit=None, **extra):
@@ -67,7 +66,7 @@ def test_an_owner_files_a_case_with_photos_and_a_pdf(
     )
     assert case.first_response_due - case.created_at == timedelta(hours=4)  # the category's promise
     files = list(case.attachments.all())
-    assert [f.content_type for f in files] == ["image/jpeg", "application/pdf"]
+    assert [f.verified_type for f in files] == ["image/jpeg", "application/pdf"]
     with Image.open(files[0].file.open("rb")) as stored:
         assert max(stored.size) == 2400 and not stored.getexif()
     assert mail.outbox[0].to == [verified_owner.email]
