@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.admin.ui.components import Component
@@ -43,6 +44,9 @@ class ClosureScreen(ActionsInspectView):
         closures = AccountClosure.objects.select_related("user", "done_by")
         return get_object_or_404(closures, pk=self.pk)
 
+    def get_page_subtitle(self):
+        return f"#{self.object.pk} · {self.object.user.display_name}"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         closure = self.object
@@ -62,7 +66,9 @@ class ClosureScreen(ActionsInspectView):
 
 class DeadlineColumn(Column):
     def get_value(self, instance):
-        return privacy.deadline(instance) if instance.is_pending else None
+        if not instance.is_pending:
+            return ""
+        return timezone.localtime(privacy.deadline(instance)).strftime("%Y-%m-%d")
 
 
 class AccountClosureViewSet(ModelViewSet):

@@ -46,14 +46,18 @@ def overview(request):
 @require_POST
 def request_export(request):
     try:
-        privacy.request_export(request.user)
+        export = privacy.request_export(request.user)
     except privacy.PrivacyError as error:
         messages.error(request, str(error))
     else:
-        messages.success(
-            request,
-            _("We are preparing your data. We will email you as soon as it is ready to download."),
-        )
+        export.refresh_from_db()  # tasks run in-process without a broker: it may be ready
+        if export.is_ready:
+            messages.success(request, _("Your data is ready. Download it below."))
+        else:
+            messages.success(
+                request,
+                _("We are preparing your data. We will email you as soon as it is ready."),
+            )
     return redirect("portal:privacy")
 
 
@@ -91,10 +95,15 @@ class ClosureForm(forms.Form):
     )
 
 
-# The request needs a recent sign-in (allauth asks for the password, or the second factor where
-# the owner has one) before the POST goes through: a phone left unlocked cannot close an account.
+def _complete(request):
+    return ClosureForm(request.POST).is_valid()
+
+
+# A complete request needs the password once more (or the second factor, where the owner has
+# one; allauth asks, then sends the form on): a phone left unlocked cannot close an account.
+# Mistakes on the form are shown first, without asking.
 @login_required
-@reauthentication_required(allow_get=True)
+@reauthentication_required(allow_get=True, enabled=_complete)
 def close_account(request):
     user = request.user
     problem = privacy.why_not_close(user)

@@ -271,7 +271,6 @@ def test_the_request_needs_the_password_again(client, owner):
 
 def test_the_form_asks_for_a_choice_and_a_confirmation(client, owner):
     sign_in(client, owner.email)
-    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     response = client.post(CLOSE, {"posts": "keep"})
     assert response.status_code == 200 and "请确认" in response.content.decode()
     response = client.post(CLOSE, {"posts": "burn", "understood": "on"})
