@@ -279,3 +279,37 @@ def test_the_page_costs_a_fixed_number_of_queries(client, owner):
     many, page = queries(11)
     assert many == few <= 10
     assert page.count('href="/me/privacy/export/') == 5  # the five newest, each with its link
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs parallel PostgreSQL writers")
+def test_many_presses_at_once_prepare_one_export(owner, settings):
+    """The button pressed on two phones and a tab at the same moment, with one export allowed a
+    day: one is made, the others are refused (the owner's row lock, then the database's
+    one-pending-export constraint)."""
+    settings.DATA_EXPORTS_PER_DAY = 1
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+    from django.utils import translation
+
+    barrier = threading.Barrier(6)
+
+    def press(_n):
+        try:
+            barrier.wait(timeout=30)
+            with translation.override("en"):
+                return privacy.request_export(owner)
+        except privacy.PrivacyError as error:
+            return error
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        outcomes = list(pool.map(press, range(6)))
+    made = [o for o in outcomes if isinstance(o, DataExport)]
+    refused = [o for o in outcomes if isinstance(o, privacy.PrivacyError)]
+    assert len(made) == 1 and len(refused) == 5
+    assert all("being prepared" in str(r) or "times a day" in str(r) for r in refused)
+    assert DataExport.objects.filter(user=owner).count() == 1
