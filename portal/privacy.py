@@ -34,7 +34,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from wagtail.log_actions import log
 
 from portal.models import (
@@ -242,8 +242,10 @@ def why_not_export(user, now=None):
     limit = settings.DATA_EXPORTS_PER_DAY
     if len(recent) >= limit:
         again = recent[-limit].created_at + timedelta(days=1)
-        return _(
-            "You can ask for your data %(limit)s times a day. Please try again after %(when)s."
+        return ngettext(
+            "You can ask for your data once a day. Please try again after %(when)s.",
+            "You can ask for your data %(limit)s times a day. Please try again after %(when)s.",
+            limit,
         ) % {"limit": limit, "when": timezone.localtime(again).strftime("%Y-%m-%d %H:%M")}
     return ""
 
