@@ -448,3 +448,11 @@ def test_the_board_counts_match_a_recount_after_removal(
     recount_board(board)
     board.refresh_from_db()
     assert (board.topic_count, board.post_count) == kept
+
+
+def test_the_close_page_costs_a_fixed_number_of_queries(
+    client, owner, django_assert_max_num_queries
+):
+    client.force_login(owner)
+    with django_assert_max_num_queries(8):
+        assert "申请注销账号" in client.get(CLOSE).content.decode()
