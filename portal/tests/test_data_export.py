@@ -76,7 +76,8 @@ def test_the_owner_gets_a_zip_of_their_data_and_an_email_with_the_link(
     assert export.expires_at - export.ready_at == timedelta(days=7)
 
     message = mail.outbox[-1]
-    assert message.to == [owner.email] and "/me/privacy/" in message.body
+    assert message.to == [owner.email]
+    assert reverse("portal:download_export", args=[export.pk]) in message.body
     page = client.get(PAGE).content.decode()
     download = reverse("portal:download_export", args=[export.pk])
     assert download in page
