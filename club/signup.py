@@ -97,9 +97,10 @@ def waitlist_position(registration):
     )
 
 
-def cancel(registration, by):
+def cancel(registration, by, *, closing_account=False):
     """The registrant cancels before the deadline (staff at any time before the event); the
-    seats go to the first on the waitlist who now fit."""
+    seats go to the first on the waitlist who now fit. An account being closed gives its seats
+    back after the deadline too: nobody will come for them."""
     # Staff may cancel other people's registrations after the deadline, never their own.
     staff = registration.user_id != by.pk and by.has_perm("club.check_in")
     if registration.user_id != by.pk and not staff:
@@ -116,7 +117,8 @@ def cancel(registration, by):
         if now >= event.starts_at:
             raise SignupError(_("The event has started; it can no longer be cancelled."))
         deadline = event.cancellation_deadline()
-        if registration.status == Status.CONFIRMED and now >= deadline and not staff:
+        late = now >= deadline and not (staff or closing_account)
+        if registration.status == Status.CONFIRMED and late:
             raise SignupError(
                 _(
                     "The cancellation deadline was %(when)s. Please call the club desk if you "

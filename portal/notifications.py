@@ -18,8 +18,8 @@ def email_user(user, template, context, headers=None, attachments=()):
     sends the same message. Nothing is queued if the surrounding transaction rolls back.
     `attachments`: (filename, bytes, MIME type) triples.
     """
-    if not user.email:
-        return
+    if not user.email or getattr(user, "closed_at", None):
+        return  # a closed account's address is a placeholder that must never be mailed
     context = {"user": user, "site_url": settings.WAGTAILADMIN_BASE_URL, **context}
     with translation.override(user.language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"{template}_subject.txt", context).strip()
@@ -55,6 +55,8 @@ def notify(recipient, kind, *, text, url, actor=None):
     """Record an in-site notification and, if the person wants it at once, email it."""
     from portal.models import Notification, User
 
+    if recipient.closed_at:
+        return None  # nobody reads it, and it would keep the account's activity going
     limit = Notification._meta.get_field("text").max_length
     notification = Notification.objects.create(
         recipient=recipient, kind=kind, actor=actor, text=Truncator(text).chars(limit), url=url

@@ -87,3 +87,37 @@ def send_monthly_case_report():
     for manager in managers:
         email_user(manager, "portal/email/case_report", {"f": figures})
     return managers.count()
+
+
+@shared_task
+def build_data_export(export_id):
+    """An owner's "my data" ZIP, then an email with the link."""
+    from portal.privacy import build_export
+
+    export = build_export(export_id)
+    return export.pk if export else None
+
+
+@shared_task
+def expire_data_exports():
+    """Hourly: "my data" ZIPs past their DATA_EXPORT_DAYS are deleted."""
+    from portal.privacy import expire_exports
+
+    return expire_exports()
+
+
+@shared_task
+def carry_out_due_closures():
+    """Daily: closure requests waiting ACCOUNT_CLOSURE_DAYS are carried out."""
+    from portal.privacy import carry_out_due_closures as carry_out
+
+    return carry_out()
+
+
+@shared_task
+def anonymise_expired_cases():
+    """Daily: closed accounts' cases older than CASE_RETENTION_DAYS after closure are
+    anonymised, their files deleted."""
+    from portal.privacy import anonymise_expired_cases as anonymise
+
+    return anonymise()

@@ -12,6 +12,7 @@ from portal import admin_views
 from portal.admin_actions import InspectFirstIndexView
 from portal.admin_forms import UserCreationForm, UserEditForm
 from portal.models import Estate, OwnershipClaim, Unit
+from portal.privacy_admin import AccountClosureViewSet
 
 
 class EstateViewSet(ModelViewSet):
@@ -116,7 +117,7 @@ class OwnersViewSetGroup(ViewSetGroup):
     menu_label = _("Owners")
     menu_icon = "group"
     menu_order = 200
-    items = (ClaimViewSet, EstateViewSet, UnitViewSet)
+    items = (ClaimViewSet, EstateViewSet, UnitViewSet, AccountClosureViewSet)
 
 
 class UserViewSet(WagtailUserViewSet):

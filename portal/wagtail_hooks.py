@@ -4,6 +4,7 @@ from wagtail import hooks
 from portal.admin_panels import CasesPanel, PendingClaimsPanel
 from portal.case_admin import CasesViewSetGroup
 from portal.models import Case
+from portal.privacy_admin import PendingClosuresPanel
 from portal.viewsets import OwnersViewSetGroup
 
 
@@ -30,6 +31,14 @@ def register_owner_log_actions(actions):
     actions.register_action(
         "portal.case.match", _("Match case to owner"), _("Case matched to owner")
     )
+    actions.register_action("portal.data.export", _("Ask for my data"), _("Data export requested"))
+    actions.register_action(
+        "portal.account.close_request", _("Ask to close account"), _("Account closure requested")
+    )
+    actions.register_action(
+        "portal.account.close_withdraw", _("Withdraw closure request"), _("Closure withdrawn")
+    )
+    actions.register_action("portal.account.close", _("Close account"), _("Account closed"))
     for status, label in Case.Status.choices:
         actions.register_action(f"portal.case.{status}", label, label)
 
@@ -40,3 +49,5 @@ def add_owner_panels(request, panels):
         panels.append(CasesPanel())
     if request.user.has_perm("portal.review_ownershipclaim"):
         panels.append(PendingClaimsPanel())
+    if request.user.has_perm("portal.close_account"):
+        panels.append(PendingClosuresPanel())

@@ -3,6 +3,7 @@ from .cases import Case, CaseAttachment, CaseEvent, Category, InboundEmail, Refe
 from .claims import OwnershipClaim
 from .estates import Estate, Unit
 from .notifications import Notification
+from .privacy import AccountClosure, DataExport
 
 __all__ = [
     "User",
@@ -16,4 +17,6 @@ __all__ = [
     "Category",
     "ReferenceCounter",
     "InboundEmail",
+    "DataExport",
+    "AccountClosure",
 ]

@@ -67,7 +67,9 @@ class User(AbstractUser):
     @property
     def display_name(self):
         """The name staff see: the real name. Never the email address or a name derived from
-        it: many are phone numbers."""
+        it: many are phone numbers. A closed account has no name left: 已注销用户."""
+        if self.closed_at:
+            return str(_("Closed account"))
         return self.real_name or self.get_full_name() or _("Owner %(number)s") % {"number": self.pk}
 
     @property

@@ -179,6 +179,15 @@ STORAGES = {
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
 CASE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 CASE_REOPEN_DAYS = int(env("CASE_REOPEN_DAYS", "14"))
+# Owners' rights over their data; what is kept, why and how long: docs/privacy.md.
+DATA_EXPORT_DAYS = int(env("DATA_EXPORT_DAYS", "7"))  # a "my data" ZIP is deleted after this
+DATA_EXPORTS_PER_DAY = int(env("DATA_EXPORTS_PER_DAY", "3"))
+# A closure request nobody carried out is carried out by the daily task after this many days
+# (the national standard GB/T 35273 asks for no more than 15 working days).
+ACCOUNT_CLOSURE_DAYS = int(env("ACCOUNT_CLOSURE_DAYS", "15"))
+# A closed account's cases stay in the ledger this long, then are anonymised: three years, the
+# Civil Code's general limitation period for claims (art. 188).
+CASE_RETENTION_DAYS = int(env("CASE_RETENTION_DAYS", "1095"))
 # A font file with Chinese glyphs for member card images; empty: the first one found of
 # Noto Sans CJK, WenQuanYi Micro Hei, DejaVu Sans.
 CLUB_CARD_FONT = env("CLUB_CARD_FONT", "")
@@ -236,6 +245,18 @@ CELERY_BEAT_SCHEDULE = {
     "notification-digests": {
         "task": "portal.tasks.send_notification_digests",
         "schedule": crontab(hour=8, minute=0),
+    },
+    "data-exports-expiry": {
+        "task": "portal.tasks.expire_data_exports",
+        "schedule": crontab(minute=20),
+    },
+    "account-closures-due": {
+        "task": "portal.tasks.carry_out_due_closures",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    "case-retention": {
+        "task": "portal.tasks.anonymise_expired_cases",
+        "schedule": crontab(hour=3, minute=30),
     },
     "club-points-expiry": {
         "task": "club.tasks.expire_points",

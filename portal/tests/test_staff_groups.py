@@ -29,6 +29,7 @@ SCREENS = {
     "cases:index": {"Customer service", "Managers"},
     "cases:phone": {"Customer service", "Managers"},
     "case_categories:index": {"Managers"},
+    "closures:index": {"Managers"},
     "case_report:index": {"Customer service", "Managers"},
     "club_applications:index": {"Club staff", "Managers"},
     "club_members:index": {"Club staff", "Managers"},
