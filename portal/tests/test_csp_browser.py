@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from club.models import Member, Registration
+from club.models import Member, Registration, SurveyPage
 from forum.models import Post
 from home.models import (
     HomePage,
@@ -127,6 +127,8 @@ def test_main_pages_and_admin_screens_break_no_rule_of_the_policy(live_server, b
         "/forum/b/owners/",
         "/forum/b/owners/new/",
         "/forum/search/?q=停车",
+        SurveyPage.objects.live().first().url,
+        "/accounts/email/",  # allauth's own script
     ]
     for url in signed_in:
         visit(page, url)
