@@ -298,6 +298,8 @@ FORUM_SECONDS_BETWEEN_POSTS = 15  # flood control per owner
 # whole, so a nonce would be stale).
 CSP_REPORT_ENDPOINT = env("CSP_REPORT_URI", "/csp-report/")  # empty: no reports
 _csp_frames = [SELF, *env_list("CSP_FRAME_SRC", "https://www.youtube.com,https://player.vimeo.com")]
+# Uploads served from elsewhere (object storage, a CDN) when the site does not serve MEDIA_URL.
+_csp_media = env_list("CSP_MEDIA_ORIGINS")
 _csp_reporting = (
     {"report-uri": CSP_REPORT_ENDPOINT, "report-to": "csp"} if CSP_REPORT_ENDPOINT else {}
 )
@@ -308,7 +310,8 @@ _csp_site = {
     # Style attributes carry values only the server knows (a tier's card colour, a fill rate,
     # a bar's width); an attribute cannot run script. <style> elements stay 'self' only.
     "style-src-attr": [UNSAFE_INLINE],
-    "img-src": [SELF, "data:"],  # data: small icons drawn inside site.css
+    "img-src": [SELF, "data:", *_csp_media],  # data: small icons drawn inside site.css
+    "media-src": [SELF, *_csp_media],
     "frame-src": _csp_frames,  # video embeds in CMS pages
     "object-src": [NONE],
     "base-uri": [SELF],
@@ -318,11 +321,12 @@ _csp_site = {
 }
 CONTENT_SECURITY_POLICY_ADMIN = {
     **_csp_site,
-    # Wagtail's own screens render inline <script> (inline panels, date pickers, workflow
-    # dialogs) and <style>/style attributes (Draftail, the image focal point, the userbar).
+    # Wagtail 8's own screens still need inline code: <script> after every date filter and
+    # inline panel, scripts and <style> that its editor inserts at run time (StreamField,
+    # Draftail), on*= handlers in the image focal-point tool. Staff only, never owner pages.
     "script-src": [SELF, UNSAFE_INLINE],
     "style-src": [SELF, UNSAFE_INLINE],
-    "img-src": [SELF, "data:", "blob:"],  # blob: previews of images being uploaded
+    "img-src": [SELF, "data:", "blob:", *_csp_media],  # blob: previews of images to upload
     "frame-ancestors": [SELF],  # the page editor previews the page in an iframe of its own
 }
 # CSP_REPORT_ONLY=true sends the same policies as Content-Security-Policy-Report-Only: reports

@@ -4,6 +4,7 @@ admin; browsers' violation reports are logged and never break anything."""
 import json
 import logging
 import re
+import runpy
 
 import pytest
 from django.conf import settings
@@ -277,3 +278,41 @@ def test_long_values_are_clipped_in_the_log(reporter, caplog):
 
 def test_the_endpoint_only_takes_posts(reporter):
     assert reporter.get("/csp-report/").status_code == 405
+
+
+def settings_from(monkeypatch, **environment):
+    """The settings module as the environment would make it, without touching the running one."""
+    for name in ("CSP_REPORT_URI", "CSP_REPORT_ONLY", "CSP_FRAME_SRC", "CSP_MEDIA_ORIGINS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(settings.BASE_DIR / "portal" / "settings" / "base.py"))
+
+
+def test_the_environment_configures_reports_mode_and_origins(monkeypatch):
+    configured = settings_from(
+        monkeypatch,
+        CSP_REPORT_URI="https://reports.example.com/csp",
+        CSP_REPORT_ONLY="true",
+        CSP_MEDIA_ORIGINS="https://media.example.com",
+        CSP_FRAME_SRC="https://player.bilibili.com",
+    )
+    assert "CONTENT_SECURITY_POLICY" not in configured
+    directives = configured["CONTENT_SECURITY_POLICY_REPORT_ONLY"]["DIRECTIVES"]
+    assert directives["report-uri"] == "https://reports.example.com/csp"
+    assert configured["CSP_REPORT_ENDPOINT"] == "https://reports.example.com/csp"
+    assert directives["img-src"] == ["'self'", "data:", "https://media.example.com"]
+    assert directives["media-src"] == ["'self'", "https://media.example.com"]
+    assert directives["frame-src"] == ["'self'", "https://player.bilibili.com"]
+    assert "https://media.example.com" in configured["CONTENT_SECURITY_POLICY_ADMIN"]["img-src"]
+
+    quiet = settings_from(monkeypatch, CSP_REPORT_URI="")
+    directives = quiet["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
+    assert "report-uri" not in directives and "report-to" not in directives
+    assert "report-uri" not in quiet["CONTENT_SECURITY_POLICY_ADMIN"]
+    assert quiet["CSP_REPORT_ENDPOINT"] == ""
+
+
+def test_no_reporting_endpoint_without_an_address(client, settings, home):
+    settings.CSP_REPORT_ENDPOINT = ""
+    assert "Reporting-Endpoints" not in client.get("/")
