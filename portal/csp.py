@@ -39,7 +39,7 @@ class PagePolicyMiddleware(CSPMiddleware):
         if (
             parts.config is None
             and getattr(settings, mode, None)
-            and request.path_info.startswith(admin_prefix())
+            and request.path.startswith(admin_prefix())  # both with any script prefix
         ):
             parts.config = settings.CONTENT_SECURITY_POLICY_ADMIN
         # Wagtail renders a page preview by running a request for the page's own address
