@@ -6,10 +6,11 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.documents.views.serve import serve as serve_document
 
-from portal import files, views
+from portal import csp, files, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("csp-report/", csp.csp_report, name="csp_report"),
     path("admin/", include(wagtailadmin_urls)),
     # Wagtail's view, with the headers of every user file (it already checks who may read).
     re_path(r"^documents/(\d+)/(.*)$", files.sandboxed(serve_document), name="wagtaildocs_serve"),

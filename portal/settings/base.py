@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.csp.PagePolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.PreferredLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -329,6 +331,49 @@ AVATAR_MAX_BYTES = 5 * 1024 * 1024
 AVATAR_SIZE = 256
 FORUM_IMAGE_MAX_BYTES = 8 * 1024 * 1024
 FORUM_SECONDS_BETWEEN_POSTS = 15  # flood control per owner
+
+# Content-Security-Policy (django-csp; portal/csp.py). Owner pages run only the site's own
+# scripts: no inline script, no event-handler attributes, no nonces (anonymous pages are cached
+# whole, so a nonce would be stale).
+CSP_REPORT_ENDPOINT = env("CSP_REPORT_URI", "/csp-report/")  # empty: no reports
+_csp_frames = [SELF, *env_list("CSP_FRAME_SRC", "https://www.youtube.com,https://player.vimeo.com")]
+# Uploads served from elsewhere (object storage, a CDN) when the site does not serve MEDIA_URL.
+_csp_media = env_list("CSP_MEDIA_ORIGINS")
+_csp_reporting = (
+    {"report-uri": CSP_REPORT_ENDPOINT, "report-to": "csp"} if CSP_REPORT_ENDPOINT else {}
+)
+_csp_site = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    # Style attributes carry values only the server knows (a tier's card colour, a fill rate,
+    # a bar's width); an attribute cannot run script. <style> elements stay 'self' only.
+    "style-src-attr": [UNSAFE_INLINE],
+    "img-src": [SELF, "data:", *_csp_media],  # data: small icons drawn inside site.css
+    "media-src": [SELF, *_csp_media],
+    "frame-src": _csp_frames,  # video embeds in CMS pages
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+    **_csp_reporting,
+}
+CONTENT_SECURITY_POLICY_ADMIN = {
+    **_csp_site,
+    # Wagtail 8's own screens still need inline code: <script> after every date filter and
+    # inline panel, scripts and <style> that its editor inserts at run time (StreamField,
+    # Draftail), on*= handlers in the image focal-point tool. Staff only, never owner pages.
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:", *_csp_media],  # blob: previews of images to upload
+    "frame-ancestors": [SELF],  # the page editor previews the page in an iframe of its own
+}
+# CSP_REPORT_ONLY=true sends the same policies as Content-Security-Policy-Report-Only: reports
+# without blocking, to try a change on production traffic first.
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _csp_site}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _csp_site}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,132 @@
+"""The Content-Security-Policy of every page, and the view that receives violation reports.
+
+django-csp writes the header from settings.CONTENT_SECURITY_POLICY (owner pages) and this
+middleware swaps in settings.CONTENT_SECURITY_POLICY_ADMIN under the Wagtail admin, whose own
+screens still need inline script. A header a view set itself (an uploaded file's sandbox) is
+never overwritten.
+"""
+
+import json
+import logging
+
+from csp.constants import SELF
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+from django.http import HttpResponse
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+logger = logging.getLogger("portal.csp")
+
+#: A browser's report is a few hundred bytes; a batch of Reporting API reports a few kB.
+MAX_REPORT_BYTES = 64 * 1024
+#: Reports logged from one request at most, and characters kept of each value.
+MAX_REPORTS = 20
+MAX_VALUE_CHARS = 300
+
+
+def admin_prefix():
+    return reverse("wagtailadmin_home")
+
+
+class PagePolicyMiddleware(CSPMiddleware):
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only=report_only)
+        mode = "CONTENT_SECURITY_POLICY_REPORT_ONLY" if report_only else "CONTENT_SECURITY_POLICY"
+        # A view's own @csp(...) wins; otherwise the admin gets its policy in the same mode
+        # (enforced or report-only) as the rest of the site.
+        if (
+            parts.config is None
+            and getattr(settings, mode, None)
+            and request.path.startswith(admin_prefix())  # both with any script prefix
+        ):
+            parts.config = settings.CONTENT_SECURITY_POLICY_ADMIN
+        # Wagtail renders a page preview by running a request for the page's own address
+        # through the middleware (flagged is_dummy); the editor shows it in an iframe.
+        if getattr(request, "is_dummy", False):
+            parts.replace = {**(parts.replace or {}), "frame-ancestors": [SELF]}
+        return parts
+
+    def process_response(self, request, response):
+        response = super().process_response(request, response)
+        # `report-to csp` in the policy names this endpoint (the Reporting API); browsers that
+        # only know `report-uri` use that.
+        endpoint = settings.CSP_REPORT_ENDPOINT
+        if endpoint and "Reporting-Endpoints" not in response:
+            response["Reporting-Endpoints"] = f'csp="{endpoint}"'
+        return response
+
+
+def _clip(value):
+    text = "" if value is None else str(value)
+    return text[:MAX_VALUE_CHARS]
+
+
+def _violations(data):
+    """The violations in a report body, in either format, as plain dicts."""
+    # report-uri: {"csp-report": {...}}, sent as application/csp-report.
+    if isinstance(data, dict) and isinstance(data.get("csp-report"), dict):
+        report = data["csp-report"]
+        yield {
+            "document": report.get("document-uri"),
+            "blocked": report.get("blocked-uri"),
+            "directive": report.get("effective-directive") or report.get("violated-directive"),
+            "source": report.get("source-file"),
+            "line": report.get("line-number"),
+            "sample": report.get("script-sample"),
+            "disposition": report.get("disposition"),
+        }
+    # The Reporting API (report-to): [{"type": "csp-violation", "body": {...}}, ...], sent as
+    # application/reports+json.
+    elif isinstance(data, list):
+        for item in data[:MAX_REPORTS]:
+            if not isinstance(item, dict) or item.get("type") != "csp-violation":
+                continue
+            body = item.get("body")
+            if not isinstance(body, dict):
+                continue
+            yield {
+                "document": body.get("documentURL") or item.get("url"),
+                "blocked": body.get("blockedURL"),
+                "directive": body.get("effectiveDirective"),
+                "source": body.get("sourceFile"),
+                "line": body.get("lineNumber"),
+                "sample": body.get("sample"),
+                "disposition": body.get("disposition"),
+            }
+
+
+@csrf_exempt  # browsers send reports without cookies or tokens
+@require_POST
+def csp_report(request):
+    """Log each Content-Security-Policy violation a browser reports; always answer 204."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > MAX_REPORT_BYTES:
+        logger.info("CSP report of %s bytes ignored", declared)
+        return HttpResponse(status=204)
+    # Read at most one byte past the bound, whatever the request claims (chunked bodies too).
+    body = request.read(MAX_REPORT_BYTES + 1)
+    if len(body) > MAX_REPORT_BYTES:
+        logger.info("CSP report over %s bytes ignored", MAX_REPORT_BYTES)
+        return HttpResponse(status=204)
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        logger.info("CSP report that is not JSON ignored")
+        return HttpResponse(status=204)
+    for violation in _violations(data):
+        logger.warning(
+            "CSP violation: %s blocked %r on %r (%s:%s, %s) %r",
+            _clip(violation["directive"]),
+            _clip(violation["blocked"]),
+            _clip(violation["document"]),
+            _clip(violation["source"]),
+            _clip(violation["line"]),
+            _clip(violation["disposition"]),
+            _clip(violation["sample"]),
+        )
+    return HttpResponse(status=204)
