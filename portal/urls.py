@@ -6,10 +6,21 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from portal import views
+from portal import signin_views, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # Wagtail's sign-in doors lead to allauth's (portal.signin): these come before Wagtail's own.
+    path("admin/login/", signin_views.admin_login),
+    path("_util/login/", signin_views.private_page_login),
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        signin_views.page_password,
+    ),
+    path(
+        "documents/authenticate_with_password/<int:restriction_id>/",
+        signin_views.document_password,
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
