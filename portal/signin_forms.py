@@ -28,10 +28,18 @@ class AuthenticateForm(base_forms.AuthenticateForm):
 class ReauthenticateForm(base_forms.ReauthenticateForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _code_field(self, pgettext_lazy("two-step verification", "Code"), _("The 6-digit code in your authenticator app."))
+        _code_field(
+            self,
+            pgettext_lazy("two-step verification", "Code"),
+            _("The 6-digit code in your authenticator app."),
+        )
 
 
 class ActivateTOTPForm(totp_forms.ActivateTOTPForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _code_field(self, pgettext_lazy("two-step verification", "Code"), _("The 6-digit code the app shows after scanning."))
+        _code_field(
+            self,
+            pgettext_lazy("two-step verification", "Code"),
+            _("The 6-digit code the app shows after scanning."),
+        )

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from home.models import HomePage, SiteImage, StandardPage
 from conftest import totp_code
+from home.models import HomePage, SiteImage, StandardPage
 from portal.demo import DEMO_TOTP_SECRET, PASSWORD
 from portal.models import Estate, OwnershipClaim, Unit, User
 
