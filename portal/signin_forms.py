@@ -6,13 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 
-def _code_field(form, label, help_text=""):
+def _code_field(form, label, help_text="", autofocus=True):
     field = form.fields["code"]
     field.label = label
     field.help_text = help_text
-    field.widget.attrs.update(
-        placeholder="", inputmode="numeric", autocomplete="one-time-code", autofocus=True
-    )
+    field.widget.attrs.update(placeholder="", inputmode="numeric", autocomplete="one-time-code")
+    if autofocus:
+        field.widget.attrs["autofocus"] = True
 
 
 class AuthenticateForm(base_forms.AuthenticateForm):
@@ -42,4 +42,5 @@ class ActivateTOTPForm(totp_forms.ActivateTOTPForm):
             self,
             pgettext_lazy("two-step verification", "Code"),
             _("The 6-digit code the app shows after scanning."),
+            autofocus=False,  # the steps and the QR code above it come first
         )

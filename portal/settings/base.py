@@ -265,6 +265,7 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = EMAIL_SUBJECT_PREFIX
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
+ACCOUNT_USER_DISPLAY = str  # the person's name ("以 王建国 成功登录"), never the random username
 ACCOUNT_RATE_LIMITS = {
     # Failed sign-ins count per client address and per address-and-account
     # (AccountAdapter adds the address to the key), so guessing from elsewhere never locks an

@@ -97,8 +97,9 @@ def test_wagtails_logins_send_people_to_the_one_login_page(client, door, next_ur
 
 
 def test_the_admin_sends_visitors_to_the_one_login_page(client):
-    response = client.get("/admin/pages/")
-    assert response.url.startswith(f"{LOGIN}?next=")
+    response = client.get("/admin/pages/", follow=True)
+    assert response.redirect_chain[-1][0] == f"{LOGIN}?next=/admin/pages/"
+    assert "工作人员请在此用工作邮箱和密码登录" in response.content.decode()
 
 
 @pytest.mark.parametrize("door", ["/admin/login/", "/_util/login/"])
