@@ -217,7 +217,7 @@ def test_a_question_from_picture_to_moderation_on_a_phone(
     # The spokesperson answers; "official reply" is ticked for them already.
     official_context = browser.new_context(**browser_context_args)
     official_page = official_context.new_page()
-    sign_in(official_page, site, spokesperson, topic.get_absolute_url())
+    sign_in_staff(official_page, site, spokesperson, topic.get_absolute_url())
     expect(official_page.locator("#reply input[name=official]")).to_be_checked()
     official_page.fill("#reply textarea[name=source]", "已安排维修班组，本周五前处理完毕。")
     official_page.click(reply)
