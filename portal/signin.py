@@ -12,13 +12,16 @@ import math
 import time
 
 from allauth.core.internal import ratelimit as allauth_ratelimit
+from allauth.mfa import signals as mfa_signals
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core import checks
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.utils.translation import ngettext
+from wagtail.log_actions import log
 
 RATE_LIMIT_APP = "allauth.account"
 
@@ -143,6 +146,23 @@ class SecondFactorRequiredMiddleware:
         if request.path.startswith((settings.STATIC_URL, settings.MEDIA_URL)):
             return None
         return redirect("mfa_activate_totp")
+
+
+# allauth's views change the authenticators; the account's history in the admin records it.
+_LOGGED = {
+    (mfa_signals.authenticator_added, Authenticator.Type.TOTP): "portal.two_step.on",
+    (mfa_signals.authenticator_removed, Authenticator.Type.TOTP): "portal.two_step.off",
+    (mfa_signals.authenticator_reset, Authenticator.Type.RECOVERY_CODES): "portal.two_step.codes",
+}
+
+
+@receiver(mfa_signals.authenticator_added)
+@receiver(mfa_signals.authenticator_removed)
+@receiver(mfa_signals.authenticator_reset)
+def log_two_step_changes(signal, sender, request, user, authenticator, **kwargs):
+    action = _LOGGED.get((signal, authenticator.type))
+    if action:
+        log(user, action, user=request.user if request.user.is_authenticated else user)
 
 
 @checks.register(checks.Tags.security, deploy=True)

@@ -1,6 +1,8 @@
 """Signing in: one door (allauth's), the same limits and rules behind every way in, and a
 second step for everyone who can open the admin."""
 
+import re
+
 import pytest
 from allauth.mfa.models import Authenticator
 from django.core.management import call_command
@@ -8,7 +10,12 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
+from wagtail.models import (
+    Collection,
+    CollectionViewRestriction,
+    ModelLogEntry,
+    PageViewRestriction,
+)
 
 from conftest import PASSWORD, TOTP_SECRET, make_user, totp_code
 from home.models import HomePage, StandardPage
@@ -82,6 +89,20 @@ def test_an_unverified_account_gets_no_session(client):
     response = sign_in(client, user.email)
     assert response.url == reverse("account_email_verification_sent")
     assert not signed_in(client)
+
+
+def test_confirming_the_email_still_asks_staff_for_the_code(
+    client, django_capture_on_commit_callbacks, mailoutbox
+):
+    agent = make_user("agent", groups=["Customer service"], verified_email=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sign_in(client, agent.email).url == reverse("account_email_verification_sent")
+    link = re.search(r"https?://\S+", mailoutbox[0].body).group(0)
+    response = client.post(link)
+    assert response.url == SECOND_STEP
+    assert client.get("/admin/").status_code == 302
+    client.post(SECOND_STEP, {"code": totp_code()})
+    assert client.get("/admin/").status_code == 200
 
 
 # -- Wagtail's doors lead to allauth's -------------------------------------------------------
@@ -281,15 +302,23 @@ def test_staff_cannot_turn_the_app_off(client, staff):
     assert Authenticator.objects.filter(user=agent, type="totp").exists()
 
 
-def test_owners_may_turn_two_step_verification_on_and_off(client, owner):
+def test_owners_may_turn_two_step_verification_on_and_off(
+    client, owner, django_capture_on_commit_callbacks
+):
     sign_in(client, owner.email)
     assert reverse("mfa_index") in client.get(reverse("portal:dashboard")).content.decode()
     assert client.get(reverse("mfa_index")).status_code == 200
     client.get(ACTIVATE)
-    client.post(ACTIVATE, {"code": totp_code(client.session["mfa.totp.secret"])})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(ACTIVATE, {"code": totp_code(client.session["mfa.totp.secret"])})
     assert Authenticator.objects.filter(user=owner, type="totp").exists()
     client.post(reverse("mfa_deactivate_totp"))
     assert not Authenticator.objects.filter(user=owner, type="totp").exists()
+    history = ModelLogEntry.objects.for_instance(owner).order_by("timestamp")
+    assert [(e.action, e.user) for e in history] == [
+        ("portal.two_step.on", owner),
+        ("portal.two_step.off", owner),
+    ]
     client.post(reverse("account_logout"))
     assert sign_in(client, owner.email).url == reverse("portal:dashboard")
 
