@@ -20,6 +20,7 @@ from wagtail.models import (
 from conftest import PASSWORD, TOTP_SECRET, make_user, totp_code
 from home.models import HomePage, StandardPage
 from portal.demo import DEMO_TOTP_SECRET
+from portal.models import User
 from portal.tests.test_settings import SECRET, run_manage
 
 pytestmark = pytest.mark.django_db
@@ -105,6 +106,17 @@ def test_confirming_the_email_still_asks_staff_for_the_code(
     assert client.get("/admin/").status_code == 200
 
 
+def test_a_new_superuser_verifies_the_email_then_sets_up_the_app(
+    client, django_capture_on_commit_callbacks, mailoutbox
+):
+    User.objects.create_superuser("root", "root@example.com", PASSWORD)  # createsuperuser
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sign_in(client, "root@example.com").url == reverse("account_email_verification_sent")
+    link = re.search(r"https?://\S+", mailoutbox[0].body).group(0)
+    response = client.post(link, follow=True)
+    assert response.redirect_chain[-1][0] == ACTIVATE
+
+
 # -- Wagtail's doors lead to allauth's -------------------------------------------------------
 
 
@@ -121,6 +133,13 @@ def test_the_admin_sends_visitors_to_the_one_login_page(client):
     response = client.get("/admin/pages/", follow=True)
     assert response.redirect_chain[-1][0] == f"{LOGIN}?next=/admin/pages/"
     assert "工作人员请在此用工作邮箱和密码登录" in response.content.decode()
+
+
+def test_signing_out_of_the_admin_leads_to_the_one_login_page(client, staff):
+    client.force_login(staff("Editors"))
+    response = client.post(reverse("wagtailadmin_logout"))
+    assert response.url == LOGIN
+    assert client.get("/admin/").status_code == 302
 
 
 @pytest.mark.parametrize("door", ["/admin/login/", "/_util/login/"])
