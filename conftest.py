@@ -5,10 +5,14 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import uuid
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal import auth as totp_auth
+from allauth.mfa.totp.internal.auth import TOTP
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -20,6 +24,9 @@ from django.db import connections
 from portal.models import Estate, OwnershipClaim, Unit, User
 
 PASSWORD = "correct-horse-battery"
+# Every account that can open the admin must have an authenticator app (portal.signin), so the
+# staff that make_user creates have one with this secret; totp_code() gives its current code.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +45,30 @@ def make_user(username, *, email=None, groups=(), verified_email=True, **fields)
     for name in groups:
         user.groups.add(Group.objects.get(name=name))
     EmailAddress.objects.create(user=user, email=email, verified=verified_email, primary=True)
+    if groups or fields.get("is_superuser"):
+        TOTP.activate(user, TOTP_SECRET)
     return user
+
+
+def totp_code(secret=TOTP_SECRET):
+    """The code an authenticator app shows now."""
+    counter = int(time.time()) // mfa_settings.TOTP_PERIOD
+    return totp_auth.format_hotp_value(totp_auth.hotp_value(secret, counter))
+
+
+def sign_in_staff(page, site, user, next_url="/admin/"):
+    """Sign `user` in through the site's one login page and the second step, in a browser."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{site}/accounts/login/?next={next_url}")
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.press("input[name=password]", "Enter")
+    page.fill("input[name=code]", totp_code())
+    with page.expect_navigation():
+        page.press("input[name=code]", "Enter")
+    expect(page).to_have_url(f"{site}{next_url}")
 
 
 @pytest.fixture
@@ -80,7 +110,7 @@ def verified_owner(owner, unit):
 
 @pytest.fixture
 def staff(db):
-    """staff("Customer service") -> a user in that group."""
+    """staff("Customer service") -> a user in that group, with an authenticator app."""
 
     def make(group):
         username = group.lower().replace(" ", "-")

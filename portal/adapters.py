@@ -1,8 +1,16 @@
 import secrets
+import time
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context
+from allauth.core.internal import ratelimit
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
+from portal import signin
 from portal.notifications import queue_email
 
 
@@ -30,3 +38,61 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         user.language = translation.get_language() or user.language
         return super().save_user(request, user, form, commit)
+
+    # -- Failed sign-ins (portal.signin) -----------------------------------------------------
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        return signin.login_attempts_key(
+            super()._get_login_attempts_cache_key(request, **credentials), request
+        )
+
+    def pre_authenticate(self, request, **credentials):
+        # allauth's, with a message that says when to try again.
+        key = self._get_login_attempts_cache_key(request, **credentials)
+        self._login_failed_rl_usage = ratelimit.consume(
+            request, app="allauth.account", action="login_failed", key=key
+        )
+        if not self._login_failed_rl_usage:
+            raise signin.too_many_sign_ins(signin.retry_after(request, "login_failed", key))
+
+    def is_reauthentication_required(self, *, app, **kwargs):
+        # Having just signed in counts as having just confirmed the password: staff sent to set
+        # up their authenticator app right after signing in are not asked for it again.
+        request = context.request
+        records = get_authentication_records(request, request.user)
+        if records and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT:
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
+    def validation_error(self, code, *args):
+        if code == "too_many_login_attempts":
+            # Wrong codes at the second step: allauth counts them per account; say the longest
+            # the wait can be.
+            return signin.too_many_sign_ins(signin.longest_window("login_failed"))
+        return super().validation_error(code, *args)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": _(
+            "Accounts that can open the admin must keep two-step verification on."
+        ),
+        "incorrect_code": _("That code is not right. Check the time on your phone and try again."),
+        "unverified_email": _("Verify your email address before turning on two-step verification."),
+        "cannot_generate_recovery_codes": _(
+            "Turn on two-step verification before generating recovery codes."
+        ),
+        "add_email_blocked": _(
+            "To add an email address, turn off two-step verification first "
+            "(staff: ask an administrator)."
+        ),
+    }
+
+    def build_totp_svg(self, url):
+        # Drawn inline in the page, so without the XML declaration.
+        svg = super().build_totp_svg(url)
+        return svg[svg.index("<svg") :]
+
+    def can_delete_authenticator(self, authenticator):
+        return not signin.can_open_admin(authenticator.user)

@@ -9,7 +9,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Owners")
 
     def ready(self):
-        from portal import signals  # noqa: F401
+        from portal import signals, signin  # noqa: F401
 
 
 class UsersAppConfig(WagtailUsersAppConfig):

@@ -3,12 +3,18 @@
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 from django.db import transaction
 
 from portal.models import Estate, OwnershipClaim, Unit, User
 
 PASSWORD = "jindu2026"
+# Demo staff and the superuser must use two-step verification like real staff; they all share
+# this authenticator key (README: add it to any authenticator app, or `manage.py demo_code`).
+DEMO_TOTP_SECRET = "JINDUDEMOJINDUDEMOJINDUDEMOSTAFF"
 
 STAFF = [
     # username, group, real name
@@ -58,15 +64,23 @@ def build():
             verified, estates[0], "3栋", "1201", OwnershipClaim.Status.APPROVED, reviewer=staff[1]
         )
         _claim(pending, estates[0], "5栋", "0802", OwnershipClaim.Status.PENDING)
+        for user in [admin, *staff]:
+            _authenticator_app(user)
     return [
         ("Owner, verified", verified.email),
         ("Owner, claim pending", pending.email),
-        ("Superuser (admin)", admin.username),
+        ("Superuser (admin)", admin.email),
         *[
-            (f"Staff: {group}", user.username)
+            (f"Staff: {group}", user.email)
             for user, (_, group, _) in zip(staff, STAFF, strict=True)
         ],
     ]
+
+
+def _authenticator_app(user):
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, DEMO_TOTP_SECRET)
+        RecoveryCodes.activate(user)
 
 
 def _estate(spec):

@@ -6,11 +6,22 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.documents.views.serve import serve as serve_document
 
-from portal import csp, files, views
+from portal import csp, files, signin_views, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("csp-report/", csp.csp_report, name="csp_report"),
+    # Wagtail's sign-in doors lead to allauth's (portal.signin): these come before Wagtail's own.
+    path("admin/login/", signin_views.admin_login),
+    path("_util/login/", signin_views.private_page_login),
+    path(
+        "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/",
+        signin_views.page_password,
+    ),
+    path(
+        "documents/authenticate_with_password/<int:restriction_id>/",
+        signin_views.document_password,
+    ),
     path("admin/", include(wagtailadmin_urls)),
     # Wagtail's view, with the headers of every user file (it already checks who may read).
     re_path(r"^documents/(\d+)/(.*)$", files.sandboxed(serve_document), name="wagtaildocs_serve"),

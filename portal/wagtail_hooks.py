@@ -41,6 +41,15 @@ def register_owner_log_actions(actions):
     actions.register_action("portal.account.close", _("Close account"), _("Account closed"))
     for status, label in Case.Status.choices:
         actions.register_action(f"portal.case.{status}", label, label)
+    actions.register_action(
+        "portal.two_step.on", _("Turn on two-step verification"), _("Two-step verification on")
+    )
+    actions.register_action(
+        "portal.two_step.off", _("Turn off two-step verification"), _("Two-step verification off")
+    )
+    actions.register_action(
+        "portal.two_step.codes", _("Generate new recovery codes"), _("New recovery codes")
+    )
 
 
 @hooks.register("construct_homepage_panels")

@@ -21,7 +21,7 @@ from club.models import (
     Redemption,
     Reward,
 )
-from conftest import PASSWORD
+from conftest import PASSWORD, sign_in_staff
 
 pytestmark = [
     pytest.mark.browser,
@@ -93,11 +93,7 @@ def test_owner_joins_the_club_and_redeems_a_reward(
     # 2. Club staff, at a desk, open the queue and approve the application.
     desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     staff_page = desk.new_page()
-    staff_page.goto(f"{site}/admin/login/")
-    staff_page.fill("input[name=username]", club_staff.username)
-    staff_page.fill("input[name=password]", PASSWORD)
-    with staff_page.expect_navigation():
-        staff_page.click("button[type=submit]")
+    sign_in_staff(staff_page, site, club_staff)
     staff_page.goto(f"{site}/admin/club/applications/")
     inspect_url = f"/admin/club/applications/inspect/{application.pk}/"
     link = staff_page.locator(f"table tbody tr a[href='{inspect_url}']")

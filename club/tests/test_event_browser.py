@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from wagtail.models import Page
 
 from club.models import ClubPage, EventIndexPage, EventPage, PointsEntry, Registration
-from conftest import PASSWORD
+from conftest import PASSWORD, sign_in_staff
 
 pytestmark = [
     pytest.mark.browser,
@@ -181,11 +181,7 @@ def test_members_sign_up_wait_cancel_and_check_in(
     card = second.cards.get(status="active")
     desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     staff_page = desk.new_page()
-    staff_page.goto(f"{site}/admin/login/")
-    staff_page.fill("input[name=username]", club_staff.username)
-    staff_page.fill("input[name=password]", PASSWORD)
-    with staff_page.expect_navigation():
-        staff_page.click("button[type=submit]")
+    sign_in_staff(staff_page, site, club_staff)
     staff_page.goto(f"{site}/admin/club/check-in/?event={event.pk}")
     lookup = staff_page.locator("form[data-card-check]")
     expect(lookup.locator("select[name=event]")).to_have_value(str(event.pk))

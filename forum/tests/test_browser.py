@@ -9,7 +9,7 @@ from django.db.models import F
 from PIL import Image
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
+from conftest import PASSWORD, sign_in_staff
 from forum import posting
 from forum.models import Post, Report, Topic
 from forum.tests.test_markdown import XSS_PAYLOADS
@@ -220,7 +220,7 @@ def test_a_question_from_picture_to_moderation_on_a_phone(
     # The spokesperson answers; "official reply" is ticked for them already.
     official_context = browser.new_context(**browser_context_args)
     official_page = official_context.new_page()
-    sign_in(official_page, site, spokesperson, topic.get_absolute_url())
+    sign_in_staff(official_page, site, spokesperson, topic.get_absolute_url())
     expect(official_page.locator("#reply input[name=official]")).to_be_checked()
     official_page.fill("#reply textarea[name=source]", "已安排维修班组，本周五前处理完毕。")
     official_page.click(reply)
@@ -251,11 +251,7 @@ def test_a_question_from_picture_to_moderation_on_a_phone(
     # A moderator, at a desk, hides the post from the reports queue.
     desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     staff_page = desk.new_page()
-    staff_page.goto(f"{site}/admin/login/")
-    staff_page.fill("input[name=username]", moderator.username)
-    staff_page.fill("input[name=password]", PASSWORD)
-    staff_page.click("button[type=submit]")
-    expect(staff_page).to_have_url(f"{site}/admin/")
+    sign_in_staff(staff_page, site, moderator)
     staff_page.goto(f"{site}/admin/forum/reports/")
     row = staff_page.locator("tr", has_text=title)
     expect(row).to_have_count(1)

@@ -14,7 +14,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from club.models import Member
-from conftest import PASSWORD
+from conftest import sign_in_staff
 from forum.models import Board, Post, Topic
 from home.models import MagazineIssuePage
 
@@ -42,11 +42,7 @@ def admin_sign_in(browser, site, user):
     """A desk browser signed in to the Wagtail admin as `user`; returns its page."""
     desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     staff_page = desk.new_page()
-    staff_page.goto(f"{site}/admin/login/")
-    staff_page.fill("input[name=username]", user.username)
-    staff_page.fill("input[name=password]", PASSWORD)
-    with staff_page.expect_navigation():
-        staff_page.click("button[type=submit]")
+    sign_in_staff(staff_page, site, user)
     return staff_page
 
 

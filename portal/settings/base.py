@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "taggit",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -83,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "portal.signin.SecondFactorRequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -133,10 +135,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# allauth's backend alone: it signs in by email (and answers permission checks like Django's).
+# Django's ModelBackend is left out so that nothing but allauth's login, with its limits, email
+# verification and second factor, can turn a password into a session.
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 
 # Cache and sessions: Redis when REDIS_URL is set, so every web process shares them.
 REDIS_URL = env("REDIS_URL")
@@ -276,7 +278,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Accounts (django-allauth): email and password, verified email required.
+# Accounts (django-allauth): email and password, verified email required. Staff sign in the
+# same way, with their work email, at the same door (see portal/signin.py and README, "Signing in").
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -287,8 +290,14 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = EMAIL_SUBJECT_PREFIX
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
+ACCOUNT_USER_DISPLAY = str  # the person's name ("以 王建国 成功登录"), never the random username
 ACCOUNT_RATE_LIMITS = {
+    # Failed sign-ins count per client address and per address-and-account
+    # (AccountAdapter adds the address to the key), so guessing from elsewhere never locks an
+    # owner out; the wrong codes at the second step count per account (allauth.mfa).
     "login_failed": "10/m/ip,5/5m/key",
+    # Wrong passwords on a page or document that Wagtail protects with a shared password.
+    "page_password_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -296,12 +305,33 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
+# The client's address for every limit: REMOTE_ADDR, or the entry that many proxies back in
+# X-Forwarded-For (each trusted proxy appends the address it saw), or one header that a
+# trusted proxy sets. Read by allauth (portal.signin.client_ip).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER") or None
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 
+# Two-step verification (allauth.mfa): an authenticator app, with recovery codes. Required of
+# every account that can open the admin (portal.signin), optional for owners.
+MFA_ADAPTER = "portal.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "金都业主服务中心"
+MFA_TOTP_TOLERANCE = 1  # a code from the previous or next 30 seconds: phone clocks drift
+MFA_FORMS = {
+    "authenticate": "portal.signin_forms.AuthenticateForm",
+    "reauthenticate": "portal.signin_forms.ReauthenticateForm",
+    "activate_totp": "portal.signin_forms.ActivateTOTPForm",
+}
+
 # Wagtail
 WAGTAIL_SITE_NAME = "金都业主服务中心"
+# One door for signing in: the admin's and private pages' logins send people to allauth's.
+WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+WAGTAIL_PASSWORD_RESET_ENABLED = False  # staff reset their password at allauth's, like owners
 WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "home.SiteImage"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

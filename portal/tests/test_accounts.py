@@ -99,7 +99,7 @@ def test_wrong_password_is_refused_and_failed_sign_ins_are_rate_limited(client, 
         assert "您提供的电子邮件地址和/或密码不正确" in response.content.decode()
     response = client.post(reverse("account_login"), {"login": owner.email, "password": PASSWORD})
     assert response.status_code == 200  # locked out for now, even with the right password
-    assert "登录失败次数过多，请稍后重试" in response.content.decode()
+    assert "登录失败次数过多，请 5 分钟后再试" in response.content.decode()
     assert client.get(reverse("portal:dashboard")).status_code == 302
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
+from conftest import PASSWORD, sign_in_staff
 
 pytestmark = [
     pytest.mark.browser,
@@ -46,10 +46,7 @@ def test_owner_sign_up_to_verified_badge(live_server, page, browser, estate, sta
     # Customer service approves it in the Wagtail admin.
     desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     staff_page = desk.new_page()
-    staff_page.goto(f"{site}/admin/login/")
-    staff_page.fill("input[name=username]", reviewer.username)
-    staff_page.fill("input[name=password]", PASSWORD)
-    staff_page.click("button[type=submit]")
+    sign_in_staff(staff_page, site, reviewer)
     staff_page.goto(f"{site}/admin/owners/claims/")
     staff_page.click("text=3栋 1201")
     expect(staff_page.locator("text=HZ-2019-1201")).to_be_visible()

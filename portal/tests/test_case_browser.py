@@ -9,7 +9,7 @@ from django.core import mail
 from PIL import Image
 from playwright.sync_api import expect
 
-from conftest import PASSWORD
+from conftest import PASSWORD, sign_in_staff
 from portal.models import Case
 
 pytestmark = [
@@ -81,11 +81,7 @@ def test_owner_complaint_to_rated_and_closed(
     # 2. Customer service, at a desk, finds it in the ledger, accepts, replies and resolves it.
     desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     staff_page = desk.new_page()
-    staff_page.goto(f"{site}/admin/login/")
-    staff_page.fill("input[name=username]", agent.username)
-    staff_page.fill("input[name=password]", PASSWORD)
-    with staff_page.expect_navigation():
-        staff_page.click("button[type=submit]")
+    sign_in_staff(staff_page, site, agent)
     staff_page.goto(f"{site}/admin/cases/")
     row = staff_page.locator("table tbody tr", has_text=reference)
     expect(row).to_have_count(1)

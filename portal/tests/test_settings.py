@@ -16,6 +16,8 @@ SETTINGS_VARIABLES = {
     "CELERY_BROKER_URL",
     "CELERY_RESULT_BACKEND",
     "EMAIL_HOST",
+    "TRUSTED_PROXY_COUNT",
+    "TRUSTED_CLIENT_IP_HEADER",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set for the browser tests
 }
 
@@ -54,6 +56,7 @@ def test_production_passes_the_deployment_checklist_without_a_warning():
         SECRET_KEY=SECRET,
         ALLOWED_HOSTS="owners.example.com",
         REDIS_URL="redis://cache.internal:6379/0",
+        TRUSTED_PROXY_COUNT="1",
     )
     assert result.returncode == 0, result.stderr + result.stdout
 

@@ -22,8 +22,12 @@ class Command(BaseCommand):
         demo_events.build()
         width = max(len(role) for role, _ in logins)
         self.stdout.write(self.style.SUCCESS("\nDemo content is ready. Sign in with:"))
-        self.stdout.write("  Owners sign in at http://127.0.0.1:8000/accounts/login/ (email)")
-        self.stdout.write("  Staff sign in at  http://127.0.0.1:8000/admin/ (username)\n")
+        self.stdout.write("  Everyone signs in at http://127.0.0.1:8000/accounts/login/ (email)\n")
         for role, login in logins:
             self.stdout.write(f"  {role.ljust(width)}  {login}")
-        self.stdout.write(f"\n  Password for every demo login: {portal_demo.PASSWORD}\n")
+        self.stdout.write(f"\n  Password for every demo login: {portal_demo.PASSWORD}")
+        self.stdout.write(
+            "  Staff and admin then enter a two-step code: add the key "
+            f"{portal_demo.DEMO_TOTP_SECRET} to an authenticator app, or run "
+            "`manage.py demo_code`\n"
+        )
