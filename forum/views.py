@@ -218,7 +218,7 @@ def reply(request, pk):
         post = topic.posts.filter(pk=quoted, is_hidden=False, deleted_by_author=False).first()
         if post:
             lines = "\n".join(f"> {line}" for line in post.source.splitlines())
-            initial["source"] = f"> **{post.author.display_name}**:\n{lines}\n\n"
+            initial["source"] = f"> **{post.author.public_name}**:\n{lines}\n\n"
     form = PostForm(
         request.POST or None, request.FILES or None, spokesperson=spokesperson, initial=initial
     )

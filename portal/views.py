@@ -1,8 +1,11 @@
+import copy
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,6 +18,7 @@ from portal.claims import ClaimError, submit_claim
 from portal.forms import ClaimForm, ProfileForm
 from portal.models import Notification, User
 from portal.notifications import UNSUBSCRIBE_SALT
+from portal.public_names import nickname_taken_error
 
 
 def healthz(request):
@@ -55,14 +59,23 @@ def dashboard(request):
 
 @login_required
 def profile(request):
-    form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
+    # The form works on a copy: a refused form must not leave the header showing unsaved names.
+    form = ProfileForm(
+        request.POST or None, request.FILES or None, instance=copy.copy(request.user)
+    )
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Your profile is saved."))
-        response = redirect("portal:dashboard")
-        remember_language(request, response, form.instance.language)
-        return response
-    return render(request, "portal/profile.html", {"form": form})
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:  # the same nickname saved by someone else a moment ago
+            form.add_error("nickname", nickname_taken_error(form.cleaned_data["nickname"]))
+        else:
+            messages.success(request, _("Your profile is saved."))
+            response = redirect("portal:dashboard")
+            remember_language(request, response, form.instance.language)
+            return response
+    consents = request.user.consents.order_by("-given_at")[:20]
+    return render(request, "portal/profile.html", {"form": form, "consents": consents})
 
 
 @login_required

@@ -30,6 +30,7 @@ def register_owner_log_actions(actions):
     actions.register_action(
         "portal.case.match", _("Match case to owner"), _("Case matched to owner")
     )
+    actions.register_action("portal.consent.give", _("Give consent"), _("Consent given"))
     for status, label in Case.Status.choices:
         actions.register_action(f"portal.case.{status}", label, label)
 
