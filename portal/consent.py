@@ -17,3 +17,11 @@ def record(user, document, version):
 
 def has_agreed(user, document, version):
     return Consent.objects.filter(user=user, document=document, version=version).exists()
+
+
+def consent_exempt(view):
+    """Mark a view an owner may use before agreeing to a changed privacy policy (home.privacy):
+    unsubscribing, downloading their data or closing the account must never be harder for
+    someone who does not agree."""
+    view.consent_exempt = True
+    return view

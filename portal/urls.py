@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from home import privacy
 from portal import views
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("language/", views.set_language, name="set_language"),
+    path("consent/", privacy.consent_page, name="privacy_consent"),
     path("me/club/", include("club.urls")),
     path("me/", include("portal.site_urls")),
     path("forum/", include("forum.urls")),

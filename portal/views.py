@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from portal.claims import ClaimError, submit_claim
+from portal.consent import consent_exempt
 from portal.forms import ClaimForm, ProfileForm
 from portal.models import Notification, User
 from portal.notifications import UNSUBSCRIBE_SALT
@@ -107,6 +108,7 @@ def notifications(request):
     return render(request, "portal/notifications.html", {"page": page, "unread_ids": unread_ids})
 
 
+@consent_exempt
 @csrf_exempt  # the signed token is the credential; mail apps POST here without a session
 def unsubscribe(request, token):
     """Stop notification emails from a link in one of them, without signing in."""
@@ -118,4 +120,5 @@ def unsubscribe(request, token):
         user.email_notifications = User.EmailNotifications.NEVER
         user.save(update_fields=["email_notifications"])
         return render(request, "portal/unsubscribe.html", {"done": True})
-    return render(request, "portal/unsubscribe.html", {"email": user.email})
+    # No email address on the page: anyone the link was forwarded to would see it.
+    return render(request, "portal/unsubscribe.html")

@@ -4,6 +4,14 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from portal.migrations_utils import grant
+
+
+def staff_see_consents(apps, schema_editor):
+    # Customer service answers owners' questions about what they agreed to; managers audit it.
+    view = [("portal", "consent", "view_consent")]
+    grant(apps, {"Customer service": view, "Managers": view})
+
 
 class Migration(migrations.Migration):
 
@@ -27,4 +35,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['user', 'document', '-given_at'], name='portal_cons_user_id_c385f0_idx')],
             },
         ),
+        migrations.RunPython(staff_see_consents, migrations.RunPython.noop),
     ]
