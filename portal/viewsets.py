@@ -126,7 +126,7 @@ class ConsentViewSet(ModelViewSet):
     menu_label = _("Consents")
     list_display = [
         "user",
-        Column("document", label=_("Document"), accessor="get_document_display"),
+        Column("document", label=_("Agreed to"), accessor="get_document_display"),
         "version",
         DateColumn("given_at", label=_("Agreed at")),
     ]
