@@ -1,9 +1,9 @@
 """Consent to the privacy policy: at sign-up, and again whenever its version changes.
 
-The published policy's version is cached under the pages version (home.caching), so a publish,
-unpublish, move or delete of any page refreshes it, and a normal request costs no query. An
-owner's agreement is remembered in their session once checked, so the check costs one small
-query per session.
+The published policy (version, title, address) is cached; publishing, unpublishing or deleting
+the policy, or moving or renaming any page, clears it (home.signals), so a normal request costs
+no query. An owner's agreement is remembered in their session once checked, so the check costs
+one small query per session.
 """
 
 from urllib.parse import urlsplit
@@ -20,11 +20,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from home.caching import TIMEOUT, pages_version
+from home.caching import TIMEOUT
 from portal import consent
 from portal.consent import consent_exempt
 
 PRIVACY = consent.Document.PRIVACY_POLICY
+CACHE_KEY = "privacy-policy"
 SESSION_KEY = "privacy_policy_agreed"
 # Never asked first: the admin (staff), signing in and out, the language switch, files, feeds.
 EXEMPT_PREFIXES = (
@@ -42,8 +43,7 @@ EXEMPT_PREFIXES = (
 
 def current_policy():
     """{"version", "title", "url", "summary", "effective_date"} of the live policy, or None."""
-    key = f"privacy-policy:{pages_version()}"
-    policy = cache.get(key)
+    policy = cache.get(CACHE_KEY)
     if policy is None:
         from home.models import PrivacyPolicyPage
 
@@ -57,8 +57,12 @@ def current_policy():
                 "summary": page.summary,
                 "effective_date": page.effective_date,
             }
-        cache.set(key, policy, TIMEOUT)
+        cache.set(CACHE_KEY, policy, TIMEOUT)  # the timeout also covers site changes
     return policy or None
+
+
+def forget_policy():
+    cache.delete(CACHE_KEY)
 
 
 def agree(request, policy):
