@@ -2,12 +2,14 @@
 actions, the card check and the print sheet. Rules live in the club's rules modules."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic import DeleteView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -327,3 +329,30 @@ class RewardDeleteView(DeleteView):
             )
             return redirect(reverse(self.index_url_name))
         return super().dispatch(request, *args, **kwargs)
+
+
+class SurveyAnswersView(WagtailAdminTemplateMixin, TemplateView):
+    """问卷答卷: the club's surveys with their answer counts, each opening Wagtail's submissions
+    list (with its spreadsheet export). Answers name the members who gave them, so only club
+    staff and managers see them (club.wagtail_hooks hides them everywhere else)."""
+
+    template_name = "club/admin/survey_answers.html"
+    page_title = gettext_lazy("Survey answers")
+    header_icon = "form"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("club.view_surveyanswer"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        from club.models import SurveyAnswer, SurveyPage
+
+        answers = SurveyAnswer.objects.filter(page=OuterRef("pk")).order_by().values("page")
+        surveys = SurveyPage.objects.annotate(
+            answer_count=Coalesce(Subquery(answers.annotate(n=Count("pk")).values("n")), 0)
+        ).order_by("-first_published_at", "title")
+        return {**super().get_context_data(**kwargs), "surveys": surveys}

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from club import cards, points
-from club.models import ImportantDate, Member, MembershipApplication, Tier
+from club.models import ClubPage, ImportantDate, Member, MembershipApplication, Tier
+from portal import consent
 from portal.models import OwnershipClaim
 from portal.notifications import email_user
 
@@ -59,11 +60,21 @@ def apply(user, *, hobbies=(), dates=(), **preferences):
                 **preferences,
             )
             application.hobbies.set(hobbies)
+            consent.record(user, consent.Document.CLUB_RULES, rules_version())
             log(application, "club.application.submit", user=user)
     except IntegrityError as error:
         # The same form sent twice at once: the database keeps one pending application.
         raise MembershipError(why_not_eligible(user)) from error
     return application
+
+
+def rules_version():
+    """The club rules an applicant agrees to, named by when the club page (which holds them) was
+    last published: its revision history in the admin shows the exact text of that time."""
+    page = ClubPage.objects.live().only("last_published_at").first()
+    if page is None or page.last_published_at is None:
+        return "—"
+    return timezone.localtime(page.last_published_at).strftime("%Y-%m-%d %H:%M")
 
 
 def _serialise(entry):

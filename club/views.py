@@ -17,6 +17,7 @@ from club.forms import ApplicationForm, ClubRecordForm, RedeemForm, ReferralForm
 from club.models import ClubPage, Member, MemberCard, Redemption, Reward, Tier
 from club.points import next_tier
 from home.models import SiteImage
+from portal.consent import consent_exempt
 
 
 def _member_or_none(user):
@@ -195,6 +196,7 @@ def refer(request, member):
     )
 
 
+@consent_exempt
 @csrf_exempt  # the signed token is the credential; mail apps POST here without a session
 def stop_publications(request, token):
     """Stop the club's publications by email from the link in one, without signing in."""
@@ -210,4 +212,5 @@ def stop_publications(request, token):
         member.magazine_by_email = False
         member.save(update_fields=["magazine_by_email"])
         return render(request, "club/stop_publications.html", {"done": True})
-    return render(request, "club/stop_publications.html", {"member": member})
+    # No email address on the page: anyone the link was forwarded to would see it.
+    return render(request, "club/stop_publications.html")

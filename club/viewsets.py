@@ -295,6 +295,22 @@ class CardCheckViewSet(ViewSet):
     )
 
 
+class SurveyAnswersViewSet(ViewSet):
+    name = "club_surveys"
+    url_prefix = "club/surveys"
+    icon = "form"
+    menu_label = _("Survey answers")
+
+    def get_urlpatterns(self):
+        return [path("", admin_views.SurveyAnswersView.as_view(), name="index")]
+
+    menu_item_class = type(
+        "SurveyAnswersMenuItem",
+        (MenuItem,),
+        {"is_shown": lambda self, request: request.user.has_perm("club.view_surveyanswer")},
+    )
+
+
 class RedemptionViewSet(ModelViewSet):
     """礼品兑换: what members redeemed, waiting hand-overs first."""
 
@@ -445,6 +461,7 @@ class ClubViewSetGroup(ViewSetGroup):
         RedemptionViewSet,
         ReferralViewSet,
         PointsViewSet,
+        SurveyAnswersViewSet,
         CardViewSet,
         RewardViewSet,
         TierViewSet,

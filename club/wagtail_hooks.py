@@ -11,6 +11,22 @@ def register_club_viewsets():
     return ClubViewSetGroup()
 
 
+@hooks.register("filter_form_submissions_for_user")
+def survey_answers_for_club_staff_only(user, editable_forms):
+    """Survey answers name the members who gave them: club staff and managers see every
+    survey's answers, whatever their page permissions; nobody else sees any, even those who
+    may edit the survey page (editors)."""
+    from django.db.models import Q
+    from wagtail.models import Page
+
+    from club.models import SurveyPage
+
+    if user.has_perm("club.view_surveyanswer"):
+        surveys = Page.objects.type(SurveyPage).values("pk")
+        return Page.objects.filter(Q(pk__in=editable_forms.values("pk")) | Q(pk__in=surveys))
+    return editable_forms.not_type(SurveyPage)
+
+
 @hooks.register("construct_homepage_panels")
 def add_club_panel(request, panels):
     if request.user.has_perm("club.view_membershipapplication"):

@@ -18,9 +18,10 @@ BOARDS = [
 ]
 
 OWNERS = [
-    ("zhangwei", "张伟", "1栋", "0602"),
-    ("liuyang", "刘洋", "2栋", "1103"),
-    ("chenjing", "陈静", "6栋", "1504"),
+    # username, real name, unit, nickname, shows the real name
+    ("zhangwei", "张伟", "1栋", "0602", "湖畔晨跑", False),
+    ("liuyang", "刘洋", "2栋", "1103", "", True),
+    ("chenjing", "陈静", "6栋", "1504", "", False),
 ]
 
 # board, title, [(author, text, official)], days ago
@@ -134,15 +135,21 @@ CONVERSATIONS = [
 
 def build():
     """Create the forum once; return the extra demo logins to print."""
-    logins = [("Owner in the forum", f"{u}@jindu.example ({name})") for u, name, _b, _n in OWNERS]
+    logins = [("Owner in the forum", f"{u}@jindu.example ({name})") for u, name, *_ in OWNERS]
     if Board.objects.exists():
         return logins
     with transaction.atomic():
         estate_units = {
             u.building + u.number: u for u in Unit.objects.filter(estate__name="金都·翠湖苑")
         }
-        for username, name, building, number in OWNERS:
-            user = ensure_user(username, f"{username}@jindu.example", name)
+        for username, name, building, number, nickname, show in OWNERS:
+            user = ensure_user(
+                username,
+                f"{username}@jindu.example",
+                name,
+                nickname=nickname,
+                show_real_name=show,
+            )
             unit = estate_units.get(building + number)
             if unit and not user.is_verified_owner:
                 OwnershipClaim.objects.create(

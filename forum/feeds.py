@@ -44,7 +44,7 @@ class BoardFeed(Feed):
         return topic.opening[0].html if topic.opening else ""
 
     def item_author_name(self, topic):
-        return printable(topic.author.display_name)
+        return printable(str(topic.author.public_name))
 
     def item_pubdate(self, topic):
         return topic.created_at

@@ -34,7 +34,7 @@ def new_post(post_id, mentioned_usernames=()):
 
 
 def _message(kind, post):
-    names = {"name": post.author.display_name, "title": post.topic.title}
+    names = {"name": post.author.public_name, "title": post.topic.title}
     if kind == Kind.OFFICIAL_REPLY:
         return _("An official reply to your topic “%(title)s”") % names
     if kind == Kind.MENTION:
@@ -54,7 +54,7 @@ def liked(post_id, liker_id):
         return  # liked, unliked and liked again: once is enough
     with translation.override(post.author.language):
         text = _("%(name)s liked your post in “%(title)s”") % {
-            "name": liker.display_name,
+            "name": liker.public_name,
             "title": post.topic.title,
         }
     notify(post.author, Kind.LIKE, text=text, url=url, actor=liker)

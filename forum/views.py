@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -18,6 +20,7 @@ from forum.paging import page_count, position_url, positions_on, post_url
 from portal.files import serve_user_file
 
 TOPICS_PER_PAGE = 30
+MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~])")
 
 
 def _readable_board(request, board):
@@ -219,7 +222,9 @@ def reply(request, pk):
         post = topic.posts.filter(pk=quoted, is_hidden=False, deleted_by_author=False).first()
         if post:
             lines = "\n".join(f"> {line}" for line in post.source.splitlines())
-            initial["source"] = f"> **{post.author.display_name}**:\n{lines}\n\n"
+            # A name is text, not Markdown: the stars of 王** must not end the bold.
+            name = MARKDOWN_PUNCTUATION.sub(r"\\\1", str(post.author.public_name))
+            initial["source"] = f"> **{name}**:\n{lines}\n\n"
     form = PostForm(
         request.POST or None, request.FILES or None, spokesperson=spokesperson, initial=initial
     )

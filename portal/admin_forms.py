@@ -4,8 +4,9 @@ from wagtail.users.forms import UserCreationForm as WagtailUserCreationForm
 from wagtail.users.forms import UserEditForm as WagtailUserEditForm
 
 from portal.models import Estate
+from portal.public_names import clean_nickname
 
-PROFILE_FIELDS = ("real_name", "mobile", "language")
+PROFILE_FIELDS = ("real_name", "nickname", "show_real_name", "mobile", "language")
 
 
 class ProfileFieldsMixin:
@@ -15,6 +16,16 @@ class ProfileFieldsMixin:
         super().__init__(*args, **kwargs)
         self.fields["first_name"].required = False
         self.fields["last_name"].required = False
+        self.fields["nickname"].help_text = _(
+            "What other owners see. Staff may use words such as 客服 or 金都, e.g. 金都客服小王 "
+            "for a spokesperson."
+        )
+
+    def clean_nickname(self):
+        # Staff may give official-sounding names; length, characters and uniqueness still apply.
+        return clean_nickname(
+            self.cleaned_data["nickname"], user=self.instance, allow_reserved=True
+        )
 
 
 class UserCreationForm(ProfileFieldsMixin, WagtailUserCreationForm):

@@ -17,13 +17,13 @@ PASSWORD = "jindu2026"
 DEMO_TOTP_SECRET = "JINDUDEMOJINDUDEMOJINDUDEMOSTAFF"
 
 STAFF = [
-    # username, group, real name
-    ("editor", "Editors", "周编辑"),
-    ("service", "Customer service", "陈客服"),
-    ("spokesperson", "Spokespersons", "林发言人"),
-    ("moderator", "Forum moderators", "赵版主"),
-    ("clubstaff", "Club staff", "孙会籍"),
-    ("manager", "Managers", "钱经理"),
+    # username, group, real name, the name owners see (staff may use official words)
+    ("editor", "Editors", "周晓燕", ""),
+    ("service", "Customer service", "陈立军", "金都客服小陈"),
+    ("spokesperson", "Spokespersons", "林海涛", "金都客服小林"),
+    ("moderator", "Forum moderators", "赵明", "论坛版主小赵"),
+    ("clubstaff", "Club staff", "孙丽华", "金都会小孙"),
+    ("manager", "Managers", "钱志强", ""),
 ]
 
 ESTATES = [
@@ -54,12 +54,14 @@ def build():
     with transaction.atomic():
         estates = [_estate(spec) for spec in ESTATES]
         staff = [
-            ensure_user(name, f"{name}@jindu.example", real_name, group=group)
-            for name, group, real_name in STAFF
+            ensure_user(name, f"{name}@jindu.example", real_name, group=group, nickname=nickname)
+            for name, group, real_name, nickname in STAFF
         ]
         admin = ensure_user("admin", "admin@jindu.example", "系统管理员", superuser=True)
         verified = ensure_user("owner", "owner@jindu.example", "王建国", mobile="13800138001")
-        pending = ensure_user("pending", "pending@jindu.example", "李静", mobile="13900139002")
+        pending = ensure_user(
+            "pending", "pending@jindu.example", "李静", mobile="13900139002", nickname="静待花开"
+        )
         _claim(
             verified, estates[0], "3栋", "1201", OwnershipClaim.Status.APPROVED, reviewer=staff[1]
         )
@@ -72,7 +74,7 @@ def build():
         ("Superuser (admin)", admin.email),
         *[
             (f"Staff: {group}", user.email)
-            for user, (_, group, _) in zip(staff, STAFF, strict=True)
+            for user, (_, group, _, _) in zip(staff, STAFF, strict=True)
         ],
     ]
 
@@ -103,12 +105,26 @@ def _estate(spec):
     return estate
 
 
-def ensure_user(username, email, real_name, *, group=None, superuser=False, mobile=""):
+def ensure_user(
+    username,
+    email,
+    real_name,
+    *,
+    group=None,
+    superuser=False,
+    mobile="",
+    nickname="",
+    show_real_name=False,
+):
+    """Owners' public names vary on purpose: a nickname, the masked surname (王**), or, for one
+    who chose it, the real name."""
     user, created = User.objects.get_or_create(
         username=username,
         defaults={
             "email": email,
             "real_name": real_name,
+            "nickname": nickname,
+            "show_real_name": show_real_name,
             "mobile": mobile,
             "is_staff": superuser,
             "is_superuser": superuser,

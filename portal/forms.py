@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.images import clean_image
 from portal.models import Estate, OwnershipClaim, Unit, User
+from portal.public_names import NICKNAME_MAX, clean_nickname
 from portal.validators import CONTROL_CHARACTERS, normalise_mobile, validate_mobile
 
 
@@ -21,10 +22,29 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["real_name", "mobile", "language", "email_notifications", "avatar"]
+        fields = [
+            "real_name",
+            "mobile",
+            "nickname",
+            "show_real_name",
+            "language",
+            "email_notifications",
+            "avatar",
+        ]
         widgets = {
             "real_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "nickname": forms.TextInput(
+                attrs={"autocomplete": "nickname", "maxlength": NICKNAME_MAX}
+            ),
             "avatar": forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        }
+        labels = {"show_real_name": _("Show my real name to other owners")}
+        help_texts = {
+            "real_name": _("Only you and the company's staff see it, unless you choose below."),
+            "nickname": _(
+                "2 to 20 characters, shown in the forum instead of your name. Leave it empty "
+                "to show your surname only, e.g. 王**."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -33,6 +53,9 @@ class ProfileForm(forms.ModelForm):
 
     def clean_real_name(self):
         return CONTROL_CHARACTERS.sub("", self.cleaned_data["real_name"]).strip()
+
+    def clean_nickname(self):
+        return clean_nickname(self.cleaned_data["nickname"], user=self.instance)
 
     def clean_mobile(self):
         mobile = normalise_mobile(self.cleaned_data["mobile"])

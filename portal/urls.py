@@ -6,6 +6,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.documents.views.serve import serve as serve_document
 
+from home import privacy
 from portal import csp, files, signin_views, views
 
 urlpatterns = [
@@ -28,6 +29,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("language/", views.set_language, name="set_language"),
+    path("consent/", privacy.consent_page, name="privacy_consent"),
     path("me/club/", include("club.urls")),
     path("me/", include("portal.site_urls")),
     path("forum/", include("forum.urls")),

@@ -1,8 +1,11 @@
+import copy
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,9 +15,11 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
 from portal.claims import ClaimError, submit_claim
+from portal.consent import consent_exempt
 from portal.forms import ClaimForm, ProfileForm
 from portal.models import Notification, User
 from portal.notifications import UNSUBSCRIBE_SALT
+from portal.public_names import nickname_taken_error
 
 
 def healthz(request):
@@ -55,14 +60,23 @@ def dashboard(request):
 
 @login_required
 def profile(request):
-    form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
+    # The form works on a copy: a refused form must not leave the header showing unsaved names.
+    form = ProfileForm(
+        request.POST or None, request.FILES or None, instance=copy.copy(request.user)
+    )
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Your profile is saved."))
-        response = redirect("portal:dashboard")
-        remember_language(request, response, form.instance.language)
-        return response
-    return render(request, "portal/profile.html", {"form": form})
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:  # the same nickname saved by someone else a moment ago
+            form.add_error("nickname", nickname_taken_error(form.cleaned_data["nickname"]))
+        else:
+            messages.success(request, _("Your profile is saved."))
+            response = redirect("portal:dashboard")
+            remember_language(request, response, form.instance.language)
+            return response
+    consents = request.user.consents.order_by("-given_at")[:20]
+    return render(request, "portal/profile.html", {"form": form, "consents": consents})
 
 
 @login_required
@@ -94,6 +108,7 @@ def notifications(request):
     return render(request, "portal/notifications.html", {"page": page, "unread_ids": unread_ids})
 
 
+@consent_exempt
 @csrf_exempt  # the signed token is the credential; mail apps POST here without a session
 def unsubscribe(request, token):
     """Stop notification emails from a link in one of them, without signing in."""
@@ -105,4 +120,5 @@ def unsubscribe(request, token):
         user.email_notifications = User.EmailNotifications.NEVER
         user.save(update_fields=["email_notifications"])
         return render(request, "portal/unsubscribe.html", {"done": True})
-    return render(request, "portal/unsubscribe.html", {"email": user.email})
+    # No email address on the page: anyone the link was forwarded to would see it.
+    return render(request, "portal/unsubscribe.html")

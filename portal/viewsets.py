@@ -6,13 +6,17 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from portal import admin_views
-from portal.admin_actions import InspectFirstIndexView
+from portal.admin_actions import InspectFirstIndexView, RulesOnlyPolicy
 from portal.admin_forms import UserCreationForm, UserEditForm
-from portal.models import Estate, OwnershipClaim, Unit
+from portal.models import Consent, Estate, OwnershipClaim, Unit
 from portal.privacy_admin import AccountClosureViewSet
+
+# Consent records are proof: listed and exported, never added, changed or deleted by hand.
+register_permission_policy(Consent, RulesOnlyPolicy(Consent, ("view",)), exact_class=True)
 
 
 class EstateViewSet(ModelViewSet):
@@ -113,11 +117,41 @@ class ClaimViewSet(ModelViewSet):
         return super().get_index_view_kwargs(queryset=queryset, **kwargs)
 
 
+class ConsentViewSet(ModelViewSet):
+    """Who agreed to which version of the privacy policy or the club rules, and when."""
+
+    model = Consent
+    name = "consents"
+    url_prefix = "owners/consents"
+    icon = "tick-inverse"
+    menu_label = _("Consents")
+    list_display = [
+        "user",
+        Column("document", label=_("Agreed to"), accessor="get_document_display"),
+        "version",
+        DateColumn("given_at", label=_("Agreed at")),
+    ]
+    list_filter = ["document", "version"]
+    list_export = ["user", "user.email", "document", "version", "given_at"]
+    export_headings = {"user.email": _("Email address")}
+    export_filename = "consents"
+    search_fields = ["user__real_name", "user__email", "version"]
+    index_view_class = InspectFirstIndexView
+    add_to_reference_index = False
+    copy_view_enabled = False
+    form_fields = []  # never edited: see RulesOnlyPolicy
+    list_per_page = 50
+
+    def get_index_view_kwargs(self, **kwargs):
+        queryset = Consent.objects.select_related("user").order_by("-given_at")
+        return super().get_index_view_kwargs(queryset=queryset, **kwargs)
+
+
 class OwnersViewSetGroup(ViewSetGroup):
     menu_label = _("Owners")
     menu_icon = "group"
     menu_order = 200
-    items = (ClaimViewSet, EstateViewSet, UnitViewSet, AccountClosureViewSet)
+    items = (ClaimViewSet, EstateViewSet, UnitViewSet, ConsentViewSet, AccountClosureViewSet)
 
 
 class UserViewSet(WagtailUserViewSet):

@@ -39,6 +39,7 @@ def register_owner_log_actions(actions):
         "portal.account.close_withdraw", _("Withdraw closure request"), _("Closure withdrawn")
     )
     actions.register_action("portal.account.close", _("Close account"), _("Account closed"))
+    actions.register_action("portal.consent.give", _("Give consent"), _("Consent given"))
     for status, label in Case.Status.choices:
         actions.register_action(f"portal.case.{status}", label, label)
     actions.register_action(

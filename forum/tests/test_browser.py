@@ -233,7 +233,7 @@ def test_a_question_from_picture_to_moderation_on_a_phone(
 
     # Alice hears about the mention and the official answer.
     page.goto(f"{site}/me/notifications/")
-    expect(page.locator(".notification-list a[href$='#post-2']")).to_contain_text(bob.display_name)
+    expect(page.locator(".notification-list a[href$='#post-2']")).to_contain_text(bob.public_name)
     expect(page.locator(".notification-list a[href$='#post-3']")).to_contain_text(title)
     kinds = set(Notification.objects.filter(recipient=alice).values_list("kind", flat=True))
     assert {Notification.Kind.MENTION, Notification.Kind.OFFICIAL_REPLY} <= kinds

@@ -3,6 +3,7 @@ from .magazine import MagazineIndexPage, MagazineIssuePage
 from .mailing import Mailing, MailingDelivery
 from .news import NewsIndexPage, NewsPage, NewsPageTag
 from .pages import HomePage, SiteImage, SiteRendition, StandardPage
+from .privacy import PrivacyPolicyPage
 
 __all__ = [
     "HomePage",
@@ -16,6 +17,7 @@ __all__ = [
     "NewsIndexPage",
     "NewsPage",
     "NewsPageTag",
+    "PrivacyPolicyPage",
     "SiteImage",
     "SiteRendition",
     "StandardPage",

@@ -1,6 +1,7 @@
 from .accounts import User
 from .cases import Case, CaseAttachment, CaseEvent, Category, InboundEmail, ReferenceCounter
 from .claims import OwnershipClaim
+from .consent import Consent
 from .estates import Estate, Unit
 from .notifications import Notification
 from .privacy import AccountClosure, DataExport
@@ -10,6 +11,7 @@ __all__ = [
     "Estate",
     "Unit",
     "OwnershipClaim",
+    "Consent",
     "Notification",
     "Case",
     "CaseEvent",

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.signin.SecondFactorRequiredMiddleware",
+    "home.privacy.PrivacyConsentMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -291,6 +292,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = EMAIL_SUBJECT_PREFIX
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
 ACCOUNT_USER_DISPLAY = str  # the person's name ("以 王建国 成功登录"), never the random username
+# The privacy policy box on the sign-up form; its consent is recorded with the new account.
+ACCOUNT_SIGNUP_FORM_CLASS = "home.privacy.SignupConsentForm"
 ACCOUNT_RATE_LIMITS = {
     # Failed sign-ins count per client address and per address-and-account
     # (AccountAdapter adds the address to the key), so guessing from elsewhere never locks an

@@ -43,3 +43,13 @@ def test_the_demo_loads_twice_to_the_same_state(client, capsys):
     )
     assert response.url == reverse("portal:dashboard")
     assert "badge--verified" in client.get(reverse("portal:dashboard")).content.decode()
+
+    # Public names come in every kind; the policy is published and the owners agreed to it,
+    # except one who agreed to an earlier version and is asked again.
+    names = {u.username: str(u.public_name) for u in User.objects.all()}
+    assert names["owner"] == "王**" and names["zhangwei"] == "湖畔晨跑"
+    assert names["liuyang"] == "刘洋" and names["spokesperson"] == "金都客服小林"
+    assert client.get("/privacy/").status_code == 200
+    client.logout()
+    client.post(reverse("account_login"), {"login": "chenjing@jindu.example", "password": PASSWORD})
+    assert client.get(reverse("portal:dashboard")).url.startswith(reverse("privacy_consent"))

@@ -4,7 +4,7 @@ from club import demo as club_demo
 from club import demo_events
 from forum import demo as forum_demo
 from home import demo as home_demo
-from home import demo_publications
+from home import demo_privacy, demo_publications
 from portal import demo as portal_demo
 from portal import demo_cases
 
@@ -14,12 +14,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         home_demo.build()
+        demo_privacy.build()
         logins = portal_demo.build()
         logins[2:2] = forum_demo.build()
         demo_cases.build()
         demo_publications.build()
         club_demo.build()
         demo_events.build()
+        demo_privacy.record_consents()
         width = max(len(role) for role, _ in logins)
         self.stdout.write(self.style.SUCCESS("\nDemo content is ready. Sign in with:"))
         self.stdout.write("  Everyone signs in at http://127.0.0.1:8000/accounts/login/ (email)\n")
