@@ -1,5 +1,6 @@
 import secrets
 import time
+from datetime import UTC, datetime
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
@@ -7,6 +8,7 @@ from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
 from allauth.core.internal import ratelimit
 from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -56,12 +58,18 @@ class AccountAdapter(DefaultAccountAdapter):
             raise signin.too_many_sign_ins(signin.retry_after(request, "login_failed", key))
 
     def is_reauthentication_required(self, *, app, **kwargs):
-        # Having just signed in counts as having just confirmed the password: staff sent to set
-        # up their authenticator app right after signing in are not asked for it again.
+        # Staff sent to set up their first authenticator right after signing in are not asked
+        # for the password again, to set it up or to see its recovery codes. Everything else sensitive (turning it off, new recovery codes,
+        # closing an account) asks, however recent the sign-in.
         request = context.request
         records = get_authentication_records(request, request.user)
-        if records and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT:
-            return False
+        if app == "allauth.mfa" and records:
+            signed_in = records[-1]["at"]
+            had_app = Authenticator.objects.filter(
+                user=request.user, created_at__lt=datetime.fromtimestamp(signed_in, UTC)
+            ).exists()
+            if not had_app and time.time() - signed_in < account_settings.REAUTHENTICATION_TIMEOUT:
+                return False
         return super().is_reauthentication_required(app=app, **kwargs)
 
     def validation_error(self, code, *args):

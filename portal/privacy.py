@@ -608,9 +608,16 @@ class PortalPart(Part):
             ],
             gettext_lazy("Your claims to homes and what customer service decided."),
         )
+        out.csv(
+            "profile/consents.csv",
+            [_("Document"), _("Version"), _("Agreed at")],
+            [
+                (c.get_document_display(), c.version, c.given_at)
+                for c in user.consents.order_by("given_at")
+            ],
+            gettext_lazy("What you agreed to (the privacy policy, the club rules), and when."),
+        )
         self._export_cases(user, out)
-        # CONSENTS: when the privacy-policy consent records (portal.Consent) exist, export the
-        # owner's consents here: what was agreed to (policy version), when, and any withdrawal.
 
     def _export_cases(self, user, out):
         from django.db.models import Prefetch

@@ -26,6 +26,7 @@ from forum import posting
 from forum.models import Board
 from portal import casework
 from portal.models import Category, OwnershipClaim, Unit
+from portal.tests.samples import pdf_bytes
 
 
 def jpeg(name="photo.jpg", colour=(30, 120, 90)):
@@ -35,7 +36,7 @@ def jpeg(name="photo.jpg", colour=(30, 120, 90)):
 
 
 def pdf(name="invoice.pdf"):
-    return SimpleUploadedFile(name, b"%PDF-1.4\n%%EOF", content_type="application/pdf")
+    return SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf")
 
 
 def verify(user, unit):

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from portal import privacy
+from portal import consent, privacy
 from portal.models import DataExport
 from portal.tests.privacy_data import World, fill, neighbour
 
@@ -37,6 +37,7 @@ def owner_with_data(world, verified_owner, unit):
     verified_owner.date_joined = timezone.now() - timedelta(days=30)
     verified_owner.nickname = "翠湖老王"
     verified_owner.save()
+    consent.record(verified_owner, consent.Document.PRIVACY_POLICY, "2026-12")
     return verified_owner, fill(world, verified_owner, unit)
 
 
@@ -93,6 +94,7 @@ def test_the_owner_gets_a_zip_of_their_data_and_an_email_with_the_link(
         "README.txt",
         "profile/profile.json",
         "profile/email_addresses.csv",
+        "profile/consents.csv",
         "homes/claims.csv",
         "cases/cases.json",
         "forum/topics.csv",
@@ -115,6 +117,8 @@ def test_the_owner_gets_a_zip_of_their_data_and_an_email_with_the_link(
         "翠湖老王",
     )
     assert archive.read(profile["avatar"])[:2] == b"\xff\xd8"  # the avatar itself, a JPEG
+    consents = archive.read("profile/consents.csv").decode("utf-8-sig").splitlines()
+    assert consents[1].startswith("隐私政策,2026-12,")
 
     case = data["cases"][0]
     [record] = json.loads(archive.read("cases/cases.json"))

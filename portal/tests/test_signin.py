@@ -2,6 +2,7 @@
 second step for everyone who can open the admin."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -10,6 +11,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import (
     Collection,
     CollectionViewRestriction,
@@ -316,7 +318,10 @@ def test_staff_cannot_turn_the_app_off(client, staff):
     sign_in(client, agent.email)
     client.post(SECOND_STEP, {"code": totp_code()})
     assert reverse("mfa_deactivate_totp") not in client.get(reverse("mfa_index")).content.decode()
+    # Turning it off asks for the password again, however recent the sign-in; then refuses.
     response = client.post(reverse("mfa_deactivate_totp"))
+    assert response.url.startswith(reverse("account_reauthenticate"))
+    response = client.post(response.url, {"password": PASSWORD}, follow=True)
     assert "可进入管理后台的账号必须开启两步验证" in response.content.decode()
     assert Authenticator.objects.filter(user=agent, type="totp").exists()
 
@@ -331,7 +336,13 @@ def test_owners_may_turn_two_step_verification_on_and_off(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(ACTIVATE, {"code": totp_code(client.session["mfa.totp.secret"])})
     assert Authenticator.objects.filter(user=owner, type="totp").exists()
-    client.post(reverse("mfa_deactivate_totp"))
+    # Set up on an earlier day: turning it off asks for the password again.
+    earlier = timezone.now() - timedelta(days=1)
+    Authenticator.objects.filter(user=owner).update(created_at=earlier)
+    response = client.post(reverse("mfa_deactivate_totp"))
+    assert response.url.startswith(reverse("account_reauthenticate"))
+    assert Authenticator.objects.filter(user=owner, type="totp").exists()
+    client.post(response.url, {"password": PASSWORD})
     assert not Authenticator.objects.filter(user=owner, type="totp").exists()
     history = ModelLogEntry.objects.for_instance(owner).order_by("timestamp")
     assert [(e.action, e.user) for e in history] == [
