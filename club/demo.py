@@ -23,6 +23,7 @@ from club.models import (
     Reward,
     SurveyField,
     SurveyPage,
+    Tier,
 )
 from home.models import HomePage, SiteImage
 from portal.models import User
@@ -41,12 +42,14 @@ REWARDS = [
     ("亲子烘焙课两人券", "周末烘焙课堂，含材料。", 1500, 0, ((160, 70, 60), (230, 150, 120))),
     (
         "周末游艇体验（两人）",
-        "西湖游船下午茶，限金卡及以上会员。",
+        "西湖游船下午茶，含船上茶点。",
         12000,
         4,
         ((20, 50, 90), (60, 140, 200)),
     ),
 ]
+#: Rewards only some tiers may redeem: the site shows it and refuses the others.
+FOR_TIERS = {"周末游艇体验（两人）": "金卡"}
 CLUB_BODY = [
     (
         "paragraph",
@@ -213,8 +216,11 @@ def _club_page():
 
 
 def _rewards():
+    for name, tier in FOR_TIERS.items():  # also on a database built before tiers were set
+        Reward.objects.filter(name=name, min_tier=None).update(min_tier=Tier.objects.get(name=tier))
     if Reward.objects.exists():
         return list(Reward.objects.all())
+    tiers = {tier.name: tier for tier in Tier.objects.all()}
     return [
         Reward.objects.create(
             name=name,
@@ -224,6 +230,7 @@ def _rewards():
             sort_order=order,
             limit_per_member=1 if cost >= 4000 else 2,
             kind="fee_credit" if "物业费" in name else "gift",
+            min_tier=tiers.get(FOR_TIERS.get(name)),
             image=_picture(name, colours),
         )
         for order, (name, text, cost, stock, colours) in enumerate(REWARDS)

@@ -395,11 +395,12 @@ class RewardViewSet(ModelViewSet):
         "points",
         "stock",
         "limit_per_member",
+        "min_tier",
         "available_from",
         "available_until",
         "is_active",
     ]
-    list_display = ["name", "points", "stock", "limit_per_member", "is_active"]
+    list_display = ["name", "points", "stock", "limit_per_member", "min_tier", "is_active"]
     list_filter = ["is_active", "kind"]
     sort_order_field = "sort_order"
     add_to_reference_index = False

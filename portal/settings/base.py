@@ -290,6 +290,14 @@ AVATAR_MAX_BYTES = 5 * 1024 * 1024
 AVATAR_SIZE = 256
 FORUM_IMAGE_MAX_BYTES = 8 * 1024 * 1024
 FORUM_SECONDS_BETWEEN_POSTS = 15  # flood control per owner
+# Flood control for what owners send (portal/limits.py), counted from their own rows; 0 turns a
+# limit off. Staff recording a call and the complaint inbox are never limited.
+CASE_SECONDS_BETWEEN_CASES = int(env("CASE_SECONDS_BETWEEN_CASES", "60"))
+CASES_PER_DAY = int(env("CASES_PER_DAY", "10"))
+CASE_SECONDS_BETWEEN_MESSAGES = int(env("CASE_SECONDS_BETWEEN_MESSAGES", "10"))
+CASE_MESSAGES_PER_DAY = int(env("CASE_MESSAGES_PER_DAY", "50"))
+CLUB_REFERRALS_PER_DAY = int(env("CLUB_REFERRALS_PER_DAY", "10"))
+CLUB_SECONDS_BETWEEN_REDEMPTIONS = int(env("CLUB_SECONDS_BETWEEN_REDEMPTIONS", "10"))
 
 LOGGING = {
     "version": 1,
