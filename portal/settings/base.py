@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.PreferredLanguageMiddleware",
@@ -194,8 +195,15 @@ CASE_IMAP = {
 # Media from this process (fine for one host); set SERVE_MEDIA=false when a proxy or object
 # storage serves MEDIA_URL.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# Request bodies: the largest a person sends is a case with 6 attachments of 10 MB each (the
+# forum: 6 pictures of 8 MB; the admin: a document of 60 MB, an image of 10 MB). A body whose
+# Content-Length is above MAX_REQUEST_BYTES gets 413 before it is read (the proxy in front
+# should refuse it first: nginx client_max_body_size). Form fields other than files may take
+# DATA_UPLOAD_MAX_MEMORY_SIZE; uploads above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file.
+MAX_REQUEST_BYTES = int(env("MAX_REQUEST_MB", "64")) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 # Email: printed to the console unless an SMTP host is configured.
 EMAIL_HOST = env("EMAIL_HOST")
@@ -281,6 +289,7 @@ WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "home.SiteImage"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 60 * 1024 * 1024  # a magazine's PDF edition; under MAX_REQUEST_BYTES
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no third-party requests from the admin
