@@ -85,7 +85,7 @@ def test_every_legitimate_upload_fits_under_the_limit():
     assert max(largest) + room <= settings.MAX_REQUEST_BYTES
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_server_answers_413_without_waiting_for_the_body(live_server):
     """Over a socket: the headers promise 200 MB, no body follows, and the answer comes at once."""
     host, port = live_server.url.removeprefix("http://").split(":")
