@@ -19,6 +19,7 @@ from club.models import (
     Hobby,
     Member,
     PointsEntry,
+    Redemption,
     Referral,
     Reward,
     SurveyField,
@@ -142,7 +143,8 @@ def build():
             )
     owner = Member.objects.get(user__username="owner")
     cards.report_lost(owner)  # the first card was lost; the new number replaces it
-    reward_rules.redeem(owner, rewards[0], key="demo-redeem-1")
+    first, _ = reward_rules.redeem(owner, rewards[0], key="demo-redeem-1")
+    Redemption.objects.filter(pk=first.pk).update(created_at=now - timedelta(days=30))
     reward_rules.redeem(owner, rewards[1], key="demo-redeem-2")
     zhangwei = Member.objects.get(user__username="zhangwei")
     handed_over, _ = reward_rules.redeem(zhangwei, rewards[0], key="demo-redeem-3")
