@@ -39,6 +39,24 @@ def _isolated(settings, tmp_path):
     cache.clear()
 
 
+#: The flood limits of portal/limits.py, off in tests that send in quick succession;
+#: the tests of the limits (portal/tests/test_limits.py) put them back.
+FLOOD_LIMITS = (
+    "CASE_SECONDS_BETWEEN_CASES",
+    "CASES_PER_DAY",
+    "CASE_SECONDS_BETWEEN_MESSAGES",
+    "CASE_MESSAGES_PER_DAY",
+    "CLUB_REFERRALS_PER_DAY",
+    "CLUB_SECONDS_BETWEEN_REDEMPTIONS",
+)
+
+
+@pytest.fixture(autouse=True)
+def _no_flood_limits(settings):
+    for name in FLOOD_LIMITS:
+        setattr(settings, name, 0)
+
+
 def make_user(username, *, email=None, groups=(), verified_email=True, **fields):
     email = email or f"{username}@example.com"
     user = User.objects.create_user(username=username, email=email, password=PASSWORD, **fields)

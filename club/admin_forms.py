@@ -105,6 +105,7 @@ class RewardEditForm(WagtailAdminModelForm):
             "kind",
             "points",
             "limit_per_member",
+            "min_tier",
             "available_from",
             "available_until",
             "is_active",

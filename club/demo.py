@@ -19,10 +19,12 @@ from club.models import (
     Hobby,
     Member,
     PointsEntry,
+    Redemption,
     Referral,
     Reward,
     SurveyField,
     SurveyPage,
+    Tier,
 )
 from home.models import HomePage, SiteImage
 from portal.models import User
@@ -41,12 +43,14 @@ REWARDS = [
     ("亲子烘焙课两人券", "周末烘焙课堂，含材料。", 1500, 0, ((160, 70, 60), (230, 150, 120))),
     (
         "周末游艇体验（两人）",
-        "西湖游船下午茶，限金卡及以上会员。",
+        "西湖游船下午茶，含船上茶点。",
         12000,
         4,
         ((20, 50, 90), (60, 140, 200)),
     ),
 ]
+#: Rewards only some tiers may redeem: the site shows it and refuses the others.
+FOR_TIERS = {"周末游艇体验（两人）": "金卡"}
 CLUB_BODY = [
     (
         "paragraph",
@@ -139,7 +143,8 @@ def build():
             )
     owner = Member.objects.get(user__username="owner")
     cards.report_lost(owner)  # the first card was lost; the new number replaces it
-    reward_rules.redeem(owner, rewards[0], key="demo-redeem-1")
+    first, _ = reward_rules.redeem(owner, rewards[0], key="demo-redeem-1")
+    Redemption.objects.filter(pk=first.pk).update(created_at=now - timedelta(days=30))
     reward_rules.redeem(owner, rewards[1], key="demo-redeem-2")
     zhangwei = Member.objects.get(user__username="zhangwei")
     handed_over, _ = reward_rules.redeem(zhangwei, rewards[0], key="demo-redeem-3")
@@ -213,8 +218,11 @@ def _club_page():
 
 
 def _rewards():
+    for name, tier in FOR_TIERS.items():  # also on a database built before tiers were set
+        Reward.objects.filter(name=name, min_tier=None).update(min_tier=Tier.objects.get(name=tier))
     if Reward.objects.exists():
         return list(Reward.objects.all())
+    tiers = {tier.name: tier for tier in Tier.objects.all()}
     return [
         Reward.objects.create(
             name=name,
@@ -224,6 +232,7 @@ def _rewards():
             sort_order=order,
             limit_per_member=1 if cost >= 4000 else 2,
             kind="fee_credit" if "物业费" in name else "gift",
+            min_tier=tiers.get(FOR_TIERS.get(name)),
             image=_picture(name, colours),
         )
         for order, (name, text, cost, stock, colours) in enumerate(REWARDS)

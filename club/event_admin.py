@@ -23,6 +23,7 @@ from club import checkin
 from club.admin_views import StaffFormView
 from club.events import fill_rates
 from club.models import EventPage, Registration
+from portal.exports import SafeIndexView
 
 
 def recent_and_upcoming_events():
@@ -82,6 +83,7 @@ class RegistrationViewSet(ModelViewSet):
         "user.email": gettext_lazy("Email address"),
     }
     export_filename = "event-registrations"
+    index_view_class = SafeIndexView
     search_fields = ["user__real_name", "user__mobile", "event__title"]
     form_fields = []  # registrations change only through sign-up, cancel and check-in
     add_to_reference_index = False

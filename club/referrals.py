@@ -1,13 +1,16 @@
 """老带新: members introduce buyers; staff confirm the purchase and the referral points follow."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
 from wagtail.log_actions import log
 
 from club import points
-from club.models import Referral
+from club.models import Member, Referral
+from portal import limits
 from portal.notifications import email_user
 
 
@@ -15,17 +18,35 @@ class ReferralError(Exception):
     pass
 
 
+REFERRALS_DAILY = ngettext_lazy(
+    "You have introduced %(count)s buyer in the last 24 hours. Try again after %(time)s.",
+    "You have introduced %(count)s buyers in the last 24 hours. Try again after %(time)s.",
+    "count",
+)
+
+
 def refer(member, *, buyer_name, buyer_mobile, development, note=""):
     if not member.is_active:
         raise ReferralError(_("Your membership is suspended; please contact the club."))
-    if (
-        member.referrals.filter(buyer_mobile=buyer_mobile)
-        .exclude(status=Referral.Status.REJECTED)
-        .exists()
-    ):
-        raise ReferralError(_("You have already introduced the buyer with this mobile number."))
     try:
         with transaction.atomic():
+            # The member's row: referrals sent together are counted one after another.
+            member = Member.objects.select_for_update().get(pk=member.pk)
+            if (
+                member.referrals.filter(buyer_mobile=buyer_mobile)
+                .exclude(status=Referral.Status.REJECTED)
+                .exists()
+            ):
+                raise ReferralError(
+                    _("You have already introduced the buyer with this mobile number.")
+                )
+            problem = limits.wait_message(
+                member.referrals.all(),
+                per_day=settings.CLUB_REFERRALS_PER_DAY,
+                daily_message=REFERRALS_DAILY,
+            )
+            if problem:
+                raise ReferralError(problem)
             return Referral.objects.create(
                 member=member,
                 buyer_name=buyer_name.strip(),

@@ -1,5 +1,6 @@
 """Redeeming rewards: points and stock change together, in one transaction, or not at all."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
@@ -9,6 +10,7 @@ from wagtail.log_actions import log
 
 from club.models import Member, PointsEntry, Redemption, Reward
 from club.points import post_entry
+from portal import limits
 from portal.notifications import email_user
 
 
@@ -29,9 +31,18 @@ def redeem(member, reward, *, key):
             raise RedemptionError(_("The form has expired; please try again."))
         if not member.is_active:
             raise RedemptionError(_("Your membership is suspended; please contact the club."))
-        reward = Reward.objects.available().filter(pk=reward.pk).first()
+        # Under the member's lock, so taps sent together are counted one after another.
+        problem = limits.wait_message(
+            member.redemptions.all(), seconds_between=settings.CLUB_SECONDS_BETWEEN_REDEMPTIONS
+        )
+        if problem:
+            raise RedemptionError(problem)
+        reward = Reward.objects.available().select_related("min_tier").filter(pk=reward.pk).first()
         if reward is None:
             raise RedemptionError(_("This reward is not available any more."))
+        problem = why_not_tier(member, reward)
+        if problem:
+            raise RedemptionError(problem)
         if reward.limit_per_member:
             taken = member.redemptions.filter(reward=reward).exclude(
                 status=Redemption.Status.CANCELLED
@@ -60,6 +71,18 @@ def redeem(member, reward, *, key):
             by=member.user,
         )
     return redemption, True
+
+
+def why_not_tier(member, reward):
+    """Why `member`'s tier may not redeem `reward`, or "" when it may (or anyone may)."""
+    if reward.min_tier_id is None:
+        return ""
+    if member.tier.min_points >= reward.min_tier.min_points:
+        return ""
+    return _(
+        "This reward is for %(tier)s members and above; you are a %(yours)s member. "
+        "Earn more points to move up."
+    ) % {"tier": reward.min_tier.name, "yours": member.tier.name}
 
 
 def _handle(redemption, by):

@@ -140,7 +140,13 @@ def report_lost(request, member):
 def reward_list(request, member):
     # The pictures come with their renditions in one more query, not one query per reward.
     pictures = SiteImage.objects.prefetch_renditions("fill-480x320|format-webp")
-    rewards = Reward.objects.available().prefetch_related(Prefetch("image", queryset=pictures))
+    rewards = list(
+        Reward.objects.available()
+        .select_related("min_tier")
+        .prefetch_related(Prefetch("image", queryset=pictures))
+    )
+    for reward in rewards:  # the rule redeem checks, asked here for the button
+        reward.tier_problem = reward_rules.why_not_tier(member, reward)
     mine = member.redemptions.select_related("reward")[:20]
     return render(
         request,

@@ -30,6 +30,7 @@ from club.models import (
 )
 from club.reminders import month_days_ahead
 from portal.admin_actions import InspectFirstIndexView, RulesOnlyPolicy
+from portal.exports import SafeIndexView
 from portal.models import Estate
 
 for model, actions in (
@@ -212,6 +213,7 @@ class PointsViewSet(ModelViewSet):
         "expires_at",
     ]
     export_filename = "points-ledger"
+    index_view_class = SafeIndexView
     search_fields = ["member__number", "member__user__real_name", "reason", "key"]
     add_to_reference_index = False
     copy_view_enabled = False
@@ -411,11 +413,12 @@ class RewardViewSet(ModelViewSet):
         "points",
         "stock",
         "limit_per_member",
+        "min_tier",
         "available_from",
         "available_until",
         "is_active",
     ]
-    list_display = ["name", "points", "stock", "limit_per_member", "is_active"]
+    list_display = ["name", "points", "stock", "limit_per_member", "min_tier", "is_active"]
     list_filter = ["is_active", "kind"]
     sort_order_field = "sort_order"
     add_to_reference_index = False

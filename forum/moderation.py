@@ -11,7 +11,7 @@ from wagtail.log_actions import log
 
 from forum import access, notify
 from forum.counters import refresh_latest
-from forum.models import Board, Report, Suspension, Topic
+from forum.models import Board, Post, Report, Suspension, Topic
 from forum.posting import refresh_official_answer
 
 
@@ -38,6 +38,10 @@ def hide_post(post, by, reason):
     _check(by)
     _need_reason(reason)
     with transaction.atomic():
+        # Two moderators on the same report: the second finds it hidden, and the owner hears once.
+        post.refresh_from_db(from_queryset=Post.objects.select_for_update())
+        if post.is_hidden:
+            return
         post.is_hidden, post.hidden_reason = True, reason.strip()
         post.save(update_fields=["is_hidden", "hidden_reason"])
         Report.objects.filter(post=post, status=Report.Status.OPEN).update(

@@ -7,11 +7,13 @@ function from the rules modules; the error it raises is shown on the form.
 
 from django.shortcuts import redirect
 from wagtail.admin import messages
-from wagtail.admin.views.generic import IndexView, InspectView
+from wagtail.admin.views.generic import InspectView
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from portal.exports import SafeIndexView
 
-class InspectFirstIndexView(IndexView):
+
+class InspectFirstIndexView(SafeIndexView):
     """A listing whose rows open the inspect page with its actions, never a bare edit form:
     these records change only through the rules functions, not by editing fields."""
 

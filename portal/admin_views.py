@@ -8,18 +8,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail.admin import messages
-from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.widgets.button import HeaderButton
 
 from portal.admin_actions import ActionsInspectView
 from portal.admin_forms import ReviewForm, UnitImportForm
 from portal.claims import ClaimError, approve_claim, reject_claim, revoke_claim
+from portal.exports import SafeIndexView
 from portal.models import OwnershipClaim
 from portal.unit_import import UnitImportError, import_units
 
 
-class UnitIndexView(IndexView):
+class UnitIndexView(SafeIndexView):
     import_url_name = None
 
     @cached_property

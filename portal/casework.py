@@ -16,9 +16,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext_lazy, pgettext
 from wagtail.log_actions import log
 
+from portal import limits
 from portal.files import VerifiedFile, clean_attachment
 from portal.models import Case, CaseAttachment, CaseEvent, Category, ReferenceCounter
 from portal.notifications import email_user
@@ -36,6 +37,17 @@ STAFF_MOVES = {
 
 class CaseError(Exception):
     """Shown to the person as it is."""
+
+
+def _locked(case):
+    """Lock the case's row and refresh `case` from it (call inside a transaction).
+
+    Every one-time step (rate, confirm, reopen, follow up, move on, match) checks the status
+    only after this, so a double tap, two tabs or a rating link opened twice act once: the
+    second waits for the first to commit and then sees what it did.
+    """
+    case.refresh_from_db(from_queryset=Case.objects.select_for_update())
+    return case
 
 
 # -- References -----------------------------------------------------------------------------
@@ -72,15 +84,20 @@ def file_case(
     contact_email="",
 ):
     """A new case from an owner, recorded on their behalf by staff from a phone call, or read
-    from the inbox (then `owner` may be None and `contact_email` says whom to answer)."""
+    from the inbox (then `owner` may be None and `contact_email` says whom to answer).
+
+    Only owners typing on the site are held to the flood limits: staff recording a call and
+    the complaint inbox are not people filling in our form."""
     if (
         unit is not None
         and owner is not None
         and not owner.claims.filter(unit=unit, status="approved").exists()
     ):
         raise CaseError(_("Choose one of your verified units."))
-    now = timezone.now()
     with transaction.atomic():
+        if channel == Case.Channel.WEB and recorded_by is None and owner is not None:
+            _check_case_flood(owner)
+        now = timezone.now()
         case = Case.objects.create(
             created_at=now,
             reference=next_reference(now),
@@ -104,11 +121,46 @@ def file_case(
     return case
 
 
+CASES_DAILY = ngettext_lazy(
+    "You have filed %(count)s case in the last 24 hours. Try again after %(time)s, "
+    "or call customer service on 400-800-1234 if it is urgent.",
+    "You have filed %(count)s cases in the last 24 hours. Try again after %(time)s, "
+    "or call customer service on 400-800-1234 if it is urgent.",
+    "count",
+)
+MESSAGES_DAILY = ngettext_lazy(
+    "You have added information %(count)s time in the last 24 hours. Try again after %(time)s.",
+    "You have added information %(count)s times in the last 24 hours. Try again after %(time)s.",
+    "count",
+)
+
+
+def _check_case_flood(owner):
+    limits.lock_person(owner)
+    problem = limits.wait_message(
+        Case.objects.filter(owner=owner, channel=Case.Channel.WEB),
+        seconds_between=settings.CASE_SECONDS_BETWEEN_CASES,
+        per_day=settings.CASES_PER_DAY,
+        daily_message=CASES_DAILY,
+    )
+    if problem:
+        raise CaseError(problem)
+
+
 def owner_message(case, owner, text, files=()):
     _check_owner(case, owner)
     if case.status == Status.CLOSED:
         raise CaseError(_("This case is closed. File a new case if you need more help."))
     with transaction.atomic():
+        limits.lock_person(owner)
+        problem = limits.wait_message(
+            CaseEvent.objects.filter(author=owner, kind=Event.OWNER_MESSAGE),
+            seconds_between=settings.CASE_SECONDS_BETWEEN_MESSAGES,
+            per_day=settings.CASE_MESSAGES_PER_DAY,
+            daily_message=MESSAGES_DAILY,
+        )
+        if problem:
+            raise CaseError(problem)
         event = CaseEvent.objects.create(
             case=case, kind=Event.OWNER_MESSAGE, author=owner, text=text.strip()
         )
@@ -118,11 +170,12 @@ def owner_message(case, owner, text, files=()):
 
 def confirm_resolved(case, owner):
     _check_owner(case, owner)
-    if case.status != Status.RESOLVED:
-        raise CaseError(_("Only a resolved case can be confirmed."))
-    if case.confirmed_at and case.confirmed_at >= case.resolved_at:
-        return  # confirmed already: a second press changes nothing
     with transaction.atomic():
+        _locked(case)
+        if case.status != Status.RESOLVED:
+            raise CaseError(_("Only a resolved case can be confirmed."))
+        if case.confirmed_at and case.confirmed_at >= case.resolved_at:
+            return  # confirmed already: a second press changes nothing
         case.confirmed_at = timezone.now()
         case.save(update_fields=["confirmed_at"])
         CaseEvent.objects.create(
@@ -136,18 +189,22 @@ def confirm_resolved(case, owner):
 def reopen(case, owner, reason):
     _check_owner(case, owner)
     days = settings.CASE_REOPEN_DAYS
-    if case.status not in (Status.RESOLVED, Status.FOLLOWED_UP):
-        raise CaseError(_("Only a resolved case can be reopened."))
-    if timezone.now() - case.resolved_at > timedelta(days=days):
-        raise CaseError(
-            _(
-                "A case can be reopened within %(days)s days of being resolved. Please file a new case."
-            )
-            % {"days": days}
-        )
     if not reason.strip():
         raise CaseError(_("Tell us what is still wrong."))
     with transaction.atomic():
+        _locked(case)
+        if case.status == Status.REOPENED:
+            raise CaseError(_("This case has already been reopened."))
+        if case.status not in (Status.RESOLVED, Status.FOLLOWED_UP):
+            raise CaseError(_("Only a resolved case can be reopened."))
+        if timezone.now() - case.resolved_at > timedelta(days=days):
+            raise CaseError(
+                _(
+                    "A case can be reopened within %(days)s days of being resolved. "
+                    "Please file a new case."
+                )
+                % {"days": days}
+            )
         _set_status(case, Status.REOPENED, owner, reason)
     return case
 
@@ -155,7 +212,7 @@ def reopen(case, owner, reason):
 def rate(case, owner, score, comment=""):
     """The owner's satisfaction (1–5): the follow-up, done by the owner; the case is then closed."""
     _check_owner(case, owner)
-    return _rate(case, owner, score, comment)
+    return _rate(case, owner, score, comment, resolved_at=None)
 
 
 RATING_SALT = "portal.case.rating"
@@ -167,33 +224,51 @@ def rating_token(case):
 
 
 def rate_by_token(token, score, comment=""):
-    case = case_for_rating_token(token)
-    return _rate(case, case.owner, score, comment)
+    case, resolved_at = _read_rating_token(token)
+    _check_rating_link(case, resolved_at)
+    return _rate(case, case.owner, score, comment, resolved_at=resolved_at)
 
 
 def case_for_rating_token(token):
     """The case a rating link is for, or CaseError when the link is forged, old or used."""
+    case, resolved_at = _read_rating_token(token)
+    _check_rating_link(case, resolved_at)
+    return case
+
+
+def _read_rating_token(token):
     try:
         pk, resolved_at = signing.loads(token, salt=RATING_SALT, max_age=timedelta(days=30))
-        case = Case.objects.select_related("owner").get(pk=pk)
+        return Case.objects.select_related("owner").get(pk=pk), resolved_at
     except (signing.BadSignature, ValueError, TypeError, Case.DoesNotExist) as error:
         raise CaseError(_("This rating link is not valid.")) from error
+
+
+def _check_rating_link(case, resolved_at):
+    if case.satisfaction is not None and case.status == Status.CLOSED:
+        raise CaseError(_("This case has been rated already. Thank you."))
     if case.status != Status.RESOLVED or case.resolved_at.isoformat() != resolved_at:
         raise CaseError(
             _("This case has been rated already, or it has changed since the link was sent.")
         )
-    return case
 
 
-def _rate(case, owner, score, comment):
-    if case.status != Status.RESOLVED:
-        raise CaseError(_("You can rate a case once it is resolved."))
+def _rate(case, owner, score, comment, *, resolved_at):
     text = _("%(score)s/5. %(comment)s") % {"score": score, "comment": comment.strip()}
-    return _close_with_rating(case, owner, score, text, by_owner=True)
+    return _close_with_rating(
+        case,
+        owner,
+        score,
+        text,
+        by_owner=True,
+        not_resolved=_("You can rate a case once it is resolved."),
+        resolved_at=resolved_at,
+    )
 
 
-def _close_with_rating(case, by, score, text, *, by_owner):
-    """The follow-up (回访) with the owner's satisfaction; then the case closes.
+def _close_with_rating(case, by, score, text, *, by_owner, not_resolved, resolved_at=None):
+    """The follow-up (回访) with the owner's satisfaction; then the case closes. Once: the
+    rating link, the case page and staff's follow-up form all lock the case and look again.
 
     An owner who rates online sees their rating but no "followed up" step (there was no visit)
     and needs no email about closing it; a visit recorded by staff stays internal, while its
@@ -202,6 +277,13 @@ def _close_with_rating(case, by, score, text, *, by_owner):
     if score not in range(1, 6):
         raise CaseError(_("Choose from 1 to 5 stars."))
     with transaction.atomic():
+        _locked(case)
+        if resolved_at is not None:
+            _check_rating_link(case, resolved_at)
+        elif case.satisfaction is not None and case.status == Status.CLOSED:
+            raise CaseError(_("This case has been rated already. Thank you."))
+        if case.status != Status.RESOLVED:
+            raise CaseError(not_resolved)
         case.satisfaction = score
         case.save(update_fields=["satisfaction"])
         CaseEvent.objects.create(
@@ -216,14 +298,17 @@ def _close_with_rating(case, by, score, text, *, by_owner):
 
 
 def case_from_topic(topic, staff, *, kind=Case.Kind.COMPLAINT):
-    """Turn a forum topic into a case owned by the topic's author; the staff member accepts it."""
+    """Turn a forum topic into a case owned by the topic's author; the staff member accepts it.
+    Once per topic: two agents pressing the button together get the same case."""
     if not staff.has_perm("portal.handle_case"):
         raise PermissionDenied
-    existing = topic.cases.first()
-    if existing:
-        return existing
-    opening = topic.posts.filter(position=1).first()
     with transaction.atomic():
+        # The topic's row is the lock (its model comes with it: the forum builds on the portal).
+        type(topic).objects.select_for_update().filter(pk=topic.pk).first()
+        existing = topic.cases.first()
+        if existing:
+            return existing
+        opening = topic.posts.filter(position=1).first()
         case = file_case(
             topic.author,
             kind=kind,
@@ -287,12 +372,13 @@ def note(case, staff, text):
 
 def set_status(case, staff, status, text=""):
     _check_responder(case, staff)
-    if status not in STAFF_MOVES.get(case.status, ()):
-        raise CaseError(
-            _("A case that is “%(old)s” cannot become “%(new)s”.")
-            % {"old": case.get_status_display(), "new": Status(status).label}
-        )
     with transaction.atomic():
+        _locked(case)
+        if status not in STAFF_MOVES.get(case.status, ()):
+            raise CaseError(
+                _("A case that is “%(old)s” cannot become “%(new)s”.")
+                % {"old": case.get_status_display(), "new": Status(status).label}
+            )
         _set_status(case, status, staff, text)
     return case
 
@@ -300,19 +386,25 @@ def set_status(case, staff, status, text=""):
 def record_follow_up(case, staff, *, score, method, remarks=""):
     """回访: staff record the owner's satisfaction after a visit or a call; the case closes."""
     _check_responder(case, staff)
-    if case.status != Status.RESOLVED:
-        raise CaseError(_("The follow-up visit comes after the case is resolved."))
     text = f"{method}: {score}/5. {remarks.strip()}"
-    return _close_with_rating(case, staff, score, text, by_owner=False)
+    return _close_with_rating(
+        case,
+        staff,
+        score,
+        text,
+        by_owner=False,
+        not_resolved=_("The follow-up visit comes after the case is resolved."),
+    )
 
 
 def match_owner(case, staff, owner):
     """An email case from an unknown address: staff find the owner who sent it."""
     if not staff.has_perm("portal.handle_case"):
         raise PermissionDenied
-    if case.owner_id is not None:
-        raise CaseError(_("This case already belongs to an owner."))
     with transaction.atomic():
+        _locked(case)
+        if case.owner_id is not None:
+            raise CaseError(_("This case already belongs to an owner."))
         case.owner = owner
         case.save(update_fields=["owner"])
         CaseEvent.objects.create(
@@ -336,6 +428,7 @@ def transfer(case, staff, to, reason):
     if not to.has_perm("portal.handle_case"):
         raise CaseError(_("%(name)s does not handle cases.") % {"name": to.display_name})
     with transaction.atomic():
+        _locked(case)
         previous = case.first_responder
         case.first_responder = to
         case.save(update_fields=["first_responder"])

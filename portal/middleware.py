@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils import translation
 
 
@@ -25,3 +27,40 @@ def _session_language(request):
     if language and translation.check_for_language(language):
         return language
     return None
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose body is larger than MAX_REQUEST_BYTES with 413, before any of it
+    is read.
+
+    Django bounds form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) and the number of files, but streams
+    uploads of any size to disk; this bounds the whole body by its Content-Length. (A body
+    without one is read as empty by Django's WSGI handler.) The proxy in front refuses it first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads no body at all then
+        if length > settings.MAX_REQUEST_BYTES:
+            return too_large(request)
+        return self.get_response(request)
+
+
+def too_large(request):
+    # No session or locale middleware has run yet: choose the language from the request.
+    language = translation.get_language_from_request(request)
+    with translation.override(language):
+        page = render_to_string(
+            "413.html",
+            {
+                "limit_mb": settings.MAX_REQUEST_BYTES // 2**20,
+                "file_mb": settings.CASE_ATTACHMENT_MAX_BYTES // 2**20,
+                "LANGUAGE_CODE": language,
+            },
+        )
+    return HttpResponse(page, status=413)

@@ -30,6 +30,7 @@ def ping():
 @shared_task
 def send_notification_digests():
     """Once a day: each owner who asked for a digest gets their unread, unsent notifications."""
+    from django.db import transaction
     from django.utils import timezone
 
     from portal.models import Notification, User
@@ -40,16 +41,26 @@ def send_notification_digests():
         email_notifications=User.EmailNotifications.DAILY, notifications__in=pending
     ).distinct()
     for user in people:
-        items = list(pending.filter(recipient=user).order_by("created_at")[:50])
-        stop = unsubscribe_url(user)
-        email_user(
-            user,
-            "portal/email/digest",
-            {"notifications": items, "unsubscribe_url": stop},
-            headers=unsubscribe_headers(stop),
-        )
-        # Marked at once: a second run the same day (or a retry) sends nothing twice.
-        Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=timezone.now())
+        with transaction.atomic():
+            # Another run at the same moment holds these rows: it sends them, this one skips.
+            items = list(
+                pending.filter(recipient=user)
+                .select_for_update(skip_locked=True)
+                .order_by("created_at")[:50]
+            )
+            if not items:
+                continue
+            stop = unsubscribe_url(user)
+            email_user(
+                user,
+                "portal/email/digest",
+                {"notifications": items, "unsubscribe_url": stop},
+                headers=unsubscribe_headers(stop),
+            )
+            # Marked with the email queued on commit: a retry the same day sends nothing twice.
+            Notification.objects.filter(pk__in=[n.pk for n in items]).update(
+                emailed_at=timezone.now()
+            )
 
 
 @shared_task

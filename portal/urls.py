@@ -7,7 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.documents.views.serve import serve as serve_document
 
 from home import privacy
-from portal import csp, files, signin_views, views
+from portal import csp, exports, files, signin_views, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -23,6 +23,7 @@ urlpatterns = [
         "documents/authenticate_with_password/<int:restriction_id>/",
         signin_views.document_password,
     ),
+    path("admin/reports/", include(exports.wagtail_report_urls())),  # before Wagtail's own
     path("admin/", include(wagtailadmin_urls)),
     # Wagtail's view, with the headers of every user file (it already checks who may read).
     re_path(r"^documents/(\d+)/(.*)$", files.sandboxed(serve_document), name="wagtaildocs_serve"),

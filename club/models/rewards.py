@@ -39,6 +39,15 @@ class Reward(models.Model):
     limit_per_member = models.PositiveSmallIntegerField(
         _("limit per member"), default=1, help_text=_("0 for no limit.")
     )
+    min_tier = models.ForeignKey(
+        "club.Tier",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("for tiers from"),
+        help_text=_("Only members of this tier and above may redeem it. Empty: every member."),
+    )
     available_from = models.DateTimeField(_("available from"), null=True, blank=True)
     available_until = models.DateTimeField(_("available until"), null=True, blank=True)
     is_active = models.BooleanField(_("shown to members"), default=True)

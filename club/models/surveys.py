@@ -50,6 +50,12 @@ class SurveyPage(AbstractForm):
     class Meta:
         verbose_name = _("survey")
 
+    def get_submissions_list_view_class(self):
+        # Answers are owners' own words: exported like every admin list (portal/exports.py).
+        from portal.exports import safe_submissions_list_view
+
+        return safe_submissions_list_view()
+
     def get_submission_class(self):
         return SurveyAnswer
 

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.csp.PagePolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -210,8 +211,15 @@ CASE_IMAP = {
 # Media from this process (fine for one host); set SERVE_MEDIA=false when a proxy or object
 # storage serves MEDIA_URL.
 SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+# Request bodies: the largest a person sends is a case with 6 attachments of 10 MB each (the
+# forum: 6 pictures of 8 MB; the admin: a document of 60 MB, an image of 10 MB). A body whose
+# Content-Length is above MAX_REQUEST_BYTES gets 413 before it is read (the proxy in front
+# should refuse it first: nginx client_max_body_size). Form fields other than files may take
+# DATA_UPLOAD_MAX_MEMORY_SIZE; uploads above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file.
+MAX_REQUEST_BYTES = int(env("MAX_REQUEST_MB", "64")) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
 # Email: printed to the console unless an SMTP host is configured.
 EMAIL_HOST = env("EMAIL_HOST")
@@ -339,6 +347,7 @@ WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "home.SiteImage"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 60 * 1024 * 1024  # a magazine's PDF edition; under MAX_REQUEST_BYTES
 # Documents: checked against their extension (portal.files), typed by it, always downloaded, and
 # always through /documents/ so its access checks apply.
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "csv", "txt", "zip"]
@@ -364,6 +373,14 @@ AVATAR_MAX_BYTES = 5 * 1024 * 1024
 AVATAR_SIZE = 256
 FORUM_IMAGE_MAX_BYTES = 8 * 1024 * 1024
 FORUM_SECONDS_BETWEEN_POSTS = 15  # flood control per owner
+# Flood control for what owners send (portal/limits.py), counted from their own rows; 0 turns a
+# limit off. Staff recording a call and the complaint inbox are never limited.
+CASE_SECONDS_BETWEEN_CASES = int(env("CASE_SECONDS_BETWEEN_CASES", "60"))
+CASES_PER_DAY = int(env("CASES_PER_DAY", "10"))
+CASE_SECONDS_BETWEEN_MESSAGES = int(env("CASE_SECONDS_BETWEEN_MESSAGES", "10"))
+CASE_MESSAGES_PER_DAY = int(env("CASE_MESSAGES_PER_DAY", "50"))
+CLUB_REFERRALS_PER_DAY = int(env("CLUB_REFERRALS_PER_DAY", "10"))
+CLUB_SECONDS_BETWEEN_REDEMPTIONS = int(env("CLUB_SECONDS_BETWEEN_REDEMPTIONS", "10"))
 
 # Content-Security-Policy (django-csp; portal/csp.py). Owner pages run only the site's own
 # scripts: no inline script, no event-handler attributes, no nonces (anonymous pages are cached

@@ -12,6 +12,16 @@ from portal.models import Estate, OwnershipClaim, Unit, User
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _flood_limits_as_configured(settings):
+    """The demo is built through the same rules as the site, flood limits included."""
+    from conftest import FLOOD_LIMITS
+    from portal.settings import base
+
+    for name in FLOOD_LIMITS:
+        setattr(settings, name, getattr(base, name))
+
+
 def counts():
     return [
         model.objects.count()

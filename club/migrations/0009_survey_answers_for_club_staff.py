@@ -13,6 +13,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("club", "0007_body_blocks")]
+    dependencies = [("club", "0008_reward_min_tier")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

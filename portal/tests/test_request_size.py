@@ -1,0 +1,101 @@
+"""Request bodies over MAX_REQUEST_BYTES are refused with 413 before they are read, and
+nothing changes; the largest legitimate requests fit under it."""
+
+import socket
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from portal.models import Case, Category
+
+pytestmark = pytest.mark.django_db
+
+NEW = reverse("portal:new_case")
+MB = 2**20
+
+
+def case_data(files):
+    return {
+        "kind": "complaint",
+        "category": Category.objects.get(name="维修报修").pk,
+        "subject": "卫生间漏水",
+        "description": "楼上漏水。",
+        "attachments": files,
+    }
+
+
+def pdf(size, name="scan.pdf"):
+    head = b"%PDF-1.4\n1 0 obj<<>>endobj\n"
+    return SimpleUploadedFile(
+        name, head + b"%" * (size - len(head) - 6) + b"\n%%EOF", content_type="application/pdf"
+    )
+
+
+def test_an_oversized_case_is_refused_with_413_and_nothing_is_filed(
+    client, verified_owner, settings
+):
+    settings.MAX_REQUEST_BYTES = 1 * MB
+    client.force_login(verified_owner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    response = client.post(NEW, case_data([pdf(MB // 2), pdf(MB // 2, "b.pdf"), pdf(MB // 2)]))
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert "内容过大" in page and "1 MB" in page
+    assert not Case.objects.exists()
+
+
+def test_the_declared_length_alone_is_enough_to_refuse(client, verified_owner):
+    """A claim of 200 MB with a few bytes behind it: refused on the header, nothing read."""
+    client.force_login(verified_owner)
+    response = client.generic(
+        "POST",
+        NEW,
+        b"kind=complaint",
+        content_type="application/x-www-form-urlencoded",
+        CONTENT_LENGTH=str(200 * MB),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 413 and b"Too large to send" in response.content
+    assert not Case.objects.exists()
+
+
+def test_a_case_with_six_attachments_of_ten_mb_is_not_refused_for_its_size(client, verified_owner):
+    client.force_login(verified_owner)
+    limit = settings.CASE_ATTACHMENT_MAX_BYTES
+    files = [pdf(limit, f"scan{n}.pdf") for n in range(6)]
+    response = client.post(NEW, case_data(files))
+    assert response.status_code != 413
+
+
+def test_every_legitimate_upload_fits_under_the_limit():
+    """The limits of each form, all files at their largest, plus room for the other fields."""
+    from forum.forms import MAX_IMAGES
+    from portal.case_forms import MAX_ATTACHMENTS
+
+    room = 1 * MB
+    largest = [
+        MAX_ATTACHMENTS * settings.CASE_ATTACHMENT_MAX_BYTES,
+        MAX_IMAGES * settings.FORUM_IMAGE_MAX_BYTES,
+        settings.WAGTAILDOCS_MAX_UPLOAD_SIZE,
+        settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE,
+        settings.AVATAR_MAX_BYTES,
+    ]
+    assert max(largest) + room <= settings.MAX_REQUEST_BYTES
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_server_answers_413_without_waiting_for_the_body(live_server):
+    """Over a socket: the headers promise 200 MB, no body follows, and the answer comes at once."""
+    host, port = live_server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(
+            (
+                f"POST {NEW} HTTP/1.1\r\nHost: {host}\r\n"
+                "Content-Type: multipart/form-data; boundary=x\r\n"
+                f"Content-Length: {200 * MB}\r\nConnection: close\r\n\r\n"
+            ).encode()
+        )
+        status_line = conn.recv(4096).split(b"\r\n", 1)[0]
+    assert status_line.startswith(b"HTTP/1.1 413")
