@@ -7,6 +7,7 @@ PostgreSQL, Redis and Celery workers alike.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -387,8 +388,13 @@ CLUB_SECONDS_BETWEEN_REDEMPTIONS = int(env("CLUB_SECONDS_BETWEEN_REDEMPTIONS", "
 # whole, so a nonce would be stale).
 CSP_REPORT_ENDPOINT = env("CSP_REPORT_URI", "/csp-report/")  # empty: no reports
 _csp_frames = [SELF, *env_list("CSP_FRAME_SRC", "https://www.youtube.com,https://player.vimeo.com")]
-# Uploads served from elsewhere (object storage, a CDN) when the site does not serve MEDIA_URL.
-_csp_media = env_list("CSP_MEDIA_ORIGINS")
+# Uploads served from elsewhere: MEDIA_URL's own host when it names one, and any other origin
+# (object storage, a CDN) listed in CSP_MEDIA_ORIGINS.
+_media_host = urlsplit(MEDIA_URL)
+_csp_media = [
+    *([f"{_media_host.scheme}://{_media_host.netloc}"] if _media_host.netloc else []),
+    *env_list("CSP_MEDIA_ORIGINS"),
+]
 _csp_reporting = (
     {"report-uri": CSP_REPORT_ENDPOINT, "report-to": "csp"} if CSP_REPORT_ENDPOINT else {}
 )

@@ -282,7 +282,13 @@ def test_the_endpoint_only_takes_posts(reporter):
 
 def settings_from(monkeypatch, **environment):
     """The settings module as the environment would make it, without touching the running one."""
-    for name in ("CSP_REPORT_URI", "CSP_REPORT_ONLY", "CSP_FRAME_SRC", "CSP_MEDIA_ORIGINS"):
+    for name in (
+        "CSP_REPORT_URI",
+        "CSP_REPORT_ONLY",
+        "CSP_FRAME_SRC",
+        "CSP_MEDIA_ORIGINS",
+        "MEDIA_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
@@ -311,6 +317,18 @@ def test_the_environment_configures_reports_mode_and_origins(monkeypatch):
     assert "report-uri" not in directives and "report-to" not in directives
     assert "report-uri" not in quiet["CONTENT_SECURITY_POLICY_ADMIN"]
     assert quiet["CSP_REPORT_ENDPOINT"] == ""
+
+
+def test_uploads_on_their_own_host_are_allowed_as_images(monkeypatch):
+    configured = settings_from(
+        monkeypatch, MEDIA_URL="https://files.jindu-usercontent.example/media/"
+    )
+    directives = configured["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]
+    assert directives["img-src"] == ["'self'", "data:", "https://files.jindu-usercontent.example"]
+    assert settings_from(monkeypatch)["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["img-src"] == [
+        "'self'",
+        "data:",
+    ]
 
 
 def test_no_reporting_endpoint_without_an_address(client, settings, home):
