@@ -88,7 +88,11 @@ def test_the_verification_email_in_english(client, django_capture_on_commit_call
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("account_signup"),
-            {"email": "new@example.com", "password1": "a-Long-pass-26", "password2": "a-Long-pass-26"},
+            {
+                "email": "new@example.com",
+                "password1": "a-Long-pass-26",
+                "password2": "a-Long-pass-26",
+            },
             HTTP_ACCEPT_LANGUAGE="en",
         )
     body = mail.outbox[0].body
