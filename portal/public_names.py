@@ -111,6 +111,10 @@ def clean_nickname(value, *, user=None, allow_reserved=False):
             % {"min": NICKNAME_MIN, "max": NICKNAME_MAX},
             code="length",
         )
+    if user is not None and user.pk and value == user.nickname:
+        # Kept as it is: a name staff gave in the admin (金都客服小李), or one that only later
+        # met someone's real name, does not stop its owner saving the rest of the profile.
+        return value
     if MASKING_CHARACTERS.search(unicodedata.normalize("NFKC", value)):
         raise ValidationError(
             _(

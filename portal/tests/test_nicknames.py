@@ -129,6 +129,31 @@ def test_a_nickname_cannot_be_another_persons_real_name(owner_client, owner, oth
     assert owner.public_name == "王建国"
 
 
+def test_a_kept_nickname_does_not_stop_saving_the_profile(client, owner, staff):
+    """A spokesperson's official nickname given in the admin, and a nickname that someone's real
+    name met only later, stay when their owners save the rest of their profile."""
+    spokesperson = staff("Spokespersons")
+    spokesperson.nickname = "金都客服小李"
+    spokesperson.save()
+    client.force_login(spokesperson)
+    response = save_profile(client, nickname="金都客服小李", real_name="李晓梅", language="en")
+    assert response.status_code == 302
+    spokesperson.refresh_from_db()
+    assert spokesperson.nickname == "金都客服小李" and spokesperson.language == "en"
+
+    owner.nickname = "刘洋"
+    owner.save()
+    make_user("liu", real_name="刘洋")
+    client.force_login(owner)
+    assert save_profile(client, nickname="刘洋", mobile="13900139000").status_code == 302
+    owner.refresh_from_db()
+    assert owner.mobile == "13900139000"
+    # Changing it is held to the rules again.
+    assert save_profile(client, nickname="刘洋洋").status_code == 302
+    response = save_profile(client, nickname="刘洋")
+    assert response.status_code == 200 and response.context["form"].errors["nickname"]
+
+
 def test_the_messages_are_in_chinese(owner_client, other_owner):
     other_owner.nickname = "LakeView"
     other_owner.save()
