@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext_lazy, pgettext
+from django.utils.translation import ngettext_lazy
 from wagtail.log_actions import log
 
 from portal import limits
@@ -522,7 +522,7 @@ def _unregistered_sender(case):
     return SimpleNamespace(
         email=case.contact_email,
         language=settings.LANGUAGE_CODE,
-        display_name=pgettext("property", "owner"),  # 尊敬的业主
+        real_name="",  # no name known: the email says 尊敬的业主： (portal.salutations)
     )
 
 

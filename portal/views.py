@@ -76,7 +76,16 @@ def profile(request):
             remember_language(request, response, form.instance.language)
             return response
     consents = request.user.consents.order_by("-given_at")[:20]
-    return render(request, "portal/profile.html", {"form": form, "consents": consents})
+    # The name others would see without a nickname, with and without the real name, for the
+    # preview that follows the form as the owner types (static/js/site.js).
+    preview = {
+        "shown": request.user.name_without_nickname(show_real_name=True),
+        "masked": request.user.name_without_nickname(show_real_name=False),
+        "mask": request.user.NAME_MASK,
+    }
+    return render(
+        request, "portal/profile.html", {"form": form, "consents": consents, "preview": preview}
+    )
 
 
 @login_required

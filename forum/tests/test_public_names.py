@@ -96,8 +96,8 @@ def test_notifications_and_their_emails_use_the_public_name(
     assert any("老刘" in text for text in texts)
     bodies = [message.body for message in mail.outbox if message.to == [alice.email]]
     assert bodies and all("刘洋" not in body for body in bodies)
-    # The email is addressed to alice herself: her own real name is right there.
-    assert all("张伟" in body for body in bodies)
+    # The email is addressed to alice herself, by her surname as the glossary says.
+    assert all(body.startswith("尊敬的张先生/女士：") for body in bodies)
 
 
 def test_likes_tell_the_author_the_public_name(

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from portal.public_names import NICKNAME_KEY_MAX, nickname_key
 from portal.validators import validate_mobile
 
 
@@ -22,6 +23,9 @@ class User(AbstractUser):
     real_name = models.CharField(_("real name"), max_length=50, blank=True)
     #: What other owners see instead of the real name (PIPL: a name is personal information).
     nickname = models.CharField(_("nickname"), max_length=20, blank=True)
+    #: What the nickname looks like (portal.public_names.nickname_key), kept in step by save():
+    #: finds another owner's "LakeVіew" (Cyrillic і) when someone picks "LakeView".
+    nickname_key = models.CharField(max_length=NICKNAME_KEY_MAX, blank=True, db_index=True)
     show_real_name = models.BooleanField(_("show my real name to other owners"), default=False)
     mobile = models.CharField(
         _("mobile number"), max_length=11, blank=True, validators=[validate_mobile]
@@ -78,14 +82,27 @@ class User(AbstractUser):
         chose to show it, otherwise the surname with the rest masked (王**)."""
         if self.closed_at:
             return _("Closed account")
-        if self.nickname:
-            return self.nickname
+        return self.nickname or self.name_without_nickname(self.show_real_name)
+
+    #: What replaces all but the first character of a name nobody chose to show.
+    NAME_MASK = "**"
+
+    def name_without_nickname(self, show_real_name):
+        """What others would see without a nickname, showing the real name or not (the profile
+        previews both)."""
         name = self.real_name or self.get_full_name()
-        if name and self.show_real_name:
+        if name and show_real_name:
             return name
         if name:
-            return name[0] + "**"
+            return name[0] + self.NAME_MASK
         return _("Owner %(number)s") % {"number": self.pk}
+
+    def save(self, *args, **kwargs):
+        self.nickname_key = nickname_key(self.nickname)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "nickname" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "nickname_key"}
+        super().save(*args, **kwargs)
 
     def __str__(self):
         return self.display_name

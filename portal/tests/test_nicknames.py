@@ -41,6 +41,27 @@ def test_the_profile_previews_the_name_others_see(owner_client, owner):
         ("小区管理员", "kept for"),
         ("ＡＤＭＩＮ", "kept for"),
         ("发言人老王", "kept for"),
+        # Masked names and masking characters, as the site and people write them.
+        ("王**", "masking"),
+        ("陈**", "masking"),
+        ("王＊＊", "masking"),
+        ("王✱✱", "masking"),
+        ("王××", "masking"),
+        # Look-alike letters NFKC leaves alone, and fillers between reserved words.
+        ("Jіndu", "kept for"),  # Cyrillic і
+        ("аdmin", "kept for"),  # Cyrillic а
+        ("ΑDMIN", "kept for"),  # Greek Α
+        ("adm1n", "kept for"),
+        ("0fficial", "kept for"),
+        ("金丶都客丶服", "kept for"),
+        ("客·服小王", "kept for"),
+        ("金•都", "kept for"),
+        ("管_理_员", "kept for"),
+        ("客~服", "kept for"),
+        ("管理員", "kept for"),  # traditional form
+        # The name the site shows for an owner without a real name.
+        ("业主13", "such as 业主13"),
+        ("Owner13", "such as 业主13"),
     ],
 )
 def test_bad_nicknames_get_a_clear_message_and_change_nothing(
@@ -68,6 +89,95 @@ def test_a_nickname_is_taken_whatever_its_case(owner_client, owner, other_owner)
     other = owner_client
     other.force_login(other_owner)
     assert save_profile(other, nickname="LakeView", real_name="李静").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "nickname", ["LakeVіew", "ＬakeＶiew", "lake-view", "Lake_View", "LAKEVlEW"]
+)
+def test_a_nickname_that_looks_like_another_owners_is_taken(
+    owner_client, owner, other_owner, nickname
+):
+    other_owner.nickname = "LakeView"
+    other_owner.save()
+    owner_client.cookies["django_language"] = "en"
+    response = save_profile(owner_client, nickname=nickname)
+    assert response.status_code == 200
+    assert "looks the same" in " ".join(response.context["form"].errors["nickname"])
+    owner.refresh_from_db()
+    assert owner.nickname == ""
+
+
+def test_a_nickname_cannot_be_another_persons_real_name(owner_client, owner, other_owner, staff):
+    """Shown (李静 below) or masked (刘洋, whose posts read 刘**), and staff's names too."""
+    make_user("liu", real_name="刘洋")
+    spokesperson = staff("Spokespersons")
+    spokesperson.real_name = "李晓梅"
+    spokesperson.save()
+    other_owner.show_real_name = True
+    other_owner.save()
+    owner_client.cookies["django_language"] = "en"
+    for nickname in ("李静", "刘洋", "刘丶洋", "刘-洋", "李晓梅"):
+        response = save_profile(owner_client, nickname=nickname)
+        assert response.status_code == 200, nickname
+        errors = " ".join(response.context["form"].errors["nickname"])
+        assert "another person's name" in errors, nickname
+    owner.refresh_from_db()
+    assert owner.nickname == ""
+    # One's own real name is no impersonation.
+    assert save_profile(owner_client, nickname="王建国").status_code == 302
+    owner.refresh_from_db()
+    assert owner.public_name == "王建国"
+
+
+def test_a_kept_nickname_does_not_stop_saving_the_profile(client, owner, staff):
+    """A spokesperson's official nickname given in the admin, and a nickname that someone's real
+    name met only later, stay when their owners save the rest of their profile."""
+    spokesperson = staff("Spokespersons")
+    spokesperson.nickname = "金都客服小李"
+    spokesperson.save()
+    client.force_login(spokesperson)
+    response = save_profile(client, nickname="金都客服小李", real_name="李晓梅", language="en")
+    assert response.status_code == 302
+    spokesperson.refresh_from_db()
+    assert spokesperson.nickname == "金都客服小李" and spokesperson.language == "en"
+
+    owner.nickname = "刘洋"
+    owner.save()
+    make_user("liu", real_name="刘洋")
+    client.force_login(owner)
+    assert save_profile(client, nickname="刘洋", mobile="13900139000").status_code == 302
+    owner.refresh_from_db()
+    assert owner.mobile == "13900139000"
+    # Changing it is held to the rules again.
+    assert save_profile(client, nickname="刘洋洋").status_code == 302
+    response = save_profile(client, nickname="刘洋")
+    assert response.status_code == 200 and response.context["form"].errors["nickname"]
+
+
+def test_the_messages_are_in_chinese(owner_client, other_owner):
+    other_owner.nickname = "LakeView"
+    other_owner.save()
+    owner_client.cookies["django_language"] = "zh-hans"
+    cases = {
+        "王**": "遮挡",
+        "аdmin": "官方",
+        "LakeVіew": "看起来",
+        "李静": "他人的姓名",
+        "业主13": "业主13",
+    }
+    for nickname, words in cases.items():
+        response = save_profile(owner_client, nickname=nickname, language="zh-hans")
+        errors = " ".join(response.context["form"].errors["nickname"])
+        assert words in errors and "。" in errors, (nickname, errors)
+
+
+def test_the_look_alike_key_follows_every_save(owner):
+    owner.nickname = "LakeVіew"
+    owner.save(update_fields=["nickname"])
+    assert User.objects.filter(nickname_key="iakeview").get() == owner
+    owner.nickname = ""
+    owner.save()
+    assert not User.objects.filter(nickname_key="iakeview").exists()
 
 
 def test_control_characters_are_dropped(owner_client, owner):
@@ -112,10 +222,13 @@ def test_staff_give_a_spokesperson_an_official_nickname_in_the_admin(admin_clien
     assert response.status_code == 302, response.context["form"].errors
     spokesperson.refresh_from_db()
     assert spokesperson.nickname == "金都客服小李" and spokesperson.public_name == "金都客服小李"
-    # Uniqueness still holds for staff.
-    make_user("copycat", nickname="客服小王")
-    response = admin_client.post(url, {**data, "nickname": "客服小王"})
-    assert response.status_code == 200 and response.context["form"].errors["nickname"]
+    # Uniqueness still holds for staff, and so do the rules against imitating people.
+    make_user("copycat", nickname="客服小Wang", real_name="王小明")
+    for nickname in ("客服小wang", "客服小Wаng", "王小明", "王**"):  # the second: Cyrillic а
+        response = admin_client.post(url, {**data, "nickname": nickname})
+        assert response.status_code == 200 and response.context["form"].errors["nickname"]
+    spokesperson.refresh_from_db()
+    assert spokesperson.nickname == "金都客服小李"
 
 
 def test_the_public_name_rules():

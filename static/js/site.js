@@ -19,4 +19,34 @@
             select.form.submit();
         }
     });
+
+    // <p data-public-name> on the profile: "other owners see" follows the nickname, the real
+    // name and "show my real name" as the owner types. The server renders what it shows without
+    // a nickname for the saved real name (data-shown, data-masked); only a real name typed anew
+    // is masked here, with the server's mask (data-mask). Without script the saved name stays.
+    function previewPublicName(preview) {
+        var fields = preview.closest("form").elements;
+        var nickname = fields.nickname.value.trim();
+        var realName = fields.real_name.value.trim();
+        var show = fields.show_real_name.checked;
+        var name;
+        if (nickname) {
+            name = nickname;
+        } else if (!realName || realName === preview.dataset.realName) {
+            name = show ? preview.dataset.shown : preview.dataset.masked;
+        } else {
+            name = show ? realName : Array.from(realName)[0] + preview.dataset.mask;
+        }
+        preview.querySelector("strong").textContent = name;
+    }
+
+    function onProfileInput(event) {
+        var form = event.target.form;
+        var preview = form && form.querySelector("[data-public-name]");
+        if (preview) {
+            previewPublicName(preview);
+        }
+    }
+    document.addEventListener("input", onProfileInput);
+    document.addEventListener("change", onProfileInput);
 })();
