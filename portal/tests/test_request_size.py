@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from portal.models import Case, Category
+from portal.tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -61,12 +62,20 @@ def test_the_declared_length_alone_is_enough_to_refuse(client, verified_owner):
     assert not Case.objects.exists()
 
 
-def test_a_case_with_six_attachments_of_ten_mb_is_not_refused_for_its_size(client, verified_owner):
+def test_a_case_with_six_attachments_of_ten_mb_is_filed(client, verified_owner):
+    """The largest case the form takes: six real PDFs of exactly 10 MB each."""
     client.force_login(verified_owner)
     limit = settings.CASE_ATTACHMENT_MAX_BYTES
-    files = [pdf(limit, f"scan{n}.pdf") for n in range(6)]
+    scan = pdf_bytes(size=limit)
+    assert len(scan) == limit
+    files = [
+        SimpleUploadedFile(f"scan{n}.pdf", scan, content_type="application/pdf") for n in range(6)
+    ]
     response = client.post(NEW, case_data(files))
-    assert response.status_code != 413
+    case = Case.objects.get()
+    assert response.status_code == 302 and response.url == case.get_absolute_url()
+    stored = list(case.attachments.values_list("name", "size", "verified_type"))
+    assert stored == [(f"scan{n}.pdf", limit, "application/pdf") for n in range(6)]
 
 
 def test_every_legitimate_upload_fits_under_the_limit():
