@@ -88,9 +88,7 @@ def test_the_filed_message_says_submitted_and_the_due_time_in_shanghai(
     case = Case.objects.get()
     due = timezone.localtime(case.first_response_due)
     assert due.utcoffset() == timedelta(hours=8)
-    assert (
-        f"您的报事已提交，编号 {case.reference}。我们将在 {due:%m-%d %H:%M} 前答复。" in page
-    )
+    assert f"您的报事已提交，编号 {case.reference}。我们将在 {due:%m-%d %H:%M} 前答复。" in page
     assert "已受理" not in page and "待受理" in page
 
 

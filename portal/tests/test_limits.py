@@ -192,9 +192,7 @@ def scans(*sizes):
     ]
 
 
-def test_attachments_are_bounded_in_bytes_a_day(
-    client, verified_owner, category, staff, limits_on
-):
+def test_attachments_are_bounded_in_bytes_a_day(client, verified_owner, category, staff, limits_on):
     """Each case or message may carry 6 files of 10 MB; the owner's day is bounded too (here
     1 MB), on new cases and added information alike. Text alone still goes through."""
     limits_on.CASE_UPLOAD_MB_PER_DAY = 1
