@@ -47,6 +47,32 @@ def test_an_oversized_case_is_refused_with_413_and_nothing_is_filed(
     assert not Case.objects.exists()
 
 
+def test_the_413_page_looks_like_the_site_and_offers_going_back(client, verified_owner, settings):
+    """The site's header, the explanation, a way back to the form (history.back() through
+    site.js, the page it came from without script) and home; the owner pages' policy."""
+    from portal.tests.test_csp import assert_owner_policy
+
+    settings.MAX_REQUEST_BYTES = 1 * MB
+    client.force_login(verified_owner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    def big():
+        return case_data([pdf(MB // 2), pdf(MB // 2, "b.pdf"), pdf(MB // 2, "c.pdf")])
+
+    response = client.post(NEW, big(), HTTP_REFERER=f"http://testserver{NEW}")
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert 'class="site-header"' in page and "金都业主服务中心" in page
+    assert "请返回上一页" in page
+    assert f'<a class="button" href="http://testserver{NEW}" data-back>返回上一页</a>' in page
+    assert '<a class="button button--ghost" href="/">返回首页</a>' in page
+    assert "/static/js/site.js" in page and "javascript:" not in page
+    assert_owner_policy(response)
+
+    # A page elsewhere is not linked back to.
+    response = client.post(NEW, big(), HTTP_REFERER="https://evil.example/form")
+    assert 'href="/" data-back>返回上一页</a>' in response.content.decode()
+
+
 def test_the_declared_length_alone_is_enough_to_refuse(client, verified_owner):
     """A claim of 200 MB with a few bytes behind it: refused on the header, nothing read."""
     client.force_login(verified_owner)
