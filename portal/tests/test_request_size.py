@@ -55,6 +55,7 @@ def test_the_413_page_looks_like_the_site_and_offers_going_back(client, verified
     settings.MAX_REQUEST_BYTES = 1 * MB
     client.force_login(verified_owner)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
     def big():
         return case_data([pdf(MB // 2), pdf(MB // 2, "b.pdf"), pdf(MB // 2, "c.pdf")])
 
