@@ -17,7 +17,15 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from club import cards, membership, points, referrals
 from club import rewards as reward_rules
 from club.admin_forms import CardLookupForm, CardSheetForm, MemberActionForm, ReasonForm
-from club.models import Member, MemberCard, MembershipApplication, Redemption, Referral
+from club.models import (
+    Member,
+    MemberCard,
+    MembershipApplication,
+    Redemption,
+    Referral,
+    SurveyAnswer,
+    SurveyPage,
+)
 from portal.admin_actions import ActionsInspectView
 from portal.models import OwnershipClaim
 
@@ -349,8 +357,6 @@ class SurveyAnswersView(WagtailAdminTemplateMixin, TemplateView):
         return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
 
     def get_context_data(self, **kwargs):
-        from club.models import SurveyAnswer, SurveyPage
-
         answers = SurveyAnswer.objects.filter(page=OuterRef("pk")).order_by().values("page")
         surveys = SurveyPage.objects.annotate(
             answer_count=Coalesce(Subquery(answers.annotate(n=Count("pk")).values("n")), 0)

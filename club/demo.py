@@ -34,7 +34,7 @@ REWARDS = [
     ("金都定制保温杯", "316 不锈钢，刻有金都会标志。", 800, 40, ((14, 90, 74), (64, 150, 120))),
     ("精品茶礼盒", "明前龙井 250 克，配手工茶罐。", 2500, 15, ((120, 84, 30), (210, 170, 90))),
     (
-        "物业费抵扣 200 元",
+        "物业费抵扣 200.00 元",  # money: two decimals
         "抵扣下一期物业费，服务中心办理。",
         4000,
         100,
@@ -218,6 +218,9 @@ def _club_page():
 
 
 def _rewards():
+    # A database built when the credit's amount had no decimals.
+    Reward.objects.filter(name="物业费抵扣 200 元").update(name="物业费抵扣 200.00 元")
+    SiteImage.objects.filter(title="物业费抵扣 200 元").update(title="物业费抵扣 200.00 元")
     for name, tier in FOR_TIERS.items():  # also on a database built before tiers were set
         Reward.objects.filter(name=name, min_tier=None).update(min_tier=Tier.objects.get(name=tier))
     if Reward.objects.exists():

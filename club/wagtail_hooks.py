@@ -1,9 +1,17 @@
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.models import Page
 
 from club.admin_panels import ClubDeskPanel
 from club.event_admin import EventFillPanel
+from club.models import SurveyPage
 from club.viewsets import ClubViewSetGroup
+from portal.exports import SafeSubmissionsListView
+
+# Survey answers are owners' own words: their export is made safe like every admin list's.
+# Wagtail asks the page for this class; the admin sets it here so the model imports no view.
+SurveyPage.submissions_list_view_class = SafeSubmissionsListView
 
 
 @hooks.register("register_admin_viewset")
@@ -16,11 +24,6 @@ def survey_answers_for_club_staff_only(user, editable_forms):
     """Survey answers name the members who gave them: club staff and managers see every
     survey's answers, whatever their page permissions; nobody else sees any, even those who
     may edit the survey page (editors)."""
-    from django.db.models import Q
-    from wagtail.models import Page
-
-    from club.models import SurveyPage
-
     if user.has_perm("club.view_surveyanswer"):
         surveys = Page.objects.type(SurveyPage).values("pk")
         return Page.objects.filter(Q(pk__in=editable_forms.values("pk")) | Q(pk__in=surveys))

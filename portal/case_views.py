@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 
@@ -41,12 +42,13 @@ def new_case(request):
         except casework.CaseError as error:
             form.add_error(None, str(error))
         else:
+            # Submitted, not accepted: the case waits for a first responder (待受理).
             messages.success(
                 request,
-                _("Case %(reference)s is filed. We will answer by %(due)s.")
+                _("Case %(reference)s has been submitted. We will answer by %(due)s.")
                 % {
                     "reference": case.reference,
-                    "due": case.first_response_due.strftime("%m-%d %H:%M"),
+                    "due": timezone.localtime(case.first_response_due).strftime("%m-%d %H:%M"),
                 },
             )
             return redirect(case)
@@ -66,26 +68,47 @@ def case_detail(request, reference):
     )
     forms = {name: form_class() for name, form_class in ACTIONS.items()}
     action = request.POST.get("action")
-    if request.method == "POST":
+    if request.method == "POST" and action == "confirm":
         try:
-            if action == "confirm":
-                casework.confirm_resolved(case, request.user)
-                messages.success(request, _("Thank you for confirming."))
-                return redirect(case)
-            if action in ACTIONS:
-                form = forms[action] = ACTIONS[action](request.POST, request.FILES)
-                if form.is_valid():
-                    _act(case, request.user, action, form.cleaned_data)
-                    return redirect(case)
+            casework.confirm_resolved(case, request.user)
         except casework.CaseError as error:
             messages.error(request, str(error))
-            return redirect(case)
+        else:
+            messages.success(request, _("Thank you for confirming."))
+        return redirect(case)
+    if request.method == "POST" and action in ACTIONS:
+        form = forms[action] = ACTIONS[action](request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                _act(case, request.user, action, form.cleaned_data)
+            except casework.CaseError as error:
+                case.refresh_from_db()
+                if not _shown_forms(case)[action]:  # the case has moved on (closed, rated)
+                    messages.error(request, str(error))
+                    return redirect(case)
+                # Refused for now (too fast, too much today): the form again, as typed.
+                form.add_error(None, str(error))
+            else:
+                return redirect(case)
     events = (
         case.events.filter(visible_to_owner=True)
         .select_related("author")
         .prefetch_related(Prefetch("attachments", queryset=CaseAttachment.objects.order_by("pk")))
     )
-    return render(request, "portal/cases/detail.html", {"case": case, "events": events, **forms})
+    return render(
+        request,
+        "portal/cases/detail.html",
+        {"case": case, "events": events, "shown": _shown_forms(case), **forms},
+    )
+
+
+def _shown_forms(case):
+    """Which of the owner's forms the case page shows for the case as it is now."""
+    return {
+        "message": case.status != Case.Status.CLOSED,
+        "reopen": case.status == Case.Status.RESOLVED,
+        "rate": case.status == Case.Status.RESOLVED,
+    }
 
 
 def _act(case, owner, action, data):

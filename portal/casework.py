@@ -96,7 +96,7 @@ def file_case(
         raise CaseError(_("Choose one of your verified units."))
     with transaction.atomic():
         if channel == Case.Channel.WEB and recorded_by is None and owner is not None:
-            _check_case_flood(owner)
+            _check_case_flood(owner, files)
         now = timezone.now()
         case = Case.objects.create(
             created_at=now,
@@ -135,16 +135,36 @@ MESSAGES_DAILY = ngettext_lazy(
 )
 
 
-def _check_case_flood(owner):
+def _check_case_flood(owner, files):
     limits.lock_person(owner)
     problem = limits.wait_message(
         Case.objects.filter(owner=owner, channel=Case.Channel.WEB),
         seconds_between=settings.CASE_SECONDS_BETWEEN_CASES,
         per_day=settings.CASES_PER_DAY,
         daily_message=CASES_DAILY,
-    )
+    ) or _upload_quota_message(owner, files)
     if problem:
         raise CaseError(problem)
+
+
+def _upload_quota_message(owner, files):
+    """Each case or message may carry 6 files of 10 MB; this bounds what one owner stores a day.
+
+    Counts every attachment the owner sent in 24 hours (on the site or by email); only what they
+    send on the site is held to it."""
+    quota_mb = settings.CASE_UPLOAD_MB_PER_DAY
+    return limits.quota_message(
+        CaseAttachment.objects.filter(event__author=owner).annotate(
+            created_at=F("event__created_at")
+        ),
+        sum(upload.size for upload in files),
+        per_day=quota_mb * 2**20,
+        message=_(
+            "The attachments you have sent today have reached %(mb)s MB. Try again tomorrow, "
+            "or call customer service."
+        )
+        % {"mb": quota_mb},
+    )
 
 
 def owner_message(case, owner, text, files=()):
@@ -158,7 +178,7 @@ def owner_message(case, owner, text, files=()):
             seconds_between=settings.CASE_SECONDS_BETWEEN_MESSAGES,
             per_day=settings.CASE_MESSAGES_PER_DAY,
             daily_message=MESSAGES_DAILY,
-        )
+        ) or _upload_quota_message(owner, files)
         if problem:
             raise CaseError(problem)
         event = CaseEvent.objects.create(

@@ -8,21 +8,27 @@ never overwritten.
 
 import json
 import logging
+import time
 
 from csp.constants import SELF
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from portal.signin import client_ip
+
 logger = logging.getLogger("portal.csp")
 
 #: A browser's report is a few hundred bytes; a batch of Reporting API reports a few kB.
 MAX_REPORT_BYTES = 64 * 1024
-#: Reports logged from one request at most, and characters kept of each value.
+#: Violations read from one request at most; the first LOGGED_PER_REQUEST are described in its
+#: one log line and the rest only counted. Characters kept of each value.
 MAX_REPORTS = 20
+LOGGED_PER_REQUEST = 3
 MAX_VALUE_CHARS = 300
 
 
@@ -97,10 +103,34 @@ def _violations(data):
             }
 
 
+def _over_limit(request):
+    """Count this report against its client address's current minute; True past the limit.
+
+    A fixed window in the cache rather than allauth's per-attempt history: the endpoint takes
+    no account and needs no "retry after", only a cheap bound on what one address can log.
+    """
+    per_minute = settings.CSP_REPORTS_PER_MINUTE
+    if not per_minute:
+        return False
+    key = f"csp-report:{client_ip(request)}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=120)
+        count = 1
+    return count > per_minute
+
+
 @csrf_exempt  # browsers send reports without cookies or tokens
 @require_POST
 def csp_report(request):
-    """Log each Content-Security-Policy violation a browser reports; always answer 204."""
+    """Log the Content-Security-Policy violations a browser reports in one line; always 204.
+
+    Past CSP_REPORTS_PER_MINUTE from one address the rest of the minute is neither read nor
+    logged, so a script posting reports cannot flood the log."""
+    if _over_limit(request):
+        return HttpResponse(status=204)
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
@@ -118,15 +148,26 @@ def csp_report(request):
     except (ValueError, UnicodeDecodeError):
         logger.info("CSP report that is not JSON ignored")
         return HttpResponse(status=204)
-    for violation in _violations(data):
+    violations = list(_violations(data))
+    if violations:
+        described = "; ".join(_describe(v) for v in violations[:LOGGED_PER_REQUEST])
+        more = len(violations) - LOGGED_PER_REQUEST
         logger.warning(
-            "CSP violation: %s blocked %r on %r (%s:%s, %s) %r",
-            _clip(violation["directive"]),
-            _clip(violation["blocked"]),
-            _clip(violation["document"]),
-            _clip(violation["source"]),
-            _clip(violation["line"]),
-            _clip(violation["disposition"]),
-            _clip(violation["sample"]),
+            "CSP violations (%s): %s%s",
+            len(violations),
+            described,
+            f"; and {more} more" if more > 0 else "",
         )
     return HttpResponse(status=204)
+
+
+def _describe(violation):
+    return "%s blocked %r on %r (%s:%s, %s) %r" % (  # noqa: UP031 (one line per request)
+        _clip(violation["directive"]),
+        _clip(violation["blocked"]),
+        _clip(violation["document"]),
+        _clip(violation["source"]),
+        _clip(violation["line"]),
+        _clip(violation["disposition"]),
+        _clip(violation["sample"]),
+    )

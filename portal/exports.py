@@ -10,12 +10,12 @@ points deduction of -200 stays a number.
 """
 
 import re
-from functools import cache
 
 from django.urls import path
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
+from wagtail.contrib.forms.views import SubmissionsListView
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 # The full-width forms too: spreadsheet apps on Chinese systems may take ＝ for =.
@@ -41,12 +41,8 @@ class SafeIndexView(SafeSpreadsheetExportMixin, IndexView):
     """The index view for every admin listing with `list_export`."""
 
 
-@cache
-def safe_submissions_list_view():
-    """For form pages (surveys): `get_submissions_list_view_class` returns this."""
-    from wagtail.contrib.forms.views import SubmissionsListView
-
-    return type("SafeSubmissionsListView", (SafeSpreadsheetExportMixin, SubmissionsListView), {})
+class SafeSubmissionsListView(SafeSpreadsheetExportMixin, SubmissionsListView):
+    """For form pages (surveys): their `submissions_list_view_class`."""
 
 
 def wagtail_report_urls():

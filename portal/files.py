@@ -53,14 +53,23 @@ PDF_ACTIVE_KEYS = {
     "/RichMedia",
     "/XFA",
 }
+# Actions that run script, start programs, send or load data, open another file (a /GoToR to
+# \\host\share\x.pdf makes Windows offer the user's credentials to that host) or play media.
+# Links to web pages (/URI), within the file (/GoTo), menu commands (/Named) and showing or
+# hiding a field (/Hide) stay: they are what ordinary PDFs carry.
 PDF_ACTIVE_ACTIONS = {
     "/JavaScript",
     "/Launch",
     "/ImportData",
     "/SubmitForm",
+    "/GoToR",
     "/GoToE",
     "/Rendition",
+    "/Sound",
+    "/Movie",
 }
+# Actions that are harmless within the file but not when they name another one (/F).
+PDF_FILE_ACTIONS = {"/Thread"}
 PDF_MAX_OBJECTS = 200_000
 
 
@@ -147,14 +156,17 @@ def _has_active_content(reader):
                 raise ValueError("too many objects")
             item = item.get_object()
         if isinstance(item, DictionaryObject):
-            if PDF_ACTIVE_KEYS.intersection(item) or (
-                "/S" in item and item["/S"] in PDF_ACTIVE_ACTIONS
-            ):
+            if PDF_ACTIVE_KEYS.intersection(item) or _is_active_action(item):
                 return True
             pending.extend(item.values())
         elif isinstance(item, ArrayObject):
             pending.extend(item)
     return False
+
+
+def _is_active_action(item):
+    kind = item.get("/S")
+    return kind in PDF_ACTIVE_ACTIONS or (kind in PDF_FILE_ACTIONS and "/F" in item)
 
 
 def sniffed_type(file):

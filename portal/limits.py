@@ -1,4 +1,5 @@
-"""Flood control for what owners send: cases, added information, referrals, redemptions.
+"""Flood control for what owners send: cases, added information, referrals, redemptions, and
+the bytes of their attachments.
 
 Counted from the person's own recent rows in the database rather than from cache counters: the
 count is exact across any number of web processes, needs no clean-up, and keeps working while
@@ -10,6 +11,7 @@ import math
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import ngettext
 
@@ -49,3 +51,16 @@ def wait_message(recent, *, seconds_between=0, per_day=0, daily_message=None, no
             frees = timezone.localtime(today[-1] + DAY)
             return daily_message % {"count": per_day, "time": frees.strftime("%m-%d %H:%M")}
     return ""
+
+
+def quota_message(recent, adding, *, per_day, message, now=None):
+    """`message` when `adding` more bytes would take the person's last 24 hours past `per_day`
+    bytes, or "" when they fit (or nothing is added, or `per_day` is 0: no limit).
+
+    `recent`: their own rows, with a `created_at` and a `size` in bytes.
+    """
+    if not per_day or not adding:
+        return ""
+    now = now or timezone.now()
+    used = recent.filter(created_at__gt=now - DAY).aggregate(total=Sum("size"))["total"] or 0
+    return message if used + adding > per_day else ""

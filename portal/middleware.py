@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 class PreferredLanguageMiddleware:
@@ -52,7 +54,8 @@ class RequestSizeLimitMiddleware:
 
 
 def too_large(request):
-    # No session or locale middleware has run yet: choose the language from the request.
+    # No session, locale or auth middleware has run yet: the language comes from the request,
+    # and the page shows nothing that depends on who is signed in.
     language = translation.get_language_from_request(request)
     with translation.override(language):
         page = render_to_string(
@@ -60,7 +63,21 @@ def too_large(request):
             {
                 "limit_mb": settings.MAX_REQUEST_BYTES // 2**20,
                 "file_mb": settings.CASE_ATTACHMENT_MAX_BYTES // 2**20,
+                "back_url": _page_before(request),
                 "LANGUAGE_CODE": language,
             },
+            request=request,
         )
     return HttpResponse(page, status=413)
+
+
+def _page_before(request):
+    """The page the form was sent from (for the "back" link without script), if it is ours."""
+    referer = request.META.get("HTTP_REFERER", "")
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return "/"
+    if url_has_allowed_host_and_scheme(referer, {host}, require_https=request.is_secure()):
+        return referer
+    return "/"

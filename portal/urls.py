@@ -1,10 +1,13 @@
 from django.conf import settings
 from django.urls import include, path, re_path
+from django.views.decorators.cache import never_cache
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.documents.views.serve import serve as serve_document
+from wagtail.images.views import images as image_views
 
 from home import privacy
 from portal import csp, exports, files, signin_views, views
@@ -24,6 +27,12 @@ urlpatterns = [
         signin_views.document_password,
     ),
     path("admin/reports/", include(exports.wagtail_report_urls())),  # before Wagtail's own
+    # Wagtail's preview of an image in the admin (its URL generator) sends the image's bytes:
+    # with the headers of every user file, in place of Wagtail's own route (same checks).
+    path(
+        "admin/images/<int:image_id>/preview/<str:filter_spec>/",
+        never_cache(require_admin_access(files.sandboxed(image_views.preview))),
+    ),
     path("admin/", include(wagtailadmin_urls)),
     # Wagtail's view, with the headers of every user file (it already checks who may read).
     re_path(r"^documents/(\d+)/(.*)$", files.sandboxed(serve_document), name="wagtaildocs_serve"),

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
@@ -50,11 +51,7 @@ class SurveyPage(AbstractForm):
     class Meta:
         verbose_name = _("survey")
 
-    def get_submissions_list_view_class(self):
-        # Answers are owners' own words: exported like every admin list (portal/exports.py).
-        from portal.exports import safe_submissions_list_view
-
-        return safe_submissions_list_view()
+    # submissions_list_view_class: set by club.wagtail_hooks (the admin's safe exports).
 
     def get_submission_class(self):
         return SurveyAnswer
@@ -63,8 +60,6 @@ class SurveyPage(AbstractForm):
         return [("user", _("by")), *super().get_data_fields()]
 
     def is_open(self):
-        from django.utils import timezone
-
         return self.closes_at is None or timezone.now() < self.closes_at
 
     def serve(self, request, *args, **kwargs):

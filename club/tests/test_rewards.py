@@ -108,6 +108,15 @@ def test_the_rewards_page_redeems_with_a_fresh_key(client, member, reward):
     assert client.post(reverse("club:redeem", args=[999])).status_code == 404
 
 
+def test_redeeming_asks_first_naming_the_reward_and_the_points(client, member, settings):
+    Reward.objects.create(name="中秋月饼礼盒", points=800, stock=5)
+    client.force_login(member.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = client.get(reverse("club:rewards")).content.decode()
+    # site.js asks this before the form is sent.
+    assert 'data-confirm="确定用 800 积分兑换“中秋月饼礼盒”吗？"' in page
+
+
 def test_referrals_earn_points_once_staff_confirm_the_purchase(
     client, member, club_staff, django_capture_on_commit_callbacks
 ):

@@ -74,9 +74,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "portal.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "portal.csp.PagePolicyMiddleware",
+    "portal.csp.PagePolicyMiddleware",  # before the size limit: its 413 page gets the policy too
+    "portal.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.PreferredLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -380,6 +380,8 @@ CASE_SECONDS_BETWEEN_CASES = int(env("CASE_SECONDS_BETWEEN_CASES", "60"))
 CASES_PER_DAY = int(env("CASES_PER_DAY", "10"))
 CASE_SECONDS_BETWEEN_MESSAGES = int(env("CASE_SECONDS_BETWEEN_MESSAGES", "10"))
 CASE_MESSAGES_PER_DAY = int(env("CASE_MESSAGES_PER_DAY", "50"))
+# What an owner's case attachments may add up to in 24 hours, new cases and messages together.
+CASE_UPLOAD_MB_PER_DAY = int(env("CASE_UPLOAD_MB_PER_DAY", "200"))
 CLUB_REFERRALS_PER_DAY = int(env("CLUB_REFERRALS_PER_DAY", "10"))
 CLUB_SECONDS_BETWEEN_REDEMPTIONS = int(env("CLUB_SECONDS_BETWEEN_REDEMPTIONS", "10"))
 
@@ -387,6 +389,8 @@ CLUB_SECONDS_BETWEEN_REDEMPTIONS = int(env("CLUB_SECONDS_BETWEEN_REDEMPTIONS", "
 # scripts: no inline script, no event-handler attributes, no nonces (anonymous pages are cached
 # whole, so a nonce would be stale).
 CSP_REPORT_ENDPOINT = env("CSP_REPORT_URI", "/csp-report/")  # empty: no reports
+# Reports taken from one client address a minute (0: no limit); the rest are dropped unread.
+CSP_REPORTS_PER_MINUTE = int(env("CSP_REPORTS_PER_MINUTE", "20"))
 _csp_frames = [SELF, *env_list("CSP_FRAME_SRC", "https://www.youtube.com,https://player.vimeo.com")]
 # Uploads served from elsewhere: MEDIA_URL's own host when it names one, and any other origin
 # (object storage, a CDN) listed in CSP_MEDIA_ORIGINS.

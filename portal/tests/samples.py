@@ -6,6 +6,15 @@ import io
 from PIL import Image
 from pypdf import PdfWriter
 from pypdf.actions import JavaScript
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 # Passes a check of the first bytes; a browser sniffing it (or told text/html) runs the script.
 HTML_WITH_PDF_HEADER = (
@@ -18,15 +27,60 @@ SVG = (
 HTML = b"<!doctype html><title>x</title><script>alert('html ' + document.cookie)</script>"
 
 
-def pdf_bytes(*, javascript=None, embedded=None, password=None):
+def pdf_bytes(*, javascript=None, embedded=None, password=None, size=0, opens=None, link=None):
+    """A one-page PDF; with `size`, padded to that many bytes by a comment in its page's
+    content (a scan's worth of bytes that is still a plain PDF). `opens` is an action run when
+    the file is opened (/OpenAction), `link` one run by clicking a link on the page: each a
+    dict such as {"/S": "/URI", "/URI": "https://..."} (see `pdf_action`)."""
     writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
+    page = writer.add_blank_page(width=595, height=842)
+    if opens:
+        writer._root_object[NameObject("/OpenAction")] = pdf_action(opens)
+    if link:
+        annotation = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Link"),
+                NameObject("/Rect"): ArrayObject([FloatObject(v) for v in (50, 50, 250, 80)]),
+                NameObject("/A"): pdf_action(link),
+            }
+        )
+        writer.add_annotation(page_number=0, annotation=annotation)
+    if size:
+        content = DecodedStreamObject()
+        page[NameObject("/Contents")] = writer._add_object(content)
+        padding = size
+        for _ in range(3):  # the stream's /Length grows by a digit or two: measure again
+            content.set_data(b"%" + b"x" * max(padding, 0) + b"\n")
+            padding -= len(_written(writer)) - size
     if javascript:
         writer.add_open_action(JavaScript(javascript))
     if embedded:
         writer.add_attachment("inside.html", embedded)
     if password:
         writer.encrypt(password)
+    return _written(writer)
+
+
+def pdf_action(entries):
+    """A PDF action dictionary from plain values: "/Name"s, strings, numbers and lists."""
+
+    def value(item):
+        if isinstance(item, list):
+            return ArrayObject([value(i) for i in item])
+        if isinstance(item, int):
+            return NumberObject(item)
+        if isinstance(item, str) and item.startswith("/"):
+            return NameObject(item)
+        return TextStringObject(item)
+
+    return DictionaryObject(
+        {NameObject("/Type"): NameObject("/Action")}
+        | {NameObject(key): value(item) for key, item in entries.items()}
+    )
+
+
+def _written(writer):
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

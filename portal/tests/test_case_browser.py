@@ -63,10 +63,10 @@ def test_owner_complaint_to_rated_and_closed(
         "complaint",
         "维修报修",
     )
-    expect(page.locator(".messages")).to_contain_text(f"已受理，编号 {reference}")
+    expect(page.locator(".messages")).to_contain_text(f"您的报事已提交，编号 {reference}")
     expect(page.locator("h1")).to_have_text("卫生间天花板渗水")
     expect(page.locator(".topic-header__meta .badge").first).to_have_text(reference)
-    expect(page.locator(".topic-header__meta .status")).to_have_text("新")
+    expect(page.locator(".topic-header__meta .status")).to_have_text("待受理")
     expect(page.locator(".topic-header__meta")).to_contain_text("投诉 · 维修报修")
     expect(page.locator(".topic-header")).to_contain_text("3栋")
     attachment = page.locator(".timeline a.attachment")
@@ -85,7 +85,7 @@ def test_owner_complaint_to_rated_and_closed(
     staff_page.goto(f"{site}/admin/cases/")
     row = staff_page.locator("table tbody tr", has_text=reference)
     expect(row).to_have_count(1)
-    expect(row).to_contain_text("新")
+    expect(row).to_contain_text("待受理")
     with staff_page.expect_navigation():
         row.get_by_role("link", name=reference).click()
     expect(staff_page).to_have_url(f"{site}/admin/cases/inspect/{case.pk}/")

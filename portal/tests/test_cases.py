@@ -75,6 +75,23 @@ def test_an_owner_files_a_case_with_photos_and_a_pdf(
     assert "卫生间漏水" in page and "leak.jpg" in page
 
 
+def test_the_filed_message_says_submitted_and_the_due_time_in_shanghai(
+    client, verified_owner, repairs, settings
+):
+    """The case waits for a first responder (待受理): submitted, not accepted; and the promise
+    is in the site's time zone, not UTC (which would be eight hours off)."""
+    client.force_login(verified_owner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    page = client.get(
+        file_through_the_site(client, repairs).url, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    case = Case.objects.get()
+    due = timezone.localtime(case.first_response_due)
+    assert due.utcoffset() == timedelta(hours=8)
+    assert f"您的报事已提交，编号 {case.reference}。我们将在 {due:%m-%d %H:%M} 前答复。" in page
+    assert "已受理" not in page and "待受理" in page
+
+
 def test_a_unit_that_is_not_the_owners_is_refused(client, owner, unit, repairs):
     client.force_login(owner)  # no verified unit
     response = file_through_the_site(client, repairs, unit)

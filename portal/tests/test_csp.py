@@ -5,6 +5,7 @@ import json
 import logging
 import re
 import runpy
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -334,3 +335,64 @@ def test_uploads_on_their_own_host_are_allowed_as_images(monkeypatch):
 def test_no_reporting_endpoint_without_an_address(client, settings, home):
     settings.CSP_REPORT_ENDPOINT = ""
     assert "Reporting-Endpoints" not in client.get("/")
+
+
+def violation(n):
+    return {
+        "type": "csp-violation",
+        "url": "https://owners.example.com/me/",
+        "body": {
+            "documentURL": "https://owners.example.com/me/",
+            "blockedURL": f"https://evil.example/{n}.js",
+            "effectiveDirective": "script-src-elem",
+            "disposition": "enforce",
+            "sample": "x" * 2500,
+        },
+    }
+
+
+def test_a_large_batch_is_one_log_line_with_a_count(reporter, caplog):
+    """Twenty violations of 2.5 kB each (a 50 kB post): one line, the first three, a count."""
+    body = json.dumps([violation(n) for n in range(20)])
+    assert 50_000 < len(body) < MAX_REPORT_BYTES
+    with caplog.at_level(logging.INFO, logger="portal.csp"):
+        response = reporter.post("/csp-report/", body, content_type="application/reports+json")
+    assert response.status_code == 204
+    assert [r.levelno for r in caplog.records] == [logging.WARNING]
+    [message] = warnings_logged(caplog)
+    assert message.startswith("CSP violations (20): ")
+    assert all(f"https://evil.example/{n}.js" in message for n in range(3))
+    assert "https://evil.example/3.js" not in message
+    assert message.endswith("; and 17 more")
+    assert len(message) < 2000
+
+
+def test_reports_from_one_address_are_limited_per_minute(reporter, caplog, settings, monkeypatch):
+    settings.CSP_REPORTS_PER_MINUTE = 20
+    clock = SimpleNamespace(time=lambda: 1_800_000_000.0)  # 08:00:00 UTC: a minute's start
+    monkeypatch.setattr("portal.csp.time", clock)
+    body = json.dumps(REPORT)
+    with caplog.at_level(logging.INFO, logger="portal.csp"):
+        answers = [
+            reporter.post(
+                "/csp-report/", body, content_type="application/csp-report", REMOTE_ADDR="10.1.1.1"
+            ).status_code
+            for _ in range(25)
+        ]
+        assert answers == [204] * 25
+        assert len(caplog.records) == 20  # the five past the limit: not a line
+        # Junk counts too, and another address has its own allowance.
+        reporter.post(
+            "/csp-report/", b"junk", content_type="application/csp-report", REMOTE_ADDR="10.1.1.1"
+        )
+        assert len(caplog.records) == 20
+        reporter.post(
+            "/csp-report/", body, content_type="application/csp-report", REMOTE_ADDR="10.2.2.2"
+        )
+        assert len(warnings_logged(caplog)) == 21
+        # The next minute the first address is heard again.
+        clock.time = lambda: 1_800_000_060.0
+        reporter.post(
+            "/csp-report/", body, content_type="application/csp-report", REMOTE_ADDR="10.1.1.1"
+        )
+    assert len(warnings_logged(caplog)) == 22

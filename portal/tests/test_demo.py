@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from club.models import Reward
 from conftest import totp_code
 from home.models import HomePage, SiteImage, StandardPage
 from portal.demo import DEMO_TOTP_SECRET, PASSWORD
@@ -63,3 +64,7 @@ def test_the_demo_loads_twice_to_the_same_state(client, capsys):
     client.logout()
     client.post(reverse("account_login"), {"login": "chenjing@jindu.example", "password": PASSWORD})
     assert client.get(reverse("portal:dashboard")).url.startswith(reverse("privacy_consent"))
+
+    # Money in 元 has two decimals, as everywhere on the site.
+    credits = list(Reward.objects.filter(kind="fee_credit").values_list("name", flat=True))
+    assert credits == ["物业费抵扣 200.00 元"]

@@ -4,6 +4,7 @@ messages and file a bounded number a day; staff recording calls and the inbox ar
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -11,7 +12,8 @@ from django.utils import timezone
 
 from club.tests.test_concurrency import together
 from portal import casework
-from portal.models import Case, CaseEvent, Category
+from portal.models import Case, CaseAttachment, CaseEvent, Category
+from portal.tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +27,7 @@ def limits_on(settings):
     settings.CASES_PER_DAY = 10
     settings.CASE_SECONDS_BETWEEN_MESSAGES = 10
     settings.CASE_MESSAGES_PER_DAY = 50
+    settings.CASE_UPLOAD_MB_PER_DAY = 200
     return settings
 
 
@@ -132,17 +135,39 @@ def test_adding_information_twice_within_ten_seconds_waits(client, verified_owne
     url = case.get_absolute_url()
 
     def add(text):
-        client.post(url, {"action": "message", "text": text})
-        return client.get(url).content.decode()
+        return client.post(url, {"action": "message", "text": text})
 
-    add("补充一张照片")
-    page = add("再补充")
-    assert "You are sending too fast. Try again in 10 seconds." in page
+    assert add("补充一张照片").status_code == 302
+    refused = add("再补充：楼下邻居也说天花板在滴水")
+    # The same page again, the message at the form and the owner's words still in the box.
+    assert refused.status_code == 200
+    form = refused.context["message"]
+    assert form.non_field_errors() == ["You are sending too fast. Try again in 10 seconds."]
+    page = refused.content.decode()
+    assert page.index("You are sending too fast") > page.index('id="message"')
+    assert "\n再补充：楼下邻居也说天花板在滴水</textarea>" in page
     messages = CaseEvent.objects.filter(kind=CaseEvent.Kind.OWNER_MESSAGE)
     assert list(messages.values_list("text", flat=True)) == ["补充一张照片"]
     age(messages.all(), 11)
-    add("再补充")
+    assert add("再补充").status_code == 302
     assert messages.all().count() == 2
+
+
+def test_a_refusal_on_a_case_that_moved_on_is_said_at_the_top(
+    client, verified_owner, category, staff
+):
+    """The owner's page was open while the case was closed: no form to keep the words in, so
+    the page says why at the top."""
+    case = casework.file_case(
+        verified_owner, kind="complaint", category=category, subject="漏水", description="漏水"
+    )
+    client.force_login(verified_owner)
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.CLOSED)
+    response = client.post(
+        case.get_absolute_url(), {"action": "message", "text": "还有问题"}, follow=True
+    )
+    assert response.redirect_chain == [(case.get_absolute_url(), 302)]
+    assert "This case is closed." in response.content.decode()
 
 
 def test_a_daily_number_of_messages(verified_owner, category, limits_on):
@@ -155,6 +180,81 @@ def test_a_daily_number_of_messages(verified_owner, category, limits_on):
     casework.owner_message(case, verified_owner, "二")
     with pytest.raises(casework.CaseError, match="2 times in the last 24 hours"):
         casework.owner_message(case, verified_owner, "三")
+
+
+KB = 1024
+
+
+def scans(*sizes):
+    return [
+        SimpleUploadedFile(f"scan{n}.pdf", pdf_bytes(size=size), content_type="application/pdf")
+        for n, size in enumerate(sizes)
+    ]
+
+
+def test_attachments_are_bounded_in_bytes_a_day(client, verified_owner, category, staff, limits_on):
+    """Each case or message may carry 6 files of 10 MB; the owner's day is bounded too (here
+    1 MB), on new cases and added information alike. Text alone still goes through."""
+    limits_on.CASE_UPLOAD_MB_PER_DAY = 1
+    limits_on.CASE_SECONDS_BETWEEN_CASES = limits_on.CASE_SECONDS_BETWEEN_MESSAGES = 0
+    client.force_login(verified_owner)
+    client.cookies["django_language"] = "zh-hans"
+    answer = client.post(
+        NEW,
+        {
+            "kind": "complaint",
+            "category": category.pk,
+            "subject": "卫生间漏水",
+            "description": "漏水",
+            "attachments": scans(400 * KB, 400 * KB),
+        },
+    )
+    assert answer.status_code == 302
+    case = Case.objects.get()
+    url = case.get_absolute_url()
+    assert client.post(url, {"action": "message", "text": "一", "attachments": scans(200 * KB)})
+    assert CaseAttachment.objects.count() == 3  # 1000 kB of 1024
+
+    full = "今天上传的附件已达 1 MB，请明天再试，或致电客服。"
+    page = client.post(
+        url, {"action": "message", "text": "二", "attachments": scans(30 * KB)}, follow=True
+    )
+    assert full in page.content.decode()
+    page = client.post(
+        NEW,
+        {
+            "kind": "complaint",
+            "category": category.pk,
+            "subject": "又漏了",
+            "description": "漏水",
+            "attachments": scans(30 * KB),
+        },
+    )
+    assert page.status_code == 200 and full in page.content.decode()
+    assert CaseAttachment.objects.count() == 3 and Case.objects.count() == 1
+
+    client.post(url, {"action": "message", "text": "没有附件"})
+    assert case.events.filter(text="没有附件").exists()
+
+    # Customer service replying with files is not held to it, nor is the inbox.
+    agent = staff("Customer service")
+    casework.accept(case, agent)
+    casework.reply(case, agent, "附上维修单", files=scans(300 * KB))
+    casework.file_case(
+        verified_owner,
+        kind="complaint",
+        category=category,
+        subject="邮件",
+        description="……",
+        channel=Case.Channel.EMAIL,
+        files=scans(300 * KB),
+    )
+    assert CaseAttachment.objects.count() == 5
+
+    # A day later the owner may send files again.
+    age(CaseEvent.objects.all(), 24 * 3600 + 1)
+    client.post(url, {"action": "message", "text": "三", "attachments": scans(500 * KB)})
+    assert case.events.filter(text="三").get().attachments.count() == 1
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

