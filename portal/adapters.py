@@ -1,14 +1,9 @@
 import secrets
-import time
-from datetime import UTC, datetime
 
-from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
-from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
-from allauth.core.internal import ratelimit
 from allauth.mfa.adapter import DefaultMFAAdapter
-from allauth.mfa.models import Authenticator
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -43,34 +38,26 @@ class AccountAdapter(DefaultAccountAdapter):
 
     # -- Failed sign-ins (portal.signin) -----------------------------------------------------
 
-    def _get_login_attempts_cache_key(self, request, **credentials):
-        return signin.login_attempts_key(
-            super()._get_login_attempts_cache_key(request, **credentials), request
-        )
-
     def pre_authenticate(self, request, **credentials):
-        # allauth's, with a message that says when to try again.
-        key = self._get_login_attempts_cache_key(request, **credentials)
-        self._login_failed_rl_usage = ratelimit.consume(
-            request, app="allauth.account", action="login_failed", key=key
-        )
-        if not self._login_failed_rl_usage:
-            raise signin.too_many_sign_ins(signin.retry_after(request, "login_failed", key))
+        # allauth's, with a limit per account besides, and a message that says when to try again.
+        account_key = self._get_login_attempts_cache_key(request, **credentials)
+        self._login_failed_rl_usage = signin.count_sign_in_attempt(request, account_key)
+
+    def _delete_login_attempts_cached_email(self, request, **credentials):
+        # After a password reset: the account's counts (allauth's would clear only its one key).
+        account_key = self._get_login_attempts_cache_key(request, **credentials)
+        signin.clear_sign_in_attempts(request, account_key)
 
     def is_reauthentication_required(self, *, app, **kwargs):
-        # Staff sent to set up their first authenticator right after signing in are not asked
-        # for the password again, to set it up or to see its recovery codes. Everything else sensitive (turning it off, new recovery codes,
-        # closing an account) asks, however recent the sign-in.
-        request = context.request
-        records = get_authentication_records(request, request.user)
-        if app == "allauth.mfa" and records:
-            signed_in = records[-1]["at"]
-            had_app = Authenticator.objects.filter(
-                user=request.user, created_at__lt=datetime.fromtimestamp(signed_in, UTC)
-            ).exists()
-            if not had_app and time.time() - signed_in < account_settings.REAUTHENTICATION_TIMEOUT:
-                return False
+        if app == "allauth.mfa" and signin.may_skip_reauthentication(context.request):
+            return False
         return super().is_reauthentication_required(app=app, **kwargs)
+
+    def get_login_redirect_url(self, request):
+        # Without a `next`: staff to the admin, owners to their dashboard.
+        if signin.can_open_admin(request.user):
+            return reverse("wagtailadmin_home")
+        return super().get_login_redirect_url(request)
 
     def validation_error(self, code, *args):
         if code == "too_many_login_attempts":
@@ -86,14 +73,14 @@ class MFAAdapter(DefaultMFAAdapter):
         "cannot_delete_authenticator": _(
             "Accounts that can open the admin must keep two-step verification on."
         ),
-        "incorrect_code": _("That code is not right. Check the time on your phone and try again."),
+        # A wrong code, a code already used (each works once), or a used recovery code.
+        "incorrect_code": _(
+            "That code is not right or has already been used. Enter the latest code your "
+            "authenticator app shows, or a recovery code you have not used."
+        ),
         "unverified_email": _("Verify your email address before turning on two-step verification."),
         "cannot_generate_recovery_codes": _(
             "Turn on two-step verification before generating recovery codes."
-        ),
-        "add_email_blocked": _(
-            "To add an email address, turn off two-step verification first "
-            "(staff: ask an administrator)."
         ),
     }
 

@@ -2,19 +2,24 @@
 
 Owners and staff turn a password into a session only at allauth's login page: Wagtail's admin
 and private-page logins send people there (portal/signin_views.py), and Django's ModelBackend is
-not installed. That door counts failed attempts per client address and per address-and-account,
-refuses accounts whose email is not verified, and asks for a second factor (an authenticator
-app) of everyone who has one. Accounts that can open the admin must have one: until they set it
-up, every page but the set-up page sends them there.
+not installed. That door counts failed attempts per client address, per address-and-account and
+per account, refuses accounts whose email is not verified, and asks for a second factor (an
+authenticator app) of everyone who has one. Accounts that can open the admin must have one: until
+they set it up, every page but the set-up page sends them there.
 """
 
 import math
 import time
+from datetime import UTC, datetime
 
+from allauth.account import app_settings as account_settings
+from allauth.account import auth_backends as allauth_backends
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core.internal import ratelimit as allauth_ratelimit
 from allauth.mfa import signals as mfa_signals
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core import checks
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -100,17 +105,76 @@ def too_many_page_passwords(seconds):
     )
 
 
-def login_attempts_key(base_key, request):
-    """Failed sign-ins count per account *and* client address: someone guessing an owner's
-    password from elsewhere uses up their own attempts, never the owner's."""
-    return f"{base_key}@{client_ip(request)}"
+def login_attempts_key(account_key, request):
+    """Failed sign-ins count per account *and* client address (`login_failed`): someone guessing
+    an owner's password from elsewhere uses up their own attempts, never the owner's."""
+    return f"{account_key}@{client_ip(request)}"
+
+
+def count_sign_in_attempt(request, account_key):
+    """Count a sign-in attempt for `account_key` (allauth's key for the login typed) against the
+    client's address and the address-and-account (`login_failed`: 10 a minute, 5 in 5 minutes),
+    then the account alone (`login_failed_account`: a higher threshold, so that guesses spread
+    over many addresses are capped too). Raise `too_many_sign_ins` past any of them; otherwise
+    return the usage, which the caller rolls back when the password is right."""
+    pair_key = login_attempts_key(account_key, request)
+    usage = allauth_ratelimit.consume(
+        request, app=RATE_LIMIT_APP, action="login_failed", key=pair_key
+    )
+    if usage is None:
+        raise too_many_sign_ins(retry_after(request, "login_failed", pair_key))
+    account_usage = allauth_ratelimit.consume(
+        request, app=RATE_LIMIT_APP, action="login_failed_account", key=account_key
+    )
+    if account_usage is None:
+        usage.rollback()  # the password is not looked at: the attempt costs the address nothing
+        raise too_many_sign_ins(retry_after(request, "login_failed_account", account_key))
+    return allauth_ratelimit.RateLimitUsage(usage=usage.usage + account_usage.usage)
+
+
+def clear_sign_in_attempts(request, account_key):
+    """After a password reset: the account's own count, and this address's for it."""
+    allauth_ratelimit.clear(
+        request,
+        app=RATE_LIMIT_APP,
+        action="login_failed",
+        key=login_attempts_key(account_key, request),
+    )
+    allauth_ratelimit.clear(
+        request, app=RATE_LIMIT_APP, action="login_failed_account", key=account_key
+    )
+
+
+# -- Permissions -----------------------------------------------------------------------------
+
+
+class AuthenticationBackend(allauth_backends.AuthenticationBackend):
+    """allauth's backend (sign-in by email address), loading an account's permissions in one
+    query rather than Django's two (its own, its groups'). Django keeps them on the user object
+    for the rest of the request, so every later permission check is free; the check below runs
+    on every request, owners' included."""
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if (
+            user_obj.is_active
+            and not user_obj.is_anonymous
+            and not user_obj.is_superuser
+            and obj is None
+            and not hasattr(user_obj, "_perm_cache")
+        ):
+            fields = ("content_type__app_label", "codename")
+            own = Permission.objects.filter(user=user_obj).order_by().values_list(*fields)
+            groups = Permission.objects.filter(group__user=user_obj).order_by().values_list(*fields)
+            user_obj._perm_cache = {f"{app}.{name}" for app, name in own.union(groups)}
+        return super().get_all_permissions(user_obj, obj)
 
 
 # -- The second factor -----------------------------------------------------------------------
 
 
 def can_open_admin(user):
-    """The question Wagtail asks at the admin's door (superusers included)."""
+    """The question Wagtail asks at the admin's door (superusers included). Costs one query the
+    first time in a request (see AuthenticationBackend), none after."""
     return user.is_authenticated and user.has_perm("wagtailadmin.access_admin")
 
 
@@ -122,12 +186,58 @@ def must_set_up_second_factor(user):
     return can_open_admin(user) and not has_authenticator_app(user)
 
 
+# When this session set up the authenticator app its account had to have (see below).
+FIRST_APP_SESSION_KEY = "portal.signin.first_app_at"
+RECOVERY_CODE_PAGES = {"mfa_view_recovery_codes", "mfa_download_recovery_codes"}
+
+
+def may_skip_reauthentication(request):
+    """Whether this request to allauth.mfa may go without the password (or a code) again.
+
+    Only staff sent to set up their first authenticator app right after signing in: they set it
+    up, then see the new app's recovery codes. Everything else (owners turning it on, turning it
+    off, new recovery codes) asks again however recent the sign-in: someone holding an owner's
+    fresh session must not add their own app and lock the owner out, nor turn the owner's off.
+    """
+    match = request.resolver_match
+    url_name = match.url_name if match else None
+    timeout = account_settings.REAUTHENTICATION_TIMEOUT
+    now = time.time()
+    if url_name == "mfa_activate_totp":
+        records = get_authentication_records(request, request.user)
+        return (
+            bool(records)
+            and now - records[-1]["at"] < timeout
+            and must_set_up_second_factor(request.user)
+        )
+    if url_name in RECOVERY_CODE_PAGES:
+        set_up_at = request.session.get(FIRST_APP_SESSION_KEY)
+        return (
+            set_up_at is not None
+            and now - set_up_at < timeout
+            and Authenticator.objects.filter(
+                user=request.user,
+                type=Authenticator.Type.TOTP,
+                created_at__gte=datetime.fromtimestamp(set_up_at, UTC),
+            ).exists()
+        )
+    return False
+
+
+def remember_first_app(request):
+    """The set-up form took the right code: if the account had to set up its app (the middleware
+    said so), its recovery codes may be shown next without the password."""
+    if getattr(request, "second_factor_required", False):
+        request.session[FIRST_APP_SESSION_KEY] = time.time()
+
+
 class SecondFactorRequiredMiddleware:
     """Send an account that can open the admin but has no authenticator app to the set-up page,
     from every page but that one, signing out and changing the language.
 
-    Sits after allauth's AccountMiddleware. The permission check reuses what the page itself
-    (Wagtail's user bar, the admin) loads anyway; only staff pay one query for the app.
+    Sits after allauth's AccountMiddleware. Everyone signed in pays one query, their permissions,
+    which the page then reuses (Wagtail's user bar, menus, the admin); staff one more, for the
+    app. Owners pay no more than that, whatever the page or response.
     """
 
     def __init__(self, get_response):

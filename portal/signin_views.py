@@ -1,13 +1,16 @@
-"""Wagtail's own sign-in doors, routed to the site's one door (portal.signin)."""
+"""Wagtail's own sign-in doors and account page, routed to the site's one door (portal.signin)."""
 
 from allauth.core.internal import ratelimit
+from django import forms
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from wagtail import views as wagtail_views
+from wagtail.admin.views.account import BaseSettingsPanel
 from wagtail.documents.views import serve as document_views
 from wagtail.forms import PasswordViewRestrictionForm
 from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction
@@ -114,3 +117,20 @@ def document_password(request, restriction_id):
         lambda: document_views.authenticate_with_password(request, restriction_id),
         refuse,
     )
+
+
+class SignInSettingsPanel(BaseSettingsPanel):
+    """On Wagtail's account page, where staff change their email address, password and
+    two-step verification: allauth's pages, with verification, limits and one address per
+    account. Wagtail's own fields for them are turned off (WAGTAIL_*_MANAGEMENT_ENABLED)."""
+
+    name = "signin"
+    title = gettext_lazy("Email address, password and two-step verification")
+    order = 150
+    template_name = "portal/admin/signin_panel.html"
+
+    def get_form(self):
+        return forms.Form(prefix=self.name)  # nothing to save on this page
+
+    def get_context_data(self):
+        return {"email": self.user.email}

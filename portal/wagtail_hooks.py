@@ -5,6 +5,7 @@ from portal.admin_panels import CasesPanel, PendingClaimsPanel
 from portal.case_admin import CasesViewSetGroup
 from portal.models import Case
 from portal.privacy_admin import PendingClosuresPanel
+from portal.signin_views import SignInSettingsPanel
 from portal.viewsets import OwnersViewSetGroup
 
 
@@ -61,3 +62,8 @@ def add_owner_panels(request, panels):
         panels.append(PendingClaimsPanel())
     if request.user.has_perm("portal.close_account"):
         panels.append(PendingClosuresPanel())
+
+
+@hooks.register("register_account_settings_panel")
+def add_sign_in_settings_panel(request, user, profile):
+    return SignInSettingsPanel(request, user, profile)

@@ -45,7 +45,7 @@ def test_a_visitor_with_a_message_waiting_sees_it(client, owner, home):
     client.force_login(owner)
     response = client.post("/accounts/logout/", follow=True)
     assert response.redirect_chain[-1][0] == "/"
-    assert "您已登出。" in response.content.decode()
+    assert "您已退出登录。" in response.content.decode()
 
 
 def test_query_strings_are_rendered_fresh_not_cached(client, home):

@@ -138,10 +138,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# allauth's backend alone: it signs in by email (and answers permission checks like Django's).
-# Django's ModelBackend is left out so that nothing but allauth's login, with its limits, email
-# verification and second factor, can turn a password into a session.
-AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+# allauth's backend alone: it signs in by email (and answers permission checks like Django's, in
+# one query: portal.signin.AuthenticationBackend). Django's ModelBackend is left out so that
+# nothing but allauth's login, with its limits, email verification and second factor, can turn a
+# password into a session.
+AUTHENTICATION_BACKENDS = ["portal.signin.AuthenticationBackend"]
 
 # Cache and sessions: Redis when REDIS_URL is set, so every web process shares them.
 REDIS_URL = env("REDIS_URL")
@@ -297,6 +298,9 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
+# Adding or changing an email address asks for the password again (allauth's default does not):
+# a session left open must not move the account to another mailbox, then reset the password.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = EMAIL_SUBJECT_PREFIX
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
@@ -304,10 +308,12 @@ ACCOUNT_USER_DISPLAY = str  # the person's name ("以 王建国 成功登录"), 
 # The privacy policy box on the sign-up form; its consent is recorded with the new account.
 ACCOUNT_SIGNUP_FORM_CLASS = "home.privacy.SignupConsentForm"
 ACCOUNT_RATE_LIMITS = {
-    # Failed sign-ins count per client address and per address-and-account
-    # (AccountAdapter adds the address to the key), so guessing from elsewhere never locks an
-    # owner out; the wrong codes at the second step count per account (allauth.mfa).
+    # Failed sign-ins count per client address and per address-and-account (portal.signin adds
+    # the address to the key), so guessing from elsewhere never locks an owner out quickly, and
+    # per account alone with a higher threshold, so guesses spread over many addresses are capped
+    # too. The wrong codes at the second step count per account ("login_failed", allauth.mfa).
     "login_failed": "10/m/ip,5/5m/key",
+    "login_failed_account": "30/1h/key",
     # Wrong passwords on a page or document that Wagtail protects with a shared password.
     "page_password_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
@@ -332,6 +338,11 @@ MFA_ADAPTER = "portal.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "金都业主服务中心"
 MFA_TOTP_TOLERANCE = 1  # a code from the previous or next 30 seconds: phone clocks drift
+# allauth forbids changing the email address of an account with two-step verification on, against
+# someone who signs up with another's address and turns it on. Here no account gets a session
+# before its address is verified, and a new address replaces the old only once verified; so
+# staff (who must keep it on) and owners change their address at allauth's page like everyone.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_FORMS = {
     "authenticate": "portal.signin_forms.AuthenticateForm",
     "reauthenticate": "portal.signin_forms.ReauthenticateForm",
@@ -343,7 +354,11 @@ WAGTAIL_SITE_NAME = "金都业主服务中心"
 # One door for signing in: the admin's and private pages' logins send people to allauth's.
 WAGTAILADMIN_LOGIN_URL = LOGIN_URL
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
-WAGTAIL_PASSWORD_RESET_ENABLED = False  # staff reset their password at allauth's, like owners
+# Staff change their email address and password at allauth's pages, like owners (verified, limited,
+# one address per account); Wagtail's account page links there (portal.signin_views).
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILIMAGES_IMAGE_MODEL = "home.SiteImage"
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024

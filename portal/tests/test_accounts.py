@@ -150,13 +150,17 @@ def test_change_password_with_the_wrong_current_password_changes_nothing(owner_c
     assert owner.check_password(PASSWORD)
 
 
-def test_change_email_needs_verification_of_the_new_address(
+def test_change_email_needs_the_password_and_verification_of_the_new_address(
     owner_client, owner, django_capture_on_commit_callbacks
 ):
+    response = owner_client.post(
+        reverse("account_email"), {"action_add": "", "email": "moved@example.com"}
+    )
+    # A session left open does not move the account to another mailbox: the password first.
+    assert response.url.startswith(reverse("account_reauthenticate"))
+    assert not EmailAddress.objects.filter(email="moved@example.com").exists()
     with django_capture_on_commit_callbacks(execute=True):
-        response = owner_client.post(
-            reverse("account_email"), {"action_add": "", "email": "moved@example.com"}
-        )
+        response = owner_client.post(response.url, {"password": PASSWORD})
     assert response.status_code == 302
     address = EmailAddress.objects.get(email="moved@example.com")
     assert address.user == owner and not address.verified

@@ -1,0 +1,41 @@
+"""Django's and allauth's strings that show on the site's pages, said the site's way.
+
+Django looks a string up in the project's catalogue (locale/) before an app's, and the project's
+catalogue carries only the strings that occur in the site's code (`make messages`). Listing them
+here puts them there, translated with 您, the site's words (电子邮件, 退出登录, 账号) and full-width
+punctuation, or translated at all: Django's Chinese lacks the current wording of the
+short-password error. Nothing imports this module; it is read by `makemessages` only.
+"""
+
+from django.utils.translation import gettext_noop, ngettext_lazy
+
+STRINGS = (
+    # allauth: signing out, signing up, confirming an email address.
+    gettext_noop("Sign Out"),
+    gettext_noop("Are you sure you want to sign out?"),
+    gettext_noop("You have signed out."),
+    gettext_noop("Already have an account? Then please %(link)ssign in%(end_link)s."),
+    gettext_noop("Verify Your Email Address"),
+    gettext_noop("Confirm Email Address"),
+    # allauth: asking for the password again.
+    gettext_noop("Please reauthenticate to safeguard your account."),
+    gettext_noop("Enter your password:"),
+    gettext_noop("Incorrect password."),
+    gettext_noop("Alternative options"),
+    gettext_noop("Use your password"),
+    gettext_noop("Send me a sign-in code"),
+    gettext_noop("Use authenticator app or code"),
+    # Django's password validators (the hints under every new-password field, and two errors).
+    gettext_noop("Your password can’t be too similar to your other personal information."),
+    ngettext_lazy(
+        "Your password must contain at least %(min_length)d character.",
+        "Your password must contain at least %(min_length)d characters.",
+    ),
+    gettext_noop("Your password can’t be a commonly used password."),
+    gettext_noop("Your password can’t be entirely numeric."),
+    ngettext_lazy(
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
+    ),
+    gettext_noop("This password is entirely numeric."),
+)
