@@ -62,4 +62,4 @@ def test_the_demo_loads_twice_to_the_same_state(client, capsys):
     assert client.get("/privacy/").status_code == 200
     client.logout()
     client.post(reverse("account_login"), {"login": "chenjing@jindu.example", "password": PASSWORD})
-    assert client.get(reverse("portal:dashboard")).url.startswith(reverse("privacy_consent"))
+    assert client.get(reverse("portal:dashboard")).url.startswith(reverse("home:privacy_consent"))
