@@ -15,8 +15,10 @@ from forum.limits import PostingRefused
 from forum.markdown import render_markdown
 from forum.models import Board, Post, PostImage, Reaction, ReadState, Subscription, Topic
 from forum.paging import page_count, position_url, positions_on, post_url
+from portal.casework import case_from_topic
 from portal.consent import consent_exempt
 from portal.files import serve_user_file
+from search.queries import forum_posts
 
 TOPICS_PER_PAGE = 30
 
@@ -317,8 +319,6 @@ def search(request):
     query = printable(request.GET.get("q", "")).strip()[:50]
     results = None
     if query:
-        from search.queries import forum_posts
-
         posts = forum_posts(query, request.user)
         results = Paginator(posts, 20).get_page(request.GET.get("page"))
     return render(request, "forum/search.html", {"query": query, "results": results})
@@ -328,8 +328,6 @@ def search(request):
 @require_POST
 def to_case(request, pk):
     """Customer service turns an owner's topic into a case they follow to the end."""
-    from portal.casework import case_from_topic
-
     topic = get_object_or_404(Topic.objects.select_related("author"), pk=pk)
     if not request.user.has_perm("portal.handle_case"):
         raise PermissionDenied
