@@ -241,7 +241,12 @@ class ClubPart(privacy.Part):
         ).select_related("event")
         cancelled = 0
         for registration in upcoming:
-            signup.cancel(registration, user, closing_account=True)
+            try:
+                signup.cancel(registration, user, closing_account=True)
+            except signup.SignupError as error:  # e.g. the event began a moment ago
+                raise privacy.PrivacyError(
+                    _("%(event)s: %(problem)s") % {"event": registration.event, "problem": error}
+                ) from error
             cancelled += 1
         counts = {
             "registrations_cancelled": cancelled,
@@ -264,7 +269,10 @@ class ClubPart(privacy.Part):
         if member:
             card = member.cards.filter(status=MemberCard.Status.ACTIVE).first()
             if card:
-                cards.revoke_card(card, by=by, reason=reason)
+                try:
+                    cards.revoke_card(card, by=by, reason=reason)
+                except cards.CardError as error:
+                    raise privacy.PrivacyError(str(error)) from error
             counts["cards_revoked"] = 1 if card else 0
             counts["important_dates"] = member.dates.all().delete()[0]
             counts["hobbies"] = Member.hobbies.through.objects.filter(member=member).delete()[0]
@@ -288,6 +296,8 @@ class ClubPart(privacy.Part):
             *Registration.objects.filter(user=user).select_related("event", "user"),
             *Member.objects.filter(user=user).select_related("user"),
             *Referral.objects.filter(member__user=user).select_related("member"),
+            # "保温杯 · 0001 王建国": staff's fulfil and cancel entries carry the member's name.
+            *Redemption.objects.filter(member__user=user).select_related("reward", "member__user"),
         ]
 
 

@@ -88,9 +88,7 @@ def hide_topic(topic, by, reason):
         topic = Topic.objects.select_for_update().get(pk=topic.pk)
         if topic.is_hidden:
             return topic
-        topic.is_hidden, topic.hidden_reason = True, reason.strip()
-        topic.save(update_fields=["is_hidden", "hidden_reason"])
-        _count(topic.board_id, -1, -topic.post_count)
+        take_off_board(topic, reason.strip())
         log(topic, "forum.topic.hide", user=by, data={"reason": topic.hidden_reason})
         transaction.on_commit(
             lambda: _tell(
@@ -175,6 +173,15 @@ def suspend(user, by, until, reason):
             )
         )
     return suspension
+
+
+def take_off_board(topic, reason):
+    """Hide a locked, visible `topic` and take it and its posts off its board's counts. No
+    check, no log, no message: for the actions that do those (hide_topic, closing the author's
+    account)."""
+    topic.is_hidden, topic.hidden_reason = True, reason
+    topic.save(update_fields=["is_hidden", "hidden_reason"])
+    _count(topic.board_id, -1, -topic.post_count)
 
 
 def _count(board_id, topics, posts):

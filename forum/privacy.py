@@ -19,8 +19,9 @@ from forum.models import (
     Suspension,
     Topic,
 )
-from forum.moderation import _count as count_on_board
+from forum.moderation import take_off_board
 from forum.posting import refresh_official_answer
+from forum.quotes import forget_quotes
 from portal import privacy
 from portal.storage import private_storage
 
@@ -35,6 +36,7 @@ class ForumPart(privacy.Part):
         "likes": gettext_lazy("likes withdrawn"),
         "subscriptions": gettext_lazy("follows deleted"),
         "read_markers": gettext_lazy("read markers deleted"),
+        "quotes": gettext_lazy("others' posts quoting the owner rewritten without their name"),
     }
 
     def export(self, user, out):
@@ -137,6 +139,9 @@ class ForumPart(privacy.Part):
         liked = Reaction.objects.filter(user=user)
         Post.objects.filter(pk__in=liked.values("post_id")).update(like_count=F("like_count") - 1)
         counts["likes"] = liked.delete()[0]
+        # Quoting copied the owner's words and name into others' posts: first, while the
+        # owner's posts and name are still there to recognise them by.
+        counts["quotes"] = forget_quotes(user, remove=closure.posts == closure.Posts.REMOVE)
         if closure.posts == closure.Posts.KEEP:
             counts["posts_kept"] = Post.objects.filter(author=user).count()
         else:
@@ -170,16 +175,13 @@ def remove_posts(user):
             .exists()
         )
         topic.title = title
-        fields = ["title"]
+        topic.save(update_fields=["title"])
         if answered:
             retitled += 1
         else:
             hidden += 1
             if not topic.is_hidden:
-                topic.is_hidden, topic.hidden_reason = True, reason
-                fields += ["is_hidden", "hidden_reason"]
-                count_on_board(topic.board_id, -1, -topic.post_count)  # as moderation.hide_topic
-        topic.save(update_fields=fields)
+                take_off_board(topic, reason)  # as a moderator hides it
         boards.add(topic.board_id)
     for topic in {post.topic for post in posts}:
         refresh_official_answer(topic)

@@ -1,5 +1,3 @@
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -11,16 +9,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from forum import access, posting
+from forum import access, posting, quotes
 from forum.forms import EditForm, PostForm, ReportForm, TopicForm, printable
 from forum.limits import PostingRefused
 from forum.markdown import render_markdown
 from forum.models import Board, Post, PostImage, Reaction, ReadState, Subscription, Topic
 from forum.paging import page_count, position_url, positions_on, post_url
+from portal.casework import case_from_topic
+from portal.consent import consent_exempt
 from portal.files import serve_user_file
+from search.queries import forum_posts
 
 TOPICS_PER_PAGE = 30
-MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~])")
 
 
 def _readable_board(request, board):
@@ -221,10 +221,7 @@ def reply(request, pk):
     if quoted:
         post = topic.posts.filter(pk=quoted, is_hidden=False, deleted_by_author=False).first()
         if post:
-            lines = "\n".join(f"> {line}" for line in post.source.splitlines())
-            # A name is text, not Markdown: the stars of 王** must not end the bold.
-            name = MARKDOWN_PUNCTUATION.sub(r"\\\1", str(post.author.public_name))
-            initial["source"] = f"> **{name}**:\n{lines}\n\n"
+            initial["source"] = quotes.quote(post)
     form = PostForm(
         request.POST or None, request.FILES or None, spokesperson=spokesperson, initial=initial
     )
@@ -322,8 +319,6 @@ def search(request):
     query = printable(request.GET.get("q", "")).strip()[:50]
     results = None
     if query:
-        from search.queries import forum_posts
-
         posts = forum_posts(query, request.user)
         results = Paginator(posts, 20).get_page(request.GET.get("page"))
     return render(request, "forum/search.html", {"query": query, "results": results})
@@ -333,8 +328,6 @@ def search(request):
 @require_POST
 def to_case(request, pk):
     """Customer service turns an owner's topic into a case they follow to the end."""
-    from portal.casework import case_from_topic
-
     topic = get_object_or_404(Topic.objects.select_related("author"), pk=pk)
     if not request.user.has_perm("portal.handle_case"):
         raise PermissionDenied
@@ -342,6 +335,7 @@ def to_case(request, pk):
     return redirect("cases:inspect", case.pk)
 
 
+@consent_exempt  # a picture in the owner's own post is their data; files are never walled
 @_with_login
 def picture(request, pk):
     """A post's picture, for those who may read the post."""

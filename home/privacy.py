@@ -21,8 +21,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from home.caching import TIMEOUT
+from home.models import PrivacyPolicyPage
 from portal import consent
 from portal.consent import consent_exempt
+from portal.signin import can_open_admin
 
 PRIVACY = consent.Document.PRIVACY_POLICY
 CACHE_KEY = "privacy-policy"
@@ -45,8 +47,6 @@ def current_policy():
     """{"version", "title", "url", "summary", "effective_date"} of the live policy, or None."""
     policy = cache.get(CACHE_KEY)
     if policy is None:
-        from home.models import PrivacyPolicyPage
-
         page = PrivacyPolicyPage.objects.live().first()
         policy = {}
         if page is not None:
@@ -75,9 +75,7 @@ def needs_consent(request, policy):
     user = request.user
     if request.session.get(SESSION_KEY) == policy["version"]:
         return False
-    if consent.has_agreed(user, PRIVACY, policy["version"]) or user.has_perm(
-        "wagtailadmin.access_admin"
-    ):
+    if consent.has_agreed(user, PRIVACY, policy["version"]) or can_open_admin(user):
         # Staff work under their employment terms; they are never stopped here.
         request.session[SESSION_KEY] = policy["version"]
         return False
@@ -103,7 +101,7 @@ class PrivacyConsentMiddleware:
             return None
         if not needs_consent(request, policy):
             return None
-        return redirect(f"{reverse('privacy_consent')}?{_next_query(request)}")
+        return redirect(f"{reverse('home:privacy_consent')}?{_next_query(request)}")
 
 
 def _next_query(request):

@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_protect
 
 from portal import casework
 from portal.case_forms import CaseForm, MessageForm, RatingForm, ReopenForm
+from portal.consent import consent_exempt
 from portal.files import serve_user_file
 from portal.models import Case, CaseAttachment
 
@@ -120,6 +121,7 @@ def _act(case, owner, action, data):
         casework.rate(case, owner, data["score"], data["comment"])
 
 
+@consent_exempt  # the owner's own files: never harder to reach for not agreeing to a new policy
 @login_required
 def attachment(request, reference, pk):
     """Served only to the case's owner and to staff who handle cases; never from a public URL."""

@@ -22,21 +22,27 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import PurePosixPath
 
-from django.apps import apps
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from wagtail.log_actions import log
+from wagtail.models import ModelLogEntry
+from wagtail.users.models import UserProfile
 
+from portal import limits
+from portal.exports import neutralise
 from portal.models import (
     AccountClosure,
     Case,
@@ -49,7 +55,9 @@ from portal.models import (
     User,
 )
 from portal.notifications import email_user
+from portal.signin import can_open_admin
 from portal.storage import private_storage
+from portal.tasks import build_data_export
 
 logger = logging.getLogger(__name__)
 
@@ -121,9 +129,6 @@ def delete_files_on_commit(storage, names):
 def relabel_log_entries(instances):
     """Wagtail's audit log keeps each object's name as it was: give the entries the object's
     name as it is now, after erasure."""
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import ModelLogEntry
-
     for instance in instances:
         ModelLogEntry.objects.filter(
             content_type=ContentType.objects.get_for_model(instance, for_concrete_model=False),
@@ -207,9 +212,11 @@ class ExportWriter:
 
 
 def _cell(value):
+    """Text as a spreadsheet shows it, never as a formula: other owners' topic titles land in
+    these files too."""
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
-    return str(local(value))
+    return neutralise(str(local(value)))
 
 
 def safe_name(name):
@@ -221,45 +228,55 @@ def safe_name(name):
 # -- "My data" ---------------------------------------------------------------------------------
 
 
-def _stale_exports_failed(user, now):
-    DataExport.objects.filter(
-        user=user, status=DataExport.Status.PENDING, created_at__lt=now - EXPORT_STALE_AFTER
+EXPORTS_DAILY = ngettext_lazy(
+    "You can ask for your data %(count)s time a day. Please try again after %(time)s.",
+    "You can ask for your data %(count)s times a day. Please try again after %(time)s.",
+    "count",
+)
+
+
+def lost(export, now=None):
+    """An export still "being prepared" after EXPORT_STALE_AFTER was lost (the worker died or
+    the broker dropped the task): it no longer holds the owner back."""
+    return (
+        export.status == DataExport.Status.PENDING
+        and export.created_at < (now or timezone.now()) - EXPORT_STALE_AFTER
+    )
+
+
+def fail_lost_exports(now=None, **filters):
+    """Mark lost exports failed (the owner's own at a new request, everyone's hourly)."""
+    return DataExport.objects.filter(
+        status=DataExport.Status.PENDING,
+        created_at__lt=(now or timezone.now()) - EXPORT_STALE_AFTER,
+        **filters,
     ).update(status=DataExport.Status.FAILED)
 
 
 def why_not_export(user, now=None):
     """Why `user` may not ask for their data now, or "" when they may."""
     now = now or timezone.now()
-    exports = list(
-        DataExport.objects.filter(
-            Q(status=DataExport.Status.PENDING) | Q(created_at__gte=now - timedelta(days=1)),
-            user=user,
-        ).order_by("created_at")
-    )
-    if any(e.status == DataExport.Status.PENDING for e in exports):
+    exports = DataExport.objects.filter(user=user)
+    if exports.filter(
+        status=DataExport.Status.PENDING, created_at__gte=now - EXPORT_STALE_AFTER
+    ).exists():
         return _("Your data is being prepared. We will email you as soon as it is ready.")
-    recent = [e for e in exports if e.created_at >= now - timedelta(days=1)]
-    limit = settings.DATA_EXPORTS_PER_DAY
-    if len(recent) >= limit:
-        again = recent[-limit].created_at + timedelta(days=1)
-        return ngettext(
-            "You can ask for your data once a day. Please try again after %(when)s.",
-            "You can ask for your data %(limit)s times a day. Please try again after %(when)s.",
-            limit,
-        ) % {"limit": limit, "when": timezone.localtime(again).strftime("%Y-%m-%d %H:%M")}
-    return ""
+    return limits.wait_message(
+        exports,
+        per_day=settings.DATA_EXPORTS_PER_DAY,
+        daily_message=EXPORTS_DAILY,
+        now=now,
+    )
 
 
 def request_export(user):
     """Ask for a ZIP of everything the site holds about `user`; it is built in the background
     and the owner is emailed a link when it is ready."""
-    from portal.tasks import build_data_export
-
     now = timezone.now()
     with transaction.atomic():
         # One owner's requests one at a time, so a double click cannot pass the limits twice.
-        User.objects.select_for_update().filter(pk=user.pk).first()
-        _stale_exports_failed(user, now)
+        limits.lock_person(user)
+        fail_lost_exports(now, user=user)
         problem = why_not_export(user, now)
         if problem:
             raise PrivacyError(problem)
@@ -333,8 +350,10 @@ def readme(user, contents):
 
 
 def expire_exports(now=None):
-    """Delete exports past their date (and failed ones as old), files first. Returns how many."""
+    """Hourly: lost exports are marked failed, so their owners see it; exports past their date
+    (and failed ones as old) are deleted, files first. Returns how many were deleted."""
     now = now or timezone.now()
+    fail_lost_exports(now)
     old = DataExport.objects.filter(
         Q(expires_at__lte=now)
         | Q(
@@ -358,21 +377,16 @@ def downloadable(export, now=None):
 # -- Closing an account -----------------------------------------------------------------------
 
 
-def is_staff_account(user):
-    return user.is_staff or user.is_superuser or user.groups.exists()
-
-
 def why_not_close(user):
     """Why `user` may not ask to close their account on the site, or "" when they may."""
     if user.closed_at:
         return _("This account is already closed.")
-    if is_staff_account(user):
+    if can_open_admin(user):
         return _("Staff accounts are closed by the site's administrators. Please ask your manager.")
     pending = user.closures.filter(status=AccountClosure.Status.PENDING).first()
     if pending:
         return _(
-            "You asked to close your account on %(date)s; customer service will carry it out "
-            "by %(deadline)s."
+            "You asked to close your account on %(date)s; we will carry it out by %(deadline)s."
         ) % {
             "date": timezone.localtime(pending.requested_at).strftime("%Y-%m-%d"),
             "deadline": timezone.localtime(deadline(pending)).strftime("%Y-%m-%d"),
@@ -389,7 +403,7 @@ def request_closure(user, *, posts):
     if posts not in AccountClosure.Posts.values:
         raise PrivacyError(_("Choose what happens to your forum posts."))
     with transaction.atomic():
-        User.objects.select_for_update().filter(pk=user.pk).first()
+        limits.lock_person(user)
         problem = why_not_close(user)
         if problem:
             raise PrivacyError(problem)
@@ -442,16 +456,16 @@ def carry_out_closure(closure, by=None):
     """Close the account: every part erases what it must and keeps what it must, the owner is
     told at their old address, the closure log gets the counts and Wagtail's audit log an entry.
     `by` is the staff member; None is the daily task, once the request's deadline has come."""
-    if by is not None and (not by.has_perm("portal.close_account") or by.pk == closure.user_id):
-        raise PermissionDenied
     with transaction.atomic():
         closure = AccountClosure.objects.select_for_update().get(pk=closure.pk)
         if not closure.is_pending:
             raise PrivacyError(
                 _("This request is already %(status)s.") % {"status": closure.get_status_display()}
             )
+        if by is not None and not can_carry_out(by, closure):
+            raise PermissionDenied
         user = User.objects.select_for_update().get(pk=closure.user_id)
-        if is_staff_account(user):
+        if can_open_admin(user):
             raise PrivacyError(_("This is a staff account; remove it from its roles first."))
         # Rendered and queued now, to the address about to be erased.
         email_user(user, "portal/email/account_closed", {"closure": closure})
@@ -483,46 +497,25 @@ def carry_out_due_closures(now=None):
     )
     done = 0
     for closure in due:
+        # Each in its own transaction: one that cannot be carried out today (a staff account,
+        # an event starting at that moment, a fault) is logged and retried tomorrow; the
+        # others go ahead.
         try:
             carry_out_closure(closure)
-        except PrivacyError:
-            logger.warning("Closure request %s could not be carried out", closure.pk)
+        except PrivacyError as error:
+            logger.warning("Closure request %s could not be carried out: %s", closure.pk, error)
+            continue
+        except Exception:
+            logger.exception("Closure request %s failed", closure.pk)
             continue
         done += 1
     return done
 
 
-def _delete_sessions(user):
-    """Sessions are not indexed by user: read the live ones, delete this user's. A closure is
-    rare; changing the password hash and is_active would end them at their next request anyway."""
-    from importlib import import_module
-
-    from django.contrib.sessions.models import Session
-
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    deleted = 0
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            store(session_key=session.session_key).delete()
-            deleted += 1
-    return deleted
-
-
-def _delete_for_user(app_label, model_name, user):
-    """Rows of an optional app (allauth's two-factor sign-in and user sessions): deleted when the
-    app is installed, so this works before and after it is."""
-    if not apps.is_installed(f"allauth.{app_label}"):
-        return 0
-    model = apps.get_model(app_label, model_name)
-    return model.objects.filter(user=user).delete()[1].get(model._meta.label, 0)
-
-
 class PortalPart(Part):
     labels = {
-        "sessions": gettext_lazy("sessions ended"),
         "email_addresses": gettext_lazy("email addresses deleted"),
         "authenticators": gettext_lazy("two-factor authenticators deleted"),
-        "user_sessions": gettext_lazy("sign-in records deleted"),
         "notifications": gettext_lazy("notifications deleted"),
         "data_exports": gettext_lazy("data exports deleted"),
         "claims": gettext_lazy("ownership claims kept without proof, verification ended"),
@@ -560,8 +553,6 @@ class PortalPart(Part):
         )
         if avatar:
             out.folder(avatar, gettext_lazy("Your avatar."))
-        from allauth.account.models import EmailAddress
-
         out.csv(
             "profile/email_addresses.csv",
             [_("Email address"), _("Verified"), _("Primary")],
@@ -570,15 +561,16 @@ class PortalPart(Part):
             .values_list("email", "verified", "primary"),
             gettext_lazy("The email addresses on your account."),
         )
-        if apps.is_installed("allauth.mfa"):
-            authenticators = apps.get_model("mfa", "Authenticator").objects.filter(user=user)
-            out.csv(
-                "profile/two_factor.csv",
-                [_("Kind"), _("Added"), _("Last used")],
-                # Never the secrets themselves.
-                [(a.get_type_display(), a.created_at, a.last_used_at) for a in authenticators],
-                gettext_lazy("Your two-factor authenticators (without their secrets)."),
-            )
+        out.csv(
+            "profile/two_factor.csv",
+            [_("Kind"), _("Added"), _("Last used")],
+            # Never the secrets themselves.
+            [
+                (a.get_type_display(), a.created_at, a.last_used_at)
+                for a in Authenticator.objects.filter(user=user).order_by("created_at")
+            ],
+            gettext_lazy("Your two-factor authenticators (without their secrets)."),
+        )
         out.csv(
             "homes/claims.csv",
             [
@@ -620,8 +612,6 @@ class PortalPart(Part):
         self._export_cases(user, out)
 
     def _export_cases(self, user, out):
-        from django.db.models import Prefetch
-
         # Only what the owner sees on their case pages: internal notes and transfers stay out.
         visible = CaseEvent.objects.filter(visible_to_owner=True).prefetch_related(
             Prefetch("attachments", queryset=CaseAttachment.objects.order_by("pk"))
@@ -685,15 +675,12 @@ class PortalPart(Part):
         ]
 
     def erase(self, user, closure, by):
-        from allauth.account.models import EmailAddress
-        from wagtail.users.models import UserProfile
-
         now = timezone.now()
+        # Sessions need no scan: the new password hash and is_active end every one of them at
+        # its next request (Django checks the session's password hash).
         counts = {
-            "sessions": _delete_sessions(user),
             "email_addresses": EmailAddress.objects.filter(user=user).delete()[0],
-            "authenticators": _delete_for_user("mfa", "Authenticator", user),
-            "user_sessions": _delete_for_user("usersessions", "UserSession", user),
+            "authenticators": Authenticator.objects.filter(user=user).delete()[0],
             # Their own, and others' that carry their name as the one who acted.
             "notifications": Notification.objects.filter(Q(recipient=user) | Q(actor=user))
             .delete()[1]

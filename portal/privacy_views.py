@@ -1,4 +1,7 @@
-"""The owner's "account and privacy" pages: download my data, close my account."""
+"""The owner's "account and privacy" pages: download my data, close my account.
+
+Each is open to an owner who has not agreed to a changed privacy policy (consent_exempt):
+taking one's data or leaving must never be harder for someone who does not agree."""
 
 from allauth.account.decorators import reauthentication_required
 from django import forms
@@ -13,12 +16,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from portal import privacy
+from portal.consent import consent_exempt
 from portal.models import AccountClosure, DataExport
 
 #: The exports listed on the page; older ones have expired anyway.
 EXPORTS_SHOWN = 5
 
 
+@consent_exempt
 @login_required
 def overview(request):
     user = request.user
@@ -27,11 +32,14 @@ def overview(request):
     now = timezone.now()
     for export in exports:
         export.downloadable = privacy.downloadable(export, now)
+        if privacy.lost(export, now):  # the hourly task marks it so in the database too
+            export.status = DataExport.Status.FAILED
     return render(
         request,
         "portal/privacy/overview.html",
         {
             "exports": exports,
+            "ready": next((e for e in exports if e.downloadable), None),
             "export_problem": privacy.why_not_export(user, now),
             "closure": pending,
             "closure_deadline": privacy.deadline(pending) if pending else None,
@@ -42,6 +50,7 @@ def overview(request):
     )
 
 
+@consent_exempt
 @login_required
 @require_POST
 def request_export(request):
@@ -61,6 +70,7 @@ def request_export(request):
     return redirect("portal:privacy")
 
 
+@consent_exempt
 @login_required
 def download_export(request, pk):
     """The ZIP, to its owner only, as a download nobody caches."""
@@ -102,6 +112,7 @@ def _complete(request):
 # A complete request needs the password once more (or the second factor, where the owner has
 # one; allauth asks, then sends the form on): a phone left unlocked cannot close an account.
 # Mistakes on the form are shown first, without asking.
+@consent_exempt
 @login_required
 @reauthentication_required(allow_get=True, enabled=_complete)
 def close_account(request):
@@ -110,17 +121,17 @@ def close_account(request):
     form = ClosureForm(request.POST or None)
     if request.method == "POST" and not problem and form.is_valid():
         try:
-            privacy.request_closure(user, posts=form.cleaned_data["posts"])
+            closure = privacy.request_closure(user, posts=form.cleaned_data["posts"])
         except privacy.PrivacyError as error:
             form.add_error(None, str(error))
         else:
             messages.success(
                 request,
                 _(
-                    "Your request is received. Customer service will close your account within "
-                    "%(days)s days; until then you can withdraw it here."
+                    "Your request is received. We will close your account by %(deadline)s; "
+                    "until then you can withdraw it here."
                 )
-                % {"days": settings.ACCOUNT_CLOSURE_DAYS},
+                % {"deadline": timezone.localtime(privacy.deadline(closure)).strftime("%Y-%m-%d")},
             )
             return redirect("portal:privacy")
     return render(
@@ -135,6 +146,7 @@ def close_account(request):
     )
 
 
+@consent_exempt
 @login_required
 @require_POST
 def withdraw_closure(request, pk):

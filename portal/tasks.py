@@ -1,3 +1,6 @@
+"""portal's Celery tasks. The services queue them (portal.notifications, portal.privacy import
+this module), so the tasks import the services inside their bodies, never at the top."""
+
 import base64
 from datetime import timedelta
 from smtplib import SMTPException

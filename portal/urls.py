@@ -9,7 +9,6 @@ from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.documents.views.serve import serve as serve_document
 from wagtail.images.views import images as image_views
 
-from home import privacy
 from portal import csp, exports, files, signin_views, views
 
 urlpatterns = [
@@ -39,11 +38,10 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("language/", views.set_language, name="set_language"),
-    path("consent/", privacy.consent_page, name="privacy_consent"),
     path("me/club/", include("club.urls")),
     path("me/", include("portal.site_urls")),
     path("forum/", include("forum.urls")),
-    path("feeds/", include("home.urls")),
+    path("", include("home.urls")),  # the consent page and the feeds
     path("search/", include("search.urls")),
     path("sitemap.xml", sitemap),
 ]

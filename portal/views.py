@@ -14,10 +14,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from portal import privacy
 from portal.claims import ClaimError, submit_claim
 from portal.consent import consent_exempt
 from portal.forms import ClaimForm, ProfileForm
-from portal.models import Notification, User
+from portal.models import AccountClosure, Notification, User
 from portal.notifications import UNSUBSCRIBE_SALT
 from portal.public_names import nickname_taken_error
 
@@ -55,7 +56,16 @@ def remember_language(request, response, language):
 @login_required
 def dashboard(request):
     claims = request.user.claims.select_related("unit__estate").order_by("-created_at")
-    return render(request, "portal/dashboard.html", {"claims": claims})
+    closure = request.user.closures.filter(status=AccountClosure.Status.PENDING).first()
+    return render(
+        request,
+        "portal/dashboard.html",
+        {
+            "claims": claims,
+            "closure": closure,
+            "closure_deadline": privacy.deadline(closure) if closure else None,
+        },
+    )
 
 
 @login_required

@@ -1,13 +1,16 @@
 """Owners agree to the privacy policy at sign-up and again when its version changes; every
 agreement is kept as a record they and staff can see."""
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.db import connection, connections, transaction
 from django.urls import reverse
 
 from home.models import PrivacyPolicyPage
+from home.privacy import current_policy
 from home.tests.conftest import publish
 from portal import consent
 from portal.models import Consent, User
@@ -31,11 +34,18 @@ def policy(home_page):
     )
 
 
-def new_version(policy, version="2027-03", summary="新增：会员活动照片的使用说明。"):
-    page = PrivacyPolicyPage.objects.get(pk=policy.pk)
-    page.version, page.summary = version, summary
-    page.save_revision().publish()
-    return page
+@pytest.fixture
+def new_version(django_capture_on_commit_callbacks):
+    """Publish the policy again, committed as the admin's publish button commits it."""
+
+    def publish_again(policy, version="2027-03", summary="新增：会员活动照片的使用说明。"):
+        page = PrivacyPolicyPage.objects.get(pk=policy.pk)
+        page.version, page.summary = version, summary
+        with django_capture_on_commit_callbacks(execute=True):
+            page.save_revision().publish()
+        return page
+
+    return publish_again
 
 
 def sign_up(client, **extra):
@@ -74,7 +84,7 @@ def test_an_owner_who_agreed_uses_the_site_as_before(client, owner, policy):
     assert client.get(reverse("portal:dashboard")).status_code == 200
 
 
-def test_a_new_version_asks_again_before_owner_pages(client, owner, policy):
+def test_a_new_version_asks_again_before_owner_pages(client, owner, policy, new_version):
     consent.record(owner, consent.Document.PRIVACY_POLICY, "2026-12")
     client.force_login(owner)
     assert client.get(reverse("portal:dashboard")).status_code == 200
@@ -82,8 +92,8 @@ def test_a_new_version_asks_again_before_owner_pages(client, owner, policy):
     for url in (reverse("portal:dashboard"), reverse("forum:index"), "/"):
         response = client.get(url)
         assert response.status_code == 302
-        assert response.url.startswith(reverse("privacy_consent"))
-    page = client.get(reverse("privacy_consent"), {"next": "/me/cases/"})
+        assert response.url.startswith(reverse("home:privacy_consent"))
+    page = client.get(reverse("home:privacy_consent"), {"next": "/me/cases/"})
     html = page.content.decode()
     assert "新增：会员活动照片的使用说明。" in html and policy.url in html
     assert "2026-12" in html  # when they agreed before, and to which version
@@ -102,7 +112,7 @@ def test_the_policy_sign_out_and_unsubscribe_stay_reachable(client, owner, polic
 
 def test_agreeing_records_it_and_goes_back(client, owner, policy):
     client.force_login(owner)
-    response = client.post(reverse("privacy_consent"), {"next": "/me/cases/"})
+    response = client.post(reverse("home:privacy_consent"), {"next": "/me/cases/"})
     assert response.status_code == 302 and response.url == "/me/cases/"
     assert list(owner.consents.values_list("version", flat=True)) == ["2026-12"]
     assert client.get(reverse("portal:dashboard")).status_code == 200
@@ -110,13 +120,13 @@ def test_agreeing_records_it_and_goes_back(client, owner, policy):
     html = client.get(reverse("portal:profile")).content.decode()
     assert "2026-12" in html
     # Agreeing twice (two tabs) adds nothing: the page sees it is done.
-    client.post(reverse("privacy_consent"), {"next": "/me/"})
+    client.post(reverse("home:privacy_consent"), {"next": "/me/"})
     assert owner.consents.count() == 1
 
 
 def test_next_never_leaves_the_site(client, owner, policy):
     client.force_login(owner)
-    response = client.post(reverse("privacy_consent"), {"next": "https://evil.example/"})
+    response = client.post(reverse("home:privacy_consent"), {"next": "https://evil.example/"})
     assert response.url == reverse("portal:dashboard")
 
 
@@ -134,17 +144,20 @@ def test_without_a_published_policy_nothing_is_asked(client, owner):
     assert "agree_privacy" not in html
 
 
-def test_publishing_the_same_version_asks_nothing(client, owner, policy):
+def test_publishing_the_same_version_asks_nothing(client, owner, policy, new_version):
     consent.record(owner, consent.Document.PRIVACY_POLICY, "2026-12")
     client.force_login(owner)
     new_version(policy, version="2026-12", summary="错别字修正")
     assert client.get(reverse("portal:dashboard")).status_code == 200
 
 
-def test_unpublishing_the_policy_stops_asking(client, owner, policy):
+def test_unpublishing_the_policy_stops_asking(
+    client, owner, policy, django_capture_on_commit_callbacks
+):
     client.force_login(owner)
     assert client.get(reverse("portal:dashboard")).status_code == 302
-    PrivacyPolicyPage.objects.get(pk=policy.pk).unpublish()
+    with django_capture_on_commit_callbacks(execute=True):
+        PrivacyPolicyPage.objects.get(pk=policy.pk).unpublish()
     assert client.get(reverse("portal:dashboard")).status_code == 200
 
 
@@ -162,11 +175,11 @@ def test_the_consent_page_is_bounded(client, owner, policy, django_assert_max_nu
     consent.record(owner, consent.Document.PRIVACY_POLICY, "2025-01")
     client.force_login(owner)
     with django_assert_max_num_queries(10) as few:
-        assert client.get(reverse("privacy_consent")).status_code == 200
+        assert client.get(reverse("home:privacy_consent")).status_code == 200
     for n in range(2, 30):
         consent.record(owner, consent.Document.PRIVACY_POLICY, f"2025-{n:02d}")
     with django_assert_max_num_queries(len(few.captured_queries)):
-        assert client.get(reverse("privacy_consent")).status_code == 200
+        assert client.get(reverse("home:privacy_consent")).status_code == 200
 
 
 def test_consents_are_append_only(owner):
@@ -201,3 +214,25 @@ def test_staff_see_consents_read_only_in_the_admin(client, staff, owner, policy,
 def test_email_addresses_of_signups_get_verified_as_before(client, policy):
     sign_up(client, agree_privacy="on")
     assert EmailAddress.objects.filter(email="new@example.com", verified=False).exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs parallel PostgreSQL readers")
+def test_a_request_during_the_publish_does_not_keep_the_old_version(policy):
+    """The cached version is forgotten once the publish commits: a request that reads the
+    policy while the publish is still under way caches the old version, and must not keep it."""
+
+    def another_request():
+        try:
+            return current_policy()["version"]
+        finally:
+            connections.close_all()
+
+    assert current_policy()["version"] == "2026-12"
+    page = PrivacyPolicyPage.objects.get(pk=policy.pk)
+    page.version = "2027-03"
+    with transaction.atomic():
+        page.save_revision().publish()
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            assert pool.submit(another_request).result(timeout=30) == "2026-12"
+    assert current_policy()["version"] == "2027-03"

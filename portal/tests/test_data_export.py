@@ -1,5 +1,6 @@
 """ "My data": an owner downloads everything the site holds about them, and nothing else."""
 
+import csv
 import io
 import json
 import zipfile
@@ -12,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import PASSWORD
 from portal import consent, privacy
 from portal.models import DataExport
 from portal.tests.privacy_data import World, fill, neighbour
@@ -283,7 +285,8 @@ def test_the_page_costs_a_fixed_number_of_queries(client, owner):
     few, _page = queries(1)
     many, page = queries(11)
     assert many == few <= 10
-    assert page.count('href="/me/privacy/export/') == 5  # the five newest, each with its link
+    # The five newest, each with its link: the newest as the main button, once.
+    assert page.count('href="/me/privacy/export/') == 5
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -318,3 +321,121 @@ def test_many_presses_at_once_prepare_one_export(owner, settings):
     assert len(made) == 1 and len(refused) == 5
     assert all("being prepared" in str(r) or "a day" in str(r) for r in refused)
     assert DataExport.objects.filter(user=owner).count() == 1
+
+
+def test_a_lost_export_holds_nobody_back_and_the_hourly_task_marks_it_failed(client, owner):
+    """The worker died or the broker dropped the task: after an hour the page offers the button
+    again and shows the export as failed, and the hourly task records it so."""
+    from portal.tasks import expire_data_exports
+
+    client.force_login(owner)
+    client.post(ASK)  # its task never runs
+    page = client.get(PAGE).content.decode()
+    assert "正在为您准备数据" in page and f'action="{ASK}"' not in page
+    DataExport.objects.update(created_at=timezone.now() - timedelta(hours=2))
+    page = client.get(PAGE).content.decode()
+    assert "正在为您准备数据" not in page and f'action="{ASK}"' in page
+    assert "status--export-failed" in page
+    expire_data_exports.delay().get()
+    assert DataExport.objects.get().status == "failed"
+
+
+def test_no_daily_limit_when_the_setting_is_zero(
+    client, owner, settings, django_capture_on_commit_callbacks
+):
+    settings.DATA_EXPORTS_PER_DAY = 0
+    client.force_login(owner)
+    assert client.get(PAGE).status_code == 200
+    for _ in range(4):
+        ask(client, django_capture_on_commit_callbacks)
+        page = client.get(PAGE)
+        assert page.status_code == 200 and f'action="{ASK}"' in page.content.decode()
+    assert DataExport.objects.filter(user=owner, status="ready").count() == 4
+
+
+def test_the_ready_file_is_the_main_button_and_a_new_copy_the_second(
+    client, owner, django_capture_on_commit_callbacks
+):
+    client.force_login(owner)
+    page = client.get(PAGE).content.decode()
+    assert "申请导出我的数据" in page and "重新生成" not in page
+    ask(client, django_capture_on_commit_callbacks)
+    page = client.get(PAGE).content.decode()
+    export = DataExport.objects.get()
+    download = reverse("portal:download_export", args=[export.pk])
+    assert f'<a class="button" href="{download}" download>' in page and "下载文件" in page
+    assert "重新生成" in page and "申请导出我的数据" not in page
+
+
+def test_no_cell_of_the_csv_files_is_a_formula(
+    client, owner_with_data, neighbour_with_data, world, django_capture_on_commit_callbacks
+):
+    """Other owners write the topic titles that land in likes.csv and following.csv."""
+    from forum import posting
+
+    owner, _data = owner_with_data
+    neighbour, _theirs = neighbour_with_data
+    trap = posting.create_topic(
+        neighbour, world.board, title='=HYPERLINK("http://evil.example","点我")', source="看看"
+    )
+    posting.like(owner, trap.posts.get())
+    client.force_login(owner)
+    client.post(reverse("forum:follow_topic", args=[trap.pk]))
+    ask(client, django_capture_on_commit_callbacks)
+    _response, archive = archive_of(client, DataExport.objects.get(user=owner))
+    for name in ("forum/likes.csv", "forum/following.csv"):
+        assert "'=HYPERLINK" in archive.read(name).decode("utf-8-sig")
+    for name in archive.namelist():
+        if name.endswith(".csv"):
+            for row in csv.reader(io.StringIO(archive.read(name).decode("utf-8-sig"))):
+                assert not any(cell.startswith(("=", "+", "@", "＝")) for cell in row), name
+
+
+def test_the_privacy_pages_stay_open_to_an_owner_who_has_not_agreed_to_a_new_policy(
+    client, owner_with_data, django_capture_on_commit_callbacks
+):
+    """Taking one's data or leaving never depends on agreeing to a changed policy: the pages,
+    the emailed link, the owner's own case files and forum pictures skip the consent page."""
+    from datetime import date
+
+    from forum.models import PostImage
+    from home.models import HomePage, PrivacyPolicyPage
+    from portal.models import AccountClosure, CaseAttachment
+
+    owner, data = owner_with_data  # agreed to version 2026-12
+    client.force_login(owner)
+    ask(client, django_capture_on_commit_callbacks)
+    export = DataExport.objects.get(user=owner)
+    policy = PrivacyPolicyPage(
+        title="隐私政策",
+        slug="privacy",
+        version="2027-03",
+        effective_date=date(2027, 3, 1),
+        summary="新增：会员活动照片的使用说明。",
+    )
+    HomePage.objects.get().add_child(instance=policy)
+    with django_capture_on_commit_callbacks(execute=True):
+        policy.save_revision().publish()
+    assert "/consent/" in client.get(reverse("portal:dashboard")).url  # the wall is up
+
+    attachment = CaseAttachment.objects.filter(case__owner=owner).first()
+    picture = PostImage.objects.filter(post__author=owner).first()
+    for url in (
+        PAGE,
+        reverse("portal:download_export", args=[export.pk]),
+        reverse("portal:close_account"),
+        reverse("portal:case_attachment", args=[attachment.case.reference, attachment.pk]),
+        reverse("forum:picture", args=[picture.pk]),
+    ):
+        assert client.get(url).status_code == 200, url
+    DataExport.objects.update(created_at=timezone.now() - timedelta(days=2))
+    assert client.post(ASK).url == PAGE
+    assert DataExport.objects.filter(user=owner).count() == 2
+    response = client.post(reverse("portal:close_account"), {"posts": "keep", "understood": "on"})
+    if "/accounts/reauthenticate/" in response.url:
+        response = client.post(response.url, {"password": PASSWORD})
+    assert response.url == PAGE
+    closure = AccountClosure.objects.get(user=owner)
+    client.post(reverse("portal:withdraw_closure", args=[closure.pk]))
+    closure.refresh_from_db()
+    assert closure.status == "withdrawn"

@@ -63,7 +63,7 @@ def test_the_demo_loads_twice_to_the_same_state(client, capsys):
     assert client.get("/privacy/").status_code == 200
     client.logout()
     client.post(reverse("account_login"), {"login": "chenjing@jindu.example", "password": PASSWORD})
-    assert client.get(reverse("portal:dashboard")).url.startswith(reverse("privacy_consent"))
+    assert client.get(reverse("portal:dashboard")).url.startswith(reverse("home:privacy_consent"))
 
     # Money in 元 has two decimals, as everywhere on the site.
     credits = list(Reward.objects.filter(kind="fee_credit").values_list("name", flat=True))
