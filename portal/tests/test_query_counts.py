@@ -1,6 +1,8 @@
 """Owner pages and admin lists cost a fixed number of queries, however much data they show."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal import consent
@@ -62,3 +64,20 @@ def test_the_claim_review_screen(client, staff, many_claims, django_assert_max_n
     client.get(url)
     with django_assert_max_num_queries(20):
         assert client.get(url).status_code == 200
+
+
+def test_the_consent_list_costs_the_same_for_few_and_many(
+    client, staff, owner, other_owner, django_assert_num_queries
+):
+    client.force_login(staff("Managers"))
+    consent.record(owner, consent.Document.PRIVACY_POLICY, "2026-06")
+    client.get(reverse("consents:index"))
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("consents:index")).status_code == 200
+    for version in ("2026-09", "2026-12"):
+        for person in (owner, other_owner):
+            consent.record(person, consent.Document.PRIVACY_POLICY, version)
+            consent.record(person, consent.Document.CLUB_RULES, version)
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("consents:index")).content.decode()
+    assert page.count("2026-12") >= 4
