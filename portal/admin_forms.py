@@ -37,6 +37,15 @@ class UserEditForm(ProfileFieldsMixin, WagtailUserEditForm):
     class Meta(WagtailUserEditForm.Meta):
         fields = WagtailUserEditForm.Meta.fields | set(PROFILE_FIELDS)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An address signs in and receives password resets: it changes only at allauth's page,
+        # by the account holder, and takes over once verified (portal.signin).
+        self.fields["email"].disabled = True
+        self.fields["email"].help_text = _(
+            "The account holder changes it under 我的 → Email addresses, where it is verified."
+        )
+
 
 class UnitImportForm(forms.Form):
     estate = forms.ModelChoiceField(label=_("Estate"), queryset=Estate.objects.all())

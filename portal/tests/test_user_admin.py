@@ -48,3 +48,23 @@ def test_a_malformed_mobile_is_refused_in_the_admin_too(client, owner):
     assert response.status_code == 200
     owner.refresh_from_db()
     assert owner.mobile == "13800138000"
+
+
+def test_the_user_admin_cannot_change_an_email_address(client, owner):
+    """Addresses change only at allauth's page, verified: not behind the owner's back."""
+    client.force_login(make_user("root", is_superuser=True))
+    url = reverse("wagtailusers_users:edit", args=[owner.pk])
+    response = client.post(
+        url,
+        {
+            "username": owner.username,
+            "email": "someone-else@example.net",
+            "real_name": "王建国",
+            "mobile": "13800138000",
+            "language": "zh-hans",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    owner.refresh_from_db()
+    assert owner.email == "owner@example.com"
