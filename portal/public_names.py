@@ -9,6 +9,7 @@ site gives an owner who has none (业主13).
 import re
 import unicodedata
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q, Value
 from django.db.models.functions import Lower
@@ -94,8 +95,6 @@ def clean_nickname(value, *, user=None, allow_reserved=False):
     `allow_reserved`: staff editing in the admin may name a spokesperson "金都客服小王"; every
     other rule holds for them too.
     """
-    from portal.models import User
-
     value = unicodedata.normalize("NFC", CONTROL_CHARACTERS.sub("", value or "")).strip()
     if not value:
         return ""
@@ -142,7 +141,8 @@ def clean_nickname(value, *, user=None, allow_reserved=False):
             code="owner_number",
         )
 
-    others = User.objects.all()
+    # The user model by name: it imports this module for nickname_key.
+    others = get_user_model().objects.all()
     if user is not None and user.pk:
         others = others.exclude(pk=user.pk)
     # Both sides folded by the database, as the unique constraint does.

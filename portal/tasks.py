@@ -7,6 +7,8 @@ from smtplib import SMTPException
 
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
 
 
 @shared_task(
@@ -33,9 +35,6 @@ def ping():
 @shared_task
 def send_notification_digests():
     """Once a day: each owner who asked for a digest gets their unread, unsent notifications."""
-    from django.db import transaction
-    from django.utils import timezone
-
     from portal.models import Notification, User
     from portal.notifications import email_user, unsubscribe_headers, unsubscribe_url
 
@@ -69,7 +68,6 @@ def send_notification_digests():
 @shared_task
 def escalate_overdue_cases():
     """Every quarter hour: overdue cases remind their first responder, then managers."""
-    from django.db import transaction
 
     from portal.casework import escalate_overdue
 
@@ -88,7 +86,6 @@ def poll_case_inbox():
 @shared_task
 def send_monthly_case_report():
     """On the 1st: last month's report, by email, to everyone who manages cases."""
-    from django.utils import timezone
 
     from portal.case_reports import monthly_figures
     from portal.casework import case_managers
