@@ -13,6 +13,7 @@ test: install ## Run the whole test suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 setup: install
+	$(BIN)/python manage.py reset_old_layout
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 

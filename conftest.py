@@ -21,7 +21,8 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connections
 
-from portal.models import Estate, OwnershipClaim, Unit, User
+from home.models import HomePage
+from owners.models import Estate, OwnershipClaim, Unit, User
 
 PASSWORD = "correct-horse-battery"
 # Every account that can open the admin must have an authenticator app (portal.signin), so the
@@ -321,3 +322,9 @@ def imap_server():
     }
     subprocess.run([dovecot, "-c", str(conf), "stop"], check=False)
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture
+def home_page(db):
+    """The site's home page, made by home's migrations."""
+    return HomePage.objects.get()

@@ -26,8 +26,8 @@ from club.models import (
     SurveyAnswer,
     SurveyPage,
 )
+from owners.models import OwnershipClaim
 from portal.admin_actions import ActionsInspectView
-from portal.models import OwnershipClaim
 
 
 class ApplicationReviewView(ActionsInspectView):

@@ -15,8 +15,8 @@ from wagtail.log_actions import log
 
 from club import cards, points
 from club.models import ClubPage, ImportantDate, Member, MembershipApplication, Tier
-from portal import consent
-from portal.models import OwnershipClaim
+from owners import consent
+from owners.models import OwnershipClaim
 from portal.notifications import email_user
 
 Status = MembershipApplication.Status

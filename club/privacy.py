@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from club import cards, signup
+from club import cards
 from club.models import (
     Member,
     MemberCard,
@@ -14,13 +14,10 @@ from club.models import (
     PointsEntry,
     Redemption,
     Referral,
-    Registration,
     SurveyAnswer,
     SurveyPage,
 )
-from portal import privacy
-
-Status = Registration.Status
+from owners import privacy
 
 
 def mask_name(name):
@@ -34,9 +31,6 @@ def mask_mobile(mobile):
 
 class ClubPart(privacy.Part):
     labels = {
-        "registrations_cancelled": gettext_lazy(
-            "event registrations cancelled (the waitlist moved up)"
-        ),
         "cards_revoked": gettext_lazy("member cards revoked"),
         "important_dates": gettext_lazy("important dates erased"),
         "hobbies": gettext_lazy("hobbies erased"),
@@ -85,34 +79,6 @@ class ClubPart(privacy.Part):
         )
         if member:
             self._export_member(member, out)
-        registrations = (
-            Registration.objects.filter(user=user).select_related("event").order_by("created_at")
-        )
-        out.csv(
-            "club/event_registrations.csv",
-            [
-                _("Event"),
-                _("Starts"),
-                _("Status"),
-                _("Guests"),
-                _("Signed up"),
-                _("Cancelled"),
-                _("Checked in"),
-            ],
-            [
-                (
-                    r.event.title,
-                    r.event.starts_at,
-                    r.get_status_display(),
-                    r.guests,
-                    r.created_at,
-                    r.cancelled_at,
-                    r.checked_in_at,
-                )
-                for r in registrations
-            ],
-            gettext_lazy("Club events you signed up for, and whether you attended."),
-        )
         answers = list(SurveyAnswer.objects.filter(user=user).order_by("submit_time"))
         surveys = {
             page.pk: page
@@ -209,16 +175,7 @@ class ClubPart(privacy.Part):
 
     def summary(self, user):
         member = Member.objects.filter(user=user).first()
-        rows = [
-            (
-                _("Upcoming event registrations"),
-                Registration.objects.filter(
-                    user=user,
-                    status__in=(Status.CONFIRMED, Status.WAITLISTED),
-                    event__starts_at__gt=timezone.now(),
-                ).count(),
-            )
-        ]
+        rows = []
         if member:
             rows += [
                 (_("Points balance"), member.points_balance),
@@ -232,24 +189,7 @@ class ClubPart(privacy.Part):
     def erase(self, user, closure, by):
         now = timezone.now()
         reason = _("The account was closed.")
-        # Seats at events to come go back through the registrant's own cancel action, so the
-        # waitlist moves up and those promoted are emailed, as always.
-        upcoming = Registration.objects.filter(
-            user=user,
-            status__in=(Status.CONFIRMED, Status.WAITLISTED),
-            event__starts_at__gt=now,
-        ).select_related("event")
-        cancelled = 0
-        for registration in upcoming:
-            try:
-                signup.cancel(registration, user, closing_account=True)
-            except signup.SignupError as error:  # e.g. the event began a moment ago
-                raise privacy.PrivacyError(
-                    _("%(event)s: %(problem)s") % {"event": registration.event, "problem": error}
-                ) from error
-            cancelled += 1
         counts = {
-            "registrations_cancelled": cancelled,
             "survey_answers": SurveyAnswer.objects.filter(user=user).delete()[0],
         }
 
@@ -293,7 +233,6 @@ class ClubPart(privacy.Part):
     def named_in_log(self, user):
         return [
             *MembershipApplication.objects.filter(user=user).select_related("user"),
-            *Registration.objects.filter(user=user).select_related("event", "user"),
             *Member.objects.filter(user=user).select_related("user"),
             *Referral.objects.filter(member__user=user).select_related("member"),
             # "保温杯 · 0001 王建国": staff's fulfil and cancel entries carry the member's name.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from club import event_views, views
+from club import views
 
 app_name = "club"
 urlpatterns = [
@@ -14,8 +14,4 @@ urlpatterns = [
     path("rewards/", views.reward_list, name="rewards"),
     path("rewards/<int:pk>/redeem/", views.redeem, name="redeem"),
     path("refer/", views.refer, name="refer"),
-    path("publications/stop/<str:token>/", views.stop_publications, name="stop_publications"),
-    path("events/", event_views.my_events, name="events"),
-    path("events/<int:event_id>/sign-up/", event_views.sign_up, name="sign_up"),
-    path("events/registrations/<int:pk>/cancel/", event_views.cancel, name="cancel_registration"),
 ]

@@ -2,13 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from club import cards, membership, referrals
@@ -17,7 +15,6 @@ from club.forms import ApplicationForm, ClubRecordForm, RedeemForm, ReferralForm
 from club.models import ClubPage, Member, MemberCard, Redemption, Reward, Tier
 from club.points import next_tier
 from home.models import SiteImage
-from portal.consent import consent_exempt
 
 
 def _member_or_none(user):
@@ -83,7 +80,7 @@ def apply(request):
                 request,
                 _("Thank you! Your application is with the club staff; we will email you."),
             )
-            return redirect("portal:dashboard")
+            return redirect("owners:dashboard")
     page = ClubPage.objects.live().first()
     return render(request, "club/apply.html", {"form": form, "problem": problem, "club_page": page})
 
@@ -200,23 +197,3 @@ def refer(request, member):
         "club/refer.html",
         {"form": form, "member": member, "referrals": member.referrals.all()[:50]},
     )
-
-
-@consent_exempt
-@csrf_exempt  # the signed token is the credential; mail apps POST here without a session
-def stop_publications(request, token):
-    """Stop the club's publications by email from the link in one, without signing in."""
-    from home.mailing import UNSUBSCRIBE_SALT
-
-    try:
-        member = Member.objects.select_related("user").get(
-            user_id=signing.loads(token, salt=UNSUBSCRIBE_SALT)
-        )
-    except (signing.BadSignature, Member.DoesNotExist):
-        return render(request, "club/stop_publications.html", {"invalid": True}, status=400)
-    if request.method == "POST":
-        member.magazine_by_email = False
-        member.save(update_fields=["magazine_by_email"])
-        return render(request, "club/stop_publications.html", {"done": True})
-    # No email address on the page: anyone the link was forwarded to would see it.
-    return render(request, "club/stop_publications.html")

@@ -2,7 +2,7 @@
 
 import django_filters
 from django.db.models import Case, IntegerField, Value, When
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -15,7 +15,6 @@ from wagtail.permissions import register_permission_policy
 
 from club import admin_views
 from club.admin_forms import RewardEditForm
-from club.event_admin import CheckInViewSet, RegistrationViewSet
 from club.models import (
     Hobby,
     Member,
@@ -24,14 +23,13 @@ from club.models import (
     PointsEntry,
     Redemption,
     Referral,
-    Registration,
     Reward,
     Tier,
 )
 from club.reminders import month_days_ahead
+from owners.models import Estate
 from portal.admin_actions import InspectFirstIndexView, RulesOnlyPolicy
 from portal.exports import SafeIndexView
-from portal.models import Estate
 
 for model, actions in (
     (MembershipApplication, ("view",)),
@@ -40,7 +38,6 @@ for model, actions in (
     (MemberCard, ("view",)),
     (Redemption, ("view",)),
     (Referral, ("view",)),
-    (Registration, ("view",)),
 ):
     register_permission_policy(model, RulesOnlyPolicy(model, actions), exact_class=True)
 
@@ -230,7 +227,6 @@ class CardIndexView(InspectFirstIndexView):
 
     @cached_property
     def header_buttons(self):
-        from django.urls import reverse
 
         buttons = list(super().header_buttons)
         buttons.append(
@@ -459,8 +455,6 @@ class ClubViewSetGroup(ViewSetGroup):
         ApplicationViewSet,
         MemberViewSet,
         CardCheckViewSet,
-        CheckInViewSet,
-        RegistrationViewSet,
         RedemptionViewSet,
         ReferralViewSet,
         PointsViewSet,

@@ -4,7 +4,6 @@ from wagtail import hooks
 from wagtail.models import Page
 
 from club.admin_panels import ClubDeskPanel
-from club.event_admin import EventFillPanel
 from club.models import SurveyPage
 from club.viewsets import ClubViewSetGroup
 from portal.exports import SafeSubmissionsListView
@@ -34,8 +33,6 @@ def survey_answers_for_club_staff_only(user, editable_forms):
 def add_club_panel(request, panels):
     if request.user.has_perm("club.view_membershipapplication"):
         panels.append(ClubDeskPanel())
-    if request.user.has_perm("club.view_registration"):
-        panels.append(EventFillPanel())
 
 
 @hooks.register("register_log_actions")

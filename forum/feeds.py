@@ -4,8 +4,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 
-from forum.forms import printable
 from forum.models import Board, Post, Topic
+from portal.validators import printable
 
 
 class BoardFeed(Feed):

@@ -5,14 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from forum.models import Report
 from portal.images import clean_image
-from portal.validators import CONTROL_CHARACTERS
+from portal.validators import printable
 
 MAX_IMAGES = 6
 MAX_LENGTH = 10_000
-
-
-def printable(text):
-    return CONTROL_CHARACTERS.sub("", text)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -6,7 +6,8 @@ from django.utils.translation import gettext as _
 
 from forum import access
 from forum.models import Post, Subscription
-from portal.models import Notification, User
+from owners.models import User
+from portal.models import Notification
 from portal.notifications import notify
 
 Kind = Notification.Kind

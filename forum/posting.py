@@ -19,7 +19,7 @@ from forum.counters import refresh_latest
 from forum.limits import PostingRefused, check_links, check_not_suspended, check_posting_allowed
 from forum.markdown import plain_text, render_markdown, sanitize
 from forum.models import Board, Post, PostImage, PostRevision, Reaction, Subscription, Topic
-from portal.models import User
+from owners.models import User
 
 MENTION_RE = re.compile(r"(?<![\w@])@([A-Za-z0-9_][A-Za-z0-9_.\-]{0,149})")
 # Text between tags, outside <a>, <code> and <pre>, where a mention may be turned into a link.

@@ -22,7 +22,7 @@ from forum.models import (
 from forum.moderation import take_off_board
 from forum.posting import refresh_official_answer
 from forum.quotes import forget_quotes
-from portal import privacy
+from owners import privacy
 from portal.storage import private_storage
 
 

@@ -13,7 +13,6 @@ urlpatterns = [
     path("t/<int:pk>/", views.topic, name="topic"),
     path("t/<int:pk>/reply/", views.reply, name="reply"),
     path("t/<int:pk>/follow/", views.follow_topic, name="follow_topic"),
-    path("t/<int:pk>/case/", views.to_case, name="to_case"),
     path("p/<int:pk>/edit/", views.edit, name="edit"),
     path("p/<int:pk>/delete/", views.delete, name="delete"),
     path("p/<int:pk>/like/", views.like, name="like"),

@@ -10,15 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from forum import access, posting, quotes
-from forum.forms import EditForm, PostForm, ReportForm, TopicForm, printable
+from forum.forms import EditForm, PostForm, ReportForm, TopicForm
 from forum.limits import PostingRefused
 from forum.markdown import render_markdown
 from forum.models import Board, Post, PostImage, Reaction, ReadState, Subscription, Topic
 from forum.paging import page_count, position_url, positions_on, post_url
-from portal.casework import case_from_topic
-from portal.consent import consent_exempt
+from forum.searching import forum_posts
+from owners.consent import consent_exempt
 from portal.files import serve_user_file
-from search.queries import forum_posts
+from portal.validators import printable
 
 TOPICS_PER_PAGE = 30
 
@@ -121,7 +121,7 @@ def topic(request, pk):
         "page_links": _page_links(number, pages),
         "can_post": access.can_post(request.user, topic.board) and not topic.is_locked,
         "is_moderator": access.is_moderator(request.user),
-        "handles_cases": request.user.has_perm("portal.handle_case"),
+        "handles_cases": request.user.has_perm("cases.handle_case"),
         "cases": list(topic.cases.all()) if request.user.is_authenticated else [],
     }
     if request.user.is_authenticated and posts:
@@ -322,17 +322,6 @@ def search(request):
         posts = forum_posts(query, request.user)
         results = Paginator(posts, 20).get_page(request.GET.get("page"))
     return render(request, "forum/search.html", {"query": query, "results": results})
-
-
-@login_required
-@require_POST
-def to_case(request, pk):
-    """Customer service turns an owner's topic into a case they follow to the end."""
-    topic = get_object_or_404(Topic.objects.select_related("author"), pk=pk)
-    if not request.user.has_perm("portal.handle_case"):
-        raise PermissionDenied
-    case = case_from_topic(topic, request.user)
-    return redirect("cases:inspect", case.pk)
 
 
 @consent_exempt  # a picture in the owner's own post is their data; files are never walled

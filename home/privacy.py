@@ -22,8 +22,8 @@ from django.views.decorators.http import require_http_methods
 
 from home.caching import TIMEOUT
 from home.models import PrivacyPolicyPage
-from portal import consent
-from portal.consent import consent_exempt
+from owners import consent
+from owners.consent import consent_exempt
 from portal.signin import can_open_admin
 
 PRIVACY = consent.Document.PRIVACY_POLICY
@@ -116,7 +116,7 @@ def _safe_next(request):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return reverse("portal:dashboard")
+    return reverse("owners:dashboard")
 
 
 @consent_exempt

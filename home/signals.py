@@ -1,21 +1,12 @@
-"""Publishing a magazine issue (or a listing or news item marked for members) mails it; a change
-to the privacy policy clears its cached version."""
+"""A change to the privacy policy clears its cached version."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from home.mailing import start, wants_mailing
 from home.models import PrivacyPolicyPage
 from home.privacy import forget_policy
-
-
-@receiver(page_published)
-def mail_to_members(sender, instance, **kwargs):
-    # An alias is published with its original: the original's mailing covers it.
-    if instance.alias_of_id is None and wants_mailing(instance):
-        start(instance)
 
 
 @receiver(page_published, sender=PrivacyPolicyPage)

@@ -11,12 +11,9 @@ points deduction of -200 stays a number.
 
 import re
 
-from django.urls import path
-from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.contrib.forms.views import SubmissionsListView
-from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 # The full-width forms too: spreadsheet apps on Chinese systems may take ＝ for =.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
@@ -43,20 +40,3 @@ class SafeIndexView(SafeSpreadsheetExportMixin, IndexView):
 
 class SafeSubmissionsListView(SafeSpreadsheetExportMixin, SubmissionsListView):
     """For form pages (surveys): their `submissions_list_view_class`."""
-
-
-def wagtail_report_urls():
-    """Wagtail's own reports (site history, locked and aging pages, workflows) at their own
-    addresses under /admin/reports/, exporting through the mixin. The site history lists the
-    names of owners' topics and posts; Wagtail offers no setting to change the class its report
-    URLs use, so these patterns are placed before Wagtail's admin URLs and answer in their place.
-    """
-    from wagtail.admin.urls import reports
-
-    patterns = []
-    for pattern in reports.urlpatterns:
-        original = pattern.callback.view_class
-        safe = type(original.__name__, (SafeSpreadsheetExportMixin, original), {})
-        view = safe.as_view(**pattern.callback.view_initkwargs)
-        patterns.append(path(str(pattern.pattern), view))
-    return decorate_urlpatterns(patterns, require_admin_access)

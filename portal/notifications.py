@@ -1,14 +1,34 @@
 """Emails to people, rendered in their own language and sent by a Celery task after commit."""
 
 import base64
+from smtplib import SMTPException
 
+from celery import shared_task
 from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.text import Truncator
 
-from portal.tasks import send_email
+from portal.models import Notification
+
+
+@shared_task(
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    max_retries=8,
+)
+def send_email(*, subject, text, to, html=None, from_email=None, headers=None, attachments=None):
+    message = EmailMultiAlternatives(subject, text, from_email, to, headers=headers)
+    if html:
+        message.attach_alternative(html, "text/html")
+    for name, data, mime in attachments or ():
+        message.attach(name, base64.b64decode(data), mime)
+    message.send()
 
 
 def email_user(user, template, context, headers=None, attachments=()):
@@ -53,15 +73,13 @@ def queue_email(subject, text, to, html=None, from_email=None, headers=None, att
 
 def notify(recipient, kind, *, text, url, actor=None):
     """Record an in-site notification and, if the person wants it at once, email it."""
-    from portal.models import Notification, User
-
     if recipient.closed_at:
         return None  # nobody reads it, and it would keep the account's activity going
     limit = Notification._meta.get_field("text").max_length
     notification = Notification.objects.create(
         recipient=recipient, kind=kind, actor=actor, text=Truncator(text).chars(limit), url=url
     )
-    wants_email = recipient.email_notifications == User.EmailNotifications.IMMEDIATELY
+    wants_email = recipient.email_notifications == type(recipient).EmailNotifications.IMMEDIATELY
     if wants_email and kind != Notification.Kind.LIKE:
         stop = unsubscribe_url(recipient)
         email_user(
@@ -88,8 +106,6 @@ def unsubscribe_headers(url):
 
 
 def unsubscribe_url(user):
-    from django.core import signing
-    from django.urls import reverse
 
     token = signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT)
-    return settings.WAGTAILADMIN_BASE_URL + reverse("portal:unsubscribe", args=[token])
+    return settings.WAGTAILADMIN_BASE_URL + reverse("owners:unsubscribe", args=[token])

@@ -6,6 +6,7 @@ import re
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from pypinyin import lazy_pinyin
 
 # Two-character surnames (复姓): 欧阳娜娜 is Ms Ouyang, not Ms Ou. Only for names of three
 # characters or more, as 欧阳 alone may be a surname and a given name.
@@ -100,7 +101,6 @@ def romanised(family_name):
         return SURNAME_READINGS[family_name]
     # pypinyin's phrase dictionary (~50 MB in memory) is for words; a surname needs characters.
     os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
-    from pypinyin import lazy_pinyin
 
     return "".join(lazy_pinyin(family_name)).capitalize()
 

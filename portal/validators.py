@@ -23,3 +23,8 @@ def validate_mobile(value):
             _("Enter a mainland China mobile number: 11 digits starting with 1, e.g. 13800138000."),
             code="invalid_mobile",
         )
+
+
+def printable(text):
+    """`text` without control characters (what a search box or a feed query may carry)."""
+    return CONTROL_CHARACTERS.sub("", text)

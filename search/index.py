@@ -1,7 +1,8 @@
-"""Keeping the index in step with forum posts and published pages, and reading it."""
+"""Writing documents into the index and reading candidates from it; what a page says."""
 
 from django.db import transaction
 from django.db.models import Count
+from django.utils.html import strip_tags
 
 from search.grams import codes
 from search.models import Gram
@@ -39,16 +40,9 @@ def candidates(kind, terms):
 # -- What each kind of document says --------------------------------------------------------
 
 
-def post_text(post):
-    title = post.topic.title if post.position == 1 else ""
-    return f"{title}\n{post.search_text}"
-
-
 def page_text(page):
     """A page's title and the words of its text fields and body. A members-only magazine
     issue is indexed by what everyone may read: title, teaser and contents."""
-    from django.utils.html import strip_tags
-
     parts = [page.title, page.search_description]
     for name in ("intro", "summary", "place", "address", "city", "district"):
         value = getattr(page, name, "")

@@ -1,55 +1,42 @@
-"""Answering a search: candidates from the index, then the exact words, then who may read."""
+"""Answering a search over pages: candidates from the index, then the exact words; and marking
+the matches in what is shown. Sources (search.registry) use the same steps for their records."""
 
-from django.db.models import Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
 from search.grams import query_codes
-from search.index import Kind, candidates
+from search.index import Kind, candidates, page_text
 
-
-def forum_posts(query, user):
-    """Posts (and topics by their title) the user may read that contain `query`, newest first."""
-    from forum import access
-    from forum.models import Post
-
-    posts = Post.objects.all()
-    terms = query_codes(query)
-    if terms:
-        posts = posts.filter(pk__in=candidates(Kind.POST, terms))
-    return (
-        posts.filter(
-            topic__board__in=access.readable_boards(user),
-            topic__is_hidden=False,
-            is_hidden=False,
-            deleted_by_author=False,
-        )
-        .filter(Q(search_text__icontains=query) | Q(position=1, topic__title__icontains=query))
-        .select_related("topic__board", "author")
-        .order_by("-created_at")
-    )
+#: At most this many pages are shown; candidates are checked this many at a time.
+PAGE_RESULTS = 60
+PAGE_BATCH = 100
 
 
 def pages(query):
     """Live pages anyone may read whose indexed words contain `query`, newest first."""
-    from search.index import page_text
-
     terms = query_codes(query)
     found = Page.objects.live().public()
     if terms:
         found = found.filter(pk__in=candidates(Kind.PAGE, terms))
-    found = found.specific().order_by("-first_published_at")[:60]
+    ids = list(found.order_by("-first_published_at", "-pk").values_list("pk", flat=True))
+    position = {pk: at for at, pk in enumerate(ids)}
     needle = query.lower()
-    # Pages are few: the exact words are checked on the text the index was built from.
+    # The exact words are checked on the text the index was built from, a batch of candidates
+    # at a time, until PAGE_RESULTS pages match: an older page that matches is never dropped
+    # for younger candidates that do not.
     results = []
-    for page in found:
-        text = page_text(page)
-        if needle in text.lower():
-            body = text.split("\n", 1)[-1]  # the title is shown above the snippet already
-            page.search_snippet = snippet(body if needle in body.lower() else text, query)
-            page.title_marked = highlight(page.title, query)
-            results.append(page)
+    for start in range(0, len(ids), PAGE_BATCH):
+        batch = Page.objects.filter(pk__in=ids[start : start + PAGE_BATCH]).specific()
+        for page in sorted(batch, key=lambda p: position[p.pk]):
+            text = page_text(page)
+            if needle in text.lower():
+                body = text.split("\n", 1)[-1]  # the title is shown above the snippet already
+                page.search_snippet = snippet(body if needle in body.lower() else text, query)
+                page.title_marked = highlight(page.title, query)
+                results.append(page)
+                if len(results) == PAGE_RESULTS:
+                    return results
     return results
 
 

@@ -1,21 +1,30 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from forum.forms import printable
-from search.queries import forum_posts, highlight, pages, snippet
+from portal.validators import printable
+from search import registry
+from search.queries import pages
 
 
 def search(request):
-    """One search over the site's pages and the forum, grouped by kind, matches marked."""
+    """One search over the site's pages and every registered source (the forum), grouped by
+    kind, matches marked. Sources are paginated; pages show on the first page."""
     query = printable(request.GET.get("q", "")).strip()[:50]
     context = {"query": query}
     if query:
-        posts = Paginator(forum_posts(query, request.user), 20).get_page(request.GET.get("page"))
-        for post in posts:
-            post.title_marked = highlight(post.topic.title, query)
-            post.snippet = snippet(post.search_text, query)
-        found_pages = pages(query) if posts.number == 1 else []
+        groups = []
+        for source in registry.sources():
+            found = Paginator(source.search(query, request.user), 20).get_page(
+                request.GET.get("page")
+            )
+            for item in found:
+                source.decorate(item, query)
+            groups.append({"template": source.template, "results": found})
+        first = all(group["results"].number == 1 for group in groups)
+        found_pages = pages(query) if first else []
         context.update(
-            posts=posts, pages=found_pages, total=posts.paginator.count + len(found_pages)
+            groups=groups,
+            pages=found_pages,
+            total=sum(g["results"].paginator.count for g in groups) + len(found_pages),
         )
     return render(request, "search/results.html", context)

@@ -1,5 +1,4 @@
 from .cards import MemberCard
-from .events import EventIndexPage, EventPage, Registration
 from .members import Hobby, ImportantDate, Member, MembershipApplication, Referral, Tier
 from .pages import ClubPage
 from .points import PointsEntry
@@ -10,8 +9,6 @@ from .surveys import SurveyAnswer, SurveyField, SurveyPage
 __all__ = [
     "ClubPage",
     "ClubSettings",
-    "EventIndexPage",
-    "EventPage",
     "Hobby",
     "ImportantDate",
     "Member",
@@ -20,7 +17,6 @@ __all__ = [
     "PointsEntry",
     "Redemption",
     "Referral",
-    "Registration",
     "SurveyAnswer",
     "SurveyField",
     "SurveyPage",

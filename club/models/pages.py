@@ -7,6 +7,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from club.models.members import Tier
+from club.models.surveys import SurveyPage
 from home.blocks import BodyBlock
 from home.caching import CachedPageMixin
 
@@ -34,17 +36,19 @@ class ClubPage(CachedPageMixin, Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
     max_count = 1
     parent_page_types = ["home.HomePage"]
-    subpage_types = ["club.EventIndexPage", "club.SurveyPage"]
+    subpage_types = ["events.EventIndexPage", "club.SurveyPage"]
 
     class Meta:
         verbose_name = _("club page")
 
     def get_context(self, request, *args, **kwargs):
-        from club.models import EventIndexPage, SurveyPage, Tier
-
         return {
             **super().get_context(request, *args, **kwargs),
             "tiers": Tier.objects.all(),
             "surveys": SurveyPage.objects.child_of(self).live().order_by("-first_published_at"),
-            "events_page": EventIndexPage.objects.child_of(self).live().first(),
+            # The club's events section (the events app's page, found by its type's name).
+            "events_page": self.get_children()
+            .live()
+            .filter(content_type__app_label="events", content_type__model="eventindexpage")
+            .first(),
         }

@@ -6,7 +6,7 @@ from django.utils import translation
 from club import membership
 from club.models import Reward
 from conftest import make_user
-from portal.models import OwnershipClaim, Unit
+from owners.models import OwnershipClaim, Unit
 
 
 def verified(username, unit, **fields):

@@ -13,7 +13,7 @@ from club import membership
 from club import rewards as reward_rules
 from club.models import Hobby, ImportantDate, Member, MembershipApplication, PointsEntry, Tier
 from club.tests.conftest import verified
-from portal.models import Estate, Unit
+from owners.models import Estate, Unit
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from club import cards, membership, points, rewards
 from club.models import Member, MemberCard, PointsEntry, Redemption, Reward
 from club.tests.conftest import verified
-from portal.models import Unit
+from owners.models import Unit
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -10,7 +10,7 @@ from wagtail.models import Page
 
 from club.models import ClubPage
 from club.tests.test_membership import application_data
-from portal.models import Consent, DataExport
+from owners.models import Consent, DataExport
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def test_an_application_records_consent_to_the_club_rules(client, verified_owner
     published = timezone.localtime(club_page.last_published_at).strftime("%Y-%m-%d %H:%M")
     assert (record.document, record.version) == ("club_rules", published)
     # The owner finds it on their profile, in the site's time zone.
-    html = client.get(reverse("portal:profile")).content.decode()
+    html = client.get(reverse("owners:profile")).content.decode()
     assert published in html
 
 
@@ -49,11 +49,11 @@ def test_the_record_the_profile_and_the_export_name_the_same_version(
     client.post(reverse("club:apply"), application_data())
     version = timezone.localtime(club_page.last_published_at).strftime("%Y-%m-%d %H:%M")
     assert Consent.objects.get(user=verified_owner, document="club_rules").version == version
-    assert f"俱乐部章程 {version} 版" in client.get(reverse("portal:profile")).content.decode()
+    assert f"俱乐部章程 {version} 版" in client.get(reverse("owners:profile")).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("portal:request_export"))
+        client.post(reverse("owners:request_export"))
     export = DataExport.objects.get(user=verified_owner)
-    response = client.get(reverse("portal:download_export", args=[export.pk]))
+    response = client.get(reverse("owners:download_export", args=[export.pk]))
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     consents = archive.read("profile/consents.csv").decode("utf-8-sig")
     assert f"俱乐部章程,{version}," in consents

@@ -14,7 +14,7 @@ from club.reminders import send_dates_digest
 from club.tests.conftest import verified
 from club.tests.test_surveys import survey  # noqa: F401 (fixture)
 from conftest import make_user
-from portal.models import Unit
+from owners.models import Unit
 
 pytestmark = pytest.mark.django_db
 

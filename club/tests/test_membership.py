@@ -10,7 +10,7 @@ from django.urls import reverse
 from club import membership
 from club.models import ClubSettings, Hobby, Member, MembershipApplication, Tier
 from club.tests.conftest import verified
-from portal.models import OwnershipClaim
+from owners.models import OwnershipClaim
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,7 @@ def test_owners_without_a_verified_unit_are_told_to_claim_one(client, owner):
     client.force_login(english(owner))
     page = client.get(reverse("club:apply")).content.decode()
     assert "Claim your unit first" in page
-    assert reverse("portal:claim_unit") in page
+    assert reverse("owners:claim_unit") in page
     client.post(reverse("club:apply"), application_data())
     assert not MembershipApplication.objects.exists()
 

@@ -10,7 +10,7 @@ from club import membership, referrals
 from club.models import Member, MemberCard, MembershipApplication, PointsEntry, Referral
 from club.tests.conftest import verified
 from club.tests.test_concurrency import of_type, together
-from portal.models import Unit
+from owners.models import Unit
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),

@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -51,6 +52,5 @@ class Board(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        from django.urls import reverse
 
         return reverse("forum:board", args=[self.slug])

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -57,7 +58,6 @@ class Topic(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        from django.urls import reverse
 
         return reverse("forum:topic", args=[self.pk])
 

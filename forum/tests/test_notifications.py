@@ -103,7 +103,7 @@ def test_the_unread_count_shows_and_opening_the_list_reads_them(client, topic, a
     notify.new_post(Post.objects.get(position=2).pk)
     client.force_login(alice)
     assert 'class="nav-count"' in client.get(reverse("forum:index")).content.decode()
-    page = client.get(reverse("portal:notifications")).content.decode()
+    page = client.get(reverse("owners:notifications")).content.decode()
     assert "电梯故障" in page
     assert not alice.notifications.unread().exists()
 

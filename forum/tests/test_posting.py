@@ -219,7 +219,7 @@ def test_names_never_come_from_email_addresses(client, boards):
             "password2": "Long-pass-2026",
         },
     )
-    from portal.models import User
+    from owners.models import User
 
     assert "13900001111" not in User.objects.get(email="13900001111@163.com").username
 

@@ -119,7 +119,7 @@ def test_a_quote_names_the_quoted_owner_by_the_public_name(client, conversation,
 
 def test_the_owner_sees_their_own_real_name_on_their_dashboard(client, alice):
     client.force_login(alice)
-    html = page(client, reverse("portal:dashboard"))
+    html = page(client, reverse("owners:dashboard"))
     assert "张伟" in html
 
 

@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from forum import posting
-from forum.forms import printable
 from forum.models import Post, Topic
 from forum.tests.test_markdown import ALLOWED_TAGS, XSS_PAYLOADS, scheme
+from portal.validators import printable
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 from home.models import PrivacyPolicyPage
 from home.privacy import current_policy
 from home.tests.conftest import publish
-from portal import consent
-from portal.models import Consent, User
+from owners import consent
+from owners.models import Consent, User
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-password-2026"
@@ -81,15 +81,15 @@ def test_sign_up_records_the_consent_with_the_version_and_time(
 def test_an_owner_who_agreed_uses_the_site_as_before(client, owner, policy):
     consent.record(owner, consent.Document.PRIVACY_POLICY, "2026-12")
     client.force_login(owner)
-    assert client.get(reverse("portal:dashboard")).status_code == 200
+    assert client.get(reverse("owners:dashboard")).status_code == 200
 
 
 def test_a_new_version_asks_again_before_owner_pages(client, owner, policy, new_version):
     consent.record(owner, consent.Document.PRIVACY_POLICY, "2026-12")
     client.force_login(owner)
-    assert client.get(reverse("portal:dashboard")).status_code == 200
+    assert client.get(reverse("owners:dashboard")).status_code == 200
     new_version(policy)
-    for url in (reverse("portal:dashboard"), reverse("forum:index"), "/"):
+    for url in (reverse("owners:dashboard"), reverse("forum:index"), "/"):
         response = client.get(url)
         assert response.status_code == 302
         assert response.url.startswith(reverse("home:privacy_consent"))
@@ -115,9 +115,9 @@ def test_agreeing_records_it_and_goes_back(client, owner, policy):
     response = client.post(reverse("home:privacy_consent"), {"next": "/me/cases/"})
     assert response.status_code == 302 and response.url == "/me/cases/"
     assert list(owner.consents.values_list("version", flat=True)) == ["2026-12"]
-    assert client.get(reverse("portal:dashboard")).status_code == 200
+    assert client.get(reverse("owners:dashboard")).status_code == 200
     # The profile says what the owner agreed to and when.
-    html = client.get(reverse("portal:profile")).content.decode()
+    html = client.get(reverse("owners:profile")).content.decode()
     assert "2026-12" in html
     # Agreeing twice (two tabs) adds nothing: the page sees it is done.
     client.post(reverse("home:privacy_consent"), {"next": "/me/"})
@@ -127,7 +127,7 @@ def test_agreeing_records_it_and_goes_back(client, owner, policy):
 def test_next_never_leaves_the_site(client, owner, policy):
     client.force_login(owner)
     response = client.post(reverse("home:privacy_consent"), {"next": "https://evil.example/"})
-    assert response.url == reverse("portal:dashboard")
+    assert response.url == reverse("owners:dashboard")
 
 
 def test_staff_are_not_stopped(client, staff, policy):
@@ -139,7 +139,7 @@ def test_staff_are_not_stopped(client, staff, policy):
 
 def test_without_a_published_policy_nothing_is_asked(client, owner):
     client.force_login(owner)
-    assert client.get(reverse("portal:dashboard")).status_code == 200
+    assert client.get(reverse("owners:dashboard")).status_code == 200
     html = client.get(reverse("account_signup")).content.decode()
     assert "agree_privacy" not in html
 
@@ -148,25 +148,25 @@ def test_publishing_the_same_version_asks_nothing(client, owner, policy, new_ver
     consent.record(owner, consent.Document.PRIVACY_POLICY, "2026-12")
     client.force_login(owner)
     new_version(policy, version="2026-12", summary="错别字修正")
-    assert client.get(reverse("portal:dashboard")).status_code == 200
+    assert client.get(reverse("owners:dashboard")).status_code == 200
 
 
 def test_unpublishing_the_policy_stops_asking(
     client, owner, policy, django_capture_on_commit_callbacks
 ):
     client.force_login(owner)
-    assert client.get(reverse("portal:dashboard")).status_code == 302
+    assert client.get(reverse("owners:dashboard")).status_code == 302
     with django_capture_on_commit_callbacks(execute=True):
         PrivacyPolicyPage.objects.get(pk=policy.pk).unpublish()
-    assert client.get(reverse("portal:dashboard")).status_code == 200
+    assert client.get(reverse("owners:dashboard")).status_code == 200
 
 
 def test_the_check_costs_no_query_once_known(client, owner, policy, django_assert_max_num_queries):
     consent.record(owner, consent.Document.PRIVACY_POLICY, "2026-12")
     client.force_login(owner)
-    client.get(reverse("portal:notifications"))  # the session learns the owner agreed
+    client.get(reverse("owners:notifications"))  # the session learns the owner agreed
     with django_assert_max_num_queries(20) as checked:
-        client.get(reverse("portal:notifications"))
+        client.get(reverse("owners:notifications"))
     sql = " ".join(q["sql"] for q in checked.captured_queries)
     assert "portal_consent" not in sql and "home_privacypolicypage" not in sql
 

@@ -38,9 +38,13 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "portal",
+    "owners",
     "home",
-    "club",
+    "cases",
     "forum",
+    "club",
+    "events",
+    "publications",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -51,7 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
-    "portal.apps.UsersAppConfig",
+    "owners.apps.UsersAppConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -126,7 +130,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-AUTH_USER_MODEL = "portal.User"
+AUTH_USER_MODEL = "owners.User"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -248,13 +252,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
-    "case-inbox": {"task": "portal.tasks.poll_case_inbox", "schedule": 120.0},
+    "case-inbox": {"task": "cases.tasks.poll_case_inbox", "schedule": 120.0},
     "case-escalation": {
-        "task": "portal.tasks.escalate_overdue_cases",
+        "task": "cases.tasks.escalate_overdue_cases",
         "schedule": crontab(minute="*/15"),
     },
     "case-monthly-report": {
-        "task": "portal.tasks.send_monthly_case_report",
+        "task": "cases.tasks.send_monthly_case_report",
         "schedule": crontab(day_of_month=1, hour=8, minute=30),
     },
     "notification-digests": {
@@ -262,15 +266,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=8, minute=0),
     },
     "data-exports-expiry": {
-        "task": "portal.tasks.expire_data_exports",
+        "task": "owners.tasks.expire_data_exports",
         "schedule": crontab(minute=20),
     },
     "account-closures-due": {
-        "task": "portal.tasks.carry_out_due_closures",
+        "task": "owners.tasks.carry_out_closures",
         "schedule": crontab(hour=3, minute=0),
     },
     "case-retention": {
-        "task": "portal.tasks.anonymise_expired_cases",
+        "task": "cases.tasks.anonymise_expired_cases",
         "schedule": crontab(hour=3, minute=30),
     },
     "club-points-expiry": {
@@ -280,7 +284,7 @@ CELERY_BEAT_SCHEDULE = {
     "club-tiers": {"task": "club.tasks.recalculate_tiers", "schedule": crontab(hour=1, minute=0)},
     "club-birthdays": {"task": "club.tasks.greet_birthdays", "schedule": crontab(hour=9, minute=0)},
     "club-event-reminders": {
-        "task": "club.tasks.send_event_reminders",
+        "task": "events.tasks.send_event_reminders",
         "schedule": crontab(hour=10, minute=0),
     },
     "club-dates-digest": {
@@ -329,7 +333,7 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER") or None
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "portal:dashboard"
+LOGIN_REDIRECT_URL = "owners:dashboard"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 
 # Two-step verification (allauth.mfa): an authenticator app, with recovery codes. Required of

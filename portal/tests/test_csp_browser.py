@@ -12,17 +12,13 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from club.models import Member, Registration, SurveyPage
+from cases.models import Case
+from club.models import Member, SurveyPage
+from events.models import Registration
 from forum.models import Post
-from home.models import (
-    HomePage,
-    ListingPage,
-    MagazineIssuePage,
-    NewsPage,
-    SiteImage,
-    StandardPage,
-)
-from portal.models import Case, Estate, User
+from home.models import HomePage, SiteImage, StandardPage
+from owners.models import Estate, User
+from publications.models import ListingPage, MagazineIssuePage, NewsPage
 
 pytestmark = [
     pytest.mark.browser,
@@ -118,7 +114,7 @@ def test_main_pages_and_admin_screens_break_no_rule_of_the_policy(live_server, b
         "/me/notifications/",
         "/me/cases/",
         "/me/cases/new/",
-        reverse("portal:case", args=[case.reference]),
+        reverse("cases:detail", args=[case.reference]),
         "/me/club/",
         "/me/club/points/",
         "/me/club/rewards/",
@@ -146,7 +142,7 @@ def test_main_pages_and_admin_screens_break_no_rule_of_the_policy(live_server, b
     # My events: cancelling a registration asks first; no keeps it, yes cancels it.
     visit(page, "/me/club/events/")
     cancel = page.locator(
-        f"form[action='{reverse('club:cancel_registration', args=[registration.pk])}']"
+        f"form[action='{reverse('events:cancel_registration', args=[registration.pk])}']"
     )
     question = cancel.get_attribute("data-confirm")
     asked.clear()

@@ -9,10 +9,12 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
+from cases import casework
+from cases.models import Category
 from conftest import PASSWORD, make_user
-from portal import casework, claims
-from portal.models import Category, OwnershipClaim
-from portal.tests.test_accounts import sign_up
+from owners import claims
+from owners.models import OwnershipClaim
+from owners.tests.test_accounts import sign_up
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ from django.urls.resolvers import URLResolver
 from openpyxl import load_workbook
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
+from cases import casework
+from cases.models import Category
 from club import points, referrals
-from portal import casework
 from portal.exports import SafeSpreadsheetExportMixin, neutralise
-from portal.models import Category
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_a_formula_in_a_case_subject_stays_text_in_the_ledger(client, verified_o
         description="……",
     )
     client.force_login(staff("Customer service"))
-    ledger = reverse("cases:index")
+    ledger = reverse("case_ledger:index")
 
     _header, *rows = csv_rows(client, ledger)
     assert [row[7] for row in rows] == ["'" + LINK]  # the subject column
@@ -80,7 +80,7 @@ def adjusted(staff, estate):
     """A member whose points were taken down by 200 with a reason that looks like a formula."""
     from club import membership
     from club.tests.conftest import verified
-    from portal.models import Unit
+    from owners.models import Unit
 
     desk = staff("Club staff")
     user = verified("m", Unit.objects.order_by("pk").first())
@@ -131,7 +131,7 @@ def member_with_answer(client, estate, staff):
 
     from club.models import ClubPage, SurveyField, SurveyPage
     from club.tests.conftest import verified
-    from portal.models import Unit
+    from owners.models import Unit
 
     home = Page.objects.get(depth=2)
     club = home.add_child(instance=ClubPage(title="金都会", slug="club"))
@@ -151,7 +151,7 @@ def member_with_answer(client, estate, staff):
 
 def test_wagtails_site_history_exports_owners_names_as_text(client, owner, unit, staff):
     """A claim is logged under the owner's name, as the owner typed it."""
-    from portal import claims
+    from owners import claims
 
     owner.real_name = LINK
     owner.save()

@@ -3,9 +3,11 @@
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import polib
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.urls import reverse
 
@@ -46,8 +48,8 @@ def test_an_unknown_language_changes_nothing(owner_client, owner):
 def test_every_page_offers_the_switch(owner_client, estate):
     for url in (
         "/",
-        reverse("portal:dashboard"),
-        reverse("portal:profile"),
+        reverse("owners:dashboard"),
+        reverse("owners:profile"),
         reverse("account_email"),
     ):
         assert f'action="{reverse("set_language")}"' in owner_client.get(url).content.decode()
@@ -79,7 +81,9 @@ def test_the_compiled_catalogue_matches_its_source():
 def test_the_catalogue_has_every_string_in_the_code(tmp_path):
     """Extract the strings afresh from a copy of the code and compare with the catalogue."""
     ignore = shutil.ignore_patterns(".*", "__pycache__", "*.mo", "node_modules")
-    for name in ("portal", "home", "club", "forum", "search", "templates", "locale"):
+    # Every app of the project (those whose code is in this checkout) and the shared folders.
+    local = [c.name for c in apps.get_app_configs() if Path(c.path) == settings.BASE_DIR / c.name]
+    for name in (*local, "templates", "locale"):
         shutil.copytree(settings.BASE_DIR / name, tmp_path / name, ignore=ignore)
     shutil.copy(settings.BASE_DIR / "manage.py", tmp_path)
     subprocess.run(
@@ -100,5 +104,5 @@ def test_signing_in_on_a_new_device_uses_the_profiles_language(client, owner):
     owner.language = "en"
     owner.save()
     client.post(reverse("account_login"), {"login": owner.email, "password": PASSWORD})
-    html = client.get(reverse("portal:dashboard"), HTTP_ACCEPT_LANGUAGE="zh-CN").content
+    html = client.get(reverse("owners:dashboard"), HTTP_ACCEPT_LANGUAGE="zh-CN").content
     assert b'<html lang="en">' in html

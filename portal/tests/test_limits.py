@@ -10,14 +10,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import casework
+from cases.models import Case, CaseAttachment, CaseEvent, Category
 from club.tests.test_concurrency import together
-from portal import casework
-from portal.models import Case, CaseAttachment, CaseEvent, Category
 from portal.tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
-NEW = reverse("portal:new_case")
+NEW = reverse("cases:new")
 
 
 @pytest.fixture(autouse=True)
@@ -102,7 +102,7 @@ def test_staff_recording_calls_and_the_inbox_are_not_limited(
     client.force_login(agent)
     for n in range(3):
         response = client.post(
-            reverse("cases:phone"),
+            reverse("case_ledger:phone"),
             {
                 "owner": verified_owner.pk,
                 "kind": "enquiry",

@@ -12,9 +12,11 @@ from django.core import mail
 from django.db import connection
 from django.test import Client
 
+from cases import casework
+from cases.models import Case, CaseEvent, Category
 from club.tests.test_concurrency import of_type, together
-from portal import casework, claims
-from portal.models import Case, CaseEvent, Category, OwnershipClaim, User
+from owners import claims
+from owners.models import OwnershipClaim, User
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),

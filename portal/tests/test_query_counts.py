@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from portal import consent
-from portal.models import Estate, OwnershipClaim, Unit
+from owners import consent
+from owners.models import Estate, OwnershipClaim, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def test_the_dashboard(owner_client, many_claims, django_assert_max_num_queries)
     # +1 on a cold cache: the privacy policy's current version (home.privacy); +1 a closure
     # request waiting to be carried out.
     with django_assert_max_num_queries(8):
-        response = owner_client.get(reverse("portal:dashboard"))
+        response = owner_client.get(reverse("owners:dashboard"))
     assert response.content.decode().count('class="list__item"') == 6
 
 
@@ -35,7 +35,7 @@ def test_the_claim_form(owner_client, many_claims, django_assert_max_num_queries
     estate = Estate.objects.first()
     with django_assert_max_num_queries(9):  # +1 cold cache: the privacy policy version
         assert (
-            owner_client.get(reverse("portal:claim_unit"), {"estate": estate.pk}).status_code == 200
+            owner_client.get(reverse("owners:claim_unit"), {"estate": estate.pk}).status_code == 200
         )
 
 
@@ -46,7 +46,7 @@ def test_the_profile_form(owner, owner_client, consents, django_assert_max_num_q
     # +1 on a cold cache: the privacy policy's current version (home.privacy); +1 a closure
     # request waiting to be carried out.
     with django_assert_max_num_queries(8):
-        assert owner_client.get(reverse("portal:profile")).status_code == 200
+        assert owner_client.get(reverse("owners:profile")).status_code == 200
 
 
 @pytest.mark.parametrize("name", ["claims:index", "units:index", "estates:index"])

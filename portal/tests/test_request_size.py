@@ -8,12 +8,12 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from portal.models import Case, Category
+from cases.models import Case, Category
 from portal.tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
-NEW = reverse("portal:new_case")
+NEW = reverse("cases:new")
 MB = 2**20
 
 
@@ -107,8 +107,8 @@ def test_a_case_with_six_attachments_of_ten_mb_is_filed(client, verified_owner):
 
 def test_every_legitimate_upload_fits_under_the_limit():
     """The limits of each form, all files at their largest, plus room for the other fields."""
+    from cases.forms import MAX_ATTACHMENTS
     from forum.forms import MAX_IMAGES
-    from portal.case_forms import MAX_ATTACHMENTS
 
     room = 1 * MB
     largest = [

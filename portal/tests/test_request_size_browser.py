@@ -6,8 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from cases.models import Case
 from conftest import PASSWORD
-from portal.models import Case
 
 pytestmark = [
     pytest.mark.browser,

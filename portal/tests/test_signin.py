@@ -21,10 +21,10 @@ from wagtail.models import (
 )
 
 from conftest import PASSWORD, TOTP_SECRET, make_user, totp_code
+from demo.owners import DEMO_TOTP_SECRET
 from home.models import HomePage, StandardPage
+from owners.models import User
 from portal import signin
-from portal.demo import DEMO_TOTP_SECRET
-from portal.models import User
 from portal.tests.test_settings import SECRET, run_manage
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def sign_in(client, login, password=PASSWORD, **request):
 
 def signed_in(client):
     """Whether the client's session is signed in to the site."""
-    return client.get(reverse("portal:dashboard")).status_code == 200
+    return client.get(reverse("owners:dashboard")).status_code == 200
 
 
 def locked_message(response, minutes):
@@ -84,7 +84,7 @@ def test_guessing_from_elsewhere_never_locks_the_owner_out(client, owner):
     for _ in range(30):
         sign_in(client, owner.email, "wrong-password", REMOTE_ADDR="203.0.113.9")
     assert sign_in(client, owner.email, REMOTE_ADDR="198.51.100.7").url == reverse(
-        "portal:dashboard"
+        "owners:dashboard"
     )
 
 
@@ -99,7 +99,7 @@ def test_guesses_spread_over_many_addresses_are_capped_per_account(client, owner
     # Other accounts are not held up.
     other = make_user("neighbour")
     assert sign_in(client, other.email, REMOTE_ADDR="203.0.113.1").url == reverse(
-        "portal:dashboard"
+        "owners:dashboard"
     )
 
 
@@ -111,7 +111,7 @@ def test_below_the_account_limit_the_owner_is_limited_at_their_own_address(clien
         sign_in(client, owner.email, "wrong-password", REMOTE_ADDR="198.51.100.7")
     assert locked_message(sign_in(client, owner.email, REMOTE_ADDR="198.51.100.7"), 5)
     # Another address still signs in: 25 misses in all, and the account's limit is 30.
-    assert sign_in(client, owner.email, REMOTE_ADDR="192.0.2.1").url == reverse("portal:dashboard")
+    assert sign_in(client, owner.email, REMOTE_ADDR="192.0.2.1").url == reverse("owners:dashboard")
 
 
 def test_a_password_reset_lifts_the_limits(client, owner, django_capture_on_commit_callbacks):
@@ -129,7 +129,7 @@ def test_a_password_reset_lifts_the_limits(client, owner, django_capture_on_comm
     )
     assert response.status_code == 302
     response = sign_in(client, owner.email, "Brand-new-pass-9")
-    assert response.url == reverse("portal:dashboard")
+    assert response.url == reverse("owners:dashboard")
 
 
 def test_a_right_password_below_the_limit_does_not_count(client, owner):
@@ -139,7 +139,7 @@ def test_a_right_password_below_the_limit_does_not_count(client, owner):
     client.post(reverse("account_logout"))
     # Four misses now; had the success counted as a fifth attempt, this would be refused.
     sign_in(client, owner.email, "wrong-password")
-    assert sign_in(client, owner.email).url == reverse("portal:dashboard")
+    assert sign_in(client, owner.email).url == reverse("owners:dashboard")
 
 
 def test_an_unverified_account_gets_no_session(client):
@@ -249,7 +249,7 @@ def test_two_clients_behind_one_proxy_are_limited_separately(client, owner, sett
         assert locked_message(response, 1) and not signed_in(client)
     # The second client behind the same proxy signs in.
     response = sign_in(client, owner.email, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
-    assert response.url == reverse("portal:dashboard")
+    assert response.url == reverse("owners:dashboard")
 
 
 def test_without_a_trusted_proxy_x_forwarded_for_is_ignored(client, owner):
@@ -265,7 +265,7 @@ def test_a_client_address_header_set_by_the_proxy(client, owner, settings):
         sign_in(client, f"guess{n}@example.com", "x", HTTP_X_REAL_IP="203.0.113.9")
     assert locked_message(sign_in(client, owner.email, HTTP_X_REAL_IP="203.0.113.9"), 1)
     assert sign_in(client, owner.email, HTTP_X_REAL_IP="198.51.100.7").url == reverse(
-        "portal:dashboard"
+        "owners:dashboard"
     )
 
 
@@ -354,7 +354,7 @@ def test_staff_without_an_app_are_sent_to_set_it_up_from_every_page(client, kind
     Authenticator.objects.filter(user=user).delete()
     response = sign_in(client, user.email, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.url == "/admin/"  # no second step yet: no app
-    for url in ("/admin/", "/admin/pages/", "/", reverse("portal:dashboard"), "/forum/"):
+    for url in ("/admin/", "/admin/pages/", "/", reverse("owners:dashboard"), "/forum/"):
         response = client.get(url)
         assert response.status_code == 302 and response.url == ACTIVATE, url
     page = client.get(ACTIVATE)
@@ -476,7 +476,7 @@ def test_a_fresh_owner_session_turns_two_step_verification_on_only_with_the_pass
     client, owner, django_capture_on_commit_callbacks
 ):
     sign_in(client, owner.email)
-    assert reverse("mfa_index") in client.get(reverse("portal:dashboard")).content.decode()
+    assert reverse("mfa_index") in client.get(reverse("owners:dashboard")).content.decode()
     assert client.get(reverse("mfa_index")).status_code == 200
     # Someone holding the session just after the owner signed in cannot add their own app.
     response = client.get(ACTIVATE)
@@ -513,7 +513,7 @@ def test_a_fresh_owner_session_turns_it_off_only_with_the_password_or_a_code(
     history = ModelLogEntry.objects.for_instance(owner).order_by("timestamp")
     assert [(e.action, e.user) for e in history] == [("portal.two_step.off", owner)]
     client.post(reverse("account_logout"))
-    assert sign_in(client, owner.email).url == reverse("portal:dashboard")
+    assert sign_in(client, owner.email).url == reverse("owners:dashboard")
 
 
 def test_turning_it_on_is_recorded(client, owner, django_capture_on_commit_callbacks):
@@ -535,7 +535,7 @@ def test_owners_with_the_app_sign_in_with_a_code(client, owner):
 
 
 def test_owners_are_never_sent_to_set_up_an_app(owner_client):
-    assert owner_client.get(reverse("portal:dashboard")).status_code == 200
+    assert owner_client.get(reverse("owners:dashboard")).status_code == 200
     assert owner_client.get("/admin/").status_code == 302  # not staff: Wagtail says no
 
 
@@ -543,7 +543,7 @@ def test_the_check_costs_owners_no_query_and_staff_one(client, staff, owner):
     def authenticator_queries(user):
         client.force_login(user)
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("portal:dashboard")).status_code == 200
+            assert client.get(reverse("owners:dashboard")).status_code == 200
         return [q for q in queries.captured_queries if "mfa_authenticator" in q["sql"]]
 
     assert authenticator_queries(owner) == []
@@ -558,7 +558,7 @@ def test_staff_land_in_the_admin_and_owners_on_their_dashboard(client, staff, ow
     sign_in(client, agent.email)
     assert client.post(SECOND_STEP, {"code": totp_code()}).url == "/admin/"
     client.post(reverse("account_logout"))
-    assert sign_in(client, owner.email).url == reverse("portal:dashboard")
+    assert sign_in(client, owner.email).url == reverse("owners:dashboard")
     client.post(reverse("account_logout"))
     # A page that asked for the sign-in comes first (a recovery code: the app's was used).
     recovery_code = RecoveryCodes.activate(agent).get_unused_codes()[0]
@@ -635,13 +635,13 @@ def test_allauths_pages_speak_the_sites_words(client, owner):
     assert "请输入您的密码：" in page and "可选项" not in page
     page = client.post(reverse("account_reauthenticate"), {"password": "wrong"}).content.decode()
     assert "密码不正确。" in page and "无效密码" not in page
-    menu = client.get(reverse("portal:dashboard")).content.decode()
+    menu = client.get(reverse("owners:dashboard")).content.decode()
     assert "员工后台" not in menu
 
 
 def test_the_owner_menu_calls_the_admin_by_its_name(client, staff):
     client.force_login(staff("Editors"))
-    assert "管理后台" in client.get(reverse("portal:dashboard")).content.decode()
+    assert "管理后台" in client.get(reverse("owners:dashboard")).content.decode()
 
 
 # -- What the check costs -------------------------------------------------------------------

@@ -1,18 +1,15 @@
 """Files owners and staff upload never run script on the site: their type comes from their
 content, only re-encoded pictures are shown inline, and every response is sandboxed."""
 
-import importlib
 from email.message import EmailMessage
 
 import pytest
-from django.apps import apps
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from portal import casework, mailbox
-from portal.models import Case, CaseAttachment, Category
+from cases import casework, mailbox
+from cases.models import Case, CaseAttachment, Category
 from portal.tests.samples import HTML, HTML_WITH_PDF_HEADER, SVG, pdf_bytes, picture_bytes
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +29,7 @@ def repairs(db):
 
 def file_a_case(client, repairs, *attachments):
     return client.post(
-        reverse("portal:new_case"),
+        reverse("cases:new"),
         {
             "kind": "complaint",
             "category": repairs.pk,
@@ -181,45 +178,6 @@ def test_a_picture_is_re_encoded_and_shown_inline_as_what_it_now_is(
     assert_sandboxed(response)
 
 
-def test_files_stored_before_are_typed_again_from_their_content(client, verified_owner, repairs):
-    """The data migration: old rows kept the browser's type and PDFs checked by header only."""
-    case = casework.file_case(
-        verified_owner, kind="complaint", category=repairs, subject="旧", description="旧"
-    )
-
-    def old_row(name, data, declared):
-        return CaseAttachment.objects.create(
-            case=case, file=ContentFile(data, name=name), name=name, verified_type=declared, size=1
-        )
-
-    forged = old_row("scan.pdf", HTML_WITH_PDF_HEADER, "image/jpeg, text/html")
-    svg = old_row("plan.svg", SVG, "image/svg+xml")
-    pdf = old_row("ok.pdf", pdf_bytes(), "application/pdf")
-    photo = old_row("photo.jpg", picture_bytes("JPEG"), "image/jpeg")
-    gone = old_row("gone.pdf", pdf_bytes(), "application/pdf")
-    gone.file.storage.delete(gone.file.name)
-
-    migration = importlib.import_module("portal.migrations.0010_attachment_verified_type")
-    migration.verify_stored_files(apps, None)
-
-    types = dict(CaseAttachment.objects.values_list("name", "verified_type"))
-    assert types == {
-        "scan.pdf": "application/octet-stream",
-        "plan.svg": "application/octet-stream",
-        "ok.pdf": "application/pdf",
-        "photo.jpg": "image/jpeg",
-        "gone.pdf": "application/octet-stream",
-    }
-    client.force_login(verified_owner)
-    for attachment in (forged, svg):
-        response = client.get(attachment.get_absolute_url())
-        assert response["Content-Type"] == "application/octet-stream"
-        assert response["Content-Disposition"].startswith("attachment;")
-        assert_sandboxed(response)
-    assert client.get(pdf.get_absolute_url())["Content-Type"] == "application/pdf"
-    assert client.get(photo.get_absolute_url())["Content-Disposition"].startswith("inline")
-
-
 def test_an_email_keeps_its_good_attachments_and_notes_the_refused_ones(verified_owner):
     message = EmailMessage()
     message["From"], message["To"] = verified_owner.email, "complaints@jindu.example"
@@ -243,7 +201,7 @@ def test_an_email_keeps_its_good_attachments_and_notes_the_refused_ones(verified
 
 def test_an_avatar_under_media_is_an_inline_picture_sandboxed(owner_client, owner):
     response = owner_client.post(
-        reverse("portal:profile"),
+        reverse("owners:profile"),
         {
             "real_name": "王建国",
             "mobile": "13800138000",
@@ -265,7 +223,7 @@ def test_an_svg_avatar_is_refused(owner_client, owner, svg):
     upload = SimpleUploadedFile("me.svg", svg, content_type="image/svg+xml")
     data = {"real_name": "王建国", "mobile": "13800138000", "language": "zh-hans"}
     response = owner_client.post(
-        reverse("portal:profile"), {**data, "email_notifications": "immediately", "avatar": upload}
+        reverse("owners:profile"), {**data, "email_notifications": "immediately", "avatar": upload}
     )
     assert response.status_code == 200
     owner.refresh_from_db()

@@ -10,8 +10,8 @@ from django.urls import reverse
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from portal import casework
-from portal.models import CaseAttachment, Category
+from cases import casework
+from cases.models import CaseAttachment, Category
 from portal.tests.samples import HTML, HTML_WITH_PDF_HEADER, SVG, pdf_bytes, picture_bytes
 
 pytestmark = [
@@ -66,7 +66,7 @@ def test_staff_open_every_attachment_and_nothing_runs(live_server, browser, veri
     dialogs = []
     context.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page = context.new_page()
-    page.goto(f"{site}{reverse('cases:inspect', args=[case.pk])}")
+    page.goto(f"{site}{reverse('case_ledger:inspect', args=[case.pk])}")
     links = page.locator("main ol a[href*='/files/']")
     expect(links).to_have_count(2 + len(LEGACY))
 

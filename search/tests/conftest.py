@@ -1,4 +1,4 @@
-from home.tests.conftest import (  # noqa: F401 (shared fixtures)
+from publications.tests.conftest import (  # noqa: F401 (shared fixtures)
     home_page,
     magazine,
     make_issue,

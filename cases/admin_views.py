@@ -1,0 +1,424 @@
+"""The complaint mailbox in the Wagtail admin: the inbox, the ledger, the case screen and the
+hotline form. The rules live in portal.casework; these screens only collect what they need."""
+
+import re
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.views.generic import FormView, TemplateView
+from wagtail.admin import messages
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.widgets.button import HeaderButton
+
+from cases import casework
+from cases.forms import AttachmentsField
+from cases.models import Case, Category
+from cases.reports import monthly_figures
+from owners.models import Estate, Unit
+from portal.admin_actions import ActionsInspectView, InspectFirstIndexView
+
+User = get_user_model()
+
+
+class CaseActionForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Reply, note or reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    attachments = AttachmentsField(label=gettext_lazy("Files for the owner"))
+    status = forms.ChoiceField(
+        label=gettext_lazy("New status"),
+        required=False,
+        choices=[
+            ("", "—"),
+            *[
+                (s, s.label)
+                for s in (Case.Status.IN_PROGRESS, Case.Status.RESOLVED, Case.Status.CLOSED)
+            ],
+        ],
+    )
+    owner = forms.ModelChoiceField(
+        label=gettext_lazy("The owner who wrote"),
+        queryset=User.objects.filter(is_verified_owner=True).order_by("real_name"),
+        required=False,
+    )
+    to = forms.ModelChoiceField(
+        label=gettext_lazy("Transfer to"), queryset=User.objects.none(), required=False
+    )
+    score = forms.TypedChoiceField(
+        label=gettext_lazy("Owner's satisfaction"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *[(n, "★" * n) for n in range(5, 0, -1)]],
+    )
+    method = forms.ChoiceField(
+        label=gettext_lazy("Follow-up by"),
+        required=False,
+        choices=[
+            ("电话回访", gettext_lazy("Phone call")),
+            ("上门回访", gettext_lazy("Home visit")),
+            ("短信回访", gettext_lazy("Text message")),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to"].queryset = casework.case_handlers()
+
+
+def _message(case, text):
+    return f"{case.reference}: {text}"
+
+
+def accept(view, data):
+    casework.accept(view.object, view.request.user)
+    return _message(view.object, _("you are now its first responder."))
+
+
+def reply(view, data):
+    casework.reply(view.object, view.request.user, data["text"], data["attachments"])
+    return _message(view.object, _("reply sent to the owner."))
+
+
+def note(view, data):
+    casework.note(view.object, view.request.user, data["text"])
+    return _message(view.object, _("note added."))
+
+
+def change_status(view, data):
+    if not data["status"]:
+        raise casework.CaseError(_("Choose the new status."))
+    casework.set_status(view.object, view.request.user, data["status"], data["text"])
+    return _message(view.object, view.object.get_status_display())
+
+
+def transfer(view, data):
+    if not data["to"]:
+        raise casework.CaseError(_("Choose who takes the case over."))
+    casework.transfer(view.object, view.request.user, data["to"], data["text"])
+    return _message(view.object, _("transferred to %(name)s.") % {"name": data["to"].display_name})
+
+
+def match(view, data):
+    if not data["owner"]:
+        raise casework.CaseError(_("Choose the owner."))
+    casework.match_owner(view.object, view.request.user, data["owner"])
+    return _message(
+        view.object, _("now belongs to %(name)s.") % {"name": data["owner"].display_name}
+    )
+
+
+def follow_up(view, data):
+    casework.record_follow_up(
+        view.object,
+        view.request.user,
+        score=data["score"],
+        method=data["method"],
+        remarks=data["text"],
+    )
+    return _message(view.object, _("follow-up recorded; the case is closed."))
+
+
+class CaseScreen(ActionsInspectView):
+    """Everything about a case, with the actions its first responder takes."""
+
+    actions = {
+        name: (function, casework.CaseError)
+        for name, function in {
+            "accept": accept,
+            "reply": reply,
+            "note": note,
+            "status": change_status,
+            "transfer": transfer,
+            "follow_up": follow_up,
+            "match": match,
+        }.items()
+    }
+    action_form_class = CaseActionForm
+    page_title = gettext_lazy("Case")
+
+    def get_action_form(self, data=None):
+        return CaseActionForm(data, self.request.FILES if data is not None else None)
+
+    def get_object(self, queryset=None):
+        cases = Case.objects.select_related("owner", "category", "unit__estate", "first_responder")
+        return get_object_or_404(cases, pk=self.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        case, user = self.object, self.request.user
+        context.update(
+            case=case,
+            events=case.events.select_related("author").prefetch_related("attachments"),
+            now=timezone.now(),
+            may_act=user.has_perm("cases.manage_cases") or case.first_responder_id == user.pk,
+            may_accept=case.status == Case.Status.NEW and user.has_perm("cases.handle_case"),
+        )
+        return context
+
+
+class OverdueFilter(django_filters.BooleanFilter):
+    def filter(self, queryset, value):
+        if value is None:
+            return queryset
+        overdue = Case.objects.overdue().values("pk")
+        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+
+class CaseFilterSet(WagtailFilterSet):
+    month = django_filters.CharFilter(label=gettext_lazy("Month (YYYY-MM)"), method="filter_month")
+    estate = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Estate"), queryset=Estate.objects.all(), field_name="unit__estate"
+    )
+    overdue = OverdueFilter(label=gettext_lazy("Overdue"))
+    # Only staff who handle cases, not every account on the site.
+    first_responder = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("First responder"), queryset=lambda request: casework.case_handlers()
+    )
+
+    class Meta:
+        model = Case
+        fields = ["status", "kind", "category", "channel", "first_responder"]
+
+    def filter_month(self, queryset, name, value):
+        try:
+            year, month = (int(part) for part in value.split("-"))
+        except ValueError:
+            return queryset.none()
+        return queryset.filter(created_at__year=year, created_at__month=month)
+
+
+class OverdueColumn(Column):
+    """A red flag on cases past a deadline, so they stand out in the ledger."""
+
+    cell_template_name = "cases/admin/overdue_cell.html"
+
+
+class CaseIndexView(InspectFirstIndexView):
+    phone_url_name = None
+
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.request.user.has_perm("cases.handle_case"):
+            buttons.append(
+                HeaderButton(
+                    _("Record a hotline call"), url=reverse(self.phone_url_name), icon_name="mail"
+                )
+            )
+        return buttons
+
+
+class CaseViewSet(ModelViewSet):
+    """The ledger (投诉台帐): every case, filterable and exportable."""
+
+    model = Case
+    name = "case_ledger"
+    url_prefix = "cases"
+    icon = "mail"
+    menu_label = gettext_lazy("Case ledger")
+    index_view_class = CaseIndexView
+    filterset_class = CaseFilterSet
+    list_display = [
+        "reference",
+        "subject",
+        Column("kind", label=gettext_lazy("Kind"), accessor="get_kind_display"),
+        "category",
+        Column("status", label=gettext_lazy("Status"), accessor="get_status_display"),
+        OverdueColumn("is_overdue", label=gettext_lazy("Overdue")),
+        "first_responder",
+        DateColumn("created_at", label=gettext_lazy("Filed")),
+    ]
+    list_export = [
+        "reference",
+        "created_at",
+        "kind",
+        "channel",
+        "category",
+        "unit",
+        "owner",
+        "subject",
+        "status",
+        "first_responder",
+        "first_response_due",
+        "first_responded_at",
+        "resolution_due",
+        "resolved_at",
+        "closed_at",
+        "satisfaction",
+    ]
+    export_filename = "case-ledger"
+    search_fields = ["reference", "subject", "description"]
+    inspect_view_enabled = True
+    inspect_view_class = CaseScreen
+    inspect_template_name = "cases/admin/case_screen.html"
+    form_fields = ["subject"]
+    add_to_reference_index = False
+
+    def get_index_view_kwargs(self, **kwargs):
+        queryset = Case.objects.select_related("category", "first_responder").order_by(
+            "-created_at"
+        )
+        return super().get_index_view_kwargs(
+            queryset=queryset, phone_url_name=self.get_url_name("phone"), **kwargs
+        )
+
+    @property
+    def phone_view(self):
+        return HotlineView.as_view(
+            index_url_name=self.get_url_name("index"), case_url_name=self.get_url_name("inspect")
+        )
+
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(), path("phone/", self.phone_view, name="phone")]
+
+
+class HotlineForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        label=pgettext_lazy("property", "Owner"),
+        queryset=User.objects.filter(is_verified_owner=True).order_by("real_name"),
+        required=False,
+        help_text=gettext_lazy("Leave empty when the caller is not a registered owner."),
+    )
+    caller = forms.CharField(
+        label=gettext_lazy("Caller's name and number"), max_length=100, required=False
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=Case.Kind.choices)
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("Category"), queryset=Category.objects.all()
+    )
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("Unit"), queryset=Unit.objects.select_related("estate"), required=False
+    )
+    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=120)
+    description = forms.CharField(
+        label=gettext_lazy("What the caller said"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class HotlineView(WagtailAdminTemplateMixin, FormView):
+    """热线: a call recorded as a case on the owner's behalf."""
+
+    form_class = HotlineForm
+    template_name = "cases/admin/hotline.html"
+    page_title = gettext_lazy("Record a hotline call")
+    header_icon = "mail"
+    index_url_name = case_url_name = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("cases.handle_case"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse(self.index_url_name), "label": _("Case ledger")},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        description = data["description"]
+        if data["caller"]:
+            description = f"{_('Caller')}: {data['caller']}\n\n{description}"
+        try:
+            case = casework.file_case(
+                data["owner"],
+                kind=data["kind"],
+                category=data["category"],
+                unit=data["unit"],
+                subject=data["subject"],
+                description=description,
+                channel=Case.Channel.PHONE,
+                recorded_by=self.request.user,
+            )
+        except casework.CaseError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        casework.accept(case, self.request.user)  # whoever takes the call is its first responder
+        messages.success(
+            self.request,
+            _("%(reference)s recorded; you are its first responder.")
+            % {"reference": case.reference},
+        )
+        return redirect(reverse(self.case_url_name, args=[case.pk]))
+
+
+class CategoryViewSet(ModelViewSet):
+    model = Category
+    name = "case_categories"
+    url_prefix = "cases/categories"
+    icon = "tag"
+    menu_label = gettext_lazy("Categories and deadlines")
+    form_fields = ["name", "first_response_hours", "resolution_hours"]
+    list_display = ["name", "first_response_hours", "resolution_hours"]
+    sort_order_field = "sort_order"
+    add_to_reference_index = False
+
+
+class MonthlyReportView(WagtailAdminTemplateMixin, TemplateView):
+    """月报: a month's cases by kind, category, estate and channel, with timeliness and
+    satisfaction."""
+
+    template_name = "cases/admin/case_report.html"
+    page_title = gettext_lazy("Monthly case report")
+    header_icon = "doc-full"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("cases.view_case"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        year, month = today.year, today.month
+        chosen = self.request.GET.get("month", "")
+        if re.fullmatch(r"\d{4}-\d{2}", chosen) and 1 <= int(chosen[5:]) <= 12:
+            year, month = int(chosen[:4]), int(chosen[5:])
+        return {
+            **super().get_context_data(**kwargs),
+            "figures": monthly_figures(year, month),
+            "chosen": f"{year:04d}-{month:02d}",
+        }
+
+
+class MonthlyReportViewSet(ViewSet):
+    name = "case_report"
+    url_prefix = "cases/report"
+    icon = "doc-full"
+    menu_label = gettext_lazy("Monthly report")
+
+    def get_urlpatterns(self):
+        return [path("", MonthlyReportView.as_view(), name="index")]
+
+    menu_item_class = type(
+        "ReportMenuItem",
+        (MenuItem,),
+        {"is_shown": lambda self, request: request.user.has_perm("cases.view_case")},
+    )
+
+
+class CasesViewSetGroup(ViewSetGroup):
+    menu_label = gettext_lazy("Customer cases")
+    menu_icon = "mail"
+    menu_order = 150
+    items = (CaseViewSet, MonthlyReportViewSet, CategoryViewSet)

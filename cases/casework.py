@@ -1,0 +1,603 @@
+"""The complaint mailbox's rules: filing, first-responder ownership, replies, status, follow-up.
+
+Every change is one function: it checks who may do it, writes the case and its timeline in one
+transaction, logs to Wagtail's audit log, and emails the owner (with the reference in the
+subject, so they can answer by email) once the transaction commits.
+"""
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext_lazy
+from wagtail.log_actions import log
+
+from cases.models import Case, CaseAttachment, CaseEvent, Category, ReferenceCounter
+from portal import limits
+from portal.files import VerifiedFile, clean_attachment
+from portal.notifications import email_user
+
+Status, Event = Case.Status, CaseEvent.Kind
+
+#: Who may move a case from one status to another (besides accepting, reopening, follow-up).
+STAFF_MOVES = {
+    Status.ACCEPTED: {Status.IN_PROGRESS, Status.RESOLVED},
+    Status.IN_PROGRESS: {Status.RESOLVED},
+    Status.REOPENED: {Status.IN_PROGRESS, Status.RESOLVED},
+    Status.RESOLVED: {Status.CLOSED},
+}
+
+
+class CaseError(Exception):
+    """Shown to the person as it is."""
+
+
+def _locked(case):
+    """Lock the case's row and refresh `case` from it (call inside a transaction).
+
+    Every one-time step (rate, confirm, reopen, follow up, move on, match) checks the status
+    only after this, so a double tap, two tabs or a rating link opened twice act once: the
+    second waits for the first to commit and then sees what it did.
+    """
+    case.refresh_from_db(from_queryset=Case.objects.select_for_update())
+    return case
+
+
+# -- References -----------------------------------------------------------------------------
+
+
+def next_reference(now=None):
+    """TS-<year><month>-<number>, numbered per month without gaps or duplicates."""
+    month = timezone.localtime(now).strftime("%Y%m")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                ReferenceCounter.objects.create(month=month, last=0)
+        except IntegrityError:
+            pass  # this month's counter exists already
+        ReferenceCounter.objects.filter(month=month).update(last=F("last") + 1)
+        number = ReferenceCounter.objects.get(month=month).last
+    return f"TS-{month}-{number:04d}"
+
+
+# -- Owners ---------------------------------------------------------------------------------
+
+
+def file_case(
+    owner,
+    *,
+    kind,
+    category,
+    subject,
+    description,
+    unit=None,
+    files=(),
+    channel=Case.Channel.WEB,
+    recorded_by=None,
+    contact_email="",
+):
+    """A new case from an owner, recorded on their behalf by staff from a phone call, or read
+    from the inbox (then `owner` may be None and `contact_email` says whom to answer).
+
+    Only owners typing on the site are held to the flood limits: staff recording a call and
+    the complaint inbox are not people filling in our form."""
+    if (
+        unit is not None
+        and owner is not None
+        and not owner.claims.filter(unit=unit, status="approved").exists()
+    ):
+        raise CaseError(_("Choose one of your verified units."))
+    with transaction.atomic():
+        if channel == Case.Channel.WEB and recorded_by is None and owner is not None:
+            _check_case_flood(owner, files)
+        now = timezone.now()
+        case = Case.objects.create(
+            created_at=now,
+            reference=next_reference(now),
+            owner=owner,
+            kind=kind,
+            channel=channel,
+            category=category,
+            unit=unit,
+            subject=subject.strip(),
+            description=description.strip(),
+            contact_email=contact_email,
+            first_response_due=now + timedelta(hours=category.first_response_hours),
+            resolution_due=now + timedelta(hours=category.resolution_hours),
+        )
+        event = CaseEvent.objects.create(
+            case=case, kind=Event.FILED, author=recorded_by or owner, text=case.description
+        )
+        attach(case, event, files)
+        log(case, "cases.case.file", user=recorded_by or owner)
+        _tell_owner(case, "cases/email/case_filed")
+    return case
+
+
+CASES_DAILY = ngettext_lazy(
+    "You have filed %(count)s case in the last 24 hours. Try again after %(time)s, "
+    "or call customer service on 400-800-1234 if it is urgent.",
+    "You have filed %(count)s cases in the last 24 hours. Try again after %(time)s, "
+    "or call customer service on 400-800-1234 if it is urgent.",
+    "count",
+)
+MESSAGES_DAILY = ngettext_lazy(
+    "You have added information %(count)s time in the last 24 hours. Try again after %(time)s.",
+    "You have added information %(count)s times in the last 24 hours. Try again after %(time)s.",
+    "count",
+)
+
+
+def _check_case_flood(owner, files):
+    limits.lock_person(owner)
+    problem = limits.wait_message(
+        Case.objects.filter(owner=owner, channel=Case.Channel.WEB),
+        seconds_between=settings.CASE_SECONDS_BETWEEN_CASES,
+        per_day=settings.CASES_PER_DAY,
+        daily_message=CASES_DAILY,
+    ) or _upload_quota_message(owner, files)
+    if problem:
+        raise CaseError(problem)
+
+
+def _upload_quota_message(owner, files):
+    """Each case or message may carry 6 files of 10 MB; this bounds what one owner stores a day.
+
+    Counts every attachment the owner sent in 24 hours (on the site or by email); only what they
+    send on the site is held to it."""
+    quota_mb = settings.CASE_UPLOAD_MB_PER_DAY
+    return limits.quota_message(
+        CaseAttachment.objects.filter(event__author=owner).annotate(
+            created_at=F("event__created_at")
+        ),
+        sum(upload.size for upload in files),
+        per_day=quota_mb * 2**20,
+        message=_(
+            "The attachments you have sent today have reached %(mb)s MB. Try again tomorrow, "
+            "or call customer service."
+        )
+        % {"mb": quota_mb},
+    )
+
+
+def owner_message(case, owner, text, files=()):
+    _check_owner(case, owner)
+    if case.status == Status.CLOSED:
+        raise CaseError(_("This case is closed. File a new case if you need more help."))
+    with transaction.atomic():
+        limits.lock_person(owner)
+        problem = limits.wait_message(
+            CaseEvent.objects.filter(author=owner, kind=Event.OWNER_MESSAGE),
+            seconds_between=settings.CASE_SECONDS_BETWEEN_MESSAGES,
+            per_day=settings.CASE_MESSAGES_PER_DAY,
+            daily_message=MESSAGES_DAILY,
+        ) or _upload_quota_message(owner, files)
+        if problem:
+            raise CaseError(problem)
+        event = CaseEvent.objects.create(
+            case=case, kind=Event.OWNER_MESSAGE, author=owner, text=text.strip()
+        )
+        attach(case, event, files)
+    return event
+
+
+def confirm_resolved(case, owner):
+    _check_owner(case, owner)
+    with transaction.atomic():
+        _locked(case)
+        if case.status != Status.RESOLVED:
+            raise CaseError(_("Only a resolved case can be confirmed."))
+        if case.confirmed_at and case.confirmed_at >= case.resolved_at:
+            return  # confirmed already: a second press changes nothing
+        case.confirmed_at = timezone.now()
+        case.save(update_fields=["confirmed_at"])
+        CaseEvent.objects.create(
+            case=case,
+            kind=Event.OWNER_MESSAGE,
+            author=owner,
+            text=_("The owner confirms the case is resolved."),
+        )
+
+
+def reopen(case, owner, reason):
+    _check_owner(case, owner)
+    days = settings.CASE_REOPEN_DAYS
+    if not reason.strip():
+        raise CaseError(_("Tell us what is still wrong."))
+    with transaction.atomic():
+        _locked(case)
+        if case.status == Status.REOPENED:
+            raise CaseError(_("This case has already been reopened."))
+        if case.status not in (Status.RESOLVED, Status.FOLLOWED_UP):
+            raise CaseError(_("Only a resolved case can be reopened."))
+        if timezone.now() - case.resolved_at > timedelta(days=days):
+            raise CaseError(
+                _(
+                    "A case can be reopened within %(days)s days of being resolved. "
+                    "Please file a new case."
+                )
+                % {"days": days}
+            )
+        _set_status(case, Status.REOPENED, owner, reason)
+    return case
+
+
+def rate(case, owner, score, comment=""):
+    """The owner's satisfaction (1–5): the follow-up, done by the owner; the case is then closed."""
+    _check_owner(case, owner)
+    return _rate(case, owner, score, comment, resolved_at=None)
+
+
+RATING_SALT = "cases.case.rating"
+
+
+def rating_token(case):
+    """For the link in the "resolved" email: rates this case, this resolution, once, no login."""
+    return signing.dumps([case.pk, case.resolved_at.isoformat()], salt=RATING_SALT)
+
+
+def rate_by_token(token, score, comment=""):
+    case, resolved_at = _read_rating_token(token)
+    _check_rating_link(case, resolved_at)
+    return _rate(case, case.owner, score, comment, resolved_at=resolved_at)
+
+
+def case_for_rating_token(token):
+    """The case a rating link is for, or CaseError when the link is forged, old or used."""
+    case, resolved_at = _read_rating_token(token)
+    _check_rating_link(case, resolved_at)
+    return case
+
+
+def _read_rating_token(token):
+    try:
+        pk, resolved_at = signing.loads(token, salt=RATING_SALT, max_age=timedelta(days=30))
+        return Case.objects.select_related("owner").get(pk=pk), resolved_at
+    except (signing.BadSignature, ValueError, TypeError, Case.DoesNotExist) as error:
+        raise CaseError(_("This rating link is not valid.")) from error
+
+
+def _check_rating_link(case, resolved_at):
+    if case.satisfaction is not None and case.status == Status.CLOSED:
+        raise CaseError(_("This case has been rated already. Thank you."))
+    if case.status != Status.RESOLVED or case.resolved_at.isoformat() != resolved_at:
+        raise CaseError(
+            _("This case has been rated already, or it has changed since the link was sent.")
+        )
+
+
+def _rate(case, owner, score, comment, *, resolved_at):
+    text = _("%(score)s/5. %(comment)s") % {"score": score, "comment": comment.strip()}
+    return _close_with_rating(
+        case,
+        owner,
+        score,
+        text,
+        by_owner=True,
+        not_resolved=_("You can rate a case once it is resolved."),
+        resolved_at=resolved_at,
+    )
+
+
+def _close_with_rating(case, by, score, text, *, by_owner, not_resolved, resolved_at=None):
+    """The follow-up (回访) with the owner's satisfaction; then the case closes. Once: the
+    rating link, the case page and staff's follow-up form all lock the case and look again.
+
+    An owner who rates online sees their rating but no "followed up" step (there was no visit)
+    and needs no email about closing it; a visit recorded by staff stays internal, while its
+    outcome (followed up, closed) is shown and sent to the owner.
+    """
+    if score not in range(1, 6):
+        raise CaseError(_("Choose from 1 to 5 stars."))
+    with transaction.atomic():
+        _locked(case)
+        if resolved_at is not None:
+            _check_rating_link(case, resolved_at)
+        elif case.satisfaction is not None and case.status == Status.CLOSED:
+            raise CaseError(_("This case has been rated already. Thank you."))
+        if case.status != Status.RESOLVED:
+            raise CaseError(not_resolved)
+        case.satisfaction = score
+        case.save(update_fields=["satisfaction"])
+        CaseEvent.objects.create(
+            case=case, kind=Event.FOLLOW_UP, author=by, visible_to_owner=by_owner, text=text
+        )
+        _set_status(case, Status.FOLLOWED_UP, by, "", tell=False, visible=not by_owner)
+        _set_status(case, Status.CLOSED, by, "", tell=not by_owner)
+    return case
+
+
+# -- Staff ----------------------------------------------------------------------------------
+
+
+def case_from_topic(topic, staff, *, kind=Case.Kind.COMPLAINT):
+    """Turn a forum topic into a case owned by the topic's author; the staff member accepts it.
+    Once per topic: two agents pressing the button together get the same case."""
+    if not staff.has_perm("cases.handle_case"):
+        raise PermissionDenied
+    with transaction.atomic():
+        # The topic's row is the lock (its model comes with it: the forum builds on the portal).
+        type(topic).objects.select_for_update().filter(pk=topic.pk).first()
+        existing = topic.cases.first()
+        if existing:
+            return existing
+        opening = topic.posts.filter(position=1).first()
+        case = file_case(
+            topic.author,
+            kind=kind,
+            category=Category.objects.get_or_create(name="其他")[0],
+            subject=topic.title,
+            description=opening.search_text if opening else topic.title,
+            channel=Case.Channel.FORUM,
+            recorded_by=staff,
+        )
+        case.forum_topic = topic
+        case.save(update_fields=["forum_topic"])
+        accept(case, staff)
+    return case
+
+
+def accept(case, staff):
+    """首问负责制: whoever accepts a new case owns it until it is closed."""
+    if not staff.has_perm("cases.handle_case"):
+        raise PermissionDenied
+    with transaction.atomic():
+        # The row lock makes two agents pressing "accept" together take turns.
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.status != Status.NEW:
+            raise CaseError(
+                _("%(name)s has already accepted this case.")
+                % {"name": locked.first_responder.display_name if locked.first_responder else "—"}
+            )
+        case.first_responder = staff
+        case.save(update_fields=["first_responder"])
+        _set_status(case, Status.ACCEPTED, staff, "")
+    return case
+
+
+def reply(case, staff, text, files=()):
+    _check_responder(case, staff)
+    if not text.strip():
+        raise CaseError(_("Write the reply first."))
+    with transaction.atomic():
+        event = CaseEvent.objects.create(
+            case=case, kind=Event.REPLY, author=staff, text=text.strip()
+        )
+        attach(case, event, files)
+        if case.first_responded_at is None:
+            case.first_responded_at = event.created_at
+            case.save(update_fields=["first_responded_at"])
+        log(case, "cases.case.reply", user=staff)
+        _tell_owner(case, "cases/email/case_update", event=event)
+    return event
+
+
+def note(case, staff, text):
+    """An internal note: never shown or sent to the owner."""
+    if not (staff.has_perm("cases.handle_case") or staff.has_perm("cases.manage_cases")):
+        raise PermissionDenied
+    if not text.strip():
+        raise CaseError(_("Write the note first."))
+    return CaseEvent.objects.create(
+        case=case, kind=Event.NOTE, author=staff, text=text.strip(), visible_to_owner=False
+    )
+
+
+def set_status(case, staff, status, text=""):
+    _check_responder(case, staff)
+    with transaction.atomic():
+        _locked(case)
+        if status not in STAFF_MOVES.get(case.status, ()):
+            raise CaseError(
+                _("A case that is “%(old)s” cannot become “%(new)s”.")
+                % {"old": case.get_status_display(), "new": Status(status).label}
+            )
+        _set_status(case, status, staff, text)
+    return case
+
+
+def record_follow_up(case, staff, *, score, method, remarks=""):
+    """回访: staff record the owner's satisfaction after a visit or a call; the case closes."""
+    _check_responder(case, staff)
+    text = f"{method}: {score}/5. {remarks.strip()}"
+    return _close_with_rating(
+        case,
+        staff,
+        score,
+        text,
+        by_owner=False,
+        not_resolved=_("The follow-up visit comes after the case is resolved."),
+    )
+
+
+def match_owner(case, staff, owner):
+    """An email case from an unknown address: staff find the owner who sent it."""
+    if not staff.has_perm("cases.handle_case"):
+        raise PermissionDenied
+    with transaction.atomic():
+        _locked(case)
+        if case.owner_id is not None:
+            raise CaseError(_("This case already belongs to an owner."))
+        case.owner = owner
+        case.save(update_fields=["owner"])
+        CaseEvent.objects.create(
+            case=case,
+            kind=Event.NOTE,
+            author=staff,
+            visible_to_owner=False,
+            text=_("Matched %(email)s to %(name)s.")
+            % {"email": case.contact_email or "—", "name": owner.display_name},
+        )
+        log(case, "cases.case.match", user=staff, data={"owner": owner.pk})
+    return case
+
+
+def transfer(case, staff, to, reason):
+    """Hand a case to another staff member: with a reason, on the record."""
+    if not (staff == case.first_responder or staff.has_perm("cases.manage_cases")):
+        raise PermissionDenied
+    if not reason.strip():
+        raise CaseError(_("Give a reason for the transfer."))
+    if not to.has_perm("cases.handle_case"):
+        raise CaseError(_("%(name)s does not handle cases.") % {"name": to.display_name})
+    with transaction.atomic():
+        _locked(case)
+        previous = case.first_responder
+        case.first_responder = to
+        case.save(update_fields=["first_responder"])
+        CaseEvent.objects.create(
+            case=case,
+            kind=Event.TRANSFER,
+            author=staff,
+            visible_to_owner=False,
+            text=_("From %(old)s to %(new)s: %(reason)s")
+            % {
+                "old": previous.display_name if previous else "—",
+                "new": to.display_name,
+                "reason": reason.strip(),
+            },
+        )
+        log(case, "cases.case.transfer", user=staff, data={"to": to.pk, "reason": reason})
+    return case
+
+
+# -- Shared ---------------------------------------------------------------------------------
+
+
+def _check_owner(case, owner):
+    if case.owner_id is None or case.owner_id != owner.pk:
+        raise PermissionDenied
+
+
+def _check_responder(case, staff):
+    """Only the first responder (or a manager) speaks for the company on a case."""
+    if staff.has_perm("cases.manage_cases"):
+        return
+    if case.first_responder_id != staff.pk or not staff.has_perm("cases.handle_case"):
+        raise PermissionDenied
+
+
+def _set_status(case, status, by, text, tell=True, visible=True):
+    case.status = status
+    now = timezone.now()
+    fields = ["status"]
+    if status == Status.RESOLVED:
+        case.resolved_at = now
+        fields.append("resolved_at")
+    if status == Status.CLOSED:
+        case.closed_at = now
+        fields.append("closed_at")
+    case.save(update_fields=fields)
+    event = CaseEvent.objects.create(
+        case=case,
+        kind=Event.STATUS,
+        author=by,
+        status=status,
+        text=text.strip(),
+        visible_to_owner=visible,
+    )
+    log(case, f"cases.case.{status}", user=by)
+    if tell:
+        _tell_owner(case, "cases/email/case_update", event=event)
+
+
+def attach(case, event, files):
+    """Store files with the type found in their content, never the browser's or the email's."""
+    for upload in files:
+        if not isinstance(upload, VerifiedFile):  # forms have checked theirs already
+            try:
+                upload = clean_attachment(upload)
+            except ValidationError as error:
+                raise CaseError(" ".join(error.messages)) from error
+        CaseAttachment.objects.create(
+            case=case,
+            event=event,
+            file=upload,
+            name=upload.name[:200],
+            verified_type=upload.verified_type,
+            size=upload.size,
+        )
+
+
+def _tell_owner(case, template, **context):
+    """Email the owner, or the sender of an email case who is not a registered owner."""
+    recipient = case.owner or _unregistered_sender(case)
+    if recipient is None:
+        return
+    if case.status == Status.RESOLVED and case.owner is not None:
+        context["rating_token"] = rating_token(case)
+    email_user(recipient, template, {"case": case, **context})
+
+
+def _unregistered_sender(case):
+    if not case.contact_email:
+        return None
+    return SimpleNamespace(
+        email=case.contact_email,
+        language=settings.LANGUAGE_CODE,
+        real_name="",  # no name known: the email says 尊敬的业主： (portal.salutations)
+    )
+
+
+# -- Deadlines ------------------------------------------------------------------------------
+
+MANAGERS_AFTER = timedelta(hours=24)
+
+
+def case_handlers():
+    """Staff who accept and answer cases."""
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(groups__permissions__codename="handle_case") | Q(is_superuser=True), is_active=True
+        )
+        .distinct()
+    )
+
+
+def case_managers():
+    """Staff told about overdue cases and sent the monthly report."""
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(groups__permissions__codename="manage_cases") | Q(is_superuser=True), is_active=True
+        )
+        .distinct()
+    )
+
+
+def escalate_overdue(now=None):
+    """Remind the first responder of an overdue case, then tell managers a day later.
+
+    Each case moves up a level with a conditional UPDATE, so each reminder is sent once per level
+    even when two workers run this at the same moment. Returns how many emails were queued.
+    """
+    now = now or timezone.now()
+    sent = 0
+    for case in (
+        Case.objects.overdue(now).filter(escalation_level__lt=2).select_related("first_responder")
+    ):
+        due = case.first_response_due if case.first_responded_at is None else case.resolution_due
+        level = 2 if now - due > MANAGERS_AFTER else 1
+        if level <= case.escalation_level:
+            continue
+        won = Case.objects.filter(pk=case.pk, escalation_level__lt=level).update(
+            escalation_level=level
+        )
+        if not won:
+            continue  # another worker took this step
+        if level == 1:
+            people = [case.first_responder] if case.first_responder else case_handlers()
+        else:
+            people = case_managers()
+        for person in people:
+            email_user(person, "cases/email/case_overdue", {"case": case, "level": level})
+            sent += 1
+    return sent

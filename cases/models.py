@@ -1,0 +1,231 @@
+"""The complaint mailbox (投诉信箱): cases, their timeline and attachments."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from portal.storage import private_storage
+
+
+class Category(models.Model):
+    """Staff-managed: repairs, property service, sales, … with their own deadlines."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    first_response_hours = models.PositiveIntegerField(
+        _("first response within (hours)"), default=24
+    )
+    resolution_hours = models.PositiveIntegerField(_("resolution within (hours)"), default=72)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("case category")
+        verbose_name_plural = _("case categories")
+
+    def __str__(self):
+        return self.name
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=Case.OPEN_STATUSES)
+
+    def overdue(self, now=None):
+        """Open cases past their first-response or resolution deadline."""
+        now = now or timezone.now()
+        late = models.Q(first_responded_at__isnull=True, first_response_due__lt=now) | models.Q(
+            resolution_due__lt=now
+        )
+        return self.open().filter(late)
+
+
+class Case(models.Model):
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", _("Complaint")
+        SUGGESTION = "suggestion", _("Suggestion")
+        OPINION = "opinion", _("Opinion")
+        ENQUIRY = "enquiry", _("Enquiry")
+        LEGAL = "legal", _("Legal consultation")
+        PRAISE = "praise", _("Praise")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Website")
+        EMAIL = "email", pgettext_lazy("channel", "Email")
+        PHONE = "phone", _("Hotline")
+        FORUM = "forum", _("Forum")
+
+    class Status(models.TextChoices):
+        NEW = "new", pgettext_lazy("case status", "New")
+        ACCEPTED = "accepted", _("Accepted")
+        IN_PROGRESS = "in_progress", _("In progress")
+        RESOLVED = "resolved", _("Resolved")
+        FOLLOWED_UP = "followed_up", _("Followed up")
+        CLOSED = "closed", _("Closed")
+        REOPENED = "reopened", _("Reopened")
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        null=True,
+        blank=True,
+        verbose_name=pgettext_lazy("property", "owner"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, verbose_name=_("category"))
+    unit = models.ForeignKey(
+        "owners.Unit", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("unit")
+    )
+    #: The forum topic this case was opened from; the topic shows the case in return.
+    forum_topic = models.ForeignKey(
+        "forum.Topic",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("forum topic"),
+    )
+    #: For cases by email from an address no verified owner has: staff match it to an owner.
+    contact_email = models.EmailField(_("sender's email"), blank=True)
+    subject = models.CharField(_("subject"), max_length=120)
+    description = models.TextField(_("description"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    #: 首问负责人: set when a staff member accepts the case, changed only by a recorded transfer.
+    first_responder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases_responsible",
+        null=True,
+        blank=True,
+        verbose_name=_("first responder"),
+    )
+    created_at = models.DateTimeField(_("filed"), default=timezone.now, db_index=True)
+    first_response_due = models.DateTimeField(_("first response due"))
+    resolution_due = models.DateTimeField(_("resolution due"))
+    first_responded_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed by the owner"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
+    #: 0: on time; 1: the first responder was reminded; 2: managers were told.
+    escalation_level = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    #: Still waiting on the company: the deadlines count for these.
+    OPEN_STATUSES = (Status.NEW, Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        permissions = [
+            ("handle_case", _("Can accept and handle cases")),
+            ("manage_cases", _("Can handle any case and transfer cases")),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.subject}"
+
+    def get_absolute_url(self):
+        return reverse("cases:detail", args=[self.reference])
+
+    @property
+    def is_overdue(self):
+        """The same rule as CaseQuerySet.overdue, for one case already in hand."""
+        if self.status not in self.OPEN_STATUSES:
+            return False
+        now = timezone.now()
+        late_answer = self.first_responded_at is None and self.first_response_due < now
+        return late_answer or self.resolution_due < now
+
+
+class CaseEvent(models.Model):
+    """One line of a case's timeline. Append-only."""
+
+    class Kind(models.TextChoices):
+        FILED = "filed", _("Filed")
+        REPLY = "reply", _("Reply from customer service")
+        OWNER_MESSAGE = "owner_message", _("Message from the owner")
+        NOTE = "note", _("Internal note")
+        STATUS = "status", _("Status change")
+        TRANSFER = "transfer", _("Transfer")
+        FOLLOW_UP = "follow_up", _("Follow-up visit")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(blank=True)
+    visible_to_owner = models.BooleanField(default=True)
+    status = models.CharField(max_length=20, choices=Case.Status.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+
+    def __str__(self):
+        return f"{self.case.reference} · {self.get_kind_display()}"
+
+
+def attachment_path(attachment, filename):
+    return f"cases/{attachment.case.reference}/{filename}"
+
+
+class CaseAttachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(
+        CaseEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, storage=private_storage)
+    name = models.CharField(max_length=200)
+    # Decided by the server from the content (portal.files), never the uploader's word.
+    verified_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cases:attachment", args=[self.case.reference, self.pk])
+
+
+class ReferenceCounter(models.Model):
+    """The last case number given out in a month: TS-202611-0042 is the 42nd of November 2026."""
+
+    month = models.CharField(max_length=6, primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.month}: {self.last}"
+
+
+class InboundEmail(models.Model):
+    """A message read from the complaint inbox, by its Message-ID: each is handled once."""
+
+    message_id = models.CharField(max_length=255, unique=True)
+    case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, related_name="emails")
+    sender = models.EmailField(blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inbound email")
+        verbose_name_plural = _("inbound emails")
+
+    def __str__(self):
+        return self.message_id

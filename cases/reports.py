@@ -1,0 +1,76 @@
+"""The monthly report (月报) of the complaint mailbox, computed by the database."""
+
+import calendar
+from datetime import datetime, timedelta
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.utils import timezone
+
+from cases.models import Case, CaseEvent
+
+
+def month_bounds(year, month):
+    tz = timezone.get_current_timezone()
+    start = datetime(year, month, 1, tzinfo=tz)
+    end = start + timedelta(days=calendar.monthrange(year, month)[1])
+    return start, end
+
+
+def monthly_figures(year, month):
+    start, end = month_bounds(year, month)
+    cases = Case.objects.filter(created_at__gte=start, created_at__lt=end)
+    reopened = CaseEvent.objects.filter(kind="status", status=Case.Status.REOPENED).values("case")
+    totals = cases.aggregate(
+        total=Count("pk"),
+        answered=Count("pk", filter=Q(first_responded_at__isnull=False)),
+        answered_on_time=Count("pk", filter=Q(first_responded_at__lte=F("first_response_due"))),
+        resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
+        resolved_on_time=Count("pk", filter=Q(resolved_at__lte=F("resolution_due"))),
+        reopened=Count("pk", filter=Q(pk__in=reopened)),
+        rated=Count("pk", filter=Q(satisfaction__isnull=False)),
+        satisfaction=Avg("satisfaction"),
+    )
+    total = totals["total"]
+    return {
+        "year": year,
+        "month": month,
+        **totals,
+        "on_time_share": _share(totals["answered_on_time"], total),
+        "resolved_on_time_share": _share(totals["resolved_on_time"], totals["resolved"]),
+        "reopen_rate": _share(totals["reopened"], total),
+        "median_first_response": _median(cases, "first_responded_at"),
+        "median_resolution": _median(cases, "resolved_at"),
+        "by_kind": _count_by(cases, "kind", dict(Case.Kind.choices)),
+        "by_category": _count_by(cases, "category__name"),
+        "by_estate": _count_by(cases, "unit__estate__name"),
+        "by_channel": _count_by(cases, "channel", dict(Case.Channel.choices)),
+    }
+
+
+def _share(part, whole):
+    return round(100 * part / whole) if whole else None
+
+
+def _count_by(cases, field, labels=None):
+    rows = cases.values(field).annotate(n=Count("pk")).order_by("-n", field)
+    top = max((row["n"] for row in rows), default=0)
+    return [
+        {
+            "label": (labels or {}).get(row[field], row[field]) or "—",
+            "count": row["n"],
+            "width": round(100 * row["n"] / top) if top else 0,
+        }
+        for row in rows
+    ]
+
+
+def _median(cases, moment):
+    """Hours from filing to `moment` for the middle case, found by the database (sort, offset)."""
+    done = cases.filter(**{f"{moment}__isnull": False}).annotate(
+        took=ExpressionWrapper(F(moment) - F("created_at"), output_field=DurationField())
+    )
+    count = done.count()
+    if not count:
+        return None
+    took = done.order_by("took").values_list("took", flat=True)[count // 2]
+    return round(took.total_seconds() / 3600, 1)

@@ -1,0 +1,45 @@
+"""The complaint mailbox's periodic work: overdue reminders, the inbox, the monthly report."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from cases import mailbox
+from cases.casework import case_managers, escalate_overdue
+from cases.privacy import anonymise_expired_cases as anonymise
+from cases.reports import monthly_figures
+from portal.notifications import email_user
+
+
+@shared_task
+def escalate_overdue_cases():
+    """Every quarter hour: overdue cases remind their first responder, then managers."""
+    with transaction.atomic():
+        return escalate_overdue()
+
+
+@shared_task
+def poll_case_inbox():
+    """Every two minutes: new emails in the complaint inbox become cases or join theirs."""
+    return mailbox.poll() if mailbox.configured() else 0
+
+
+@shared_task
+def send_monthly_case_report():
+    """On the 1st: last month's report, by email, to everyone who manages cases."""
+    first = timezone.localdate().replace(day=1)
+    last_month = first - timedelta(days=1)
+    figures = monthly_figures(last_month.year, last_month.month)
+    managers = case_managers()
+    for manager in managers:
+        email_user(manager, "cases/email/case_report", {"f": figures})
+    return managers.count()
+
+
+@shared_task
+def anonymise_expired_cases():
+    """Daily: closed accounts' cases older than CASE_RETENTION_DAYS after closure are
+    anonymised, their files deleted."""
+    return anonymise()

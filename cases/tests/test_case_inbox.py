@@ -1,0 +1,147 @@
+"""The complaint inbox, against a real IMAP server (dovecot) on loopback."""
+
+import imaplib
+from concurrent.futures import ThreadPoolExecutor
+from email.message import EmailMessage
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, connections
+
+from cases import casework, mailbox
+from cases.models import Case, Category
+from portal.tests.samples import pdf_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def inbox(imap_server, settings):
+    """An empty inbox and processed folder; returns a function that delivers a message."""
+    settings.CASE_IMAP = imap_server
+    imap = mailbox.connect()
+    for folder in ("INBOX", "Processed"):
+        imap.create(folder)
+        imap.select(folder)
+        imap.store("1:*", "+FLAGS", r"(\Deleted)") if imap.search(None, "ALL")[1][0] else None
+        imap.expunge()
+    imap.logout()
+
+    def deliver(message):
+        imap = mailbox.connect()
+        imap.append("INBOX", None, None, message.as_bytes())
+        imap.logout()
+
+    return deliver
+
+
+def count(folder):
+    imap = mailbox.connect()
+    imap.select(folder)
+    number = len(imap.search(None, "ALL")[1][0].split())
+    imap.logout()
+    return number
+
+
+def message(sender, subject, body, message_id, pdf=False, **headers):
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = sender, "complaints@jindu.example", subject
+    mail["Message-ID"] = message_id
+    for name, value in headers.items():
+        mail[name.replace("_", "-")] = value
+    mail.set_content(body)
+    if pdf:
+        mail.add_attachment(pdf_bytes(), maintype="application", subtype="pdf", filename="收据.pdf")
+    return mail
+
+
+def test_an_email_from_a_verified_owner_becomes_their_case(inbox, verified_owner):
+    inbox(
+        message(
+            verified_owner.email, "地库积水", "B2 地库积水严重。", "<m1@owner.example>", pdf=True
+        )
+    )
+    assert mailbox.poll() == 1
+    case = Case.objects.get()
+    assert (case.channel, case.owner, case.subject) == ("email", verified_owner, "地库积水")
+    assert "B2 地库积水严重" in case.description
+    assert case.attachments.get().name == "收据.pdf"
+    assert (count("INBOX"), count("Processed")) == (0, 1)  # moved, never deleted
+
+
+def test_an_unknown_sender_is_flagged_and_still_answered(inbox, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    inbox(message("stranger@example.org", "噪音扰民", "晚上施工太吵。", "<m2@example.org>"))
+    with django_capture_on_commit_callbacks(execute=True):
+        mailbox.poll()
+    case = Case.objects.get()
+    assert case.owner is None and case.contact_email == "stranger@example.org"
+    assert (
+        mail.outbox[-1].to == ["stranger@example.org"] and case.reference in mail.outbox[-1].subject
+    )
+
+
+def test_a_reply_carrying_the_reference_joins_its_case(inbox, verified_owner):
+    case = casework.file_case(
+        verified_owner,
+        kind="complaint",
+        category=Category.objects.first(),
+        subject="电梯",
+        description="停运",
+    )
+    inbox(
+        message(
+            verified_owner.email,
+            f"Re: [金都客服] [{case.reference}] 客服已回复",
+            "电梯还是不行。",
+            "<m3@x>",
+        )
+    )
+    inbox(message("stranger@example.org", f"Re: [{case.reference}]", "我也来说两句", "<m4@x>"))
+    mailbox.poll()
+    reply = case.events.get(kind="owner_message")
+    assert reply.text.startswith("电梯还是不行") and reply.author == verified_owner
+    assert Case.objects.count() == 2  # the stranger got a case of their own
+
+
+def test_each_message_is_handled_once(inbox, verified_owner):
+    inbox(message(verified_owner.email, "绿化", "草坪枯黄。", "<m5@x>"))
+    mailbox.poll()
+    assert mailbox.poll() == 0
+    # A crash after saving the case but before moving the message: the next poll only moves it.
+    imap = mailbox.connect()
+    imap.append(
+        "INBOX",
+        None,
+        None,
+        message(verified_owner.email, "绿化", "草坪枯黄。", "<m5@x>").as_bytes(),
+    )
+    imap.logout()
+    assert mailbox.poll() == 0
+    assert Case.objects.count() == 1 and count("INBOX") == 0
+
+
+def test_the_management_command(inbox, verified_owner, capsys):
+    inbox(message(verified_owner.email, "门禁", "门禁坏了。", "<m6@x>"))
+    call_command("poll_case_inbox")
+    assert "1" in capsys.readouterr().out and Case.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs parallel PostgreSQL writers")
+def test_two_pollers_at_once_make_one_case_per_message(inbox, verified_owner):
+    for n in range(5):
+        inbox(message(verified_owner.email, f"问题{n}", "内容", f"<para{n}@x>"))
+
+    def poll(_):
+        try:
+            return mailbox.poll()
+        except imaplib.IMAP4.error:
+            return 0  # the other poller moved a message first
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(poll, range(2)))
+    assert Case.objects.count() == 5 and count("INBOX") == 0

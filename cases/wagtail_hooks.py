@@ -1,0 +1,29 @@
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from cases.admin_panels import CasesPanel
+from cases.admin_views import CasesViewSetGroup
+from cases.models import Case
+
+
+@hooks.register("register_admin_viewset")
+def register_case_viewset():
+    return CasesViewSetGroup()
+
+
+@hooks.register("register_log_actions")
+def register_case_log_actions(actions):
+    actions.register_action("cases.case.file", _("File case"), _("Case filed"))
+    actions.register_action("cases.case.reply", _("Reply to the owner"), _("Replied to the owner"))
+    actions.register_action("cases.case.transfer", _("Transfer case"), _("Case transferred"))
+    actions.register_action(
+        "cases.case.match", _("Match case to owner"), _("Case matched to owner")
+    )
+    for status, label in Case.Status.choices:
+        actions.register_action(f"cases.case.{status}", label, label)
+
+
+@hooks.register("construct_homepage_panels")
+def add_cases_panel(request, panels):
+    if request.user.has_perm("cases.handle_case"):
+        panels.append(CasesPanel())

@@ -1,0 +1,154 @@
+"""Demo cases in every status, with timelines and ratings, for `manage.py load_demo`."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases import casework
+from cases.models import Case, Category
+from owners.models import User
+
+# owner, kind, category, subject, description, days ago, what happened next
+CASES = [
+    (
+        "owner",
+        "complaint",
+        "维修报修",
+        "卫生间天花板渗水",
+        "楼上卫生间漏水，已渗到我家天花板，墙皮起泡。",
+        40,
+        "closed:5",
+    ),
+    (
+        "zhangwei",
+        "complaint",
+        "收费与账单",
+        "停车费多扣了一个月",
+        "11 月停车费被扣了两次，请核对退款。",
+        30,
+        "closed:4",
+    ),
+    (
+        "liuyang",
+        "suggestion",
+        "环境与绿化",
+        "中心花园增加儿童设施",
+        "建议增加秋千和沙池。",
+        21,
+        "followed",
+    ),
+    (
+        "chenjing",
+        "complaint",
+        "安全与安保",
+        "5 栋单元门禁无法关闭",
+        "门禁一直开着，陌生人可以随意进出。",
+        12,
+        "resolved",
+    ),
+    (
+        "owner",
+        "enquiry",
+        "销售与合同",
+        "车位能否办理产权证",
+        "购买的车位什么时候可以办证？",
+        9,
+        "in_progress",
+    ),
+    (
+        "zhangwei",
+        "opinion",
+        "物业服务",
+        "保安巡逻频次偏低",
+        "晚上 10 点后很少见到保安巡逻。",
+        6,
+        "accepted",
+    ),
+    (
+        "chenjing",
+        "legal",
+        "销售与合同",
+        "认购书条款咨询",
+        "认购书里的违约金条款是否合理？",
+        4,
+        "reopened",
+    ),
+    (
+        "liuyang",
+        "praise",
+        "物业服务",
+        "表扬 3 栋保洁阿姨",
+        "保洁阿姨每天把楼道打扫得很干净。",
+        3,
+        "closed:5",
+    ),
+    (
+        "owner",
+        "complaint",
+        "维修报修",
+        "电梯按钮失灵",
+        "3 栋 2 号电梯 12 楼按钮按了没反应。",
+        1,
+        "new",
+    ),
+    ("zhangwei", "complaint", "环境与绿化", "垃圾清运不及时", "1 栋楼下垃圾两天没清运。", 0, "new"),
+]
+REPLIES = {
+    "维修报修": "已派工程部维修师傅上门查看，预计今天下午到达。",
+    "收费与账单": "已核实重复扣费，退款将在 3 个工作日内原路退回。",
+    "环境与绿化": "已转园林组评估，会在下次业主大会讨论。",
+    "安全与安保": "已联系门禁厂家，明天上午更换控制器。",
+    "销售与合同": "已转法务组，法务同事将在两个工作日内答复。",
+    "物业服务": "感谢反馈，已转物业服务中心。",
+}
+
+
+def build():
+    if Case.objects.exists():
+        return
+    people = {u.username: u for u in User.objects.all()}
+    agent = people["service"]
+    now = timezone.now()
+    with transaction.atomic():
+        for username, kind, category_name, subject, text, days, outcome in CASES:
+            category = Category.objects.get(name=category_name)
+            case = casework.file_case(
+                people[username], kind=kind, category=category, subject=subject, description=text
+            )
+            if outcome != "new":
+                casework.accept(case, agent)
+                casework.reply(case, agent, REPLIES[category_name])
+            if outcome in ("in_progress", "resolved", "followed", "reopened") or outcome.startswith(
+                "closed"
+            ):
+                casework.set_status(case, agent, "in_progress")
+            if outcome in ("resolved", "followed", "reopened") or outcome.startswith("closed"):
+                casework.set_status(case, agent, "resolved", "已处理完毕，请确认。")
+            if outcome == "reopened":
+                casework.reopen(case, people[username], "问题还没有完全解决。")
+            if outcome == "followed":
+                casework.record_follow_up(
+                    case, agent, score=4, method="电话回访", remarks="业主表示满意"
+                )
+            if outcome.startswith("closed"):
+                casework.rate(
+                    case, people[username], int(outcome.split(":")[1]), "处理及时，态度很好"
+                )
+            _backdate(case, now - timedelta(days=days, hours=2))
+
+
+def _backdate(case, filed):
+    """Spread the demo over past weeks: move the case and its timeline back in time."""
+    shift = timezone.now() - filed
+    Case.objects.filter(pk=case.pk).update(
+        created_at=filed,
+        first_response_due=case.first_response_due - shift,
+        resolution_due=case.resolution_due - shift,
+    )
+    for field in ("first_responded_at", "resolved_at", "closed_at"):
+        value = getattr(case, field, None)
+        if value:
+            Case.objects.filter(pk=case.pk).update(**{field: value - shift + timedelta(hours=3)})
+    for n, event in enumerate(case.events.order_by("pk")):
+        case.events.filter(pk=event.pk).update(created_at=filed + timedelta(hours=3 * n))

@@ -1,0 +1,122 @@
+"""How fast the forum search is with many posts: the character-pair index against a plain
+scan of every post (`icontains`, the way the forum searched before), in the same run.
+
+Writes N generated posts (default 100,000) and their index in one transaction and rolls it
+back at the end, so it can run against any database, PostgreSQL included:
+    DATABASE_URL=postgres://… manage.py bench_search --posts 100000
+"""
+
+import random
+import time
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from forum.models import Board, Post, Topic
+from forum.searching import forum_posts
+from owners.models import User
+from search.grams import codes
+from search.models import Gram
+
+# Text of random common characters, with the searched words sprinkled in at realistic rates.
+COMMON = (
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说"
+    "产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点"
+    "从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反你明看原"
+    "又么利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革"
+)
+# (word, share of posts that mention it)
+WORDS = [("停车场", 0.02), ("物业费", 0.01), ("电梯维修", 0.005), ("游泳池", 0.002)]
+QUERIES = ["停车", "物业费", "电梯维修", "游泳池", "没有的词语"]
+
+
+class Rollback(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = "Time the forum search on N generated posts, index against a full scan."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--posts", type=int, default=100_000)
+        parser.add_argument("--repeat", type=int, default=5)
+        parser.add_argument("--explain", action="store_true", help="print the query plans")
+
+    def handle(self, *args, posts, repeat, explain=False, **options):
+        self.explain = explain
+        try:
+            with transaction.atomic():
+                self.run(posts, repeat)
+                raise Rollback
+        except Rollback:
+            self.stdout.write("(generated posts rolled back)")
+
+    def run(self, count, repeat):
+        rng = random.Random(2026)
+        author = User.objects.create(username=f"bench-{rng.random()}", real_name="测试")
+        board = Board.objects.create(
+            slug=f"bench{rng.randrange(10**6)}", name="bench", description=""
+        )
+        started = time.perf_counter()
+        for start in range(0, count, 2000):
+            size = min(2000, count - start)
+            topics = Topic.objects.bulk_create(
+                Topic(board=board, author=author, title=self.text(rng, 12)) for _ in range(size)
+            )
+            texts = [self.text(rng) for _ in topics]
+            new = Post.objects.bulk_create(
+                Post(topic=t, author=author, position=1, source=text, html=text, search_text=text)
+                for t, text in zip(topics, texts, strict=True)
+            )
+            Gram.objects.bulk_create(
+                (
+                    Gram(kind=Gram.Kind.POST, object_id=post.pk, gram=term)
+                    for post, topic, text in zip(new, topics, texts, strict=True)
+                    for term in codes(f"{topic.title}\n{text}")
+                ),
+                batch_size=5000,
+            )
+        self.stdout.write(
+            f"{count} posts and {Gram.objects.filter(kind=Gram.Kind.POST).count()} index rows written "
+            f"in {time.perf_counter() - started:.0f} s"
+        )
+        anyone = AnonymousUser()
+        if self.explain:
+            for query in ("没有的词语", "停车"):
+                self.stdout.write(f"{query}:\n{forum_posts(query, anyone).explain()}")
+        self.stdout.write(
+            f"{'query':12} {'found':>7} {'index ms':>9} {'scan ms':>9} {'scan/index':>10}"
+        )
+        for query in QUERIES:
+            index_ms, found = self.time(lambda q=query: forum_posts(q, anyone), repeat)
+            scan_ms, _ = self.time(lambda q=query: self.scan(q), repeat)
+            self.stdout.write(
+                f"{query:12} {found:7d} {index_ms:9.1f} {scan_ms:9.1f} {scan_ms / index_ms:9.1f}×"
+            )
+
+    @staticmethod
+    def text(rng, length=80):
+        chars = [rng.choice(COMMON) for _ in range(length)]
+        for word, share in WORDS:
+            if rng.random() < share:
+                at = rng.randrange(length)
+                chars[at:at] = list(word)
+        return "".join(chars)
+
+    @staticmethod
+    def scan(query):
+        return Post.objects.filter(search_text__icontains=query).order_by("-created_at")
+
+    @staticmethod
+    def time(make_queryset, repeat):
+        """The cost of what the results page runs: the count and the first page of 20."""
+        best = None
+        for _ in range(repeat):
+            started = time.perf_counter()
+            queryset = make_queryset()
+            found = queryset.count()
+            list(queryset[:20])
+            elapsed = (time.perf_counter() - started) * 1000
+            best = elapsed if best is None else min(best, elapsed)
+        return best, found

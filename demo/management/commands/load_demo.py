@@ -1,0 +1,36 @@
+from django.core.management.base import BaseCommand
+
+from demo import cases as demo_cases
+from demo import club as club_demo
+from demo import events as demo_events
+from demo import forum as forum_demo
+from demo import home as home_demo
+from demo import owners as portal_demo
+from demo import privacy as demo_privacy
+from demo import publications as demo_publications
+
+
+class Command(BaseCommand):
+    help = "Create the demo site: pages, estates, owners and one staff user per role. Idempotent."
+
+    def handle(self, *args, **options):
+        home_demo.build()
+        demo_privacy.build()
+        logins = portal_demo.build()
+        logins[2:2] = forum_demo.build()
+        demo_cases.build()
+        demo_publications.build()
+        club_demo.build()
+        demo_events.build()
+        demo_privacy.record_consents()
+        width = max(len(role) for role, _ in logins)
+        self.stdout.write(self.style.SUCCESS("\nDemo content is ready. Sign in with:"))
+        self.stdout.write("  Everyone signs in at http://127.0.0.1:8000/accounts/login/ (email)\n")
+        for role, login in logins:
+            self.stdout.write(f"  {role.ljust(width)}  {login}")
+        self.stdout.write(f"\n  Password for every demo login: {portal_demo.PASSWORD}")
+        self.stdout.write(
+            "  Staff and admin then enter a two-step code: add the key "
+            f"{portal_demo.DEMO_TOTP_SECRET} to an authenticator app, or run "
+            "`manage.py demo_code`\n"
+        )

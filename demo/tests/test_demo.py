@@ -1,0 +1,70 @@
+"""`manage.py load_demo` builds a usable demo site, and running it again changes nothing."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from club.models import Reward
+from conftest import totp_code
+from demo.owners import DEMO_TOTP_SECRET, PASSWORD
+from home.models import HomePage, SiteImage, StandardPage
+from owners.models import Estate, OwnershipClaim, Unit, User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _flood_limits_as_configured(settings):
+    """The demo is built through the same rules as the site, flood limits included."""
+    from conftest import FLOOD_LIMITS
+    from portal.settings import base
+
+    for name in FLOOD_LIMITS:
+        setattr(settings, name, getattr(base, name))
+
+
+def counts():
+    return [
+        model.objects.count()
+        for model in (User, Estate, Unit, OwnershipClaim, HomePage, StandardPage, SiteImage)
+    ]
+
+
+def test_the_demo_loads_twice_to_the_same_state(client, capsys):
+    call_command("load_demo")
+    first = counts()
+    output = capsys.readouterr().out
+    assert "owner@jindu.example" in output and PASSWORD in output
+    call_command("load_demo")
+    assert counts() == first
+
+    assert User.objects.get(username="owner").is_verified_owner
+    assert OwnershipClaim.objects.filter(status="pending").count() == 1
+    assert client.get("/").status_code == 200
+    assert client.get("/about/").status_code == 200
+
+    # Demo staff sign in like real staff: email, password, then the demo authenticator's code.
+    login = {"login": "service@jindu.example", "password": PASSWORD}
+    assert client.post(reverse("account_login"), login).url == reverse("mfa_authenticate")
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(DEMO_TOTP_SECRET)})
+    assert client.get(reverse("claims:index")).status_code == 200
+    client.logout()
+    response = client.post(
+        reverse("account_login"), {"login": "owner@jindu.example", "password": PASSWORD}
+    )
+    assert response.url == reverse("owners:dashboard")
+    assert "badge--verified" in client.get(reverse("owners:dashboard")).content.decode()
+
+    # Public names come in every kind; the policy is published and the owners agreed to it,
+    # except one who agreed to an earlier version and is asked again.
+    names = {u.username: str(u.public_name) for u in User.objects.all()}
+    assert names["owner"] == "王**" and names["zhangwei"] == "湖畔晨跑"
+    assert names["liuyang"] == "刘洋" and names["spokesperson"] == "金都客服小林"
+    assert client.get("/privacy/").status_code == 200
+    client.logout()
+    client.post(reverse("account_login"), {"login": "chenjing@jindu.example", "password": PASSWORD})
+    assert client.get(reverse("owners:dashboard")).url.startswith(reverse("home:privacy_consent"))
+
+    # Money in 元 has two decimals, as everywhere on the site.
+    credits = list(Reward.objects.filter(kind="fee_credit").values_list("name", flat=True))
+    assert credits == ["物业费抵扣 200.00 元"]

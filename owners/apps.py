@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+from wagtail.users.apps import WagtailUsersAppConfig
+
+
+class OwnersConfig(AppConfig):
+    default = True
+    name = "owners"
+    verbose_name = _("Owners")
+
+    def ready(self):
+        from owners import signals  # noqa: F401
+
+
+class UsersAppConfig(WagtailUsersAppConfig):
+    """Wagtail's user admin, with the owner's profile fields on its forms."""
+
+    default = False
+    user_viewset = "owners.viewsets.UserViewSet"

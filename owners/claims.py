@@ -1,0 +1,93 @@
+"""Ownership claims: an owner claims a unit, staff approve or reject it.
+
+Every change goes through these functions, so the site, the admin and the tests behave alike:
+each checks its rules, runs in one transaction, writes Wagtail's audit log and emails the owner
+once the transaction commits.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from owners.models import OwnershipClaim
+from portal.notifications import email_user
+
+Status = OwnershipClaim.Status
+
+
+class ClaimError(Exception):
+    """A claim that cannot be made or reviewed; the message is shown to the person as it is."""
+
+
+def submit_claim(owner, unit, *, role, proof):
+    previous = OwnershipClaim.objects.filter(owner=owner, unit=unit).order_by("-created_at").first()
+    if previous and previous.status == Status.PENDING:
+        raise ClaimError(_("You have already claimed this unit; staff are reviewing your claim."))
+    if previous and previous.status == Status.APPROVED:
+        raise ClaimError(_("This unit is already one of your verified units."))
+    if previous and previous.status == Status.REJECTED:
+        raise ClaimError(
+            _(
+                "Your claim to this unit was rejected: %(reason)s "
+                "Please contact customer service if you think this is a mistake."
+            )
+            % {"reason": previous.reason}
+        )
+    try:
+        with transaction.atomic():
+            claim = OwnershipClaim.objects.create(
+                owner=owner, unit=unit, role=role, proof=proof.strip()
+            )
+            log(claim, "owners.claim.submit", user=owner)
+    except IntegrityError as error:
+        # The same form sent twice at once: the database keeps one live claim.
+        raise ClaimError(
+            _("You have already claimed this unit; staff are reviewing your claim.")
+        ) from error
+    return claim
+
+
+def _review(claim, by, new_status, reason, action):
+    if not by.has_perm("owners.review_ownershipclaim"):
+        raise PermissionDenied
+    with transaction.atomic():
+        claim = OwnershipClaim.objects.select_for_update().select_related("owner").get(pk=claim.pk)
+        expected = Status.APPROVED if new_status == Status.REVOKED else Status.PENDING
+        if claim.status != expected:
+            raise ClaimError(
+                _("This claim is already %(status)s.") % {"status": claim.get_status_display()}
+            )
+        claim.status = new_status
+        claim.reason = reason.strip()
+        claim.reviewed_at = timezone.now()
+        claim.reviewed_by = by
+        claim.save(update_fields=["status", "reason", "reviewed_at", "reviewed_by"])
+        refresh_verified_owner(claim.owner)
+        log(claim, action, user=by, data={"reason": claim.reason})
+        email_user(claim.owner, "owners/email/claim_reviewed", {"claim": claim})
+    return claim
+
+
+def approve_claim(claim, by, note=""):
+    return _review(claim, by, Status.APPROVED, note, "owners.claim.approve")
+
+
+def reject_claim(claim, by, reason):
+    if not reason.strip():
+        raise ClaimError(_("Give the owner a reason for the rejection."))
+    return _review(claim, by, Status.REJECTED, reason, "owners.claim.reject")
+
+
+def revoke_claim(claim, by, reason):
+    if not reason.strip():
+        raise ClaimError(_("Give the owner a reason for revoking the verification."))
+    return _review(claim, by, Status.REVOKED, reason, "owners.claim.revoke")
+
+
+def refresh_verified_owner(user):
+    verified = user.claims.filter(status=Status.APPROVED).exists()
+    if user.is_verified_owner != verified:
+        user.is_verified_owner = verified
+        user.save(update_fields=["is_verified_owner"])

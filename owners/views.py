@@ -1,0 +1,111 @@
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from owners import privacy
+from owners.claims import ClaimError, submit_claim
+from owners.consent import consent_exempt
+from owners.forms import ClaimForm, ProfileForm
+from owners.models import AccountClosure, User
+from owners.public_names import nickname_taken_error
+from portal.models import Notification
+from portal.notifications import UNSUBSCRIBE_SALT
+from portal.views import remember_language
+
+
+@login_required
+def dashboard(request):
+    claims = request.user.claims.select_related("unit__estate").order_by("-created_at")
+    closure = request.user.closures.filter(status=AccountClosure.Status.PENDING).first()
+    return render(
+        request,
+        "owners/dashboard.html",
+        {
+            "claims": claims,
+            "closure": closure,
+            "closure_deadline": privacy.deadline(closure) if closure else None,
+        },
+    )
+
+
+@login_required
+def profile(request):
+    # The form works on a copy: a refused form must not leave the header showing unsaved names.
+    form = ProfileForm(
+        request.POST or None, request.FILES or None, instance=copy.copy(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                form.save()
+        except IntegrityError:  # the same nickname saved by someone else a moment ago
+            form.add_error("nickname", nickname_taken_error(form.cleaned_data["nickname"]))
+        else:
+            messages.success(request, _("Your profile is saved."))
+            response = redirect("owners:dashboard")
+            remember_language(request, response, form.instance.language)
+            return response
+    consents = request.user.consents.order_by("-given_at")[:20]
+    # The name others would see without a nickname, with and without the real name, for the
+    # preview that follows the form as the owner types (static/js/site.js).
+    preview = {
+        "shown": request.user.name_without_nickname(show_real_name=True),
+        "masked": request.user.name_without_nickname(show_real_name=False),
+        "mask": request.user.NAME_MASK,
+    }
+    return render(
+        request, "owners/profile.html", {"form": form, "consents": consents, "preview": preview}
+    )
+
+
+@login_required
+def claim_unit(request):
+    form = ClaimForm(request.POST or None, initial={"estate": request.GET.get("estate")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            submit_claim(request.user, data["unit"], role=data["role"], proof=data["proof"])
+        except ClaimError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("Your claim is submitted. Staff will review it within two working days.")
+            )
+            return redirect("owners:dashboard")
+    return render(request, "owners/claim_form.html", {"form": form})
+
+
+@login_required
+def notifications(request):
+    """The owner's notifications, newest first; opening the page marks them read."""
+    page = Paginator(request.user.notifications.select_related("actor"), 30).get_page(
+        request.GET.get("page")
+    )
+    unread_ids = [n.pk for n in page.object_list if n.read_at is None]
+    if unread_ids:
+        Notification.objects.filter(pk__in=unread_ids).update(read_at=timezone.now())
+    return render(request, "owners/notifications.html", {"page": page, "unread_ids": unread_ids})
+
+
+@consent_exempt
+@csrf_exempt  # the signed token is the credential; mail apps POST here without a session
+def unsubscribe(request, token):
+    """Stop notification emails from a link in one of them, without signing in."""
+    try:
+        user = User.objects.get(pk=signing.loads(token, salt=UNSUBSCRIBE_SALT))
+    except (signing.BadSignature, User.DoesNotExist):
+        return render(request, "owners/unsubscribe.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        user.email_notifications = User.EmailNotifications.NEVER
+        user.save(update_fields=["email_notifications"])
+        return render(request, "owners/unsubscribe.html", {"done": True})
+    # No email address on the page: anyone the link was forwarded to would see it.
+    return render(request, "owners/unsubscribe.html")

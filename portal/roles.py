@@ -1,0 +1,193 @@
+"""Every staff role and what it may do, in one place.
+
+A role is a Django group. After every `migrate` the groups are made to hold exactly the
+permissions listed here (and on the root page and the root collection, exactly these page and
+collection permissions), so the code is the one record of who may do what: a permission added
+by hand in Settings → Groups is taken away again at the next deployment. Page permissions
+further down the tree (the club staff's rights on the club's pages, say) are not touched.
+
+Permissions are named "app_label.codename", so the shared core names the apps without
+importing them. Each app's custom permissions are declared on its models (Meta.permissions).
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
+
+ADMIN = ["wagtailadmin.access_admin"]
+
+# Collection permissions (images and documents), granted on the root collection.
+IMAGES = ["wagtailimages.add_image", "wagtailimages.change_image", "wagtailimages.choose_image"]
+DOCUMENTS = [
+    "wagtaildocs.add_document",
+    "wagtaildocs.change_document",
+    "wagtaildocs.choose_document",
+]
+
+OWNER_RECORDS = ["owners.view_estate", "owners.view_unit", "owners.view_ownershipclaim"]
+OWNER_SERVICE = [
+    *OWNER_RECORDS,
+    "owners.add_estate",
+    "owners.change_estate",
+    "owners.add_unit",
+    "owners.change_unit",
+    "owners.import_units",
+    "owners.review_ownershipclaim",
+    "owners.view_consent",
+]
+CLOSURES = ["owners.view_accountclosure", "owners.close_account"]
+
+CASE_HANDLING = ["cases.view_case", "cases.handle_case"]
+CASE_MANAGEMENT = [
+    *CASE_HANDLING,
+    "cases.manage_cases",
+    "cases.add_category",
+    "cases.change_category",
+    "cases.view_category",
+]
+
+FORUM_RECORDS = ["forum.view_topic", "forum.view_post", "forum.view_report", "forum.view_board"]
+MODERATION = [
+    *FORUM_RECORDS,
+    "forum.moderate_topic",
+    "forum.add_board",
+    "forum.change_board",
+    "forum.change_suspension",
+    "forum.view_suspension",
+]
+
+CLUB_WORK = [
+    "club.add_hobby",
+    "club.change_hobby",
+    "club.delete_hobby",
+    "club.view_hobby",
+    "club.view_tier",
+    "club.view_membershipapplication",
+    "club.review_membershipapplication",
+    "club.view_member",
+    "club.change_member",
+    "club.adjust_points",
+    "club.issue_card",
+    "club.view_membercard",
+    "club.view_pointsentry",
+    "club.add_reward",
+    "club.change_reward",
+    "club.view_reward",
+    "club.view_redemption",
+    "club.handle_redemption",
+    "club.view_referral",
+    "club.change_referral",
+    "club.change_clubsettings",
+    # Survey answers and members' dates are for the club's staff only (PIPL).
+    "club.view_surveyanswer",
+]
+EVENT_WORK = ["events.view_registration", "events.check_in"]
+MAILINGS = ["publications.view_mailing"]
+
+EDITOR_PAGES = ["add_page", "change_page"]
+MANAGER_PAGES = [*EDITOR_PAGES, "publish_page", "lock_page", "unlock_page"]
+
+#: {group name: {"perms": [...], "collections": [...], "pages": [...]}}
+ROLES = {
+    "Editors": {
+        "perms": [*ADMIN, *MAILINGS],
+        "collections": [*IMAGES, *DOCUMENTS],
+        "pages": EDITOR_PAGES,
+    },
+    "Customer service": {"perms": [*ADMIN, *OWNER_SERVICE, *CASE_HANDLING]},
+    "Spokespersons": {"perms": [*ADMIN, "forum.reply_officially", "forum.view_topic"]},
+    "Forum moderators": {"perms": [*ADMIN, *MODERATION]},
+    "Club staff": {
+        "perms": [*ADMIN, *OWNER_RECORDS, *CLUB_WORK, *EVENT_WORK],
+        # Reward pictures.
+        "collections": ["wagtailimages.add_image", "wagtailimages.choose_image"],
+    },
+    "Managers": {
+        "perms": [
+            *ADMIN,
+            *OWNER_SERVICE,
+            *CLOSURES,
+            *CASE_MANAGEMENT,
+            *MODERATION,
+            "forum.reply_officially",
+            *CLUB_WORK,
+            "club.add_tier",
+            "club.change_tier",
+            "club.delete_reward",
+            *EVENT_WORK,
+            *MAILINGS,
+        ],
+        "collections": [
+            *IMAGES,
+            *DOCUMENTS,
+            "wagtailimages.delete_image",
+            "wagtaildocs.delete_document",
+        ],
+        "pages": MANAGER_PAGES,
+    },
+}
+
+#: Wagtail's own default groups, replaced by the roles above.
+REPLACED = ["Moderators"]
+
+
+def _permissions(Permission, names):
+    wanted = [name.split(".", 1) for name in names]
+    found = {
+        (p.content_type.app_label, p.codename): p
+        for p in Permission.objects.filter(
+            codename__in=[codename for _, codename in wanted]
+        ).select_related("content_type")
+    }
+    missing = [f"{app}.{code}" for app, code in wanted if (app, code) not in found]
+    if missing:
+        raise LookupError(f"portal.roles names permissions that do not exist: {missing}")
+    return [found[(app, code)] for app, code in wanted]
+
+
+def sync_roles(using="default", apps=global_apps):
+    """Make every role hold exactly its listed permissions. Safe to run any number of times."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    Page = apps.get_model("wagtailcore", "Page")
+    Collection = apps.get_model("wagtailcore", "Collection")
+    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
+    GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
+    for app_config in apps.get_app_configs():  # the permissions of every app exist first
+        create_permissions(app_config, verbosity=0, using=using, apps=apps)
+    Group.objects.using(using).filter(name__in=REPLACED).delete()
+    root_page = Page.objects.using(using).filter(depth=1).first()
+    root_collection = Collection.objects.using(using).filter(depth=1).first()
+    for name, role in ROLES.items():
+        group, _ = Group.objects.using(using).get_or_create(name=name)
+        group.permissions.set(_permissions(Permission, role["perms"]))
+        collection_perms = _permissions(Permission, role.get("collections", []))
+        GroupCollectionPermission.objects.using(using).filter(
+            group=group, collection=root_collection
+        ).exclude(permission__in=collection_perms).delete()
+        for permission in collection_perms:
+            GroupCollectionPermission.objects.using(using).get_or_create(
+                group=group, collection=root_collection, permission=permission
+            )
+        page_perms = list(
+            Permission.objects.filter(
+                content_type__app_label="wagtailcore", codename__in=role.get("pages", [])
+            )
+        )
+        GroupPagePermission.objects.using(using).filter(group=group, page=root_page).exclude(
+            permission__in=page_perms
+        ).delete()
+        for permission in page_perms:
+            GroupPagePermission.objects.using(using).get_or_create(
+                group=group, page=root_page, permission=permission
+            )
+
+
+@receiver(post_migrate)
+def roles_after_migrate(sender, app_config, using="default", apps=global_apps, **kwargs):
+    # post_migrate is sent once per app that has models; the roles need every app's tables and
+    # permissions, so they are synced once, after the last of those.
+    with_models = [c for c in global_apps.get_app_configs() if c.models_module is not None]
+    if app_config.label == with_models[-1].label:
+        sync_roles(using=using)

@@ -1,0 +1,36 @@
+"""The listings index's filters: city, status and price, all in the address so a filtered list
+can be shared. Used by the listings index page; imports no models."""
+
+PRICE_BANDS = [
+    # (value, label, lowest, highest) in yuan per m²
+    ("-20000", "2 万以下", None, 20000),
+    ("20000-35000", "2–3.5 万", 20000, 35000),
+    ("35000-50000", "3.5–5 万", 35000, 50000),
+    ("50000-", "5 万以上", 50000, None),
+]
+
+
+def filter_listings(listings, query):
+    """`listings`: a queryset of listing pages; `query`: the request's GET parameters."""
+    Status = listings.model.Status
+    cities = sorted(set(listings.values_list("city", flat=True)))
+    city, status, price = query.get("city", ""), query.get("status", ""), query.get("price", "")
+    if city in cities:
+        listings = listings.filter(city=city)
+    if status in Status.values:
+        listings = listings.filter(status=status)
+    band = next((b for b in PRICE_BANDS if b[0] == price), None)
+    if band:
+        low, high = band[2], band[3]
+        # A development is in the band when its price range overlaps it.
+        if low is not None:
+            listings = listings.exclude(price_max__lt=low)
+        if high is not None:
+            listings = listings.exclude(price_min__gte=high)
+    return {
+        "listings": listings.order_by("status", "-first_published_at"),
+        "cities": cities,
+        "statuses": Status.choices,
+        "price_bands": [(b[0], b[1]) for b in PRICE_BANDS],
+        "chosen": {"city": city, "status": status, "price": price},
+    }

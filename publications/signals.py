@@ -1,0 +1,13 @@
+"""Publishing a magazine issue (or a listing or news item marked for members) mails it."""
+
+from django.dispatch import receiver
+from wagtail.signals import page_published
+
+from publications.mailing import start, wants_mailing
+
+
+@receiver(page_published)
+def mail_to_members(sender, instance, **kwargs):
+    # An alias is published with its original: the original's mailing covers it.
+    if instance.alias_of_id is None and wants_mailing(instance):
+        start(instance)

@@ -1,0 +1,40 @@
+"""What the site search covers besides pages. The search imports no app: an app with something
+to find registers a Source in its own `searching.py` (forum/searching.py), which keeps the index
+in step with its records and answers a query with what a person may read.
+
+Published pages need no source: search/signals.py indexes every page on publication.
+"""
+
+from django.utils.module_loading import autodiscover_modules
+
+
+class Source:
+    #: The index's kind for this source's documents (search.models.Gram.Kind).
+    kind = None
+    #: The results page shows the source's group with this template (the items as `results`).
+    template = ""
+
+    def documents(self):
+        """Every document to index, for rebuild_search_index: (object id, text) pairs."""
+        return []
+
+    def search(self, query, user):
+        """What `user` may read that contains `query` exactly, newest first (a queryset)."""
+        raise NotImplementedError
+
+    def decorate(self, item, query):
+        """Mark the matches on one result shown on the results page."""
+
+
+_sources = {}
+
+
+def register(source):
+    _sources[source.kind] = source
+    return source
+
+
+def sources():
+    """Every registered source, in the order of INSTALLED_APPS."""
+    autodiscover_modules("searching")
+    return list(_sources.values())
