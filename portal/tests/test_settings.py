@@ -51,12 +51,14 @@ def test_production_refuses_to_start_without_a_secret_key_or_redis():
 
 
 def test_what_serves_the_site_runs_the_production_settings_unless_told():
-    """gunicorn (portal.wsgi), ASGI servers and Celery (the package) default to production,
-    which refuses to start without a secret key; manage.py to development."""
+    """gunicorn (portal.wsgi), ASGI servers, Celery (the package) and `jindu-portal` (or
+    `python -m portal`, manage.py for the installed package) default to production, which
+    refuses to start without a secret key; manage.py to development."""
     for command in (
         ("-c", "import portal.wsgi"),
         ("-c", "import portal.asgi"),
         ("-c", "import portal; from django.conf import settings; settings.DEBUG"),
+        ("-m", "portal", "check"),
     ):
         result = run_python(*command)
         assert result.returncode != 0, command
