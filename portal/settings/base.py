@@ -13,7 +13,19 @@ import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
+# Two directories, the same in a checkout, apart in an installed package:
+# SHARED_DIR holds the templates, static files and catalogue shared by every app (templates/,
+# static/, locale/). They sit at the top of the repository; a wheel carries them inside this
+# package, in portal/_site/ (setup.py copies them there), so the same settings find them in both.
+# BASE_DIR is where the site writes unless told otherwise (the SQLite file, collected static
+# files, uploads): the checkout, or the working directory of an installed package (production
+# sets each of them: README, "Running it in production").
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+if (PACKAGE_DIR / "_site").is_dir():  # installed from the wheel
+    SHARED_DIR = PACKAGE_DIR / "_site"
+    BASE_DIR = Path.cwd()
+else:  # a checkout
+    SHARED_DIR = BASE_DIR = PACKAGE_DIR.parent
 
 
 def env(name, default=None):
@@ -101,7 +113,7 @@ WSGI_APPLICATION = "portal.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [SHARED_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -167,7 +179,7 @@ else:
 # switchable on every page and remembered in a cookie (and on the owner's profile).
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [SHARED_DIR / "locale"]
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
@@ -177,8 +189,8 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 
 # Static files are served by WhiteNoise from the web process itself, no CDN.
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STATICFILES_DIRS = [SHARED_DIR / "static"]
 # Public uploads (avatars, CMS images). MEDIA_URL may name another host, e.g.
 # https://files.example-usercontent.com/media/, so they never share the site's origin.
 MEDIA_URL = env("MEDIA_URL", "/media/")

@@ -23,10 +23,14 @@ SETTINGS_VARIABLES = {
 
 
 def run_manage(*args, **env):
+    return run_python("manage.py", *args, **env)
+
+
+def run_python(*args, **env):
     environment = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *args],
         cwd=settings.BASE_DIR,
         env=environment,
         capture_output=True,
@@ -44,6 +48,24 @@ def test_production_refuses_to_start_without_a_secret_key_or_redis():
     )
     assert result.returncode != 0
     assert "Set REDIS_URL" in result.stderr
+
+
+def test_what_serves_the_site_runs_the_production_settings_unless_told():
+    """gunicorn (portal.wsgi), ASGI servers, Celery (the package) and `jindu-portal` (or
+    `python -m portal`, manage.py for the installed package) default to production, which
+    refuses to start without a secret key; manage.py to development."""
+    for command in (
+        ("-c", "import portal.wsgi"),
+        ("-c", "import portal.asgi"),
+        ("-c", "import portal; from django.conf import settings; settings.DEBUG"),
+        ("-m", "portal", "check"),
+    ):
+        result = run_python(*command)
+        assert result.returncode != 0, command
+        assert "Set SECRET_KEY" in result.stderr, command
+    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True"
 
 
 def test_production_passes_the_deployment_checklist_without_a_warning():
