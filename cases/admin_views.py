@@ -1,5 +1,5 @@
 """The complaint mailbox in the Wagtail admin: the inbox, the ledger, the case screen and the
-hotline form. The rules live in portal.casework; these screens only collect what they need."""
+hotline form. The rules live in cases.casework; these screens only collect what they need."""
 
 import re
 

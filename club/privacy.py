@@ -1,6 +1,6 @@
 """What the club holds about an owner: membership, cards, points, rewards, referrals, events and
 surveys. Put into their "my data" export, and erased or kept when the account is closed
-(portal.privacy): the points ledger and redemptions stay as the accounting record."""
+(owners.privacy): the points ledger and redemptions stay as the accounting record."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _

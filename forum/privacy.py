@@ -1,6 +1,6 @@
 """What the forum holds about an owner: their topics, posts and pictures, likes, what they
 follow, moderators' suspensions. Put into their "my data" export, and kept or removed when the
-account is closed (portal.privacy)."""
+account is closed (owners.privacy)."""
 
 from django.conf import settings
 from django.db.models import F

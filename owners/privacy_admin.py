@@ -17,7 +17,7 @@ from owners import privacy
 from owners.models import AccountClosure
 from portal.admin_actions import ActionsInspectView, InspectFirstIndexView, RulesOnlyPolicy
 
-# Requests change only through portal.privacy: listed and inspected, never edited.
+# Requests change only through owners.privacy: listed and inspected, never edited.
 register_permission_policy(
     AccountClosure, RulesOnlyPolicy(AccountClosure, ("view",)), exact_class=True
 )

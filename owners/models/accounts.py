@@ -23,7 +23,7 @@ class User(AbstractUser):
     real_name = models.CharField(_("real name"), max_length=50, blank=True)
     #: What other owners see instead of the real name (PIPL: a name is personal information).
     nickname = models.CharField(_("nickname"), max_length=20, blank=True)
-    #: What the nickname looks like (portal.public_names.nickname_key), kept in step by save():
+    #: What the nickname looks like (owners.public_names.nickname_key), kept in step by save():
     #: finds another owner's "LakeVіew" (Cyrillic і) when someone picks "LakeView".
     nickname_key = models.CharField(max_length=NICKNAME_KEY_MAX, blank=True, db_index=True)
     show_real_name = models.BooleanField(_("show my real name to other owners"), default=False)
@@ -49,7 +49,7 @@ class User(AbstractUser):
         choices=EmailNotifications.choices,
         default=EmailNotifications.IMMEDIATELY,
     )
-    #: Kept in step with approved ownership claims by portal.claims, because the badge is shown
+    #: Kept in step with approved ownership claims by owners.claims, because the badge is shown
     #: beside the name on every page that lists people.
     is_verified_owner = models.BooleanField(_("verified owner"), default=False)
     #: Set when the account is closed at the owner's request and its personal data erased.

@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 class OwnershipClaim(models.Model):
     """An owner's claim to a unit. Approved claims are the owner's verified units.
 
-    State changes go through portal.claims so the badge, the audit log and the email follow.
+    State changes go through owners.claims so the badge, the audit log and the email follow.
     """
 
     class Role(models.TextChoices):

@@ -7,7 +7,7 @@ class Consent(models.Model):
     """An owner's agreement to a document in one version, at one time (PIPL art. 14).
 
     Append-only: agreeing again adds a row, so the history stays as proof. Written by
-    portal.consent.record only.
+    owners.consent.record only.
     """
 
     class Document(models.TextChoices):

@@ -1,6 +1,6 @@
 """Owners' rights over their data (PIPL): "my data" exports and account closure requests.
 
-State changes go through portal.privacy, so the site, the admin and the tasks behave alike.
+State changes go through owners.privacy, so the site, the admin and the tasks behave alike.
 """
 
 import uuid
