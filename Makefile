@@ -45,7 +45,7 @@ bench: setup ## Requests per second of the main pages against a bare view
 	$(BIN)/python manage.py bench
 
 clean:
-	rm -rf $(VENV) staticfiles .test-media
+	rm -rf $(VENV) staticfiles .test-media .test-db*
 
 lock: ## Re-pin constraints.txt to what the bounds in pyproject.toml resolve to today
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

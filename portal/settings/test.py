@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CACHES, CELERY_BROKER_URL, REDIS_URL, env
+from .base import BASE_DIR, CACHES, CELERY_BROKER_URL, DATABASES, REDIS_URL, env
 
 DEBUG = False
 SECRET_KEY = "test-only-insecure-key"
@@ -16,6 +16,12 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # starts a real worker against CELERY_BROKER_URL on its own.
 CELERY_TASK_ALWAYS_EAGER = True
 WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://testserver")
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file rather than memory, so a run can keep it for the next (--reuse-db); each parallel
+    # test process adds its own suffix. Nothing in it outlives a crash worth keeping.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db")}
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA synchronous = OFF"
 
 # Parallel test processes (pytest-xdist's gw0, gw1, ...) each take their own Redis database for
 # the cache, counting up from REDIS_URL's, so one process's cache.clear() empties only its own.
