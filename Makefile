@@ -9,8 +9,12 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum |
 run: setup ## Set everything up and serve the site at http://127.0.0.1:8000
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# One test process per core (at most 4); the test databases are kept between runs.
+# Start from fresh ones with: make test PYTEST_ARGS=--create-db
+TEST_PROCESSES ?= auto
+
 test: install ## Run the whole test suite
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_PROCESSES) --maxprocesses 4 $(PYTEST_ARGS)
 
 setup: install
 	$(BIN)/python manage.py reset_old_layout
@@ -42,7 +46,7 @@ bench: setup ## Requests per second of the main pages against a bare view
 	$(BIN)/python manage.py bench
 
 clean:
-	rm -rf $(VENV) staticfiles .test-media
+	rm -rf $(VENV) staticfiles .test-media .test-db*
 
 lock: ## Re-pin constraints.txt to what the bounds in pyproject.toml resolve to today
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

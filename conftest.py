@@ -1,10 +1,13 @@
 """Fixtures shared by every app's tests."""
 
 import os
+import pathlib
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 
@@ -15,13 +18,16 @@ from allauth.mfa.totp.internal import auth as totp_auth
 from allauth.mfa.totp.internal.auth import TOTP
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.color import no_style
-from django.db import connections
+from django.db import DatabaseError, connections
+from django.db.migrations.loader import MigrationLoader
+from playwright.sync_api import expect
 
 from home.models import HomePage
+from owners import claims
 from owners.models import Estate, OwnershipClaim, Unit, User
 
 PASSWORD = "correct-horse-battery"
@@ -77,8 +83,6 @@ def totp_code(secret=TOTP_SECRET):
 
 def sign_in_staff(page, site, user, next_url="/admin/"):
     """Sign `user` in through the site's one login page and the second step, in a browser."""
-    from playwright.sync_api import expect
-
     page.goto(f"{site}/accounts/login/?next={next_url}")
     page.fill("input[name=login]", user.email)
     page.fill("input[name=password]", PASSWORD)
@@ -117,14 +121,31 @@ def unit(estate):
     return Unit.objects.get(estate=estate, building="3栋", number="1201")
 
 
+def claims_desk():
+    """The account that approves the fixtures' claims: it holds the one permission the approval
+    asks for, and no group, so it shows up in no staff list."""
+    desk = User.objects.filter(username="claims-desk").first()
+    if desk is None:
+        desk = User.objects.create_user("claims-desk", "claims-desk@example.com")
+        desk.user_permissions.add(Permission.objects.get(codename="review_ownershipclaim"))
+    return desk
+
+
+def verify(user, unit, proof="HT-1"):
+    """Make `user` a verified owner of `unit` the way the site does: a claim, then its approval."""
+    claim = claims.submit_claim(user, unit, role=OwnershipClaim.Role.OWNER, proof=proof)
+    claims.approve_claim(claim, claims_desk())
+    user.refresh_from_db(fields=["is_verified_owner"])
+    return user
+
+
+def make_verified_owner(username, unit, **fields):
+    return verify(make_user(username, **fields), unit, proof=f"HT-{username}")
+
+
 @pytest.fixture
 def verified_owner(owner, unit):
-    OwnershipClaim.objects.create(
-        owner=owner, unit=unit, proof="HT-1", status=OwnershipClaim.Status.APPROVED
-    )
-    owner.is_verified_owner = True
-    owner.save()
-    return owner
+    return verify(owner, unit)
 
 
 @pytest.fixture
@@ -152,11 +173,14 @@ def celery_worker_queue():
     """Start `celery worker` on a private queue against CELERY_BROKER_URL; yield the queue."""
     if not os.environ.get("CELERY_BROKER_URL"):
         pytest.skip("CELERY_BROKER_URL is not set: no broker to deliver tasks through")
-    queue = f"test-{uuid.uuid4().hex[:8]}"
+    # A queue and a node name of its own: with parallel test processes (pytest-xdist) sharing
+    # the broker, no worker ever takes another process's tasks or control messages.
+    queue = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{uuid.uuid4().hex[:8]}"
     worker = subprocess.Popen(
         [
             *(sys.executable, "-m", "celery", "-A", "portal", "worker"),
-            *("--pool", "solo", "--queues", queue, "--loglevel", "warning"),
+            *("--pool", "solo", "--queues", queue, "--hostname", f"{queue}@%h"),
+            *("--loglevel", "warning"),
             *("--without-gossip", "--without-mingle", "--without-heartbeat"),
         ],
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test"},
@@ -202,6 +226,67 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+# -- The test database, kept between runs (--reuse-db; --create-db makes it anew) ------------
+
+
+def kept_database_is_current():
+    """Whether the kept test database still has what the migrations made, and no migration that
+    is gone from the code (renamed, squashed or moved to another app)."""
+    connection = connections["default"]
+    name = connection.creation._get_test_db_name()
+    if connection.vendor == "sqlite" and connection.creation.is_in_memory_db(name):
+        return True  # nothing is kept
+    probe = connection.__class__({**connection.settings_dict, "NAME": name}, "kept")
+    try:
+        with probe.cursor() as cursor:
+            cursor.execute("SELECT app, name FROM django_migrations")
+            applied = set(cursor.fetchall())
+            cursor.execute("SELECT 1 FROM auth_group")
+            migrated_rows = cursor.fetchone() is not None
+    except DatabaseError:
+        return True  # no database or no tables yet: made and migrated as usual
+    finally:
+        probe.close()
+    on_disk = MigrationLoader(None).disk_migrations
+    known = set(on_disk).union(*(migration.replaces for migration in on_disk.values()))
+    return migrated_rows and applied <= known
+
+
+@pytest.fixture(scope="session")
+def django_db_createdb(request, django_db_modify_db_settings, django_db_blocker):
+    """Make the test database anew when asked (--create-db) or when the kept one is stale."""
+    if request.config.getvalue("create_db"):
+        return True
+    if not request.config.getvalue("reuse_db"):
+        return False
+    with django_db_blocker.unblock():
+        return not kept_database_is_current()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_keepdb, django_db_blocker):
+    """Leave a kept database as the migrations made it. Tests that commit empty every table when
+    they end (serialized_rollback loads the rows back only when the next such test starts)."""
+    contents = getattr(connections["default"], "_test_serialized_contents", None)
+    yield
+    if django_db_keepdb and contents:
+        with django_db_blocker.unblock():
+            if not Group.objects.exists():
+                put_back_migrated_data(connections["default"], contents)
+
+
+def put_back_migrated_data(connection, contents):
+    """What TransactionTestCase does between tests: empty the tables, load the saved rows."""
+    call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
+    connection.creation.deserialize_db_from_string(contents)
+    # flush restarted every sequence at 1, and the rows just loaded keep their ids: move
+    # each sequence past them, or the next page or user created would reuse an id.
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
 @pytest.fixture(autouse=True)
 def _migrated_data_in_playwrights_context(request):
     """Put back what the migrations created (staff groups, Wagtail's root page) before each
@@ -220,16 +305,8 @@ def _migrated_data_in_playwrights_context(request):
     original = getattr(connections._connections._storage, "default", None)  # the sync side's
     contents = getattr(original, "_test_serialized_contents", None)
     if contents:
-        # What TransactionTestCase does between tests: empty the tables, load the saved rows.
-        call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
         connection._test_serialized_contents = contents
-        connection.creation.deserialize_db_from_string(contents)
-        # flush restarted every sequence at 1, and the rows just loaded keep their ids: move
-        # each sequence past them, or the next page or user created would reuse an id.
-        statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models())
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
+        put_back_migrated_data(connection, contents)
 
 
 @pytest.fixture(scope="session")
@@ -284,11 +361,6 @@ service imap-login {{
 @pytest.fixture(scope="session")
 def imap_server():
     """Start dovecot on a free loopback port; yield its CASE_IMAP settings."""
-    import pathlib
-    import socket
-    import tempfile
-    import time
-
     dovecot = shutil.which("dovecot") or "/usr/sbin/dovecot"
     if not os.path.exists(dovecot):
         if os.environ.get("REQUIRE_IMAP"):

@@ -200,8 +200,14 @@ def test_a_transfer_needs_a_reason_and_is_recorded(case, staff):
 
 
 def test_a_manager_may_act_on_any_case(case, staff):
-    casework.accept(case, staff("Customer service"))
-    casework.reply(case, staff("Managers"), "经理答复")
+    agent, manager = staff("Customer service"), staff("Managers")
+    casework.accept(case, agent)
+    casework.reply(case, manager, "经理答复")
+    casework.set_status(case, manager, "in_progress")
+    case.refresh_from_db()
+    reply = case.events.get(kind="reply")
+    assert reply.author == manager and reply.text == "经理答复" and reply.visible_to_owner
+    assert case.status == "in_progress" and case.first_responder == agent
 
 
 def test_owners_and_other_roles_cannot_accept(case, verified_owner, staff):

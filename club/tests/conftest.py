@@ -5,16 +5,15 @@ from django.utils import translation
 
 from club import membership
 from club.models import Reward
-from conftest import make_user
-from owners.models import OwnershipClaim, Unit
+from conftest import make_verified_owner
+from owners.models import Unit
 
 
 def verified(username, unit, **fields):
-    user = make_user(username, real_name=fields.pop("real_name", username), **fields)
-    OwnershipClaim.objects.create(owner=user, unit=unit, proof="HT", status="approved")
-    user.is_verified_owner = True
-    user.save(update_fields=["is_verified_owner"])
-    return user
+    """An owner whose claim to `unit` staff approved."""
+    return make_verified_owner(
+        username, unit, real_name=fields.pop("real_name", username), **fields
+    )
 
 
 @pytest.fixture

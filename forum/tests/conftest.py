@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from conftest import make_user
+from conftest import make_verified_owner
 from forum.models import Board
+from owners.models import Unit
 
 
 @pytest.fixture(autouse=True)
@@ -39,17 +40,18 @@ def boards(db):
 
 
 def verified(username, **fields):
-    return make_user(username, is_verified_owner=True, **fields)
+    """An owner whose claim to the first unit (of the `unit` fixture's estate) staff approved."""
+    return make_verified_owner(username, Unit.objects.order_by("pk").first(), **fields)
 
 
 @pytest.fixture
-def alice(db):
+def alice(unit):
     """A verified owner who has been around for a while (no new-account limits)."""
     return verified("alice", real_name="张伟", date_joined=timezone.now() - timedelta(days=30))
 
 
 @pytest.fixture
-def bob(db):
+def bob(unit):
     return verified("bob", real_name="刘洋", date_joined=timezone.now() - timedelta(days=30))
 
 

@@ -74,6 +74,7 @@ def test_only_staff_post_in_a_staff_board(client, alice, spokesperson, boards):
     assert start(client, boards["announcements"]).status_code == 403
     client.force_login(spokesperson)
     assert start(client, boards["announcements"]).status_code == 302
+    assert list(Topic.objects.values_list("author", flat=True)) == [spokesperson.pk]
 
 
 def test_preview_shows_the_rendered_text_without_saving(client, alice, boards):

@@ -393,7 +393,10 @@ def test_a_control_character_in_a_title_does_not_break_the_feed(client, alice, b
         reverse("forum:new_topic", args=["owners"]), {"title": payload, "source": payload}
     )
     assert response.status_code == 302  # accepted
-    assert client.get(reverse("forum:board_feed", args=["owners"])).status_code == 200
+    topic = Topic.objects.get(author=alice)
+    feed = client.get(reverse("forum:board_feed", args=["owners"]))
+    atom = "{http://www.w3.org/2005/Atom}"
+    assert ET.fromstring(feed.content).find(f"{atom}entry").findtext(f"{atom}title") == topic.title
 
 
 def test_search_echoes_hostile_queries_as_text(client, benign):

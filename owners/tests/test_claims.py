@@ -52,8 +52,9 @@ def test_an_owner_claims_a_unit(owner_client, owner, estate, unit):
 
 
 def test_unit_numbers_match_whatever_the_case(owner_client, owner, estate):
-    Unit.objects.create(estate=estate, building="1栋", number="A0101")
+    unit = Unit.objects.create(estate=estate, building="1栋", number="A0101")
     assert claim(owner_client, estate, building="1栋", number="a0101").status_code == 302
+    assert OwnershipClaim.objects.get(owner=owner).unit == unit
 
 
 def test_a_unit_that_does_not_exist_is_refused(owner_client, owner, estate):

@@ -1,7 +1,12 @@
 """The test suite: fast hashing, in-memory email, tasks eager unless a broker is given."""
 
+import os
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS, env
+from .base import BASE_DIR, CACHES, CELERY_BROKER_URL, DATABASES, INSTALLED_APPS, REDIS_URL, env
 
 DEBUG = False
 SECRET_KEY = "test-only-insecure-key"
@@ -14,3 +19,22 @@ WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://testserver")
 
 # Demo content, `load_demo` and the benchmarks: never installed in production.
 INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file rather than memory, so a run can keep it for the next (--reuse-db); each parallel
+    # test process adds its own suffix. Nothing in it outlives a crash worth keeping.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db")}
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA synchronous = OFF"
+
+# Parallel test processes (pytest-xdist's gw0, gw1, ...) each take their own Redis database for
+# the cache, counting up from REDIS_URL's, so one process's cache.clear() empties only its own.
+WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+if REDIS_URL and WORKER:
+    cache_url = urlsplit(REDIS_URL)
+    cache_url = cache_url._replace(path=f"/{int(cache_url.path.strip('/') or 0) + WORKER}")
+    if CELERY_BROKER_URL and urlsplit(CELERY_BROKER_URL)[1:3] == cache_url[1:3]:
+        raise ImproperlyConfigured(
+            f"Test process {WORKER} would use the broker's Redis database for its cache: "
+            "leave the databases after REDIS_URL's free, one for each test process."
+        )
+    CACHES["default"]["LOCATION"] = cache_url.geturl()
