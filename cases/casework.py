@@ -21,6 +21,7 @@ from wagtail.log_actions import log
 
 from cases.models import Case, CaseAttachment, CaseEvent, Category, ReferenceCounter
 from portal import limits
+from portal.actions import Refused
 from portal.files import VerifiedFile, clean_attachment
 from portal.notifications import email_user
 
@@ -35,7 +36,7 @@ STAFF_MOVES = {
 }
 
 
-class CaseError(Exception):
+class CaseError(Refused):
     """Shown to the person as it is."""
 
 

@@ -2,7 +2,8 @@
 
 Claims review, report handling and topic moderation all look the same: the object's details, a
 small form (a reason, a date, a board) and one button per action. Each action is a plain
-function from the rules modules; the error it raises is shown on the form.
+function from the rules modules; the refusal it raises (portal.actions.Refused) is shown on the
+form.
 """
 
 from django.shortcuts import redirect
@@ -10,6 +11,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic import InspectView
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from portal.actions import Refused
 from portal.exports import SafeIndexView
 
 
@@ -22,7 +24,8 @@ class InspectFirstIndexView(SafeIndexView):
 
 
 class ActionsInspectView(InspectView):
-    #: {"name of the button": (function(view, cleaned_data) -> message, errors it may raise)}
+    #: {"name of the button": function(view, cleaned_data) -> message}, or
+    #: {"name": (function, the errors to show on the form)} when they are not all `Refused`.
     actions = {}
     action_form_class = None
 
@@ -39,7 +42,7 @@ class ActionsInspectView(InspectView):
         action = self.actions.get(request.POST.get("action"))
         if action is None or not form.is_valid():
             return self.render_to_response(self.get_context_data(action_form=form))
-        function, errors = action
+        function, errors = action if isinstance(action, tuple) else (action, Refused)
         try:
             message = function(self, form.cleaned_data)
         except errors as error:
