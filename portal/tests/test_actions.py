@@ -34,7 +34,7 @@ def test_every_refusal_error_is_a_refused():
         and issubclass(value, Exception)
         and value.__module__ == module.__name__
     }
-    assert "cases.casework.CaseError" in errors and "owners.claims.ClaimError" in errors
+    assert "cases.rules.CaseError" in errors and "owners.claims.ClaimError" in errors
     strays = sorted(
         name
         for name, error in errors.items()
