@@ -71,9 +71,7 @@ def status_options(html):
     return html[start : html.index("</select>", start)]
 
 
-def test_a_new_case_offers_accept_to_every_handler_and_nothing_else(
-    client, case, agent, colleague
-):
+def test_a_new_case_offers_accept_to_every_handler_and_nothing_else(client, case, agent, colleague):
     for person in (agent, colleague):
         html = page(client, person, case)
         assert ACCEPT in html and REPLY not in html and FOLLOW_UP not in html
