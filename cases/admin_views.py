@@ -268,9 +268,10 @@ class CaseViewSet(ModelViewSet):
     add_to_reference_index = False
 
     def get_index_view_kwargs(self, **kwargs):
-        queryset = Case.objects.select_related("category", "first_responder").order_by(
-            "-created_at"
-        )
+        # Everything the listing and the export show, in the same query.
+        queryset = Case.objects.select_related(
+            "category", "first_responder", "owner", "unit__estate"
+        ).order_by("-created_at")
         return super().get_index_view_kwargs(
             queryset=queryset, phone_url_name=self.get_url_name("phone"), **kwargs
         )

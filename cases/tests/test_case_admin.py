@@ -4,6 +4,8 @@ follow-up, the hotline form and the ledger."""
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import casework
@@ -279,3 +281,40 @@ def test_staff_match_an_email_case_to_its_owner(client, agent, verified_owner):
     assert case.owner == verified_owner
     client.force_login(verified_owner)
     assert client.get(case.get_absolute_url()).status_code == 200
+
+
+def export_queries(client, export_format):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("case_ledger:index"), {"export": export_format})
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert response.status_code == 200 and body
+    return len(captured)
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_the_ledger_export_costs_the_same_for_few_or_many_cases(
+    client, agent, verified_owner, unit, export_format
+):
+    """Every column of the export (unit, owner, category, first responder) comes with the cases,
+    not with one query per row."""
+    client.force_login(agent)
+
+    def add(count):
+        for n in range(count):
+            casework.accept(
+                casework.file_case(
+                    verified_owner,
+                    kind="enquiry",
+                    category=Category.objects.first(),
+                    unit=unit,
+                    subject=f"咨询{n}",
+                    description="……",
+                ),
+                agent,
+            )
+
+    add(5)
+    export_queries(client, export_format)  # the first request warms the caches
+    few = export_queries(client, export_format)
+    add(10)
+    assert export_queries(client, export_format) == few
