@@ -29,7 +29,7 @@ from cases.forms import AttachmentsField
 from cases.models import Case, Category
 from cases.reports import monthly_figures
 from owners.models import Estate, Unit
-from portal.admin_actions import ActionsInspectView, InspectFirstIndexView
+from portal.admin_actions import ActionsInspectView, ActionsOnlyViewSet, InspectFirstIndexView
 
 User = get_user_model()
 
@@ -221,8 +221,9 @@ class CaseIndexView(InspectFirstIndexView):
         return buttons
 
 
-class CaseViewSet(ModelViewSet):
-    """The ledger (投诉台帐): every case, filterable and exportable."""
+class CaseViewSet(ActionsOnlyViewSet):
+    """The ledger (投诉台帐): every case, filterable and exportable; a case changes only through
+    the actions on its screen."""
 
     model = Case
     name = "case_ledger"
@@ -264,8 +265,6 @@ class CaseViewSet(ModelViewSet):
     inspect_view_enabled = True
     inspect_view_class = CaseScreen
     inspect_template_name = "cases/admin/case_screen.html"
-    form_fields = ["subject"]
-    add_to_reference_index = False
 
     def get_index_view_kwargs(self, **kwargs):
         # Everything the listing and the export show, in the same query.

@@ -11,6 +11,7 @@ from django.urls import reverse
 from cases import casework
 from cases.models import Case, Category
 from conftest import make_user
+from portal.tests.actions_only import assert_no_raw_admin_views
 from portal.tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -318,3 +319,11 @@ def test_the_ledger_export_costs_the_same_for_few_or_many_cases(
     few = export_queries(client, export_format)
     add(10)
     assert export_queries(client, export_format) == few
+
+
+def test_cases_have_no_raw_admin_forms(client, case):
+    """A case changes through the actions on its screen only."""
+    assert_no_raw_admin_views(client, "/admin/cases/", case)
+    # The audit log links each case to its screen, where the actions are.
+    history = client.get(reverse("wagtailadmin_reports:site_history"))
+    assert history.status_code == 200 and screen(case) in history.content.decode()
