@@ -165,5 +165,9 @@ def from_topic(request, pk):
     """Customer service turns an owner's topic into a case they follow to the end. Pressed
     twice (or by two agents at once), it leads to the same case."""
     topic = get_object_or_404(Topic.objects.select_related("author"), pk=pk)
-    case = casework.case_from_topic(topic, request.user)
+    try:
+        case = casework.case_from_topic(topic, request.user)
+    except rules.CaseError as error:  # no case category yet
+        messages.error(request, str(error))
+        return redirect(topic)
     return redirect("case_ledger:inspect", case.pk)

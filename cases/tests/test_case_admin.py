@@ -11,6 +11,8 @@ from django.urls import reverse
 from cases import casework
 from cases.models import Case, Category
 from conftest import make_user
+from forum.models import Board
+from forum.posting import create_topic
 from portal.tests.actions_only import assert_no_raw_admin_views
 from portal.tests.samples import pdf_bytes
 
@@ -327,3 +329,13 @@ def test_cases_have_no_raw_admin_forms(client, case):
     # The audit log links each case to its screen, where the actions are.
     history = client.get(reverse("wagtailadmin_reports:site_history"))
     assert history.status_code == 200 and screen(case) in history.content.decode()
+
+
+def test_with_no_category_at_all_a_topic_is_not_turned_into_a_case(client, agent, verified_owner):
+    board = Board.objects.create(name="投诉与建议", slug="questions", is_question_board=True)
+    topic = create_topic(verified_owner, board, title="路灯", source="东门路灯不亮。")
+    Category.objects.all().delete()
+    client.force_login(agent)
+    response = client.post(reverse("cases:from_topic", args=[topic.pk]), follow=True)
+    assert response.redirect_chain[0][0] == topic.get_absolute_url()
+    assert not Case.objects.exists() and not Category.objects.exists()
