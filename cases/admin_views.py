@@ -1,5 +1,6 @@
 """The complaint mailbox in the Wagtail admin: the inbox, the ledger, the case screen and the
-hotline form. The rules live in cases.casework; these screens only collect what they need."""
+hotline form. The actions live in cases.casework and who may take them in cases.rules; these
+screens only collect what the actions need and show what cases.rules allows."""
 
 import re
 
@@ -17,18 +18,18 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
-from cases import casework
+from cases import casework, rules
 from cases.forms import AttachmentsField
 from cases.models import Case, Category
 from cases.reports import monthly_figures
 from owners.models import Estate, Unit
-from portal.admin_actions import ActionsInspectView, InspectFirstIndexView
+from portal.admin_actions import ActionsInspectView, ActionsOnlyViewSet, InspectFirstIndexView
 
 User = get_user_model()
 
@@ -40,17 +41,8 @@ class CaseActionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     attachments = AttachmentsField(label=gettext_lazy("Files for the owner"))
-    status = forms.ChoiceField(
-        label=gettext_lazy("New status"),
-        required=False,
-        choices=[
-            ("", "—"),
-            *[
-                (s, s.label)
-                for s in (Case.Status.IN_PROGRESS, Case.Status.RESOLVED, Case.Status.CLOSED)
-            ],
-        ],
-    )
+    #: The moves cases.rules allows this person on this case now (set by the screen).
+    status = forms.ChoiceField(label=gettext_lazy("New status"), required=False, choices=[])
     owner = forms.ModelChoiceField(
         label=gettext_lazy("The owner who wrote"),
         queryset=User.objects.filter(is_verified_owner=True).order_by("real_name"),
@@ -76,9 +68,10 @@ class CaseActionForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, moves=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to"].queryset = casework.case_handlers()
+        self.fields["status"].choices = [("", "—"), *[(s, Case.Status(s).label) for s in moves]]
 
 
 def _message(case, text):
@@ -102,21 +95,21 @@ def note(view, data):
 
 def change_status(view, data):
     if not data["status"]:
-        raise casework.CaseError(_("Choose the new status."))
+        raise rules.CaseError(_("Choose the new status."))
     casework.set_status(view.object, view.request.user, data["status"], data["text"])
     return _message(view.object, view.object.get_status_display())
 
 
 def transfer(view, data):
     if not data["to"]:
-        raise casework.CaseError(_("Choose who takes the case over."))
+        raise rules.CaseError(_("Choose who takes the case over."))
     casework.transfer(view.object, view.request.user, data["to"], data["text"])
     return _message(view.object, _("transferred to %(name)s.") % {"name": data["to"].display_name})
 
 
 def match(view, data):
     if not data["owner"]:
-        raise casework.CaseError(_("Choose the owner."))
+        raise rules.CaseError(_("Choose the owner."))
     casework.match_owner(view.object, view.request.user, data["owner"])
     return _message(
         view.object, _("now belongs to %(name)s.") % {"name": data["owner"].display_name}
@@ -138,22 +131,23 @@ class CaseScreen(ActionsInspectView):
     """Everything about a case, with the actions its first responder takes."""
 
     actions = {
-        name: (function, casework.CaseError)
-        for name, function in {
-            "accept": accept,
-            "reply": reply,
-            "note": note,
-            "status": change_status,
-            "transfer": transfer,
-            "follow_up": follow_up,
-            "match": match,
-        }.items()
+        "accept": accept,
+        "reply": reply,
+        "note": note,
+        "status": change_status,
+        "transfer": transfer,
+        "follow_up": follow_up,
+        "match": match,
     }
     action_form_class = CaseActionForm
     page_title = gettext_lazy("Case")
 
     def get_action_form(self, data=None):
-        return CaseActionForm(data, self.request.FILES if data is not None else None)
+        return CaseActionForm(
+            data,
+            self.request.FILES if data is not None else None,
+            moves=rules.moves(self.request.user, self.object),
+        )
 
     def get_object(self, queryset=None):
         cases = Case.objects.select_related("owner", "category", "unit__estate", "first_responder")
@@ -165,9 +159,12 @@ class CaseScreen(ActionsInspectView):
         context.update(
             case=case,
             events=case.events.select_related("author").prefetch_related("attachments"),
-            now=timezone.now(),
-            may_act=user.has_perm("cases.manage_cases") or case.first_responder_id == user.pk,
-            may_accept=case.status == Case.Status.NEW and user.has_perm("cases.handle_case"),
+            # The same questions the actions ask (cases.rules), for the buttons to show.
+            can_accept=rules.can_accept(user, case),
+            can_act=rules.can_act(user, case),
+            can_follow_up=rules.can_follow_up(user, case),
+            can_match=rules.can_match(user, case),
+            moves=rules.moves(user, case),
         )
         return context
 
@@ -215,7 +212,7 @@ class CaseIndexView(InspectFirstIndexView):
     @cached_property
     def header_buttons(self):
         buttons = list(super().header_buttons)
-        if self.request.user.has_perm("cases.handle_case"):
+        if rules.handles_cases(self.request.user):
             buttons.append(
                 HeaderButton(
                     _("Record a hotline call"), url=reverse(self.phone_url_name), icon_name="mail"
@@ -224,8 +221,9 @@ class CaseIndexView(InspectFirstIndexView):
         return buttons
 
 
-class CaseViewSet(ModelViewSet):
-    """The ledger (投诉台帐): every case, filterable and exportable."""
+class CaseViewSet(ActionsOnlyViewSet):
+    """The ledger (投诉台帐): every case, filterable and exportable; a case changes only through
+    the actions on its screen."""
 
     model = Case
     name = "case_ledger"
@@ -267,13 +265,12 @@ class CaseViewSet(ModelViewSet):
     inspect_view_enabled = True
     inspect_view_class = CaseScreen
     inspect_template_name = "cases/admin/case_screen.html"
-    form_fields = ["subject"]
-    add_to_reference_index = False
 
     def get_index_view_kwargs(self, **kwargs):
-        queryset = Case.objects.select_related("category", "first_responder").order_by(
-            "-created_at"
-        )
+        # Everything the listing and the export show, in the same query.
+        queryset = Case.objects.select_related(
+            "category", "first_responder", "owner", "unit__estate"
+        ).order_by("-created_at")
         return super().get_index_view_kwargs(
             queryset=queryset, phone_url_name=self.get_url_name("phone"), **kwargs
         )
@@ -321,8 +318,7 @@ class HotlineView(WagtailAdminTemplateMixin, FormView):
     index_url_name = case_url_name = None
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("cases.handle_case"):
-            raise PermissionDenied
+        rules.check_handler(request.user)
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
@@ -348,7 +344,7 @@ class HotlineView(WagtailAdminTemplateMixin, FormView):
                 channel=Case.Channel.PHONE,
                 recorded_by=self.request.user,
             )
-        except casework.CaseError as error:
+        except rules.CaseError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
         casework.accept(case, self.request.user)  # whoever takes the call is its first responder
@@ -366,8 +362,13 @@ class CategoryViewSet(ModelViewSet):
     url_prefix = "cases/categories"
     icon = "tag"
     menu_label = gettext_lazy("Categories and deadlines")
-    form_fields = ["name", "first_response_hours", "resolution_hours"]
-    list_display = ["name", "first_response_hours", "resolution_hours"]
+    form_fields = ["name", "first_response_hours", "resolution_hours", "is_default"]
+    list_display = [
+        "name",
+        "first_response_hours",
+        "resolution_hours",
+        BooleanColumn("is_default", label=gettext_lazy("For email and forum cases")),
+    ]
     sort_order_field = "sort_order"
     add_to_reference_index = False
 

@@ -1,8 +1,10 @@
-"""The complaint mailbox's rules: filing, first-responder ownership, replies, status, follow-up.
+"""The complaint mailbox's actions: filing, first-responder ownership, replies, status, follow-up.
 
-Every change is one function: it checks who may do it, writes the case and its timeline in one
-transaction, logs to Wagtail's audit log, and emails the owner (with the reference in the
-subject, so they can answer by email) once the transaction commits.
+Every change is one function in the shape of portal.actions: inside one transaction it locks
+the case's row and re-reads it, asks cases.rules whether this person may take this step on the
+case as it is now, writes the case and its timeline, logs to Wagtail's audit log, and emails the
+owner (with the reference in the subject, so they can answer by email) once the transaction
+commits. The owner's page, the admin case screen and the inbox all call these functions.
 """
 
 from datetime import timedelta
@@ -11,7 +13,7 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -19,35 +21,38 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 from wagtail.log_actions import log
 
+from cases import rules
 from cases.models import Case, CaseAttachment, CaseEvent, Category, ReferenceCounter
+from cases.rules import CaseError
+from forum.models import Topic
 from portal import limits
 from portal.files import VerifiedFile, clean_attachment
 from portal.notifications import email_user
 
 Status, Event = Case.Status, CaseEvent.Kind
 
-#: Who may move a case from one status to another (besides accepting, reopening, follow-up).
-STAFF_MOVES = {
-    Status.ACCEPTED: {Status.IN_PROGRESS, Status.RESOLVED},
-    Status.IN_PROGRESS: {Status.RESOLVED},
-    Status.REOPENED: {Status.IN_PROGRESS, Status.RESOLVED},
-    Status.RESOLVED: {Status.CLOSED},
-}
-
-
-class CaseError(Exception):
-    """Shown to the person as it is."""
-
 
 def _locked(case):
     """Lock the case's row and refresh `case` from it (call inside a transaction).
 
-    Every one-time step (rate, confirm, reopen, follow up, move on, match) checks the status
-    only after this, so a double tap, two tabs or a rating link opened twice act once: the
-    second waits for the first to commit and then sees what it did.
+    Every action checks who may act and the status only after this, so a double tap, two tabs,
+    a rating link opened twice or two staff members on the same case act one after the other:
+    the second waits for the first to commit and then sees what it did.
     """
     case.refresh_from_db(from_queryset=Case.objects.select_for_update())
     return case
+
+
+# -- Categories -----------------------------------------------------------------------------
+
+
+def default_category():
+    """The category for cases nobody has sorted (emails, forum topics): the one staff ticked in
+    Categories and deadlines; the first in their order when none is ticked."""
+    category = Category.objects.filter(is_default=True).first() or Category.objects.first()
+    if category is None:
+        raise CaseError(_("There is no case category yet: add one in Categories and deadlines."))
+    return category
 
 
 # -- References -----------------------------------------------------------------------------
@@ -168,10 +173,11 @@ def _upload_quota_message(owner, files):
 
 
 def owner_message(case, owner, text, files=()):
-    _check_owner(case, owner)
-    if case.status == Status.CLOSED:
-        raise CaseError(_("This case is closed. File a new case if you need more help."))
+    """More information from the owner on their case page."""
+    rules.check_owner(owner, case)
     with transaction.atomic():
+        _locked(case)
+        rules.check_message(owner, case)
         limits.lock_person(owner)
         problem = limits.wait_message(
             CaseEvent.objects.filter(author=owner, kind=Event.OWNER_MESSAGE),
@@ -181,20 +187,34 @@ def owner_message(case, owner, text, files=()):
         ) or _upload_quota_message(owner, files)
         if problem:
             raise CaseError(problem)
-        event = CaseEvent.objects.create(
-            case=case, kind=Event.OWNER_MESSAGE, author=owner, text=text.strip()
-        )
-        attach(case, event, files)
+        return _owner_event(case, owner, text, files)
+
+
+def emailed_message(case, text, files=()):
+    """An email answering the case, from the address the inbox matched to it (the owner's, or
+    the sender of an email case who is not a registered owner). The same rule as the case page:
+    a closed case takes no more messages (cases.mailbox then files a new case)."""
+    with transaction.atomic():
+        _locked(case)
+        rules.check_takes_messages(case)
+        return _owner_event(case, case.owner, text, files)
+
+
+def _owner_event(case, owner, text, files):
+    event = CaseEvent.objects.create(
+        case=case, kind=Event.OWNER_MESSAGE, author=owner, text=text.strip()
+    )
+    attach(case, event, files)
+    log(case, "cases.case.message", user=owner)
     return event
 
 
 def confirm_resolved(case, owner):
-    _check_owner(case, owner)
+    rules.check_owner(owner, case)
     with transaction.atomic():
         _locked(case)
-        if case.status != Status.RESOLVED:
-            raise CaseError(_("Only a resolved case can be confirmed."))
-        if case.confirmed_at and case.confirmed_at >= case.resolved_at:
+        rules.check_confirm(owner, case)
+        if case.is_confirmed:
             return  # confirmed already: a second press changes nothing
         case.confirmed_at = timezone.now()
         case.save(update_fields=["confirmed_at"])
@@ -204,35 +224,24 @@ def confirm_resolved(case, owner):
             author=owner,
             text=_("The owner confirms the case is resolved."),
         )
+        log(case, "cases.case.confirm", user=owner)
 
 
 def reopen(case, owner, reason):
-    _check_owner(case, owner)
-    days = settings.CASE_REOPEN_DAYS
+    rules.check_owner(owner, case)
     if not reason.strip():
         raise CaseError(_("Tell us what is still wrong."))
     with transaction.atomic():
         _locked(case)
-        if case.status == Status.REOPENED:
-            raise CaseError(_("This case has already been reopened."))
-        if case.status not in (Status.RESOLVED, Status.FOLLOWED_UP):
-            raise CaseError(_("Only a resolved case can be reopened."))
-        if timezone.now() - case.resolved_at > timedelta(days=days):
-            raise CaseError(
-                _(
-                    "A case can be reopened within %(days)s days of being resolved. "
-                    "Please file a new case."
-                )
-                % {"days": days}
-            )
+        rules.check_reopen(owner, case)
         _set_status(case, Status.REOPENED, owner, reason)
     return case
 
 
 def rate(case, owner, score, comment=""):
     """The owner's satisfaction (1–5): the follow-up, done by the owner; the case is then closed."""
-    _check_owner(case, owner)
-    return _rate(case, owner, score, comment, resolved_at=None)
+    rules.check_owner(owner, case)
+    return _rate(case, owner, score, comment, check=rules.check_rate)
 
 
 RATING_SALT = "cases.case.rating"
@@ -245,14 +254,18 @@ def rating_token(case):
 
 def rate_by_token(token, score, comment=""):
     case, resolved_at = _read_rating_token(token)
-    _check_rating_link(case, resolved_at)
-    return _rate(case, case.owner, score, comment, resolved_at=resolved_at)
+    rules.check_rating_link(case, resolved_at)
+
+    def check(owner, locked):
+        rules.check_rating_link(locked, resolved_at)
+
+    return _rate(case, case.owner, score, comment, check=check)
 
 
 def case_for_rating_token(token):
     """The case a rating link is for, or CaseError when the link is forged, old or used."""
     case, resolved_at = _read_rating_token(token)
-    _check_rating_link(case, resolved_at)
+    rules.check_rating_link(case, resolved_at)
     return case
 
 
@@ -264,31 +277,15 @@ def _read_rating_token(token):
         raise CaseError(_("This rating link is not valid.")) from error
 
 
-def _check_rating_link(case, resolved_at):
-    if case.satisfaction is not None and case.status == Status.CLOSED:
-        raise CaseError(_("This case has been rated already. Thank you."))
-    if case.status != Status.RESOLVED or case.resolved_at.isoformat() != resolved_at:
-        raise CaseError(
-            _("This case has been rated already, or it has changed since the link was sent.")
-        )
-
-
-def _rate(case, owner, score, comment, *, resolved_at):
+def _rate(case, owner, score, comment, *, check):
     text = _("%(score)s/5. %(comment)s") % {"score": score, "comment": comment.strip()}
-    return _close_with_rating(
-        case,
-        owner,
-        score,
-        text,
-        by_owner=True,
-        not_resolved=_("You can rate a case once it is resolved."),
-        resolved_at=resolved_at,
-    )
+    return _close_with_rating(case, owner, score, text, by_owner=True, check=check)
 
 
-def _close_with_rating(case, by, score, text, *, by_owner, not_resolved, resolved_at=None):
+def _close_with_rating(case, by, score, text, *, by_owner, check):
     """The follow-up (回访) with the owner's satisfaction; then the case closes. Once: the
-    rating link, the case page and staff's follow-up form all lock the case and look again.
+    rating link, the case page and staff's follow-up form all lock the case and `check(by,
+    case)` it again.
 
     An owner who rates online sees their rating but no "followed up" step (there was no visit)
     and needs no email about closing it; a visit recorded by staff stays internal, while its
@@ -298,12 +295,7 @@ def _close_with_rating(case, by, score, text, *, by_owner, not_resolved, resolve
         raise CaseError(_("Choose from 1 to 5 stars."))
     with transaction.atomic():
         _locked(case)
-        if resolved_at is not None:
-            _check_rating_link(case, resolved_at)
-        elif case.satisfaction is not None and case.status == Status.CLOSED:
-            raise CaseError(_("This case has been rated already. Thank you."))
-        if case.status != Status.RESOLVED:
-            raise CaseError(not_resolved)
+        check(by, case)
         case.satisfaction = score
         case.save(update_fields=["satisfaction"])
         CaseEvent.objects.create(
@@ -320,19 +312,18 @@ def _close_with_rating(case, by, score, text, *, by_owner, not_resolved, resolve
 def case_from_topic(topic, staff, *, kind=Case.Kind.COMPLAINT):
     """Turn a forum topic into a case owned by the topic's author; the staff member accepts it.
     Once per topic: two agents pressing the button together get the same case."""
-    if not staff.has_perm("cases.handle_case"):
-        raise PermissionDenied
+    rules.check_handler(staff)
     with transaction.atomic():
-        # The topic's row is the lock (its model comes with it: the forum builds on the portal).
-        type(topic).objects.select_for_update().filter(pk=topic.pk).first()
-        existing = topic.cases.first()
+        # The topic's row is the lock; a unique constraint on Case.forum_topic stands behind it.
+        Topic.objects.select_for_update().filter(pk=topic.pk).first()
+        existing = Case.objects.filter(forum_topic=topic).first()
         if existing:
             return existing
         opening = topic.posts.filter(position=1).first()
         case = file_case(
             topic.author,
             kind=kind,
-            category=Category.objects.get_or_create(name="其他")[0],
+            category=default_category(),
             subject=topic.title,
             description=opening.search_text if opening else topic.title,
             channel=Case.Channel.FORUM,
@@ -346,16 +337,11 @@ def case_from_topic(topic, staff, *, kind=Case.Kind.COMPLAINT):
 
 def accept(case, staff):
     """首问负责制: whoever accepts a new case owns it until it is closed."""
-    if not staff.has_perm("cases.handle_case"):
-        raise PermissionDenied
+    rules.check_handler(staff)
     with transaction.atomic():
         # The row lock makes two agents pressing "accept" together take turns.
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        if locked.status != Status.NEW:
-            raise CaseError(
-                _("%(name)s has already accepted this case.")
-                % {"name": locked.first_responder.display_name if locked.first_responder else "—"}
-            )
+        _locked(case)
+        rules.check_accept(staff, case)
         case.first_responder = staff
         case.save(update_fields=["first_responder"])
         _set_status(case, Status.ACCEPTED, staff, "")
@@ -363,10 +349,11 @@ def accept(case, staff):
 
 
 def reply(case, staff, text, files=()):
-    _check_responder(case, staff)
     if not text.strip():
         raise CaseError(_("Write the reply first."))
     with transaction.atomic():
+        _locked(case)
+        rules.check_act(staff, case)
         event = CaseEvent.objects.create(
             case=case, kind=Event.REPLY, author=staff, text=text.strip()
         )
@@ -381,50 +368,38 @@ def reply(case, staff, text, files=()):
 
 def note(case, staff, text):
     """An internal note: never shown or sent to the owner."""
-    if not (staff.has_perm("cases.handle_case") or staff.has_perm("cases.manage_cases")):
-        raise PermissionDenied
     if not text.strip():
         raise CaseError(_("Write the note first."))
-    return CaseEvent.objects.create(
-        case=case, kind=Event.NOTE, author=staff, text=text.strip(), visible_to_owner=False
-    )
+    with transaction.atomic():
+        _locked(case)
+        rules.check_act(staff, case)
+        event = CaseEvent.objects.create(
+            case=case, kind=Event.NOTE, author=staff, text=text.strip(), visible_to_owner=False
+        )
+        log(case, "cases.case.note", user=staff)
+    return event
 
 
 def set_status(case, staff, status, text=""):
-    _check_responder(case, staff)
     with transaction.atomic():
         _locked(case)
-        if status not in STAFF_MOVES.get(case.status, ()):
-            raise CaseError(
-                _("A case that is “%(old)s” cannot become “%(new)s”.")
-                % {"old": case.get_status_display(), "new": Status(status).label}
-            )
+        rules.check_move(staff, case, status)
         _set_status(case, status, staff, text)
     return case
 
 
 def record_follow_up(case, staff, *, score, method, remarks=""):
     """回访: staff record the owner's satisfaction after a visit or a call; the case closes."""
-    _check_responder(case, staff)
     text = f"{method}: {score}/5. {remarks.strip()}"
-    return _close_with_rating(
-        case,
-        staff,
-        score,
-        text,
-        by_owner=False,
-        not_resolved=_("The follow-up visit comes after the case is resolved."),
-    )
+    return _close_with_rating(case, staff, score, text, by_owner=False, check=rules.check_follow_up)
 
 
 def match_owner(case, staff, owner):
     """An email case from an unknown address: staff find the owner who sent it."""
-    if not staff.has_perm("cases.handle_case"):
-        raise PermissionDenied
+    rules.check_handler(staff)
     with transaction.atomic():
         _locked(case)
-        if case.owner_id is not None:
-            raise CaseError(_("This case already belongs to an owner."))
+        rules.check_match(staff, case)
         case.owner = owner
         case.save(update_fields=["owner"])
         CaseEvent.objects.create(
@@ -441,14 +416,13 @@ def match_owner(case, staff, owner):
 
 def transfer(case, staff, to, reason):
     """Hand a case to another staff member: with a reason, on the record."""
-    if not (staff == case.first_responder or staff.has_perm("cases.manage_cases")):
-        raise PermissionDenied
     if not reason.strip():
         raise CaseError(_("Give a reason for the transfer."))
-    if not to.has_perm("cases.handle_case"):
+    if not rules.handles_cases(to):
         raise CaseError(_("%(name)s does not handle cases.") % {"name": to.display_name})
     with transaction.atomic():
         _locked(case)
+        rules.check_act(staff, case)
         previous = case.first_responder
         case.first_responder = to
         case.save(update_fields=["first_responder"])
@@ -469,19 +443,6 @@ def transfer(case, staff, to, reason):
 
 
 # -- Shared ---------------------------------------------------------------------------------
-
-
-def _check_owner(case, owner):
-    if case.owner_id is None or case.owner_id != owner.pk:
-        raise PermissionDenied
-
-
-def _check_responder(case, staff):
-    """Only the first responder (or a manager) speaks for the company on a case."""
-    if staff.has_perm("cases.manage_cases"):
-        return
-    if case.first_responder_id != staff.pk or not staff.has_perm("cases.handle_case"):
-        raise PermissionDenied
 
 
 def _set_status(case, status, by, text, tell=True, visible=True):

@@ -23,7 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from cases import casework
-from cases.models import Case, CaseEvent, Category, InboundEmail
+from cases.models import Case, InboundEmail
 from portal.files import clean_attachment
 
 REFERENCE_RE = re.compile(r"TS-\d{6}-\d{4}")
@@ -109,6 +109,9 @@ def _owner_for(sender):
 
 
 def _reply_to_case(message, subject, sender, text, files):
+    """The case this email answers, with the email added to it; None when it answers none, or
+    answers a closed case, which takes no more messages: then it becomes a new case, as the case
+    page asks the owner to do."""
     headers = " ".join(str(message[name] or "") for name in ("In-Reply-To", "References"))
     match = REFERENCE_RE.search(subject) or REFERENCE_RE.search(headers)
     if not match:
@@ -119,10 +122,10 @@ def _reply_to_case(message, subject, sender, text, files):
     owner_email = case.owner.email.lower() if case.owner else case.contact_email.lower()
     if sender != owner_email and _owner_for(sender) != case.owner:
         return None  # a stranger quoting a reference opens a case of their own
-    event = CaseEvent.objects.create(
-        case=case, kind=CaseEvent.Kind.OWNER_MESSAGE, author=case.owner, text=text
-    )
-    casework.attach(case, event, files)
+    try:
+        casework.emailed_message(case, text, files)
+    except casework.CaseError:
+        return None
     return case
 
 
@@ -132,7 +135,7 @@ def _new_case(subject, sender, text, files):
         owner,
         contact_email="" if owner else sender,
         kind=Case.Kind.COMPLAINT,
-        category=Category.objects.get_or_create(name="其他")[0],
+        category=casework.default_category(),
         subject=subject,
         description=text or subject,
         files=files,

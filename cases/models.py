@@ -18,12 +18,31 @@ class Category(models.Model):
         _("first response within (hours)"), default=24
     )
     resolution_hours = models.PositiveIntegerField(_("resolution within (hours)"), default=72)
+    #: Where cases nobody has sorted go: emails to the complaint inbox and forum topics.
+    is_default = models.BooleanField(
+        _("for email and forum cases"),
+        default=False,
+        help_text=_(
+            "Cases from the complaint inbox and from forum topics are filed here. One category "
+            "at most; when none is ticked, the first in the list is used."
+        ),
+    )
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["sort_order", "pk"]
         verbose_name = _("case category")
         verbose_name_plural = _("case categories")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"],
+                condition=models.Q(is_default=True),
+                name="cases_one_default_category",
+                violation_error_message=_(
+                    "Another category is already for email and forum cases: untick it there first."
+                ),
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -83,7 +102,8 @@ class Case(models.Model):
     unit = models.ForeignKey(
         "owners.Unit", on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("unit")
     )
-    #: The forum topic this case was opened from; the topic shows the case in return.
+    #: The forum topic this case was opened from; the topic shows the case in return. One case
+    #: per topic (casework.case_from_topic).
     forum_topic = models.ForeignKey(
         "forum.Topic",
         on_delete=models.SET_NULL,
@@ -132,6 +152,13 @@ class Case(models.Model):
             ("handle_case", _("Can accept and handle cases")),
             ("manage_cases", _("Can handle any case and transfer cases")),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["forum_topic"],
+                condition=models.Q(forum_topic__isnull=False),
+                name="cases_one_case_per_topic",
+            )
+        ]
 
     def __str__(self):
         return f"{self.reference} {self.subject}"
@@ -140,13 +167,31 @@ class Case(models.Model):
         return reverse("cases:detail", args=[self.reference])
 
     @property
+    def is_confirmed(self):
+        """The owner has confirmed this resolution (a reopened and resolved again case asks
+        again)."""
+        return bool(
+            self.confirmed_at and self.resolved_at and self.confirmed_at >= self.resolved_at
+        )
+
+    @property
+    def is_first_response_late(self):
+        """Still open, unanswered, and past the first-response deadline."""
+        return (
+            self.status in self.OPEN_STATUSES
+            and self.first_responded_at is None
+            and self.first_response_due < timezone.now()
+        )
+
+    @property
+    def is_resolution_late(self):
+        """Still open and past the resolution deadline."""
+        return self.status in self.OPEN_STATUSES and self.resolution_due < timezone.now()
+
+    @property
     def is_overdue(self):
         """The same rule as CaseQuerySet.overdue, for one case already in hand."""
-        if self.status not in self.OPEN_STATUSES:
-            return False
-        now = timezone.now()
-        late_answer = self.first_responded_at is None and self.first_response_due < now
-        return late_answer or self.resolution_due < now
+        return self.is_first_response_late or self.is_resolution_late
 
 
 class CaseEvent(models.Model):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
-from cases import casework
+from cases import casework, rules
 from cases.forms import CaseForm, MessageForm, RatingForm, ReopenForm
 from cases.models import Case, CaseAttachment
 from forum.models import Topic
@@ -42,7 +42,7 @@ def new_case(request):
                 description=data["description"],
                 files=data["attachments"],
             )
-        except casework.CaseError as error:
+        except rules.CaseError as error:
             form.add_error(None, str(error))
         else:
             # Submitted, not accepted: the case waits for a first responder (待受理).
@@ -74,7 +74,7 @@ def case_detail(request, reference):
     if request.method == "POST" and action == "confirm":
         try:
             casework.confirm_resolved(case, request.user)
-        except casework.CaseError as error:
+        except rules.CaseError as error:
             messages.error(request, str(error))
         else:
             messages.success(request, _("Thank you for confirming."))
@@ -84,9 +84,9 @@ def case_detail(request, reference):
         if form.is_valid():
             try:
                 _act(case, request.user, action, form.cleaned_data)
-            except casework.CaseError as error:
+            except rules.CaseError as error:
                 case.refresh_from_db()
-                if not _shown_forms(case)[action]:  # the case has moved on (closed, rated)
+                if not _allowed(request.user, case)[action]:  # the case has moved on (closed…)
                     messages.error(request, str(error))
                     return redirect(case)
                 # Refused for now (too fast, too much today): the form again, as typed.
@@ -101,16 +101,17 @@ def case_detail(request, reference):
     return render(
         request,
         "cases/detail.html",
-        {"case": case, "events": events, "shown": _shown_forms(case), **forms},
+        {"case": case, "events": events, "can": _allowed(request.user, case), **forms},
     )
 
 
-def _shown_forms(case):
-    """Which of the owner's forms the case page shows for the case as it is now."""
+def _allowed(owner, case):
+    """What the owner may do on the case as it is now: the page shows these buttons and forms."""
     return {
-        "message": case.status != Case.Status.CLOSED,
-        "reopen": case.status == Case.Status.RESOLVED,
-        "rate": case.status == Case.Status.RESOLVED,
+        "message": rules.can_message(owner, case),
+        "confirm": rules.can_confirm(owner, case),
+        "reopen": rules.can_reopen(owner, case),
+        "rate": rules.can_rate(owner, case),
     }
 
 
@@ -131,10 +132,10 @@ def attachment(request, reference, pk):
         CaseAttachment.objects.select_related("case", "event"), pk=pk, case__reference=reference
     )
     user = request.user
-    is_staff = user.has_perm("cases.view_case")
-    if attachment.case.owner_id != user.pk and not is_staff:
+    if not rules.can_read(user, attachment.case):
         raise Http404
-    if not is_staff and attachment.event and not attachment.event.visible_to_owner:
+    internal = attachment.event and not attachment.event.visible_to_owner
+    if internal and not rules.sees_internal(user):
         raise PermissionDenied
     return serve_user_file(
         attachment.file.open("rb"), verified_type=attachment.verified_type, filename=attachment.name
@@ -146,13 +147,13 @@ def rate_by_link(request, token):
     """The rating link in the "resolved" email: no sign-in, this case only, once."""
     try:
         case = casework.case_for_rating_token(token)
-    except casework.CaseError as error:
+    except rules.CaseError as error:
         return render(request, "cases/rate.html", {"error": str(error)}, status=400)
     form = RatingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             casework.rate_by_token(token, form.cleaned_data["score"], form.cleaned_data["comment"])
-        except casework.CaseError as error:
+        except rules.CaseError as error:
             return render(request, "cases/rate.html", {"error": str(error)}, status=400)
         return render(request, "cases/rate.html", {"done": True, "case": case})
     return render(request, "cases/rate.html", {"form": form, "case": case})
@@ -161,9 +162,12 @@ def rate_by_link(request, token):
 @login_required
 @require_POST
 def from_topic(request, pk):
-    """Customer service turns an owner's topic into a case they follow to the end."""
+    """Customer service turns an owner's topic into a case they follow to the end. Pressed
+    twice (or by two agents at once), it leads to the same case."""
     topic = get_object_or_404(Topic.objects.select_related("author"), pk=pk)
-    if not request.user.has_perm("cases.handle_case"):
-        raise PermissionDenied
-    case = casework.case_from_topic(topic, request.user)
+    try:
+        case = casework.case_from_topic(topic, request.user)
+    except rules.CaseError as error:  # no case category yet
+        messages.error(request, str(error))
+        return redirect(topic)
     return redirect("case_ledger:inspect", case.pk)

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from cases import rules
 from cases.admin_panels import CasesPanel
 from cases.admin_views import CasesViewSetGroup
 from cases.models import Case
@@ -15,6 +16,13 @@ def register_case_viewset():
 def register_case_log_actions(actions):
     actions.register_action("cases.case.file", _("File case"), _("Case filed"))
     actions.register_action("cases.case.reply", _("Reply to the owner"), _("Replied to the owner"))
+    actions.register_action(
+        "cases.case.message", _("Add information"), _("The owner added information")
+    )
+    actions.register_action("cases.case.note", _("Add an internal note"), _("Internal note added"))
+    actions.register_action(
+        "cases.case.confirm", _("Confirm resolved"), _("The owner confirmed it is resolved")
+    )
     actions.register_action("cases.case.transfer", _("Transfer case"), _("Case transferred"))
     actions.register_action(
         "cases.case.match", _("Match case to owner"), _("Case matched to owner")
@@ -25,5 +33,5 @@ def register_case_log_actions(actions):
 
 @hooks.register("construct_homepage_panels")
 def add_cases_panel(request, panels):
-    if request.user.has_perm("cases.handle_case"):
+    if rules.handles_cases(request.user):
         panels.append(CasesPanel())

@@ -27,6 +27,7 @@ from club.models import (
     SurveyPage,
 )
 from owners.models import OwnershipClaim
+from portal.actions import Refused
 from portal.admin_actions import ActionsInspectView
 
 
@@ -128,7 +129,7 @@ def _reinstate(view, data):
     return _("%(member)s is active again.") % {"member": view.object}
 
 
-MEMBER_ERRORS = (points.PointsError, cards.CardError, membership.MembershipError)
+MEMBER_ERRORS = Refused  # points, cards and membership refusals alike
 
 
 class MemberScreen(ActionsInspectView):

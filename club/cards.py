@@ -21,13 +21,14 @@ from PIL import Image, ImageDraw, ImageFont
 from wagtail.log_actions import log
 
 from club.models import ClubSettings, Member, MemberCard
+from portal.actions import Refused
 
 Status = MemberCard.Status
 PREFIX = "8866"  # the club's issuer prefix; then 11 random digits and the check digit
 SIGNER = signing.Signer(salt="club.card")
 
 
-class CardError(Exception):
+class CardError(Refused):
     """A card change that cannot be made; the message is shown as it is."""
 
 

@@ -17,12 +17,13 @@ from club import cards, points
 from club.models import ClubPage, ImportantDate, Member, MembershipApplication, Tier
 from owners import consent
 from owners.models import OwnershipClaim
+from portal.actions import Refused
 from portal.notifications import email_user
 
 Status = MembershipApplication.Status
 
 
-class MembershipError(Exception):
+class MembershipError(Refused):
     """A step that cannot be taken; the message is shown to the person as it is."""
 
 

@@ -15,11 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from club.models import ClubSettings, Member, PointsEntry, Tier
+from portal.actions import Refused
 
 Kind = PointsEntry.Kind
 
 
-class PointsError(Exception):
+class PointsError(Refused):
     """A change the ledger cannot take; the message is shown as it is."""
 
 

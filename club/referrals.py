@@ -11,10 +11,11 @@ from wagtail.log_actions import log
 from club import points
 from club.models import Member, Referral
 from portal import limits
+from portal.actions import Refused
 from portal.notifications import email_user
 
 
-class ReferralError(Exception):
+class ReferralError(Refused):
     pass
 
 

@@ -11,10 +11,11 @@ from wagtail.log_actions import log
 from club.models import Member, PointsEntry, Redemption, Reward
 from club.points import post_entry
 from portal import limits
+from portal.actions import Refused
 from portal.notifications import email_user
 
 
-class RedemptionError(Exception):
+class RedemptionError(Refused):
     """A redemption that cannot be made or changed; the message is shown as it is."""
 
 

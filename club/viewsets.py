@@ -28,8 +28,7 @@ from club.models import (
 )
 from club.reminders import month_days_ahead
 from owners.models import Estate
-from portal.admin_actions import InspectFirstIndexView, RulesOnlyPolicy
-from portal.exports import SafeIndexView
+from portal.admin_actions import ActionsOnlyViewSet, InspectFirstIndexView, RulesOnlyPolicy
 
 for model, actions in (
     (MembershipApplication, ("view",)),
@@ -180,7 +179,7 @@ class PointsFilterSet(WagtailFilterSet):
         fields = ["kind", "member", "created_at"]
 
 
-class PointsViewSet(ModelViewSet):
+class PointsViewSet(ActionsOnlyViewSet):
     """积分流水: the whole ledger, read-only, filterable by member, kind and date."""
 
     model = PointsEntry
@@ -210,11 +209,7 @@ class PointsViewSet(ModelViewSet):
         "expires_at",
     ]
     export_filename = "points-ledger"
-    index_view_class = SafeIndexView
     search_fields = ["member__number", "member__user__real_name", "reason", "key"]
-    add_to_reference_index = False
-    copy_view_enabled = False
-    form_fields = []  # never edited here: see RulesOnlyPolicy
     list_per_page = 50
 
     def get_index_view_kwargs(self, **kwargs):
@@ -309,7 +304,7 @@ class SurveyAnswersViewSet(ViewSet):
     )
 
 
-class RedemptionViewSet(ModelViewSet):
+class RedemptionViewSet(ActionsOnlyViewSet):
     """礼品兑换: what members redeemed, waiting hand-overs first."""
 
     model = Redemption
@@ -340,9 +335,6 @@ class RedemptionViewSet(ModelViewSet):
     index_view_class = InspectFirstIndexView
     inspect_view_enabled = True
     inspect_view_class = admin_views.RedemptionScreen
-    add_to_reference_index = False
-    copy_view_enabled = False
-    form_fields = []  # never edited here: see RulesOnlyPolicy
 
     def get_index_view_kwargs(self, **kwargs):
         queryset = (

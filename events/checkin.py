@@ -11,12 +11,13 @@ from club import cards, points
 from club.models import Member
 from events.models import Registration
 from events.signup import LIVE, lock_event, seats_taken
+from portal.actions import Refused
 
 Status = Registration.Status
 SIGNER = signing.Signer(salt="club.registration")
 
 
-class CheckInError(Exception):
+class CheckInError(Refused):
     """Shown at the door as it is."""
 
 

@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 
 from club.models import Member
 from events.models import SEATED, EventPage, Registration
+from portal.actions import Refused
 from portal.notifications import email_user
 
 Status = Registration.Status
 LIVE = (Status.CONFIRMED, Status.WAITLISTED, Status.ATTENDED)
 
 
-class SignupError(Exception):
+class SignupError(Refused):
     """A sign-up or cancellation that cannot be made; the message is shown as it is."""
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from forum.models import Post, Suspension, Topic
+from portal.actions import Refused
 
 NEW_ACCOUNT_AGE = timedelta(days=3)
 NEW_ACCOUNT_POSTS_PER_DAY = 10
@@ -17,7 +18,7 @@ TOPICS_PER_HOUR = 5
 LINK_RE = re.compile(r"https?://|www\.", re.IGNORECASE)
 
 
-class PostingRefused(Exception):
+class PostingRefused(Refused):
     """Shown to the owner as it is."""
 
 

@@ -13,9 +13,10 @@ from forum import access, notify
 from forum.counters import refresh_latest
 from forum.models import Board, Post, Report, Suspension, Topic
 from forum.posting import refresh_official_answer
+from portal.actions import Refused
 
 
-class ModerationError(Exception):
+class ModerationError(Refused):
     """Shown to the moderator as it is."""
 
 

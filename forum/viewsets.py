@@ -10,7 +10,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from forum import admin_views
 from forum.models import Board, Post, Report, Suspension, Topic
-from portal.admin_actions import InspectFirstIndexView
+from portal.admin_actions import ActionsOnlyViewSet, InspectFirstIndexView
 
 
 class BoardViewSet(ModelViewSet):
@@ -32,7 +32,7 @@ class BoardViewSet(ModelViewSet):
     add_to_reference_index = False
 
 
-class ReportViewSet(ModelViewSet):
+class ReportViewSet(ActionsOnlyViewSet):
     """Open reports first, oldest first."""
 
     model = Report
@@ -51,8 +51,6 @@ class ReportViewSet(ModelViewSet):
     inspect_view_enabled = True
     inspect_view_class = admin_views.ReportReviewView
     inspect_template_name = "forum/admin/report_review.html"
-    form_fields = ["status"]
-    add_to_reference_index = False
 
     def get_index_view_kwargs(self, **kwargs):
         open_first = Case(
@@ -115,7 +113,7 @@ class AwaitingReplyViewSet(TopicViewSet):
         return waiting.order_by("created_at")
 
 
-class PostViewSet(ModelViewSet):
+class PostViewSet(ActionsOnlyViewSet):
     model = Post
     name = "posts"
     url_prefix = "forum/posts"
@@ -134,8 +132,6 @@ class PostViewSet(ModelViewSet):
     inspect_view_enabled = True
     inspect_view_class = admin_views.PostModerationView
     inspect_template_name = "forum/admin/post_moderation.html"
-    form_fields = ["source"]
-    add_to_reference_index = False
 
     def get_index_view_kwargs(self, **kwargs):
         queryset = Post.objects.select_related("topic", "author").order_by("-created_at")

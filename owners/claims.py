@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from owners.models import OwnershipClaim
+from portal.actions import Refused
 from portal.notifications import email_user
 
 Status = OwnershipClaim.Status
 
 
-class ClaimError(Exception):
+class ClaimError(Refused):
     """A claim that cannot be made or reviewed; the message is shown to the person as it is."""
 
 

@@ -44,6 +44,7 @@ from wagtail.users.models import UserProfile
 
 from owners.models import AccountClosure, DataExport, OwnershipClaim, User
 from portal import limits
+from portal.actions import Refused
 from portal.exports import neutralise
 from portal.models import Notification
 from portal.notifications import email_user
@@ -57,7 +58,7 @@ logger = logging.getLogger(__name__)
 EXPORT_STALE_AFTER = timedelta(hours=1)
 
 
-class PrivacyError(Exception):
+class PrivacyError(Refused):
     """A request that cannot be made or carried out; the message is shown as it is."""
 
 

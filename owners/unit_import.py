@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from owners.models import Unit
+from portal.actions import Refused
 
 MAX_ROWS = 20_000
 MAX_BYTES = 2 * 1024 * 1024
@@ -24,7 +25,7 @@ HEADERS = {
 }
 
 
-class UnitImportError(Exception):
+class UnitImportError(Refused):
     def __init__(self, errors):
         super().__init__("; ".join(f"{line}: {message}" for line, message in errors))
         #: [(line number or None, message)], in file order.

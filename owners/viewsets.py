@@ -13,7 +13,7 @@ from owners import admin_views
 from owners.admin_forms import UserCreationForm, UserEditForm
 from owners.models import Consent, Estate, OwnershipClaim, Unit
 from owners.privacy_admin import AccountClosureViewSet
-from portal.admin_actions import InspectFirstIndexView, RulesOnlyPolicy
+from portal.admin_actions import ActionsOnlyViewSet, InspectFirstIndexView, RulesOnlyPolicy
 
 # Consent records are proof: listed and exported, never added, changed or deleted by hand.
 register_permission_policy(Consent, RulesOnlyPolicy(Consent, ("view",)), exact_class=True)
@@ -67,7 +67,7 @@ class UnitViewSet(ModelViewSet):
     index_view_class = admin_views.UnitIndexView
 
 
-class ClaimViewSet(ModelViewSet):
+class ClaimViewSet(ActionsOnlyViewSet):
     """The verification queue: pending claims first, oldest first, so nobody waits longest."""
 
     model = OwnershipClaim
@@ -100,8 +100,6 @@ class ClaimViewSet(ModelViewSet):
     inspect_view_class = admin_views.ClaimReviewView
     inspect_template_name = "owners/admin/claim_review.html"
     inspect_view_fields = ["owner", "unit", "role", "proof", "status", "reason", "created_at"]
-    form_fields = ["reason"]
-    add_to_reference_index = False
 
     def get_index_view_kwargs(self, **kwargs):
         pending_first = Case(

@@ -4,11 +4,16 @@ follow-up, the hotline form and the ledger."""
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import casework
 from cases.models import Case, Category
 from conftest import make_user
+from forum.models import Board
+from forum.posting import create_topic
+from portal.tests.actions_only import assert_no_raw_admin_views
 from portal.tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -279,3 +284,58 @@ def test_staff_match_an_email_case_to_its_owner(client, agent, verified_owner):
     assert case.owner == verified_owner
     client.force_login(verified_owner)
     assert client.get(case.get_absolute_url()).status_code == 200
+
+
+def export_queries(client, export_format):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("case_ledger:index"), {"export": export_format})
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert response.status_code == 200 and body
+    return len(captured)
+
+
+@pytest.mark.parametrize("export_format", ["csv", "xlsx"])
+def test_the_ledger_export_costs_the_same_for_few_or_many_cases(
+    client, agent, verified_owner, unit, export_format
+):
+    """Every column of the export (unit, owner, category, first responder) comes with the cases,
+    not with one query per row."""
+    client.force_login(agent)
+
+    def add(count):
+        for n in range(count):
+            casework.accept(
+                casework.file_case(
+                    verified_owner,
+                    kind="enquiry",
+                    category=Category.objects.first(),
+                    unit=unit,
+                    subject=f"咨询{n}",
+                    description="……",
+                ),
+                agent,
+            )
+
+    add(5)
+    export_queries(client, export_format)  # the first request warms the caches
+    few = export_queries(client, export_format)
+    add(10)
+    assert export_queries(client, export_format) == few
+
+
+def test_cases_have_no_raw_admin_forms(client, case):
+    """A case changes through the actions on its screen only."""
+    assert_no_raw_admin_views(client, "/admin/cases/", case)
+    # The audit log links each case to its screen, where the actions are.
+    history = client.get(reverse("wagtailadmin_reports:site_history"))
+    assert history.status_code == 200 and screen(case) in history.content.decode()
+
+
+def test_with_no_category_at_all_a_topic_is_not_turned_into_a_case(client, agent, verified_owner):
+    board = Board.objects.create(name="投诉与建议", slug="questions", is_question_board=True)
+    topic = create_topic(verified_owner, board, title="路灯", source="东门路灯不亮。")
+    Category.objects.all().delete()
+    client.force_login(agent)
+    response = client.post(reverse("cases:from_topic", args=[topic.pk]), follow=True)
+    assert response.redirect_chain[0][0] == topic.get_absolute_url()
+    assert not Case.objects.exists() and not Category.objects.exists()

@@ -7,6 +7,7 @@ from email.message import EmailMessage
 import pytest
 from django.core.management import call_command
 from django.db import connection, connections
+from django.urls import reverse
 
 from cases import casework, mailbox
 from cases.models import Case, Category
@@ -145,3 +146,84 @@ def test_two_pollers_at_once_make_one_case_per_message(inbox, verified_owner):
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(poll, range(2)))
     assert Case.objects.count() == 5 and count("INBOX") == 0
+
+
+def test_a_reply_to_a_closed_case_becomes_a_new_case(inbox, verified_owner, staff):
+    """The case page takes no message on a closed case and asks for a new case; by email the
+    same rule holds, and the inbox files the new case itself."""
+    agent = staff("Customer service")
+    closed = casework.file_case(
+        verified_owner,
+        kind="complaint",
+        category=Category.objects.first(),
+        subject="电梯",
+        description="停运",
+    )
+    casework.accept(closed, agent)
+    casework.set_status(closed, agent, "resolved")
+    casework.rate(closed, verified_owner, 4)
+    inbox(
+        message(
+            verified_owner.email,
+            f"Re: [金都客服] [{closed.reference}] 您的报事已关闭",
+            "电梯又停了。",
+            "<late@x>",
+        )
+    )
+    assert mailbox.poll() == 1
+    assert not closed.events.filter(kind="owner_message").exists()
+    new = Case.objects.exclude(pk=closed.pk).get()
+    assert (new.owner, new.channel, new.status) == (verified_owner, "email", "new")
+    assert closed.reference in new.subject and "电梯又停了" in new.description
+
+
+def test_email_cases_go_to_the_category_staff_chose_even_renamed(
+    inbox, verified_owner, client, staff
+):
+    """The default category is a choice staff make and may rename: nothing recreates it."""
+    default = Category.objects.get(is_default=True)
+    client.force_login(staff("Managers"))
+    edit = reverse("case_categories:edit", args=[default.pk])
+    response = client.post(
+        edit,
+        {
+            "name": "未分类",
+            "first_response_hours": default.first_response_hours,
+            "resolution_hours": default.resolution_hours,
+            "is_default": "on",
+        },
+    )
+    assert response.status_code == 302
+    categories = Category.objects.count()
+
+    inbox(message(verified_owner.email, "路灯不亮", "小区东门路灯不亮。", "<lamp@x>"))
+    mailbox.poll()
+
+    case = Case.objects.get()
+    assert case.category == default and case.category.name == "未分类"
+    assert Category.objects.count() == categories
+    assert not Category.objects.filter(name="其他").exists()
+
+
+def test_only_one_category_takes_email_cases(client, staff):
+    default = Category.objects.get(is_default=True)
+    other = Category.objects.exclude(pk=default.pk).first()
+    client.force_login(staff("Managers"))
+    response = client.post(
+        reverse("case_categories:edit", args=[other.pk]),
+        {
+            "name": other.name,
+            "first_response_hours": other.first_response_hours,
+            "resolution_hours": other.resolution_hours,
+            "is_default": "on",
+        },
+    )
+    assert response.status_code == 200  # the form again, with the reason
+    assert list(Category.objects.filter(is_default=True)) == [default]
+
+
+def test_with_no_category_ticked_email_cases_go_to_the_first(verified_owner, inbox):
+    Category.objects.update(is_default=False)
+    inbox(message(verified_owner.email, "门禁", "门禁卡失灵。", "<door@x>"))
+    mailbox.poll()
+    assert Case.objects.get().category == Category.objects.order_by("sort_order", "pk").first()

@@ -14,6 +14,7 @@ from club import rewards as reward_rules
 from club.models import Hobby, ImportantDate, Member, MembershipApplication, PointsEntry, Tier
 from club.tests.conftest import verified
 from owners.models import Estate, Unit
+from portal.tests.actions_only import assert_no_raw_admin_views
 
 pytestmark = pytest.mark.django_db
 
@@ -49,12 +50,15 @@ def test_no_add_or_edit_forms_for_records_kept_by_the_rules(client, member, staf
     admin.is_superuser = True
     admin.save()
     client.force_login(admin)
-    for name in ("club_points", "club_cards", "club_applications", "club_redemptions"):
+    for name in ("club_cards", "club_applications"):
         assert client.get(reverse(f"{name}:add")).status_code != 200
-    entry = member.points.get()
-    assert client.get(reverse("club_points:edit", args=[entry.pk])).status_code != 200
-    listing = client.get(reverse("club_points:index")).content.decode()
-    assert reverse("club_points:add") not in listing
+
+
+def test_points_entries_and_redemptions_have_no_raw_admin_forms(client, member, reward):
+    """They change through the ledger and the redemption actions only."""
+    redemption, _created = reward_rules.redeem(member, reward, key="admin-check")
+    assert_no_raw_admin_views(client, "/admin/club/points/", member.points.first())
+    assert_no_raw_admin_views(client, "/admin/club/redemptions/", redemption)
 
 
 def test_the_member_list_filters_and_exports(desk, make_member, estate):

@@ -10,6 +10,7 @@ from wagtail.models import ModelLogEntry
 from forum import posting
 from forum.models import Board, Post, Report, Suspension, Topic
 from portal.models import Notification
+from portal.tests.actions_only import assert_no_raw_admin_views
 
 pytestmark = pytest.mark.django_db
 
@@ -225,3 +226,9 @@ def test_a_hidden_post_is_no_longer_the_boards_latest(moderator, rude_post, boar
     moderation.hide_post(rude_post, moderator, "不文明")
     board = Board.objects.get(pk=boards["owners"].pk)
     assert board.last_post == rude_post.topic.posts.get(position=1)
+
+
+def test_reports_and_posts_have_no_raw_admin_forms(client, report, rude_post):
+    """They change through moderation only: hide, restore, dismiss."""
+    assert_no_raw_admin_views(client, "/admin/forum/reports/", report)
+    assert_no_raw_admin_views(client, "/admin/forum/posts/", rude_post)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from owners.models import OwnershipClaim, Unit
+from portal.tests.actions_only import assert_no_raw_admin_views
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +241,8 @@ def test_the_queue_exports_with_the_owners_email(client, staff, pending_claim):
     response = client.get(reverse("claims:index"), {"export": "csv"})
     content = b"".join(response.streaming_content).decode("utf-8-sig")
     assert pending_claim.owner.email in content and pending_claim.proof in content
+
+
+def test_claims_have_no_raw_admin_forms(client, pending_claim):
+    """A claim changes through review only: approve, reject, revoke."""
+    assert_no_raw_admin_views(client, "/admin/owners/claims/", pending_claim)
