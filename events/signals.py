@@ -4,7 +4,7 @@ from django.dispatch import receiver
 from wagtail.signals import page_published
 
 from events.models import EventPage
-from events.pages import event_published
+from events.notices import event_published
 
 
 @receiver(page_published, sender=EventPage)
