@@ -12,12 +12,13 @@ page: publishing a page revision rewrites every page field, and would put back a
 
 from events.models.base import LIVE, OPEN, SEATED, Refusal
 from events.models.pages import EventIndexPage, EventPage, EventQuerySet, ics_response
-from events.models.registrations import Registration, RegistrationQuerySet
+from events.models.registrations import AnnouncedDetails, Registration, RegistrationQuerySet
 
 __all__ = [
     "LIVE",
     "OPEN",
     "SEATED",
+    "AnnouncedDetails",
     "EventIndexPage",
     "EventPage",
     "EventQuerySet",

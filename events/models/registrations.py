@@ -1,4 +1,4 @@
-"""Members' registrations for events."""
+"""Members' registrations for events, and what the registrants were last told about one."""
 
 from django.conf import settings
 from django.db import models
@@ -157,3 +157,32 @@ class Registration(models.Model):
                 % {"when": when(deadline)},
             )
         return None
+
+
+class AnnouncedDetails(models.Model):
+    """The time, place and state of an event as its registrants were last told them.
+
+    A publication is compared with this, not with the revision before it, so two publications
+    in quick succession (or a task run twice) tell each change once. Kept beside the page, not
+    on it: publishing a revision rewrites every page field."""
+
+    event = models.OneToOneField(
+        "events.EventPage", on_delete=models.CASCADE, primary_key=True, related_name="announced"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    place = models.CharField(max_length=120)
+    is_cancelled = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    #: The fields registrants are told about when they change (a cancellation has its own
+    #: email).
+    MOVED = ("starts_at", "ends_at", "place")
+    TOLD = (*MOVED, "is_cancelled")
+
+    class Meta:
+        verbose_name = _("details told to registrants")
+        verbose_name_plural = _("details told to registrants")
+
+    def __str__(self):
+        return f"{self.event_id}: {self.starts_at:%Y-%m-%d %H:%M} {self.place}"
