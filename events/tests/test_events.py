@@ -64,6 +64,16 @@ def test_who_may_sign_up_and_when(make_member, make_event, owner, estate):
         signup.sign_up(members_only, member.user)
 
 
+def test_the_event_page_says_why_not_and_offers_the_way_forward(client, make_event, member):
+    client.force_login(verified("plain", member.user.claims.get().unit))
+    members_only = client.get(make_event().url).content.decode()
+    assert f'href="{reverse("club:join")}"' in members_only
+    assert 'action="/me/club/events/' not in members_only  # no sign-up form
+    later = make_event(audience="owners", signup_opens_at=timezone.now() + timedelta(days=2))
+    not_yet = client.get(later.url).content.decode()
+    assert "alert--info" in not_yet and f'href="{reverse("club:join")}"' not in not_yet
+
+
 def test_a_full_event_puts_people_on_the_waitlist_in_order(make_member, event):
     first, second, third, fourth = (make_member(f"p{n}") for n in range(4))
     assert signup.sign_up(event, first.user, guests=2).status == "confirmed"  # 3 of 4 seats
@@ -97,6 +107,10 @@ def test_cancelling_after_the_deadline_is_refused_with_a_reason(client, member, 
     registration = signup.sign_up(event, member.user)
     EventPage.objects.filter(pk=event.pk).update(cancel_by=timezone.now() - timedelta(hours=1))
     client.force_login(member.user)
+    cancel_url = reverse("events:cancel_registration", args=[registration.pk])
+    for page in (event.url, reverse("events:mine")):  # the reason instead of the button
+        html = client.get(page).content.decode()
+        assert 'class="muted cancel-refusal"' in html and cancel_url not in html
     response = client.post(
         reverse("events:cancel_registration", args=[registration.pk]), follow=True
     )
