@@ -23,7 +23,6 @@ from wagtail.permissions import register_permission_policy
 from club.admin_views import StaffFormView
 from events import checkin
 from events.models import EventPage, Registration
-from events.pages import fill_rates
 from portal.admin_actions import RulesOnlyPolicy
 from portal.exports import SafeIndexView
 
@@ -215,9 +214,16 @@ class EventFillPanel(Component):
     order = 65
 
     def get_context_data(self, parent_context):
-        events = fill_rates()
+        events = list(
+            EventPage.objects.live()
+            .filter(starts_at__gte=timezone.now(), is_cancelled=False)
+            .with_seats_taken()
+            .with_waitlist_length()
+            .order_by("starts_at")[:6]
+        )
         for event in events:
-            event.percent = round(100 * event.seats_taken / event.capacity) if event.capacity else 0
+            taken = event.seats_taken()
+            event.percent = round(100 * taken / event.capacity) if event.capacity else 0
         return {
             "events": events,
             "registrations_url": reverse("club_registrations:index"),

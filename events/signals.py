@@ -1,12 +1,13 @@
-"""Publishing an event tells its registrants what changed."""
+"""Publishing an event queues telling its registrants what changed (events.notices): the
+editor's request neither locks the event nor renders an email."""
 
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
 from events.models import EventPage
-from events.pages import event_published
+from events.notices import queue_telling_registrants
 
 
 @receiver(page_published, sender=EventPage)
 def tell_registrants(sender, instance, revision, **kwargs):
-    event_published(instance, revision)
+    queue_telling_registrants(instance, revision)

@@ -4,59 +4,31 @@ Every change that moves seats first locks the event's row, so sign-ups, cancella
 promotions for one event happen one at a time and the seats counted by the database are the
 seats really taken: no overbooking, however many press the button at once. Emails go after
 the transaction commits.
+
+The rules themselves (who may sign up, who may cancel, the seats left, the place in line) are
+methods of the models, which the pages ask too; these actions ask them under the lock.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
-from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from club.models import Member
-from events.models import SEATED, EventPage, Registration
+from events.models import EventPage, Registration
+from events.tickets import registration_attachments
 from portal.actions import Refused
 from portal.notifications import email_user
 
 Status = Registration.Status
-LIVE = (Status.CONFIRMED, Status.WAITLISTED, Status.ATTENDED)
 
 
 class SignupError(Refused):
     """A sign-up or cancellation that cannot be made; the message is shown as it is."""
 
 
-def _when(moment):
-    return date_format(timezone.localtime(moment), "Y-m-d H:i")
-
-
-def why_not(event, user, now=None):
-    """Why `user` may not sign up for `event` now, or "" when they may."""
-    state = event.signup_state(now)
-    if state == "cancelled":
-        return _("This event is cancelled.")
-    if state == "past":
-        return _("This event has already started.")
-    if state == "not_yet":
-        return _("Sign-up opens on %(when)s.") % {"when": _when(event.signup_opens_at)}
-    if state == "closed":
-        return _("Sign-up closed on %(when)s.") % {"when": _when(event.signup_closes_at)}
-    if event.audience == EventPage.Audience.MEMBERS:
-        if not Member.objects.filter(user=user, status=Member.Status.ACTIVE).exists():
-            return _("This event is for club members. Join the club to sign up.")
-    elif not user.is_verified_owner:
-        return _("This event is for verified owners. Claim your unit to sign up.")
-    return ""
-
-
 def lock_event(event):
     """The row every seat change for this event queues on."""
-    return EventPage.objects.select_for_update(of=("self",)).get(pk=event.pk)
-
-
-def seats_taken(event):
-    return event.registrations.filter(status__in=SEATED).aggregate(n=Coalesce(Sum("seats"), 0))["n"]
+    return EventPage.objects.for_seat_change().get(pk=event.pk)
 
 
 def sign_up(event, user, guests=0):
@@ -68,34 +40,23 @@ def sign_up(event, user, guests=0):
     try:
         with transaction.atomic():
             event = lock_event(event)
-            problem = why_not(event, user)
+            problem = event.signup_refusal(user)
             if problem:
-                raise SignupError(problem)
-            if event.registrations.filter(user=user, status__in=LIVE).exists():
+                raise SignupError(str(problem))
+            if event.registrations.live().filter(user=user).exists():
                 raise SignupError(_("You have already signed up for this event."))
             seats = guests + 1
-            fits = seats_taken(event) + seats <= event.capacity
             registration = Registration.objects.create(
                 event=event,
                 user=user,
                 guests=guests,
                 seats=seats,
-                status=Status.CONFIRMED if fits else Status.WAITLISTED,
+                status=Status.CONFIRMED if event.has_room_for(seats) else Status.WAITLISTED,
             )
             _email(registration, "events/email/event_signed_up")
     except IntegrityError as error:
         raise SignupError(_("You have already signed up for this event.")) from error
     return registration
-
-
-def waitlist_position(registration):
-    """1 for the first in line. Order is sign-up order (ids are handed out under the lock)."""
-    return (
-        Registration.objects.filter(
-            event_id=registration.event_id, status=Status.WAITLISTED, pk__lt=registration.pk
-        ).count()
-        + 1
-    )
 
 
 def cancel(registration, by, *, closing_account=False):
@@ -109,24 +70,11 @@ def cancel(registration, by, *, closing_account=False):
     with transaction.atomic():
         event = lock_event(registration.event)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        if registration.status not in (Status.CONFIRMED, Status.WAITLISTED):
-            raise SignupError(
-                _("This registration is already %(status)s.")
-                % {"status": registration.get_status_display()}
-            )
+        registration.event = event
         now = timezone.now()
-        if now >= event.starts_at:
-            raise SignupError(_("The event has started; it can no longer be cancelled."))
-        deadline = event.cancellation_deadline()
-        late = now >= deadline and not (staff or closing_account)
-        if registration.status == Status.CONFIRMED and late:
-            raise SignupError(
-                _(
-                    "The cancellation deadline was %(when)s. Please call the club desk if you "
-                    "cannot come, so we can offer your seat to someone else."
-                )
-                % {"when": _when(deadline)}
-            )
+        problem = registration.cancel_refusal(staff=staff, closing_account=closing_account, now=now)
+        if problem:
+            raise SignupError(str(problem))
         registration.status, registration.cancelled_at = Status.CANCELLED, now
         registration.save(update_fields=["status", "cancelled_at"])
         promote_waitlist(event)
@@ -137,9 +85,9 @@ def promote_waitlist(event):
     """Give free seats to the waitlist in order: each registration that now fits is confirmed
     and emailed; a party too large for the seats left keeps its place. Call with the event
     locked."""
-    if event.is_cancelled or event.starts_at <= timezone.now():
+    if event.is_cancelled or event.has_started():
         return []  # nobody is offered a seat at an event that will not happen or has begun
-    left = event.capacity - seats_taken(event)
+    left = event.seats_left()
     promoted = []
     for registration in event.registrations.filter(status=Status.WAITLISTED).order_by("pk"):
         if left <= 0:
@@ -154,12 +102,9 @@ def promote_waitlist(event):
 
 
 def _email(registration, template):
-    from events.pages import registration_attachments
-
-    attachments = registration_attachments(registration)
     email_user(
         registration.user,
         template,
         {"registration": registration, "event": registration.event},
-        attachments=attachments if registration.status == Status.CONFIRMED else (),
+        attachments=registration_attachments(registration),
     )

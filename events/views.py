@@ -2,8 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,7 +10,6 @@ from django.views.decorators.http import require_POST
 
 from events import signup
 from events.models import EventIndexPage, EventPage, Registration
-from events.pages import registration_qr_svg
 
 Status = Registration.Status
 
@@ -42,7 +39,7 @@ def sign_up(request, event_id):
                     "The event is full: you are number %(n)s on the waitlist. We will email you "
                     "if a seat frees up."
                 )
-                % {"n": signup.waitlist_position(registration)},
+                % {"n": registration.waitlist_position()},
             )
     return redirect(event.url)
 
@@ -72,36 +69,14 @@ def my_events(request):
         Registration.objects.filter(user=request.user)
         .exclude(status=Status.CANCELLED, event__starts_at__lt=now)
         .select_related("event")
+        .with_waitlist_position()
         .order_by("event__starts_at")
     )
-    upcoming = [r for r in registrations if r.event.starts_at >= now]
-    past = [r for r in registrations if r.event.starts_at < now][::-1]
-    waiting = [r.pk for r in upcoming if r.status == Status.WAITLISTED]
-    positions = {}
-    if waiting:
-        # Each waitlisted registration's place in line, counted by the database at once.
-        for registration in Registration.objects.filter(pk__in=waiting).annotate(ahead=_ahead()):
-            positions[registration.pk] = registration.ahead + 1
-    for registration in upcoming:
-        registration.position = positions.get(registration.pk)
-        registration.qr_svg = (
-            registration_qr_svg(registration) if registration.status == Status.CONFIRMED else ""
-        )
+    upcoming = [r for r in registrations if not r.event.has_started(now)]
+    past = [r for r in registrations if r.event.has_started(now)][::-1]
     index = EventIndexPage.objects.live().first()
     return render(
         request,
         "events/my_events.html",
         {"upcoming": upcoming, "past": past, "events_url": index.url if index else ""},
     )
-
-
-def _ahead():
-    earlier = (
-        Registration.objects.filter(
-            event=OuterRef("event"), status=Status.WAITLISTED, pk__lt=OuterRef("pk")
-        )
-        .values("event")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(earlier), 0)

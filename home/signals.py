@@ -1,11 +1,14 @@
-"""A change to the privacy policy clears its cached version."""
+"""A change to the privacy policy clears its cached version; deleting an image or a document
+refreshes the cached pages that show it."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from wagtail.documents import get_document_model
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from home.models import PrivacyPolicyPage
+from home.caching import bump_pages_version
+from home.models import PrivacyPolicyPage, SiteImage
 from home.privacy import forget_policy
 
 
@@ -18,3 +21,9 @@ def forget_privacy_policy(**kwargs):
     # Once the change is committed: a request reading the policy meanwhile would otherwise
     # cache the old version again.
     transaction.on_commit(forget_policy)
+
+
+@receiver(post_delete, sender=SiteImage)
+@receiver(post_delete, sender=get_document_model())
+def refresh_pages_showing_it(**kwargs):
+    bump_pages_version()

@@ -70,7 +70,7 @@ def registrations(event, status):
 def assert_seats_add_up(event):
     """The seats the code counts are the seats of the seated registrations, within capacity."""
     seated = Registration.objects.filter(event=event, status__in=(Status.CONFIRMED, "attended"))
-    taken = signup.seats_taken(event)
+    taken = event.seats_taken()
     assert taken == (seated.aggregate(n=Sum("seats"))["n"] or 0)
     assert taken <= event.capacity
     return taken
@@ -93,11 +93,11 @@ def test_two_hundred_sign_ups_for_fifty_seats(estate, events):
     assert Registration.objects.filter(event=event).count() == 200
     assert {r.user_id for r in confirmed + waitlisted} == {user.pk for user in people}
     assert {outcome.pk for outcome in outcomes} == {r.pk for r in confirmed + waitlisted}
-    assert signup.seats_taken(event) == 50
+    assert event.seats_taken() == 50
     assert assert_seats_add_up(event) == 50
     # Ids are handed out under the lock: the first 50 through it are the 50 confirmed.
     assert max(r.pk for r in confirmed) < min(r.pk for r in waitlisted)
-    assert [signup.waitlist_position(r) for r in waitlisted] == list(range(1, 151))
+    assert [r.waitlist_position() for r in waitlisted] == list(range(1, 151))
 
 
 @parallel
@@ -154,7 +154,7 @@ def test_twenty_cancellations_at_once_promote_the_first_twenty_waiting(estate, e
     cancelled = registrations(event, Status.CANCELLED)
     assert [r.pk for r in cancelled] == [r.pk for r in leaving]
     assert all(r.cancelled_at for r in cancelled)
-    assert signup.seats_taken(event) == 50
+    assert event.seats_taken() == 50
     assert assert_seats_add_up(event) == 50
     promoted = list(
         Registration.objects.filter(event=event, promoted_at__isnull=False).order_by("pk")
@@ -165,7 +165,7 @@ def test_twenty_cancellations_at_once_promote_the_first_twenty_waiting(estate, e
     assert sorted(promoted, key=lambda r: r.promoted_at) == promoted
     still = registrations(event, Status.WAITLISTED)
     assert [r.pk for r in still] == [r.pk for r in waiting[20:]]
-    assert [signup.waitlist_position(r) for r in still] == list(range(1, 11))
+    assert [r.waitlist_position() for r in still] == list(range(1, 11))
 
 
 @parallel
@@ -181,10 +181,10 @@ def test_ten_presses_of_sign_up_make_one_registration(estate, events):
     refused = of_type(outcomes, signup.SignupError)
     assert len(made) == 1 and len(refused) == 9, outcomes
     assert {str(error) for error in refused} == {"You have already signed up for this event."}
-    live = Registration.objects.filter(event=event, user=owner, status__in=signup.LIVE)
+    live = Registration.objects.live().filter(event=event, user=owner)
     assert [r.pk for r in live] == [made[0].pk]
     assert Registration.objects.filter(event=event).count() == 1
-    assert signup.seats_taken(event) == 1
+    assert event.seats_taken() == 1
 
 
 @parallel
@@ -211,7 +211,7 @@ def test_five_check_ins_of_one_registration_award_the_points_once(events, member
     assert entries.get().delta == 300
     member.refresh_from_db()
     assert member.points_balance == before + 300
-    assert signup.seats_taken(event) == 1
+    assert event.seats_taken() == 1
 
 
 @parallel
@@ -221,7 +221,7 @@ def test_six_walk_ins_race_for_the_last_two_seats(estate, events, club_staff):
     event = make_event(events, capacity=10)
     for user in make_owners(8, prefix="early"):
         signup.sign_up(event, user)
-    assert signup.seats_taken(event) == 8
+    assert event.seats_taken() == 8
     walk_ins = make_owners(6, prefix="door")
 
     outcomes = together(lambda user: checkin.admit_walk_in(event, user, 0, club_staff), walk_ins)
@@ -232,7 +232,7 @@ def test_six_walk_ins_race_for_the_last_two_seats(estate, events, club_staff):
     assert {str(error) for error in refused} == {"No seats left for a party of 1."}
     assert all(r.walk_in and r.status == Status.ATTENDED for r in admitted)
     assert Registration.objects.filter(event=event, walk_in=True).count() == 2
-    assert signup.seats_taken(event) == 10
+    assert event.seats_taken() == 10
     assert assert_seats_add_up(event) == 10
 
 

@@ -1,59 +1,21 @@
 """Club events: the pages and calendar files, the sign-up rules, cancellation and the
 waitlist, notices when an event changes, reminders, and the door check-in."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
-from wagtail.models import Page
 
-from club.models import ClubPage, PointsEntry
+from club.models import PointsEntry
 from club.tests.conftest import verified
-from events import checkin, signup
-from events.models import EventIndexPage, EventPage, Registration
-from events.pages import send_reminders
+from events import checkin, ics, signup, tickets
+from events.models import EventPage, Registration
+from events.notices import send_reminders
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def events_index(db):
-    home = Page.objects.get(depth=2)
-    club = home.add_child(instance=ClubPage(title="金都会", slug="club"))
-    index = club.add_child(instance=EventIndexPage(title="会员活动", slug="events"))
-    index.save_revision().publish()
-    return index
-
-
-@pytest.fixture
-def make_event(events_index):
-    def make(title="茶艺沙龙", *, days=10, **fields):
-        starts = timezone.now() + timedelta(days=days)
-        values = {
-            "starts_at": starts,
-            "ends_at": starts + timedelta(hours=2),
-            "place": "会所茶室",
-            "capacity": 4,
-            "guests_allowed": 2,
-            "points": 150,
-            "audience": "members",
-            **fields,
-        }
-        event = events_index.add_child(
-            instance=EventPage(title=title, slug=f"e{EventPage.objects.count()}", **values)
-        )
-        event.save_revision().publish()
-        return EventPage.objects.get(pk=event.pk)
-
-    return make
-
-
-@pytest.fixture
-def event(make_event):
-    return make_event()
 
 
 def test_a_member_signs_up_with_guests_and_gets_the_calendar_and_qr(
@@ -102,6 +64,16 @@ def test_who_may_sign_up_and_when(make_member, make_event, owner, estate):
         signup.sign_up(members_only, member.user)
 
 
+def test_the_event_page_says_why_not_and_offers_the_way_forward(client, make_event, member):
+    client.force_login(verified("plain", member.user.claims.get().unit))
+    members_only = client.get(make_event().url).content.decode()
+    assert f'href="{reverse("club:join")}"' in members_only
+    assert 'action="/me/club/events/' not in members_only  # no sign-up form
+    later = make_event(audience="owners", signup_opens_at=timezone.now() + timedelta(days=2))
+    not_yet = client.get(later.url).content.decode()
+    assert "alert--info" in not_yet and f'href="{reverse("club:join")}"' not in not_yet
+
+
 def test_a_full_event_puts_people_on_the_waitlist_in_order(make_member, event):
     first, second, third, fourth = (make_member(f"p{n}") for n in range(4))
     assert signup.sign_up(event, first.user, guests=2).status == "confirmed"  # 3 of 4 seats
@@ -109,7 +81,7 @@ def test_a_full_event_puts_people_on_the_waitlist_in_order(make_member, event):
     small = signup.sign_up(event, third.user)  # 1: fits the last seat
     late = signup.sign_up(event, fourth.user)
     assert (big.status, small.status, late.status) == ("waitlisted", "confirmed", "waitlisted")
-    assert (signup.waitlist_position(big), signup.waitlist_position(late)) == (1, 2)
+    assert (big.waitlist_position(), late.waitlist_position()) == (1, 2)
     assert event.seats_left() == 0
 
 
@@ -135,6 +107,10 @@ def test_cancelling_after_the_deadline_is_refused_with_a_reason(client, member, 
     registration = signup.sign_up(event, member.user)
     EventPage.objects.filter(pk=event.pk).update(cancel_by=timezone.now() - timedelta(hours=1))
     client.force_login(member.user)
+    cancel_url = reverse("events:cancel_registration", args=[registration.pk])
+    for page in (event.url, reverse("events:mine")):  # the reason instead of the button
+        html = client.get(page).content.decode()
+        assert 'class="muted cancel-refusal"' in html and cancel_url not in html
     response = client.post(
         reverse("events:cancel_registration", args=[registration.pk]), follow=True
     )
@@ -191,12 +167,13 @@ def test_publishing_a_new_time_or_a_cancellation_tells_the_registrants(
     assert len(mail.outbox) == 3 and all("场地维修" in m.body for m in mail.outbox)
 
 
-def test_more_seats_let_the_waitlist_in(make_member, event):
+def test_more_seats_let_the_waitlist_in(make_member, event, django_capture_on_commit_callbacks):
     signup.sign_up(event, make_member("a").user, guests=2)
     signup.sign_up(event, make_member("b").user)
     waiting = signup.sign_up(event, make_member("c").user, guests=1)
     event.capacity = 6
-    event.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):  # the task runs after the commit
+        event.save_revision().publish()
     waiting.refresh_from_db()
     assert waiting.status == "confirmed"
 
@@ -243,7 +220,7 @@ def test_the_door_check_in_awards_points_once(client, member, event, club_staff)
     registration = signup.sign_up(event, member.user, guests=1)
     client.force_login(club_staff)
     url = reverse("club_check_in:index")
-    page = client.post(url, {"event": event.pk, "code": checkin.registration_payload(registration)})
+    page = client.post(url, {"event": event.pk, "code": tickets.registration_payload(registration)})
     html = page.content.decode()
     assert member.user.display_name in html and 'value="check_in"' in html
     client.post(url, {"event": event.pk, "action": "check_in", "registration": registration.pk})
@@ -264,7 +241,7 @@ def test_a_qr_for_another_event_and_a_walk_in(client, make_member, make_event, c
     other = signup.sign_up(second, member.user)
     client.force_login(club_staff)
     url = reverse("club_check_in:index")
-    html = client.post(url, {"event": first.pk, "code": checkin.registration_payload(other)})
+    html = client.post(url, {"event": first.pk, "code": tickets.registration_payload(other)})
     assert "card-check--bad" in html.content.decode()
     looked_up = client.post(url, {"event": first.pk, "code": walker.cards.get().number})
     assert 'value="walk_in"' in looked_up.content.decode()
@@ -322,6 +299,42 @@ def test_event_pages_cost_a_fixed_number_of_queries(
         client.get(events_index.url)
 
 
+def test_my_events_and_a_waiting_registrants_page_cost_a_fixed_number_of_queries(
+    client, make_member, make_event, django_assert_max_num_queries
+):
+    member = make_member("m")
+    unit = member.user.claims.get().unit
+
+    def register(count):
+        """`count` events where the member waits behind two people, and `count` with a seat."""
+        for n in range(count):
+            full = make_event(f"满员{n}", capacity=1, audience="owners")
+            for ahead in range(3):
+                signup.sign_up(full, verified(f"x{full.pk}-{ahead}", unit))
+            signup.sign_up(full, member.user)
+            signup.sign_up(make_event(f"有座{n}", audience="owners"), member.user)
+        return full
+
+    full = register(1)
+    client.force_login(member.user)
+    client.get(reverse("events:mine"))
+    cache.clear()
+    with django_assert_max_num_queries(19) as few_mine:
+        page = client.get(reverse("events:mine")).content.decode()
+    assert page.count('class="waitlist-position"') == 1 and page.count('class="ticket__qr"') == 1
+    with django_assert_max_num_queries(19) as few_event:
+        page = client.get(full.url).content.decode()
+    assert "waitlist-position" in page
+    full = register(10)
+    cache.clear()
+    with django_assert_max_num_queries(len(few_mine.captured_queries)):
+        page = client.get(reverse("events:mine")).content.decode()
+    assert page.count('class="waitlist-position"') == 11 and page.count('class="ticket__qr"') == 11
+    with django_assert_max_num_queries(len(few_event.captured_queries)):
+        page = client.get(full.url).content.decode()
+    assert "waitlist-position" in page
+
+
 @pytest.mark.parametrize("year", ["0", "10000", "²", "20x6", "1999"])
 def test_a_strange_year_shows_the_coming_events(client, events_index, year):
     response = client.get(events_index.url, {"year": year})
@@ -329,8 +342,6 @@ def test_a_strange_year_shows_the_coming_events(client, events_index, year):
 
 
 def test_the_year_plan_groups_by_the_month_in_china(client, make_event, events_index):
-    from datetime import datetime
-
     tz = timezone.get_current_timezone()
     early = datetime(2030, 3, 1, 6, 0, tzinfo=tz)  # 28 February in UTC
     make_event("三月初", days=0, starts_at=early, ends_at=early + timedelta(hours=2))
@@ -368,15 +379,14 @@ def test_check_in_refuses_a_cancelled_event(member, make_event, club_staff):
 def test_a_moved_event_reminds_again_and_titles_cannot_break_the_calendar(
     make_member, make_event, django_capture_on_commit_callbacks
 ):
-    from events import ics
-
     event = make_event(days=1)
     member = make_member("m")
     signup.sign_up(event, member.user)
     send_reminders(event.starts_at - timedelta(days=1))
     event.starts_at += timedelta(days=7)
     event.ends_at += timedelta(days=7)
-    event.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):
+        event.save_revision().publish()
     assert send_reminders(event.starts_at - timedelta(days=1)) == 1
     event.title = "茶\rBEGIN:VALARM\x07"
     text = ics.calendar([event], "x")

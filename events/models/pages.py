@@ -1,16 +1,16 @@
-"""Club events (会员活动): Wagtail pages for the year's plan, and members' registrations.
+"""The event pages: the year's plan (EventIndexPage) and each event (EventPage)."""
 
-Seats are counted from the registrations by the database, never kept as a number on the
-page: publishing a page revision rewrites every page field, and would put back an old count.
-"""
+import re
+from urllib.parse import quote
 
-from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce, ExtractYear
 from django.http import HttpResponse
-from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -19,11 +19,12 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
+from club.models import Member
 from events import ics
+from events.models.base import Refusal, sum_of_seats, when
+from events.models.registrations import Registration
 from home.blocks import BodyBlock
-
-#: Registrations that hold seats.
-SEATED = ("confirmed", "attended")
+from home.caching import pages_version
 
 
 def ics_response(text, filename):
@@ -44,11 +45,44 @@ class EventIndexPage(RoutablePageMixin, Page):
         verbose_name = _("event list")
 
     def get_context(self, request, *args, **kwargs):
-        from events.pages import index_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(index_context(self, request))
+        now = timezone.now()
+        events = (
+            EventPage.objects.live().child_of(self).with_seats_taken().select_related("lead_image")
+        )
+        year = request.GET.get("year", "")
+        if re.fullmatch(r"20\d\d", year):
+            plan = list(events.filter(starts_at__year=int(year)).order_by("starts_at"))
+            # Grouped by the month in China, not in UTC: 1 March 06:00 is March.
+            months = {}
+            for event in plan:
+                months.setdefault(timezone.localtime(event.starts_at).month, []).append(event)
+            context.update(year=int(year), months=list(months.values()))
+            shown = plan
+        else:
+            upcoming = list(events.filter(starts_at__gte=now).order_by("starts_at"))
+            past = list(events.filter(starts_at__lt=now).order_by("-starts_at")[:12])
+            context.update(upcoming=upcoming, past=past)
+            shown = upcoming + past
+        Registration.objects.mark_mine(request.user, shown)
+        context["years"] = self.plan_years()
         return context
+
+    def plan_years(self):
+        """The years of the plan; they change only when an event is published: cached until
+        then."""
+        return cache.get_or_set(
+            f"club:event-years:{pages_version()}:{self.pk}",
+            lambda: sorted(
+                set(
+                    EventPage.objects.live()
+                    .child_of(self)
+                    .annotate(y=ExtractYear("starts_at"))
+                    .values_list("y", flat=True)
+                )
+            ),
+            60 * 60,
+        )
 
     # Wagtail's page addresses allow no dot, so the files live at calendar/ and ics/.
     @path("calendar/")
@@ -60,12 +94,23 @@ class EventIndexPage(RoutablePageMixin, Page):
 
 class EventQuerySet(PageQuerySet):
     def with_seats_taken(self):
-        """Each event with `seats_taken` (guests included), summed by the database."""
-        return self.annotate(
-            seats_taken=Coalesce(
-                Sum("registrations__seats", filter=Q(registrations__status__in=SEATED)), 0
-            )
+        """Each event with its seats taken (guests included), summed by the database at once;
+        `seats_taken()` answers from it."""
+        return self.annotate(seats_taken_sum=sum_of_seats("registrations__"))
+
+    def with_waitlist_length(self):
+        """Each event with `waiting`, how many registrations are on its waitlist."""
+        waiting = (
+            Registration.objects.filter(event=OuterRef("pk"), status="waitlisted")
+            .values("event")
+            .annotate(n=Count("pk"))
+            .values("n")
         )
+        return self.annotate(waiting=Coalesce(Subquery(waiting), 0))
+
+    def for_seat_change(self):
+        """Locked: every change that moves seats of an event queues on its row."""
+        return self.select_for_update(of=("self",))
 
 
 class EventPage(RoutablePageMixin, Page):
@@ -150,8 +195,6 @@ class EventPage(RoutablePageMixin, Page):
         verbose_name_plural = _("club events")
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         super().clean()
         errors = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
@@ -168,24 +211,40 @@ class EventPage(RoutablePageMixin, Page):
 
     @property
     def map_url(self):
-        from urllib.parse import quote
-
         return "https://uri.amap.com/search?keyword=" + quote(self.address or self.place)
 
-    def seats_left(self):
-        taken = getattr(self, "seats_taken", None)
+    # -- Seats: counted by the database, the same way for every screen and action -------------
+
+    def seats_taken(self):
+        """Seats held by confirmed and attended registrations, guests included. From
+        `with_seats_taken()` when the event was listed with it, else counted now (as the actions
+        do, on the event they have just locked)."""
+        taken = getattr(self, "seats_taken_sum", None)
         if taken is None:
-            taken = self.registrations.filter(status__in=SEATED).aggregate(
-                n=Coalesce(Sum("seats"), 0)
-            )["n"]
-        return max(self.capacity - taken, 0)
+            taken = self.registrations.aggregate(n=sum_of_seats())["n"]
+        return taken
+
+    def seats_left(self):
+        return max(self.capacity - self.seats_taken(), 0)
+
+    def has_room_for(self, seats):
+        """Whether a party of `seats` fits now (else it waits, or is turned away at the door)."""
+        return self.seats_taken() + seats <= self.capacity
+
+    # -- Dates ---------------------------------------------------------------------------------
+
+    def has_started(self, now=None):
+        return self.starts_at <= (now or timezone.now())
+
+    def cancellation_deadline(self):
+        return self.cancel_by or self.starts_at
 
     def signup_state(self, now=None):
         """ "open", or why sign-up is not open: "cancelled", "past", "not_yet", "closed"."""
         now = now or timezone.now()
         if self.is_cancelled:
             return "cancelled"
-        if self.starts_at <= now:
+        if self.has_started(now):
             return "past"
         if self.signup_opens_at and now < self.signup_opens_at:
             return "not_yet"
@@ -193,74 +252,57 @@ class EventPage(RoutablePageMixin, Page):
             return "closed"
         return "open"
 
-    def cancellation_deadline(self):
-        return self.cancel_by or self.starts_at
+    def signup_refusal(self, user, now=None):
+        """Why `user` may not sign up now (a `Refusal`), or None when they may. Whether they
+        are signed up already is the action's question: it asks under the event's lock."""
+        state = self.signup_state(now)
+        if state == "cancelled":
+            return Refusal(state, gettext("This event is cancelled."))
+        if state == "past":
+            return Refusal(state, gettext("This event has already started."))
+        if state == "not_yet":
+            return Refusal(
+                state, gettext("Sign-up opens on %(when)s.") % {"when": when(self.signup_opens_at)}
+            )
+        if state == "closed":
+            return Refusal(
+                state,
+                gettext("Sign-up closed on %(when)s.") % {"when": when(self.signup_closes_at)},
+            )
+        if self.audience == self.Audience.MEMBERS:
+            if not Member.objects.filter(user=user, status=Member.Status.ACTIVE).exists():
+                return Refusal(
+                    "members_only",
+                    gettext("This event is for club members. Join the club to sign up."),
+                )
+        elif not user.is_verified_owner:
+            return Refusal(
+                "owners_only",
+                gettext("This event is for verified owners. Claim your unit to sign up."),
+            )
+        return None
+
+    # -- The page ------------------------------------------------------------------------------
 
     def get_context(self, request, *args, **kwargs):
-        from events.pages import event_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(event_context(self, request))
+        user = request.user
+        registration = problem = None
+        if user.is_authenticated:
+            registration = (
+                self.registrations.live().filter(user=user).with_waitlist_position().first()
+            )
+            if registration is None:
+                problem = self.signup_refusal(user)
+        context.update(
+            seats_left=self.seats_left(),
+            registration=registration,
+            problem=problem,
+            guest_choices=range(self.guests_allowed + 1),
+        )
         return context
 
     @path("ics/")
     def ics_file(self, request):
         """ "Add to calendar": this event alone."""
         return ics_response(ics.calendar([self], self.title), f"event-{self.pk}.ics")
-
-
-class Registration(models.Model):
-    class Status(models.TextChoices):
-        CONFIRMED = "confirmed", _("Confirmed")
-        WAITLISTED = "waitlisted", _("On the waitlist")
-        CANCELLED = "cancelled", _("Cancelled")
-        ATTENDED = "attended", _("Attended")
-
-    event = models.ForeignKey(
-        EventPage, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event")
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="event_registrations",
-        verbose_name=_("registrant"),
-    )
-    guests = models.PositiveSmallIntegerField(_("guests"), default=0)
-    #: The registrant and their guests: what the registration takes of the capacity.
-    seats = models.PositiveSmallIntegerField(_("seats"), default=1, editable=False)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, db_index=True)
-    walk_in = models.BooleanField(_("walk-in"), default=False)
-    created_at = models.DateTimeField(_("signed up"), auto_now_add=True, db_index=True)
-    promoted_at = models.DateTimeField(_("moved off the waitlist"), null=True, blank=True)
-    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
-    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
-    checked_in_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("checked in by"),
-    )
-    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = _("registration")
-        verbose_name_plural = _("registrations")
-        constraints = [
-            # One live registration per person and event, even when the button is pressed twice.
-            models.UniqueConstraint(
-                fields=["event", "user"],
-                condition=Q(status__in=["confirmed", "waitlisted", "attended"]),
-                name="club_one_live_registration",
-            ),
-            models.CheckConstraint(condition=Q(seats__gte=1), name="club_registration_seats"),
-        ]
-        permissions = [("check_in", _("Can check members in at events"))]
-
-    def __str__(self):
-        return f"{self.event.title} · {self.user}"
-
-    def get_absolute_url(self):
-        return reverse("events:mine")
