@@ -38,11 +38,26 @@ def mentions(source):
     return set(User.objects.filter(username__in=names).values_list("username", flat=True))
 
 
-def render(source):
-    """HTML and search text for a post, with mentions of real people marked up."""
+#: A post's text: what its author wrote, and the HTML and search words rendered from it.
+TEXT_FIELDS = ["source", "html", "search_text"]
+
+
+def text_fields(source, *, mentioned=None):
+    """The values of TEXT_FIELDS for `source`: sanitised HTML with mentions of real people
+    marked up, and the plain words the search reads. Whatever writes a post's text (posting,
+    editing, rewriting quotes, erasing a closed account's posts, the demo) writes all three."""
+    if mentioned is None:
+        mentioned = mentions(source)
     # Sanitised again after the mentions are marked, so the marking can never open a hole.
-    html = sanitize(_mark_mentions(render_markdown(source), mentions(source)))
-    return html, plain_text(source)
+    html = sanitize(_mark_mentions(render_markdown(source), mentioned))
+    return {"source": source, "html": html, "search_text": plain_text(source)}
+
+
+def set_text(post, source):
+    """Give `post` the text `source` and what is rendered from it; the caller saves
+    TEXT_FIELDS with whatever else it changes."""
+    for name, value in text_fields(source).items():
+        setattr(post, name, value)
 
 
 def _mark_mentions(html, usernames):
@@ -77,8 +92,8 @@ def create_topic(author, board, *, title, source, images=(), official=False):
             topic=topic,
             author=author,
             position=1,
-            source=source,
             is_official=official and access.is_spokesperson(author),
+            **text_fields(source, mentioned=mentioned),
         )
         _attach(post, author, images)
         topic.post_count, topic.last_post = 1, post
@@ -108,8 +123,8 @@ def reply(author, topic, *, source, images=(), official=False):
             topic=topic,
             author=author,
             position=topic.post_count + 1,
-            source=source,
             is_official=official,
+            **text_fields(source, mentioned=mentioned),
         )
         _attach(post, author, images)
         topic.post_count, topic.last_post, topic.last_post_at = post.position, post, post.created_at
@@ -136,12 +151,15 @@ def edit_post(post, editor, *, source):
             raise PermissionDenied
         check_not_suspended(editor)
         check_links(editor, source)
-    if source.strip() == post.source.strip():
-        return post
     with transaction.atomic():
+        # Two edits at once: the second keeps the first one's text as an earlier version.
+        post.refresh_from_db(from_queryset=Post.objects.select_for_update())
+        if source.strip() == post.source.strip():
+            return post
         PostRevision.objects.create(post=post, source=post.source, editor=editor)
-        post.source, post.edited_at = source, timezone.now()
-        post.save(update_fields=["source", "edited_at"])
+        set_text(post, source)
+        post.edited_at = timezone.now()
+        post.save(update_fields=[*TEXT_FIELDS, "edited_at"])
         if editor != post.author:
             log(post, "forum.post.edit", user=editor)
     return post

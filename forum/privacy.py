@@ -20,7 +20,7 @@ from forum.models import (
     Topic,
 )
 from forum.moderation import take_off_board
-from forum.posting import refresh_official_answer
+from forum.posting import TEXT_FIELDS, refresh_official_answer, set_text
 from forum.quotes import forget_quotes
 from owners import privacy
 from portal.storage import private_storage
@@ -161,8 +161,9 @@ def remove_posts(user):
     PostRevision.objects.filter(post__author=user).delete()
     for post in posts:
         # Saved one by one: the HTML and the search index follow the emptied text.
-        post.source, post.deleted_by_author = "", True
-        post.save(update_fields=["source", "deleted_by_author"])
+        set_text(post, "")
+        post.deleted_by_author = True
+        post.save(update_fields=[*TEXT_FIELDS, "deleted_by_author"])
 
     hidden = retitled = 0
     boards = {post.topic.board_id for post in posts}

@@ -7,10 +7,17 @@ from django.utils.translation import pgettext_lazy
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
 
 from forum import admin_views
 from forum.models import Board, Post, Report, Suspension, Topic
-from portal.admin_actions import InspectFirstIndexView
+from portal.admin_actions import InspectFirstIndexView, RulesOnlyPolicy
+
+# Posts and reports change only through forum.posting and forum.moderation, which render the
+# text, keep the counters and write the audit log: no add, edit or delete form, even for a
+# superuser.
+for model in (Post, Report):
+    register_permission_policy(model, RulesOnlyPolicy(model), exact_class=True)
 
 
 class BoardViewSet(ModelViewSet):
@@ -51,7 +58,8 @@ class ReportViewSet(ModelViewSet):
     inspect_view_enabled = True
     inspect_view_class = admin_views.ReportReviewView
     inspect_template_name = "forum/admin/report_review.html"
-    form_fields = ["status"]
+    form_fields = []  # never edited here: see RulesOnlyPolicy
+    copy_view_enabled = False
     add_to_reference_index = False
 
     def get_index_view_kwargs(self, **kwargs):
@@ -134,7 +142,8 @@ class PostViewSet(ModelViewSet):
     inspect_view_enabled = True
     inspect_view_class = admin_views.PostModerationView
     inspect_template_name = "forum/admin/post_moderation.html"
-    form_fields = ["source"]
+    form_fields = []  # never edited here: see RulesOnlyPolicy
+    copy_view_enabled = False
     add_to_reference_index = False
 
     def get_index_view_kwargs(self, **kwargs):

@@ -2,9 +2,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from forum.paging import post_url
 from portal.storage import private_storage
 
 
@@ -15,7 +17,8 @@ def post_image_path(image, filename):
 
 
 class Post(models.Model):
-    """A message in a topic. The Markdown source is rendered to sanitised HTML once, on save."""
+    """A message in a topic. The Markdown source is rendered to sanitised HTML once, by the
+    action that writes it (forum.posting.text_fields): pages show `html` as it is."""
 
     topic = models.ForeignKey(
         "forum.Topic", on_delete=models.CASCADE, related_name="posts", verbose_name=_("topic")
@@ -52,19 +55,7 @@ class Post(models.Model):
     def __str__(self):
         return f"{self.topic} #{self.position}"
 
-    def save(self, *args, update_fields=None, **kwargs):
-        # The HTML always matches the source, however the post is saved (site, admin, shell).
-        if update_fields is None or "source" in update_fields:
-            from forum.posting import render
-
-            self.html, self.search_text = render(self.source)
-            if update_fields is not None:
-                update_fields = {*update_fields, "html", "search_text"}
-        super().save(*args, update_fields=update_fields, **kwargs)
-
     def get_absolute_url(self):
-        from forum.paging import post_url
-
         return post_url(self)
 
     @property
@@ -116,8 +107,6 @@ class PostImage(models.Model):
         return self.image.name
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("forum:picture", args=[self.pk])
 
 

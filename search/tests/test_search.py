@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from forum.models import Board, Post, Topic
+from forum.posting import edit_post, text_fields
 from search.grams import code, grams
 from search.models import Gram
 
@@ -31,7 +32,7 @@ def board(db):
 
 def topic(board, author, title, text):
     t = Topic.objects.create(board=board, author=author, title=title)
-    Post.objects.create(topic=t, author=author, position=1, source=text)
+    Post.objects.create(topic=t, author=author, position=1, **text_fields(text))
     return t
 
 
@@ -75,12 +76,16 @@ def test_members_only_articles_are_not_searchable_by_their_text(client, make_iss
     assert "第 1 期" in client.get(reverse("search:search"), {"q": "中秋游园"}).content.decode()
 
 
-def test_the_index_follows_edits_deletes_and_unpublishing(client, board, owner, news, make_news):
-    t = topic(board, owner, "旧标题", "正文")
+def test_the_index_follows_edits_deletes_and_unpublishing(
+    client, board, verified_owner, news, make_news
+):
+    t = topic(board, verified_owner, "旧标题", "正文")
     post = t.posts.get()
-    post.source = "新的内容：停车场"
-    post.save()
+    edit_post(post, verified_owner, source="新的内容：停车场")
     assert Gram.objects.filter(kind=Gram.Kind.POST, object_id=post.pk, gram=code("停车")).exists()
+    assert not Gram.objects.filter(
+        kind=Gram.Kind.POST, object_id=post.pk, gram=code("正文")
+    ).exists()
     t.title = "换了标题"
     t.save()
     assert Gram.objects.filter(kind=Gram.Kind.POST, object_id=post.pk, gram=code("标题")).exists()
