@@ -169,10 +169,14 @@ def delete_own_post(post, user):
     """The author withdraws a post: it shows as deleted but is kept for moderators."""
     if user != post.author:
         raise PermissionDenied
-    post.deleted_by_author = True
-    post.save(update_fields=["deleted_by_author"])
-    refresh_official_answer(post.topic)
-    refresh_latest(post.topic.board_id)
+    with transaction.atomic():
+        post.refresh_from_db(from_queryset=Post.objects.select_for_update())
+        if post.deleted_by_author:
+            return
+        post.deleted_by_author = True
+        post.save(update_fields=["deleted_by_author"])
+        refresh_official_answer(post.topic)
+        refresh_latest(post.topic.board_id)
 
 
 def refresh_official_answer(topic):

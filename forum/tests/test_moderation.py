@@ -109,9 +109,10 @@ def test_a_suspension_needs_a_future_date(client, moderator, report, bob):
     assert not Suspension.objects.exists()
 
 
-def test_warning_the_author(client, moderator, report, bob):
+def test_warning_the_author(client, moderator, report, bob, django_capture_on_commit_callbacks):
     client.force_login(moderator)
-    client.post(report_url(report), {"action": "warn", "reason": "注意言辞"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(report_url(report), {"action": "warn", "reason": "注意言辞"})
     assert "注意言辞" in Notification.objects.get(recipient=bob).text
 
 
