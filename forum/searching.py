@@ -49,8 +49,14 @@ class ForumPosts(registry.Source):
         return forum_posts(query, user)
 
     def decorate(self, post, query):
-        post.title_marked = highlight(post.topic.title, query)
-        post.snippet = snippet(post.search_text, query)
+        mark(post, query)
+
+
+def mark(post, query):
+    """The matches marked in a found post's title and text, as the site search marks them:
+    the site search and the forum's own search page show the same."""
+    post.title_marked = highlight(post.topic.title, query)
+    post.snippet = snippet(post.search_text, query)
 
 
 registry.register(ForumPosts())

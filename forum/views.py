@@ -15,7 +15,7 @@ from forum.limits import PostingRefused
 from forum.markdown import render_markdown
 from forum.models import Board, Post, PostImage, Reaction, ReadState, Subscription, Topic
 from forum.paging import page_count, position_url, positions_on, post_url
-from forum.searching import forum_posts
+from forum.searching import forum_posts, mark
 from owners.consent import consent_exempt
 from portal.files import serve_user_file
 from portal.validators import printable
@@ -321,6 +321,8 @@ def search(request):
     if query:
         posts = forum_posts(query, request.user)
         results = Paginator(posts, 20).get_page(request.GET.get("page"))
+        for post in results:
+            mark(post, query)
     return render(request, "forum/search.html", {"query": query, "results": results})
 
 
