@@ -11,9 +11,8 @@ from django.utils.translation import gettext_noop
 from wagtail.log_actions import log
 
 from forum import access, notify
-from forum.counters import refresh_latest
+from forum.counters import refresh_latest, refresh_official_answer
 from forum.models import Board, Post, Report, Suspension, Topic
-from forum.posting import refresh_official_answer
 
 
 class ModerationError(Exception):

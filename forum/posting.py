@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from forum import access, tasks
-from forum.counters import refresh_latest
+from forum.counters import refresh_latest, refresh_official_answer
 from forum.limits import PostingRefused, check_links, check_not_suspended, check_posting_allowed
 from forum.markdown import plain_text, render_markdown, sanitize
 from forum.models import Board, Post, PostImage, PostRevision, Reaction, Subscription, Topic
@@ -115,8 +115,10 @@ def reply(author, topic, *, source, images=(), official=False):
     with transaction.atomic():
         _lock(author)
         check_posting_allowed(author, source, new_topic=False, exempt=access.is_forum_staff(author))
-        topic = Topic.objects.select_for_update().get(pk=topic.pk)
-        if topic.is_hidden or (topic.is_locked and not access.is_moderator(author)):
+        topic = (
+            Topic.objects.select_for_update(of=("self",)).select_related("board").get(pk=topic.pk)
+        )
+        if not access.can_reply(author, topic):
             raise PostingRefused(_("This topic is closed to new replies."))
         official = official and access.is_spokesperson(author)
         post = Post.objects.create(
@@ -140,20 +142,16 @@ def reply(author, topic, *, source, images=(), official=False):
 
 
 def edit_post(post, editor, *, source):
-    moderator = access.is_moderator(editor)
-    if editor != post.author and not moderator:
+    if editor != post.author and not access.is_moderator(editor):
         raise PermissionDenied
-    if not moderator:
-        topic = post.topic
-        if not post.is_visible or topic.is_hidden or topic.is_locked:
-            raise PostingRefused(_("This post can no longer be edited."))
-        if not access.can_post(editor, topic.board):
-            raise PermissionDenied
-        check_not_suspended(editor)
-        check_links(editor, source)
     with transaction.atomic():
         # Two edits at once: the second keeps the first one's text as an earlier version.
         post.refresh_from_db(from_queryset=Post.objects.select_for_update())
+        if not access.can_edit(editor, post):
+            raise PostingRefused(_("This post can no longer be edited."))
+        if not access.is_moderator(editor):
+            check_not_suspended(editor)
+            check_links(editor, source)
         if source.strip() == post.source.strip():
             return post
         PostRevision.objects.create(post=post, source=post.source, editor=editor)
@@ -167,7 +165,7 @@ def edit_post(post, editor, *, source):
 
 def delete_own_post(post, user):
     """The author withdraws a post: it shows as deleted but is kept for moderators."""
-    if user != post.author:
+    if not access.can_delete(user, post):
         raise PermissionDenied
     with transaction.atomic():
         post.refresh_from_db(from_queryset=Post.objects.select_for_update())
@@ -179,22 +177,11 @@ def delete_own_post(post, user):
         refresh_latest(post.topic.board_id)
 
 
-def refresh_official_answer(topic):
-    """The topic's official answer is its first visible official post, or none."""
-    answer = (
-        topic.posts.filter(is_official=True, is_hidden=False, deleted_by_author=False)
-        .order_by("position")
-        .first()
-    )
-    if topic.official_answer_id != (answer.pk if answer else None):
-        Topic.objects.filter(pk=topic.pk).update(official_answer=answer)
-
-
 def like(user, post):
-    if not user.is_authenticated or not access.can_read(user, post.topic.board):
+    if not user.is_authenticated or not access.can_read_topic(user, post.topic):
         raise PermissionDenied
-    if user == post.author or not post.is_visible:
-        return False
+    if not access.can_like(user, post):
+        return False  # one's own post, or one no longer shown
     try:
         with transaction.atomic():
             Reaction.objects.create(user=user, post=post)

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from forum.counters import refresh_latest
+from forum.counters import refresh_latest, refresh_official_answer
 from forum.models import (
     Post,
     PostImage,
@@ -20,7 +20,7 @@ from forum.models import (
     Topic,
 )
 from forum.moderation import take_off_board
-from forum.posting import TEXT_FIELDS, refresh_official_answer, set_text
+from forum.posting import TEXT_FIELDS, set_text
 from forum.quotes import forget_quotes
 from owners import privacy
 from portal.storage import private_storage
@@ -170,11 +170,7 @@ def remove_posts(user):
     with translation.override(settings.LANGUAGE_CODE):
         title, reason = _("Topic by a closed account"), _("The author closed their account.")
     for topic in Topic.objects.select_for_update().filter(author=user):
-        answered = (
-            topic.posts.exclude(author=user)
-            .filter(is_hidden=False, deleted_by_author=False)
-            .exists()
-        )
+        answered = topic.posts.visible().exclude(author=user).exists()
         topic.title = title
         topic.save(update_fields=["title"])
         if answered:

@@ -25,12 +25,8 @@ def forum_posts(query, user):
     if terms:
         posts = posts.filter(pk__in=candidates(Kind.POST, terms))
     return (
-        posts.filter(
-            topic__board__in=access.readable_boards(user),
-            topic__is_hidden=False,
-            is_hidden=False,
-            deleted_by_author=False,
-        )
+        posts.visible()
+        .filter(topic__board__in=access.readable_boards(user), topic__is_hidden=False)
         .filter(Q(search_text__icontains=query) | Q(position=1, topic__title__icontains=query))
         .select_related("topic__board", "author")
         .order_by("-created_at")

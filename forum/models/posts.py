@@ -16,6 +16,12 @@ def post_image_path(image, filename):
     return f"forum/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
+class PostQuerySet(models.QuerySet):
+    def visible(self):
+        """What readers see: not hidden by a moderator, not deleted by the author."""
+        return self.filter(is_hidden=False, deleted_by_author=False)
+
+
 class Post(models.Model):
     """A message in a topic. The Markdown source is rendered to sanitised HTML once, by the
     action that writes it (forum.posting.text_fields): pages show `html` as it is."""
@@ -42,6 +48,8 @@ class Post(models.Model):
     deleted_by_author = models.BooleanField(_("deleted by the author"), default=False)
     like_count = models.PositiveIntegerField(_("likes"), default=0)
 
+    objects = PostQuerySet.as_manager()
+
     class Meta:
         ordering = ["topic", "position"]
         verbose_name = _("post")
@@ -60,6 +68,7 @@ class Post(models.Model):
 
     @property
     def is_visible(self):
+        # The same rule as PostQuerySet.visible.
         return not (self.is_hidden or self.deleted_by_author)
 
 
