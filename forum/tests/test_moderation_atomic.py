@@ -144,8 +144,8 @@ def twice_at_once(work, times=8):
     "action, log_action",
     [
         ("restore a post", "forum.post.restore"),
-        ("dismiss a report", "scene.report.dismiss"),
-        ("pin and lock", "scene.topic.pin"),
+        ("dismiss a report", "forum.report.dismiss"),
+        ("pin and lock", "forum.topic.pin"),
     ],
 )
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
