@@ -8,6 +8,7 @@ from django.utils import timezone
 from demo.owners import ensure_user
 from forum.counters import recount_board, recount_topic
 from forum.models import Board, Post, Reaction, Subscription, Topic
+from forum.posting import text_fields
 from owners.models import OwnershipClaim, Unit, User
 
 BOARDS = [
@@ -179,8 +180,8 @@ def build():
                     topic=topic,
                     author=users[author],
                     position=position,
-                    source=text,
                     is_official=official,
+                    **text_fields(text),
                 )
                 Post.objects.filter(pk=post.pk).update(
                     created_at=started + timedelta(hours=5 * position)

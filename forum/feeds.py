@@ -1,10 +1,12 @@
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 
-from forum.models import Board, Post, Topic
+from forum import access
+from forum.models import Board, Post
 from portal.validators import printable
 
 
@@ -15,8 +17,8 @@ class BoardFeed(Feed):
 
     def get_object(self, request, slug):
         board = get_object_or_404(Board, slug=slug)
-        if board.readers != Board.Readers.EVERYONE:
-            raise Http404  # feed readers cannot sign in: only public boards have feeds
+        if not access.has_feed(board):
+            raise Http404
         return board
 
     def title(self, board):
@@ -29,9 +31,9 @@ class BoardFeed(Feed):
         return board.description
 
     def items(self, board):
-        opening = Post.objects.filter(position=1, is_hidden=False, deleted_by_author=False)
+        opening = Post.objects.visible().filter(position=1)
         return (
-            Topic.objects.filter(board=board, is_hidden=False)
+            access.visible_topics(AnonymousUser(), board)
             .select_related("author")
             .prefetch_related(Prefetch("posts", queryset=opening, to_attr="opening"))
             .order_by("-created_at")[:30]

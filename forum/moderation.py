@@ -1,5 +1,6 @@
-"""Moderators' actions. Each checks the permission, runs in one transaction, is written to
-Wagtail's audit log and, where it touches an owner's post, tells the owner why."""
+"""Moderators' actions. Each checks the permission, locks the row it changes and runs in one
+transaction with the audit log entry (Wagtail's), so a failure anywhere leaves nothing half
+done; where it touches an owner's post, it tells the owner why once the change is saved."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -10,9 +11,8 @@ from django.utils.translation import gettext_noop
 from wagtail.log_actions import log
 
 from forum import access, notify
-from forum.counters import refresh_latest
+from forum.counters import refresh_latest, refresh_official_answer
 from forum.models import Board, Post, Report, Suspension, Topic
-from forum.posting import refresh_official_answer
 from portal.actions import Refused
 
 
@@ -64,22 +64,31 @@ def hide_post(post, by, reason):
 
 def restore_post(post, by):
     _check(by)
-    post.is_hidden, post.hidden_reason = False, ""
-    post.save(update_fields=["is_hidden", "hidden_reason"])
-    refresh_official_answer(post.topic)
-    refresh_latest(post.topic.board_id)
-    log(post, "forum.post.restore", user=by)
+    with transaction.atomic():
+        post.refresh_from_db(from_queryset=Post.objects.select_for_update())
+        if not post.is_hidden:
+            return  # restored already by another moderator
+        post.is_hidden, post.hidden_reason = False, ""
+        post.save(update_fields=["is_hidden", "hidden_reason"])
+        refresh_official_answer(post.topic)
+        refresh_latest(post.topic.board_id)
+        log(post, "forum.post.restore", user=by)
 
 
 def dismiss_report(report, by):
     _check(by)
-    report.status, report.handled_by, report.handled_at = (
-        Report.Status.DISMISSED,
-        by,
-        timezone.now(),
-    )
-    report.save(update_fields=["status", "handled_by", "handled_at"])
-    log(report, "forum.report.dismiss", user=by)
+    with transaction.atomic():
+        report.refresh_from_db(from_queryset=Report.objects.select_for_update())
+        if report.status != Report.Status.OPEN:
+            # Another moderator hid the post or dismissed the report first: their decision stands.
+            raise ModerationError(_("This report has already been handled."))
+        report.status, report.handled_by, report.handled_at = (
+            Report.Status.DISMISSED,
+            by,
+            timezone.now(),
+        )
+        report.save(update_fields=["status", "handled_by", "handled_at"])
+        log(report, "forum.report.dismiss", user=by)
 
 
 def hide_topic(topic, by, reason):
@@ -116,25 +125,32 @@ def restore_topic(topic, by):
 
 
 def set_flags(topic, by, **flags):
-    """Pin or unpin, lock or unlock: set_flags(topic, by, is_pinned=True)."""
+    """Pin or unpin, lock or unlock: set_flags(topic, by, is_pinned=True). A flag already set
+    that way (another moderator was quicker) is left alone and not logged again."""
     _check(by)
     allowed = {"is_pinned", "is_locked"}
     if not flags or set(flags) - allowed:
         raise ValueError(flags)
-    for name, value in flags.items():
-        setattr(topic, name, value)
-    topic.save(update_fields=list(flags))
-    for name, value in flags.items():
-        action = {"is_pinned": ("pin", "unpin"), "is_locked": ("lock", "unlock")}[name]
-        log(topic, f"forum.topic.{action[0] if value else action[1]}", user=by)
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().get(pk=topic.pk)
+        changed = {name: value for name, value in flags.items() if getattr(topic, name) != value}
+        if not changed:
+            return topic
+        for name, value in changed.items():
+            setattr(topic, name, value)
+        topic.save(update_fields=list(changed))
+        for name, value in changed.items():
+            action = {"is_pinned": ("pin", "unpin"), "is_locked": ("lock", "unlock")}[name]
+            log(topic, f"forum.topic.{action[0] if value else action[1]}", user=by)
+    return topic
 
 
 def move_topic(topic, by, board):
     _check(by)
-    if board.pk == topic.board_id:
-        return topic
     with transaction.atomic():
         topic = Topic.objects.select_for_update().get(pk=topic.pk)
+        if board.pk == topic.board_id:
+            return topic
         old = topic.board_id
         topic.board = board
         topic.save(update_fields=["board"])
@@ -148,8 +164,13 @@ def move_topic(topic, by, board):
 def warn(user, by, reason, url="/"):
     _check(by)
     _need_reason(reason)
-    log(user, "forum.user.warn", user=by, data={"reason": reason})
-    _tell(user, gettext_noop("A moderator warns you: %(reason)s"), url, reason=reason.strip())
+    with transaction.atomic():
+        log(user, "forum.user.warn", user=by, data={"reason": reason})
+        transaction.on_commit(
+            lambda: _tell(
+                user, gettext_noop("A moderator warns you: %(reason)s"), url, reason=reason.strip()
+            )
+        )
 
 
 def suspend(user, by, until, reason):

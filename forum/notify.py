@@ -27,8 +27,8 @@ def new_post(post_id, mentioned_usernames=()):
     reasons.pop(post.author, None)
 
     for user, kind in reasons.items():
-        if not access.can_read(user, board):
-            continue
+        if not access.can_read_post(user, post):
+            continue  # a board closed to them, or a post hidden before the news went out
         with translation.override(user.language):
             text = _message(kind, post)
         notify(user, kind, text=text, url=post.get_absolute_url(), actor=post.author)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from forum import access, tasks
-from forum.counters import refresh_latest
+from forum.counters import refresh_latest, refresh_official_answer
 from forum.limits import PostingRefused, check_links, check_not_suspended, check_posting_allowed
 from forum.markdown import plain_text, render_markdown, sanitize
 from forum.models import Board, Post, PostImage, PostRevision, Reaction, Subscription, Topic
@@ -38,11 +38,26 @@ def mentions(source):
     return set(User.objects.filter(username__in=names).values_list("username", flat=True))
 
 
-def render(source):
-    """HTML and search text for a post, with mentions of real people marked up."""
+#: A post's text: what its author wrote, and the HTML and search words rendered from it.
+TEXT_FIELDS = ["source", "html", "search_text"]
+
+
+def text_fields(source, *, mentioned=None):
+    """The values of TEXT_FIELDS for `source`: sanitised HTML with mentions of real people
+    marked up, and the plain words the search reads. Whatever writes a post's text (posting,
+    editing, rewriting quotes, erasing a closed account's posts, the demo) writes all three."""
+    if mentioned is None:
+        mentioned = mentions(source)
     # Sanitised again after the mentions are marked, so the marking can never open a hole.
-    html = sanitize(_mark_mentions(render_markdown(source), mentions(source)))
-    return html, plain_text(source)
+    html = sanitize(_mark_mentions(render_markdown(source), mentioned))
+    return {"source": source, "html": html, "search_text": plain_text(source)}
+
+
+def set_text(post, source):
+    """Give `post` the text `source` and what is rendered from it; the caller saves
+    TEXT_FIELDS with whatever else it changes."""
+    for name, value in text_fields(source).items():
+        setattr(post, name, value)
 
 
 def _mark_mentions(html, usernames):
@@ -77,8 +92,8 @@ def create_topic(author, board, *, title, source, images=(), official=False):
             topic=topic,
             author=author,
             position=1,
-            source=source,
             is_official=official and access.is_spokesperson(author),
+            **text_fields(source, mentioned=mentioned),
         )
         _attach(post, author, images)
         topic.post_count, topic.last_post = 1, post
@@ -100,16 +115,18 @@ def reply(author, topic, *, source, images=(), official=False):
     with transaction.atomic():
         _lock(author)
         check_posting_allowed(author, source, new_topic=False, exempt=access.is_forum_staff(author))
-        topic = Topic.objects.select_for_update().get(pk=topic.pk)
-        if topic.is_hidden or (topic.is_locked and not access.is_moderator(author)):
+        topic = (
+            Topic.objects.select_for_update(of=("self",)).select_related("board").get(pk=topic.pk)
+        )
+        if not access.can_reply(author, topic):
             raise PostingRefused(_("This topic is closed to new replies."))
         official = official and access.is_spokesperson(author)
         post = Post.objects.create(
             topic=topic,
             author=author,
             position=topic.post_count + 1,
-            source=source,
             is_official=official,
+            **text_fields(source, mentioned=mentioned),
         )
         _attach(post, author, images)
         topic.post_count, topic.last_post, topic.last_post_at = post.position, post, post.created_at
@@ -125,23 +142,22 @@ def reply(author, topic, *, source, images=(), official=False):
 
 
 def edit_post(post, editor, *, source):
-    moderator = access.is_moderator(editor)
-    if editor != post.author and not moderator:
+    if editor != post.author and not access.is_moderator(editor):
         raise PermissionDenied
-    if not moderator:
-        topic = post.topic
-        if not post.is_visible or topic.is_hidden or topic.is_locked:
-            raise PostingRefused(_("This post can no longer be edited."))
-        if not access.can_post(editor, topic.board):
-            raise PermissionDenied
-        check_not_suspended(editor)
-        check_links(editor, source)
-    if source.strip() == post.source.strip():
-        return post
     with transaction.atomic():
+        # Two edits at once: the second keeps the first one's text as an earlier version.
+        post.refresh_from_db(from_queryset=Post.objects.select_for_update())
+        if not access.can_edit(editor, post):
+            raise PostingRefused(_("This post can no longer be edited."))
+        if not access.is_moderator(editor):
+            check_not_suspended(editor)
+            check_links(editor, source)
+        if source.strip() == post.source.strip():
+            return post
         PostRevision.objects.create(post=post, source=post.source, editor=editor)
-        post.source, post.edited_at = source, timezone.now()
-        post.save(update_fields=["source", "edited_at"])
+        set_text(post, source)
+        post.edited_at = timezone.now()
+        post.save(update_fields=[*TEXT_FIELDS, "edited_at"])
         if editor != post.author:
             log(post, "forum.post.edit", user=editor)
     return post
@@ -149,30 +165,23 @@ def edit_post(post, editor, *, source):
 
 def delete_own_post(post, user):
     """The author withdraws a post: it shows as deleted but is kept for moderators."""
-    if user != post.author:
+    if not access.can_delete(user, post):
         raise PermissionDenied
-    post.deleted_by_author = True
-    post.save(update_fields=["deleted_by_author"])
-    refresh_official_answer(post.topic)
-    refresh_latest(post.topic.board_id)
-
-
-def refresh_official_answer(topic):
-    """The topic's official answer is its first visible official post, or none."""
-    answer = (
-        topic.posts.filter(is_official=True, is_hidden=False, deleted_by_author=False)
-        .order_by("position")
-        .first()
-    )
-    if topic.official_answer_id != (answer.pk if answer else None):
-        Topic.objects.filter(pk=topic.pk).update(official_answer=answer)
+    with transaction.atomic():
+        post.refresh_from_db(from_queryset=Post.objects.select_for_update())
+        if post.deleted_by_author:
+            return
+        post.deleted_by_author = True
+        post.save(update_fields=["deleted_by_author"])
+        refresh_official_answer(post.topic)
+        refresh_latest(post.topic.board_id)
 
 
 def like(user, post):
-    if not user.is_authenticated or not access.can_read(user, post.topic.board):
+    if not user.is_authenticated or not access.can_read_topic(user, post.topic):
         raise PermissionDenied
-    if user == post.author or not post.is_visible:
-        return False
+    if not access.can_like(user, post):
+        return False  # one's own post, or one no longer shown
     try:
         with transaction.atomic():
             Reaction.objects.create(user=user, post=post)

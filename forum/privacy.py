@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from forum.counters import refresh_latest
+from forum.counters import refresh_latest, refresh_official_answer
 from forum.models import (
     Post,
     PostImage,
@@ -20,7 +20,7 @@ from forum.models import (
     Topic,
 )
 from forum.moderation import take_off_board
-from forum.posting import refresh_official_answer
+from forum.posting import TEXT_FIELDS, set_text
 from forum.quotes import forget_quotes
 from owners import privacy
 from portal.storage import private_storage
@@ -161,19 +161,16 @@ def remove_posts(user):
     PostRevision.objects.filter(post__author=user).delete()
     for post in posts:
         # Saved one by one: the HTML and the search index follow the emptied text.
-        post.source, post.deleted_by_author = "", True
-        post.save(update_fields=["source", "deleted_by_author"])
+        set_text(post, "")
+        post.deleted_by_author = True
+        post.save(update_fields=[*TEXT_FIELDS, "deleted_by_author"])
 
     hidden = retitled = 0
     boards = {post.topic.board_id for post in posts}
     with translation.override(settings.LANGUAGE_CODE):
         title, reason = _("Topic by a closed account"), _("The author closed their account.")
     for topic in Topic.objects.select_for_update().filter(author=user):
-        answered = (
-            topic.posts.exclude(author=user)
-            .filter(is_hidden=False, deleted_by_author=False)
-            .exists()
-        )
+        answered = topic.posts.visible().exclude(author=user).exists()
         topic.title = title
         topic.save(update_fields=["title"])
         if answered:

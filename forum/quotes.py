@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from forum.models import Post, PostRevision
 from forum.paging import post_url
+from forum.posting import TEXT_FIELDS, set_text
 
 MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~])")
 HEADER = re.compile(
@@ -125,8 +126,8 @@ def forget_quotes(user, *, remove):
     for post in Post.objects.filter(quoting, topic__in=topics).exclude(author=user):
         source = forgetting.rewrite(post.source, post.topic_id)
         if source != post.source:
-            post.source = source
-            post.save(update_fields=["source"])
+            set_text(post, source)
+            post.save(update_fields=TEXT_FIELDS)
             changed += 1
     revisions = []
     for revision in (

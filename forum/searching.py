@@ -25,12 +25,8 @@ def forum_posts(query, user):
     if terms:
         posts = posts.filter(pk__in=candidates(Kind.POST, terms))
     return (
-        posts.filter(
-            topic__board__in=access.readable_boards(user),
-            topic__is_hidden=False,
-            is_hidden=False,
-            deleted_by_author=False,
-        )
+        posts.visible()
+        .filter(topic__board__in=access.readable_boards(user), topic__is_hidden=False)
         .filter(Q(search_text__icontains=query) | Q(position=1, topic__title__icontains=query))
         .select_related("topic__board", "author")
         .order_by("-created_at")
@@ -49,8 +45,14 @@ class ForumPosts(registry.Source):
         return forum_posts(query, user)
 
     def decorate(self, post, query):
-        post.title_marked = highlight(post.topic.title, query)
-        post.snippet = snippet(post.search_text, query)
+        mark(post, query)
+
+
+def mark(post, query):
+    """The matches marked in a found post's title and text, as the site search marks them:
+    the site search and the forum's own search page show the same."""
+    post.title_marked = highlight(post.topic.title, query)
+    post.snippet = snippet(post.search_text, query)
 
 
 registry.register(ForumPosts())

@@ -15,7 +15,7 @@ from forum.limits import PostingRefused
 from forum.markdown import render_markdown
 from forum.models import Board, Post, PostImage, Reaction, ReadState, Subscription, Topic
 from forum.paging import page_count, position_url, positions_on, post_url
-from forum.searching import forum_posts
+from forum.searching import forum_posts, mark
 from owners.consent import consent_exempt
 from portal.files import serve_user_file
 from portal.validators import printable
@@ -64,11 +64,11 @@ def index(request):
 @_with_login
 def board(request, slug):
     board = _readable_board(request, get_object_or_404(Board, slug=slug))
-    topics = board.topics.select_related("author", "last_post__author").order_by(
-        "-is_pinned", "-last_post_at"
+    topics = (
+        access.visible_topics(request.user, board)
+        .select_related("author", "last_post__author")
+        .order_by("-is_pinned", "-last_post_at")
     )
-    if not access.is_moderator(request.user):
-        topics = topics.filter(is_hidden=False)
     page = Paginator(topics, TOPICS_PER_PAGE).get_page(request.GET.get("page"))
     read, following = {}, False
     if request.user.is_authenticated:
@@ -93,6 +93,8 @@ def board(request, slug):
             "page": page,
             "following": following,
             "can_post": access.can_post(request.user, board),
+            "refusal": access.why_not_post(request.user, board),
+            "has_feed": access.has_feed(board),
         },
     )
 
@@ -103,7 +105,7 @@ def topic(request, pk):
         Topic.objects.select_related("board", "author", "official_answer__author"), pk=pk
     )
     _readable_board(request, topic.board)
-    if topic.is_hidden and not access.is_moderator(request.user):
+    if not access.can_read_topic(request.user, topic):
         raise Http404
     pages = page_count(topic.post_count)
     number = min(max(_number(request.GET.get("page")) or 1, 1), pages)
@@ -113,20 +115,27 @@ def topic(request, pk):
         .select_related("author")
         .prefetch_related("images")
     )
+    for post in posts:
+        # What the buttons under each post offer is what the actions allow.
+        post.can_edit = access.can_edit(request.user, post)
+        post.can_delete = access.can_delete(request.user, post)
+        post.can_report = access.can_report(request.user, post)
+        post.can_like = access.can_like(request.user, post)
+        post.sees_why_hidden = access.sees_why_hidden(request.user, post)
     context = {
         "topic": topic,
         "board": topic.board,
         "posts": posts,
         "page_number": number,
         "page_links": _page_links(number, pages),
-        "can_post": access.can_post(request.user, topic.board) and not topic.is_locked,
-        "is_moderator": access.is_moderator(request.user),
+        "can_reply": access.can_reply(request.user, topic),
+        "refusal": access.why_not_post(request.user, topic.board, topic),
         "handles_cases": request.user.has_perm("cases.handle_case"),
         "cases": list(topic.cases.all()) if request.user.is_authenticated else [],
     }
     if request.user.is_authenticated and posts:
         context.update(_reader_state(request.user, topic, posts))
-    if context["can_post"]:
+    if context["can_reply"]:
         context["form"] = PostForm(spokesperson=access.is_spokesperson(request.user))
     return render(request, "forum/topic.html", context)
 
@@ -186,9 +195,9 @@ def _compose(request, form, template, context, publish):
 def new_topic(request, slug):
     board = get_object_or_404(Board, slug=slug)
     if not access.can_post(request.user, board):
-        if board.writers == Board.Writers.STAFF:
-            raise PermissionDenied(_("Only staff post in this board."))
-        raise PermissionDenied(_("Only verified owners can start topics here."))
+        if access.why_not_post(request.user, board) == access.VERIFY:
+            raise PermissionDenied(_("Only verified owners can start topics here."))
+        raise PermissionDenied(_("Only staff post in this board."))
     spokesperson = access.is_spokesperson(request.user)
     form = TopicForm(request.POST or None, request.FILES or None, spokesperson=spokesperson)
 
@@ -208,18 +217,22 @@ def new_topic(request, slug):
 @login_required
 def reply(request, pk):
     topic = get_object_or_404(Topic.objects.select_related("board"), pk=pk)
-    if topic.is_hidden and not access.is_moderator(request.user):
+    _readable_board(request, topic.board)
+    if not access.can_read_topic(request.user, topic):
         raise Http404
-    if not access.can_post(request.user, topic.board):
-        raise PermissionDenied(_("Only verified owners can reply here."))
-    if topic.is_locked and not access.is_moderator(request.user):
-        messages.info(request, _("This topic is locked: no new replies."))
-        return redirect(topic)
+    if not access.can_reply(request.user, topic):
+        refusal = access.why_not_post(request.user, topic.board, topic)
+        if refusal == access.LOCKED:
+            messages.info(request, _("This topic is locked: no new replies."))
+            return redirect(topic)
+        if refusal == access.VERIFY:
+            raise PermissionDenied(_("Only verified owners can reply here."))
+        raise PermissionDenied(_("Only staff post in this board."))
     spokesperson = access.is_spokesperson(request.user)
     initial = {}
     quoted = _number(request.GET.get("quote"))
     if quoted:
-        post = topic.posts.filter(pk=quoted, is_hidden=False, deleted_by_author=False).first()
+        post = topic.posts.visible().filter(pk=quoted).first()
         if post:
             initial["source"] = quotes.quote(post)
     form = PostForm(
@@ -238,8 +251,8 @@ def reply(request, pk):
 @login_required
 def edit(request, pk):
     post = get_object_or_404(Post.objects.select_related("topic__board", "author"), pk=pk)
-    if post.author != request.user and not access.is_moderator(request.user):
-        raise PermissionDenied
+    if not access.can_edit(request.user, post):
+        raise PermissionDenied(_("This post can no longer be edited."))
     form = EditForm(request.POST or None, initial={"source": post.source})
     if request.method == "POST" and form.is_valid():
         try:
@@ -275,10 +288,10 @@ def report(request, pk):
     post = get_object_or_404(Post.objects.select_related("topic__board", "author"), pk=pk)
     if not access.can_read(request.user, post.topic.board):
         raise PermissionDenied
-    if not post.is_visible or post.topic.is_hidden:
-        raise Http404  # nothing to report, and nothing to read
     if post.author == request.user:
         return redirect(post_url(post))  # one's own post is edited or deleted, not reported
+    if not access.can_report(request.user, post):
+        raise Http404  # hidden or deleted: nothing to report, and nothing to read
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.instance.post, form.instance.reporter = post, request.user
@@ -297,6 +310,8 @@ def report(request, pk):
 def follow_topic(request, pk):
     topic = get_object_or_404(Topic.objects.select_related("board"), pk=pk)
     _readable_board(request, topic.board)
+    if not access.can_read_topic(request.user, topic):
+        raise Http404
     _toggle_follow(request.user, topic=topic)
     return redirect(topic)
 
@@ -321,6 +336,8 @@ def search(request):
     if query:
         posts = forum_posts(query, request.user)
         results = Paginator(posts, 20).get_page(request.GET.get("page"))
+        for post in results:
+            mark(post, query)
     return render(request, "forum/search.html", {"query": query, "results": results})
 
 
@@ -331,8 +348,7 @@ def picture(request, pk):
     picture = get_object_or_404(PostImage.objects.select_related("post__topic__board"), pk=pk)
     post = picture.post
     _readable_board(request, post.topic.board)
-    hidden = not post.is_visible or post.topic.is_hidden
-    if hidden and not access.is_moderator(request.user):
+    if not access.can_read_post(request.user, post):
         raise Http404
     # Stored only after Pillow re-encoded it (portal.images), as the JPEG or PNG its name says.
     verified_type = "image/png" if picture.image.name.endswith(".png") else "image/jpeg"

@@ -1,6 +1,8 @@
 """Answering a search over pages: candidates from the index, then the exact words; and marking
 the matches in what is shown. Sources (search.registry) use the same steps for their records."""
 
+import re
+
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from wagtail.models import Page
@@ -43,9 +45,8 @@ def pages(query):
 def snippet(text, query, width=40):
     """The text around the first match, with every match marked."""
     text = " ".join(text.split())
-    lower = text.lower()
-    at = lower.find(query.lower()) if len(lower) == len(text) else -1
-    start = max(at - width, 0) if at >= 0 else 0
+    first = next(_matches(text, query), None)
+    start = max(first.start() - width, 0) if first else 0
     part = text[start : start + 2 * width + len(query)]
     return highlight(
         ("…" if start else "") + part + ("…" if start + len(part) < len(text) else ""), query
@@ -53,22 +54,20 @@ def snippet(text, query, width=40):
 
 
 def highlight(text, query):
-    """`text` escaped, with each occurrence of `query` in <mark>."""
-    if not query:
-        return escape(text)
-    lower, needle, out, at = text.lower(), query.lower(), [], 0
-    if len(lower) != len(text):  # a letter whose lower case is longer (İ): positions differ
-        return escape(text)
-    while True:
-        found = lower.find(needle, at)
-        if found < 0:
-            out.append(escape(text[at:]))
-            break
-        out += [
-            escape(text[at:found]),
-            "<mark>",
-            escape(text[found : found + len(query)]),
-            "</mark>",
-        ]
-        at = found + len(query)
+    """`text` escaped, with each occurrence of `query` (in any case) in <mark>. The one
+    marking of matches on the site: the site search and the forum's search both use it."""
+    text = str(text)
+    out, at = [], 0
+    for match in _matches(text, query):
+        out += [escape(text[at : match.start()]), "<mark>", escape(match[0]), "</mark>"]
+        at = match.end()
+    out.append(escape(text[at:]))
     return mark_safe("".join(out))
+
+
+def _matches(text, query):
+    """The occurrences of `query` in `text`, found in the text itself: a letter whose lower
+    case is longer (İ) cannot shift them; none for an empty query."""
+    if not query:
+        return iter(())
+    return re.finditer(re.escape(query), text, re.IGNORECASE)

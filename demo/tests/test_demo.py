@@ -7,6 +7,8 @@ from django.urls import reverse
 from club.models import Reward
 from conftest import totp_code
 from demo.owners import DEMO_TOTP_SECRET, PASSWORD
+from forum.models import Post, Topic
+from forum.posting import text_fields
 from home.models import HomePage, SiteImage, StandardPage
 from owners.models import Estate, OwnershipClaim, Unit, User
 
@@ -68,3 +70,16 @@ def test_the_demo_loads_twice_to_the_same_state(client, capsys):
     # Money in 元 has two decimals, as everywhere on the site.
     credits = list(Reward.objects.filter(kind="fee_credit").values_list("name", flat=True))
     assert credits == ["物业费抵扣 200.00 元"]
+
+    # The forum's posts are rendered by the posting rules, as posts sent through the site are.
+    posts = list(Post.objects.all())
+    assert posts and all(post.html for post in posts)
+    assert all(
+        {"html": post.html, "search_text": post.search_text}
+        == {k: v for k, v in text_fields(post.source).items() if k != "source"}
+        for post in posts
+    )
+    announcement = Topic.objects.get(title__startswith="关于 12 月物业费调整")
+    client.logout()
+    page = client.get(announcement.get_absolute_url()).content.decode()
+    assert "<strong>2027 年 1 月 1 日</strong>" in page

@@ -52,5 +52,4 @@ class Board(models.Model):
         return self.name
 
     def get_absolute_url(self):
-
         return reverse("forum:board", args=[self.slug])

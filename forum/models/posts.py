@@ -2,9 +2,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from forum.paging import post_url
 from portal.storage import private_storage
 
 
@@ -14,8 +16,15 @@ def post_image_path(image, filename):
     return f"forum/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
+class PostQuerySet(models.QuerySet):
+    def visible(self):
+        """What readers see: not hidden by a moderator, not deleted by the author."""
+        return self.filter(is_hidden=False, deleted_by_author=False)
+
+
 class Post(models.Model):
-    """A message in a topic. The Markdown source is rendered to sanitised HTML once, on save."""
+    """A message in a topic. The Markdown source is rendered to sanitised HTML once, by the
+    action that writes it (forum.posting.text_fields): pages show `html` as it is."""
 
     topic = models.ForeignKey(
         "forum.Topic", on_delete=models.CASCADE, related_name="posts", verbose_name=_("topic")
@@ -39,6 +48,8 @@ class Post(models.Model):
     deleted_by_author = models.BooleanField(_("deleted by the author"), default=False)
     like_count = models.PositiveIntegerField(_("likes"), default=0)
 
+    objects = PostQuerySet.as_manager()
+
     class Meta:
         ordering = ["topic", "position"]
         verbose_name = _("post")
@@ -52,23 +63,12 @@ class Post(models.Model):
     def __str__(self):
         return f"{self.topic} #{self.position}"
 
-    def save(self, *args, update_fields=None, **kwargs):
-        # The HTML always matches the source, however the post is saved (site, admin, shell).
-        if update_fields is None or "source" in update_fields:
-            from forum.posting import render
-
-            self.html, self.search_text = render(self.source)
-            if update_fields is not None:
-                update_fields = {*update_fields, "html", "search_text"}
-        super().save(*args, update_fields=update_fields, **kwargs)
-
     def get_absolute_url(self):
-        from forum.paging import post_url
-
         return post_url(self)
 
     @property
     def is_visible(self):
+        # The same rule as PostQuerySet.visible.
         return not (self.is_hidden or self.deleted_by_author)
 
 
@@ -116,8 +116,6 @@ class PostImage(models.Model):
         return self.image.name
 
     def get_absolute_url(self):
-        from django.urls import reverse
-
         return reverse("forum:picture", args=[self.pk])
 
 

@@ -58,7 +58,6 @@ class Topic(models.Model):
         return self.title
 
     def get_absolute_url(self):
-
         return reverse("forum:topic", args=[self.pk])
 
     @property

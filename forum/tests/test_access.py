@@ -148,3 +148,99 @@ def test_pictures_are_served_only_to_those_who_may_read_the_post(
     from django.conf import settings
 
     assert not public.posts.get().images.get().image.path.startswith(str(settings.MEDIA_ROOT))
+
+
+# -- Pages offer what the actions allow, by asking forum.access ------------------------------
+
+
+def test_a_moderator_replies_in_a_locked_topic_from_its_page(client, alice, bob, moderator, boards):
+    from forum import moderation
+
+    topic = posting.create_topic(alice, boards["owners"], title="已锁定的话题", source="第一楼")
+    moderation.set_flags(topic, moderator, is_locked=True)
+    client.force_login(bob)
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert "此话题已锁定" in page and 'id="reply"' not in page and "?quote=" not in page
+    client.force_login(moderator)
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert 'id="reply"' in page and "?quote=" in page and "此话题已锁定" not in page
+    response = client.post(reverse("forum:reply", args=[topic.pk]), {"source": "版主说明"})
+    assert response.status_code == 302 and topic.posts.count() == 2
+
+
+def test_the_edit_link_shows_where_an_edit_is_allowed(client, alice, bob, moderator, boards):
+    from forum import moderation
+
+    topic = posting.create_topic(alice, boards["owners"], title="能改吗", source="原文")
+    post = topic.posts.get()
+    edit_url = reverse("forum:edit", args=[post.pk])
+    client.force_login(alice)
+    assert edit_url in client.get(topic.get_absolute_url()).content.decode()
+    client.force_login(bob)
+    assert edit_url not in client.get(topic.get_absolute_url()).content.decode()
+    assert client.get(edit_url).status_code == 403
+
+    moderation.set_flags(topic, moderator, is_locked=True)
+    client.force_login(alice)  # the author, in a locked topic: no link, and no form either
+    assert edit_url not in client.get(topic.get_absolute_url()).content.decode()
+    response = client.get(edit_url)
+    assert response.status_code == 403 and "此帖子已不能编辑" in response.content.decode()
+    client.force_login(moderator)
+    assert edit_url in client.get(topic.get_absolute_url()).content.decode()
+    assert client.get(edit_url).status_code == 200
+
+
+def test_a_staff_board_does_not_ask_owners_to_verify(client, owner, spokesperson, boards):
+    topic = posting.create_topic(
+        spokesperson, boards["announcements"], title="停水通知", source="明天停水"
+    )
+    client.force_login(owner)  # signed in, not verified: verifying would not let them post here
+    for url in (topic.get_absolute_url(), reverse("forum:board", args=["announcements"])):
+        page = client.get(url).content.decode()
+        assert "认证业主可以" not in page and 'id="reply"' not in page
+    response = client.get(reverse("forum:reply", args=[topic.pk]))
+    assert response.status_code == 403 and "仅限员工发帖" in response.content.decode()
+    page = client.get(reverse("forum:board", args=["owners"])).content.decode()
+    assert "认证业主可以" in page  # where verifying helps, the page says so
+
+
+def test_the_feed_link_and_the_feed_follow_one_rule(client, boards):
+    for slug in boards:
+        page = client.get(reverse("forum:board", args=[slug]))
+        feed = client.get(reverse("forum:board_feed", args=[slug]))
+        linked = reverse("forum:board_feed", args=[slug]) in page.content.decode()
+        assert linked == (feed.status_code == 200), slug
+        assert linked == (boards[slug].readers == "everyone"), slug
+
+
+def test_hidden_topics_cannot_be_followed_liked_or_reported(client, alice, bob, moderator, boards):
+    from forum import moderation
+    from forum.models import Subscription
+
+    topic = posting.create_topic(alice, boards["owners"], title="将被隐藏", source="内容")
+    post = topic.posts.get()
+    moderation.hide_topic(topic, moderator, "重复")
+    client.force_login(bob)
+    assert client.post(reverse("forum:follow_topic", args=[topic.pk])).status_code == 404
+    assert client.post(reverse("forum:like", args=[post.pk])).status_code == 403
+    assert client.get(reverse("forum:report", args=[post.pk])).status_code == 404
+    post.refresh_from_db()
+    assert not Subscription.objects.filter(user=bob).exists() and post.like_count == 0
+    client.force_login(moderator)  # moderators read it, and find nothing there to like or report
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert "内容" in page and reverse("forum:report", args=[post.pk]) not in page
+
+
+def test_no_news_of_a_post_hidden_before_the_news_goes_out(
+    alice, bob, moderator, boards, django_capture_on_commit_callbacks
+):
+    from forum import moderation
+    from portal.models import Notification
+
+    topic = posting.create_topic(alice, boards["owners"], title="有人关注", source="第一楼")
+    with django_capture_on_commit_callbacks() as queued:
+        spam = posting.reply(bob, topic, source="广告 @alice")
+    moderation.hide_post(spam, moderator, "广告")
+    for callback in queued:
+        callback()  # the worker gets to the news only now
+    assert not Notification.objects.filter(recipient=alice).exists()

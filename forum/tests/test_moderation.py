@@ -82,6 +82,16 @@ def test_dismissing_a_report(client, moderator, report):
     assert report.status == "dismissed" and not report.post.is_hidden
 
 
+def test_a_report_handled_already_is_not_dismissed_over(client, moderator, report):
+    client.force_login(moderator)
+    client.post(report_url(report), {"action": "hide", "reason": "请文明发言。"})
+    response = client.post(report_url(report), {"action": "dismiss"})
+    assert response.status_code == 200 and "这条举报已经处理过了。" in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == "actioned" and report.post.is_hidden
+    assert not ModelLogEntry.objects.filter(action="forum.report.dismiss").exists()
+
+
 def test_suspending_the_author_stops_their_posting_until_then(
     client, moderator, report, bob, topic, django_capture_on_commit_callbacks
 ):
@@ -110,9 +120,10 @@ def test_a_suspension_needs_a_future_date(client, moderator, report, bob):
     assert not Suspension.objects.exists()
 
 
-def test_warning_the_author(client, moderator, report, bob):
+def test_warning_the_author(client, moderator, report, bob, django_capture_on_commit_callbacks):
     client.force_login(moderator)
-    client.post(report_url(report), {"action": "warn", "reason": "注意言辞"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(report_url(report), {"action": "warn", "reason": "注意言辞"})
     assert "注意言辞" in Notification.objects.get(recipient=bob).text
 
 

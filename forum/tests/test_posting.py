@@ -273,3 +273,37 @@ def test_liking_again_does_not_notify_again(alice, bob, boards, django_capture_o
             rules.like(bob, post)
         rules.unlike(bob, post)
     assert Notification.objects.filter(recipient=alice, kind="like").count() == 1
+
+
+def test_recounting_finds_what_the_actions_kept(alice, bob, spokesperson, moderator, boards):
+    """The repair path (forum.counters) and the actions agree on a topic's official answer
+    and a board's latest post."""
+    from forum import moderation
+    from forum import posting as rules
+    from forum.counters import recount_board, recount_topic
+
+    notice = rules.create_topic(
+        spokesperson, boards["questions"], title="停车新规", source="说明", official=True
+    )
+    question = rules.create_topic(alice, boards["questions"], title="请问", source="怎么办")
+    answer = rules.reply(spokesperson, question, source="官方答复", official=True)
+    rules.reply(spokesperson, question, source="补充", official=True)
+    moderation.hide_post(rules.reply(bob, question, source="广告"), moderator, "广告")
+    kept = {
+        "notice": Topic.objects.get(pk=notice.pk).official_answer_id,
+        "question": Topic.objects.get(pk=question.pk).official_answer_id,
+        "latest": Board.objects.get(pk=boards["questions"].pk).last_post_id,
+    }
+    assert kept["notice"] == notice.posts.get().pk and kept["question"] == answer.pk
+    Topic.objects.update(official_answer=None)
+    Board.objects.update(last_post=None, topic_count=0, post_count=0)
+    for topic in Topic.objects.all():
+        recount_topic(topic)
+    recount_board(Board.objects.get(pk=boards["questions"].pk))
+    assert {
+        "notice": Topic.objects.get(pk=notice.pk).official_answer_id,
+        "question": Topic.objects.get(pk=question.pk).official_answer_id,
+        "latest": Board.objects.get(pk=boards["questions"].pk).last_post_id,
+    } == kept
+    board = Board.objects.get(pk=boards["questions"].pk)
+    assert (board.topic_count, board.post_count) == (2, 5)

@@ -11,6 +11,7 @@ from PIL import Image
 
 from conftest import make_user
 from forum.models import Board, Post, PostImage, Reaction, ReadState, Topic
+from forum.posting import text_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +27,17 @@ def fill(board, n):
     authors = [make_user(f"u{board.pk}-{i}", is_verified_owner=True) for i in range(n)]
     for i, author in enumerate(authors):
         topic = Topic.objects.create(board=board, author=author, title=f"话题{i}")
-        post = Post.objects.create(topic=topic, author=author, position=1, source=f"内容{i}")
+        post = Post.objects.create(
+            topic=topic, author=author, position=1, **text_fields(f"内容{i}")
+        )
         Topic.objects.filter(pk=topic.pk).update(
             post_count=1, last_post=post, last_post_at=post.created_at
         )
     long = Topic.objects.filter(board=board).first()
     for i in range(2, min(n, 20) + 1):
-        post = Post.objects.create(topic=long, author=authors[i - 1], position=i, source=f"回复{i}")
+        post = Post.objects.create(
+            topic=long, author=authors[i - 1], position=i, **text_fields(f"回复{i}")
+        )
         Reaction.objects.create(post=post, user=authors[0])
         PostImage.objects.create(post=post, uploader=authors[i - 1], image=picture())
     Topic.objects.filter(pk=long.pk).update(post_count=min(n, 20))

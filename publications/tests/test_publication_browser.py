@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from club.models import Member
 from conftest import sign_in_staff
 from forum.models import Board, Post, Topic
+from forum.posting import text_fields
 from publications.models import MagazineIssuePage
 
 pytestmark = [
@@ -48,7 +49,7 @@ def admin_sign_in(browser, site, user):
 
 def topic(board, author, title, text):
     t = Topic.objects.create(board=board, author=author, title=title)
-    Post.objects.create(topic=t, author=author, position=1, source=text)
+    Post.objects.create(topic=t, author=author, position=1, **text_fields(text))
     return t
 
 

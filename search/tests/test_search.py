@@ -1,12 +1,16 @@
 """One site search: Chinese words inside sentences, pages and forum posts grouped, matches
 marked, and nothing a reader may not see."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
 from forum.models import Board, Post, Topic
+from forum.posting import edit_post, text_fields
 from search.grams import code, grams
 from search.models import Gram
+from search.queries import highlight, snippet
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +35,7 @@ def board(db):
 
 def topic(board, author, title, text):
     t = Topic.objects.create(board=board, author=author, title=title)
-    Post.objects.create(topic=t, author=author, position=1, source=text)
+    Post.objects.create(topic=t, author=author, position=1, **text_fields(text))
     return t
 
 
@@ -75,12 +79,16 @@ def test_members_only_articles_are_not_searchable_by_their_text(client, make_iss
     assert "第 1 期" in client.get(reverse("search:search"), {"q": "中秋游园"}).content.decode()
 
 
-def test_the_index_follows_edits_deletes_and_unpublishing(client, board, owner, news, make_news):
-    t = topic(board, owner, "旧标题", "正文")
+def test_the_index_follows_edits_deletes_and_unpublishing(
+    client, board, verified_owner, news, make_news
+):
+    t = topic(board, verified_owner, "旧标题", "正文")
     post = t.posts.get()
-    post.source = "新的内容：停车场"
-    post.save()
+    edit_post(post, verified_owner, source="新的内容：停车场")
     assert Gram.objects.filter(kind=Gram.Kind.POST, object_id=post.pk, gram=code("停车")).exists()
+    assert not Gram.objects.filter(
+        kind=Gram.Kind.POST, object_id=post.pk, gram=code("正文")
+    ).exists()
     t.title = "换了标题"
     t.save()
     assert Gram.objects.filter(kind=Gram.Kind.POST, object_id=post.pk, gram=code("标题")).exists()
@@ -122,7 +130,30 @@ def test_the_forum_search_uses_the_same_index(client, board, owner):
 
 
 def test_letters_that_change_length_in_lower_case_do_not_break_marking():
-    from search.queries import highlight, snippet
+    assert str(highlight("İstanbul 停车", "停车")) == "İstanbul <mark>停车</mark>"
+    assert str(snippet("İİİ 停车场", "停车")) == "İİİ <mark>停车</mark>场"
 
-    assert str(highlight("İstanbul 停车", "停车")) == "İstanbul 停车"
-    assert "停车" in str(snippet("İİİ 停车场", "停车"))
+
+def marked(client, view, query):
+    """The marked titles and snippets of a results page, in order."""
+    html = client.get(reverse(view), {"q": query}).content.decode()
+    titles = re.findall(r'class="search-results__title" href="[^"]*">(.*?)</a>', html, re.S)
+    return titles, re.findall(r"<p>(.*?)</p>", html, re.S)
+
+
+def test_both_search_pages_mark_the_same_way(client, board, owner):
+    """The site search and the forum's search show a post alike: the same title and the same
+    part of the text, every match marked in any case, everything else escaped."""
+    topic(
+        board, owner, "<b>停车</b>难 Parking", "前言" * 30 + "地下停车场 PARKING 收费" + "后记" * 30
+    )
+    topic(board, owner, "电梯", "三号楼的停车位")
+    for query in ("停车", "parking", "<b>"):
+        site, forum = marked(client, "search:search", query), marked(client, "forum:search", query)
+        assert site == forum and site[0], query
+    titles, snippets = marked(client, "forum:search", "parking")
+    assert titles == ["&lt;b&gt;停车&lt;/b&gt;难 <mark>Parking</mark>"]
+    assert snippets[0].startswith("…") and "停车场 <mark>PARKING</mark> 收费" in snippets[0]
+    titles, snippets = marked(client, "search:search", "停车")
+    assert "&lt;b&gt;<mark>停车</mark>&lt;/b&gt;难 Parking" in titles
+    assert "三号楼的<mark>停车</mark>位" in snippets
