@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from club import cards, points
-from club.models import Member
+from club.models import active_member
 from events.models import Registration
 from events.signup import LIVE, lock_event, seats_taken
 from portal.actions import Refused
@@ -63,7 +63,7 @@ def find(event, code):
 
 
 def _award(registration, event, by):
-    member = Member.objects.filter(user=registration.user, status=Member.Status.ACTIVE).first()
+    member = active_member(registration.user)
     if member and event.points:
         points.award(
             member,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from club.models import Member
+from club.models import is_active_member
 from events.models import SEATED, EventPage, Registration
 from portal.actions import Refused
 from portal.notifications import email_user
@@ -43,7 +43,7 @@ def why_not(event, user, now=None):
     if state == "closed":
         return _("Sign-up closed on %(when)s.") % {"when": _when(event.signup_closes_at)}
     if event.audience == EventPage.Audience.MEMBERS:
-        if not Member.objects.filter(user=user, status=Member.Status.ACTIVE).exists():
+        if not is_active_member(user):
             return _("This event is for club members. Join the club to sign up.")
     elif not user.is_verified_owner:
         return _("This event is for verified owners. Claim your unit to sign up.")

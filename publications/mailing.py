@@ -36,9 +36,7 @@ def start(page):
 def recipients(mailing):
     """Active members who want the club's publications by email and have not had this one."""
     delivered = MailingDelivery.objects.filter(mailing=mailing, user=OuterRef("pk"))
-    members = Member.objects.filter(
-        user=OuterRef("pk"), status=Member.Status.ACTIVE, magazine_by_email=True
-    )
+    members = Member.objects.active().filter(user=OuterRef("pk"), magazine_by_email=True)
     return (
         User.objects.filter(Exists(members), is_active=True)
         .exclude(email="")

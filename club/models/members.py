@@ -115,7 +115,19 @@ class MembershipApplication(Preferences):
         ]
 
 
+class MemberQuerySet(models.QuerySet):
+    def active(self):
+        """Members in good standing, for queries (mailings, greetings, digests, sign-ups)."""
+        return self.filter(status=Member.Status.ACTIVE)
+
+
 class Member(Preferences):
+    """ "Is an active member" is decided here, three ways that say the same thing: `is_active` for
+    a member in hand, `Member.objects.active()` for queries, and `active_member(user)` below for
+    a person. Every page, template, hook and action in every app asks one of them: a suspended
+    member keeps the record and the points, and loses everything the club gives its members
+    ("My club", members-only magazine content, members' events, survey points, the card)."""
+
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         SUSPENDED = "suspended", _("Suspended")
@@ -147,6 +159,8 @@ class Member(Preferences):
     #: The last year a birthday greeting went out, so the daily task greets once a year.
     greeted_year = models.PositiveSmallIntegerField(default=0, editable=False)
 
+    objects = MemberQuerySet.as_manager()
+
     class Meta:
         ordering = ["-joined_at"]
         verbose_name = _("member")
@@ -171,6 +185,18 @@ class Member(Preferences):
     @property
     def is_active(self):
         return self.status == self.Status.ACTIVE
+
+
+def active_member(user):
+    """`user`'s membership when it is in good standing, else None (visitors, owners who are not
+    members, suspended members)."""
+    if not user.is_authenticated:
+        return None
+    return Member.objects.active().select_related("tier", "user").filter(user=user).first()
+
+
+def is_active_member(user):
+    return user.is_authenticated and Member.objects.active().filter(user=user).exists()
 
 
 class ImportantDate(models.Model):

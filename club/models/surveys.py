@@ -73,7 +73,7 @@ class SurveyPage(AbstractForm):
     def process_form_submission(self, form):
         """Keep the answer and, for a member, award the survey points once."""
         from club import points
-        from club.models import Member
+        from club.models import active_member
 
         try:
             with transaction.atomic():
@@ -82,7 +82,7 @@ class SurveyPage(AbstractForm):
                 )
         except IntegrityError:
             return SurveyAnswer.objects.get(page=self, user=form.user)
-        member = Member.objects.filter(user=form.user, status=Member.Status.ACTIVE).first()
+        member = active_member(form.user)
         if member:
             points.award(
                 member, "survey", key=f"survey:{self.pk}:{member.pk}", reason=self.title[:200]
@@ -90,9 +90,9 @@ class SurveyPage(AbstractForm):
         return answer
 
     def get_context(self, request, *args, **kwargs):
-        from club.models import ClubSettings, Member
+        from club.models import ClubSettings, is_active_member
 
         context = super().get_context(request, *args, **kwargs)
         context["survey_points"] = ClubSettings.load(request_or_site=request).points_for_survey
-        context["is_member"] = Member.objects.filter(user=request.user).exists()
+        context["is_active_member"] = is_active_member(request.user)
         return context

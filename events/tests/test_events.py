@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import Page
 
+from club import membership
 from club.models import ClubPage, PointsEntry
 from club.tests.conftest import verified
 from events import checkin, signup
@@ -100,6 +101,16 @@ def test_who_may_sign_up_and_when(make_member, make_event, owner, estate):
     signup.sign_up(members_only, member.user)
     with pytest.raises(signup.SignupError, match="already signed up"):
         signup.sign_up(members_only, member.user)
+
+
+def test_a_suspended_member_cannot_sign_up_for_a_members_event(client, member, event, club_staff):
+    membership.suspend(member, club_staff, "违规转借会员卡")
+    client.force_login(member.user)
+    page = client.post(reverse("events:sign_up", args=[event.pk]), {"guests": "0"}, follow=True)
+    assert page.status_code == 200 and not event.registrations.exists()
+    membership.reinstate(member, club_staff)
+    client.post(reverse("events:sign_up", args=[event.pk]), {"guests": "0"})
+    assert event.registrations.get().user == member.user
 
 
 def test_a_full_event_puts_people_on_the_waitlist_in_order(make_member, event):
