@@ -5,19 +5,18 @@ second publish sends nothing twice. Sent in batches; the mailing keeps count for
 
 from celery import shared_task
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 from django.utils import timezone
 
 from club.models import Member
 from owners.models import User
-from portal.notifications import email_user, unsubscribe_headers
+from portal.notifications import EmailList, email_user, unsubscribe_headers
 from publications.models import ListingPage, MagazineIssuePage, Mailing, MailingDelivery, NewsPage
 
 BATCH = 50
-UNSUBSCRIBE_SALT = "club.publications"
+#: The club's publications by email: each member's "magazine by email" choice.
+PUBLICATIONS = EmailList("publications", "publications:stop_publications")
 
 
 def wants_mailing(page):
@@ -45,11 +44,6 @@ def recipients(mailing):
     )
 
 
-def unsubscribe_url(user):
-    token = signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT)
-    return settings.WAGTAILADMIN_BASE_URL + reverse("publications:stop_publications", args=[token])
-
-
 def send_batch(mailing_id):
     """Send the next batch; returns how many are left (the task queues itself again if any)."""
     mailing = Mailing.objects.select_related("page").get(pk=mailing_id)
@@ -62,7 +56,7 @@ def send_batch(mailing_id):
         try:
             with transaction.atomic():
                 MailingDelivery.objects.create(mailing=mailing, user=user)
-                stop = unsubscribe_url(user)
+                stop = PUBLICATIONS.url(user)
                 email_user(
                     user,
                     "publications/email/publication",
