@@ -134,7 +134,7 @@ class MemberViewSet(ModelViewSet):
         "tier",
         "status",
         "points_balance",
-        "points_last_12_months",
+        "tier_points",
         "magazine_by_email",
         "event_news",
         "joined_at",

@@ -24,13 +24,17 @@ class Hobby(models.Model):
 
 
 class Tier(models.Model):
-    """普卡, 银卡, 金卡, 钻石卡: a member's tier follows the points earned in the last 12 months."""
+    """普卡, 银卡, 金卡, 钻石卡: a member's tier follows the points earned in the tier period
+    (ClubSettings.tier_period_months, 12 by default)."""
 
     name = models.CharField(_("name"), max_length=20, unique=True)
     min_points = models.PositiveIntegerField(
-        _("points earned in 12 months"),
+        _("points earned in the tier period"),
         unique=True,
-        help_text=_("Members who earned at least this many points in the last 12 months."),
+        help_text=_(
+            "Members who earned at least this many points in the tier period (set in the club "
+            "points rules) reach this tier."
+        ),
     )
     colour = models.CharField(
         _("card colour"),
@@ -151,9 +155,9 @@ class Member(Preferences):
     )
     #: Changed only by club.points.post_entry, with a new ledger entry, in one transaction.
     points_balance = models.PositiveIntegerField(_("points balance"), default=0, editable=False)
-    #: Points earned in the last 12 months, kept by the daily tier task; decides the tier.
-    points_last_12_months = models.PositiveIntegerField(
-        _("points earned in 12 months"), default=0, editable=False
+    #: Points earned in the tier period, kept by the daily tier task; decides the tier.
+    tier_points = models.PositiveIntegerField(
+        _("points earned in the tier period"), default=0, editable=False
     )
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
     #: The last year a birthday greeting went out, so the daily task greets once a year.
