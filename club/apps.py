@@ -7,4 +7,10 @@ class ClubConfig(AppConfig):
     verbose_name = _("Member club")
 
     def ready(self):
-        from club import signals  # noqa: F401
+        # Importable only once the models are loaded, hence here.
+        from club import signals, surveys  # noqa: F401
+        from club.models import SurveyPage
+
+        # A survey page hands each valid form to the action that keeps the answer and awards
+        # its points in one transaction; models import no services (see club/surveys.py).
+        SurveyPage.submit_answer = staticmethod(surveys.submit_answer)

@@ -24,7 +24,6 @@ from club.models import ClubSettings, Member, MemberCard
 from portal.actions import Refused
 
 Status = MemberCard.Status
-PREFIX = "8866"  # the club's issuer prefix; then 11 random digits and the check digit
 SIGNER = signing.Signer(salt="club.card")
 
 
@@ -55,7 +54,8 @@ def is_valid_number(number):
 
 
 def new_number():
-    body = PREFIX + "".join(str(secrets.randbelow(10)) for _ in range(11))
+    # The club's issuer prefix (four digits), 11 random digits, then the check digit.
+    body = settings.CLUB_CARD_PREFIX + "".join(str(secrets.randbelow(10)) for _ in range(11))
     return body + luhn_digit(body)
 
 

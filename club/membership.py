@@ -29,7 +29,10 @@ class MembershipError(Refused):
 
 def why_not_eligible(user):
     """The reason `user` may not apply to join, or "" when they may."""
-    if Member.objects.filter(user=user).exists():
+    member = Member.objects.filter(user=user).first()
+    if member and not member.is_active:
+        return _("Your membership is suspended; please contact the club.")
+    if member:
         return _("You are already a member of the club.")
     pending = user.club_applications.filter(status=Status.PENDING).first()
     if pending:

@@ -6,7 +6,6 @@ and a second entry with the same idempotency key.
 """
 
 import calendar
-from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
@@ -103,6 +102,11 @@ def earned_since(since):
     )
 
 
+def tier_period_start(now=None):
+    """Points earned since this moment decide the tier (the club settings' tier period)."""
+    return add_months(now or timezone.now(), -ClubSettings.load().tier_period_months)
+
+
 def tier_for(points, tiers):
     """The highest tier whose threshold `points` reaches; tiers sorted by threshold."""
     chosen = tiers[0]
@@ -112,10 +116,11 @@ def tier_for(points, tiers):
     return chosen
 
 
-def refresh_tier(member, tiers=None):
-    """Set the member's 12-month total and tier from the ledger. Called inside post_entry,
-    which holds the member's row lock, so the total and the write cannot fall out of step."""
-    since = timezone.now() - timedelta(days=365)
+def refresh_tier(member, tiers=None, since=None):
+    """Set the member's total for the tier period and their tier from the ledger. Called inside
+    post_entry, which holds the member's row lock, so the total and the write cannot fall out of
+    step."""
+    since = since or tier_period_start()
     earned = max(
         PointsEntry.objects.filter(
             member=member, kind__in=PointsEntry.EARNING, created_at__gte=since
@@ -124,12 +129,12 @@ def refresh_tier(member, tiers=None):
         0,
     )
     tier = tier_for(earned, tiers or list(Tier.objects.all()))
-    Member.objects.filter(pk=member.pk).update(points_last_12_months=earned, tier=tier)
-    member.points_last_12_months, member.tier = earned, tier
+    Member.objects.filter(pk=member.pk).update(tier_points=earned, tier=tier)
+    member.tier_points, member.tier = earned, tier
 
 
 def recalculate_tiers():
-    """Daily: each member's tier from the points earned in the last 12 months.
+    """Daily: each member's tier from the points earned in the tier period.
 
     One query reads every member's total to find those whose figures changed (points grow
     old every day); each of those is then recomputed under its row lock, so an award landing
@@ -138,27 +143,27 @@ def recalculate_tiers():
     tiers = list(Tier.objects.all())
     if not tiers:
         return 0
-    since = timezone.now() - timedelta(days=365)
+    since = tier_period_start()
     members = Member.objects.annotate(earned=earned_since(since)).only(
-        "pk", "tier_id", "points_last_12_months"
+        "pk", "tier_id", "tier_points"
     )
     changed = [
         member.pk
         for member in members
-        if max(member.earned or 0, 0) != member.points_last_12_months
+        if max(member.earned or 0, 0) != member.tier_points
         or tier_for(max(member.earned or 0, 0), tiers).pk != member.tier_id
     ]
     for pk in changed:
         with transaction.atomic():
-            refresh_tier(Member.objects.select_for_update().get(pk=pk), tiers)
+            refresh_tier(Member.objects.select_for_update().get(pk=pk), tiers, since)
     return len(changed)
 
 
 def next_tier(member, tiers):
     """(tier, points still to earn) for the tier above the member's, or (None, 0) at the top."""
     for tier in tiers:
-        if tier.min_points > member.points_last_12_months:
-            return tier, tier.min_points - member.points_last_12_months
+        if tier.min_points > member.tier_points:
+            return tier, tier.min_points - member.tier_points
     return None, 0
 
 

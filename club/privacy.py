@@ -247,7 +247,7 @@ def _member(member):
         "status": member.get_status_display(),
         "joined": member.joined_at,
         "points_balance": member.points_balance,
-        "points_earned_in_12_months": member.points_last_12_months,
+        "points_earned_in_tier_period": member.tier_points,
         "hobbies": [h.name for h in member.hobbies.all()],
         "other_hobbies": member.other_hobbies,
         "important_dates": [

@@ -30,11 +30,14 @@ def greet_birthdays(today=None):
     month_days = [today.month * 100 + today.day]
     if (today.month, today.day) == (2, 28) and not _is_leap(today.year):
         month_days.append(229)  # born on 29 February: greeted on the 28th in common years
-    birthdays = Member.objects.filter(
-        status=Member.Status.ACTIVE,
-        dates__kind=ImportantDate.Kind.BIRTHDAY,
-        dates__month_day__in=month_days,
-    ).select_related("user", "tier")
+    birthdays = (
+        Member.objects.active()
+        .filter(
+            dates__kind=ImportantDate.Kind.BIRTHDAY,
+            dates__month_day__in=month_days,
+        )
+        .select_related("user", "tier")
+    )
     greeted = 0
     for member in birthdays:
         points.award(member, "birthday", key=f"birthday:{member.pk}:{today.year}")
@@ -56,7 +59,7 @@ def upcoming_dates(days=7, today=None):
     today = today or timezone.localdate()
     ahead = month_days_ahead(days, today)
     entries = ImportantDate.objects.filter(
-        month_day__in=ahead, member__status=Member.Status.ACTIVE
+        month_day__in=ahead, member__in=Member.objects.active()
     ).select_related("member__user", "member__tier")
     # Sort by how far ahead the day is, so late December comes before early January.
     order = {month_day: position for position, month_day in enumerate(ahead)}

@@ -13,7 +13,7 @@ def expire_points():
 
 @shared_task
 def recalculate_tiers():
-    """Daily, after expiry: tiers follow the points earned in the last 12 months."""
+    """Daily, after expiry: tiers follow the points earned in the tier period."""
     return points.recalculate_tiers()
 
 

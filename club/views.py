@@ -12,22 +12,17 @@ from django.views.decorators.http import require_POST
 from club import cards, membership, referrals
 from club import rewards as reward_rules
 from club.forms import ApplicationForm, ClubRecordForm, RedeemForm, ReferralForm
-from club.models import ClubPage, Member, MemberCard, Redemption, Reward, Tier
+from club.models import ClubPage, MemberCard, Redemption, Reward, Tier, active_member
 from club.points import next_tier
 from home.models import SiteImage
 
 
-def _member_or_none(user):
-    if not user.is_authenticated:
-        return None
-    return Member.objects.select_related("tier", "user").filter(user=user).first()
-
-
 def member_required(view):
-    """Members only; everyone else is sent to the club's page to read about joining."""
+    """Active members only; everyone else is sent to the club's page, which tells a suspended
+    member why and others how to join."""
 
     def wrapped(request, *args, **kwargs):
-        member = _member_or_none(request.user)
+        member = active_member(request.user)
         if member is None:
             return redirect("club:join")
         return view(request, member, *args, **kwargs)
@@ -37,7 +32,7 @@ def member_required(view):
 
 def join(request):
     """The way in from the tab bar: members go to their club page, others to the club's page."""
-    if _member_or_none(request.user):
+    if active_member(request.user):
         return redirect("club:home")
     page = ClubPage.objects.live().first()
     return redirect(page.url if page else "club:apply")
@@ -67,7 +62,7 @@ def home(request, member):
 @login_required
 def apply(request):
     problem = membership.why_not_eligible(request.user)
-    if problem and _member_or_none(request.user):
+    if problem and active_member(request.user):
         return redirect("club:home")
     form = ApplicationForm(request.POST or None)
     if request.method == "POST" and not problem and form.is_valid():

@@ -134,7 +134,7 @@ class MemberViewSet(ModelViewSet):
         "tier",
         "status",
         "points_balance",
-        "points_last_12_months",
+        "tier_points",
         "magazine_by_email",
         "event_news",
         "joined_at",
@@ -260,7 +260,9 @@ class CardViewSet(ModelViewSet):
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(
-            queryset=MemberCard.objects.select_related("member__user"),
+            # Everything the list and its spreadsheet show, in one query (the export's "issued
+            # by" too).
+            queryset=MemberCard.objects.select_related("member__user", "issued_by"),
             sheet_url_name=self.get_url_name("sheet"),
             check_url_name="club_check:index",
             **kwargs,
@@ -338,7 +340,7 @@ class RedemptionViewSet(ActionsOnlyViewSet):
 
     def get_index_view_kwargs(self, **kwargs):
         queryset = (
-            Redemption.objects.select_related("reward", "member__user")
+            Redemption.objects.select_related("reward", "member__user", "handled_by")
             .annotate(waiting=first_when(Redemption.Status.REQUESTED))
             .order_by("waiting", "created_at")
         )

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from club import cards, points
-from club.models import Member
+from club.models import active_member
 from events import tickets
 from events.models import Registration
 from events.signup import lock_event
@@ -53,7 +53,7 @@ def find(event, code):
 
 
 def _award(registration, event, by):
-    member = Member.objects.filter(user=registration.user, status=Member.Status.ACTIVE).first()
+    member = active_member(registration.user)
     if member and event.points:
         points.award(
             member,

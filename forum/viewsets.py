@@ -7,7 +7,6 @@ from django.utils.translation import pgettext_lazy
 from wagtail.admin.ui.tables import BooleanColumn, Column, DateColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permissions import register_permission_policy
 
 from forum import admin_views
 from forum.models import Board, Post, Report, Suspension, Topic

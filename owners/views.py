@@ -2,13 +2,11 @@ import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 
 from owners import privacy
 from owners.claims import ClaimError, submit_claim
@@ -17,8 +15,8 @@ from owners.forms import ClaimForm, ProfileForm
 from owners.models import AccountClosure, User
 from owners.public_names import nickname_taken_error
 from portal.models import Notification
-from portal.notifications import UNSUBSCRIBE_SALT
-from portal.views import remember_language
+from portal.notifications import NOTIFICATIONS
+from portal.views import UnsubscribeView, remember_language
 
 
 @login_required
@@ -95,17 +93,18 @@ def notifications(request):
     return render(request, "owners/notifications.html", {"page": page, "unread_ids": unread_ids})
 
 
-@consent_exempt
-@csrf_exempt  # the signed token is the credential; mail apps POST here without a session
-def unsubscribe(request, token):
+class NotificationsUnsubscribe(UnsubscribeView):
     """Stop notification emails from a link in one of them, without signing in."""
-    try:
-        user = User.objects.get(pk=signing.loads(token, salt=UNSUBSCRIBE_SALT))
-    except (signing.BadSignature, User.DoesNotExist):
-        return render(request, "owners/unsubscribe.html", {"invalid": True}, status=400)
-    if request.method == "POST":
+
+    email_list = NOTIFICATIONS
+    template_name = "owners/unsubscribe.html"
+
+    def find(self, user_id):
+        return User.objects.filter(pk=user_id).first()
+
+    def stop(self, user):
         user.email_notifications = User.EmailNotifications.NEVER
         user.save(update_fields=["email_notifications"])
-        return render(request, "owners/unsubscribe.html", {"done": True})
-    # No email address on the page: anyone the link was forwarded to would see it.
-    return render(request, "owners/unsubscribe.html")
+
+
+unsubscribe = consent_exempt(NotificationsUnsubscribe.as_view())

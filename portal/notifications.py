@@ -81,31 +81,49 @@ def notify(recipient, kind, *, text, url, actor=None):
     )
     wants_email = recipient.email_notifications == type(recipient).EmailNotifications.IMMEDIATELY
     if wants_email and kind != Notification.Kind.LIKE:
-        stop = unsubscribe_url(recipient)
+        stop = NOTIFICATIONS.url(recipient)
         email_user(
             recipient,
             "portal/email/notification",
             {"notification": notification, "unsubscribe_url": stop},
-            # Mail apps show their own "unsubscribe" button and POST here (RFC 8058).
-            headers={
-                "List-Unsubscribe": f"<{stop}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            },
+            headers=unsubscribe_headers(stop),
         )
         notification.emailed_at = notification.created_at
         notification.save(update_fields=["emailed_at"])
     return notification
 
 
-UNSUBSCRIBE_SALT = "portal.unsubscribe"
+class EmailList:
+    """A kind of email a person can stop from a link in one of them, without signing in.
+
+    The link carries a signed token naming the person, and the list's purpose is part of the
+    signature, so a link that stops one kind of email never stops another. Each list has its
+    own page (its words, its switch), a `portal.views.UnsubscribeView` that reads the token back.
+    """
+
+    def __init__(self, purpose, url_name):
+        self.purpose, self.url_name = purpose, url_name
+        self.salt = f"portal.unsubscribe:{purpose}"
+
+    def token(self, user):
+        return signing.dumps(user.pk, salt=self.salt)
+
+    def read(self, token):
+        """The id of the person `token` was made for, or None for a forged or mistyped one."""
+        try:
+            user_id = signing.loads(token, salt=self.salt)
+        except signing.BadSignature:
+            return None
+        return user_id if isinstance(user_id, int) else None
+
+    def url(self, user):
+        return settings.WAGTAILADMIN_BASE_URL + reverse(self.url_name, args=[self.token(user)])
+
+
+#: Notifications of replies, mentions and official answers, and their daily digest.
+NOTIFICATIONS = EmailList("notifications", "owners:unsubscribe")
 
 
 def unsubscribe_headers(url):
     """Mail apps show their own "unsubscribe" button and POST to `url` (RFC 8058)."""
     return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-
-
-def unsubscribe_url(user):
-
-    token = signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT)
-    return settings.WAGTAILADMIN_BASE_URL + reverse("owners:unsubscribe", args=[token])

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.models import Notification
-from portal.notifications import email_user, send_email, unsubscribe_headers, unsubscribe_url
+from portal.notifications import NOTIFICATIONS, email_user, send_email, unsubscribe_headers
 
 __all__ = ["send_email", "ping", "send_notification_digests"]
 
@@ -35,7 +35,7 @@ def send_notification_digests():
             )
             if not items:
                 continue
-            stop = unsubscribe_url(user)
+            stop = NOTIFICATIONS.url(user)
             email_user(
                 user,
                 "portal/email/digest",

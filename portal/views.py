@@ -1,5 +1,8 @@
 from django.conf import settings
 from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
@@ -33,3 +36,38 @@ def remember_language(request, response, language):
     if request.user.is_authenticated and request.user.language != language:
         request.user.language = language
         request.user.save(update_fields=["language"])
+
+
+@method_decorator(csrf_exempt, name="dispatch")  # the signed token is the credential
+class UnsubscribeView(View):
+    """The page behind the link that stops one kind of email (a `portal.notifications.EmailList`).
+
+    A GET only asks, with a button: mail scanners open links and must not unsubscribe anyone.
+    A POST stops the emails; mail apps' own "unsubscribe" button sends it without a session
+    (RFC 8058). The page never shows whose address it is: links get forwarded. A subclass names
+    its list and template and says how to find the person's record and stop the emails.
+    """
+
+    email_list = None
+    template_name = None
+
+    def find(self, user_id):
+        """The record to change for this person, or None when there is none."""
+        raise NotImplementedError
+
+    def stop(self, record):
+        raise NotImplementedError
+
+    def dispatch(self, request, token):
+        user_id = self.email_list.read(token)
+        record = None if user_id is None else self.find(user_id)
+        if record is None:
+            return render(request, self.template_name, {"invalid": True}, status=400)
+        return super().dispatch(request, record)
+
+    def get(self, request, record):
+        return render(request, self.template_name)
+
+    def post(self, request, record):
+        self.stop(record)
+        return render(request, self.template_name, {"done": True})

@@ -5,19 +5,18 @@ second publish sends nothing twice. Sent in batches; the mailing keeps count for
 
 from celery import shared_task
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 from django.utils import timezone
 
 from club.models import Member
 from owners.models import User
-from portal.notifications import email_user, unsubscribe_headers
+from portal.notifications import EmailList, email_user, unsubscribe_headers
 from publications.models import ListingPage, MagazineIssuePage, Mailing, MailingDelivery, NewsPage
 
 BATCH = 50
-UNSUBSCRIBE_SALT = "club.publications"
+#: The club's publications by email: each member's "magazine by email" choice.
+PUBLICATIONS = EmailList("publications", "publications:stop_publications")
 
 
 def wants_mailing(page):
@@ -36,20 +35,13 @@ def start(page):
 def recipients(mailing):
     """Active members who want the club's publications by email and have not had this one."""
     delivered = MailingDelivery.objects.filter(mailing=mailing, user=OuterRef("pk"))
-    members = Member.objects.filter(
-        user=OuterRef("pk"), status=Member.Status.ACTIVE, magazine_by_email=True
-    )
+    members = Member.objects.active().filter(user=OuterRef("pk"), magazine_by_email=True)
     return (
         User.objects.filter(Exists(members), is_active=True)
         .exclude(email="")
         .exclude(Exists(delivered))
         .order_by("pk")
     )
-
-
-def unsubscribe_url(user):
-    token = signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT)
-    return settings.WAGTAILADMIN_BASE_URL + reverse("publications:stop_publications", args=[token])
 
 
 def send_batch(mailing_id):
@@ -64,7 +56,7 @@ def send_batch(mailing_id):
         try:
             with transaction.atomic():
                 MailingDelivery.objects.create(mailing=mailing, user=user)
-                stop = unsubscribe_url(user)
+                stop = PUBLICATIONS.url(user)
                 email_user(
                     user,
                     "publications/email/publication",

@@ -2,7 +2,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from wagtail import hooks
 
-from club.models import Member
+from club.models import is_active_member
 from publications.models import MagazineIssuePage
 from publications.viewsets import MailingViewSet
 
@@ -20,6 +20,6 @@ def members_only_editions(document, request):
         return None
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not Member.objects.filter(user=request.user, status=Member.Status.ACTIVE).exists():
+    if not is_active_member(request.user):
         raise PermissionDenied
     return None

@@ -1,5 +1,14 @@
 from .cards import MemberCard
-from .members import Hobby, ImportantDate, Member, MembershipApplication, Referral, Tier
+from .members import (
+    Hobby,
+    ImportantDate,
+    Member,
+    MembershipApplication,
+    Referral,
+    Tier,
+    active_member,
+    is_active_member,
+)
 from .pages import ClubPage
 from .points import PointsEntry
 from .rewards import Redemption, Reward
@@ -22,4 +31,6 @@ __all__ = [
     "SurveyPage",
     "Reward",
     "Tier",
+    "active_member",
+    "is_active_member",
 ]

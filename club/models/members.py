@@ -24,13 +24,17 @@ class Hobby(models.Model):
 
 
 class Tier(models.Model):
-    """普卡, 银卡, 金卡, 钻石卡: a member's tier follows the points earned in the last 12 months."""
+    """普卡, 银卡, 金卡, 钻石卡: a member's tier follows the points earned in the tier period
+    (ClubSettings.tier_period_months, 12 by default)."""
 
     name = models.CharField(_("name"), max_length=20, unique=True)
     min_points = models.PositiveIntegerField(
-        _("points earned in 12 months"),
+        _("points earned in the tier period"),
         unique=True,
-        help_text=_("Members who earned at least this many points in the last 12 months."),
+        help_text=_(
+            "Members who earned at least this many points in the tier period (set in the club "
+            "points rules) reach this tier."
+        ),
     )
     colour = models.CharField(
         _("card colour"),
@@ -115,7 +119,19 @@ class MembershipApplication(Preferences):
         ]
 
 
+class MemberQuerySet(models.QuerySet):
+    def active(self):
+        """Members in good standing, for queries (mailings, greetings, digests, sign-ups)."""
+        return self.filter(status=Member.Status.ACTIVE)
+
+
 class Member(Preferences):
+    """ "Is an active member" is decided here, three ways that say the same thing: `is_active` for
+    a member in hand, `Member.objects.active()` for queries, and `active_member(user)` below for
+    a person. Every page, template, hook and action in every app asks one of them: a suspended
+    member keeps the record and the points, and loses everything the club gives its members
+    ("My club", members-only magazine content, members' events, survey points, the card)."""
+
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
         SUSPENDED = "suspended", _("Suspended")
@@ -139,13 +155,15 @@ class Member(Preferences):
     )
     #: Changed only by club.points.post_entry, with a new ledger entry, in one transaction.
     points_balance = models.PositiveIntegerField(_("points balance"), default=0, editable=False)
-    #: Points earned in the last 12 months, kept by the daily tier task; decides the tier.
-    points_last_12_months = models.PositiveIntegerField(
-        _("points earned in 12 months"), default=0, editable=False
+    #: Points earned in the tier period, kept by the daily tier task; decides the tier.
+    tier_points = models.PositiveIntegerField(
+        _("points earned in the tier period"), default=0, editable=False
     )
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
     #: The last year a birthday greeting went out, so the daily task greets once a year.
     greeted_year = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    objects = MemberQuerySet.as_manager()
 
     class Meta:
         ordering = ["-joined_at"]
@@ -171,6 +189,18 @@ class Member(Preferences):
     @property
     def is_active(self):
         return self.status == self.Status.ACTIVE
+
+
+def active_member(user):
+    """`user`'s membership when it is in good standing, else None (visitors, owners who are not
+    members, suspended members)."""
+    if not user.is_authenticated:
+        return None
+    return Member.objects.active().select_related("tier", "user").filter(user=user).first()
+
+
+def is_active_member(user):
+    return user.is_authenticated and Member.objects.active().filter(user=user).exists()
 
 
 class ImportantDate(models.Model):

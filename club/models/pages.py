@@ -7,7 +7,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from club.models.members import Tier
+from club.models.members import Member, Tier
 from club.models.surveys import SurveyPage
 from home.blocks import BodyBlock
 from home.caching import CachedPageMixin
@@ -42,8 +42,12 @@ class ClubPage(CachedPageMixin, Page):
         verbose_name = _("club page")
 
     def get_context(self, request, *args, **kwargs):
+        user = request.user
         return {
             **super().get_context(request, *args, **kwargs),
+            # Any status: the page offers "My club" to an active member and tells a suspended
+            # one why it is closed to them.
+            "member": Member.objects.filter(user=user).first() if user.is_authenticated else None,
             "tiers": Tier.objects.all(),
             "surveys": SurveyPage.objects.child_of(self).live().order_by("-first_published_at"),
             # The club's events section (the events app's page, found by its type's name).

@@ -1,5 +1,8 @@
-"""The club's earn rules and points expiry, edited by staff under Settings in the admin."""
+"""The club's rules staff edit under Settings in the admin: what each earn rule gives, when
+points expire and how far back the tiers look. (Tier thresholds are the tiers themselves, and
+each reward and event carries its own points; see docs/architecture-notes-club.md.)"""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -20,6 +23,15 @@ class ClubSettings(BaseGenericSetting):
         help_text=_(
             "Points expire this many months after they were earned, oldest first. "
             "0: they never expire."
+        ),
+    )
+    tier_period_months = models.PositiveSmallIntegerField(
+        _("tier period (months)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_(
+            "A member's tier follows the points earned in this many months, counted back from "
+            "today. Members move to their new tier the next night."
         ),
     )
 

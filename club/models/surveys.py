@@ -2,13 +2,16 @@
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.db import IntegrityError, models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.contrib.forms.models import AbstractForm, AbstractFormField, AbstractFormSubmission
 from wagtail.fields import RichTextField
+
+from club.models.members import is_active_member
+from club.models.settings import ClubSettings
 
 
 class SurveyField(AbstractFormField):
@@ -53,6 +56,10 @@ class SurveyPage(AbstractForm):
 
     # submissions_list_view_class: set by club.wagtail_hooks (the admin's safe exports).
 
+    #: Keeps an answer and awards its points, once: `club.surveys.submit_answer`, set by
+    #: `ClubConfig.ready` (club/surveys.py says why the model does not import it).
+    submit_answer = None
+
     def get_submission_class(self):
         return SurveyAnswer
 
@@ -71,28 +78,11 @@ class SurveyPage(AbstractForm):
         return super().serve(request, *args, **kwargs)
 
     def process_form_submission(self, form):
-        """Keep the answer and, for a member, award the survey points once."""
-        from club import points
-        from club.models import Member
-
-        try:
-            with transaction.atomic():
-                answer = SurveyAnswer.objects.create(
-                    form_data=form.cleaned_data, page=self, user=form.user
-                )
-        except IntegrityError:
-            return SurveyAnswer.objects.get(page=self, user=form.user)
-        member = Member.objects.filter(user=form.user, status=Member.Status.ACTIVE).first()
-        if member:
-            points.award(
-                member, "survey", key=f"survey:{self.pk}:{member.pk}", reason=self.title[:200]
-            )
+        answer, _created = self.submit_answer(self, form.user, form.cleaned_data)
         return answer
 
     def get_context(self, request, *args, **kwargs):
-        from club.models import ClubSettings, Member
-
         context = super().get_context(request, *args, **kwargs)
         context["survey_points"] = ClubSettings.load(request_or_site=request).points_for_survey
-        context["is_member"] = Member.objects.filter(user=request.user).exists()
+        context["is_active_member"] = is_active_member(request.user)
         return context

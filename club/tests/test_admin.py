@@ -163,7 +163,12 @@ def test_club_staff_edit_the_earn_rules(desk):
         "points_for_birthday": "88",
         "points_for_survey": "20",
         "points_expire_after_months": "36",
+        "tier_period_months": "24",
     }
     assert desk.post(url, form).status_code == 302
     rules = ClubSettings.load()
     assert (rules.points_for_joining, rules.points_expire_after_months) == (300, 36)
+    assert rules.tier_period_months == 24
+    # A period the tiers cannot use is refused on the form.
+    assert desk.post(url, {**form, "tier_period_months": "0"}).status_code == 200
+    assert ClubSettings.load().tier_period_months == 24

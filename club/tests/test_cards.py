@@ -22,10 +22,12 @@ def test_the_luhn_check(number, valid):
     assert cards.is_valid_number(number) is valid
 
 
-def test_new_numbers_are_valid_and_carry_the_prefix():
+@pytest.mark.parametrize("prefix", ["8866", "6210"])
+def test_new_numbers_are_valid_and_carry_the_prefix(settings, prefix):
+    settings.CLUB_CARD_PREFIX = prefix
     numbers = {cards.new_number() for _ in range(200)}
     assert len(numbers) == 200
-    assert all(cards.is_valid_number(n) and n.startswith(cards.PREFIX) for n in numbers)
+    assert all(cards.is_valid_number(n) and n.startswith(prefix) for n in numbers)
 
 
 def test_a_typo_in_a_typed_number_is_caught_by_the_check_digit(member):

@@ -5,11 +5,20 @@ check-in have their own tests in test_concurrency.py and test_event_concurrency.
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test import Client
 
 from club import membership, referrals
-from club.models import Member, MemberCard, MembershipApplication, PointsEntry, Referral
+from club.models import (
+    Member,
+    MemberCard,
+    MembershipApplication,
+    PointsEntry,
+    Referral,
+    SurveyAnswer,
+)
 from club.tests.conftest import verified
 from club.tests.test_concurrency import of_type, together
+from club.tests.test_surveys import field_names, survey  # noqa: F401 (fixture)
 from owners.models import Unit
 
 pytestmark = [
@@ -120,3 +129,23 @@ def test_the_same_buyer_introduced_twelve_times_at_once_is_one_referral(member):
     assert {str(e) for e in of_type(outcomes, referrals.ReferralError)} == {
         "You have already introduced the buyer with this mobile number."
     }
+
+
+def test_twelve_sends_of_a_survey_at_once_keep_one_answer_and_award_the_points_once(
+    member,
+    survey,  # noqa: F811
+):
+    data = {field_names(survey)[0]: "满意", field_names(survey)[1]: "增加儿童游乐设施"}
+
+    def send(_n):
+        client = Client()
+        client.force_login(member.user)
+        return client.post(survey.url, data).status_code
+
+    outcomes = together(send, range(12))
+
+    assert outcomes == [200] * 12
+    assert SurveyAnswer.objects.filter(page=survey, user=member.user).count() == 1
+    assert PointsEntry.objects.filter(member=member, kind="survey").count() == 1
+    member.refresh_from_db()
+    assert member.points_balance == 200 + 50

@@ -108,7 +108,7 @@ def test_tiers_follow_points_earned_in_twelve_months(member):
     silver, gold = Tier.objects.get(name="银卡"), Tier.objects.get(name="金卡")
     points.award(member, "referral", key="r1", points=1900)
     member.refresh_from_db()
-    assert (member.tier, member.points_last_12_months) == (silver, 2100)  # at once, on award
+    assert (member.tier, member.tier_points) == (silver, 2100)  # at once, on award
     points.post_entry(member, -2000, kind="redemption", key="spend")
     member.refresh_from_db()
     assert member.tier == silver  # spending never lowers the tier
@@ -120,15 +120,31 @@ def test_tiers_follow_points_earned_in_twelve_months(member):
     )
     assert points.recalculate_tiers() == 1
     member.refresh_from_db()
-    assert (member.tier.name, member.points_last_12_months) == ("普卡", 0)
+    assert (member.tier.name, member.tier_points) == ("普卡", 0)
     assert points.recalculate_tiers() == 0  # nothing changed the second time
+
+
+def test_staff_choose_how_far_back_the_tiers_look(member):
+    points.award(member, "referral", key="r1", points=7800)
+    assert Member.objects.get(pk=member.pk).tier.name == "金卡"
+    PointsEntry.objects.filter(member=member).update(
+        created_at=timezone.now() - timedelta(days=500)
+    )
+    assert points.recalculate_tiers() == 1
+    assert Member.objects.get(pk=member.pk).tier.name == "普卡"  # 12 months by default
+    rules = ClubSettings.load()
+    rules.tier_period_months = 24
+    rules.save()
+    assert points.recalculate_tiers() == 1
+    member.refresh_from_db()
+    assert (member.tier.name, member.tier_points) == ("金卡", 8000)
 
 
 def test_next_tier_says_how_far_to_go(member):
     tiers = list(Tier.objects.all())
     tier, to_go = points.next_tier(member, tiers)
     assert (tier.name, to_go) == ("银卡", 2000 - 200)
-    member.points_last_12_months = 25000
+    member.tier_points = 25000
     assert points.next_tier(member, tiers) == (None, 0)
 
 
@@ -137,5 +153,5 @@ def test_a_corrected_award_does_not_keep_the_tier(member, club_staff):
     assert Member.objects.get(pk=member.pk).tier.name == "钻石卡"
     points.adjust(member, -20000, reason="更正", by=club_staff, key="fix")
     member.refresh_from_db()
-    assert (member.tier.name, member.points_last_12_months) == ("普卡", 200)
+    assert (member.tier.name, member.tier_points) == ("普卡", 200)
     assert points.recalculate_tiers() == 0

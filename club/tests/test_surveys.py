@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 from wagtail.models import Page
 
-from club.models import ClubPage, SurveyAnswer, SurveyField, SurveyPage
+from club import membership, points
+from club.models import ClubPage, PointsEntry, SurveyAnswer, SurveyField, SurveyPage
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +67,36 @@ def test_owners_who_are_not_members_answer_without_points(client, owner, survey)
     client.force_login(owner)
     client.post(survey.url, {field_names(survey)[0]: "一般"})
     assert SurveyAnswer.objects.get().user == owner
+
+
+def test_a_failure_while_awarding_the_points_keeps_no_answer(monkeypatch, member, survey):
+    """The answer and its points are kept together or not at all: an answer kept without its
+    points would stop the member from ever earning them (they cannot answer again)."""
+
+    def ledger_down(*args, **kwargs):
+        raise RuntimeError("the ledger failed")
+
+    client = Client(raise_request_exception=False)
+    client.force_login(member.user)
+    data = {field_names(survey)[0]: "满意"}
+    with monkeypatch.context() as patch:
+        patch.setattr(points, "award", ledger_down)
+        assert client.post(survey.url, data).status_code == 500
+    assert not SurveyAnswer.objects.exists()
+    assert not PointsEntry.objects.filter(kind="survey").exists()
+    # Once the ledger works again, the member answers and earns the points.
+    assert client.post(survey.url, data).status_code == 200
+    assert SurveyAnswer.objects.get().user == member.user
+    assert PointsEntry.objects.filter(member=member, kind="survey").count() == 1
+
+
+def test_a_suspended_member_answers_without_points(client, member, club_staff, survey):
+    member.user.language = "en"
+    member.user.save(update_fields=["language"])
+    client.force_login(member.user)
+    assert "points for answering" in client.get(survey.url).content.decode()
+    membership.suspend(member, club_staff, "违规转借会员卡")
+    assert "points for answering" not in client.get(survey.url).content.decode()
+    client.post(survey.url, {field_names(survey)[0]: "一般"})
+    assert SurveyAnswer.objects.get().user == member.user
+    assert not PointsEntry.objects.filter(kind="survey").exists()

@@ -19,7 +19,7 @@ from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from club.models import Member
+from club.models import is_active_member
 from events import ics
 from events.models.base import Refusal, sum_of_seats, when
 from events.models.registrations import Registration
@@ -270,7 +270,7 @@ class EventPage(RoutablePageMixin, Page):
                 gettext("Sign-up closed on %(when)s.") % {"when": when(self.signup_closes_at)},
             )
         if self.audience == self.Audience.MEMBERS:
-            if not Member.objects.filter(user=user, status=Member.Status.ACTIVE).exists():
+            if not is_active_member(user):
                 return Refusal(
                     "members_only",
                     gettext("This event is for club members. Join the club to sign up."),

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from club import membership
 from club.models import PointsEntry
 from club.tests.conftest import verified
 from events import checkin, ics, signup, tickets
@@ -72,6 +73,16 @@ def test_the_event_page_says_why_not_and_offers_the_way_forward(client, make_eve
     later = make_event(audience="owners", signup_opens_at=timezone.now() + timedelta(days=2))
     not_yet = client.get(later.url).content.decode()
     assert "alert--info" in not_yet and f'href="{reverse("club:join")}"' not in not_yet
+
+
+def test_a_suspended_member_cannot_sign_up_for_a_members_event(client, member, event, club_staff):
+    membership.suspend(member, club_staff, "违规转借会员卡")
+    client.force_login(member.user)
+    page = client.post(reverse("events:sign_up", args=[event.pk]), {"guests": "0"}, follow=True)
+    assert page.status_code == 200 and not event.registrations.exists()
+    membership.reinstate(member, club_staff)
+    client.post(reverse("events:sign_up", args=[event.pk]), {"guests": "0"})
+    assert event.registrations.get().user == member.user
 
 
 def test_a_full_event_puts_people_on_the_waitlist_in_order(make_member, event):

@@ -103,9 +103,9 @@ def test_the_policy_sign_out_and_unsubscribe_stay_reachable(client, owner, polic
     client.force_login(owner)
     assert client.get(policy.url).status_code == 200
     assert client.get(reverse("account_change_password")).status_code == 200
-    from portal.notifications import unsubscribe_url
+    from portal.notifications import NOTIFICATIONS
 
-    assert client.get(unsubscribe_url(owner)).status_code == 200
+    assert client.get(NOTIFICATIONS.url(owner)).status_code == 200
     assert client.post(reverse("account_logout")).status_code == 302
     assert "_auth_user_id" not in client.session
 

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 # Two directories, the same in a checkout, apart in an installed package:
 # SHARED_DIR holds the templates, static files and catalogue shared by every app (templates/,
@@ -215,6 +216,11 @@ CASE_RETENTION_DAYS = int(env("CASE_RETENTION_DAYS", "1095"))
 # A font file with Chinese glyphs for member card images; empty: the first one found of
 # Noto Sans CJK, WenQuanYi Micro Hei, DejaVu Sans.
 CLUB_CARD_FONT = env("CLUB_CARD_FONT", "")
+# The club's issuer prefix: the first four digits of every member card number (then 11 random
+# digits and a check digit). Set it once, before the first card is issued.
+CLUB_CARD_PREFIX = env("CLUB_CARD_PREFIX", "8866")
+if not (len(CLUB_CARD_PREFIX) == 4 and CLUB_CARD_PREFIX.isascii() and CLUB_CARD_PREFIX.isdigit()):
+    raise ImproperlyConfigured("CLUB_CARD_PREFIX must be four digits.")
 # The dedicated complaint inbox, polled by a Celery beat task (and `manage.py poll_case_inbox`).
 CASE_IMAP = {
     "host": env("CASE_IMAP_HOST", ""),

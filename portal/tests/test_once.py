@@ -215,9 +215,9 @@ def test_twelve_approvals_of_a_claim_at_once_approve_it_once(owner, unit, staff)
 
 def test_twelve_unsubscribe_clicks_at_once_leave_email_off(owner):
     """Unsubscribing is the same whether done once or twelve times: each click answers."""
-    from portal.notifications import unsubscribe_url
+    from portal.notifications import NOTIFICATIONS
 
-    path = unsubscribe_url(owner).split("testserver", 1)[-1]
+    path = NOTIFICATIONS.url(owner).split("testserver", 1)[-1]
     outcomes = together(lambda _n: Client().post(path).status_code, range(12))
 
     assert outcomes == [200] * 12

@@ -9,7 +9,7 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from club.models import Member
+from club.models import is_active_member
 from home.blocks import BodyBlock
 from home.caching import CachedPageMixin
 from home.models import SiteImage
@@ -115,10 +115,6 @@ class MagazineIssuePage(CachedPageMixin, Page):
         return [block.value for block in self.articles]
 
     def get_context(self, request, *args, **kwargs):
-
         context = super().get_context(request, *args, **kwargs)
-        context["full"] = not self.members_only or (
-            request.user.is_authenticated
-            and Member.objects.filter(user=request.user, status=Member.Status.ACTIVE).exists()
-        )
+        context["full"] = not self.members_only or is_active_member(request.user)
         return context
