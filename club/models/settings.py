@@ -1,6 +1,6 @@
 """The club's rules staff edit under Settings in the admin: what each earn rule gives, when
 points expire and how far back the tiers look. (Tier thresholds are the tiers themselves, and
-each reward and event carries its own points; see docs/architecture-notes-club.md.)"""
+each reward and event carries its own points; see docs/architecture.md, "The club in detail".)"""
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
