@@ -1,4 +1,6 @@
-"""Topic pages are ranges of post numbers, so page 50 costs what page 1 costs."""
+"""Topic pages are ranges of post numbers, so page 50 costs what page 1 costs.
+
+Arithmetic and addresses only, no models: the models use it for their links."""
 
 from django.urls import reverse
 

@@ -252,6 +252,8 @@ def reply(request, pk):
 def edit(request, pk):
     post = get_object_or_404(Post.objects.select_related("topic__board", "author"), pk=pk)
     if not access.can_edit(request.user, post):
+        if post.author != request.user:
+            raise PermissionDenied
         raise PermissionDenied(_("This post can no longer be edited."))
     form = EditForm(request.POST or None, initial={"source": post.source})
     if request.method == "POST" and form.is_valid():
