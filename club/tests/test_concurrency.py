@@ -5,9 +5,12 @@ Every worker runs on its own database connection and waits at a barrier, so the 
 reach the database together; what each call returned or raised is kept and counted.
 """
 
+import fcntl
+import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.db import IntegrityError, connection, connections, transaction
@@ -25,6 +28,9 @@ pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 parallel = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="needs parallel PostgreSQL writers"
 )
+
+
+BURST_LOCK = Path(tempfile.gettempdir()) / "jindu-test-connection-bursts.lock"
 
 
 def together(work, items, *, workers=None):
@@ -45,8 +51,12 @@ def together(work, items, *, workers=None):
         finally:
             connections.close_all()
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(run, items))
+    # One burst at a time across the parallel test processes: each burst opens up to fifty
+    # connections, and two at once could pass PostgreSQL's default limit of a hundred.
+    with open(BURST_LOCK, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(run, items))
 
 
 def make_members(count, by, prefix="m"):
