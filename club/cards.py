@@ -59,41 +59,34 @@ def new_number():
     return body + luhn_digit(body)
 
 
-def issue_card(member, *, by=None, replaces=None):
-    """A new active card for `member`. Numbers are random; a clash with an existing one (or
-    one issued at the same instant) is caught by the unique index and another is drawn."""
-    for _attempt in range(10):
-        try:
-            with transaction.atomic():
-                card = MemberCard.objects.create(
-                    member=member, number=new_number(), issued_by=by, replaces=replaces
-                )
-        except IntegrityError as error:
-            if MemberCard.objects.filter(member=member, status=Status.ACTIVE).exists():
-                raise CardError(_("This member already has an active card.")) from error
-            continue
-        log(card, "club.card.issue", user=by)
-        return card
-    raise CardError(_("No free card number was found; try again."))
+def can_manage_cards(user):
+    """Whether `user` may issue, replace and revoke cards and print card sheets."""
+    return user is not None and user.has_perm("club.issue_card")
 
 
-def _end_active_card(member, status, reason, by):
-    card = (
-        MemberCard.objects.select_for_update().filter(member=member, status=Status.ACTIVE).first()
-    )
-    if card:
-        card.status, card.end_reason, card.ended_at = status, reason, timezone.now()
-        card.save(update_fields=["status", "end_reason", "ended_at"])
-        log(card, f"club.card.{status}", user=by, data={"reason": reason})
-    return card
+def _check_card_staff(user):
+    if not can_manage_cards(user):
+        raise CardError(_("You may not issue or change member cards."))
 
 
-def replace_card(member, *, by, reason, status=Status.REPLACED):
-    """End the member's active card and issue a new one with a new number, in one transaction."""
-    with transaction.atomic():
-        member = Member.objects.select_for_update().get(pk=member.pk)
-        old = _end_active_card(member, status, reason, by)
-        return issue_card(member, by=by, replaces=old)
+def issue_card(member, *, by):
+    """Staff issue a card to a member who has none."""
+    _check_card_staff(by)
+    return new_card(member, by=by)
+
+
+def replace_card(member, *, by, reason):
+    """Staff end the member's active card (damaged, say) and issue one with a new number."""
+    _check_card_staff(by)
+    if not reason.strip():
+        raise CardError(_("Give a reason for replacing the card."))
+    return _replace(member, by=by, reason=reason.strip(), status=Status.REPLACED)
+
+
+def revoke_card(card, *, by, reason):
+    """Staff end a card with no replacement."""
+    _check_card_staff(by)
+    return end_card(card, by=by, reason=reason)
 
 
 def report_lost(member, number=None):
@@ -112,10 +105,50 @@ def report_lost(member, number=None):
                 _("That card is already reported; your card number is now %(number)s.")
                 % {"number": active.formatted_number}
             )
-        return replace_card(member, by=member.user, reason="", status=Status.LOST)
+        return _replace(member, by=member.user, reason="", status=Status.LOST)
 
 
-def revoke_card(card, *, by, reason):
+# The steps below check no permission: the actions above and the club's own actions that
+# include a card change (approving an application, erasing a member's data) call them after
+# checking their own.
+
+
+def new_card(member, *, by=None, replaces=None):
+    """A new active card for `member`. Numbers are random; a clash with an existing one (or
+    one issued at the same instant) is caught by the unique index and another is drawn."""
+    for _attempt in range(10):
+        try:
+            with transaction.atomic():
+                card = MemberCard.objects.create(
+                    member=member, number=new_number(), issued_by=by, replaces=replaces
+                )
+        except IntegrityError as error:
+            if MemberCard.objects.filter(member=member, status=Status.ACTIVE).exists():
+                raise CardError(_("This member already has an active card.")) from error
+            continue
+        log(card, "club.card.issue", user=by)
+        return card
+    raise CardError(_("No free card number was found; try again."))
+
+
+def _replace(member, *, by, reason, status):
+    """End the member's active card and issue a new one with a new number, in one transaction."""
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        old = (
+            MemberCard.objects.select_for_update()
+            .filter(member=member, status=Status.ACTIVE)
+            .first()
+        )
+        if old:
+            old.status, old.end_reason, old.ended_at = status, reason, timezone.now()
+            old.save(update_fields=["status", "end_reason", "ended_at"])
+            log(old, f"club.card.{status}", user=by, data={"reason": reason})
+        return new_card(member, by=by, replaces=old)
+
+
+def end_card(card, *, by, reason):
+    """Revoke `card`: it stops working at once and nothing replaces it."""
     if not reason.strip():
         raise CardError(_("Give a reason for revoking the card."))
     with transaction.atomic():

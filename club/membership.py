@@ -134,7 +134,7 @@ def approve(application, by):
         application.save(update_fields=["status", "reviewed_by", "reviewed_at"])
         log(application, "club.application.approve", user=by)
         points.award(member, "joining", key=f"joining:{member.pk}", by=by)
-        card = cards.issue_card(member, by=by)
+        card = cards.new_card(member, by=by)
         email_user(user, "club/email/welcome", {"member": member, "card": card})
     return member
 

@@ -210,7 +210,7 @@ class ClubPart(privacy.Part):
             card = member.cards.filter(status=MemberCard.Status.ACTIVE).first()
             if card:
                 try:
-                    cards.revoke_card(card, by=by, reason=reason)
+                    cards.end_card(card, by=by, reason=reason)
                 except cards.CardError as error:
                     raise privacy.PrivacyError(str(error)) from error
             counts["cards_revoked"] = 1 if card else 0

@@ -13,7 +13,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 from wagtail.permissions import register_permission_policy
 
-from club import admin_views
+from club import admin_views, cards
 from club.admin_forms import RewardEditForm
 from club.models import (
     Hobby,
@@ -227,7 +227,7 @@ class CardIndexView(InspectFirstIndexView):
         buttons.append(
             HeaderButton(_("Check a card"), url=reverse(self.check_url_name), icon_name="search")
         )
-        if self.request.user.has_perm("club.issue_card"):
+        if cards.can_manage_cards(self.request.user):
             buttons.append(
                 HeaderButton(
                     _("Print cards"), url=reverse(self.sheet_url_name), icon_name="doc-full"

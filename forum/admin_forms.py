@@ -12,6 +12,7 @@ class ModerationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required to hide, warn or suspend; the owner sees it."),
     )
+    title = forms.CharField(label=_("New title"), required=False, max_length=200)
     board = forms.ModelChoiceField(
         label=_("Move to board"), queryset=Board.objects.all(), required=False
     )

@@ -75,6 +75,11 @@ def restore_topic(view, data):
     return _("Topic restored.")
 
 
+def rename_topic(view, data):
+    moderation.rename_topic(view.object, view.request.user, data.get("title") or "")
+    return _("Renamed; its author has been told.")
+
+
 def move_topic(view, data):
     if not data.get("board"):
         raise Error(_("Choose the board to move the topic to."))
@@ -119,6 +124,7 @@ class TopicModerationView(ModerationView):
         "hide": (hide_topic, Error),
         "restore": (restore_topic, Error),
         "move": (move_topic, Error),
+        "rename": (rename_topic, Error),
     }
 
     def get_object(self, queryset=None):

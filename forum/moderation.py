@@ -145,6 +145,39 @@ def set_flags(topic, by, **flags):
     return topic
 
 
+def rename_topic(topic, by, title):
+    """Give a topic a clearer title (an owner's "help!!!" becomes "3 栋电梯停运"); the author is
+    told the old and the new title."""
+    _check(by)
+    title = " ".join(title.split())
+    limit = Topic._meta.get_field("title").max_length
+    if not title:
+        raise ModerationError(_("Enter the new title."))
+    if len(title) > limit:
+        raise ModerationError(
+            _("A title has at most %(limit)d characters; this one has %(count)d.")
+            % {"limit": limit, "count": len(title)}
+        )
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().get(pk=topic.pk)
+        old = topic.title
+        if title == old:
+            return topic
+        topic.title = title
+        topic.save(update_fields=["title"])
+        log(topic, "forum.topic.rename", user=by, data={"from": old, "to": title})
+        transaction.on_commit(
+            lambda: _tell(
+                topic.author,
+                gettext_noop("A moderator renamed your topic “%(old)s” to “%(new)s”."),
+                topic.get_absolute_url(),
+                old=old,
+                new=title,
+            )
+        )
+    return topic
+
+
 def move_topic(topic, by, board):
     _check(by)
     with transaction.atomic():

@@ -64,7 +64,7 @@ class ReportViewSet(ActionsOnlyViewSet):
         return super().get_index_view_kwargs(queryset=queryset, **kwargs)
 
 
-class TopicViewSet(ModelViewSet):
+class TopicViewSet(ActionsOnlyViewSet):
     model = Topic
     name = "topics"
     url_prefix = "forum/topics"
@@ -85,8 +85,6 @@ class TopicViewSet(ModelViewSet):
     inspect_view_enabled = True
     inspect_view_class = admin_views.TopicModerationView
     inspect_template_name = "forum/admin/topic_moderation.html"
-    form_fields = ["title"]
-    add_to_reference_index = False
 
     def topics(self):
         return Topic.objects.select_related("board", "author").order_by("-last_post_at")

@@ -32,6 +32,7 @@ def register_forum_log_actions(actions):
         ("forum.topic.lock", _("Lock topic"), _("Topic locked")),
         ("forum.topic.unlock", _("Unlock topic"), _("Topic unlocked")),
         ("forum.topic.move", _("Move topic"), _("Topic moved")),
+        ("forum.topic.rename", _("Rename topic"), _("Topic renamed")),
         ("forum.user.warn", _("Warn owner"), _("Owner warned")),
         ("forum.user.suspend", _("Suspend owner"), _("Owner suspended from posting")),
     ]:

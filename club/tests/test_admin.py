@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from club import membership
+from club import cards, membership
 from club import rewards as reward_rules
 from club.models import Hobby, ImportantDate, Member, MembershipApplication, PointsEntry, Tier
 from club.tests.conftest import verified
@@ -122,6 +122,25 @@ def test_card_and_status_actions_on_the_member_record(desk, member):
     assert Member.objects.get(pk=member.pk).status == "suspended"
     page = desk.get(url).content.decode()
     assert "卡片损坏" in page and "违规" in page
+
+
+def test_card_actions_need_the_card_right(member, staff, club_staff):
+    """The right is checked by the card actions themselves, whoever calls them."""
+    clerk = staff("Customer service")  # may sign in to the admin, may not touch cards
+    old = member.cards.get()
+    for attempt in (
+        lambda: cards.replace_card(member, by=clerk, reason="卡片损坏"),
+        lambda: cards.revoke_card(old, by=clerk, reason="退会"),
+        lambda: cards.issue_card(member, by=None),
+    ):
+        with pytest.raises(cards.CardError):
+            attempt()
+    old.refresh_from_db()
+    assert old.status == "active" and member.cards.count() == 1
+    # Replacing without a reason is refused with a message, and changes nothing either.
+    with pytest.raises(cards.CardError, match="reason"):
+        cards.replace_card(member, by=club_staff, reason="  ")
+    assert member.cards.get().status == "active"
 
 
 def test_hand_over_and_cancel_in_the_admin(desk, member, reward):

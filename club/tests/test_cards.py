@@ -59,7 +59,7 @@ def test_a_lost_card_stops_working_and_a_new_number_replaces_it(member):
 
 def test_one_active_card_per_member(member):
     with pytest.raises(cards.CardError):
-        cards.issue_card(member)
+        cards.new_card(member)
 
 
 def test_revoking_needs_a_reason(member, club_staff):

@@ -239,7 +239,33 @@ def test_a_hidden_post_is_no_longer_the_boards_latest(moderator, rude_post, boar
     assert board.last_post == rude_post.topic.posts.get(position=1)
 
 
-def test_reports_and_posts_have_no_raw_admin_forms(client, report, rude_post):
-    """They change through moderation only: hide, restore, dismiss."""
+def test_reports_posts_and_topics_have_no_raw_admin_forms(client, report, rude_post, topic):
+    """They change through moderation only: hide, restore, dismiss, rename."""
     assert_no_raw_admin_views(client, "/admin/forum/reports/", report)
     assert_no_raw_admin_views(client, "/admin/forum/posts/", rude_post)
+    assert_no_raw_admin_views(client, "/admin/forum/topics/", Topic.objects.get(pk=topic.pk))
+
+
+def test_a_moderator_renames_a_topic_and_the_author_is_told(
+    client, moderator, topic, django_capture_on_commit_callbacks
+):
+    client.force_login(moderator)
+    old = topic.title
+    # No title, or one too long: refused with a message, nothing changes.
+    for title, message in (("  ", "输入新标题"), ("长" * 101, "最多 100 个字")):
+        page = client.post(topic_url(topic), {"action": "rename", "title": title})
+        assert page.status_code == 200 and message in page.content.decode()
+        topic.refresh_from_db()
+        assert topic.title == old
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(topic_url(topic), {"action": "rename", "title": " 3 栋电梯停运 "})
+    assert response.status_code == 302
+    topic.refresh_from_db()
+    assert topic.title == "3 栋电梯停运"
+    entry = ModelLogEntry.objects.get(action="forum.topic.rename")
+    assert entry.user == moderator and entry.data == {"from": old, "to": "3 栋电梯停运"}
+    told = topic.author.notifications.get(kind="moderation")
+    assert old in told.text and "3 栋电梯停运" in told.text
+    # The new title is what the site search finds.
+    found = client.get(reverse("search:search"), {"q": "电梯停运"}).content.decode()
+    assert topic.get_absolute_url() in found
