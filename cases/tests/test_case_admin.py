@@ -1,12 +1,15 @@
 """Customer service works cases in the Wagtail admin: accept, reply, note, status, transfer,
 follow-up, the hotline form and the ledger."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import casework
 from cases.models import Case, Category
@@ -144,9 +147,6 @@ def test_the_ledger_filters_and_exports(client, agent, case, verified_owner):
 
 
 def test_overdue_cases_show_in_the_filter_and_dashboard(client, agent, case):
-    from datetime import timedelta
-
-    from django.utils import timezone
 
     Case.objects.filter(pk=case.pk).update(first_response_due=timezone.now() - timedelta(hours=1))
     client.force_login(agent)
@@ -167,8 +167,6 @@ def test_other_roles_cannot_work_cases(client, staff, case):
 
 
 def test_a_forum_topic_becomes_a_case_linked_both_ways(client, agent, verified_owner, owner_client):
-    from forum.models import Board
-    from forum.posting import create_topic
 
     board = Board.objects.create(name="投诉与建议", slug="questions", is_question_board=True)
     topic = create_topic(verified_owner, board, title="地库照明太暗", source="B2 停车场晚上很暗。")
@@ -191,8 +189,6 @@ def test_a_forum_topic_becomes_a_case_linked_both_ways(client, agent, verified_o
 
 
 def test_owners_cannot_turn_topics_into_cases(client, verified_owner):
-    from forum.models import Board
-    from forum.posting import create_topic
 
     board = Board.objects.create(name="业主交流", slug="owners")
     topic = create_topic(verified_owner, board, title="随便聊聊", source="你好")
@@ -202,8 +198,6 @@ def test_owners_cannot_turn_topics_into_cases(client, verified_owner):
 
 
 def test_the_ledger_costs_the_same_for_few_or_many_cases(client, agent, verified_owner):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     category = Category.objects.first()
 
@@ -234,9 +228,6 @@ def test_the_ledger_costs_the_same_for_few_or_many_cases(client, agent, verified
 
 def bulk_cases(number, owner, category, agent=None):
     """Many cases quickly, for query-count tests (the rules are tested elsewhere)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
 
     now = timezone.now()
     Case.objects.bulk_create(
@@ -258,9 +249,6 @@ def bulk_cases(number, owner, category, agent=None):
 
 
 def test_the_ledger_flags_overdue_cases(client, agent, case):
-    from datetime import timedelta
-
-    from django.utils import timezone
 
     Case.objects.filter(pk=case.pk).update(first_response_due=timezone.now() - timedelta(hours=1))
     client.force_login(agent)

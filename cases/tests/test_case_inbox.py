@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 from email.message import EmailMessage
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.db import connection, connections
 from django.urls import reverse
@@ -71,7 +72,6 @@ def test_an_email_from_a_verified_owner_becomes_their_case(inbox, verified_owner
 
 
 def test_an_unknown_sender_is_flagged_and_still_answered(inbox, django_capture_on_commit_callbacks):
-    from django.core import mail
 
     inbox(message("stranger@example.org", "噪音扰民", "晚上施工太吵。", "<m2@example.org>"))
     with django_capture_on_commit_callbacks(execute=True):

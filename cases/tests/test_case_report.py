@@ -13,6 +13,7 @@ from cases import casework
 from cases.models import Case, Category
 from cases.reports import monthly_figures
 from cases.tasks import send_monthly_case_report
+from cases.tests.test_case_admin import bulk_cases
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +67,6 @@ def test_the_report_page_costs_the_same_for_few_or_many_cases(client, month, sta
 
     queries()
     few = queries()
-    from cases.tests.test_case_admin import bulk_cases
 
     bulk_cases(500, verified_owner, Category.objects.get(name="其他"))
     assert queries() == few

@@ -1,6 +1,7 @@
 """The complaint mailbox from the owner's side, and the first-responder rules."""
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from PIL import Image
 
 from cases import casework
 from cases.models import Case, CaseAttachment, Category
+from conftest import make_user
 from portal.tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -169,7 +171,6 @@ def case(verified_owner, repairs):
 
 def test_whoever_accepts_owns_the_case(case, staff):
     first, second = staff("Customer service"), None
-    from conftest import make_user
 
     second = make_user("agent2", groups=["Customer service"])
     casework.accept(case, first)
@@ -185,7 +186,6 @@ def test_whoever_accepts_owns_the_case(case, staff):
 
 
 def test_a_transfer_needs_a_reason_and_is_recorded(case, staff):
-    from conftest import make_user
 
     first = staff("Customer service")
     second = make_user("agent2", groups=["Customer service"])
@@ -217,7 +217,6 @@ def test_owners_and_other_roles_cannot_accept(case, verified_owner, staff):
 
 
 def test_a_second_accept_is_refused_and_names_the_owner_of_the_case(case, staff):
-    from conftest import make_user
 
     casework.accept(case, staff("Customer service"))
     with pytest.raises(casework.CaseError, match="Customer service"):
@@ -301,7 +300,6 @@ def test_the_case_pages_cost_a_fixed_number_of_queries(
 def test_the_rating_link_in_the_email_works_once_without_sign_in(
     client, case, verified_owner, staff, django_capture_on_commit_callbacks
 ):
-    import re
 
     agent = staff("Customer service")
     casework.accept(case, agent)

@@ -6,12 +6,22 @@ import io
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.auth import get_user
 from django.urls import reverse
 from django.utils import timezone
 
 from club import cards, membership
 from club import rewards as reward_rules
-from club.models import Hobby, ImportantDate, Member, MembershipApplication, PointsEntry, Tier
+from club.models import (
+    ClubSettings,
+    Hobby,
+    ImportantDate,
+    Member,
+    MembershipApplication,
+    PointsEntry,
+    Tier,
+)
+from club.reminders import month_days_ahead
 from club.tests.conftest import verified
 from owners.models import Estate, Unit
 from portal.tests.actions_only import assert_no_raw_admin_views
@@ -90,7 +100,6 @@ def test_the_member_list_filters_and_exports(desk, make_member, estate):
 
 
 def desk_user(client):
-    from django.contrib.auth import get_user
 
     return get_user(client)
 
@@ -165,13 +174,11 @@ def test_the_points_ledger_filters_by_member(desk, make_member):
 
 
 def test_upcoming_dates_cross_new_year():
-    from club.reminders import month_days_ahead
 
     assert month_days_ahead(3, date(2026, 12, 30)) == [1230, 1231, 101, 102]
 
 
 def test_club_staff_edit_the_earn_rules(desk):
-    from club.models import ClubSettings
 
     url = desk.get(reverse("wagtailsettings:edit", args=["club", "clubsettings"])).url
     assert desk.get(url).status_code == 200

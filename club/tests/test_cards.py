@@ -4,6 +4,7 @@ desk's card check and the print sheet."""
 from io import BytesIO
 
 import pytest
+import segno
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -140,7 +141,6 @@ def test_owners_cannot_reach_the_card_check(client, member):
 
 def test_the_card_image_carries_the_signed_qr_module_for_module(member):
     """Read the QR back off the PNG: every module on the card matches the signed payload's."""
-    import segno
 
     card = member.cards.select_related("member__user", "member__tier").get()
     image = Image.open(BytesIO(cards.card_png(card))).convert("L")

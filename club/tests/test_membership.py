@@ -6,9 +6,10 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from wagtail.models import Page
 
 from club import membership
-from club.models import ClubSettings, Hobby, Member, MembershipApplication, Tier
+from club.models import ClubPage, ClubSettings, Hobby, Member, MembershipApplication, Tier
 from club.tests.conftest import verified
 from owners.models import OwnershipClaim
 
@@ -201,9 +202,6 @@ def test_visitors_and_non_members_are_shown_the_club_page(client, owner):
 
 
 def test_the_club_page_leads_each_visitor_onwards(client, member, estate):
-    from wagtail.models import Page
-
-    from club.models import ClubPage
 
     home = Page.objects.get(depth=2)
     page = home.add_child(instance=ClubPage(title="金都会", slug="club", rules="<p>规则</p>"))
@@ -220,9 +218,6 @@ def test_the_club_page_leads_each_visitor_onwards(client, member, estate):
 
 
 def test_a_tier_change_refreshes_the_cached_club_page(client, db):
-    from wagtail.models import Page
-
-    from club.models import ClubPage
 
     home = Page.objects.get(depth=2)
     page = home.add_child(instance=ClubPage(title="金都会", slug="club"))

@@ -3,6 +3,7 @@ the reward, and a member below it is refused with a clear message, even posting 
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from club import points
 from club import rewards as reward_rules
@@ -83,7 +84,6 @@ def test_a_gold_member_and_a_diamond_member_may_redeem(make_member, yacht, gold)
 
 
 def test_a_silver_member_is_told_in_chinese(member, yacht):
-    from django.utils import translation
 
     raise_to(member, Tier.objects.get(name="银卡"))
     with translation.override("zh-hans"), pytest.raises(reward_rules.RedemptionError) as refused:

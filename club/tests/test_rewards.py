@@ -4,10 +4,11 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from club import referrals
+from club import membership, points, referrals
 from club import rewards as reward_rules
 from club.models import Member, Redemption, Referral, Reward
 
@@ -63,7 +64,6 @@ def test_the_limit_per_member(member, reward):
 
 
 def test_suspended_members_cannot_redeem(member, reward, club_staff):
-    from club import membership
 
     membership.suspend(member, club_staff, "调查中")
     with pytest.raises(reward_rules.RedemptionError, match="suspended"):
@@ -87,7 +87,6 @@ def test_cancelling_refunds_the_points_and_returns_the_stock(
 
 
 def test_only_club_staff_hand_over(member, reward, staff):
-    from django.core.exceptions import PermissionDenied
 
     redemption, _ = reward_rules.redeem(member, reward, key="k" * 16)
     with pytest.raises(PermissionDenied):
@@ -152,7 +151,6 @@ def test_a_referral_not_confirmed_needs_a_reason(member, club_staff):
 
 
 def test_two_rewards_from_one_page_are_two_redemptions(client, member):
-    from club import points
 
     points.award(member, "survey", key="top", points=1000)
     cup = Reward.objects.create(name="杯", points=100, stock=5)

@@ -5,12 +5,13 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from club.models import Reward
-from conftest import totp_code
+from conftest import FLOOD_LIMITS, totp_code
 from demo.owners import DEMO_TOTP_SECRET, PASSWORD
 from forum.models import Post, Topic
 from forum.posting import text_fields
 from home.models import HomePage, SiteImage, StandardPage
 from owners.models import Estate, OwnershipClaim, Unit, User
+from portal.settings import base
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +19,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _flood_limits_as_configured(settings):
     """The demo is built through the same rules as the site, flood limits included."""
-    from conftest import FLOOD_LIMITS
-    from portal.settings import base
 
     for name in FLOOD_LIMITS:
         setattr(settings, name, getattr(base, name))

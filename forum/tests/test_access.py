@@ -3,9 +3,15 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
-from forum import posting
+from forum import moderation, posting
+from forum.models import Subscription
+from forum.tests.test_query_counts import picture
+from forum.tests.test_query_counts import picture as jpeg
+from portal.images import clean_image
+from portal.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +86,6 @@ def test_feeds_exist_only_for_public_boards(client, alice, boards, secret):
 
 def test_a_hidden_post_is_not_found_by_search(client, alice, boards, moderator):
     topic = posting.create_topic(alice, boards["owners"], title="普通话题", source="物业费太贵了")
-    from forum import moderation
 
     moderation.hide_post(topic.posts.get(), moderator, "广告")
     assert "普通话题" not in client.get(reverse("forum:search"), {"q": "物业费"}).content.decode()
@@ -89,7 +94,6 @@ def test_a_hidden_post_is_not_found_by_search(client, alice, boards, moderator):
 def test_hidden_posts_and_topics_cannot_be_read_through_side_doors(
     client, alice, bob, boards, moderator
 ):
-    from forum import moderation
 
     topic = posting.create_topic(alice, boards["owners"], title="普通话题", source="第一楼")
     secret = posting.reply(bob, topic, source="不该被看到的私人信息")
@@ -106,9 +110,6 @@ def test_hidden_posts_and_topics_cannot_be_read_through_side_doors(
 
 def test_pictures_get_names_nobody_can_guess(alice, boards):
 
-    from forum.tests.test_query_counts import picture
-    from portal.images import clean_image
-
     image = clean_image(picture(), max_bytes=10**6, max_side=100)
     topic = posting.create_topic(
         alice, boards["members"], title="带图话题", source="看图", images=[image]
@@ -120,9 +121,6 @@ def test_pictures_get_names_nobody_can_guess(alice, boards):
 def test_pictures_are_served_only_to_those_who_may_read_the_post(
     client, alice, owner, boards, moderator
 ):
-    from forum import moderation
-    from forum.tests.test_query_counts import picture as jpeg
-    from portal.images import clean_image
 
     def image():
         return clean_image(jpeg(), max_bytes=10**6, max_side=100)
@@ -145,7 +143,6 @@ def test_pictures_are_served_only_to_those_who_may_read_the_post(
     client.force_login(moderator)
     assert client.get(public_url).status_code == 200
     # and the stored file is outside the public media folder
-    from django.conf import settings
 
     assert not public.posts.get().images.get().image.path.startswith(str(settings.MEDIA_ROOT))
 
@@ -154,7 +151,6 @@ def test_pictures_are_served_only_to_those_who_may_read_the_post(
 
 
 def test_a_moderator_replies_in_a_locked_topic_from_its_page(client, alice, bob, moderator, boards):
-    from forum import moderation
 
     topic = posting.create_topic(alice, boards["owners"], title="已锁定的话题", source="第一楼")
     moderation.set_flags(topic, moderator, is_locked=True)
@@ -169,7 +165,6 @@ def test_a_moderator_replies_in_a_locked_topic_from_its_page(client, alice, bob,
 
 
 def test_the_edit_link_shows_where_an_edit_is_allowed(client, alice, bob, moderator, boards):
-    from forum import moderation
 
     topic = posting.create_topic(alice, boards["owners"], title="能改吗", source="原文")
     post = topic.posts.get()
@@ -214,8 +209,6 @@ def test_the_feed_link_and_the_feed_follow_one_rule(client, boards):
 
 
 def test_hidden_topics_cannot_be_followed_liked_or_reported(client, alice, bob, moderator, boards):
-    from forum import moderation
-    from forum.models import Subscription
 
     topic = posting.create_topic(alice, boards["owners"], title="将被隐藏", source="内容")
     post = topic.posts.get()
@@ -234,8 +227,6 @@ def test_hidden_topics_cannot_be_followed_liked_or_reported(client, alice, bob, 
 def test_no_news_of_a_post_hidden_before_the_news_goes_out(
     alice, bob, moderator, boards, django_capture_on_commit_callbacks
 ):
-    from forum import moderation
-    from portal.models import Notification
 
     topic = posting.create_topic(alice, boards["owners"], title="有人关注", source="第一楼")
     with django_capture_on_commit_callbacks() as queued:

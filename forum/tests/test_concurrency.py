@@ -5,9 +5,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection, connections
 
-from conftest import make_user
 from forum import posting
 from forum.models import Board, Topic
+from forum.tests.conftest import verified
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -20,7 +20,7 @@ pytestmark = [
 
 def test_parallel_replies_get_distinct_numbers_and_exact_counts(boards, alice):
     topic = posting.create_topic(alice, boards["owners"], title="并发回复", source="开始")
-    people = [make_user(f"p{i}", is_verified_owner=True) for i in range(24)]
+    people = [verified(f"p{i}") for i in range(24)]
 
     def reply(person):
         try:

@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import make_user
 from forum import posting
 from forum.limits import PostingRefused
 from forum.models import Post, Topic
+from forum.tests.conftest import verified
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_topics_per_hour_are_limited(alice, boards):
 
 
 def test_new_accounts_are_limited_in_links_and_posts(boards, topic):
-    newcomer = make_user("newcomer", is_verified_owner=True)
+    newcomer = verified("newcomer")
     with pytest.raises(PostingRefused):
         posting.reply(newcomer, topic, source="http://a.example http://b.example http://c.example")
     for n in range(10):

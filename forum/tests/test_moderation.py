@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from forum import posting
+from forum import moderation, posting
 from forum.models import Board, Post, Report, Suspension, Topic
 from portal.models import Notification
 from portal.tests.actions_only import assert_no_raw_admin_views
@@ -193,7 +193,6 @@ def test_the_awaiting_reply_queue_and_dashboard(client, spokesperson, alice, bob
 
 
 def test_a_suspended_owner_cannot_edit_either(client, bob, rude_post, moderator):
-    from forum import moderation
 
     moderation.suspend(bob, moderator, timezone.now() + timedelta(days=1), "冷静一天")
     client.force_login(bob)
@@ -218,7 +217,6 @@ def test_a_reason_longer_than_the_record_holds_is_refused(client, moderator, rep
 
 
 def test_editing_a_suspension_cannot_move_it_to_someone_else(client, moderator, bob, alice):
-    from forum import moderation
 
     suspension = moderation.suspend(bob, moderator, timezone.now() + timedelta(days=3), "刷屏")
     client.force_login(moderator)
@@ -232,7 +230,6 @@ def test_editing_a_suspension_cannot_move_it_to_someone_else(client, moderator, 
 
 
 def test_a_hidden_post_is_no_longer_the_boards_latest(moderator, rude_post, boards):
-    from forum import moderation
 
     moderation.hide_post(rude_post, moderator, "不文明")
     board = Board.objects.get(pk=boards["owners"].pk)

@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from forum import posting
+from forum import notify, posting
 from forum.models import Post, Subscription
 from portal.models import Notification
 from portal.tasks import send_notification_digests
@@ -98,7 +98,6 @@ def test_following_a_board_hears_of_new_topics(
 def test_the_unread_count_shows_and_opening_the_list_reads_them(client, topic, alice, bob):
     age_posts()
     posting.reply(bob, topic, source="我家也是。")
-    from forum import notify
 
     notify.new_post(Post.objects.get(position=2).pk)
     client.force_login(alice)

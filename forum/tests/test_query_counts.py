@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from conftest import make_user
 from forum.models import Board, Post, PostImage, Reaction, ReadState, Topic
 from forum.posting import text_fields
+from forum.tests.conftest import verified
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,7 @@ def picture():
 
 def fill(board, n):
     """n topics by n authors, and one topic with n posts, each liked, with a picture."""
-    authors = [make_user(f"u{board.pk}-{i}", is_verified_owner=True) for i in range(n)]
+    authors = [verified(f"u{board.pk}-{i}") for i in range(n)]
     for i, author in enumerate(authors):
         topic = Topic.objects.create(board=board, author=author, title=f"话题{i}")
         post = Post.objects.create(

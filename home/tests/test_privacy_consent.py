@@ -14,6 +14,7 @@ from home.privacy import current_policy
 from home.tests.conftest import publish
 from owners import consent
 from owners.models import Consent, User
+from portal.notifications import NOTIFICATIONS
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-password-2026"
@@ -103,7 +104,6 @@ def test_the_policy_sign_out_and_unsubscribe_stay_reachable(client, owner, polic
     client.force_login(owner)
     assert client.get(policy.url).status_code == 200
     assert client.get(reverse("account_change_password")).status_code == 200
-    from portal.notifications import NOTIFICATIONS
 
     assert client.get(NOTIFICATIONS.url(owner)).status_code == 200
     assert client.post(reverse("account_logout")).status_code == 302

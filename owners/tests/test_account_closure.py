@@ -20,7 +20,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from wagtail.models import ModelLogEntry
 
+from cases import casework
 from cases.models import Case, CaseAttachment
+from cases.tasks import anonymise_expired_cases
 from club import membership, rewards
 from club.models import (
     ImportantDate,
@@ -36,10 +38,12 @@ from conftest import PASSWORD, make_user
 from events import signup
 from events.models import EventPage, Registration
 from forum import posting
+from forum.counters import recount_board
 from forum.models import Board, Post, PostImage, PostRevision, Reaction, Subscription, Topic
 from forum.searching import forum_posts
 from owners import privacy
 from owners.models import AccountClosure, OwnershipClaim, Unit, User
+from owners.tasks import carry_out_closures as carry_out_due_closures
 from owners.tests.privacy_data import World, fill, neighbour, verify
 from portal.models import Notification
 from portal.storage import private_storage
@@ -328,7 +332,6 @@ def test_staff_accounts_are_not_closed_here(client, staff):
 def test_the_daily_task_carries_out_requests_at_their_deadline(
     owner, settings, django_capture_on_commit_callbacks
 ):
-    from owners.tasks import carry_out_closures as carry_out_due_closures
 
     closure = privacy.request_closure(owner, posts="remove")
     assert carry_out_due_closures.delay().get() == 0
@@ -368,8 +371,6 @@ def test_two_factor_authenticators_are_deleted(owner, staff):
 def test_cases_are_anonymised_after_the_retention_period(
     closing, world, settings, django_capture_on_commit_callbacks
 ):
-    from cases import casework
-    from cases.tasks import anonymise_expired_cases
 
     owner, (case,) = closing["owner"], closing["cases"]
     casework.set_status(case, world.service, "resolved", "已修好")
@@ -404,7 +405,6 @@ def test_nothing_is_emailed_to_a_closed_account(closing, world):
     owner, (case,) = closing["owner"], closing["cases"]
     privacy.carry_out_closure(privacy.request_closure(owner, posts="keep"), world.manager)
     mail.outbox.clear()
-    from cases import casework
 
     casework.reply(case, world.service, "已处理")
     posting.reply(closing["other"], closing["topic"], source="@王建国 你好")
@@ -437,7 +437,6 @@ def test_the_board_counts_match_a_recount_after_removal(
     closing, world, django_capture_on_commit_callbacks
 ):
     """The counters removal leaves are those forum.counters would compute from the posts."""
-    from forum.counters import recount_board
 
     privacy.carry_out_closure(
         privacy.request_closure(closing["owner"], posts="remove"), world.manager
@@ -460,7 +459,6 @@ def test_the_close_page_costs_a_fixed_number_of_queries(
 def test_an_account_that_can_open_the_admin_is_never_closed(owner, settings, caplog):
     """ "Staff" is one question everywhere: can this account open the admin (the one that makes
     it use two-step verification). Here the permission is given to the person, not a group."""
-    from owners.tasks import carry_out_closures as carry_out_due_closures
 
     closure = privacy.request_closure(owner, posts="keep")
     owner.user_permissions.add(Permission.objects.get(codename="access_admin"))
@@ -617,7 +615,6 @@ postgresql = pytest.mark.skipif(
 def test_the_daily_task_goes_on_when_one_closure_cannot_be_carried_out(
     world, seated, settings, caplog
 ):
-    from owners.tasks import carry_out_closures as carry_out_due_closures
 
     owner, event, stuck = seated
     other = verify(make_user("leaving"), Unit.objects.get(building="2栋", number="0201"))

@@ -3,20 +3,28 @@
 import csv
 import io
 import json
+import threading
 import zipfile
-from datetime import timedelta
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from cases.models import CaseAttachment
 from conftest import PASSWORD
+from forum import posting
+from forum.models import PostImage
+from home.models import HomePage, PrivacyPolicyPage
 from owners import consent, privacy
-from owners.models import DataExport
+from owners.models import AccountClosure, DataExport
+from owners.tasks import expire_data_exports
 from owners.tests.privacy_data import World, fill, neighbour
+from portal.storage import private_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +56,6 @@ def neighbour_with_data(world, owner_with_data):
     user, unit = neighbour(world)
     data = fill(world, user, unit, tag="邻居")
     # The neighbour answers in the owner's topic: that reply is theirs, not the owner's.
-    from forum import posting
 
     posting.reply(user, owner_with_data[1]["topic"], source="我家也是这样，邻居的回复")
     return user, data
@@ -189,8 +196,6 @@ def test_only_the_owner_may_download_and_only_until_it_expires(
 def test_the_hourly_task_deletes_expired_zips(
     client, owner_with_data, django_capture_on_commit_callbacks
 ):
-    from owners.tasks import expire_data_exports
-    from portal.storage import private_storage
 
     owner, _data = owner_with_data
     client.force_login(owner)
@@ -296,11 +301,6 @@ def test_many_presses_at_once_prepare_one_export(owner, settings):
     day: one is made, the others are refused (the owner's row lock, then the database's
     one-pending-export constraint)."""
     settings.DATA_EXPORTS_PER_DAY = 1
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
-    from django.db import connections
-    from django.utils import translation
 
     barrier = threading.Barrier(6)
 
@@ -326,7 +326,6 @@ def test_many_presses_at_once_prepare_one_export(owner, settings):
 def test_a_lost_export_holds_nobody_back_and_the_hourly_task_marks_it_failed(client, owner):
     """The worker died or the broker dropped the task: after an hour the page offers the button
     again and shows the export as failed, and the hourly task records it so."""
-    from owners.tasks import expire_data_exports
 
     client.force_login(owner)
     client.post(ASK)  # its task never runs
@@ -371,7 +370,6 @@ def test_no_cell_of_the_csv_files_is_a_formula(
     client, owner_with_data, neighbour_with_data, world, django_capture_on_commit_callbacks
 ):
     """Other owners write the topic titles that land in likes.csv and following.csv."""
-    from forum import posting
 
     owner, _data = owner_with_data
     neighbour, _theirs = neighbour_with_data
@@ -396,12 +394,6 @@ def test_the_privacy_pages_stay_open_to_an_owner_who_has_not_agreed_to_a_new_pol
 ):
     """Taking one's data or leaving never depends on agreeing to a changed policy: the pages,
     the emailed link, the owner's own case files and forum pictures skip the consent page."""
-    from datetime import date
-
-    from cases.models import CaseAttachment
-    from forum.models import PostImage
-    from home.models import HomePage, PrivacyPolicyPage
-    from owners.models import AccountClosure
 
     owner, data = owner_with_data  # agreed to version 2026-12
     client.force_login(owner)

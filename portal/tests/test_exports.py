@@ -9,10 +9,15 @@ from django.urls import get_resolver, resolve, reverse
 from django.urls.resolvers import URLResolver
 from openpyxl import load_workbook
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
+from wagtail.models import Page
 
 from cases import casework
 from cases.models import Category
-from club import points, referrals
+from club import membership, points, referrals
+from club.models import ClubPage, SurveyField, SurveyPage
+from club.tests.conftest import verified
+from owners import claims
+from owners.models import Unit
 from portal.exports import SafeSpreadsheetExportMixin, neutralise
 
 pytestmark = pytest.mark.django_db
@@ -78,9 +83,6 @@ def test_a_formula_in_a_case_subject_stays_text_in_the_ledger(client, verified_o
 @pytest.fixture
 def adjusted(staff, estate):
     """A member whose points were taken down by 200 with a reason that looks like a formula."""
-    from club import membership
-    from club.tests.conftest import verified
-    from owners.models import Unit
 
     desk = staff("Club staff")
     user = verified("m", Unit.objects.order_by("pk").first())
@@ -127,11 +129,6 @@ def test_survey_answers_are_exported_as_text(client, member_with_answer):
 
 @pytest.fixture
 def member_with_answer(client, estate, staff):
-    from wagtail.models import Page
-
-    from club.models import ClubPage, SurveyField, SurveyPage
-    from club.tests.conftest import verified
-    from owners.models import Unit
 
     home = Page.objects.get(depth=2)
     club = home.add_child(instance=ClubPage(title="金都会", slug="club"))
@@ -151,7 +148,6 @@ def member_with_answer(client, estate, staff):
 
 def test_wagtails_site_history_exports_owners_names_as_text(client, owner, unit, staff):
     """A claim is logged under the owner's name, as the owner typed it."""
-    from owners import claims
 
     owner.real_name = LINK
     owner.save()

@@ -11,6 +11,8 @@ from django.apps import apps
 from django.conf import settings
 from django.urls import reverse
 
+from conftest import PASSWORD
+
 pytestmark = pytest.mark.django_db
 
 CATALOGUE = settings.BASE_DIR / "locale" / "zh_Hans" / "LC_MESSAGES"
@@ -99,7 +101,6 @@ def test_the_catalogue_has_every_string_in_the_code(tmp_path):
 
 
 def test_signing_in_on_a_new_device_uses_the_profiles_language(client, owner):
-    from conftest import PASSWORD
 
     owner.language = "en"
     owner.save()

@@ -15,8 +15,14 @@ from django.test import Client
 from cases import casework
 from cases.models import Case, CaseEvent, Category
 from club.tests.test_concurrency import of_type, together
+from conftest import make_verified_owner
+from forum import posting
+from forum.models import Board, Topic
 from owners import claims
 from owners.models import OwnershipClaim, User
+from portal.models import Notification
+from portal.notifications import NOTIFICATIONS
+from portal.tasks import send_notification_digests
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -181,11 +187,8 @@ def test_two_agents_matching_an_email_case_to_owners_at_once_match_one(
     assert case.events.filter(kind=CaseEvent.Kind.NOTE).count() == 1
 
 
-def test_twelve_presses_of_make_a_case_from_a_topic_make_one_case(agent):
-    from forum import posting
-    from forum.models import Board, Topic
-
-    author = User.objects.create_user("poster", "poster@example.com", is_verified_owner=True)
+def test_twelve_presses_of_make_a_case_from_a_topic_make_one_case(agent, unit):
+    author = make_verified_owner("poster", unit)
     board = Board.objects.create(slug="q", name="投诉与建议", writers="verified")
     topic = posting.create_topic(author, board, title="电梯又坏了", source="三号楼电梯停了")
 
@@ -215,7 +218,6 @@ def test_twelve_approvals_of_a_claim_at_once_approve_it_once(owner, unit, staff)
 
 def test_twelve_unsubscribe_clicks_at_once_leave_email_off(owner):
     """Unsubscribing is the same whether done once or twelve times: each click answers."""
-    from portal.notifications import NOTIFICATIONS
 
     path = NOTIFICATIONS.url(owner).split("testserver", 1)[-1]
     outcomes = together(lambda _n: Client().post(path).status_code, range(12))
@@ -226,8 +228,6 @@ def test_twelve_unsubscribe_clicks_at_once_leave_email_off(owner):
 
 
 def test_two_digest_runs_at_once_send_each_digest_once(owner, other_owner):
-    from portal.models import Notification
-    from portal.tasks import send_notification_digests
 
     for person in (owner, other_owner):
         person.email_notifications = User.EmailNotifications.DAILY

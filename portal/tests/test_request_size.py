@@ -8,8 +8,11 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from cases.forms import MAX_ATTACHMENTS
 from cases.models import Case, Category
+from forum.forms import MAX_IMAGES
 from portal.tests.samples import pdf_bytes
+from portal.tests.test_csp import assert_owner_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +53,6 @@ def test_an_oversized_case_is_refused_with_413_and_nothing_is_filed(
 def test_the_413_page_looks_like_the_site_and_offers_going_back(client, verified_owner, settings):
     """The site's header, the explanation, a way back to the form (history.back() through
     site.js, the page it came from without script) and home; the owner pages' policy."""
-    from portal.tests.test_csp import assert_owner_policy
 
     settings.MAX_REQUEST_BYTES = 1 * MB
     client.force_login(verified_owner)
@@ -107,8 +109,6 @@ def test_a_case_with_six_attachments_of_ten_mb_is_filed(client, verified_owner):
 
 def test_every_legitimate_upload_fits_under_the_limit():
     """The limits of each form, all files at their largest, plus room for the other fields."""
-    from cases.forms import MAX_ATTACHMENTS
-    from forum.forms import MAX_IMAGES
 
     room = 1 * MB
     largest = [

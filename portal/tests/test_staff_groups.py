@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from wagtail.models import Page
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,6 @@ def test_the_menu_shows_only_what_the_role_may_open(client, staff, role):
 
 
 def test_editors_edit_pages_but_only_managers_publish(staff):
-    from wagtail.models import Page
 
     home = Page.objects.get(depth=2)
     editor, manager = staff("Editors"), staff("Managers")

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from wagtail.models import Page
 
 from club.models import Member
 from publications import mailing
@@ -107,7 +108,6 @@ def test_the_admin_shows_each_mailings_progress(
 
 
 def test_editors_submit_and_managers_publish(staff, make_issue):
-    from wagtail.models import Page
 
     home = Page.objects.get(depth=2)
     workflow = home.get_workflow()

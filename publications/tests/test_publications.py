@@ -1,21 +1,25 @@
 """The magazine, listings and news: who sees what, filters in the address, feeds, sharing."""
 
+import io
+
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from PIL import Image
+from wagtail.documents.models import Document
+from wagtail.models import PageViewRestriction
+
+from home.models import SiteImage
+from owners.models import Estate
 
 pytestmark = pytest.mark.django_db
 
 
 def picture():
     """A small picture in the image library, as editors upload them."""
-    import io
-
-    from django.core.files.images import ImageFile
-    from PIL import Image
-
-    from home.models import SiteImage
 
     buffer = io.BytesIO()
     Image.new("RGB", (64, 48), (20, 90, 70)).save(buffer, "JPEG")
@@ -72,7 +76,6 @@ def test_a_listing_shows_unit_types_and_its_estates_construction_news(
 
 
 def test_news_filters_by_estate_and_tag(client, news, make_news, estate):
-    from owners.models import Estate
 
     other = Estate.objects.create(name="金都·云栖府", city="杭州")
     make_news("停车场收费调整", tags=["停车"], estate=estate)
@@ -132,8 +135,6 @@ def test_index_pages_cost_a_fixed_number_of_queries(
 
 
 def pdf_document():
-    from django.core.files.base import ContentFile
-    from wagtail.documents.models import Document
 
     return Document.objects.create(
         title="第 1 期 PDF", file=ContentFile(b"%PDF-1.4 member edition", name="issue.pdf")
@@ -164,7 +165,6 @@ def test_a_strange_estate_filter_is_ignored(client, news, make_news, estate):
 
 
 def test_private_pages_stay_out_of_lists_and_feeds(client, news, make_news):
-    from wagtail.models import PageViewRestriction
 
     secret = make_news("内部通知")
     PageViewRestriction.objects.create(page=secret, restriction_type="login")
