@@ -177,7 +177,10 @@ def redis_cache(url):
         "OPTIONS": {
             "SOCKET_CONNECT_TIMEOUT": float(env("REDIS_CONNECT_TIMEOUT", "0.25")),
             "SOCKET_TIMEOUT": float(env("REDIS_TIMEOUT", "0.5")),
-            "FALLBACK_PREFIXES": ["allauth:rl:"],  # allauth's rate limits
+            # Kept in the database while Redis is down: allauth's rate limits (failed sign-ins,
+            # sign-ups, resets) and its record of authenticator codes already used, so neither
+            # brute force nor a replayed code gets through, and staff still sign in.
+            "FALLBACK_PREFIXES": ["allauth:rl:", "allauth.mfa.totp.used"],
             "FALLBACK_TABLE": "portal_cache_fallback",
         },
     }

@@ -6,6 +6,8 @@ signed-in owner's pages and writes all answer as they would with Redis, /readyz 
 and after Redis is back nothing stale comes out of it.
 """
 
+import json
+import logging
 import time
 
 import pytest
@@ -13,13 +15,14 @@ from django.test import Client
 from django.urls import reverse
 
 from cases.models import Case, Category
-from conftest import PASSWORD
+from conftest import PASSWORD, totp_code
 from forum.models import Board, Post, Topic
 from home.models import StandardPage
 from portal.cache import RETRY_SECONDS
 from portal.models import FallbackCacheEntry
 from portal.settings.base import redis_cache
 from portal.tests.redis_server import redis_server  # noqa: F401 (a fixture)
+from portal.tests.test_csp import REPORT
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +177,37 @@ def test_a_frozen_redis_costs_a_fraction_of_a_second_and_leaves_nothing_stale(
         assert "停车新规" in request(visitor, "get", url, expect=200).content.decode()
     assert request.failed == []
     assert took < 3, request.log
+
+
+def test_staff_sign_in_with_their_code_and_a_code_is_still_used_once(
+    redis_cache_settings, staff, home_page
+):
+    """allauth records used authenticator codes in the cache (cache.add): while Redis is down
+    they are recorded in the database instead, so staff still sign in and a code still works
+    once."""
+    redis = redis_cache_settings
+    request = Requests()
+    agent = staff("Customer service")
+    redis.stop()
+    code = totp_code()
+    client = Client()
+    request(client, "post", LOGIN, {"login": agent.email, "password": PASSWORD}, expect=302)
+    response = request(client, "post", reverse("mfa_authenticate"), {"code": code}, expect=302)
+    request(client, "get", "/admin/", expect=200)
+    request(client, "post", reverse("account_logout"), expect=302)
+    request(client, "post", LOGIN, {"login": agent.email, "password": PASSWORD}, expect=302)
+    response = request(client, "post", reverse("mfa_authenticate"), {"code": code}, expect=200)
+    assert "验证码不正确，或已使用过。" in response.content.decode()  # replayed: refused
+    request(client, "get", "/admin/", expect=302)
+    assert request.failed == []
+
+
+def test_csp_reports_are_dropped_while_the_cache_cannot_count_them(redis_cache_settings, caplog):
+    """The report flood limit fails closed: no count, no log line."""
+    redis_cache_settings.stop()
+    with caplog.at_level(logging.INFO, logger="portal.csp"):
+        response = Client().post(
+            "/csp-report/", json.dumps(REPORT), content_type="application/csp-report"
+        )
+    assert response.status_code == 204
+    assert not [r for r in caplog.records if r.name == "portal.csp"]
