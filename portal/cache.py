@@ -64,7 +64,7 @@ class Outage:
     def skipping(self):
         return self.down_since is not None and time.monotonic() < self.retry_at
 
-    def failed(self, location, error):
+    def failed(self, error):
         with self.lock:
             now = time.monotonic()
             self.retry_at = now + RETRY_SECONDS
@@ -106,7 +106,8 @@ class RedisCache(DjangoRedisCache):
         if fallback_table and self.fallback_prefixes:
             self.fallback = DatabaseCache(
                 fallback_table,
-                # Never culled below the limits it holds: expired rows go first, then a third.
+                # Culled past 100,000 rows (expired ones first), not Django's 300: a busy
+                # outage must not forget the counts it holds.
                 {"TIMEOUT": params.get("TIMEOUT", 300), "OPTIONS": {"MAX_ENTRIES": 100_000}},
             )
 
@@ -121,7 +122,7 @@ class RedisCache(DjangoRedisCache):
                 self._recover()  # before the call: it must not read what the outage left stale
             result = call()
         except OUTAGE_ERRORS as error:
-            self.outage.failed(self._server, error)
+            self.outage.failed(error)
             return False, None
         return True, result
 
@@ -161,9 +162,11 @@ class RedisCache(DjangoRedisCache):
         if ok:
             return result
         keys = list(keys)
-        self.outage.lose(keys)
         if keys and all(self._kept_aside(key) for key in keys):
+            # Kept in the database meanwhile; Redis's copy is older, not wrong: when it is back,
+            # the limits count on from what it held before the outage.
             return fallback_call()
+        self.outage.lose(keys)
         return default
 
     def ping(self):
@@ -266,9 +269,9 @@ class RedisCache(DjangoRedisCache):
         )
         if ok:
             return result
-        self.outage.lose([key])
         if self._kept_aside(key):
             return self.fallback.incr(key, delta, version)
+        self.outage.lose([key])
         raise CacheUnavailable(key)
 
     def decr(self, key, delta=1, version=None, client=None):
