@@ -45,17 +45,23 @@ def check_cache():
         cache.ping()
 
 
+#: What a check returns when the site does not use what it checks.
+SKIPPED = "skipped"
+
+
 def check_broker():
-    """Connect to the Celery broker and back, within BROKER_TIMEOUT. None when there is none
-    (tasks run in-process)."""
+    """Connect to the Celery broker, within BROKER_TIMEOUT. SKIPPED without one (tasks then
+    run in-process)."""
     if not settings.CELERY_BROKER_URL:
-        return None
+        return SKIPPED
     options = {"socket_connect_timeout": BROKER_TIMEOUT, "socket_timeout": BROKER_TIMEOUT}
     with celery_app.connection_for_write(
         url=settings.CELERY_BROKER_URL, connect_timeout=BROKER_TIMEOUT, transport_options=options
     ) as conn:
-        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=1)
-    return True
+        conn.ensure_connection(
+            max_retries=1, interval_start=0, interval_step=0, timeout=BROKER_TIMEOUT
+        )
+    return None
 
 
 CHECKS = {"database": check_database, "cache": check_cache, "broker": check_broker}
@@ -74,10 +80,7 @@ def readiness():
             result = {"ok": False, "error": type(error).__name__}
             logger.warning("Readiness: %s failed (%s)", name, type(error).__name__)
         else:
-            result = {
-                "ok": True,
-                **({"skipped": True} if outcome is None and name == "broker" else {}),
-            }
+            result = {"ok": True, **({"skipped": True} if outcome == SKIPPED else {})}
         result["ms"] = round((time.perf_counter() - started) * 1000, 1)
         results[name] = result
     return results
@@ -120,15 +123,19 @@ class Remembered:
         self.answer = None
         self.asked_at = None
 
+    def _fresh(self):
+        return self.asked_at is not None and time.monotonic() - self.asked_at < self.seconds
+
     def __call__(self):
-        now = time.monotonic()
-        if self.asked_at is not None and now - self.asked_at < self.seconds:
+        if self._fresh():
             return self.answer
+        # The first time, every thread waits for the answer; later, only the one that asks.
         if not self.lock.acquire(blocking=self.asked_at is None):
             return self.answer
         try:
-            self.answer = self.check()
-            self.asked_at = time.monotonic()
+            if not self._fresh():
+                self.answer = self.check()
+                self.asked_at = time.monotonic()
         finally:
             self.lock.release()
         return self.answer
