@@ -39,6 +39,7 @@ EXEMPT_PREFIXES = (
     "/documents/",
     "/feeds/",
     "/healthz",
+    "/readyz",
     "/sitemap.xml",
 )
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from portal.cache import CacheUnavailable
 from portal.signin import client_ip
 
 logger = logging.getLogger("portal.csp")
@@ -108,6 +109,9 @@ def _over_limit(request):
 
     A fixed window in the cache rather than allauth's per-attempt history: the endpoint takes
     no account and needs no "retry after", only a cheap bound on what one address can log.
+    While the cache is down nothing can be counted, and the limit fails closed: every report is
+    dropped. Reports are diagnostics a browser sends again on its next page, and one address
+    must not be able to flood the log just because Redis is away.
     """
     per_minute = settings.CSP_REPORTS_PER_MINUTE
     if not per_minute:
@@ -116,6 +120,8 @@ def _over_limit(request):
     cache.add(key, 0, timeout=120)
     try:
         count = cache.incr(key)
+    except CacheUnavailable:
+        return True
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=120)
         count = 1

@@ -37,6 +37,7 @@ OPEN_BEFORE_SETUP = {
     "account_reauthenticate",
     "set_language",
     "healthz",
+    "readyz",
 }
 
 

@@ -32,6 +32,7 @@ def wagtail_report_urls():
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("csp-report/", csp.csp_report, name="csp_report"),
     # Wagtail's sign-in doors lead to allauth's (portal.signin): these come before Wagtail's own.
     path("admin/login/", signin_views.admin_login),

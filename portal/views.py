@@ -1,16 +1,30 @@
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from portal import health
+
 
 def healthz(request):
-    """For the load balancer: the process is up and can answer."""
+    """Liveness, for the process manager: the process is up and can answer. It asks nothing of
+    the database, the cache or the broker (that is /readyz)."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+def readyz(request):
+    """Readiness: the database, the cache and the broker answer (portal.health), each timed in
+    milliseconds; 503 naming what fails. No session, no cookie, nothing secret in the body."""
+    checks = health.readiness()
+    failing = [name for name, result in checks.items() if not result["ok"]]
+    body = {"status": "unavailable" if failing else "ok", "failing": failing, "checks": checks}
+    return JsonResponse(body, status=503 if failing else 200)
 
 
 @csrf_exempt  # the switch sits on cached public pages, so it carries no token; it only sets a preference

@@ -1,3 +1,4 @@
+from .cache import FallbackCacheEntry
 from .notifications import Notification
 
-__all__ = ["Notification"]
+__all__ = ["FallbackCacheEntry", "Notification"]

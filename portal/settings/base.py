@@ -124,6 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
                 "portal.context_processors.site",
+                "portal.context_processors.admin_warnings",  # after Django's messages
             ],
         },
     },
@@ -161,16 +162,32 @@ AUTH_PASSWORD_VALIDATORS = [
 # password into a session.
 AUTHENTICATION_BACKENDS = ["portal.signin.AuthenticationBackend"]
 
-# Cache and sessions: Redis when REDIS_URL is set, so every web process shares them.
+# Cache and sessions: Redis when REDIS_URL is set, so every web process shares them. An outage
+# is a miss, never an error (portal/cache.py): timeouts of a fraction of a second, sessions read
+# from the database (cached_db), and allauth's sign-in limits counted in a database table until
+# Redis answers again.
 REDIS_URL = env("REDIS_URL")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "portal",
-        }
+
+
+def redis_cache(url):
+    return {
+        "BACKEND": "portal.cache.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "portal",
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": float(env("REDIS_CONNECT_TIMEOUT", "0.25")),
+            "SOCKET_TIMEOUT": float(env("REDIS_TIMEOUT", "0.5")),
+            # Kept in the database while Redis is down: allauth's rate limits (failed sign-ins,
+            # sign-ups, resets) and its record of authenticator codes already used, so neither
+            # brute force nor a replayed code gets through, and staff still sign in.
+            "FALLBACK_PREFIXES": ["allauth:rl:", "allauth.mfa.totp.used"],
+            "FALLBACK_TABLE": "portal_cache_fallback",
+        },
     }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

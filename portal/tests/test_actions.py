@@ -8,8 +8,8 @@ from django.apps import apps
 
 from portal.actions import Refused
 
-#: Control flow, not a refusal shown to a person.
-NOT_REFUSALS = {"forum.views._LoginNeeded"}
+#: Control flow and the cache's outage signal, not refusals shown to a person.
+NOT_REFUSALS = {"forum.views._LoginNeeded", "portal.cache.CacheUnavailable"}
 
 
 #: Modules that are run, not imported (the production settings refuse to load in tests).

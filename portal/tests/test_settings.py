@@ -126,7 +126,7 @@ def test_services_from_the_environment():
             "django.db.backends.postgresql",
             600,
             True,
-            "django.core.cache.backends.redis.RedisCache",
+            "portal.cache.RedisCache",
             "django.contrib.sessions.backends.cached_db",
             False,
             "django.core.mail.backends.smtp.EmailBackend",
