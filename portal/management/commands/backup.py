@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, output, verbosity, **options):
         try:
-            manifest = backup.backup(output, log=self.stdout.write)
+            manifest = backup.backup(
+                output, log=self.stdout.write if verbosity else lambda line: None
+            )
         except backup.BackupError as error:
             raise CommandError(str(error)) from error
         if verbosity >= 1:

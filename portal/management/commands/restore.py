@@ -38,7 +38,9 @@ class Command(BaseCommand):
                     f"Nothing changed: {'; '.join(in_the_way)}. Restore into an empty database "
                     "and empty stores, or add --force to replace what is there."
                 )
-            backup.restore(archive, manifest, log=self.stdout.write)
+            backup.restore(
+                archive, manifest, log=self.stdout.write if verbosity else lambda line: None
+            )
         except backup.BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(self.style.SUCCESS("Restored."))
