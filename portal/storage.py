@@ -2,10 +2,11 @@
 private files (case attachments, forum pictures, "my data" ZIPs) in the "private" one.
 
 Each is a folder (the embedded default) or an S3-compatible bucket (django-storages: AWS S3,
-Aliyun OSS, Tencent COS, MinIO), chosen by the settings (portal/settings/base.py,
-`media_storages`; the bucket's classes are in portal/s3.py). Code reaches files only through the storage API (open, save, delete,
-exists, listdir), never through a local path, so any number of web servers can share them.
-Private files never get a public address: the views that check who asks stream them.
+Aliyun OSS, Tencent COS, MinIO), chosen by the settings (`media_storages` in
+portal/settings/base.py; the public bucket's class is in portal/s3.py). Code reaches files only
+through the storage API (open, save, delete, exists, listdir), never through a local path, so
+any number of web servers can share them. Private files are never given a public address: the
+views that check who asks stream them (portal.files.serve_user_file).
 """
 
 import os
@@ -29,9 +30,6 @@ class PrivateFileSystemStorage(FileSystemStorage):
     @property
     def location(self):
         return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Private files have no public address; a view serves them.")
 
 
 class PrivateStorage(LazyObject):
