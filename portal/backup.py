@@ -31,6 +31,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import connection, connections
 
+from portal.actions import Refused
 from portal.storage import private_storage
 
 FORMAT = 1
@@ -38,8 +39,8 @@ MANIFEST = "manifest.json"
 CHUNK = 1024 * 1024
 
 
-class BackupError(Exception):
-    """The archive or the database refuses; the message says why."""
+class BackupError(Refused):
+    """Backing up or restoring cannot go on; the message says why."""
 
 
 def stores():

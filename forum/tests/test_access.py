@@ -3,9 +3,11 @@
 import re
 
 import pytest
+from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from forum import posting
+from portal.storage import private_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -144,10 +146,9 @@ def test_pictures_are_served_only_to_those_who_may_read_the_post(
     assert client.get(public_url).status_code == 404
     client.force_login(moderator)
     assert client.get(public_url).status_code == 200
-    # and the stored file is outside the public media folder
-    from django.conf import settings
-
-    assert not public.posts.get().images.get().image.path.startswith(str(settings.MEDIA_ROOT))
+    # and the stored file is in the private store, not the public one
+    name = public.posts.get().images.get().image.name
+    assert private_storage.exists(name) and not default_storage.exists(name)
 
 
 # -- Pages offer what the actions allow, by asking forum.access ------------------------------

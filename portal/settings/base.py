@@ -237,6 +237,8 @@ def media_storages(**given):
                 "addressing_style": s["S3_ADDRESSING_STYLE"],
                 "signature_version": "s3v4",
                 "file_overwrite": False,  # two uploads of one name keep both (CMS originals)
+                # A file read from the bucket is held in memory up to this, then on disk.
+                "max_memory_size": 5 * 1024 * 1024,
                 **options,
             },
         }
