@@ -27,6 +27,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.core.cache import caches
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import connection, connections
@@ -244,7 +245,10 @@ def restore(path, manifest, *, log=print):
             counts[store_name] += 1
         for store_name, count in counts.items():
             log(f"{store_name} files: {count} restored")
-    log(f"restored in {time.monotonic() - started:.1f} s")
+    # Cached pages and sessions' cache copies belong to the database just replaced.
+    for cache in caches.all():
+        cache.clear()
+    log(f"cache emptied; restored in {time.monotonic() - started:.1f} s")
 
 
 def _load_database(local):
