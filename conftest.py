@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests."""
 
+import logging
 import os
 import pathlib
 import shutil
@@ -10,7 +11,9 @@ import sys
 import tempfile
 import time
 import uuid
+from types import SimpleNamespace
 
+import boto3
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa import app_settings as mfa_settings
@@ -24,11 +27,13 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import DatabaseError, connections
 from django.db.migrations.loader import MigrationLoader
+from moto.server import ThreadedMotoServer
 from playwright.sync_api import expect
 
 from home.models import HomePage
 from owners import claims
 from owners.models import Estate, OwnershipClaim, Unit, User
+from portal.settings.base import media_storages
 
 PASSWORD = "correct-horse-battery"
 # Every account that can open the admin must have an authenticator app (portal.signin), so the
@@ -400,3 +405,45 @@ def imap_server():
 def home_page(db):
     """The site's home page, made by home's migrations."""
     return HomePage.objects.get()
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """An S3-compatible server (moto's) on a free loopback port; yields its endpoint URL."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def object_storage(settings, s3_server):
+    """Public and private files in two new buckets of s3_server, configured as production would
+    be (portal.settings.base.media_storages); yields a boto3 client and the bucket names."""
+    public, private = f"media-{uuid.uuid4().hex[:12]}", f"private-{uuid.uuid4().hex[:12]}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_server,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+    client.create_bucket(Bucket=public)
+    client.create_bucket(Bucket=private)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        **media_storages(
+            MEDIA_BUCKET=public,
+            PRIVATE_MEDIA_BUCKET=private,
+            MEDIA_URL="/media/",
+            S3_ENDPOINT_URL=s3_server,
+            S3_REGION="us-east-1",
+            S3_ACCESS_KEY_ID="test",
+            S3_SECRET_ACCESS_KEY="test",
+            S3_ADDRESSING_STYLE="path",
+        ),
+    }
+    settings.SERVE_MEDIA = False
+    yield SimpleNamespace(client=client, endpoint=s3_server, public=public, private=private)

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from PIL import Image
 from cases import casework
 from cases.models import Case, CaseAttachment, Category
 from conftest import make_user
+from portal.storage import private_storage
 from portal.tests.samples import pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -122,9 +124,7 @@ def test_references_count_per_month(verified_owner, repairs):
     assert int(second.reference[-4:]) == int(first.reference[-4:]) + 1
 
 
-def test_another_owners_case_and_files_are_not_found(
-    client, verified_owner, other_owner, repairs, settings
-):
+def test_another_owners_case_and_files_are_not_found(client, verified_owner, other_owner, repairs):
     case = casework.file_case(
         verified_owner,
         kind="complaint",
@@ -141,9 +141,9 @@ def test_another_owners_case_and_files_are_not_found(
     assert client.get(case.attachments.get().get_absolute_url()).status_code == 404
     client.logout()
     assert client.get(case.attachments.get().get_absolute_url()).status_code == 302
-    # Stored outside MEDIA_ROOT, so no public URL reaches it.
-    stored = case.attachments.get().file.path
-    assert not stored.startswith(str(settings.MEDIA_ROOT))
+    # Stored in the private store, so no public URL reaches it.
+    name = case.attachments.get().file.name
+    assert private_storage.exists(name) and not default_storage.exists(name)
 
 
 def test_the_owner_sees_only_owner_visible_events(client, verified_owner, staff, repairs):

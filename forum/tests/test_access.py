@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from forum import moderation, posting
@@ -12,6 +12,7 @@ from forum.tests.test_query_counts import picture
 from forum.tests.test_query_counts import picture as jpeg
 from portal.images import clean_image
 from portal.models import Notification
+from portal.storage import private_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -142,9 +143,9 @@ def test_pictures_are_served_only_to_those_who_may_read_the_post(
     assert client.get(public_url).status_code == 404
     client.force_login(moderator)
     assert client.get(public_url).status_code == 200
-    # and the stored file is outside the public media folder
-
-    assert not public.posts.get().images.get().image.path.startswith(str(settings.MEDIA_ROOT))
+    # and the stored file is in the private store, not the public one
+    name = public.posts.get().images.get().image.name
+    assert private_storage.exists(name) and not default_storage.exists(name)
 
 
 # -- Pages offer what the actions allow, by asking forum.access ------------------------------

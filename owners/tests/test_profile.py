@@ -57,7 +57,7 @@ def test_an_avatar_is_resized_and_stripped_of_exif(owner_client, owner):
     response = owner_client.post(PROFILE_URL, {**profile_data(), "avatar": jpeg()})
     assert response.status_code == 302
     owner.refresh_from_db()
-    with Image.open(owner.avatar.path) as saved:
+    with Image.open(owner.avatar.open("rb")) as saved:
         assert saved.size == (256, 256)
         assert not saved.getexif()
 

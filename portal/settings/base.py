@@ -213,12 +213,81 @@ STATICFILES_DIRS = [SHARED_DIR / "static"]
 # https://files.example-usercontent.com/media/, so they never share the site's origin.
 MEDIA_URL = env("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Private files (case attachments, forum pictures, "my data" ZIPs): never under MEDIA_URL;
+# served only by the views that check who asks (portal/storage.py).
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
+# Object storage through the S3 API (AWS S3, Aliyun OSS, Tencent COS, MinIO, ...), so that any
+# number of web servers share the files. Each store whose bucket is named moves there; the other
+# stays in its folder. The private bucket must allow no anonymous read; the public one is read
+# at MEDIA_URL when that names a host (a CDN or the bucket's own domain), else at the endpoint.
+MEDIA_BUCKET = env("MEDIA_BUCKET", "")
+PRIVATE_MEDIA_BUCKET = env("PRIVATE_MEDIA_BUCKET", "")
+S3_ENDPOINT_URL = env("S3_ENDPOINT_URL", "")  # empty: AWS's own for S3_REGION
+S3_REGION = env("S3_REGION", "")
+S3_ACCESS_KEY_ID = env("S3_ACCESS_KEY_ID", "")
+S3_SECRET_ACCESS_KEY = env("S3_SECRET_ACCESS_KEY", "")
+S3_ADDRESSING_STYLE = env("S3_ADDRESSING_STYLE", "virtual")  # virtual (OSS, COS) or path
+# The ACL each public upload gets; empty when the bucket's own policy grants the public read
+# (needed where object ACLs are turned off). CMS documents are always written private.
+MEDIA_OBJECT_ACL = env("MEDIA_OBJECT_ACL", "public-read")
+# How long a signed address to a private object lasts, if one is ever made (the views stream).
+PRIVATE_MEDIA_URL_SECONDS = int(env("PRIVATE_MEDIA_URL_SECONDS", "300"))
+
+
+def media_storages(**given):
+    """STORAGES for public ("default") and private ("private") files, from the settings above
+    (or the values given: the storage tests point them at their own S3 server)."""
+    names = ("MEDIA_BUCKET", "PRIVATE_MEDIA_BUCKET", "MEDIA_URL", "MEDIA_OBJECT_ACL")
+    names += ("S3_ENDPOINT_URL", "S3_REGION", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY")
+    names += ("S3_ADDRESSING_STYLE", "PRIVATE_MEDIA_URL_SECONDS")
+    s = {name: globals()[name] for name in names} | given
+
+    def bucket(backend, name, **options):  # django-storages' S3 backend
+        return {
+            "BACKEND": backend,
+            "OPTIONS": {
+                "bucket_name": name,
+                "endpoint_url": s["S3_ENDPOINT_URL"] or None,
+                "region_name": s["S3_REGION"] or None,
+                "access_key": s["S3_ACCESS_KEY_ID"] or None,
+                "secret_key": s["S3_SECRET_ACCESS_KEY"] or None,
+                "addressing_style": s["S3_ADDRESSING_STYLE"],
+                "signature_version": "s3v4",
+                "file_overwrite": False,  # two uploads of one name keep both (CMS originals)
+                # A file read from the bucket is held in memory up to this, then on disk.
+                "max_memory_size": 5 * 1024 * 1024,
+                **options,
+            },
+        }
+
+    public = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if s["MEDIA_BUCKET"]:
+        public = bucket(
+            "portal.s3.PublicMediaStorage",
+            s["MEDIA_BUCKET"],
+            querystring_auth=False,
+            default_acl=s["MEDIA_OBJECT_ACL"] or None,
+        )
+        media = urlsplit(s["MEDIA_URL"])
+        if media.netloc:  # addresses under MEDIA_URL (a CDN, the bucket's own domain)
+            public["OPTIONS"]["custom_domain"] = f"{media.netloc}{media.path}".rstrip("/")
+            public["OPTIONS"]["url_protocol"] = f"{media.scheme}:"
+    private = {"BACKEND": "portal.storage.PrivateFileSystemStorage"}
+    if s["PRIVATE_MEDIA_BUCKET"]:
+        private = bucket(
+            "storages.backends.s3.S3Storage",
+            s["PRIVATE_MEDIA_BUCKET"],
+            default_acl="private",
+            querystring_auth=True,
+            querystring_expire=s["PRIVATE_MEDIA_URL_SECONDS"],
+        )
+    return {"default": public, "private": private}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **media_storages(),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Case attachments: never under MEDIA_URL; served by a view that checks who asks.
-PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
 CASE_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 CASE_REOPEN_DAYS = int(env("CASE_REOPEN_DAYS", "14"))
 # Owners' rights over their data; what is kept, why and how long: docs/privacy.md.
@@ -251,7 +320,7 @@ CASE_IMAP = {
 
 # Media from this process (fine for one host); set SERVE_MEDIA=false when a proxy or object
 # storage serves MEDIA_URL.
-SERVE_MEDIA = env_bool("SERVE_MEDIA", True)
+SERVE_MEDIA = env_bool("SERVE_MEDIA", not MEDIA_BUCKET)
 # Request bodies: the largest a person sends is a case with 6 attachments of 10 MB each (the
 # forum: 6 pictures of 8 MB; the admin: a document of 60 MB, an image of 10 MB). A body whose
 # Content-Length is above MAX_REQUEST_BYTES gets 413 before it is read (the proxy in front
@@ -449,8 +518,19 @@ _csp_frames = [SELF, *env_list("CSP_FRAME_SRC", "https://www.youtube.com,https:/
 # Uploads served from elsewhere: MEDIA_URL's own host when it names one, and any other origin
 # (object storage, a CDN) listed in CSP_MEDIA_ORIGINS.
 _media_host = urlsplit(MEDIA_URL)
+_s3_host = urlsplit(S3_ENDPOINT_URL or f"https://s3.{S3_REGION or 'us-east-1'}.amazonaws.com")
 _csp_media = [
     *([f"{_media_host.scheme}://{_media_host.netloc}"] if _media_host.netloc else []),
+    # public media read straight from the bucket: its address at the endpoint
+    *(
+        [
+            f"{_s3_host.scheme}://{MEDIA_BUCKET}.{_s3_host.netloc}"
+            if S3_ADDRESSING_STYLE == "virtual"
+            else f"{_s3_host.scheme}://{_s3_host.netloc}"
+        ]
+        if MEDIA_BUCKET and not _media_host.netloc
+        else []
+    ),
     *env_list("CSP_MEDIA_ORIGINS"),
 ]
 _csp_reporting = (

@@ -19,6 +19,12 @@ SETTINGS_VARIABLES = {
     "TRUSTED_PROXY_COUNT",
     "TRUSTED_CLIENT_IP_HEADER",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set for the browser tests
+    "MEDIA_URL",
+    "MEDIA_BUCKET",
+    "PRIVATE_MEDIA_BUCKET",
+    "S3_ENDPOINT_URL",
+    "S3_REGION",
+    "S3_ADDRESSING_STYLE",
 }
 
 
@@ -130,5 +136,47 @@ def test_services_from_the_environment():
             "django.contrib.sessions.backends.cached_db",
             False,
             "django.core.mail.backends.smtp.EmailBackend",
+        )
+    )
+
+
+def test_files_in_object_storage_from_the_environment():
+    """Aliyun OSS as the README sets it up: both stores in buckets, nothing served from a
+    folder, the public bucket's virtual-host address allowed for images."""
+    oss = {
+        "MEDIA_BUCKET": "jindu-media",
+        "PRIVATE_MEDIA_BUCKET": "jindu-private",
+        "S3_ENDPOINT_URL": "https://oss-cn-hangzhou.aliyuncs.com",
+        "S3_REGION": "oss-cn-hangzhou",
+    }
+    code = (
+        "s.STORAGES['default']['BACKEND'], s.STORAGES['private']['BACKEND'], "
+        "s.STORAGES['private']['OPTIONS']['bucket_name'], "
+        "s.STORAGES['private']['OPTIONS']['default_acl'], "
+        "s.STORAGES['private']['OPTIONS']['querystring_auth'], s.SERVE_MEDIA, "
+        "s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'][-1]"
+    )
+    assert read_settings(code, **oss) == str(
+        (
+            "portal.s3.PublicMediaStorage",
+            "storages.backends.s3.S3Storage",
+            "jindu-private",
+            "private",
+            True,
+            False,
+            "https://jindu-media.oss-cn-hangzhou.aliyuncs.com",
+        )
+    )
+    # Behind a CDN named by MEDIA_URL, links to public files point there.
+    code = "s.STORAGES['default']['OPTIONS']['custom_domain']"
+    cdn = {**oss, "MEDIA_URL": "https://files.jindu-usercontent.example/media/"}
+    assert read_settings(code, **cdn) == repr("files.jindu-usercontent.example/media")
+    # Without buckets, folders.
+    code = "s.STORAGES['default']['BACKEND'], s.STORAGES['private']['BACKEND'], s.SERVE_MEDIA"
+    assert read_settings(code) == str(
+        (
+            "django.core.files.storage.FileSystemStorage",
+            "portal.storage.PrivateFileSystemStorage",
+            True,
         )
     )
