@@ -1,6 +1,7 @@
 """Who hears about a new post, and how: one notification per person per post, the most specific
 reason winning (an official answer beats a mention, which beats a reply)."""
 
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -9,11 +10,19 @@ from forum.models import Post, Subscription
 from owners.models import User
 from portal.models import Notification
 from portal.notifications import notify
+from portal.outbox import BULK
 
 Kind = Notification.Kind
 
 
 def new_post(post_id, mentioned_usernames=()):
+    """Every follower's notification and email, written in one transaction: the emails leave
+    together when it commits, in one delivery over one SMTP connection (bulk queue)."""
+    with transaction.atomic():
+        _new_post(post_id, mentioned_usernames)
+
+
+def _new_post(post_id, mentioned_usernames):
     post = Post.objects.select_related("topic__board", "topic__author", "author").get(pk=post_id)
     topic, board = post.topic, post.topic.board
     reasons = {}
@@ -31,7 +40,15 @@ def new_post(post_id, mentioned_usernames=()):
             continue  # a board closed to them, or a post hidden before the news went out
         with translation.override(user.language):
             text = _message(kind, post)
-        notify(user, kind, text=text, url=post.get_absolute_url(), actor=post.author)
+        notify(
+            user,
+            kind,
+            text=text,
+            url=post.get_absolute_url(),
+            actor=post.author,
+            queue=BULK,
+            group=f"post:{post.pk}",
+        )
 
 
 def _message(kind, post):

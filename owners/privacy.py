@@ -43,7 +43,7 @@ from wagtail.models import ModelLogEntry
 from wagtail.users.models import UserProfile
 
 from owners.models import AccountClosure, DataExport, OwnershipClaim, User
-from portal import limits
+from portal import limits, outbox
 from portal.actions import Refused
 from portal.exports import neutralise
 from portal.models import Notification
@@ -278,7 +278,7 @@ def request_export(user):
         except IntegrityError as error:  # the database's own guard: one pending per owner
             raise PrivacyError(why_not_export(user)) from error
         log(export, "owners.data.export", user=user)
-        transaction.on_commit(lambda: build_data_export.delay(export.pk))
+        outbox.add_task(build_data_export, key=f"data-export:{export.pk}", export_id=export.pk)
     return export
 
 

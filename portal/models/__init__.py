@@ -1,3 +1,4 @@
 from .notifications import Notification
+from .outbox import Outgoing
 
-__all__ = ["Notification"]
+__all__ = ["Notification", "Outgoing"]
