@@ -148,12 +148,22 @@ def _kick_after_commit(row_id, queue):
 def kick(ids, queue):
     """Hand rows to a worker now, best effort: an unreachable broker costs no more than its
     connection timeout, is logged, and leaves the rows to the relay."""
-    for start in range(0, len(ids), CHUNK):
-        chunk = list(ids[start : start + CHUNK])
-        try:
-            deliver.apply_async((chunk,), queue=queue_name(queue), retry=False)
-        except Exception:
-            logger.warning("Outbox: rows %s wait for the relay", chunk, exc_info=True)
+    try:
+        if current_app.conf.task_always_eager:
+            for start in range(0, len(ids), CHUNK):
+                deliver.apply_async((list(ids[start : start + CHUNK]),))
+            return
+        # Its own connection, tried once: the pool's would retry for seconds on a broker down.
+        with current_app.connection_for_write(transport_options={"max_retries": 0}) as broker:
+            for start in range(0, len(ids), CHUNK):
+                deliver.apply_async(
+                    (list(ids[start : start + CHUNK]),),
+                    queue=queue_name(queue),
+                    connection=broker,
+                    retry=False,
+                )
+    except Exception as error:
+        logger.warning("Outbox: rows %s wait for the relay (%r)", list(ids), error)
 
 
 # -- Delivering rows ------------------------------------------------------------------------

@@ -13,11 +13,12 @@ import sys
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 
 from portal import celery_app
 from portal.outbox import QUEUES
@@ -185,22 +186,23 @@ class Worker:
 def broker_for_this_process(broker_url, prefix):
     """This test process sends its tasks to `broker_url` (queues under `prefix`), not in-process."""
     conf = celery_app.conf
-    saved = conf.broker_url, conf.task_always_eager, settings.CELERY_QUEUE_PREFIX
-    conf.broker_url, conf.task_always_eager = broker_url, False
+    names = ("broker_url", "broker_write_url", "broker_read_url", "task_always_eager")
+    saved = {name: conf[name] for name in names}, settings.CELERY_QUEUE_PREFIX
+    conf.update(broker_url=broker_url, broker_write_url=broker_url, broker_read_url=broker_url)
+    conf.task_always_eager = False
     settings.CELERY_QUEUE_PREFIX = prefix
     _forget_connections()
     try:
         yield
     finally:
         _forget_connections()
-        conf.broker_url, conf.task_always_eager, settings.CELERY_QUEUE_PREFIX = saved
+        conf.update(saved[0])
+        settings.CELERY_QUEUE_PREFIX = saved[1]
 
 
 def _forget_connections():
     """Celery keeps a pool of broker connections made from the URL it had then."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
 
@@ -224,3 +226,19 @@ def fault_services():
             each.stop()
         broker.stop()
         sink.close()
+
+
+def twice_at_once(work):
+    """work() in two threads, each on its own database connection, released together by a
+    barrier (two beats firing the same schedule). Returns both results; errors are raised."""
+    barrier = threading.Barrier(2)
+
+    def run(_):
+        try:
+            barrier.wait(timeout=30)
+            return work()
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(run, range(2)))
