@@ -212,9 +212,9 @@ def smtp_sink():
 
 @pytest.fixture
 def fault_services():
-    """(broker, sink, start_worker, queue prefix): a private redis-server to start and stop,
-    an SMTP sink, and Celery workers on the test database; meanwhile this test process sends
-    its tasks to that broker instead of running them in-process."""
+    """A private redis-server to start and stop, an SMTP sink, Celery workers on the test
+    database, and a switch that sends this test process's tasks to that broker
+    (portal/tests/services.py, `Faults`)."""
     with services.fault_services() as started:
         yield started
 

@@ -33,7 +33,8 @@ def subjects(sink):
 def test_filing_a_case_while_the_broker_is_down_answers_at_once_and_the_email_comes_later(
     client, verified_owner, fault_services, settings
 ):
-    broker, sink, worker, prefix = fault_services
+    broker, sink, prefix = fault_services.broker, fault_services.sink, fault_services.prefix
+    fault_services.send_through_broker()
     settings.OUTBOX_RELAY_AFTER = 0  # the relay hands the rows over as soon as it runs
     client.force_login(verified_owner)
     data = {
@@ -49,12 +50,14 @@ def test_filing_a_case_while_the_broker_is_down_answers_at_once_and_the_email_co
     assert response.status_code in (200, 302) and elapsed < 2, (response.status_code, elapsed)
     case = Case.objects.get(owner=verified_owner)
     row = Outgoing.objects.get(payload__subject__icontains=case.reference)
-    assert (row.state, row.queue) == (Pending, "mail") and row.payload["to"] == [verified_owner.email]
+    assert (row.state, row.queue) == (Pending, "mail") and row.payload["to"] == [
+        verified_owner.email
+    ]
     assert sink.messages == []
     confirmation = row.payload["subject"]
 
     broker.start()  # the broker comes back, a worker with it
-    worker()
+    fault_services.worker()
     relay.apply_async(queue=f"{prefix}default")  # what beat does every minute
     wait_for(lambda: subjects(sink).get(confirmation), 90, "the confirmation email")
     relay.apply_async(queue=f"{prefix}default")  # and again: nothing is sent twice

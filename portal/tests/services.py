@@ -206,26 +206,31 @@ def _forget_connections():
     celery_app.amqp._producer_pool = None
 
 
+class Faults:
+    """A private broker (not started yet), an SMTP sink, workers started with them, and their
+    queue prefix. `send_through_broker()`: from then on this test process sends its tasks to
+    that broker instead of running them in-process."""
+
+    def __init__(self, stack):
+        self.stack, self.started = stack, []
+        self.broker, self.sink = RedisServer(), SMTPSink()
+        self.prefix = f"fault-{uuid.uuid4().hex[:8]}-"
+        stack.callback(self.sink.close)
+        stack.callback(self.broker.stop)
+        stack.callback(lambda: [worker.stop() for worker in self.started])
+
+    def worker(self, **environment):
+        self.started.append(Worker(self.broker.url, self.prefix, self.sink.port, **environment))
+        return self.started[-1]
+
+    def send_through_broker(self):
+        self.stack.enter_context(broker_for_this_process(self.broker.url, self.prefix))
+
+
 @contextlib.contextmanager
 def fault_services():
-    """A private broker (not started yet), an SMTP sink, a way to start workers with them, and
-    their queue prefix; this test process sends its tasks to that broker meanwhile."""
-    started = []
-    broker, sink = RedisServer(), SMTPSink()
-    prefix = f"fault-{uuid.uuid4().hex[:8]}-"
-
-    def worker(**environment):
-        started.append(Worker(broker.url, prefix, sink.port, **environment))
-        return started[-1]
-
-    try:
-        with broker_for_this_process(broker.url, prefix):
-            yield broker, sink, worker, prefix
-    finally:
-        for each in started:
-            each.stop()
-        broker.stop()
-        sink.close()
+    with contextlib.ExitStack() as stack:
+        yield Faults(stack)
 
 
 def twice_at_once(work):

@@ -23,19 +23,27 @@ pytestmark = [
 Sent, Pending = Outgoing.State.SENT, Outgoing.State.PENDING
 
 
-def test_a_worker_killed_mid_mailing_leaves_every_member_exactly_one_copy(
-    make_issue, make_member, estate, fault_services, settings
-):
-    broker, sink, worker, prefix = fault_services
-    members = 20
+MEMBERS = 20
+
+
+@pytest.fixture
+def more_units(estate):
     Unit.objects.bulk_create(
-        Unit(estate=estate, building="9栋", number=f"{n:02d}01") for n in range(1, members)
+        Unit(estate=estate, building="9栋", number=f"{n:02d}01") for n in range(MEMBERS)
     )
+
+
+def test_a_worker_killed_mid_mailing_leaves_every_member_exactly_one_copy(
+    more_units, make_issue, make_member, fault_services
+):
+    broker, sink, prefix = fault_services.broker, fault_services.sink, fault_services.prefix
+    worker, members = fault_services.worker, MEMBERS
     readers = [make_member(f"reader{n}") for n in range(members)]
     Member.objects.exclude(pk__in=[m.pk for m in readers]).update(magazine_by_email=False)
     emails = sorted(m.user.email for m in readers)
     sink.delay = 0.25  # a slow mail server: a mailing takes seconds
     broker.start()
+    fault_services.send_through_broker()
     # Rows the killed worker held are due again a second later; its job's lease lasts 5 s.
     first = worker(OUTBOX_RELAY_AFTER=1, OUTBOX_LEASE_SECONDS=5)
 
