@@ -1,11 +1,13 @@
 """The outbox: rows written with their change, once per key, delivered after commit, retried
 with a growing delay, ended as sent or failed, and shown to managers with a retry button."""
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -162,3 +164,12 @@ def test_retry_is_an_action_that_checks_permission(failed, staff):
     with pytest.raises(PermissionDenied):
         outbox.retry(failed, make_user("nobody"))
     assert outbox.retry(failed, staff("Managers")).state == State.PENDING
+
+
+def test_the_relay_command_delivers_what_is_due(settings):
+    settings.OUTBOX_RELAY_AFTER = 0
+    row_id = write(key="left-behind")  # its commit's kick was lost (never run in this test)
+    out = io.StringIO()
+    call_command("relay_outbox", stdout=out)
+    assert "1 rows" in out.getvalue() and Outgoing.objects.get(pk=row_id).state == State.SENT
+    assert len(mail.outbox) == 1
