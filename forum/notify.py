@@ -23,7 +23,16 @@ def new_post(post_id, mentioned_usernames=()):
 
 
 def _new_post(post_id, mentioned_usernames):
-    post = Post.objects.select_related("topic__board", "topic__author", "author").get(pk=post_id)
+    # Locked, and asked whether it was told already: a job run again (a worker killed after
+    # its commit, before the outbox marked it done) tells nobody twice.
+    post = (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("topic__board", "topic__author", "author")
+        .get(pk=post_id)
+    )
+    told = Notification.objects.filter(actor=post.author, url=post.get_absolute_url())
+    if told.exclude(kind=Kind.LIKE).exists():
+        return
     topic, board = post.topic, post.topic.board
     reasons = {}
     followers = Subscription.objects.filter(topic=topic) | Subscription.objects.filter(board=board)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import make_user
-from forum import posting
+from forum import notify, posting
 from forum.models import Post, Subscription
 from portal.models import Notification, Outgoing
 from portal.tasks import send_notification_digests
@@ -162,3 +162,13 @@ def test_one_post_is_one_job_and_its_emails_share_one_smtp_connection(
     expected = sorted([topic.author.email, *(user.email for user in followers)])
     assert sorted(smtp_sink.recipients()) == expected
     assert smtp_sink.connections == 1
+
+
+def test_the_job_run_again_tells_nobody_twice(
+    topic, alice, bob, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post = posting.reply(bob, topic, source="我家也是。")
+    notify.new_post(post.pk)  # a worker killed after the commit, before the row was marked sent
+    assert Notification.objects.filter(recipient=alice).count() == 1
+    assert len(mail.outbox) == 1
