@@ -71,7 +71,8 @@ def email_payload(subject, text, to, *, html=None, from_email=None, headers=None
 def add_email(payload, *, key=None, queue=MAIL, group=""):
     """Write an email row (see `email_payload`); delivered after commit. Returns the new row's
     id, or None when a row with this key exists already (nothing is written then)."""
-    return _add(Kind.EMAIL, payload, key=key, queue=queue, group=group)
+    recipient = payload["to"][0] if payload["to"] else ""
+    return _add(Kind.EMAIL, payload, key=key, queue=queue, group=group, recipient=recipient)
 
 
 def add_task(task, *, key=None, queue=DEFAULT, group="", **kwargs):
@@ -81,7 +82,7 @@ def add_task(task, *, key=None, queue=DEFAULT, group="", **kwargs):
     return _add(Kind.TASK, payload, key=key, queue=queue, group=group)
 
 
-def _add(kind, payload, *, key, queue, group):
+def _add(kind, payload, *, key, queue, group, recipient=""):
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
     row = Outgoing(
@@ -89,6 +90,7 @@ def _add(kind, payload, *, key, queue, group):
         key=key or f"{kind}:{uuid.uuid4().hex}",
         group=group,
         queue=queue,
+        recipient=recipient,
         payload=payload,
         next_attempt_at=timezone.now() + timedelta(seconds=settings.OUTBOX_RELAY_AFTER),
     )
@@ -314,6 +316,13 @@ def relay():
     for queue, ids in by_queue.items():
         kick(ids, queue)
     return len(due)
+
+
+def forget_recipient(address):
+    """Every row for `address` goes, sent or not (an account being closed): nothing more is
+    sent there, and what was sent is not kept. Returns how many rows went."""
+    deleted, _counts = Outgoing.objects.filter(recipient=address).delete()
+    return deleted
 
 
 @shared_task(ignore_result=True)

@@ -62,7 +62,7 @@ class OutgoingViewSet(ActionsOnlyViewSet):
     menu_order = 900
     list_display = [
         Column("summary", label=gettext_lazy("Subject or job"), accessor="summary"),
-        Column("recipients", label=gettext_lazy("To"), accessor="recipients"),
+        Column("recipient", label=gettext_lazy("To")),
         Column("state", label=gettext_lazy("State"), accessor="get_state_display"),
         Column("queue", label=gettext_lazy("Queue")),
         Column("attempts", label=gettext_lazy("Attempts")),
@@ -71,7 +71,7 @@ class OutgoingViewSet(ActionsOnlyViewSet):
         DateColumn("sent_at", label=gettext_lazy("Sent")),
     ]
     list_filter = ["state", "kind", "queue"]
-    search_fields = ["key", "group"]
+    search_fields = ["key", "group", "recipient"]
     list_per_page = 50
     inspect_view_enabled = True
     inspect_view_class = OutgoingInspectView

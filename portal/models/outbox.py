@@ -25,6 +25,8 @@ class Outgoing(models.Model):
     #: Rows delivered and counted together (a mailing's emails, one post's notifications).
     group = models.CharField(_("group"), max_length=100, blank=True, db_index=True)
     queue = models.CharField(_("queue"), max_length=30)
+    #: An email's (first) address: what an account's closure finds and deletes.
+    recipient = models.CharField(_("recipient"), max_length=254, blank=True, db_index=True)
     #: An email as rendered (subject, text, html, to, from, headers, attachments in base64),
     #: or a job (its task name and keyword arguments).
     payload = models.JSONField(_("contents"))
@@ -56,10 +58,6 @@ class Outgoing(models.Model):
         if self.kind == self.Kind.EMAIL:
             return f"{self.payload.get('subject', '')} → {', '.join(self.payload.get('to', []))}"
         return self.payload.get("task", self.key)
-
-    @property
-    def recipients(self):
-        return ", ".join(self.payload.get("to", [])) if self.kind == self.Kind.EMAIL else ""
 
     @property
     def summary(self):
