@@ -33,7 +33,9 @@ from playwright.sync_api import expect
 from home.models import HomePage
 from owners import claims
 from owners.models import Estate, OwnershipClaim, Unit, User
+from portal.outbox import QUEUES
 from portal.settings.base import media_storages
+from portal.tests import services
 
 PASSWORD = "correct-horse-battery"
 # Every account that can open the admin must have an authenticator app (portal.signin), so the
@@ -175,28 +177,51 @@ def owner_client(client, owner):
 
 @pytest.fixture(scope="session")
 def celery_worker_queue():
-    """Start `celery worker` on a private queue against CELERY_BROKER_URL; yield the queue."""
+    """Start `celery worker` against CELERY_BROKER_URL, taking every queue of the site (inbox,
+    mail, bulk, default) under a prefix of its own; yield the name of its default queue."""
     if not os.environ.get("CELERY_BROKER_URL"):
         pytest.skip("CELERY_BROKER_URL is not set: no broker to deliver tasks through")
-    # A queue and a node name of its own: with parallel test processes (pytest-xdist) sharing
+    # Queues and a node name of its own: with parallel test processes (pytest-xdist) sharing
     # the broker, no worker ever takes another process's tasks or control messages.
-    queue = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{uuid.uuid4().hex[:8]}"
+    prefix = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{uuid.uuid4().hex[:8]}-"
+    queues = ",".join(prefix + queue for queue in QUEUES)
     worker = subprocess.Popen(
         [
             *(sys.executable, "-m", "celery", "-A", "portal", "worker"),
-            *("--pool", "solo", "--queues", queue, "--hostname", f"{queue}@%h"),
+            *("--pool", "solo", "--queues", queues, "--hostname", f"{prefix}w@%h"),
             *("--loglevel", "warning"),
             *("--without-gossip", "--without-mingle", "--without-heartbeat"),
         ],
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test"},
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "portal.settings.test",
+            "CELERY_QUEUE_PREFIX": prefix,
+        },
         cwd=settings.BASE_DIR,
     )
-    yield queue
+    yield prefix + "default"
     worker.send_signal(signal.SIGTERM)
     try:
         worker.wait(timeout=20)
     except subprocess.TimeoutExpired:
         worker.kill()
+
+
+@pytest.fixture
+def smtp_sink():
+    """An SMTP server on a free port that keeps what it receives (portal/tests/services.py)."""
+    sink = services.SMTPSink()
+    yield sink
+    sink.close()
+
+
+@pytest.fixture
+def fault_services():
+    """A private redis-server to start and stop, an SMTP sink, Celery workers on the test
+    database, and a switch that sends this test process's tasks to that broker
+    (portal/tests/services.py, `Faults`)."""
+    with services.fault_services() as started:
+        yield started
 
 
 # -- Headless Chromium for the browser tests -------------------------------------------------

@@ -537,8 +537,9 @@ def case_managers():
 def escalate_overdue(now=None):
     """Remind the first responder of an overdue case, then tell managers a day later.
 
-    Each case moves up a level with a conditional UPDATE, so each reminder is sent once per level
-    even when two workers run this at the same moment. Returns how many emails were queued.
+    Each case moves up a level with a conditional UPDATE, and each reminder's outbox key is the
+    case, the level, the deadline and the person, so each reminder is sent once per level even
+    when two workers run this at the same moment. Returns how many emails were written.
     """
     now = now or timezone.now()
     sent = 0
@@ -559,6 +560,10 @@ def escalate_overdue(now=None):
         else:
             people = case_managers()
         for person in people:
-            email_user(person, "cases/email/case_overdue", {"case": case, "level": level})
-            sent += 1
+            # The key names the deadline: a case reopened with a new one is reminded again.
+            key = f"case-overdue:{case.pk}:{level}:{due.isoformat()}:{person.pk}"
+            if email_user(
+                person, "cases/email/case_overdue", {"case": case, "level": level}, key=key
+            ):
+                sent += 1
     return sent

@@ -3,12 +3,14 @@
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from club import points
 from club.models import ImportantDate, Member
 from portal.notifications import email_user
+from portal.outbox import BULK
 
 
 def month_days_ahead(days, today=None):
@@ -41,12 +43,20 @@ def greet_birthdays(today=None):
     greeted = 0
     for member in birthdays:
         points.award(member, "birthday", key=f"birthday:{member.pk}:{today.year}")
-        first_today = Member.objects.filter(pk=member.pk, greeted_year__lt=today.year).update(
-            greeted_year=today.year
-        )
-        if first_today and member.birthday_greeting:
-            email_user(member.user, "club/email/birthday", {"member": member})
-            greeted += 1
+        with transaction.atomic():  # the year greeted and the greeting, together
+            first_today = Member.objects.filter(pk=member.pk, greeted_year__lt=today.year).update(
+                greeted_year=today.year
+            )
+            if first_today and member.birthday_greeting:
+                greeted += bool(
+                    email_user(
+                        member.user,
+                        "club/email/birthday",
+                        {"member": member},
+                        key=f"birthday:{today.year}:{member.pk}",
+                        queue=BULK,
+                    )
+                )
     return greeted
 
 
@@ -82,10 +92,23 @@ def club_staff():
 
 
 def send_dates_digest(today=None):
-    """Weekly: club staff get the coming week's birthdays and anniversaries to plan for."""
+    """Weekly: club staff get the coming week's birthdays and anniversaries to plan for; once a
+    week each (the outbox key is the week and the person), and not at all in a week without
+    any. Returns how many emails this run wrote."""
     today = today or timezone.localdate()
     entries = upcoming_dates(7, today)
-    staff = club_staff()
-    for person in staff:
-        email_user(person, "club/email/dates_digest", {"entries": entries, "today": today})
-    return len(staff)
+    if not entries:
+        return 0  # never an empty digest
+    year, week, _day = today.isocalendar()
+    written = 0
+    for person in club_staff():
+        written += bool(
+            email_user(
+                person,
+                "club/email/dates_digest",
+                {"entries": entries, "today": today},
+                key=f"club-dates:{year}-W{week:02d}:{person.pk}",
+                queue=BULK,
+            )
+        )
+    return written

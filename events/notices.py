@@ -1,12 +1,12 @@
 """The emails that follow a change to an event (its time, its place, its cancellation) and the
 day-before reminder.
 
-Publishing an event only queues `tell_registrants` once the publication is committed: the
-editor's request renders no email and takes no lock. The task locks the event, lets the
+Publishing an event only writes the `tell_registrants` job to the outbox, with the publication:
+the editor's request renders no email and takes no lock. The job locks the event, lets the
 waitlist in if there are more seats, compares what is published with what the registrants were
-last told (`AnnouncedDetails`), records the new state and, once the lock is released, emails
-each registrant once. Run twice, or for two publications in quick succession, it tells each
-change once.
+last told (`AnnouncedDetails`), and records the new state with one email per registrant in the
+same transaction. Run twice, or for two publications in quick succession, it tells each change
+once.
 """
 
 from datetime import timedelta
@@ -20,14 +20,22 @@ from events import ics
 from events.models import OPEN, AnnouncedDetails, EventPage, Registration
 from events.signup import promote_waitlist
 from events.tickets import registration_attachments
+from portal import outbox
 from portal.notifications import email_user
+from portal.outbox import BULK
 
 Status = Registration.Status
 
 
 def queue_telling_registrants(event, revision):
-    """Called while an event is published: the work waits for the commit, and a worker."""
-    transaction.on_commit(lambda: tell_registrants.delay(event.pk, revision.pk))
+    """Called while an event is published: the job is written with the publication and runs
+    after the commit, in a worker (once per revision)."""
+    outbox.add_task(
+        tell_registrants,
+        key=f"event-notice:{event.pk}:{revision.pk}",
+        event_id=event.pk,
+        revision_id=revision.pk,
+    )
 
 
 def _previous_publication(event, revision_id):
@@ -87,12 +95,13 @@ def tell_registrants(event_id, revision_id=None):
         if change == "moved":  # a reminder for the old date says nothing about the new one
             event.registrations.update(reminded_at=None)
         recipients = list(event.registrations.filter(status__in=OPEN).select_related("user"))
-    _tell(event, before, change, recipients)
+        # Written with the record of what they were told: a job killed before its commit
+        # leaves neither, and runs again.
+        _tell(event, before, change, recipients, key=f"event-notice:{event.pk}:{revision_id}")
     return len(recipients)
 
 
-def _tell(event, before, change, registrations):
-    """Rendered after the lock is released: sign-ups need not wait for the emails."""
+def _tell(event, before, change, registrations, key):
     template = (
         "events/email/event_cancelled" if change == "cancelled" else "events/email/event_changed"
     )
@@ -104,6 +113,7 @@ def _tell(event, before, change, registrations):
             template,
             {"event": event, "before": before, "registration": registration},
             attachments=[(f"event-{event.pk}.ics", calendar, "text/calendar")],
+            key=f"{key}:{registration.pk}",
         )
 
 
@@ -122,14 +132,18 @@ def send_reminders(now=None):
     ).select_related("user", "event")
     sent = 0
     for registration in due:
-        if Registration.objects.filter(pk=registration.pk, reminded_at__isnull=True).update(
-            reminded_at=now
-        ):
+        with transaction.atomic():
+            if not Registration.objects.filter(pk=registration.pk, reminded_at__isnull=True).update(
+                reminded_at=now
+            ):
+                continue
             email_user(
                 registration.user,
                 "events/email/event_reminder",
                 {"event": registration.event, "registration": registration},
                 attachments=registration_attachments(registration),
+                key=f"event-reminder:{registration.pk}:{tomorrow.isoformat()}",
+                queue=BULK,
             )
             sent += 1
     return sent

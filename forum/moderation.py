@@ -51,14 +51,12 @@ def hide_post(post, by, reason):
         refresh_official_answer(post.topic)
         refresh_latest(post.topic.board_id)
         log(post, "forum.post.hide", user=by, data={"reason": post.hidden_reason})
-        transaction.on_commit(
-            lambda: _tell(
-                post.author,
-                gettext_noop("A moderator hid your post in “%(title)s”. Reason: %(reason)s"),
-                post.get_absolute_url(),
-                title=post.topic.title,
-                reason=post.hidden_reason,
-            )
+        _tell(
+            post.author,
+            gettext_noop("A moderator hid your post in “%(title)s”. Reason: %(reason)s"),
+            post.get_absolute_url(),
+            title=post.topic.title,
+            reason=post.hidden_reason,
         )
 
 
@@ -100,14 +98,12 @@ def hide_topic(topic, by, reason):
             return topic
         take_off_board(topic, reason.strip())
         log(topic, "forum.topic.hide", user=by, data={"reason": topic.hidden_reason})
-        transaction.on_commit(
-            lambda: _tell(
-                topic.author,
-                gettext_noop("A moderator hid your topic “%(title)s”. Reason: %(reason)s"),
-                topic.board.get_absolute_url(),
-                title=topic.title,
-                reason=topic.hidden_reason,
-            )
+        _tell(
+            topic.author,
+            gettext_noop("A moderator hid your topic “%(title)s”. Reason: %(reason)s"),
+            topic.board.get_absolute_url(),
+            title=topic.title,
+            reason=topic.hidden_reason,
         )
     return topic
 
@@ -199,11 +195,7 @@ def warn(user, by, reason, url="/"):
     _need_reason(reason)
     with transaction.atomic():
         log(user, "forum.user.warn", user=by, data={"reason": reason})
-        transaction.on_commit(
-            lambda: _tell(
-                user, gettext_noop("A moderator warns you: %(reason)s"), url, reason=reason.strip()
-            )
-        )
+        _tell(user, gettext_noop("A moderator warns you: %(reason)s"), url, reason=reason.strip())
 
 
 def suspend(user, by, until, reason):
@@ -218,14 +210,12 @@ def suspend(user, by, until, reason):
         log(
             user, "forum.user.suspend", user=by, data={"until": until.isoformat(), "reason": reason}
         )
-        transaction.on_commit(
-            lambda: _tell(
-                user,
-                gettext_noop("You may not post in the forum until %(until)s. Reason: %(reason)s"),
-                "/forum/",
-                until=timezone.localtime(until).strftime("%Y-%m-%d %H:%M"),
-                reason=suspension.reason,
-            )
+        _tell(
+            user,
+            gettext_noop("You may not post in the forum until %(until)s. Reason: %(reason)s"),
+            "/forum/",
+            until=timezone.localtime(until).strftime("%Y-%m-%d %H:%M"),
+            reason=suspension.reason,
         )
     return suspension
 

@@ -1,6 +1,7 @@
 """Who hears about a new post, and how: one notification per person per post, the most specific
 reason winning (an official answer beats a mention, which beats a reply)."""
 
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -9,12 +10,29 @@ from forum.models import Post, Subscription
 from owners.models import User
 from portal.models import Notification
 from portal.notifications import notify
+from portal.outbox import BULK
 
 Kind = Notification.Kind
 
 
 def new_post(post_id, mentioned_usernames=()):
-    post = Post.objects.select_related("topic__board", "topic__author", "author").get(pk=post_id)
+    """Every follower's notification and email, written in one transaction: the emails leave
+    together when it commits, in one delivery over one SMTP connection (bulk queue)."""
+    with transaction.atomic():
+        _new_post(post_id, mentioned_usernames)
+
+
+def _new_post(post_id, mentioned_usernames):
+    # Locked, and asked whether it was told already: a job run again (a worker killed after
+    # its commit, before the outbox marked it done) tells nobody twice.
+    post = (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("topic__board", "topic__author", "author")
+        .get(pk=post_id)
+    )
+    told = Notification.objects.filter(actor=post.author, url=post.get_absolute_url())
+    if told.exclude(kind=Kind.LIKE).exists():
+        return
     topic, board = post.topic, post.topic.board
     reasons = {}
     followers = Subscription.objects.filter(topic=topic) | Subscription.objects.filter(board=board)
@@ -31,7 +49,15 @@ def new_post(post_id, mentioned_usernames=()):
             continue  # a board closed to them, or a post hidden before the news went out
         with translation.override(user.language):
             text = _message(kind, post)
-        notify(user, kind, text=text, url=post.get_absolute_url(), actor=post.author)
+        notify(
+            user,
+            kind,
+            text=text,
+            url=post.get_absolute_url(),
+            actor=post.author,
+            queue=BULK,
+            group=f"post:{post.pk}",
+        )
 
 
 def _message(kind, post):

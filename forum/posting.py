@@ -20,6 +20,7 @@ from forum.limits import PostingRefused, check_links, check_not_suspended, check
 from forum.markdown import plain_text, render_markdown, sanitize
 from forum.models import Board, Post, PostImage, PostRevision, Reaction, Subscription, Topic
 from owners.models import User
+from portal import outbox
 
 MENTION_RE = re.compile(r"(?<![\w@])@([A-Za-z0-9_][A-Za-z0-9_.\-]{0,149})")
 # Text between tags, outside <a>, <code> and <pre>, where a mention may be turned into a link.
@@ -104,7 +105,7 @@ def create_topic(author, board, *, title, source, images=(), official=False):
             topic_count=F("topic_count") + 1, post_count=F("post_count") + 1, last_post=post
         )
         Subscription.objects.get_or_create(user=author, topic=topic)
-        transaction.on_commit(lambda: tasks.notify_new_post.delay(post.pk, sorted(mentioned)))
+        _queue_notifications(post, mentioned)
     return topic
 
 
@@ -137,8 +138,20 @@ def reply(author, topic, *, source, images=(), official=False):
             post_count=F("post_count") + 1, last_post=post
         )
         Subscription.objects.get_or_create(user=author, topic=topic)
-        transaction.on_commit(lambda: tasks.notify_new_post.delay(post.pk, sorted(mentioned)))
+        _queue_notifications(post, mentioned)
     return post
+
+
+def _queue_notifications(post, mentioned):
+    """One job per post, written with the post: it makes every follower's notification and
+    sends their emails together (forum/notify.py), on the bulk queue."""
+    outbox.add_task(
+        tasks.notify_new_post,
+        key=f"post:{post.pk}",
+        queue=outbox.BULK,
+        post_id=post.pk,
+        mentioned_usernames=sorted(mentioned),
+    )
 
 
 def edit_post(post, editor, *, source):
@@ -188,7 +201,9 @@ def like(user, post):
             Post.objects.filter(pk=post.pk).update(like_count=F("like_count") + 1)
     except IntegrityError:
         return False  # liked already: a double tap changes nothing
-    transaction.on_commit(lambda: tasks.notify_like.delay(post.pk, user.pk))
+    outbox.add_task(
+        tasks.notify_like, key=f"like:{post.pk}:{user.pk}", post_id=post.pk, liker_id=user.pk
+    )
     return True
 
 

@@ -43,7 +43,7 @@ from wagtail.models import ModelLogEntry
 from wagtail.users.models import UserProfile
 
 from owners.models import AccountClosure, DataExport, OwnershipClaim, User
-from portal import limits
+from portal import limits, outbox
 from portal.actions import Refused
 from portal.exports import neutralise
 from portal.models import Notification
@@ -278,7 +278,7 @@ def request_export(user):
         except IntegrityError as error:  # the database's own guard: one pending per owner
             raise PrivacyError(why_not_export(user)) from error
         log(export, "owners.data.export", user=user)
-        transaction.on_commit(lambda: build_data_export.delay(export.pk))
+        outbox.add_task(build_data_export, key=f"data-export:{export.pk}", export_id=export.pk)
     return export
 
 
@@ -466,9 +466,10 @@ def carry_out_closure(closure, by=None):
         user = User.objects.select_for_update().get(pk=closure.user_id)
         if can_open_admin(user):
             raise PrivacyError(_("This is a staff account; remove it from its roles first."))
-        # Rendered and queued now, to the address about to be erased.
+        # Emails still waiting for this address are not sent, and those sent are not kept
+        # (portal.outbox); the last one, rendered now, goes to the address about to be erased.
+        counts = {"outgoing_emails": outbox.forget_recipient(user.email)}
         email_user(user, "owners/email/account_closed", {"closure": closure})
-        counts = {}
         own, *others = parts()
         for part in [*others, own]:
             counts.update(part.erase(user, closure, by))
@@ -516,6 +517,7 @@ class OwnersPart(Part):
         "email_addresses": gettext_lazy("email addresses deleted"),
         "authenticators": gettext_lazy("two-factor authenticators deleted"),
         "notifications": gettext_lazy("notifications deleted"),
+        "outgoing_emails": gettext_lazy("emails to the account deleted from the outbox"),
         "data_exports": gettext_lazy("data exports deleted"),
         "claims": gettext_lazy("ownership claims kept without proof, verification ended"),
         "avatar": gettext_lazy("avatar deleted"),

@@ -12,9 +12,10 @@ so the rule is the same whichever way the change is asked for. Its body keeps th
    cannot be made now, `Refused` (or an app's subclass) with a message for the person.
 4. Write the change.
 5. Audit log: `wagtail.log_actions.log(...)` with the person who acted.
-6. Side effects (emails, points elsewhere, cache purges) queued with
-   `transaction.on_commit`, so nothing is sent for a change that is rolled back and nothing
-   slow runs while the row is locked.
+6. Side effects (emails, in-site notifications, background jobs) written to the outbox
+   (`portal.outbox`, or `email_user`, which writes there) in the same transaction, with a key
+   when the action has a natural one: nothing is sent for a change that is rolled back, nothing
+   is lost when the broker or a worker is away, and nothing slow runs while the row is locked.
 
 Screens ask the same question the action checks (a `can_…(user, obj)` predicate beside the
 action) to decide which buttons to show; no template re-derives a state rule.

@@ -13,7 +13,7 @@ from portal.notifications import queue_email
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
-        """Render allauth's emails now and hand them to a Celery task to deliver."""
+        """Render allauth's emails now and put them in the outbox (mail queue) to deliver."""
         message = self.render_mail(template_prefix, email, context)
         html = next(
             (

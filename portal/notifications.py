@@ -1,80 +1,87 @@
-"""Emails to people, rendered in their own language and sent by a Celery task after commit."""
+"""Emails to people, rendered in their own language and written to the outbox with the change
+that causes them; a worker delivers them after commit."""
 
-import base64
-from smtplib import SMTPException
-
-from celery import shared_task
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.text import Truncator
 
+from portal import outbox
 from portal.models import Notification
+from portal.outbox import MAIL
 
 
-@shared_task(
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    max_retries=8,
-)
-def send_email(*, subject, text, to, html=None, from_email=None, headers=None, attachments=None):
-    message = EmailMultiAlternatives(subject, text, from_email, to, headers=headers)
-    if html:
-        message.attach_alternative(html, "text/html")
-    for name, data, mime in attachments or ():
-        message.attach(name, base64.b64decode(data), mime)
-    message.send()
+def email_user(
+    user, template, context, headers=None, attachments=(), *, key=None, queue=MAIL, group=""
+):
+    """Render `<template>_subject.txt`, `.txt` and `.html` for `user` and put the email in the
+    outbox (portal/outbox.py), in the caller's transaction.
 
-
-def email_user(user, template, context, headers=None, attachments=()):
-    """Render `<template>_subject.txt`, `.txt` and `.html` for `user` and queue the email.
-
-    Rendering happens now, while the objects are at hand; the task only delivers, so a retry
-    sends the same message. Nothing is queued if the surrounding transaction rolls back.
-    `attachments`: (filename, bytes, MIME type) triples.
+    Rendering happens now, while the objects are at hand; the worker only delivers, so a retry
+    sends the same message. Nothing is sent if the surrounding transaction rolls back.
+    `attachments`: (filename, bytes, MIME type) triples. `key`: what makes this email once (a
+    period and a recipient, a case event): a second email with the same key is not written.
+    Returns the outbox row's id, or None when nothing was written.
     """
     if not user.email or getattr(user, "closed_at", None):
-        return  # a closed account's address is a placeholder that must never be mailed
+        return None  # a closed account's address is a placeholder that must never be mailed
     context = {"user": user, "site_url": settings.WAGTAILADMIN_BASE_URL, **context}
     with translation.override(user.language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
-    queue_email(
+    return queue_email(
         settings.EMAIL_SUBJECT_PREFIX + subject,
         text,
         [user.email],
         html=html,
         headers=headers,
         attachments=attachments,
+        key=key,
+        queue=queue,
+        group=group,
     )
 
 
-def queue_email(subject, text, to, html=None, from_email=None, headers=None, attachments=()):
-    # Task arguments travel as JSON: file contents go as base64 text.
-    encoded = [(name, base64.b64encode(data).decode(), mime) for name, data, mime in attachments]
-    transaction.on_commit(
-        lambda: send_email.delay(
-            subject=" ".join(subject.split()),
-            text=text,
-            to=list(to),
-            html=html,
-            from_email=from_email or settings.DEFAULT_FROM_EMAIL,
-            headers=headers,
-            attachments=encoded or None,
-        )
+def queue_email(
+    subject,
+    text,
+    to,
+    html=None,
+    from_email=None,
+    headers=None,
+    attachments=(),
+    *,
+    key=None,
+    queue=MAIL,
+    group="",
+):
+    """An email already rendered, into the outbox; see `email_user`."""
+    payload = outbox.email_payload(
+        subject,
+        text,
+        to,
+        html=html,
+        from_email=from_email,
+        headers=headers,
+        attachments=attachments,
     )
+    return outbox.add_email(payload, key=key, queue=queue, group=group)
 
 
-def notify(recipient, kind, *, text, url, actor=None):
-    """Record an in-site notification and, if the person wants it at once, email it."""
+def notify(recipient, kind, *, text, url, actor=None, queue=MAIL, group=""):
+    """Record an in-site notification and, if the person wants it at once, email it (through
+    the outbox, in the same transaction: the caller's, or one of its own here)."""
     if recipient.closed_at:
         return None  # nobody reads it, and it would keep the account's activity going
+    with transaction.atomic():
+        return _notify(recipient, kind, text=text, url=url, actor=actor, queue=queue, group=group)
+
+
+def _notify(recipient, kind, *, text, url, actor, queue, group):
     limit = Notification._meta.get_field("text").max_length
     notification = Notification.objects.create(
         recipient=recipient, kind=kind, actor=actor, text=Truncator(text).chars(limit), url=url
@@ -87,6 +94,9 @@ def notify(recipient, kind, *, text, url, actor=None):
             "portal/email/notification",
             {"notification": notification, "unsubscribe_url": stop},
             headers=unsubscribe_headers(stop),
+            key=f"notification:{notification.pk}",
+            queue=queue,
+            group=group,
         )
         notification.emailed_at = notification.created_at
         notification.save(update_fields=["emailed_at"])

@@ -84,6 +84,8 @@ CLUB_WORK = [
 ]
 EVENT_WORK = ["events.view_registration", "events.check_in"]
 MAILINGS = ["publications.view_mailing"]
+#: The outbox: every email and job, failures with their error, and the retry button.
+OUTBOX = ["portal.view_outgoing", "portal.retry_outgoing"]
 
 EDITOR_PAGES = ["add_page", "change_page"]
 MANAGER_PAGES = [*EDITOR_PAGES, "publish_page", "lock_page", "unlock_page"]
@@ -117,6 +119,7 @@ ROLES = {
             "club.delete_reward",
             *EVENT_WORK,
             *MAILINGS,
+            *OUTBOX,
         ],
         "collections": [
             *IMAGES,

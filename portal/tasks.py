@@ -1,4 +1,5 @@
-"""The shared core's Celery tasks: sending an email, the health ping and the daily digest."""
+"""The shared core's Celery tasks: the outbox's delivery and relay, the health ping and the
+daily digest."""
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
@@ -6,9 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.models import Notification
-from portal.notifications import NOTIFICATIONS, email_user, send_email, unsubscribe_headers
+from portal.notifications import NOTIFICATIONS, email_user, unsubscribe_headers
+from portal.outbox import BULK, deliver, purge, relay
 
-__all__ = ["send_email", "ping", "send_notification_digests"]
+__all__ = ["deliver", "relay", "purge", "ping", "send_notification_digests"]
 
 
 @shared_task
@@ -19,8 +21,12 @@ def ping():
 
 @shared_task
 def send_notification_digests():
-    """Once a day: each owner who asked for a digest gets their unread, unsent notifications."""
+    """Once a day: each owner who asked for a digest gets their unread, unsent notifications.
+
+    Once a day whatever runs it twice: the email's outbox key is the day and the person, and
+    the notifications are marked only when this run wrote the email. Never an empty digest."""
     User = get_user_model()
+    today = timezone.localdate().isoformat()
     pending = Notification.objects.unread().filter(emailed_at__isnull=True).exclude(kind="like")
     people = User.objects.filter(
         email_notifications=User.EmailNotifications.DAILY, notifications__in=pending
@@ -36,13 +42,17 @@ def send_notification_digests():
             if not items:
                 continue
             stop = NOTIFICATIONS.url(user)
-            email_user(
+            written = email_user(
                 user,
                 "portal/email/digest",
                 {"notifications": items, "unsubscribe_url": stop},
                 headers=unsubscribe_headers(stop),
+                key=f"digest:{today}:{user.pk}",
+                queue=BULK,
             )
-            # Marked with the email queued on commit: a retry the same day sends nothing twice.
+            if written is None:
+                continue  # today's digest is written already: these wait for tomorrow's
+            # Marked with the email, in its transaction: a retry the same day sends nothing twice.
             Notification.objects.filter(pk__in=[n.pk for n in items]).update(
                 emailed_at=timezone.now()
             )

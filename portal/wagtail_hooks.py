@@ -1,7 +1,13 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from portal.outbox_admin import OutgoingViewSet
 from portal.signin_views import SignInSettingsPanel
+
+
+@hooks.register("register_admin_viewset")
+def register_outbox_viewset():
+    return OutgoingViewSet()
 
 
 @hooks.register("register_log_actions")
@@ -11,6 +17,9 @@ def register_sign_in_log_actions(actions):
     )
     actions.register_action(
         "portal.two_step.off", _("Turn off two-step verification"), _("Two-step verification off")
+    )
+    actions.register_action(
+        "portal.outgoing.retry", _("Retry an outgoing message"), _("Outgoing message retried")
     )
     actions.register_action(
         "portal.two_step.codes", _("Generate new recovery codes"), _("New recovery codes")

@@ -1,16 +1,20 @@
 """Publications emailed to members: a magazine issue always, a listing or news item when the
 editor ticks "email to members". Each member gets each page at most once: the delivery is
-recorded (unique per page and member) before the email is queued, so a retried task or a
-second publish sends nothing twice. Sent in batches; the mailing keeps count for the admin."""
+recorded (unique per page and member) with the email's outbox row, whose key is the mailing and
+the member, so a retried job, a worker killed mid-way or a second publish sends nothing twice.
+Written in batches on the bulk queue; the admin's count is of emails actually delivered (the
+outbox rows sent), not of emails written."""
 
 from celery import shared_task
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from club.models import Member
 from owners.models import User
+from portal import outbox
+from portal.models import Outgoing
 from portal.notifications import EmailList, email_user, unsubscribe_headers
 from publications.models import ListingPage, MagazineIssuePage, Mailing, MailingDelivery, NewsPage
 
@@ -26,9 +30,11 @@ def wants_mailing(page):
 
 
 def start(page):
-    """Called when a page is published: create its mailing once and send it after commit."""
+    """Called when a page is published: create its mailing once and, with the publication,
+    the job that writes its emails (again at a second publish: it finds the members who have
+    not had it yet, if any)."""
     mailing, _ = Mailing.objects.get_or_create(page_id=page.pk)
-    transaction.on_commit(lambda: send_mailing.delay(mailing.pk))
+    outbox.add_task(send_mailing, queue=outbox.BULK, mailing_id=mailing.pk)
     return mailing
 
 
@@ -45,44 +51,65 @@ def recipients(mailing):
 
 
 def send_batch(mailing_id):
-    """Send the next batch; returns how many are left (the task queues itself again if any)."""
+    """Write the next batch of emails, with their deliveries, in one transaction (delivered
+    after it commits, over one SMTP connection); returns how many members are left."""
     mailing = Mailing.objects.select_related("page").get(pk=mailing_id)
     page = mailing.page.specific
     pending = recipients(mailing)
     if mailing.total == 0:
         Mailing.objects.filter(pk=mailing.pk).update(total=pending.count())
     context = publication_context(page)
-    for user in pending[:BATCH]:
-        try:
-            with transaction.atomic():
-                MailingDelivery.objects.create(mailing=mailing, user=user)
-                stop = PUBLICATIONS.url(user)
-                email_user(
-                    user,
-                    "publications/email/publication",
-                    {**context, "unsubscribe_url": stop},
-                    headers=unsubscribe_headers(stop),
-                )
-        except IntegrityError:
-            continue  # another run got there first
-    sent = MailingDelivery.objects.filter(mailing=mailing).count()
+    group = group_of(mailing.pk)
+    with transaction.atomic():
+        batch = list(pending[:BATCH])
+        # Two runs at once write the same rows: the database keeps one of each.
+        MailingDelivery.objects.bulk_create(
+            [MailingDelivery(mailing=mailing, user=user) for user in batch], ignore_conflicts=True
+        )
+        for user in batch:
+            stop = PUBLICATIONS.url(user)
+            email_user(
+                user,
+                "publications/email/publication",
+                {**context, "unsubscribe_url": stop},
+                headers=unsubscribe_headers(stop),
+                key=f"{group}:{user.pk}",
+                queue=outbox.BULK,
+                group=group,
+            )
+    written = MailingDelivery.objects.filter(mailing=mailing).count()
     left = pending.count()
-    Mailing.objects.filter(pk=mailing.pk).update(
-        sent=sent, total=max(sent + left, sent), finished_at=None if left else timezone.now()
-    )
+    Mailing.objects.filter(pk=mailing.pk).update(total=written + left)
+    record_progress(group)
     return left
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=60)
-def send_mailing(self, mailing_id):
-    """One batch of a publication mailing; queues the next batch until everyone has it."""
-    try:
+@shared_task
+def send_mailing(mailing_id):
+    """A publication mailing's job (run through the outbox): writes every batch. Killed
+    mid-way, the job is taken up again and writes only what is missing."""
+    left = send_batch(mailing_id)
+    while left:
         left = send_batch(mailing_id)
-    except Exception as error:  # delivered members are recorded: a retry sends only the rest
-        raise self.retry(exc=error) from error
-    if left:
-        send_mailing.delay(mailing_id)
     return left
+
+
+def group_of(mailing_id):
+    return f"mailing:{mailing_id}"
+
+
+def record_progress(group):
+    """After a delivery: the mailing counts the emails actually sent, and is finished when
+    every member's has gone."""
+    mailing_id = int(group.rsplit(":", 1)[1])
+    sent = Outgoing.objects.filter(group=group, state=Outgoing.State.SENT).count()
+    Mailing.objects.filter(pk=mailing_id).update(sent=sent)
+    Mailing.objects.filter(pk=mailing_id, total__lte=sent, finished_at__isnull=True).update(
+        finished_at=timezone.now()
+    )
+
+
+outbox.when_delivered("mailing:", record_progress)
 
 
 def absolute(url):

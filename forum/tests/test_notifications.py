@@ -7,9 +7,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import make_user
 from forum import notify, posting
 from forum.models import Post, Subscription
-from portal.models import Notification
+from portal.models import Notification, Outgoing
 from portal.tasks import send_notification_digests
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +140,34 @@ def test_a_daily_digest_sends_each_notification_once(
         send_notification_digests()
     assert len(mail.outbox) == 1 and "我家也是" not in mail.outbox[0].subject
     assert "电梯故障" in mail.outbox[0].body
+
+
+def test_one_post_is_one_job_and_its_emails_share_one_smtp_connection(
+    topic, bob, settings, smtp_sink, django_capture_on_commit_callbacks
+):
+    """A busy topic's followers are told by one job on the bulk queue, whose emails leave
+    together over one connection to the mail server, never as one task per email."""
+    followers = [make_user(f"follower{n}") for n in range(12)]
+    Subscription.objects.bulk_create(Subscription(user=user, topic=topic) for user in followers)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_sink.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    with django_capture_on_commit_callbacks(execute=True):
+        post = posting.reply(bob, topic, source="物业说明天修。")
+    jobs = Outgoing.objects.filter(kind="task", key=f"post:{post.pk}")
+    assert [(job.queue, job.state) for job in jobs] == [("bulk", "sent")]
+    emails = Outgoing.objects.filter(group=f"post:{post.pk}")
+    assert emails.count() == 13 and set(emails.values_list("queue", flat=True)) == {"bulk"}
+    expected = sorted([topic.author.email, *(user.email for user in followers)])
+    assert sorted(smtp_sink.recipients()) == expected
+    assert smtp_sink.connections == 1
+
+
+def test_the_job_run_again_tells_nobody_twice(
+    topic, alice, bob, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post = posting.reply(bob, topic, source="我家也是。")
+    notify.new_post(post.pk)  # a worker killed after the commit, before the row was marked sent
+    assert Notification.objects.filter(recipient=alice).count() == 1
+    assert len(mail.outbox) == 1

@@ -45,7 +45,8 @@ from owners import privacy
 from owners.models import AccountClosure, OwnershipClaim, Unit, User
 from owners.tasks import carry_out_closures as carry_out_due_closures
 from owners.tests.privacy_data import World, fill, neighbour, verify
-from portal.models import Notification
+from portal.models import Notification, Outgoing
+from portal.notifications import queue_email
 from portal.storage import private_storage
 
 pytestmark = pytest.mark.django_db
@@ -657,3 +658,22 @@ def test_the_dashboard_reminds_the_owner_of_a_waiting_request(client, owner):
     assert f'href="{PAGE}#close-title"' in html and "撤回申请" in html
     privacy.withdraw_closure(closure, owner)
     assert "您已申请注销账号" not in client.get(reverse("owners:dashboard")).content.decode()
+
+
+def test_emails_waiting_for_a_closed_account_are_not_sent_and_sent_ones_not_kept(
+    staff, owner, django_capture_on_commit_callbacks
+):
+    address = owner.email
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_email("已发送", "正文", [address])
+    queue_email("等待中", "正文", [address])  # its commit never came: still waiting
+    closure = privacy.request_closure(owner, posts="keep")
+    before = Outgoing.objects.filter(recipient=address).count()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy.carry_out_closure(closure, staff("Managers"))
+    left = Outgoing.objects.filter(recipient=address)
+    assert [row.payload["subject"] for row in left] == [mail.outbox[0].subject]
+    assert len(mail.outbox) == 1 and "等待中" not in mail.outbox[0].subject
+    closure.refresh_from_db()
+    assert before >= 2 and closure.counts["outgoing_emails"] == before

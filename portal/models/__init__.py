@@ -1,4 +1,5 @@
 from .cache import FallbackCacheEntry
 from .notifications import Notification
+from .outbox import Outgoing
 
-__all__ = ["FallbackCacheEntry", "Notification"]
+__all__ = ["FallbackCacheEntry", "Notification", "Outgoing"]

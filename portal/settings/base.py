@@ -355,7 +355,42 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# A task taken by a worker that dies (kill -9, a lost host) goes back to the queue after this
+# many seconds (Redis's default is an hour); the outbox relay hands its rows over sooner anyway.
+# Nothing is queued with a countdown longer than this (retries wait in the outbox, not Redis).
+# A request hands its outbox rows to the broker with no retry and a short connection timeout:
+# a broker that does not answer costs it at most a second, and the relay delivers later.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(env("CELERY_VISIBILITY_TIMEOUT", "600")),
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 5}
+# Queues (portal/outbox.py): the inbox poll, one-to-one emails (cases, accounts), bulk emails
+# (mailings, digests, forum followers) and the rest. Workers name the queues they take
+# (README, "Production"). A prefix keeps parallel test runs apart on one broker.
+CELERY_QUEUE_PREFIX = env("CELERY_QUEUE_PREFIX", "")
+CELERY_TASK_DEFAULT_QUEUE = CELERY_QUEUE_PREFIX + "default"
+CELERY_TASK_ROUTES = {
+    "cases.tasks.poll_case_inbox": {"queue": CELERY_QUEUE_PREFIX + "inbox"},
+    "portal.tasks.send_notification_digests": {"queue": CELERY_QUEUE_PREFIX + "bulk"},
+    "club.tasks.send_dates_digest": {"queue": CELERY_QUEUE_PREFIX + "bulk"},
+    "club.tasks.greet_birthdays": {"queue": CELERY_QUEUE_PREFIX + "bulk"},
+    "cases.tasks.send_monthly_case_report": {"queue": CELERY_QUEUE_PREFIX + "bulk"},
+    "events.tasks.send_event_reminders": {"queue": CELERY_QUEUE_PREFIX + "bulk"},
+}
+# The outbox: a row still pending this long after it was handed to a worker is handed over
+# again by the relay; a job holds its row this long before another worker may take it over;
+# a row that failed this many times stays failed until staff retry it; sent rows are kept
+# this many days (their keys keep a period's digest or report from going out twice).
+OUTBOX_RELAY_AFTER = int(env("OUTBOX_RELAY_AFTER", "120"))
+OUTBOX_LEASE_SECONDS = int(env("OUTBOX_LEASE_SECONDS", "900"))
+OUTBOX_MAX_ATTEMPTS = int(env("OUTBOX_MAX_ATTEMPTS", "8"))
+OUTBOX_KEEP_DAYS = int(env("OUTBOX_KEEP_DAYS", "100"))
 CELERY_BEAT_SCHEDULE = {
+    "outbox-relay": {"task": "portal.outbox.relay", "schedule": 60.0},
+    "outbox-purge": {"task": "portal.outbox.purge", "schedule": crontab(hour=4, minute=10)},
     "case-inbox": {"task": "cases.tasks.poll_case_inbox", "schedule": 120.0},
     "case-escalation": {
         "task": "cases.tasks.escalate_overdue_cases",

@@ -12,9 +12,15 @@ DEBUG = False
 SECRET_KEY = "test-only-insecure-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-# Requests and the code under test run eagerly in-process; the Celery integration test
-# starts a real worker against CELERY_BROKER_URL on its own.
+# Requests and the code under test run eagerly in-process; the Celery integration tests
+# start real workers against a broker on their own, which send to an SMTP sink of the test's.
 CELERY_TASK_ALWAYS_EAGER = True
+if env("TEST_WORKER_SMTP_PORT"):
+    CELERY_TASK_ALWAYS_EAGER = False
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST, EMAIL_PORT = "127.0.0.1", int(env("TEST_WORKER_SMTP_PORT"))
+    EMAIL_USE_TLS = EMAIL_USE_SSL = False
+    EMAIL_HOST_USER = EMAIL_HOST_PASSWORD = ""
 WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://testserver")
 
 # Demo content, `load_demo` and the benchmarks: never installed in production.
