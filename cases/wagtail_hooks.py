@@ -27,6 +27,14 @@ def register_case_log_actions(actions):
     actions.register_action(
         "cases.case.match", _("Match case to owner"), _("Case matched to owner")
     )
+    actions.register_action(
+        "cases.case.join", _("Add to the owner's case"), _("Added to the owner's case")
+    )
+    actions.register_action(
+        "cases.quarantine.handled",
+        _("Mark a quarantined email handled"),
+        _("Quarantined email handled"),
+    )
     for status, label in Case.Status.choices:
         actions.register_action(f"cases.case.{status}", label, label)
 
