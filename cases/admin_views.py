@@ -480,7 +480,9 @@ class QuarantineScreen(ActionsInspectView):
 
 
 class QuarantineFilterSet(WagtailFilterSet):
-    handled = django_filters.BooleanFilter(label=gettext_lazy("Handled"), method="filter_handled")
+    handled = django_filters.BooleanFilter(
+        label=pgettext_lazy("email", "Handled"), method="filter_handled"
+    )
 
     class Meta:
         model = QuarantinedEmail
