@@ -22,6 +22,8 @@ it, and it never joins a case by the reference in its subject.
 import codecs
 import contextlib
 import email
+import email.errors
+import email.message
 import email.policy
 import hashlib
 import imaplib
@@ -56,7 +58,8 @@ REFERENCE_RE = re.compile(r"TS-\d{6}-\d{4}")
 TOKEN_RE = re.compile(r"TS-\d{6}-\d{4}\.[A-Za-z0-9_-]{20,}")
 MAX_TEXT = 10_000
 #: Failures of what the inbox runs on, not of one message: the poll fails and is tried again.
-SERVICE_ERRORS = (OperationalError, InterfaceError, imaplib.IMAP4.error, OSError)
+#: (A CaseError here is the site's setup, e.g. no case category yet: inbox_trouble() says so.)
+SERVICE_ERRORS = (OperationalError, InterfaceError, imaplib.IMAP4.error, OSError, CaseError)
 #: Declared charsets read as GB18030, the superset Chinese mail clients really write.
 GB_CHARSETS = {"gb2312", "gbk"}
 
@@ -265,8 +268,16 @@ def _one_line(error):
 
 
 def _traceback(error):
-    """The last frames and the error: enough to find the cause, short enough to show."""
-    return "".join(traceback.format_exception(error, limit=-6))[-3000:]
+    """Where it failed: the site's own frames and the innermost two, then the error; enough to
+    find the cause, short enough to show."""
+    frames = traceback.extract_tb(error.__traceback__)
+    kept = [
+        frame
+        for n, frame in enumerate(frames)
+        if "site-packages" not in frame.filename or n >= len(frames) - 2
+    ]
+    lines = traceback.format_list(traceback.StackSummary.from_list(kept[-12:]))
+    return ("".join(lines) + "".join(traceback.format_exception_only(error)))[-3000:]
 
 
 # -- One message ----------------------------------------------------------------------------
@@ -508,6 +519,17 @@ def _text(message):
     return _clean(content).strip()[:MAX_TEXT], fell_back
 
 
+def _filename(part):
+    """The attachment's name as its sender's mail client wrote it: RFC 2231 or, as many
+    Chinese mail clients do, RFC 2047 words in GB2312 (read as GB18030) inside the quotes."""
+    holder = email.message.Message()  # compat32: parameters as sent, decoded here
+    for field, value in part.raw_items():
+        if field.lower() in ("content-disposition", "content-type"):
+            holder[field] = str(value)
+    name, _guessed = _decoded(holder.get_filename() or "")
+    return name.replace("/", "_").replace("\\", "_").strip()[:150] or "attachment"
+
+
 def _attachments(message):
     """Pictures and PDFs, checked like uploads from the site; and those not kept, with why."""
     files, not_kept = [], []
@@ -515,8 +537,7 @@ def _attachments(message):
         payload = part.get_payload(decode=True)
         if not payload:
             continue
-        name, _guessed = _decoded(part.get_filename() or "attachment")
-        name = name[:150] or "attachment"
+        name = _filename(part)
         # The part's declared type is ignored: clean_attachment looks at the content.
         try:
             files.append(clean_attachment(SimpleUploadedFile(name, payload)))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from cases import casework, mailbox
 from cases.models import Case, Category, InboxHealth, QuarantinedEmail
+from cases.rules import CaseError
 from cases.tests import test_case_inbox
 from cases.tests.test_case_inbox import MX, count, message, passed
 from portal.tests.actions_only import assert_no_raw_admin_views
@@ -88,6 +89,31 @@ def test_a_poison_message_is_quarantined_and_the_poll_goes_on(
     assert (count("INBOX"), count("Quarantine"), Case.objects.count()) == (0, 2, 2)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL enforces the length")
+def test_an_unexpected_error_is_quarantined_with_its_traceback(inbox, verified_owner):
+    # An address longer than SMTP allows (254): valid to Django's validator, refused by the
+    # database. Whatever fails inside one message, the poll goes on.
+    long = "a" * 64 + "@" + ".".join(["b" * 60] * 4) + ".com"
+    inbox(message(long, "太长", "地址太长。", "<long@x>"))
+    inbox(message(verified_owner.email, "门禁", "门禁坏了。", "<after-long@x>", trusted=True))
+    assert mailbox.poll() == 1
+    item = QuarantinedEmail.objects.get()
+    assert item.message_id == "<long@x>" and item.reason.startswith("DataError")
+    assert "mailbox.py" in item.details and "DataError" in item.details
+    assert (count("Quarantine"), count("Processed"), Case.objects.get().subject) == (1, 1, "门禁")
+
+
+def test_a_site_not_set_up_fails_the_poll_and_keeps_the_mail(inbox, verified_owner):
+    """No case category yet is the site's problem, not the message's: nothing is quarantined,
+    the mail waits, and the failed poll is recorded for the staff's banner."""
+    Category.objects.all().delete()
+    inbox(message(verified_owner.email, "门禁", "门禁坏了。", "<early@x>", trusted=True))
+    with pytest.raises(CaseError):
+        mailbox.poll()
+    assert not QuarantinedEmail.objects.exists() and count("INBOX") == 1
+    assert "CaseError" in InboxHealth.objects.get().last_error
+
+
 def test_gb2312_mail_is_read_as_gb18030(inbox, verified_owner):
     # 喆 and 镕 are GBK characters outside GB2312, which mail clients still label gb2312.
     subject = base64.b64encode("王喆：地库漏水".encode("gb18030")).decode()
@@ -105,6 +131,30 @@ def test_gb2312_mail_is_read_as_gb18030(inbox, verified_owner):
     case = Case.objects.get()
     assert case.subject == "王喆：地库漏水" and "朱镕家楼下 B2 地库漏水" in case.description
     assert not case.decoded_with_fallback and case.owner == verified_owner
+
+
+def test_an_attachment_named_in_gb2312_keeps_its_name(inbox, verified_owner):
+    name = base64.b64encode("王喆的收据.pdf".encode("gb18030")).decode()
+    pdf = base64.encodebytes(pdf_bytes()).replace(b"\n", b"\r\n")
+    inbox(
+        raw(
+            f"From: {verified_owner.email}",
+            "Subject: receipt",
+            "Message-ID: <gbname@x>",
+            f"Authentication-Results: {passed(verified_owner.email)}",
+            "Content-Type: multipart/mixed; boundary=XX",
+            body=b"--XX\r\nContent-Type: text/plain; charset=gb2312\r\n\r\n"
+            + "见附件".encode("gb2312")
+            + b"\r\n--XX\r\nContent-Type: application/pdf\r\n"
+            + f'Content-Disposition: attachment; filename="=?gb2312?B?{name}?="\r\n'.encode()
+            + b"Content-Transfer-Encoding: base64\r\n\r\n"
+            + pdf
+            + b"--XX--",
+        )
+    )
+    assert mailbox.poll() == 1
+    case = Case.objects.get()
+    assert case.description == "见附件" and case.attachments.get().name == "王喆的收据.pdf"
 
 
 def test_a_forged_sender_never_joins_the_owners_case(inbox, verified_owner, client, staff):
