@@ -41,7 +41,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import validate_email
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    transaction,
+)
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -104,7 +110,8 @@ def poll():
     try:
         handled = _poll()
     except Exception as error:
-        _record_poll(error)
+        with contextlib.suppress(DatabaseError):  # the database may be what failed
+            _record_poll(error)
         raise
     _record_poll(None)
     return handled
@@ -226,6 +233,8 @@ def quarantine_message(raw, error, folder):
                 "details": details,
             },
         )
+        if not created and item.handled_at is None:
+            return item  # another poller quarantined it meanwhile, and told the managers
         if not created:
             # Staff handled it and moved it back, and it failed again: ask them again.
             item.handled_at = item.handled_by = None

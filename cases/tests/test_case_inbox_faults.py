@@ -4,11 +4,13 @@ refused attachments are recorded and the sender told; only authenticated senders
 tokens make an email the owner's."""
 
 import base64
+import imaplib
 import socket
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -88,6 +90,14 @@ def test_a_poison_message_is_quarantined_and_the_poll_goes_on(
     assert QuarantinedEmail.objects.count() == 1 and len(mail.outbox) == sent
     assert (count("INBOX"), count("Quarantine"), Case.objects.count()) == (0, 2, 2)
 
+    # Once staff have handled it, the message moved back into the inbox is read again.
+    mailbox.mark_handled(item, manager, "已联系发件人")
+    inbox(raw("To: complaints@jindu.example", "Subject: 没有发件人", "Message-ID: <poison@x>"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert mailbox.poll() == 0
+    item.refresh_from_db()
+    assert item.handled_at is None and len(mail.outbox) == sent + 1
+
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL enforces the length")
 def test_an_unexpected_error_is_quarantined_with_its_traceback(inbox, verified_owner):
@@ -112,6 +122,30 @@ def test_a_site_not_set_up_fails_the_poll_and_keeps_the_mail(inbox, verified_own
         mailbox.poll()
     assert not QuarantinedEmail.objects.exists() and count("INBOX") == 1
     assert "CaseError" in InboxHealth.objects.get().last_error
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs parallel PostgreSQL writers")
+def test_two_pollers_quarantine_a_poison_message_once(inbox, verified_owner, staff):
+    manager = staff("Managers")
+    inbox(raw("To: complaints@jindu.example", "Subject: 没有发件人", "Message-ID: <both@x>"))
+    for n in range(4):
+        inbox(message(verified_owner.email, f"问题{n}", "内容", f"<both{n}@x>", trusted=True))
+
+    def poll(_):
+        try:
+            return mailbox.poll()
+        except imaplib.IMAP4.error:
+            return 0  # the other poller moved a message first
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(poll, range(2)))
+    mailbox.poll()  # whatever one poller left behind
+    assert Case.objects.count() == 4 and QuarantinedEmail.objects.count() == 1
+    assert (count("INBOX"), count("Quarantine")) == (0, 1)
+    assert len([m for m in mail.outbox if m.to == [manager.email]]) == 1
 
 
 def test_gb2312_mail_is_read_as_gb18030(inbox, verified_owner):
