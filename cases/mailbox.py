@@ -48,7 +48,7 @@ from django.db import (
     OperationalError,
     transaction,
 )
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -102,11 +102,19 @@ def connect():
 # -- Polling --------------------------------------------------------------------------------
 
 
+#: How long a poll holds the inbox without news (renewed after each message).
+LEASE = timedelta(minutes=5)
+
+
 def poll():
     """Read every message waiting in the inbox folder; return how many cases or replies it made.
 
-    The outcome is recorded either way; a failed poll raises (Celery shows it, beat tries again).
+    One poller at a time: a poll started while another runs (a slow poll overtaken by the next
+    beat, two beats, a manual run) returns 0 at once. The outcome is recorded either way; a
+    failed poll raises (Celery shows it, beat tries again).
     """
+    if not _claim():
+        return 0
     try:
         handled = _poll()
     except Exception as error:
@@ -115,6 +123,18 @@ def poll():
         raise
     _record_poll(None)
     return handled
+
+
+def _claim():
+    """Take the inbox for LEASE, unless a poll holds it; a crashed poll's lease runs out."""
+    now = timezone.now()
+    InboxHealth.objects.get_or_create(pk=1)
+    free = Q(polling_until__isnull=True) | Q(polling_until__lt=now)
+    return InboxHealth.objects.filter(free, pk=1).update(polling_until=now + LEASE) == 1
+
+
+def _renew():
+    InboxHealth.objects.filter(pk=1).update(polling_until=timezone.now() + LEASE)
 
 
 def _poll():
@@ -141,9 +161,11 @@ def _poll():
             except Exception as error:  # noqa: BLE001 (whatever a message does, the poll goes on)
                 quarantine_message(raw, error, quarantine)
                 _move(imap, uid, quarantine)
+                _renew()
                 continue
             handled += int(made)
             _move(imap, uid, processed)
+            _renew()
     finally:
         with contextlib.suppress(OSError, imaplib.IMAP4.error):
             imap.logout()
@@ -162,6 +184,7 @@ def _record_poll(error):
     with transaction.atomic():
         InboxHealth.objects.get_or_create(pk=1)
         health = InboxHealth.objects.select_for_update().get(pk=1)
+        health.polling_until = None
         if error is None:
             health.last_success_at, health.failures_in_a_row, health.failing_since = now, 0, None
         else:

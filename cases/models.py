@@ -317,6 +317,8 @@ class InboxHealth(models.Model):
     #: Polls failed since the last one that succeeded, and when the first of them ran.
     failures_in_a_row = models.PositiveIntegerField(default=0)
     failing_since = models.DateTimeField(null=True, blank=True)
+    #: A poll is running until then (renewed after each message): one poller at a time.
+    polling_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("inbox health")

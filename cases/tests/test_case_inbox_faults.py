@@ -7,12 +7,14 @@ import base64
 import imaplib
 import socket
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from cases import casework, mailbox
@@ -142,10 +144,18 @@ def test_two_pollers_quarantine_a_poison_message_once(inbox, verified_owner, sta
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(poll, range(2)))
-    mailbox.poll()  # whatever one poller left behind
     assert Case.objects.count() == 4 and QuarantinedEmail.objects.count() == 1
-    assert (count("INBOX"), count("Quarantine")) == (0, 1)
+    assert (count("INBOX"), count("Processed"), count("Quarantine")) == (0, 4, 1)
     assert len([m for m in mail.outbox if m.to == [manager.email]]) == 1
+
+
+def test_a_poll_waits_for_the_one_running_and_a_crashed_ones_lease_runs_out(inbox, verified_owner):
+    inbox(message(verified_owner.email, "门禁", "门禁坏了。", "<lease@x>", trusted=True))
+    InboxHealth.objects.create(pk=1, polling_until=timezone.now() + timedelta(minutes=4))
+    assert mailbox.poll() == 0 and count("INBOX") == 1  # another poll holds the inbox
+    InboxHealth.objects.filter(pk=1).update(polling_until=timezone.now() - timedelta(seconds=1))
+    assert mailbox.poll() == 1 and count("INBOX") == 0
+    assert InboxHealth.objects.get().polling_until is None
 
 
 def test_gb2312_mail_is_read_as_gb18030(inbox, verified_owner):
