@@ -56,6 +56,7 @@ from wagtail.log_actions import log
 from cases import casework
 from cases.models import Case, InboundEmail, InboxHealth, QuarantinedEmail
 from cases.rules import CaseError, check_handler
+from portal.actions import Refused
 from portal.files import clean_attachment
 from portal.notifications import email_user
 
@@ -70,8 +71,8 @@ SERVICE_ERRORS = (OperationalError, InterfaceError, imaplib.IMAP4.error, OSError
 GB_CHARSETS = {"gb2312", "gbk"}
 
 
-class Unhandleable(Exception):
-    """A message the inbox cannot turn into a case; the message is the reason staff see."""
+class Unhandleable(Refused):
+    """A message the inbox refuses to turn into a case; the message is the reason staff see."""
 
 
 def configured():
