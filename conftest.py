@@ -421,6 +421,8 @@ def imap_server():
         "password": IMAP_PASSWORD,
         "folder": "INBOX",
         "processed_folder": "Processed",
+        "quarantine_folder": "Quarantine",
+        "reply_address": "",
     }
     subprocess.run([dovecot, "-c", str(conf), "stop"], check=False)
     shutil.rmtree(tmp, ignore_errors=True)

@@ -3,7 +3,7 @@
 from django.db.models import Count, Min
 from wagtail.admin.ui.components import Component
 
-from cases.models import Case
+from cases.models import Case, QuarantinedEmail
 
 
 class CasesPanel(Component):
@@ -21,4 +21,6 @@ class CasesPanel(Component):
             ),
             "mine": Case.objects.open().filter(first_responder=user).count(),
             "overdue": Case.objects.overdue().count(),
+            "unverified": Case.objects.open().filter(sender_unverified=True).count(),
+            "quarantined": QuarantinedEmail.objects.filter(handled_at__isnull=True).count(),
         }

@@ -24,9 +24,9 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
-from cases import casework, rules
+from cases import casework, mailbox, rules
 from cases.forms import AttachmentsField
-from cases.models import Case, Category
+from cases.models import Case, Category, QuarantinedEmail
 from cases.reports import monthly_figures
 from owners.models import Estate, Unit
 from portal.admin_actions import ActionsInspectView, ActionsOnlyViewSet, InspectFirstIndexView
@@ -50,6 +50,12 @@ class CaseActionForm(forms.Form):
     )
     to = forms.ModelChoiceField(
         label=gettext_lazy("Transfer to"), queryset=User.objects.none(), required=False
+    )
+    into = forms.CharField(
+        label=gettext_lazy("The owner's case (reference)"),
+        max_length=20,
+        required=False,
+        help_text=gettext_lazy("For example TS-202612-0042: this email joins it as the owner's."),
     )
     score = forms.TypedChoiceField(
         label=gettext_lazy("Owner's satisfaction"),
@@ -116,6 +122,14 @@ def match(view, data):
     )
 
 
+def join(view, data):
+    target = Case.objects.filter(reference=data["into"].strip().upper()).first()
+    if target is None:
+        raise rules.CaseError(_("No case has this reference."))
+    casework.join_case(view.object, view.request.user, target)
+    return _message(view.object, _("added to %(reference)s.") % {"reference": target.reference})
+
+
 def follow_up(view, data):
     casework.record_follow_up(
         view.object,
@@ -138,6 +152,7 @@ class CaseScreen(ActionsInspectView):
         "transfer": transfer,
         "follow_up": follow_up,
         "match": match,
+        "join": join,
     }
     action_form_class = CaseActionForm
     page_title = gettext_lazy("Case")
@@ -164,7 +179,10 @@ class CaseScreen(ActionsInspectView):
             can_act=rules.can_act(user, case),
             can_follow_up=rules.can_follow_up(user, case),
             can_match=rules.can_match(user, case),
+            can_join=rules.can_join(user, case),
             moves=rules.moves(user, case),
+            reference_in_subject=" ".join(mailbox.REFERENCE_RE.findall(case.subject)),
+            processed_folder=mailbox.folders()[1],
         )
         return context
 
@@ -190,7 +208,15 @@ class CaseFilterSet(WagtailFilterSet):
 
     class Meta:
         model = Case
-        fields = ["status", "kind", "category", "channel", "first_responder"]
+        fields = [
+            "status",
+            "kind",
+            "category",
+            "channel",
+            "first_responder",
+            "sender_unverified",
+            "decoded_with_fallback",
+        ]
 
     def filter_month(self, queryset, name, value):
         try:
@@ -259,6 +285,8 @@ class CaseViewSet(ActionsOnlyViewSet):
         "resolved_at",
         "closed_at",
         "satisfaction",
+        "sender_unverified",
+        "decoded_with_fallback",
     ]
     export_filename = "case-ledger"
     search_fields = ["reference", "subject", "description"]
@@ -418,8 +446,84 @@ class MonthlyReportViewSet(ViewSet):
     )
 
 
+class QuarantineForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("How it was handled"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def mark_handled(view, data):
+    mailbox.mark_handled(view.object, view.request.user, data["note"])
+    return _("Marked as handled.")
+
+
+class QuarantineScreen(ActionsInspectView):
+    """One email the inbox could not handle: what it was, why, and "handled"."""
+
+    actions = {"handled": mark_handled}
+    action_form_class = QuarantineForm
+    page_title = gettext_lazy("Quarantined email")
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(QuarantinedEmail.objects.select_related("handled_by"), pk=self.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            item=self.object,
+            can_mark_handled=mailbox.can_mark_handled(self.request.user, self.object),
+        )
+        return context
+
+
+class QuarantineFilterSet(WagtailFilterSet):
+    handled = django_filters.BooleanFilter(
+        label=pgettext_lazy("email", "Handled"), method="filter_handled"
+    )
+
+    class Meta:
+        model = QuarantinedEmail
+        fields = []
+
+    def filter_handled(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(handled_at__isnull=not value)
+
+
+class QuarantineViewSet(ActionsOnlyViewSet):
+    """隔离邮件: emails the inbox moved aside, newest first; staff mark them handled."""
+
+    model = QuarantinedEmail
+    name = "inbox_quarantine"
+    url_prefix = "cases/quarantine"
+    icon = "warning"
+    menu_label = gettext_lazy("Quarantined emails")
+    list_display = [
+        DateColumn("quarantined_at", label=gettext_lazy("Quarantined")),
+        "sender",
+        "subject",
+        "reason",
+        "folder",
+        Column("handled_by", label=gettext_lazy("Handled by")),
+    ]
+    filterset_class = QuarantineFilterSet
+    search_fields = ["sender", "subject", "message_id"]
+    inspect_view_enabled = True
+    inspect_view_class = QuarantineScreen
+    inspect_template_name = "cases/admin/quarantine_screen.html"
+
+    def get_index_view_kwargs(self, **kwargs):
+        queryset = QuarantinedEmail.objects.select_related("handled_by").order_by(
+            "-quarantined_at", "-pk"
+        )
+        return super().get_index_view_kwargs(queryset=queryset, **kwargs)
+
+
 class CasesViewSetGroup(ViewSetGroup):
     menu_label = gettext_lazy("Customer cases")
     menu_icon = "mail"
     menu_order = 150
-    items = (CaseViewSet, MonthlyReportViewSet, CategoryViewSet)
+    items = (CaseViewSet, QuarantineViewSet, MonthlyReportViewSet, CategoryViewSet)

@@ -7,7 +7,9 @@ owner (with the reference in the subject, so they can answer by email) once the 
 commits. The owner's page, the admin case screen and the inbox all call these functions.
 """
 
+import secrets
 from datetime import timedelta
+from email.utils import parseaddr
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -16,6 +18,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
@@ -87,12 +90,17 @@ def file_case(
     channel=Case.Channel.WEB,
     recorded_by=None,
     contact_email="",
+    sender_unverified=False,
+    decoded_with_fallback=False,
+    not_kept=(),
 ):
     """A new case from an owner, recorded on their behalf by staff from a phone call, or read
     from the inbox (then `owner` may be None and `contact_email` says whom to answer).
 
     Only owners typing on the site are held to the flood limits: staff recording a call and
-    the complaint inbox are not people filling in our form."""
+    the complaint inbox are not people filling in our form. From the inbox also: whether the
+    sender is unauthenticated, whether the text was decoded with a guess, and the attachments
+    not kept (see `not_kept_text`), which are written on the case and told to the sender."""
     if (
         unit is not None
         and owner is not None
@@ -112,8 +120,10 @@ def file_case(
             category=category,
             unit=unit,
             subject=subject.strip(),
-            description=description.strip(),
+            description=_with_not_kept(description, not_kept),
             contact_email=contact_email,
+            sender_unverified=sender_unverified,
+            decoded_with_fallback=decoded_with_fallback,
             first_response_due=now + timedelta(hours=category.first_response_hours),
             resolution_due=now + timedelta(hours=category.resolution_hours),
         )
@@ -123,7 +133,34 @@ def file_case(
         attach(case, event, files)
         log(case, "cases.case.file", user=recorded_by or owner)
         _tell_owner(case, "cases/email/case_filed")
+        _tell_not_kept(case, not_kept)
     return case
+
+
+def not_kept_text(not_kept):
+    """ "Not kept: name (size): reason; the original email is kept in folder X." for each file
+    of an email that was refused; `not_kept` holds dicts of name, size, reason and folder."""
+    return "\n".join(
+        _(
+            "Not kept: %(name)s (%(size)s): %(reason)s The original email is kept in folder %(folder)s."
+        )
+        % {**item, "size": filesizeformat(item["size"])}
+        for item in not_kept
+    )
+
+
+def _with_not_kept(text, not_kept):
+    return f"{text.strip()}\n\n{not_kept_text(not_kept)}".strip()
+
+
+def _tell_not_kept(case, not_kept):
+    if not_kept:
+        _tell_owner(
+            case,
+            "cases/email/attachments_not_kept",
+            not_kept=not_kept,
+            max_mb=settings.CASE_ATTACHMENT_MAX_BYTES // 2**20,
+        )
 
 
 CASES_DAILY = ngettext_lazy(
@@ -190,14 +227,20 @@ def owner_message(case, owner, text, files=()):
         return _owner_event(case, owner, text, files)
 
 
-def emailed_message(case, text, files=()):
+def emailed_message(case, text, files=(), *, decoded_with_fallback=False, not_kept=()):
     """An email answering the case, from the address the inbox matched to it (the owner's, or
-    the sender of an email case who is not a registered owner). The same rule as the case page:
-    a closed case takes no more messages (cases.mailbox then files a new case)."""
+    the sender of an email case who is not a registered owner) and authenticated (by the mail
+    server or a reply token: cases.mailbox). The same rule as the case page: a closed case
+    takes no more messages (cases.mailbox then files a new case)."""
     with transaction.atomic():
         _locked(case)
         rules.check_takes_messages(case)
-        return _owner_event(case, case.owner, text, files)
+        if decoded_with_fallback and not case.decoded_with_fallback:
+            case.decoded_with_fallback = True
+            case.save(update_fields=["decoded_with_fallback"])
+        event = _owner_event(case, case.owner, _with_not_kept(text, not_kept), files)
+        _tell_not_kept(case, not_kept)
+        return event
 
 
 def _owner_event(case, owner, text, files):
@@ -242,6 +285,41 @@ def rate(case, owner, score, comment=""):
     """The owner's satisfaction (1–5): the follow-up, done by the owner; the case is then closed."""
     rules.check_owner(owner, case)
     return _rate(case, owner, score, comment, check=rules.check_rate)
+
+
+REPLY_SALT = "cases.case.reply"
+
+
+def _reply_signer():
+    # "." joins reference and signature: both stay valid in a Message-ID and an address.
+    return signing.Signer(salt=REPLY_SALT, sep=".")
+
+
+def reply_token(case):
+    """Carried by every email about the case (Message-ID, Reply-To): an answer quoting it comes
+    from someone who received our email, so the inbox may add it to the case."""
+    return _reply_signer().sign(case.reference)
+
+
+def case_for_reply_token(token):
+    """The case a reply token was made for, or None for a forged or mangled one."""
+    try:
+        reference = _reply_signer().unsign(token)
+    except signing.BadSignature:
+        return None
+    return Case.objects.select_related("owner").filter(reference=reference).first()
+
+
+def reply_headers(case):
+    """The headers that carry the reply token: a Message-ID the answer quotes back (In-Reply-To,
+    References), and, when the inbox's address is set, a Reply-To with the token in it."""
+    token = reply_token(case)
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    headers = {"Message-ID": f"<{token}.{secrets.token_hex(6)}@{domain}>"}
+    local, _at, inbox_domain = settings.CASE_IMAP.get("reply_address", "").partition("@")
+    if local and inbox_domain:
+        headers["Reply-To"] = f"{local}+{token}@{inbox_domain}"
+    return headers
 
 
 RATING_SALT = "cases.case.rating"
@@ -395,13 +473,15 @@ def record_follow_up(case, staff, *, score, method, remarks=""):
 
 
 def match_owner(case, staff, owner):
-    """An email case from an unknown address: staff find the owner who sent it."""
+    """An email case from an unknown or unverified address: staff find the owner who sent it
+    (and, for an unverified sender, have made sure they did)."""
     rules.check_handler(staff)
     with transaction.atomic():
         _locked(case)
         rules.check_match(staff, case)
         case.owner = owner
-        case.save(update_fields=["owner"])
+        case.sender_unverified = False
+        case.save(update_fields=["owner", "sender_unverified"])
         CaseEvent.objects.create(
             case=case,
             kind=Event.NOTE,
@@ -412,6 +492,35 @@ def match_owner(case, staff, owner):
         )
         log(case, "cases.case.match", user=staff, data={"owner": owner.pk})
     return case
+
+
+def join_case(case, staff, target):
+    """An email case from an unverified sender that staff found belongs to the owner's open case
+    `target`: its text and files join `target` as the owner's message, and it is closed with a
+    note pointing there. The inbox never does this on its own (a reference is easy to copy)."""
+    rules.check_handler(staff)
+    with transaction.atomic():
+        # Both rows, always in the same order, so two joins the other way round take turns.
+        for locked in sorted((case, target), key=lambda item: item.pk):
+            _locked(locked)
+        rules.check_join(staff, case, target)
+        message = _owner_event(target, target.owner, case.description, ())
+        CaseAttachment.objects.filter(case=case).update(case=target, event=message)
+        if case.decoded_with_fallback and not target.decoded_with_fallback:
+            target.decoded_with_fallback = True
+            target.save(update_fields=["decoded_with_fallback"])
+        case.sender_unverified = False
+        case.save(update_fields=["sender_unverified"])
+        text = _("Added to %(reference)s by %(name)s.") % {
+            "reference": target.reference,
+            "name": staff.display_name,
+        }
+        CaseEvent.objects.create(
+            case=case, kind=Event.NOTE, author=staff, visible_to_owner=False, text=text
+        )
+        _set_status(case, Status.CLOSED, staff, text, tell=False)
+        log(case, "cases.case.join", user=staff, data={"into": target.pk})
+    return target
 
 
 def transfer(case, staff, to, reason):
@@ -494,7 +603,7 @@ def _tell_owner(case, template, **context):
         return
     if case.status == Status.RESOLVED and case.owner is not None:
         context["rating_token"] = rating_token(case)
-    email_user(recipient, template, {"case": case, **context})
+    email_user(recipient, template, {"case": case, **context}, headers=reply_headers(case))
 
 
 def _unregistered_sender(case):

@@ -138,6 +138,13 @@ class Case(models.Model):
     satisfaction = models.PositiveSmallIntegerField(_("satisfaction"), null=True, blank=True)
     #: 0: on time; 1: the first responder was reminded; 2: managers were told.
     escalation_level = models.PositiveSmallIntegerField(default=0, editable=False)
+    #: An email whose sender the receiving mail server did not authenticate and that carried no
+    #: reply link of ours: it may be forged, so it belongs to nobody until staff match it
+    #: (casework.match_owner, casework.join_case).
+    sender_unverified = models.BooleanField(_("unverified sender"), default=False)
+    #: Some of its email text declared no character set, or one that is wrong or unknown: it
+    #: was read with a guess (cases.mailbox.decode_text), and staff check the original.
+    decoded_with_fallback = models.BooleanField(_("decoded with fallback"), default=False)
 
     #: Still waiting on the company: the deadlines count for these.
     OPEN_STATUSES = (Status.NEW, Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED)
@@ -258,6 +265,67 @@ class ReferenceCounter(models.Model):
 
     def __str__(self):
         return f"{self.month}: {self.last}"
+
+
+class QuarantinedEmail(models.Model):
+    """A message the inbox could not handle: moved to the quarantine folder, shown to staff.
+
+    The poller never tries it again while this record is unhandled; once staff mark it handled,
+    a copy moved back into the inbox folder is read again like a new message."""
+
+    #: The Message-ID, or a hash of the whole message when it has none.
+    fingerprint = models.CharField(max_length=255, unique=True)
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    sender = models.CharField(_("from"), max_length=255, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    folder = models.CharField(_("kept in folder"), max_length=100)
+    reason = models.CharField(_("reason"), max_length=255)
+    #: The end of the error's traceback, for whoever fixes the cause.
+    details = models.TextField(_("details"), blank=True)
+    quarantined_at = models.DateTimeField(_("quarantined"), default=timezone.now, db_index=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    handled_note = models.TextField(_("how it was handled"), blank=True)
+
+    class Meta:
+        ordering = ["-quarantined_at", "-pk"]
+        verbose_name = _("quarantined email")
+        verbose_name_plural = _("quarantined emails")
+
+    def __str__(self):
+        return self.subject or self.message_id or self.fingerprint[:20]
+
+    @property
+    def is_handled(self):
+        return self.handled_at is not None
+
+
+class InboxHealth(models.Model):
+    """How the polls of the complaint inbox went: one row, updated by every poll."""
+
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    #: Polls failed since the last one that succeeded, and when the first of them ran.
+    failures_in_a_row = models.PositiveIntegerField(default=0)
+    failing_since = models.DateTimeField(null=True, blank=True)
+    #: A poll is running until then (renewed after each message): one poller at a time.
+    polling_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inbox health")
+        verbose_name_plural = _("inbox health")
+
+    def __str__(self):
+        return f"{self.failures_in_a_row} failed polls"
 
 
 class InboundEmail(models.Model):

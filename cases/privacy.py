@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.models import Case, CaseAttachment, CaseEvent, InboundEmail
+from cases.models import Case, CaseAttachment, CaseEvent, InboundEmail, QuarantinedEmail
 from owners import privacy
 from owners.privacy import delete_files_on_commit, relabel_log_entries, safe_name
 from portal.storage import private_storage
@@ -84,6 +84,13 @@ class CasesPart(privacy.Part):
         # the contact details go now. anonymise_expired_cases does the rest later.
         counts = {"cases": Case.objects.filter(owner=user).update(contact_email="")}
         InboundEmail.objects.filter(case__owner=user).update(sender="")
+        if user.email:
+            # Emails from their address that staff never matched (unverified sender), and
+            # those the inbox could not handle: the address goes too.
+            Case.objects.filter(owner=None, contact_email__iexact=user.email).update(
+                contact_email=""
+            )
+            QuarantinedEmail.objects.filter(sender__icontains=user.email).update(sender="")
         return counts
 
 

@@ -121,6 +121,24 @@ def check_match(user, case):
         raise CaseError(_("This case already belongs to an owner."))
 
 
+def check_join(user, case, target):
+    """An email case from an unverified sender joins the owner's case once staff are sure: only
+    such a case, into another case that has an owner and takes messages."""
+    check_handler(user)
+    if not case.sender_unverified:
+        raise CaseError(_("Only a case from an unverified sender can be added to another case."))
+    if target.pk == case.pk:
+        raise CaseError(_("Choose another case."))
+    if target.owner_id is None:
+        raise CaseError(_("Choose a case that belongs to an owner."))
+    check_takes_messages(target)
+
+
+def can_join(user, case):
+    """Whether the screen offers "add to the owner's case" (the target is chosen there)."""
+    return handles_cases(user) and case.sender_unverified and case.status != Status.CLOSED
+
+
 def can_accept(user, case):
     return _can(check_accept, user, case)
 

@@ -1,10 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from cases import rules
+from cases import mailbox, rules
 from cases.admin_panels import CasesPanel
 from cases.admin_views import CasesViewSetGroup
 from cases.models import Case
+from portal import health
+
+# Staff see at the top of every admin page when the complaint inbox has not been read for a while.
+health.register_admin_warning(mailbox.inbox_trouble)
 
 
 @hooks.register("register_admin_viewset")
@@ -26,6 +30,14 @@ def register_case_log_actions(actions):
     actions.register_action("cases.case.transfer", _("Transfer case"), _("Case transferred"))
     actions.register_action(
         "cases.case.match", _("Match case to owner"), _("Case matched to owner")
+    )
+    actions.register_action(
+        "cases.case.join", _("Add to the owner's case"), _("Added to the owner's case")
+    )
+    actions.register_action(
+        "cases.quarantine.handled",
+        _("Mark a quarantined email handled"),
+        _("Quarantined email handled"),
     )
     for status, label in Case.Status.choices:
         actions.register_action(f"cases.case.{status}", label, label)

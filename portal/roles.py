@@ -38,7 +38,7 @@ OWNER_SERVICE = [
 ]
 CLOSURES = ["owners.view_accountclosure", "owners.close_account"]
 
-CASE_HANDLING = ["cases.view_case", "cases.handle_case"]
+CASE_HANDLING = ["cases.view_case", "cases.handle_case", "cases.view_quarantinedemail"]
 CASE_MANAGEMENT = [
     *CASE_HANDLING,
     "cases.manage_cases",

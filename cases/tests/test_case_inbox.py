@@ -17,12 +17,24 @@ from portal.tests.samples import pdf_bytes
 pytestmark = pytest.mark.django_db
 
 
+#: The receiving mail server of the tests: its Authentication-Results headers are believed.
+MX = "mx.jindu.example"
+
+
+def passed(address, authserv_id=MX, result="dmarc=pass"):
+    """The Authentication-Results header a receiving server adds when `address`'s domain passed."""
+    domain = address.rpartition("@")[2]
+    return f"{authserv_id}; spf=none smtp.mailfrom={domain}; {result} header.from={domain}"
+
+
 @pytest.fixture
 def inbox(imap_server, settings):
-    """An empty inbox and processed folder; returns a function that delivers a message."""
+    """An empty inbox, processed and quarantine folder; returns a function that delivers a
+    message."""
     settings.CASE_IMAP = imap_server
+    settings.CASE_IMAP_TRUSTED_AUTHSERV_ID = MX
     imap = mailbox.connect()
-    for folder in ("INBOX", "Processed"):
+    for folder in ("INBOX", "Processed", "Quarantine"):
         imap.create(folder)
         imap.select(folder)
         imap.store("1:*", "+FLAGS", r"(\Deleted)") if imap.search(None, "ALL")[1][0] else None
@@ -31,7 +43,8 @@ def inbox(imap_server, settings):
 
     def deliver(message):
         imap = mailbox.connect()
-        imap.append("INBOX", None, None, message.as_bytes())
+        raw = message if isinstance(message, bytes) else message.as_bytes()
+        imap.append("INBOX", None, None, raw)
         imap.logout()
 
     return deliver
@@ -45,8 +58,11 @@ def count(folder):
     return number
 
 
-def message(sender, subject, body, message_id, pdf=False, **headers):
+def message(sender, subject, body, message_id, pdf=False, trusted=False, **headers):
+    """An email as the inbox receives it; `trusted`: the receiving server authenticated it."""
     mail = EmailMessage()
+    if trusted:
+        mail["Authentication-Results"] = passed(sender)
     mail["From"], mail["To"], mail["Subject"] = sender, "complaints@jindu.example", subject
     mail["Message-ID"] = message_id
     for name, value in headers.items():
@@ -60,7 +76,12 @@ def message(sender, subject, body, message_id, pdf=False, **headers):
 def test_an_email_from_a_verified_owner_becomes_their_case(inbox, verified_owner):
     inbox(
         message(
-            verified_owner.email, "地库积水", "B2 地库积水严重。", "<m1@owner.example>", pdf=True
+            verified_owner.email,
+            "地库积水",
+            "B2 地库积水严重。",
+            "<m1@owner.example>",
+            pdf=True,
+            trusted=True,
         )
     )
     assert mailbox.poll() == 1
@@ -97,9 +118,18 @@ def test_a_reply_carrying_the_reference_joins_its_case(inbox, verified_owner):
             f"Re: [金都客服] [{case.reference}] 客服已回复",
             "电梯还是不行。",
             "<m3@x>",
+            trusted=True,
         )
     )
-    inbox(message("stranger@example.org", f"Re: [{case.reference}]", "我也来说两句", "<m4@x>"))
+    inbox(
+        message(
+            "stranger@example.org",
+            f"Re: [{case.reference}]",
+            "我也来说两句",
+            "<m4@x>",
+            trusted=True,
+        )
+    )
     mailbox.poll()
     reply = case.events.get(kind="owner_message")
     assert reply.text.startswith("电梯还是不行") and reply.author == verified_owner
@@ -168,6 +198,7 @@ def test_a_reply_to_a_closed_case_becomes_a_new_case(inbox, verified_owner, staf
             f"Re: [金都客服] [{closed.reference}] 您的报事已关闭",
             "电梯又停了。",
             "<late@x>",
+            trusted=True,
         )
     )
     assert mailbox.poll() == 1

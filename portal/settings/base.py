@@ -316,7 +316,19 @@ CASE_IMAP = {
     "password": env("CASE_IMAP_PASSWORD", ""),
     "folder": env("CASE_IMAP_FOLDER", "INBOX"),
     "processed_folder": env("CASE_IMAP_PROCESSED_FOLDER", "Processed"),
+    # Messages the inbox cannot handle go here (created when missing) and are shown to staff.
+    "quarantine_folder": env("CASE_IMAP_QUARANTINE_FOLDER", "Quarantine"),
+    # The inbox's address: case emails ask for replies at <local>+<reply token>@<domain> (the
+    # mail server must deliver plus-addresses to the inbox). Empty: no Reply-To is set.
+    "reply_address": env("CASE_IMAP_REPLY_ADDRESS", ""),
 }
+# The authserv-id(s) (comma-separated) of the receiving mail server whose Authentication-Results
+# headers the inbox believes; every other such header may be written by the sender. Empty: no
+# sender is authenticated by headers (only reply tokens make an email the owner's).
+CASE_IMAP_TRUSTED_AUTHSERV_ID = env("CASE_IMAP_TRUSTED_AUTHSERV_ID", "")
+# Staff see that the inbox is in trouble after this many failed polls in a row, or this long.
+CASE_INBOX_TROUBLE_POLLS = int(env("CASE_INBOX_TROUBLE_POLLS", "3"))
+CASE_INBOX_TROUBLE_MINUTES = int(env("CASE_INBOX_TROUBLE_MINUTES", "10"))
 
 # Media from this process (fine for one host); set SERVE_MEDIA=false when a proxy or object
 # storage serves MEDIA_URL.
