@@ -625,5 +625,8 @@ LOGGING = {
         # Wagtail's background tasks and page actions log every step at INFO.
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # Without a broker, outbox deliveries run in-process: one "succeeded" line each is noise.
+        # A worker logs its tasks on its own (celery worker --loglevel).
+        **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
     },
 }
