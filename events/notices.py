@@ -14,6 +14,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from wagtail.models import PageLogEntry
 
 from events import ics
@@ -73,7 +74,7 @@ def what_changed(event, before):
     return None
 
 
-@shared_task
+@shared_task(verbose_name=gettext_lazy("Tell registrants that an event changed"))
 def tell_registrants(event_id, revision_id=None):
     """After a publication: more seats let the waitlist in; a cancellation or a new time or
     place is emailed to everyone signed up, once. Returns how many were told."""

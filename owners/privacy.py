@@ -326,7 +326,7 @@ def build_export(export_id):
     return export
 
 
-@shared_task
+@shared_task(verbose_name=gettext_lazy("Build a “my data” download"))
 def build_data_export(export_id):
     """The Celery task that builds an owner's "my data" ZIP (queued by request_export)."""
     export = build_export(export_id)

@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
 from portal.actions import Refused
@@ -80,6 +81,15 @@ def add_task(task, *, key=None, queue=DEFAULT, group="", **kwargs):
     ends without an error. Returns the new row's id, or None for a key already written."""
     payload = {"task": task.name, "kwargs": kwargs}
     return _add(Kind.TASK, payload, key=key, queue=queue, group=group)
+
+
+def describe(row):
+    """What staff read for a row: an email's subject, or a job's name in their language (the
+    `verbose_name` its task is declared with; the task's dotted name when it has none)."""
+    if row.kind == Kind.EMAIL:
+        return row.payload.get("subject", "")
+    name = row.payload.get("task", "")
+    return str(getattr(current_app.tasks.get(name), "verbose_name", "") or name)
 
 
 def _add(kind, payload, *, key, queue, group, recipient=""):
@@ -325,7 +335,7 @@ def forget_recipient(address):
     return deleted
 
 
-@shared_task(ignore_result=True)
+@shared_task(ignore_result=True, verbose_name=gettext_lazy("Delete sent messages past their time"))
 def purge():
     """Daily: sent rows older than OUTBOX_KEEP_DAYS go (their keys guard a period no more)."""
     old = timezone.now() - timedelta(days=settings.OUTBOX_KEEP_DAYS)

@@ -23,7 +23,7 @@ class RetryForm(forms.Form):
 
 def _retry(view, data):
     row = outbox.retry(view.object, view.request.user)
-    return _("“%(message)s” will be tried again now.") % {"message": row.summary}
+    return _("“%(message)s” will be tried again now.") % {"message": outbox.describe(row)}
 
 
 class OutgoingInspectView(ActionsInspectView):
@@ -40,9 +40,15 @@ class OutgoingInspectView(ActionsInspectView):
         context.update(
             row=row,
             can_retry=outbox.can_retry(self.request.user, row),
+            job=outbox.describe(row),
             attachments=[name for name, _data, _mime in row.payload.get("attachments") or ()],
         )
         return context
+
+
+class SummaryColumn(Column):
+    def get_value(self, instance):
+        return outbox.describe(instance)
 
 
 class ErrorColumn(Column):
@@ -61,7 +67,7 @@ class OutgoingViewSet(ActionsOnlyViewSet):
     add_to_settings_menu = True
     menu_order = 900
     list_display = [
-        Column("summary", label=gettext_lazy("Subject or job"), accessor="summary"),
+        SummaryColumn("summary", label=gettext_lazy("Subject or job")),
         Column("recipient", label=gettext_lazy("To")),
         Column("state", label=gettext_lazy("State"), accessor="get_state_display"),
         Column("queue", label=gettext_lazy("Queue")),

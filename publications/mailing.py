@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from club.models import Member
 from owners.models import User
@@ -84,7 +85,7 @@ def send_batch(mailing_id):
     return left
 
 
-@shared_task
+@shared_task(verbose_name=gettext_lazy("Send a member mailing"))
 def send_mailing(mailing_id):
     """A publication mailing's job (run through the outbox): writes every batch. Killed
     mid-way, the job is taken up again and writes only what is missing."""

@@ -157,7 +157,12 @@ def test_the_list_costs_the_same_for_few_and_many_rows(
     outbox.add_task(outbox.purge, key="job:1")
     with django_assert_num_queries(len(few.captured_queries)):
         page = client.get(reverse("outbox:index")).content.decode()
-    assert "p39@example.com" in page and "portal.outbox.purge" in page
+    assert "p39@example.com" in page and "portal.outbox.purge" not in page
+    # A job is listed by its name in the reader's language, its inspect screen adds the task's.
+    assert "删除过期的已发送消息" in page
+    job = Outgoing.objects.get(key="job:1")
+    inspect = client.get(reverse("outbox:inspect", args=[job.pk])).content.decode()
+    assert "删除过期的已发送消息" in inspect and "portal.outbox.purge" in inspect
 
 
 def test_retry_is_an_action_that_checks_permission(failed, staff):
