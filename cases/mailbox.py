@@ -38,7 +38,7 @@ import authres
 import nh3
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import validate_email
 from django.db import (
@@ -55,7 +55,7 @@ from wagtail.log_actions import log
 
 from cases import casework
 from cases.models import Case, InboundEmail, InboxHealth, QuarantinedEmail
-from cases.rules import CaseError, check_handler
+from cases.rules import CaseError, check_handler, handles_cases
 from portal.actions import Refused
 from portal.files import clean_attachment
 from portal.notifications import email_user
@@ -289,11 +289,7 @@ def mark_handled(item, staff, note=""):
 
 
 def can_mark_handled(user, item):
-    try:
-        check_handler(user)
-    except PermissionDenied:
-        return False
-    return item.handled_at is None
+    return handles_cases(user) and item.handled_at is None
 
 
 def _one_line(error):
@@ -350,7 +346,7 @@ class EmailCase:
     def __init__(self, sender, subject, text, files, fallback, not_kept):
         self.sender, self.subject, self.text, self.files = sender, subject, text, files
         self.fallback = fallback
-        folder = settings.CASE_IMAP["processed_folder"]
+        folder = folders()[1]
         self.not_kept = [{**item, "folder": folder} for item in not_kept]
 
 

@@ -12,7 +12,8 @@ class ModerationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required to hide, warn or suspend; the owner sees it."),
     )
-    title = forms.CharField(label=_("New title"), required=False, max_length=200)
+    # No length here: the rename action says how long a title may be, and how long this one is.
+    title = forms.CharField(label=_("New title"), required=False)
     board = forms.ModelChoiceField(
         label=_("Move to board"), queryset=Board.objects.all(), required=False
     )

@@ -14,6 +14,7 @@ from forum import access, notify
 from forum.counters import refresh_latest, refresh_official_answer
 from forum.models import Board, Post, Report, Suspension, Topic
 from portal.actions import Refused
+from portal.validators import printable
 
 
 class ModerationError(Refused):
@@ -145,7 +146,7 @@ def rename_topic(topic, by, title):
     """Give a topic a clearer title (an owner's "help!!!" becomes "3 栋电梯停运"); the author is
     told the old and the new title."""
     _check(by)
-    title = " ".join(title.split())
+    title = " ".join(printable(title).split())
     limit = Topic._meta.get_field("title").max_length
     if not title:
         raise ModerationError(_("Enter the new title."))
@@ -162,14 +163,12 @@ def rename_topic(topic, by, title):
         topic.title = title
         topic.save(update_fields=["title"])
         log(topic, "forum.topic.rename", user=by, data={"from": old, "to": title})
-        transaction.on_commit(
-            lambda: _tell(
-                topic.author,
-                gettext_noop("A moderator renamed your topic “%(old)s” to “%(new)s”."),
-                topic.get_absolute_url(),
-                old=old,
-                new=title,
-            )
+        _tell(
+            topic.author,
+            gettext_noop("A moderator renamed your topic “%(old)s” to “%(new)s”."),
+            topic.get_absolute_url(),
+            old=old,
+            new=title,
         )
     return topic
 

@@ -10,7 +10,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from forum import admin_views
 from forum.models import Board, Post, Report, Suspension, Topic
-from portal.admin_actions import ActionsOnlyViewSet, InspectFirstIndexView
+from portal.admin_actions import ActionsOnlyViewSet
 
 
 class BoardViewSet(ModelViewSet):
@@ -47,7 +47,6 @@ class ReportViewSet(ActionsOnlyViewSet):
         DateColumn("created_at", label=_("Reported")),
     ]
     list_filter = ["status", "reason"]
-    index_view_class = InspectFirstIndexView
     inspect_view_enabled = True
     inspect_view_class = admin_views.ReportReviewView
     inspect_template_name = "forum/admin/report_review.html"
@@ -81,7 +80,6 @@ class TopicViewSet(ActionsOnlyViewSet):
     ]
     list_filter = ["board", "is_pinned", "is_locked", "is_hidden"]
     search_fields = ["title"]
-    index_view_class = InspectFirstIndexView
     inspect_view_enabled = True
     inspect_view_class = admin_views.TopicModerationView
     inspect_template_name = "forum/admin/topic_moderation.html"
@@ -126,7 +124,6 @@ class PostViewSet(ActionsOnlyViewSet):
     ]
     list_filter = ["is_hidden", "is_official", "deleted_by_author"]
     search_fields = ["search_text"]
-    index_view_class = InspectFirstIndexView
     inspect_view_enabled = True
     inspect_view_class = admin_views.PostModerationView
     inspect_template_name = "forum/admin/post_moderation.html"

@@ -89,8 +89,7 @@ def _write(partial, log):
             count = 0
             for name in _walk(storage):
                 with storage.open(name, "rb") as source:
-                    size = storage.size(name)
-                    entries.append(_add(archive, f"media/{store_name}/{name}", source, size))
+                    entries.append(_add(archive, f"media/{store_name}/{name}", source, source.size))
                 count += 1
             log(f"{store_name} files: {count}")
         manifest = {
@@ -278,13 +277,13 @@ def _load_database(local):
 
 def _run(command):
     """A PostgreSQL client program with this site's connection settings."""
+    # Django's own psql settings: host, port, user, password and OPTIONS (sslmode, service, ...).
     db = connection.settings_dict
-    env = {**os.environ, "PGDATABASE": db["NAME"]}
+    _args, client_env = connection.client.settings_to_cmd_args_env(db, [])
+    env = {**os.environ, **(client_env or {}), "PGDATABASE": db["NAME"]}
     for key, name in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER")):
         if db.get(key):
             env[name] = str(db[key])
-    if db.get("PASSWORD"):
-        env["PGPASSWORD"] = db["PASSWORD"]
     try:
         result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     except FileNotFoundError as error:

@@ -3,8 +3,7 @@ from django.contrib import messages as django_messages
 from django.contrib.messages.storage.base import Message
 
 from portal import health
-
-ADMIN_PREFIX = "/admin/"
+from portal.csp import admin_prefix
 
 
 def site(request):
@@ -44,6 +43,6 @@ class AdminMessages:
 def admin_warnings(request):
     """On admin pages, the warnings for staff join the messages (after Django's processor)."""
     user = getattr(request, "user", None)
-    if not request.path.startswith(ADMIN_PREFIX) or user is None or not user.is_authenticated:
+    if not request.path.startswith(admin_prefix()) or user is None or not user.is_authenticated:
         return {}
     return {"messages": AdminMessages(request)}

@@ -4,14 +4,12 @@ refused attachments are recorded and the sender told; only authenticated senders
 tokens make an email the owner's."""
 
 import base64
-import imaplib
 import socket
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -21,9 +19,10 @@ from cases import casework, mailbox
 from cases.models import Case, Category, InboxHealth, QuarantinedEmail
 from cases.rules import CaseError
 from cases.tests import test_case_inbox
-from cases.tests.test_case_inbox import MX, count, message, passed
+from cases.tests.test_case_inbox import MX, count, message, passed, poll_quietly
 from portal.tests.actions_only import assert_no_raw_admin_views
 from portal.tests.samples import pdf_bytes
+from portal.tests.services import twice_at_once
 
 pytestmark = pytest.mark.django_db
 inbox = test_case_inbox.inbox  # the same fixture: an empty inbox and a function to deliver
@@ -134,16 +133,7 @@ def test_two_pollers_quarantine_a_poison_message_once(inbox, verified_owner, sta
     for n in range(4):
         inbox(message(verified_owner.email, f"问题{n}", "内容", f"<both{n}@x>", trusted=True))
 
-    def poll(_):
-        try:
-            return mailbox.poll()
-        except imaplib.IMAP4.error:
-            return 0  # the other poller moved a message first
-        finally:
-            connections.close_all()
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        list(pool.map(poll, range(2)))
+    twice_at_once(poll_quietly)
     assert Case.objects.count() == 4 and QuarantinedEmail.objects.count() == 1
     assert (count("INBOX"), count("Processed"), count("Quarantine")) == (0, 4, 1)
     assert len([m for m in mail.outbox if m.to == [manager.email]]) == 1

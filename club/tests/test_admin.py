@@ -142,7 +142,7 @@ def test_card_actions_need_the_card_right(member, staff, club_staff):
         lambda: cards.revoke_card(old, by=clerk, reason="退会"),
         lambda: cards.issue_card(member, by=None),
     ):
-        with pytest.raises(cards.CardError):
+        with pytest.raises(cards.CardError, match="may not issue or change"):
             attempt()
     old.refresh_from_db()
     assert old.status == "active" and member.cards.count() == 1

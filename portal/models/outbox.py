@@ -58,9 +58,3 @@ class Outgoing(models.Model):
         if self.kind == self.Kind.EMAIL:
             return f"{self.payload.get('subject', '')} → {', '.join(self.payload.get('to', []))}"
         return self.payload.get("task", self.key)
-
-    @property
-    def summary(self):
-        if self.kind == self.Kind.EMAIL:
-            return self.payload.get("subject", "")
-        return self.payload.get("task", "")

@@ -34,8 +34,7 @@ def test_while_redis_is_stopped_reads_miss_and_writes_are_dropped_at_once(redis)
     assert time.perf_counter() - started < 0.5  # 600 calls: microseconds each
     with pytest.raises(CacheUnavailable):
         cache.incr("counter")
-    with pytest.raises(ValueError):  # what callers of Django's incr already handle
-        cache.incr("counter")
+    assert issubclass(CacheUnavailable, ValueError)  # what callers of Django's incr handle
 
 
 def test_a_frozen_redis_costs_one_timeout_then_nothing_for_a_second(redis):

@@ -84,11 +84,8 @@ def test_readyz_names_an_unreachable_broker_within_two_seconds(client, settings,
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "unavailable" and body["failing"] == ["broker"]
-    assert body["checks"]["broker"] == {
-        "ok": False,
-        "error": body["checks"]["broker"]["error"],
-        "ms": body["checks"]["broker"]["ms"],
-    }
+    broker = body["checks"]["broker"]
+    assert set(broker) == {"ok", "error", "ms"} and broker["ok"] is False and broker["error"]
     text = response.content.decode()
     assert "broker-secret" not in text and str(closed_port) not in text  # no address, no secret
     assert not response.cookies
