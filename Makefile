@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test setup install lint format messages bench lock clean
+.PHONY: run test setup install lint format messages bench bench-http lock clean
 
 run: setup ## Set everything up and serve the site at http://127.0.0.1:8000
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -44,6 +44,13 @@ messages: install ## Refresh and compile the translation catalogues (needs GNU g
 
 bench: setup ## Requests per second of the main pages against a bare view
 	$(BIN)/python manage.py bench
+
+# Over HTTP under production settings: gunicorn, PostgreSQL and Redis (the local ones unless
+# DATABASE_URL and REDIS_URL say otherwise); the table goes to docs/benchmark.md.
+bench-http: install ## Requests per second over HTTP under production settings
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/bench} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/9} \
+	$(BIN)/python manage.py bench_http $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .test-media .test-db*

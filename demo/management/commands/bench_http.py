@@ -1,0 +1,609 @@
+"""How fast the site answers over HTTP under production settings: `make bench-http`.
+
+Starts gunicorn (2 sync workers, `portal.settings.production`) on the PostgreSQL database of
+DATABASE_URL and the Redis of REDIS_URL, after loading the demo and a generated busier site
+(demo/scale.py). Each page is loaded for a fixed time by wrk (16 connections) when it is
+installed, else by a Python load generator, and compared with /healthz, a bare Django view,
+measured in the same run. SQL per request is counted by serving the same request in this
+process, with the same session, database and cache. Then the workers' memory, and 200 members
+signing up at once for an event with 50 seats.
+
+Writes the table to docs/benchmark.md (and the figures to docs/benchmark.json); `--before
+FILE.json` adds the figures of an earlier run beside today's.
+"""
+
+import http.client
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import psycopg
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError, connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case
+from club.models import ClubPage, Member
+from demo import scale
+from events.models import EventIndexPage, EventPage, Registration
+from owners.models import User
+from publications.models import ListingPage, MagazineIssuePage, NewsPage
+
+# (group, label, path, who is signed in). The groups are the rows of the issue's table.
+PAGES = [
+    ("baseline", "/healthz (bare Django view)", "/healthz", None),
+    ("cached", "home", "/", None),
+    ("cached", "magazine", "/magazine/", None),
+    ("cached", "club", "/club/", None),
+    ("cached", "news", "/news/", None),
+    ("topic", "topic page, signed in (20 posts)", "/forum/t/{topic}/", "owner"),
+    ("topic", "topic page, anonymous", "/forum/t/{topic}/", None),
+    ("topic", "topic list, signed in", "/forum/b/owners/", "owner"),
+    ("cms", "home, signed in", "/", "owner"),
+    ("cms", "magazine index, signed in", "/magazine/", "owner"),
+    ("cms", "magazine issue, signed in", "{issue}", "owner"),
+    ("cms", "news index, signed in", "/news/", "owner"),
+    ("cms", "news item, signed in", "{news}", "owner"),
+    ("cms", "club, signed in", "/club/", "owner"),
+    ("cms", "listings, signed in", "/listings/", "owner"),
+    ("cms", "listing, signed in", "{listing}", "owner"),
+    ("cms", "event, signed in", "{event}", "owner"),
+    ("owner", "my club", "/me/club/", "owner"),
+    ("owner", "my cases", "/me/cases/", "owner"),
+    ("owner", "case page", "/me/cases/{case}/", "owner"),
+    ("search", "site search 停车", "/search/?q=停车", None),
+    ("search", "forum search 停车", "/forum/search/?q=停车", None),
+    ("admin", "admin: case ledger (500 cases)", "/admin/cases/", "service"),
+]
+STORM_MEMBERS = 200
+STORM_SEATS = 50
+STORM_SLUG = "bench-sign-up-storm"
+WRK_LINE = re.compile(r"^\s*(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+
+
+class Command(BaseCommand):
+    help = "Requests per second of the main pages over HTTP under production settings."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seconds", type=float, default=5.0, help="load time per page")
+        parser.add_argument("--connections", type=int, default=16)
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--port", type=int, default=8765)
+        parser.add_argument("--preload", action="store_true", help="gunicorn --preload")
+        parser.add_argument("--only", help="run only the pages whose label contains this")
+        parser.add_argument("--out", default="docs/benchmark.md")
+        parser.add_argument("--before", help="figures of an earlier run (its .json) to compare")
+
+    def handle(self, *args, **options):
+        self.options = options
+        database = settings.DATABASES["default"]
+        if database["ENGINE"] != "django.db.backends.postgresql" or not settings.REDIS_URL:
+            raise CommandError(
+                "The HTTP benchmark runs on PostgreSQL and Redis: set DATABASE_URL and REDIS_URL "
+                "(make bench-http sets both to the local services)."
+            )
+        _create_database(database)
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        # Sessions made here must be valid in gunicorn: both sign with this key.
+        settings.SECRET_KEY = self.secret = secrets.token_urlsafe(48)
+        self.stdout.write("Loading the demo and the generated scale…")
+        call_command("migrate", verbosity=0)
+        call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        scale.build(self.stdout)
+        self.targets = _targets()
+        self.environment = self._environment()
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            env=self.environment,
+            check=True,
+        )
+        with self._gunicorn() as server:
+            memory_before = _worker_memory(server)
+            rows = [self._measure(page) for page in self._pages()]
+            memory_after = _worker_memory(server)
+            storm = self._storm()
+        self._report(rows, memory_before, memory_after, storm)
+
+    # The server -------------------------------------------------------------------------------
+
+    def _environment(self):
+        broker = urlsplit(settings.REDIS_URL)._replace(path="/15").geturl()
+        return {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+            "SECRET_KEY": self.secret,
+            "SECURE_SSL_REDIRECT": "0",
+            # Jobs queue in Redis with no worker to run them: the pages are measured, not email.
+            "CELERY_BROKER_URL": broker,
+            "CELERY_RESULT_BACKEND": broker,
+        }
+
+    @contextmanager
+    def _gunicorn(self):
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "portal.wsgi",
+            f"--workers={self.options['workers']}",
+            f"--bind=127.0.0.1:{self.options['port']}",
+            "--log-level=warning",
+            *(["--preload"] if self.options["preload"] else []),
+        ]
+        server = subprocess.Popen(command, env=self.environment)
+        try:
+            _wait_for_port(self.options["port"])
+            _wait_for_workers(server, self.options["workers"])
+            yield server
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            _flush_broker(self.environment["CELERY_BROKER_URL"])
+
+    # The pages --------------------------------------------------------------------------------
+
+    def _pages(self):
+        only = self.options["only"]
+        for group, label, path, who in PAGES:
+            if only and only not in label and group != "baseline":
+                continue
+            yield group, label, quote(path.format(**self.targets), safe="/?=&"), who
+
+    def _measure(self, page):
+        group, label, path, who = page
+        cookie = self._session(who) if who else ""
+        headers = {"Accept-Language": "zh-CN,zh;q=0.9", "Host": f"127.0.0.1:{self.options['port']}"}
+        if cookie:
+            headers["Cookie"] = cookie
+        status, size = _fetch(self.options["port"], path, headers)
+        if status != 200:
+            raise CommandError(f"{path} answered {status} under gunicorn")
+        queries = self._queries(path, who)
+        _load({**self.options, "seconds": 1}, path, headers)  # every worker warm: templates, URLs
+        load = _load(self.options, path, headers)
+        self.stdout.write(
+            f"  {label:36} {load['rate']:8.0f} req/s  p50 {load['p50']:6.1f} ms  "
+            f"p99 {load['p99']:6.1f} ms  {queries:3d} SQL  {size:7d} B"
+        )
+        return {
+            "group": group,
+            "label": label,
+            "path": path,
+            **load,
+            "queries": queries,
+            "bytes": size,
+        }
+
+    def _session(self, username):
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        return (
+            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        )
+
+    def _queries(self, path, who):
+        """The SQL the same request costs once warm, served in this process."""
+        client = Client(HTTP_HOST=f"127.0.0.1:{self.options['port']}")
+        if who:
+            client.force_login(User.objects.get(username=who))
+        headers = {"HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9"}
+        for _ in range(2):
+            client.get(path, **headers)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path, **headers)
+        assert response.status_code == 200, (path, response.status_code)
+        return len(queries)
+
+    # The sign-up storm ------------------------------------------------------------------------
+
+    def _storm(self):
+        """200 members press "sign up" at the same moment for an event with 50 seats."""
+        event = _storm_event()
+        members = list(
+            User.objects.filter(member__status=Member.Status.ACTIVE).order_by("pk")[:STORM_MEMBERS]
+        )
+        token = secrets.token_hex(16)  # a CSRF secret of 32 characters, sent back as the token
+        cookies = [f"{self._session(m.username)}; csrftoken={token}" for m in members]
+        path = reverse("events:sign_up", args=[event.pk])
+        body = f"csrfmiddlewaretoken={token}&guests=0".encode()
+        results = [None] * len(members)
+        start = threading.Barrier(len(members) + 1)
+
+        def press(number):
+            headers = {
+                "Cookie": cookies[number],
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Host": f"127.0.0.1:{self.options['port']}",
+            }
+            start.wait()
+            try:
+                results[number] = _fetch(
+                    self.options["port"], path, headers, method="POST", body=body
+                )
+            except OSError as error:
+                results[number] = (str(error), 0)
+
+        threads = [threading.Thread(target=press, args=(n,)) for n in range(len(members))]
+        for thread in threads:
+            thread.start()
+        start.wait()
+        started = time.perf_counter()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+        registrations = Registration.objects.filter(event=event)
+        taken = sum(r.seats for r in registrations.filter(status=Registration.Status.CONFIRMED))
+        outcome = {
+            "members": len(members),
+            "seconds": elapsed,
+            "errors": sum(1 for status, _ in results if status != 302),
+            "seats": taken,
+            "waitlisted": registrations.filter(status=Registration.Status.WAITLISTED).count(),
+        }
+        # A sign-up refused with a message is still a 302: count what the database holds.
+        outcome["refused"] = outcome["members"] - registrations.count()
+        self.stdout.write(
+            f"  sign-up storm: {outcome['members']} members in {elapsed:.2f} s, "
+            f"{outcome['errors']} errors, {taken} of {STORM_SEATS} seats, "
+            f"{outcome['waitlisted']} waitlisted, {outcome['refused']} refused"
+        )
+        return outcome
+
+    # The report -------------------------------------------------------------------------------
+
+    def _report(self, rows, memory_before, memory_after, storm):
+        baseline = rows[0]["rate"]
+        before = {}
+        if self.options["before"]:
+            earlier = json.loads(Path(self.options["before"]).read_text())
+            before = {row["label"]: row for row in earlier["pages"]}
+            before["_memory"] = earlier["memory_after"]
+            before["_storm"] = earlier["storm"]
+        figures = {
+            "when": timezone.localtime().isoformat(timespec="seconds"),
+            "commit": _commit(),
+            "machine": _machine(),
+            "load_generator": _generator_name(),
+            "seconds": self.options["seconds"],
+            "connections": self.options["connections"],
+            "workers": self.options["workers"],
+            "preload": self.options["preload"],
+            "pages": rows,
+            "memory_before": memory_before,
+            "memory_after": memory_after,
+            "storm": storm,
+        }
+        out = Path(self.options["out"])
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.with_suffix(".json").write_text(json.dumps(figures, ensure_ascii=False, indent=1))
+        out.write_text(_markdown(figures, baseline, before))
+        self.stdout.write(f"Written to {out} and {out.with_suffix('.json')}")
+
+
+def _targets():
+    owner = User.objects.get(username="owner")
+    event = (
+        EventPage.objects.live()
+        .exclude(slug=STORM_SLUG)
+        .filter(starts_at__gte=timezone.now())
+        .order_by("starts_at")
+        .first()
+    )
+    return {
+        "topic": scale.long_topic().pk,
+        "issue": MagazineIssuePage.objects.live().order_by("-pk").first().url,
+        "news": NewsPage.objects.live().order_by("-pk").first().url,
+        "listing": ListingPage.objects.live().order_by("pk").first().url,
+        "event": event.url,
+        "case": Case.objects.filter(owner=owner).order_by("pk").first().reference,
+    }
+
+
+def _storm_event():
+    """The storm's event, with no registrations left from an earlier run."""
+    event = EventPage.objects.filter(slug=STORM_SLUG).first()
+    if event is None:
+        index = EventIndexPage.objects.descendant_of(ClubPage.objects.first()).first()
+        starts = timezone.now() + timedelta(days=60)
+        event = EventPage(
+            title="业主答谢晚宴（压力测试）",
+            slug=STORM_SLUG,
+            summary="名额 50 位。",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=3),
+            place="金都·翠湖苑会所",
+            capacity=STORM_SEATS,
+            guests_allowed=0,
+            audience=EventPage.Audience.MEMBERS,
+            signup_opens_at=timezone.now() - timedelta(days=1),
+            signup_closes_at=starts - timedelta(days=1),
+            cancel_by=starts - timedelta(days=2),
+        )
+        index.add_child(instance=event)
+        event.save_revision().publish()
+    Registration.objects.filter(event=event).delete()
+    return event
+
+
+# Load generation --------------------------------------------------------------------------------
+
+
+def _generator_name():
+    wrk = shutil.which("wrk")
+    if not wrk:
+        return "Python threads (wrk is not installed)"
+    version = subprocess.run([wrk, "--version"], capture_output=True, text=True)
+    return (version.stdout or version.stderr).split("[")[0].strip() or "wrk"
+
+
+def _load(options, path, headers):
+    if shutil.which("wrk"):
+        return _wrk(options, path, headers)
+    return _python_load(options, path, headers)
+
+
+def _wrk(options, path, headers):
+    command = [
+        "wrk",
+        "--threads=2",
+        f"--connections={options['connections']}",
+        f"--duration={options['seconds']:.0f}s",
+        "--latency",
+        "--timeout=10s",
+        *[arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")],
+        f"http://127.0.0.1:{options['port']}{path}",
+    ]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    latency = {
+        share: float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+        for share, value, unit in WRK_LINE.findall(output)
+    }
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: (.*)", output)
+    return {
+        "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": latency["50"],
+        "p99": latency["99"],
+        "errors": (int(bad.group(1)) if bad else 0)
+        + (sum(int(n) for n in re.findall(r"\d+", errors.group(1))) if errors else 0),
+    }
+
+
+def _python_load(options, path, headers):
+    """16 threads asking one after another for a fixed time: enough for the pages, though it
+    cannot load a bare view as hard as wrk."""
+    stop = time.perf_counter() + options["seconds"]
+    times, errors, lock = [], [0], threading.Lock()
+
+    def run():
+        mine = []
+        while time.perf_counter() < stop:
+            started = time.perf_counter()
+            try:
+                status, _ = _fetch(options["port"], path, headers)
+            except OSError:
+                status = 0
+            mine.append((time.perf_counter() - started) * 1000)
+            if status >= 400 or status == 0:
+                with lock:
+                    errors[0] += 1
+        with lock:
+            times.extend(mine)
+
+    threads = [threading.Thread(target=run) for _ in range(options["connections"])]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    times.sort()
+    return {
+        "rate": len(times) / (time.perf_counter() - began),
+        "p50": statistics.median(times),
+        "p99": times[int(len(times) * 0.99)],
+        "errors": errors[0],
+    }
+
+
+def _fetch(port, path, headers, method="GET", body=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, len(response.read())
+    finally:
+        conn.close()
+
+
+# The machine and the processes ------------------------------------------------------------------
+
+
+def _create_database(database):
+    try:
+        connection.ensure_connection()
+    except OperationalError:
+        with psycopg.connect(
+            host=database["HOST"] or "127.0.0.1",
+            port=database["PORT"] or 5432,
+            user=database["USER"],
+            password=database["PASSWORD"] or None,
+            dbname="postgres",
+            autocommit=True,
+        ) as admin:
+            admin.execute(f'CREATE DATABASE "{database["NAME"]}"')
+
+
+def _wait_for_port(port, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise CommandError(f"gunicorn did not listen on port {port} within {seconds} s")
+
+
+def _workers(server):
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def _wait_for_workers(server, count, seconds=60):
+    """Until every worker has loaded the site: their memory stops growing."""
+    deadline, last = time.monotonic() + seconds, None
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        workers = _workers(server)
+        now = [_memory(pid)["rss"] for pid in workers]
+        if len(workers) == count and now == last:
+            return
+        last = now
+    raise CommandError("gunicorn's workers did not settle")
+
+
+def _memory(pid):
+    """Resident and unique (private) memory of a process in MiB."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, value = line.split(":", 1)
+        fields[name] = int(value.split()[0])
+    return {
+        "rss": round(fields["Rss"] / 1024, 1),
+        "uss": round((fields["Private_Clean"] + fields["Private_Dirty"]) / 1024, 1),
+    }
+
+
+def _worker_memory(server):
+    workers = [_memory(pid) for pid in _workers(server)]
+    return {
+        "rss": max(w["rss"] for w in workers),
+        "uss": max(w["uss"] for w in workers),
+        "master_rss": _memory(server.pid)["rss"],
+    }
+
+
+def _flush_broker(url):
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port or 6379)) as redis:
+        database = parts.path.strip("/") or "0"
+        redis.sendall(f"SELECT {database}\r\nFLUSHDB\r\n".encode())
+        redis.recv(64)
+
+
+def _commit():
+    done = subprocess.run(
+        ["git", "describe", "--always", "--dirty"], capture_output=True, text=True
+    )
+    return done.stdout.strip() or "unknown"
+
+
+def _machine():
+    model = "unknown CPU"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            model = line.split(":", 1)[1].strip()
+            break
+    return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}"
+
+
+# The table --------------------------------------------------------------------------------------
+
+GROUPS = {
+    "baseline": "Baseline",
+    "cached": "Cached anonymous pages",
+    "topic": "Forum",
+    "cms": "CMS pages, rendered for a signed-in owner (not cached)",
+    "owner": "An owner's own pages",
+    "search": "Search (anonymous)",
+    "admin": "Admin",
+}
+
+
+def _markdown(figures, baseline, before):
+    lines = [
+        "# HTTP benchmark",
+        "",
+        "Made by `make bench-http` (demo/management/commands/bench_http.py). Production "
+        f"settings under gunicorn ({figures['workers']} sync workers"
+        f"{', --preload' if figures['preload'] else ''}), PostgreSQL and Redis on the same "
+        f"machine; {figures['load_generator']} with {figures['connections']} connections for "
+        f"{figures['seconds']:.0f} s per page. Demo content plus demo/scale.py: 2,000 topics, "
+        "a 1,000-post topic, 500 cases, 300 members.",
+        "",
+        f"Run {figures['when']} at {figures['commit']} on {figures['machine']}.",
+        "",
+        "*share* is the page's requests per second as a share of /healthz in the same run. SQL "
+        "is counted on one warm request with the same session. Figures measured elsewhere on "
+        "this kind of machine for comparison: a bare Django view about 5,600 req/s, "
+        "django-machina's topic page about 66, Wagtail's bakerydemo pages 44–85.",
+        "",
+        "| page | req/s | share | p50 ms | p99 ms | SQL | bytes |"
+        + (" before: req/s | before: share | before: SQL |" if before else ""),
+        "|---|---:|---:|---:|---:|---:|---:|" + ("---:|---:|---:|" if before else ""),
+    ]
+    before_baseline = before.get("/healthz (bare Django view)", {}).get("rate")
+    group = None
+    for row in figures["pages"]:
+        if row["group"] != group:
+            group = row["group"]
+            lines.append(f"| **{GROUPS[group]}** |" + " |" * (9 if before else 6))
+        share = row["rate"] / baseline * 100
+        errors = f" ({row['errors']} errors)" if row["errors"] else ""
+        line = (
+            f"| {row['label']} `{row['path']}` | {row['rate']:,.0f}{errors} | {share:.1f} % | "
+            f"{row['p50']:.1f} | {row['p99']:.1f} | {row['queries']} | {row['bytes']:,} |"
+        )
+        old = before.get(row["label"])
+        if before:
+            line += (
+                f" {old['rate']:,.0f} | {old['rate'] / before_baseline * 100:.1f} % | "
+                f"{old['queries']} |"
+                if old
+                else " — | — | — |"
+            )
+        lines.append(line)
+    memory, storm = figures["memory_after"], figures["storm"]
+    lines += [
+        "",
+        "## Workers",
+        "",
+        "| | RSS MiB | unique MiB |" + (" before: RSS | before: unique |" if before else ""),
+        "|---|---:|---:|" + ("---:|---:|" if before else ""),
+        f"| a worker before the first request | {figures['memory_before']['rss']} | "
+        f"{figures['memory_before']['uss']} |" + (" | |" if before else ""),
+        f"| a worker after the run | {memory['rss']} | {memory['uss']} |"
+        + (f" {before['_memory']['rss']} | {before['_memory']['uss']} |" if before else ""),
+        "",
+        "## Sign-up storm",
+        "",
+        f"{storm['members']} members press “报名” at the same moment for an event with "
+        f"{STORM_SEATS} seats: all answered in {storm['seconds']:.2f} s, {storm['errors']} "
+        f"errors, {storm['seats']} seats taken, {storm['waitlisted']} on the waitlist, "
+        f"{storm['refused']} refused"
+        + (
+            f" (before: {before['_storm']['seconds']:.2f} s, {before['_storm']['errors']} errors, "
+            f"{before['_storm']['seats']} seats)."
+            if before
+            else "."
+        ),
+        "",
+    ]
+    return "\n".join(lines)
