@@ -9,13 +9,18 @@ never overwritten.
 import json
 import logging
 import time
+from dataclasses import asdict
+from functools import cache as remembered
 
-from csp.constants import SELF
-from csp.middleware import CSPMiddleware
+from csp.constants import HEADER, HEADER_REPORT_ONLY, SELF
+from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
+from csp.utils import build_policy
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponse
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -34,10 +39,59 @@ MAX_VALUE_CHARS = 300
 
 
 def admin_prefix():
+    return _admin_prefix(get_script_prefix())
+
+
+@remembered
+def _admin_prefix(script_prefix):
     return reverse("wagtailadmin_home")
 
 
+#: What a view sets on its response to change its own policy (django-csp's decorators).
+VIEW_POLICY = [
+    f"_csp_{part}{mode}" for part in ("config", "update", "replace") for mode in ("", "_ro")
+]
+HEADERS = [
+    (HEADER, "CONTENT_SECURITY_POLICY", "_csp_exempt", False),
+    (HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", "_csp_exempt_ro", True),
+]
+
+
 class PagePolicyMiddleware(CSPMiddleware):
+    """Nearly every response gets one of two policies, the site's or the admin's, and builds
+    the same header text each time: it is built once per process (and again when a setting
+    changes, in tests). A nonce, a view's own policy or a preview take django-csp's own way."""
+
+    def process_response(self, request, response):
+        if (
+            getattr(request, "_csp_nonce", None) is not None
+            or getattr(request, "is_dummy", False)
+            or any(hasattr(response, name) for name in VIEW_POLICY)
+            or (settings.DEBUG and response.status_code in (404, 500))
+        ):
+            return self._add_endpoint(super().process_response(request, response))
+        in_admin = request.path.startswith(admin_prefix())
+        for header, setting, exempt, report_only in HEADERS:
+            excluded = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
+            value = self._built(in_admin, report_only)
+            if (
+                value
+                and header not in response
+                and not getattr(response, exempt, False)
+                and not request.path_info.startswith(tuple(excluded))
+            ):
+                response[header] = value
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        return self._add_endpoint(response)
+
+    @staticmethod
+    @remembered
+    def _built(in_admin, report_only):
+        mode = "CONTENT_SECURITY_POLICY_REPORT_ONLY" if report_only else "CONTENT_SECURITY_POLICY"
+        config = settings.CONTENT_SECURITY_POLICY_ADMIN if in_admin else None
+        parts = PolicyParts(config=config if getattr(settings, mode, None) else None)
+        return build_policy(**asdict(parts), report_only=report_only)
+
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
         mode = "CONTENT_SECURITY_POLICY_REPORT_ONLY" if report_only else "CONTENT_SECURITY_POLICY"
@@ -55,14 +109,20 @@ class PagePolicyMiddleware(CSPMiddleware):
             parts.replace = {**(parts.replace or {}), "frame-ancestors": [SELF]}
         return parts
 
-    def process_response(self, request, response):
-        response = super().process_response(request, response)
+    @staticmethod
+    def _add_endpoint(response):
         # `report-to csp` in the policy names this endpoint (the Reporting API); browsers that
         # only know `report-uri` use that.
         endpoint = settings.CSP_REPORT_ENDPOINT
         if endpoint and "Reporting-Endpoints" not in response:
             response["Reporting-Endpoints"] = f'csp="{endpoint}"'
         return response
+
+
+@receiver(setting_changed)
+def forget_built_policies(**kwargs):
+    PagePolicyMiddleware._built.cache_clear()
+    _admin_prefix.cache_clear()
 
 
 def _clip(value):
