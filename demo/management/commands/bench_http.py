@@ -91,6 +91,7 @@ class Command(BaseCommand):
         parser.add_argument("--only", help="run only the pages whose label contains this")
         parser.add_argument("--out", default="docs/benchmark.md")
         parser.add_argument("--before", help="figures of an earlier run (its .json) to compare")
+        parser.add_argument("--load-only", action="store_true", help="load the data, then stop")
 
     def handle(self, *args, **options):
         self.options = options
@@ -108,6 +109,8 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0)
         call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
         scale.build(self.stdout)
+        if options["load_only"]:
+            return
         self.targets = _targets()
         self.environment = self._environment()
         subprocess.run(
