@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.urls import re_path
 from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 from wagtail.url_routing import RouteResult
 
 from home.caching import TIMEOUT, pages_version
@@ -27,12 +27,11 @@ def serve(request, path):
     found = cache.get(key)
     if found is not None:
         _reuse(request, *found)
-    response = wagtail_views.serve(request, path)
-    if found is None:
-        route = getattr(request, "_wagtail_route_for_request", None)
+    else:
+        route = Page.route_for_request(request, path)  # Wagtail keeps it on the request
         if route is not None:
             cache.set(key, _keep(request, route), TIMEOUT)
-    return response
+    return wagtail_views.serve(request, path)
 
 
 def _route_key(request, path):
@@ -43,8 +42,10 @@ def _route_key(request, path):
 
 def _keep(request, route):
     page, args, kwargs = route
-    restricted = page.get_view_restrictions().exists()
-    return (request._wagtail_site, page.pk, page.content_type_id, args, kwargs, restricted)
+    # Read once, here: Wagtail's check below is handed the same rows instead of asking again.
+    restrictions = list(page.get_view_restrictions())
+    page.get_view_restrictions = restrictions.copy
+    return (request._wagtail_site, page.pk, page.content_type_id, args, kwargs, bool(restrictions))
 
 
 def _reuse(request, site, page_id, content_type_id, args, kwargs, restricted):
