@@ -7,4 +7,5 @@ class ForumConfig(AppConfig):
     verbose_name = _("Owner forum")
 
     def ready(self):
-        from forum import searching  # noqa: F401  (the search source and its index receivers)
+        # The search source and its index receivers; the shared page cache's receivers.
+        from forum import caching, searching  # noqa: F401

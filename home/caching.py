@@ -1,30 +1,33 @@
 """Whole-page caching of CMS pages for anonymous visitors.
 
-Anonymous visitors all see the same HTML for a page in a language, so it is rendered once and
-served from the cache. Any publish, unpublish, move or delete bumps one version number that is
-part of every key, so a change shows at once everywhere (menus included) without hunting keys.
+Anonymous visitors all see the same HTML for a page in a language. `CachedPageMixin` marks a
+page's response as shareable (`portal.pagecache.share`); the shared page cache near the top of
+MIDDLEWARE keeps it and answers the next cookie-less visitor before the session, the
+authentication or Wagtail's routing run. Any publish, unpublish, move or delete, a new slug,
+a view restriction added or removed, a site changed (and, from home.signals and club.signals,
+the images, documents and club rules pages show) bumps the pages' version, which is part of
+every entry, so a change shows at once everywhere (menus included) without hunting keys.
 
 The receivers listen to pages only (and home.signals to the images and documents pages show):
 a `post_delete` receiver for every model would make Django load each row before deleting it,
 turning off its fast delete everywhere.
 """
 
-import time
-
 from django.contrib.messages import get_messages
-from django.core.cache import cache
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.utils.translation import get_language
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-VERSION_KEY = "pages:version"
-TIMEOUT = 60 * 60
+from portal import pagecache
+
+TIMEOUT = pagecache.TIMEOUT
+PAGES = pagecache.Scope("pages")
+VERSION_KEY = PAGES.key
 
 
 def pages_version():
-    return cache.get_or_set(VERSION_KEY, time.time_ns, None)
+    return PAGES.version()
 
 
 @receiver(page_published)
@@ -32,11 +35,17 @@ def pages_version():
 @receiver(page_slug_changed)
 @receiver(post_page_move)
 def bump_pages_version(**kwargs):
-    cache.set(VERSION_KEY, time.time_ns(), None)
+    PAGES.bump()
 
 
 # Deleting a page of any type deletes its row in Page too, so Page is the only sender needed.
+# A view restriction added or removed changes who may see the page; a site changes what
+# answers an address.
 @receiver(post_delete, sender=Page)
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+@receiver(post_save, sender=Site)
+@receiver(post_delete, sender=Site)
 def bump_on_page_delete(**kwargs):
     bump_pages_version()
 
@@ -44,7 +53,6 @@ def bump_on_page_delete(**kwargs):
 def is_cacheable(request):
     return (
         request.method in ("GET", "HEAD")
-        and not request.GET  # any query string is rendered fresh: no cache flooding
         and not request.user.is_authenticated
         and not getattr(request, "is_preview", False)
         # A visitor with a message waiting (e.g. "signed out") gets a fresh page.
@@ -53,17 +61,10 @@ def is_cacheable(request):
 
 
 class CachedPageMixin:
-    """Serve the page from the cache to anonymous visitors."""
+    """Let the shared page cache keep this page for anonymous visitors."""
 
     def serve(self, request, *args, **kwargs):
-        if not is_cacheable(request):
-            return super().serve(request, *args, **kwargs)
-        key = f"page:{pages_version()}:{self.pk}:{get_language()}:{request.path}"
-        response = cache.get(key)
-        if response is None:
-            response = super().serve(request, *args, **kwargs)
-            if response.status_code == 200 and not response.cookies:
-                if hasattr(response, "render"):
-                    response.render()
-                cache.set(key, response, TIMEOUT)
+        response = super().serve(request, *args, **kwargs)
+        if is_cacheable(request):
+            pagecache.share(request, PAGES)
         return response

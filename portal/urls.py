@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.urls import include, path, re_path
 from django.views.decorators.cache import never_cache
-from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.urls import reports
@@ -72,4 +71,5 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     urlpatterns.append(path("media/<path:path>", files.serve_media))
 
-urlpatterns.append(path("", include(wagtail_urls)))
+# Wagtail's pages, routed with what it looks up kept in the cache (home/serving.py).
+urlpatterns.append(path("", include("home.serving")))

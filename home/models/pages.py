@@ -1,13 +1,14 @@
+from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
 from home.blocks import BodyBlock
-from home.caching import CachedPageMixin
+from home.caching import TIMEOUT, CachedPageMixin, pages_version
 
 
 class SiteImage(AbstractImage):
@@ -55,8 +56,27 @@ class HomePage(CachedPageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["menu_pages"] = self.get_children().live().in_menu().specific()
+        context["menu_pages"] = self.menu_pages(request)
         return context
+
+    def menu_pages(self, request):
+        """The pages shown in the menu, as {"title", "url", "intro"}: kept under the pages'
+        version, which every publication, move and deletion bumps, so the menu costs no query
+        once built (building it loads each page type's rows once)."""
+        site = Site.find_for_request(request)
+        key = f"home-menu:{pages_version()}:{self.pk}:{site.pk if site else 0}"
+        menu = cache.get(key)
+        if menu is None:
+            menu = [
+                {
+                    "title": child.title,
+                    "url": child.get_url(request),
+                    "intro": getattr(child, "intro", ""),
+                }
+                for child in self.get_children().live().in_menu().specific()
+            ]
+            cache.set(key, menu, TIMEOUT)
+        return menu
 
 
 class StandardPage(CachedPageMixin, Page):

@@ -92,6 +92,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous, cookie-less visits of shared pages, answered before anything below runs; it
+    # stores the headers the page policy added and replays them (portal/pagecache.py).
+    "portal.pagecache.SharedPageCacheMiddleware",
     "portal.csp.PagePolicyMiddleware",  # before the size limit: its 413 page gets the policy too
     "portal.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,6 +110,11 @@ MIDDLEWARE = [
     "home.privacy.PrivacyConsentMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
+
+# Query parameters an address may carry and still be answered from the shared page cache
+# (portal/pagecache.py), with the values allowed: the pages' and lists' numbers, the news by
+# estate. Any other query string is answered fresh.
+PAGE_CACHE_QUERY_PARAMETERS = {"page": r"[1-9][0-9]{0,3}", "estate": r"[1-9][0-9]{0,8}"}
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"

@@ -1,0 +1,157 @@
+"""Whole pages for anonymous visitors, answered from the shared cache before anything else runs.
+
+A visitor without a cookie is anonymous and has nothing waiting (no session, no message, no
+language of their own), so every such visitor sees the same page for an address in a language.
+`SharedPageCacheMiddleware` sits near the top of MIDDLEWARE: a hit is answered before the
+session, the language, CSRF, authentication and the URL resolver run — no SQL, no session.
+
+What may be shared is decided by the page itself: a view (or a page's `serve`) calls
+`share(request, scope)` when what it shows depends on nothing but the address and the
+language. The middleware stores the response only if, once rendered, it still qualifies: a
+cookie-less GET, 200, no cookie set, nothing that says private, varying on nothing but the
+language and the cookie. The headers are stored with the body and replayed as they were sent
+(the page policy's header included: this middleware runs outside it).
+
+A scope is a version number in the cache, part of every entry stored under it: its owner bumps
+it on every change that shows on its pages (`Scope.bump`), and every page of the scope is
+refreshed at once, without hunting keys. Entries also expire after `TIMEOUT`.
+
+Query strings: an address with one is answered fresh unless every parameter is in
+`settings.PAGE_CACHE_QUERY_PARAMETERS` with a value its pattern allows (each parameter once),
+so nobody can fill the cache by inventing addresses.
+"""
+
+import hashlib
+import re
+import time
+from functools import cache as memoize
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import translation
+
+TIMEOUT = 60 * 60
+#: Registered scopes by name (`Scope(name)` registers itself).
+SCOPES = {}
+#: Headers a shared response may vary on: the key holds the language, and only cookie-less
+#: requests are answered.
+SHAREABLE_VARY = {"accept-language", "cookie", "accept-encoding"}
+#: What a cookie-less request can still carry that makes it someone's own.
+PERSONAL_HEADERS = ("HTTP_AUTHORIZATION",)
+CACHE_CONTROL_PRIVATE = re.compile(r"\b(private|no-store|no-cache)\b", re.IGNORECASE)
+
+
+class Scope:
+    """A group of pages refreshed together: its version is part of every entry stored in it."""
+
+    def __init__(self, name):
+        self.name = name
+        self.key = f"{name}:version"
+        SCOPES[name] = self
+
+    def version(self):
+        return cache.get_or_set(self.key, time.time_ns, None)
+
+    def bump(self, **kwargs):
+        """Refresh every page of the scope: now, and again once the transaction commits, so a
+        page rendered from the old rows meanwhile is not kept under the new version."""
+        self._set()
+        transaction.on_commit(self._set)
+
+    def _set(self):
+        cache.set(self.key, time.time_ns(), None)
+
+
+def share(request, scope):
+    """The page being answered shows nothing but what everyone sees at its address: the
+    middleware may keep it for cookie-less visitors, in `scope` (a `Scope` or its name)."""
+    request.shared_page_scope = scope if isinstance(scope, str) else scope.name
+
+
+@memoize
+def _parameter_patterns():
+    return {
+        name: re.compile(pattern)
+        for name, pattern in getattr(settings, "PAGE_CACHE_QUERY_PARAMETERS", {}).items()
+    }
+
+
+def _query_part(request):
+    """The query string in a fixed order, or None when this address is never kept."""
+    if not request.GET:
+        return ""
+    patterns = _parameter_patterns()
+    parts = []
+    for name, values in request.GET.lists():
+        pattern = patterns.get(name)
+        if pattern is None or len(values) != 1 or not pattern.fullmatch(values[0]):
+            return None
+        parts.append(f"{name}={values[0]}")
+    return "&".join(sorted(parts))
+
+
+def cache_key(request):
+    """The entry for this request, or None when it is never answered from the cache."""
+    if request.method not in ("GET", "HEAD") or request.COOKIES:
+        return None
+    if any(request.META.get(header) for header in PERSONAL_HEADERS):
+        return None
+    query = _query_part(request)
+    if query is None:
+        return None
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None  # Django answers it with 400 further down
+    # The language LocaleMiddleware picks for a request without a cookie or a session.
+    language = translation.get_language_from_request(request)
+    address = f"{request.scheme}://{host}{request.path}?{query}"
+    digest = hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
+    return f"page:{language}:{digest}"
+
+
+class SharedPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = cache_key(request)
+        if key is None:
+            return self.get_response(request)
+        found = cache.get_many([key, *(scope.key for scope in SCOPES.values())])
+        entry = found.get(key)
+        if entry is not None:
+            scope, version, status, headers, content = entry
+            if version is not None and found.get(SCOPES[scope].key) == version:
+                return _rebuild(status, headers, content)
+        # The versions as they were before the page was rendered: a change meanwhile leaves
+        # what is stored below out of date at once.
+        versions = {name: found.get(scope.key) or scope.version() for name, scope in SCOPES.items()}
+        response = self.get_response(request)
+        scope = getattr(request, "shared_page_scope", None)
+        if scope in SCOPES and _shareable(request, response):
+            cache.set(key, _entry(scope, versions[scope], response), TIMEOUT)
+        return response
+
+
+def _shareable(request, response):
+    if request.method != "GET" or response.status_code != 200 or response.streaming:
+        return False
+    if response.cookies or CACHE_CONTROL_PRIVATE.search(response.get("Cache-Control", "")):
+        return False
+    vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
+    return vary <= SHAREABLE_VARY
+
+
+def _entry(scope, version, response):
+    return (scope, version, response.status_code, list(response.items()), response.content)
+
+
+def _rebuild(status, headers, content):
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
