@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import FormView, TemplateView
@@ -233,7 +234,7 @@ class OverdueColumn(PlainColumn):
 
     def cell_html(self, case):
         if not self.get_value(case):
-            return format_html("<td></td>")
+            return mark_safe("<td></td>")
         return format_html(
             '<td><span class="w-status w-status--label" style="color:#cd4444;'
             'border-color:#cd4444">{}</span></td>',
