@@ -39,6 +39,10 @@ def forum_posts(query, user):
     )
 
 
+#: The posts of a results page, fetched by id once the candidates are known.
+SHOWN = Post.objects.select_related("topic__board", "author")
+
+
 def has_words(post, query):
     """Whether a candidate has `query` itself in its text, or a first post in its title."""
     return contains(post.search_text, query) or (
@@ -48,7 +52,9 @@ def has_words(post, query):
 
 def search_results(query, user, per_page=20):
     """The posts found for `query`, paged: a page shows only posts that have the exact words."""
-    return Results(forum_posts(query, user), per_page, check=lambda post: has_words(post, query))
+    return Results(
+        forum_posts(query, user), per_page, check=lambda post: has_words(post, query), items=SHOWN
+    )
 
 
 class ForumPosts(registry.Source):

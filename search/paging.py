@@ -21,15 +21,17 @@ WINDOW = CAP + 1
 
 
 class Results(Paginator):
-    """`candidates` is a ranked queryset; `check(item)` says whether an item has the exact
-    words. Two queries whatever the number found: the ids of the first candidates (CAP and
-    one more), then the page's items by id. `count` is the candidates found (at most CAP),
-    `more` says there are more, `exact` says every candidate was checked, so the count is
-    the number of results."""
+    """`candidates` is a ranked queryset; `items` the queryset that fetches them for showing
+    (with what they show, e.g. select_related); `check(item)` says whether an item has the
+    exact words. Two queries whatever the number found: the ids of the first candidates (CAP
+    and one more), then the page's items by id. `count` is the candidates found (at most
+    CAP), `more` says there are more, `exact` says every candidate was checked, so the count
+    is the number of results."""
 
-    def __init__(self, candidates, per_page, check):
+    def __init__(self, candidates, per_page, check, items=None):
         super().__init__(candidates, per_page)
         self.check = check
+        self.items = candidates if items is None else items
         self.exact = False
 
     @cached_property
@@ -48,7 +50,8 @@ class Results(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         shown = self.ids[bottom : min(bottom + self.per_page, self.count)]
-        items = self.object_list.filter(pk__in=shown) if shown else []
+        found = {item.pk: item for item in self.items.filter(pk__in=shown)} if shown else {}
+        items = [found[pk] for pk in shown if pk in found]  # in the candidates' order
         page = self._get_page([item for item in items if self.check(item)], number, self)
         if self.num_pages == 1 and not self.more:  # every candidate was on this page
             self.count, self.exact = len(page.object_list), True
