@@ -5,8 +5,8 @@ Writes N generated posts (default 100,000) and their index in one transaction an
 back at the end, so it can run against any database, PostgreSQL included:
     DATABASE_URL=postgres://… manage.py bench_search --posts 100000
 
-`--parking 0.29` makes 停车场 as common as on a busy estate's forum (2,050 of 7,000 posts);
-`--http` also times the two results pages in-process, with their SQL count; `--keep` commits
+`--parking 0.16` makes 停车场 as common as on a busy estate's forum (in the title or the text
+of about 2,050 of 7,000 posts); `--http` also times the two results pages in-process, with their SQL count; `--keep` commits
 the generated posts, so `manage.py bench` times the pages on them too and a later
 `bench_search --posts 0` times the search again without writing anything.
 """
