@@ -10,7 +10,8 @@ from forum.models import Post, Topic
 from search import registry
 from search.grams import query_codes
 from search.index import Kind, candidates, index_document, remove_document
-from search.queries import highlight, snippet
+from search.paging import WINDOW, Results
+from search.queries import contains, highlight, snippet
 
 
 def post_text(post):
@@ -19,17 +20,40 @@ def post_text(post):
 
 
 def forum_posts(query, user):
-    """Posts (and topics by their title) the user may read that contain `query`, newest first."""
+    """The posts the user may read among the newest that have every term of `query`
+    (search.index), last written first: the candidates, which `has_words` checks on the page
+    shown. A query too short to have terms is looked for in every post's text here instead."""
     posts = Post.objects.all()
     terms = query_codes(query)
     if terms:
-        posts = posts.filter(pk__in=candidates(Kind.POST, terms))
+        posts = posts.filter(pk__in=candidates(Kind.POST, terms)[:WINDOW])
+    else:
+        posts = posts.filter(
+            Q(search_text__icontains=query) | Q(position=1, topic__title__icontains=query)
+        )
     return (
         posts.visible()
         .filter(topic__board__in=access.readable_boards(user), topic__is_hidden=False)
-        .filter(Q(search_text__icontains=query) | Q(position=1, topic__title__icontains=query))
         .select_related("topic__board", "author")
-        .order_by("-created_at")
+        .order_by("-pk")
+    )
+
+
+#: The posts of a results page, fetched by id once the candidates are known.
+SHOWN = Post.objects.select_related("topic__board", "author")
+
+
+def has_words(post, query):
+    """Whether a candidate has `query` itself in its text, or a first post in its title."""
+    return contains(post.search_text, query) or (
+        post.position == 1 and contains(post.topic.title, query)
+    )
+
+
+def search_results(query, user, per_page=20):
+    """The posts found for `query`, paged: a page shows only posts that have the exact words."""
+    return Results(
+        forum_posts(query, user), per_page, check=lambda post: has_words(post, query), items=SHOWN
     )
 
 
@@ -41,8 +65,8 @@ class ForumPosts(registry.Source):
         for post in Post.objects.select_related("topic").iterator(chunk_size=2000):
             yield post.pk, post_text(post)
 
-    def search(self, query, user):
-        return forum_posts(query, user)
+    def search(self, query, user, per_page):
+        return search_results(query, user, per_page)
 
     def decorate(self, post, query):
         mark(post, query)

@@ -15,7 +15,7 @@ from forum.limits import PostingRefused
 from forum.markdown import render_markdown
 from forum.models import Board, Post, PostImage, Reaction, ReadState, Subscription, Topic
 from forum.paging import page_count, position_url, positions_on, post_url
-from forum.searching import forum_posts, mark
+from forum.searching import mark, search_results
 from owners.consent import consent_exempt
 from portal.files import serve_user_file
 from portal.validators import printable
@@ -336,8 +336,7 @@ def search(request):
     query = printable(request.GET.get("q", "")).strip()[:50]
     results = None
     if query:
-        posts = forum_posts(query, request.user)
-        results = Paginator(posts, 20).get_page(request.GET.get("page"))
+        results = search_results(query, request.user).get_page(request.GET.get("page"))
         for post in results:
             mark(post, query)
     return render(request, "forum/search.html", {"query": query, "results": results})

@@ -65,6 +65,12 @@ def highlight(text, query):
     return mark_safe("".join(out))
 
 
+def contains(text, query):
+    """Whether `text` has `query` in any case: the check a candidate passes to be shown, the
+    same matching that marks it."""
+    return next(_matches(str(text), query), None) is not None
+
+
 def _matches(text, query):
     """The occurrences of `query` in `text`, found in the text itself: a letter whose lower
     case is longer (İ) cannot shift them; none for an empty query."""

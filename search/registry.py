@@ -18,8 +18,9 @@ class Source:
         """Every document to index, for rebuild_search_index: (object id, text) pairs."""
         return []
 
-    def search(self, query, user):
-        """What `user` may read that contains `query` exactly, newest first (a queryset)."""
+    def search(self, query, user, per_page):
+        """What `user` may read that contains `query` exactly, newest first: a
+        search.paging.Results over the candidates, ranked and checked for the exact words."""
         raise NotImplementedError
 
     def decorate(self, item, query):

@@ -1,8 +1,8 @@
-from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from portal.validators import printable
 from search import registry
+from search.paging import summary
 from search.queries import pages
 
 
@@ -14,17 +14,14 @@ def search(request):
     if query:
         groups = []
         for source in registry.sources():
-            found = Paginator(source.search(query, request.user), 20).get_page(
-                request.GET.get("page")
-            )
+            found = source.search(query, request.user, 20).get_page(request.GET.get("page"))
             for item in found:
                 source.decorate(item, query)
             groups.append({"template": source.template, "results": found})
         first = all(group["results"].number == 1 for group in groups)
         found_pages = pages(query) if first else []
-        context.update(
-            groups=groups,
-            pages=found_pages,
-            total=sum(g["results"].paginator.count for g in groups) + len(found_pages),
-        )
+        total = summary([group["results"].paginator for group in groups])
+        if not total["more"]:
+            total["count"] += len(found_pages)
+        context.update(groups=groups, pages=found_pages, total=total)
     return render(request, "search/results.html", context)

@@ -1,6 +1,7 @@
 """Customer service works cases in the Wagtail admin: accept, reply, note, status, transfer,
 follow-up, the hotline form and the ledger."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -327,3 +328,50 @@ def test_with_no_category_at_all_a_topic_is_not_turned_into_a_case(client, agent
     response = client.post(reverse("cases:from_topic", args=[topic.pk]), follow=True)
     assert response.redirect_chain[0][0] == topic.get_absolute_url()
     assert not Case.objects.exists() and not Category.objects.exists()
+
+
+def ledger_queries(client, **params):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("case_ledger:index"), params)
+    assert response.status_code == 200
+    return len(captured), response.content.decode()
+
+
+def test_the_ledger_costs_the_same_for_3_or_300_cases(client, agent, verified_owner):
+    """The rows are written by plain columns (portal.admin_listing): everything a row shows
+    comes with the cases, sorted or filtered alike."""
+    category = Category.objects.first()
+    client.force_login(agent)
+    bulk_cases(3, verified_owner, category, agent)
+    ledger_queries(client)  # warm
+    few = [ledger_queries(client, **params)[0] for params in ({}, {"ordering": "-reference"})]
+    Case.objects.all().delete()
+    bulk_cases(300, verified_owner, category, agent)
+    many = [ledger_queries(client, **params)[0] for params in ({}, {"ordering": "-reference"})]
+    assert few == many
+
+
+def test_the_ledger_rows_link_sort_and_filter_as_before(client, agent, verified_owner):
+    category = Category.objects.first()
+    bulk_cases(30, verified_owner, category)
+    Case.objects.filter(reference="TS-209901-0003").update(status="closed")
+    client.force_login(agent)
+    _, page = ledger_queries(client, ordering="reference")
+    rows = re.findall(
+        r'<td class="title"><div class="title-wrapper"><a href="([^"]+)">([^<]+)</a>', page
+    )
+    first = Case.objects.get(reference="TS-209901-0000")
+    assert rows[0] == (reverse("case_ledger:inspect", args=[first.pk]), "TS-209901-0000")
+    assert [reference for _url, reference in rows] == sorted(r for _u, r in rows)
+    assert len(rows) == 20 and "#icon-dots-horizontal" in page and "检查</a>" in page
+    assert "<td>批量0</td><td>咨询</td>" in page and "已超时" in page  # kind shown, overdue flagged
+    assert 'class="w-human-readable-date"' in page
+    _, page = ledger_queries(client, ordering="-reference")
+    assert re.search(r'<a href="[^"]+">TS-209901-0029</a>', page).start() < page.find(
+        "TS-209901-0028"
+    )
+    _, page = ledger_queries(client, status="closed")
+    assert "TS-209901-0003" in page and "TS-209901-0004" not in page
+    Case.objects.filter(reference="TS-209901-0005").update(subject="<b>粗体</b>")
+    _, page = ledger_queries(client, ordering="reference")
+    assert "&lt;b&gt;粗体&lt;/b&gt;" in page and "<b>粗体</b>" not in page

@@ -4,12 +4,15 @@ marked, and nothing a reader may not see."""
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from forum.models import Board, Post, Topic
 from forum.posting import edit_post, text_fields
-from search.grams import code, grams
+from search.grams import code, codes, grams
 from search.models import Gram
+from search.paging import CAP
 from search.queries import highlight, snippet
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +160,80 @@ def test_both_search_pages_mark_the_same_way(client, board, owner):
     titles, snippets = marked(client, "search:search", "停车")
     assert "&lt;b&gt;<mark>停车</mark>&lt;/b&gt;难 Parking" in titles
     assert "三号楼的<mark>停车</mark>位" in snippets
+
+
+def bulk_topics(board, author, texts):
+    """Many topics at once, indexed as the signals index them (for counts and paging)."""
+    topics = Topic.objects.bulk_create(
+        Topic(board=board, author=author, title=f"话题{n}") for n in range(len(texts))
+    )
+    posts = Post.objects.bulk_create(
+        Post(topic=t, author=author, position=1, source=text, html=text, search_text=text)
+        for t, text in zip(topics, texts, strict=True)
+    )
+    Gram.objects.bulk_create(
+        Gram(kind=Gram.Kind.POST, object_id=post.pk, gram=term)
+        for post, text in zip(posts, texts, strict=True)
+        for term in codes(f"{post.topic.title}\n{text}")
+    )
+    return posts
+
+
+def shown(client, view, query, page):
+    html = client.get(reverse(view), {"q": query, "page": page}).content.decode()
+    return re.findall(r'class="search-results__title" href="([^"]*)"', html), html
+
+
+@pytest.mark.parametrize("view", ["search:search", "forum:search"])
+def test_pages_show_every_match_once_and_never_a_false_one(client, board, owner, view):
+    """停车场 is cut into 停车 and 车场: a post with both pairs but not the word is a candidate,
+    never a result. Paging over the candidates loses no match and shows none twice."""
+    texts = [
+        "地下停车场收费" if n % 3 else "停车难，车场外排队"  # every third only looks like it
+        for n in range(45)
+    ]
+    posts = bulk_topics(board, owner, texts)
+    matches = {p.get_absolute_url() for p in posts if "停车场" in p.search_text}
+    seen = []
+    for page in (1, 2, 3):
+        urls, html = shown(client, view, "停车场", page)
+        assert "停车难" not in html
+        seen += urls
+    assert len(seen) == len(set(seen)) == len(matches) == 30
+    assert set(seen) == matches
+    assert shown(client, view, "停车场", 9)[0] == shown(client, view, "停车场", 3)[0]  # the last
+
+
+def test_the_count_is_exact_on_one_page_and_estimated_beyond(client, board, owner):
+    bulk_topics(board, owner, ["停车难，车场外排队", "地下停车场收费", "停车场满了"])
+    html = client.get(reverse("forum:search"), {"q": "停车场"}).content.decode()
+    assert "“停车场”的搜索结果：2 个" in html  # every candidate checked: exact
+    bulk_topics(board, owner, ["地下停车场收费"] * 30)
+    html = client.get(reverse("forum:search"), {"q": "停车场"}).content.decode()
+    assert "“停车场”的搜索结果：约 33 个" in html  # candidates, checked a page at a time
+    html = client.get(reverse("search:search"), {"q": "停车场"}).content.decode()
+    assert "约 33 条结果" in html
+
+
+def test_more_than_the_cap_is_said_so_and_paged_to_the_cap(client, board, owner):
+    bulk_topics(board, owner, [f"停车场第{n}号车位" for n in range(CAP + 5)])
+    html = client.get(reverse("forum:search"), {"q": "停车"}).content.decode()
+    assert f"“停车”的搜索结果：超过 {CAP} 个" in html
+    assert f"第 1 页，共 {CAP // 20} 页" in html
+    html = client.get(reverse("search:search"), {"q": "停车"}).content.decode()
+    assert f"超过 {CAP} 条结果" in html
+    last, html = shown(client, "forum:search", "停车", CAP // 20)
+    # The newest CAP are offered: the last page ends with the sixth post written.
+    assert len(last) == 20 and "场第5号车位" in html and "场第4号车位" not in html
+
+
+@pytest.mark.parametrize("view", ["search:search", "forum:search"])
+def test_a_results_page_costs_the_same_for_3_or_300_matches(client, board, owner, view):
+    def count(query):
+        client.get(reverse(view), {"q": query})  # warm
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse(view), {"q": query}).status_code == 200
+        return len(captured)
+
+    bulk_topics(board, owner, ["电梯维修通知"] * 3 + ["地下停车场收费"] * 300)
+    assert count("电梯维修") == count("停车场")

@@ -4,17 +4,28 @@ scan of every post (`icontains`, the way the forum searched before), in the same
 Writes N generated posts (default 100,000) and their index in one transaction and rolls it
 back at the end, so it can run against any database, PostgreSQL included:
     DATABASE_URL=postgres://… manage.py bench_search --posts 100000
+
+`--parking 0.16` makes 停车场 as common as on a busy estate's forum (in the title or the text
+of about 2,050 of 7,000 posts); `--http` also times the two results pages in-process, with their SQL count; `--keep` commits
+the generated posts, so `manage.py bench` times the pages on them too and a later
+`bench_search --posts 0` times the search again without writing anything.
 """
 
 import random
+import statistics
 import time
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.core.paginator import Paginator
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from forum.models import Board, Post, Topic
-from forum.searching import forum_posts
+from forum.searching import forum_posts, search_results
 from owners.models import User
 from search.grams import codes
 from search.models import Gram
@@ -42,17 +53,44 @@ class Command(BaseCommand):
         parser.add_argument("--posts", type=int, default=100_000)
         parser.add_argument("--repeat", type=int, default=5)
         parser.add_argument("--explain", action="store_true", help="print the query plans")
+        parser.add_argument(
+            "--parking", type=float, default=0.02, help="share of posts that mention 停车场"
+        )
+        parser.add_argument("--http", action="store_true", help="time the results pages too")
+        parser.add_argument("--keep", action="store_true", help="commit the generated posts")
 
-    def handle(self, *args, posts, repeat, explain=False, **options):
-        self.explain = explain
+    def handle(self, *args, posts, repeat, parking, explain=False, http=False, keep=False, **_):
+        settings.DEBUG = False  # no query log, no template debug info (as `manage.py bench`)
+        self.explain, self.http = explain, http
+        self.words = [("停车场", parking), *WORDS[1:]]
         try:
             with transaction.atomic():
                 self.run(posts, repeat)
-                raise Rollback
+                if not keep:
+                    raise Rollback
         except Rollback:
             self.stdout.write("(generated posts rolled back)")
 
     def run(self, count, repeat):
+        if count:
+            self.generate(count)
+        anyone = AnonymousUser()
+        if self.explain:
+            for query in ("没有的词语", "停车"):
+                self.stdout.write(f"{query}:\n{forum_posts(query, anyone).explain()}")
+        self.stdout.write(
+            f"{'query':12} {'found':>7} {'index ms':>9} {'scan ms':>9} {'scan/index':>10}"
+        )
+        for query in QUERIES:
+            index_ms, found = self.time(lambda q=query: search_results(q, anyone), repeat)
+            scan_ms, _ = self.time(lambda q=query: Paginator(self.scan(q), 20), repeat)
+            self.stdout.write(
+                f"{query:12} {found:>7} {index_ms:9.1f} {scan_ms:9.1f} {scan_ms / index_ms:9.1f}×"
+            )
+        if self.http:
+            self.time_pages(repeat)
+
+    def generate(self, count):
         rng = random.Random(2026)
         author = User.objects.create(username=f"bench-{rng.random()}", real_name="测试")
         board = Board.objects.create(
@@ -81,24 +119,35 @@ class Command(BaseCommand):
             f"{count} posts and {Gram.objects.filter(kind=Gram.Kind.POST).count()} index rows written "
             f"in {time.perf_counter() - started:.0f} s"
         )
-        anyone = AnonymousUser()
-        if self.explain:
-            for query in ("没有的词语", "停车"):
-                self.stdout.write(f"{query}:\n{forum_posts(query, anyone).explain()}")
-        self.stdout.write(
-            f"{'query':12} {'found':>7} {'index ms':>9} {'scan ms':>9} {'scan/index':>10}"
-        )
-        for query in QUERIES:
-            index_ms, found = self.time(lambda q=query: forum_posts(q, anyone), repeat)
-            scan_ms, _ = self.time(lambda q=query: self.scan(q), repeat)
-            self.stdout.write(
-                f"{query:12} {found:7d} {index_ms:9.1f} {scan_ms:9.1f} {scan_ms / index_ms:9.1f}×"
-            )
+        # PostgreSQL plans by its statistics: gather them as autovacuum would after a while.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE search_gram, forum_post, forum_topic, forum_board")
 
-    @staticmethod
-    def text(rng, length=80):
+    def time_pages(self, repeat):
+        """Each results page as a visitor gets it: the median of `repeat` requests (after one
+        to warm up), and its SQL count."""
+        client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="zh-hans")
+        self.stdout.write(f"{'page':24} {'median ms':>9} {'best ms':>8} {'SQL':>4}")
+        for label, view in (("site search", "search:search"), ("forum search", "forum:search")):
+            for query, page in (("停车", 1), ("停车", 2), ("电梯维修", 1), ("没有的词语", 1)):
+                url = f"{reverse(view)}?q={query}&page={page}"
+                with CaptureQueriesContext(connection) as queries:
+                    assert client.get(url).status_code == 200
+                sql = len(queries)  # now: later requests clear the connection's query log
+                times = []
+                for _ in range(repeat):
+                    started = time.perf_counter()
+                    client.get(url)
+                    times.append((time.perf_counter() - started) * 1000)
+                name = f"{label} {query} p{page}"
+                self.stdout.write(
+                    f"{name:24} {statistics.median(times):9.1f} {min(times):8.1f} {sql:4d}"
+                )
+
+    def text(self, rng, length=80):
         chars = [rng.choice(COMMON) for _ in range(length)]
-        for word, share in WORDS:
+        for word, share in self.words:
             if rng.random() < share:
                 at = rng.randrange(length)
                 chars[at:at] = list(word)
@@ -109,14 +158,14 @@ class Command(BaseCommand):
         return Post.objects.filter(search_text__icontains=query).order_by("-created_at")
 
     @staticmethod
-    def time(make_queryset, repeat):
+    def time(make_paginator, repeat):
         """The cost of what the results page runs: the count and the first page of 20."""
         best = None
         for _ in range(repeat):
             started = time.perf_counter()
-            queryset = make_queryset()
-            found = queryset.count()
-            list(queryset[:20])
+            paginator = make_paginator()
+            list(paginator.get_page(1))
             elapsed = (time.perf_counter() - started) * 1000
             best = elapsed if best is None else min(best, elapsed)
-        return best, found
+        more = "+" if getattr(paginator, "more", False) else ""
+        return best, f"{paginator.count}{more}"
