@@ -5,8 +5,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -67,11 +69,13 @@ def board(request, slug):
     board = _readable_board(request, get_object_or_404(Board, slug=slug))
     topics = (
         access.visible_topics(request.user, board)
-        .select_related("author", "last_post__author")
+        .select_related("author")
+        .only(*fragments.ROW_FIELDS)
         .order_by("-is_pinned", "-last_post_at")
     )
     page = Paginator(topics, TOPICS_PER_PAGE).get_page(request.GET.get("page"))
-    read, following = {}, False
+    topic_url = addresses("forum:topic")
+    marks, following = {}, False
     if request.user.is_authenticated:
         read = dict(
             ReadState.objects.filter(user=request.user, topic__in=page.object_list).values_list(
@@ -79,19 +83,30 @@ def board(request, slug):
             )
         )
         following = Subscription.objects.filter(user=request.user, board=board).exists()
+        new, unread_title = _("New"), escape(_("Unread replies"))
         for topic in page.object_list:
             # Never opened: all new. Opened: the replies since, and a link to the first of them.
             read_up_to = read.get(topic.pk)
-            topic.is_new = read_up_to is None
-            topic.unread = topic.post_count - (read_up_to or 0)
-            if read_up_to and topic.unread:
-                topic.unread_url = position_url(topic.pk, read_up_to + 1)
+            unread = topic.post_count - (read_up_to or 0)
+            if read_up_to is None:
+                marks[topic.pk] = (topic_url(topic.pk), f'<span class="unread-dot">{new}</span>')
+            elif unread:
+                marks[topic.pk] = (
+                    position_url(topic.pk, read_up_to + 1, topic_url),
+                    f'<span class="unread-count" title="{unread_title}">{unread}</span>',
+                )
+    rows = fragments.topic_rows(
+        page.object_list,
+        board,
+        {topic.pk: marks.get(topic.pk) or (topic_url(topic.pk), "") for topic in page.object_list},
+    )
     return render(
         request,
         "forum/board.html",
         {
             "board": board,
             "page": page,
+            "rows": rows,
             "following": following,
             "can_post": access.can_post(request.user, board),
             "refusal": access.why_not_post(request.user, board),
@@ -115,7 +130,7 @@ def topic(request, pk):
     posts = list(
         topic.posts.filter(position__range=(first, last))
         .select_related("author")
-        .defer("source", "search_text")
+        .only(*fragments.POST_FIELDS)
     )
     # What every reader sees alike comes from the shared cache (forum.fragments); around it,
     # the buttons this reader gets, asked of the same rules the actions check.
@@ -125,9 +140,8 @@ def topic(request, pk):
     quote = reverse("forum:reply", args=[topic.pk]) + "?quote="
     liked = _liked(user, posts)
     for post in posts:
-        post.shared = shared[post.pk]
-        post.sees_why_hidden = access.sees_why_hidden(user, post)
         if not post.is_visible:
+            post.sees_why_hidden = post.is_hidden and access.sees_why_hidden(user, post)
             continue
         post.liked = post.pk in liked
         post.like_url = like(post.pk) if access.can_like(user, post) else None
@@ -140,6 +154,7 @@ def topic(request, pk):
         "topic": topic,
         "board": topic.board,
         "posts": posts,
+        "post_items": fragments.Controls(get_token(request)).page(posts, shared),
         "page_number": number,
         "page_links": _page_links(number, pages),
         "can_reply": can_reply,
