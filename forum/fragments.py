@@ -192,7 +192,7 @@ def topic_rows(topics, board, reader_marks):
     """The list of a board's topics, marked safe: each row from the shared cache but for its
     link and unread marker, which are this reader's (`reader_marks`: {topic pk: (href, HTML of
     the marker)})."""
-    whens = {topic.pk: timesince(topic.last_post_at) for topic in topics}
+    whens = {t.pk: timesince(t.last_post_at) if t.last_post_at else "" for t in topics}
     keys = {
         topic.pk: f"forum:row:{topic.pk}:{row_version(topic, board, whens[topic.pk])}"
         for topic in topics
