@@ -26,9 +26,11 @@ import hashlib
 from pathlib import Path
 
 from django.core.cache import cache
+from django.middleware.csrf import get_token
 from django.template import Context, Template
 from django.template.loader import get_template
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince
@@ -239,8 +241,8 @@ class Controls:
     Plain string building, not a template: twenty posts a page, every page, and nothing here
     but fixed markup, numbers, the reader's CSRF field and one escaped text."""
 
-    def __init__(self, csrf_token):
-        self.csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token)}">'
+    def __init__(self, request):
+        self.request = request
         self.like, self.quote = _("Like"), pgettext("quote a post in a reply", "Quote")
         self.edit, self.delete, self.report = _("Edit"), _("Delete"), _("Report")
         self.confirm = escape(_("Delete this post?"))
@@ -256,6 +258,13 @@ class Controls:
         if post.deleted_by_author:
             return f'{head}<p class="post__removed">{self.deleted}</p>\n</li>'
         return f'{head}<footer class="post__actions">{self.actions(post)}</footer>\n</li>'
+
+    @cached_property
+    def csrf(self):
+        """The CSRF field of the forms (like, delete), asked only when a post has one: a
+        visitor's page sets no CSRF cookie, so the anonymous page cache may keep it."""
+        token = escape(get_token(self.request))
+        return f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
 
     def actions(self, post):
         parts = []

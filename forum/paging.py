@@ -20,20 +20,9 @@ def page_count(post_count):
     return max(1, page_of(post_count)) if post_count else 1
 
 
-#: A number no real id reaches, reversed in the place of one (addresses).
-_MARK = 2_147_483_647
-
-
-def addresses(name):
-    """The address of URL `name` for any id, from one reverse(): `addresses("forum:edit")(pk)`.
-    A page that links every item of a list builds its links with this, not reverse() each."""
-    head, _mark, tail = reverse(name, args=[_MARK]).partition(str(_MARK))
-    return lambda pk: f"{head}{pk}{tail}"
-
-
 def position_url(topic_id, position, topic_url=None):
     """The address of post number `position` in a topic; `topic_url`: the topic's address when
-    the caller has it (addresses("forum:topic")), so a list asks reverse() once."""
+    the caller has it (portal.links.addresses("forum:topic")), so a list asks reverse() once."""
     url = topic_url(topic_id) if topic_url else reverse("forum:topic", args=[topic_id])
     page = page_of(position)
     return f"{url}?page={page}#post-{position}" if page > 1 else f"{url}#post-{position}"

@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape
@@ -17,10 +16,11 @@ from forum.forms import EditForm, PostForm, ReportForm, TopicForm
 from forum.limits import PostingRefused
 from forum.markdown import render_markdown
 from forum.models import Board, Post, PostImage, Reaction, ReadState, Subscription, Topic
-from forum.paging import addresses, page_count, position_url, positions_on, post_url
+from forum.paging import page_count, position_url, positions_on, post_url
 from forum.searching import forum_posts, mark
 from owners.consent import consent_exempt
 from portal.files import serve_user_file
+from portal.links import addresses
 from portal.validators import printable
 
 TOPICS_PER_PAGE = 30
@@ -154,7 +154,7 @@ def topic(request, pk):
         "topic": topic,
         "board": topic.board,
         "posts": posts,
-        "post_items": fragments.Controls(get_token(request)).page(posts, shared),
+        "post_items": fragments.Controls(request).page(posts, shared),
         "page_number": number,
         "page_links": _page_links(number, pages),
         "can_reply": can_reply,

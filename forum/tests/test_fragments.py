@@ -172,3 +172,11 @@ def test_without_the_cache_the_page_is_the_same(client, boards, alice, bob, sett
     uncached = page(client, topic)
     strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
     assert strip.sub("", item(cached, 1)) == strip.sub("", item(uncached, 1))
+
+
+def test_a_visitors_page_sets_no_cookie(client, boards, alice):
+    """No form on a visitor's topic page needs a CSRF token, so none is made (a cookie would
+    keep the page out of any cache for visitors)."""
+    topic = posting.create_topic(alice, boards["owners"], title="公告", source="停水通知")
+    response = client.get(topic.get_absolute_url())
+    assert response.status_code == 200 and not response.cookies
