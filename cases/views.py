@@ -18,12 +18,16 @@ from cases.models import Case, CaseAttachment
 from forum.models import Topic
 from owners.consent import consent_exempt
 from portal.files import serve_user_file
+from portal.links import addresses
 
 
 @login_required
 def my_cases(request):
     cases = request.user.cases.select_related("category").order_by("-created_at")
     page = Paginator(cases, 20).get_page(request.GET.get("page"))
+    detail = addresses("cases:detail")
+    for case in page.object_list:
+        case.url = detail(case.reference)
     return render(request, "cases/list.html", {"page": page})
 
 
@@ -93,11 +97,16 @@ def case_detail(request, reference):
                 form.add_error(None, str(error))
             else:
                 return redirect(case)
-    events = (
+    events = list(
         case.events.filter(visible_to_owner=True)
         .select_related("author")
         .prefetch_related(Prefetch("attachments", queryset=CaseAttachment.objects.order_by("pk")))
     )
+    attachment = addresses("cases:attachment", case.reference)
+    for event in events:
+        event.files = event.attachments.all()
+        for file in event.files:
+            file.url = attachment(file.pk)
     return render(
         request,
         "cases/detail.html",

@@ -15,6 +15,7 @@ from club.forms import ApplicationForm, ClubRecordForm, RedeemForm, ReferralForm
 from club.models import ClubPage, MemberCard, Redemption, Reward, Tier, active_member
 from club.points import next_tier
 from home.models import SiteImage
+from portal.links import addresses
 
 
 def member_required(view):
@@ -137,8 +138,10 @@ def reward_list(request, member):
         .select_related("min_tier")
         .prefetch_related(Prefetch("image", queryset=pictures))
     )
+    redeem = addresses("club:redeem")
     for reward in rewards:  # the rule redeem checks, asked here for the button
         reward.tier_problem = reward_rules.why_not_tier(member, reward)
+        reward.redeem_url = redeem(reward.pk)
     mine = member.redemptions.select_related("reward")[:20]
     return render(
         request,

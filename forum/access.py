@@ -12,12 +12,23 @@ Readers, Writers = Board.Readers, Board.Writers
 LOCKED, SIGN_IN, VERIFY = "locked", "sign_in", "verify"
 
 
+def _has(user, perm):
+    """user.has_perm, remembered on the user object for the rest of the request, as Django
+    remembers the permissions themselves: a topic page asks it for every post."""
+    known = getattr(user, "_forum_perms", None)
+    if known is None:
+        known = user._forum_perms = {}
+    if perm not in known:
+        known[perm] = user.has_perm(perm)
+    return known[perm]
+
+
 def is_moderator(user):
-    return user.is_authenticated and user.has_perm("forum.moderate_topic")
+    return user.is_authenticated and _has(user, "forum.moderate_topic")
 
 
 def is_spokesperson(user):
-    return user.is_authenticated and user.has_perm("forum.reply_officially")
+    return user.is_authenticated and _has(user, "forum.reply_officially")
 
 
 def is_forum_staff(user):

@@ -20,8 +20,10 @@ def page_count(post_count):
     return max(1, page_of(post_count)) if post_count else 1
 
 
-def position_url(topic_id, position):
-    url = reverse("forum:topic", args=[topic_id])
+def position_url(topic_id, position, topic_url=None):
+    """The address of post number `position` in a topic; `topic_url`: the topic's address when
+    the caller has it (portal.links.addresses("forum:topic")), so a list asks reverse() once."""
+    url = topic_url(topic_id) if topic_url else reverse("forum:topic", args=[topic_id])
     page = page_of(position)
     return f"{url}?page={page}#post-{position}" if page > 1 else f"{url}#post-{position}"
 

@@ -6,10 +6,12 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from forum import access, posting, quotes
+from forum import access, fragments, posting, quotes
 from forum.forms import EditForm, PostForm, ReportForm, TopicForm
 from forum.limits import PostingRefused
 from forum.markdown import render_markdown
@@ -18,6 +20,7 @@ from forum.paging import page_count, position_url, positions_on, post_url
 from forum.searching import mark, search_results
 from owners.consent import consent_exempt
 from portal.files import serve_user_file
+from portal.links import addresses
 from portal.validators import printable
 
 TOPICS_PER_PAGE = 30
@@ -66,11 +69,13 @@ def board(request, slug):
     board = _readable_board(request, get_object_or_404(Board, slug=slug))
     topics = (
         access.visible_topics(request.user, board)
-        .select_related("author", "last_post__author")
+        .select_related("author")
+        .only(*fragments.ROW_FIELDS)
         .order_by("-is_pinned", "-last_post_at")
     )
     page = Paginator(topics, TOPICS_PER_PAGE).get_page(request.GET.get("page"))
-    read, following = {}, False
+    topic_url = addresses("forum:topic")
+    marks, following = {}, False
     if request.user.is_authenticated:
         read = dict(
             ReadState.objects.filter(user=request.user, topic__in=page.object_list).values_list(
@@ -78,19 +83,30 @@ def board(request, slug):
             )
         )
         following = Subscription.objects.filter(user=request.user, board=board).exists()
+        new, unread_title = _("New"), escape(_("Unread replies"))
         for topic in page.object_list:
             # Never opened: all new. Opened: the replies since, and a link to the first of them.
             read_up_to = read.get(topic.pk)
-            topic.is_new = read_up_to is None
-            topic.unread = topic.post_count - (read_up_to or 0)
-            if read_up_to and topic.unread:
-                topic.unread_url = position_url(topic.pk, read_up_to + 1)
+            unread = topic.post_count - (read_up_to or 0)
+            if read_up_to is None:
+                marks[topic.pk] = (topic_url(topic.pk), f'<span class="unread-dot">{new}</span>')
+            elif unread:
+                marks[topic.pk] = (
+                    position_url(topic.pk, read_up_to + 1, topic_url),
+                    f'<span class="unread-count" title="{unread_title}">{unread}</span>',
+                )
+    rows = fragments.topic_rows(
+        page.object_list,
+        board,
+        {topic.pk: marks.get(topic.pk) or (topic_url(topic.pk), "") for topic in page.object_list},
+    )
     return render(
         request,
         "forum/board.html",
         {
             "board": board,
             "page": page,
+            "rows": rows,
             "following": following,
             "can_post": access.can_post(request.user, board),
             "refusal": access.why_not_post(request.user, board),
@@ -102,10 +118,11 @@ def board(request, slug):
 @_with_login
 def topic(request, pk):
     topic = get_object_or_404(
-        Topic.objects.select_related("board", "author", "official_answer__author"), pk=pk
+        Topic.objects.select_related("board", "official_answer__author"), pk=pk
     )
+    user = request.user
     _readable_board(request, topic.board)
-    if not access.can_read_topic(request.user, topic):
+    if not access.can_read_topic(user, topic):
         raise Http404
     pages = page_count(topic.post_count)
     number = min(max(_number(request.GET.get("page")) or 1, 1), pages)
@@ -113,31 +130,63 @@ def topic(request, pk):
     posts = list(
         topic.posts.filter(position__range=(first, last))
         .select_related("author")
-        .prefetch_related("images")
+        .only(*fragments.POST_FIELDS)
     )
+    # What every reader sees alike comes from the shared cache (forum.fragments); around it,
+    # the buttons this reader gets, asked of the same rules the actions check.
+    shared = fragments.shared_html(posts)
+    can_reply = access.can_reply(user, topic)
+    like, edit, delete, report = (addresses(f"forum:{name}") for name in PER_POST)
+    quote = reverse("forum:reply", args=[topic.pk]) + "?quote="
+    liked = _liked(user, posts)
     for post in posts:
-        # What the buttons under each post offer is what the actions allow.
-        post.can_edit = access.can_edit(request.user, post)
-        post.can_delete = access.can_delete(request.user, post)
-        post.can_report = access.can_report(request.user, post)
-        post.can_like = access.can_like(request.user, post)
-        post.sees_why_hidden = access.sees_why_hidden(request.user, post)
+        if not post.is_visible:
+            post.sees_why_hidden = post.is_hidden and access.sees_why_hidden(user, post)
+            continue
+        post.liked = post.pk in liked
+        post.like_url = like(post.pk) if access.can_like(user, post) else None
+        post.quote_url = f"{quote}{post.pk}" if can_reply else None
+        post.edit_url = edit(post.pk) if access.can_edit(user, post) else None
+        post.delete_url = delete(post.pk) if access.can_delete(user, post) else None
+        post.report_url = report(post.pk) if access.can_report(user, post) else None
+    handles_cases = user.has_perm("cases.handle_case")
     context = {
         "topic": topic,
         "board": topic.board,
         "posts": posts,
+        "post_items": fragments.Controls(request).page(posts, shared),
         "page_number": number,
         "page_links": _page_links(number, pages),
-        "can_reply": access.can_reply(request.user, topic),
-        "refusal": access.why_not_post(request.user, topic.board, topic),
-        "handles_cases": request.user.has_perm("cases.handle_case"),
-        "cases": list(topic.cases.all()) if request.user.is_authenticated else [],
+        "can_reply": can_reply,
+        "refusal": access.why_not_post(user, topic.board, topic),
+        "handles_cases": handles_cases,
+        "cases": _cases_shown(user, topic, handles_cases),
     }
-    if request.user.is_authenticated and posts:
-        context.update(_reader_state(request.user, topic, posts))
-    if context["can_reply"]:
-        context["form"] = PostForm(spokesperson=access.is_spokesperson(request.user))
+    if user.is_authenticated and posts:
+        context.update(_reader_state(user, topic, posts))
+    if can_reply:
+        context["reply_fields"] = fragments.reply_fields(access.is_spokesperson(user))
     return render(request, "forum/topic.html", context)
+
+
+#: The per-post actions whose addresses the topic page builds: reversed once a page.
+PER_POST = ("like", "edit", "delete", "report")
+
+
+def _liked(user, posts):
+    if not user.is_authenticated or not posts:
+        return set()
+    return set(Reaction.objects.filter(user=user, post__in=posts).values_list("post_id", flat=True))
+
+
+def _cases_shown(user, topic, handles_cases):
+    """The customer-service case made of this topic: for those who handle cases, and for its
+    owner, who is the topic's author (cases.casework.case_from_topic); nobody else is asked."""
+    if handles_cases:
+        return list(topic.cases.all())
+    if user.is_authenticated and user.pk == topic.author_id:
+        return list(topic.cases.filter(owner=user))
+    return []
 
 
 def _page_links(current, pages):
@@ -152,10 +201,7 @@ def _page_links(current, pages):
 
 
 def _reader_state(user, topic, posts):
-    """Likes on this page, where unread posts start, and move the read marker on."""
-    liked = set(
-        Reaction.objects.filter(user=user, post__in=posts).values_list("post_id", flat=True)
-    )
+    """Where unread posts start, and move the read marker on."""
     state = ReadState.objects.filter(user=user, topic=topic).first()
     read_up_to = state.last_position if state else 0
     seen = posts[-1].position
@@ -170,7 +216,6 @@ def _reader_state(user, topic, posts):
     if state is not None and read_up_to < topic.post_count:
         first_unread_url = position_url(topic.pk, read_up_to + 1)
     return {
-        "liked": liked,
         "first_unread_url": first_unread_url,
         "following": Subscription.objects.filter(user=user, topic=topic).exists(),
     }

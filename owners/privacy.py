@@ -47,7 +47,7 @@ from portal import limits, outbox
 from portal.actions import Refused
 from portal.exports import neutralise
 from portal.models import Notification
-from portal.notifications import email_user
+from portal.notifications import delete_notifications, email_user
 from portal.signin import can_open_admin
 from portal.storage import private_storage
 
@@ -625,9 +625,9 @@ class OwnersPart(Part):
             "email_addresses": EmailAddress.objects.filter(user=user).delete()[0],
             "authenticators": Authenticator.objects.filter(user=user).delete()[0],
             # Their own, and others' that carry their name as the one who acted.
-            "notifications": Notification.objects.filter(Q(recipient=user) | Q(actor=user))
-            .delete()[1]
-            .get("portal.Notification", 0),
+            "notifications": delete_notifications(
+                Notification.objects.filter(Q(recipient=user) | Q(actor=user))
+            ),
         }
         exports = list(DataExport.objects.filter(user=user))
         delete_files_on_commit(private_storage, [e.file.name for e in exports])

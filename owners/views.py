@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from owners import privacy
@@ -14,8 +13,7 @@ from owners.consent import consent_exempt
 from owners.forms import ClaimForm, ProfileForm
 from owners.models import AccountClosure, User
 from owners.public_names import nickname_taken_error
-from portal.models import Notification
-from portal.notifications import NOTIFICATIONS
+from portal.notifications import NOTIFICATIONS, mark_read
 from portal.views import UnsubscribeView, remember_language
 
 
@@ -89,7 +87,7 @@ def notifications(request):
     )
     unread_ids = [n.pk for n in page.object_list if n.read_at is None]
     if unread_ids:
-        Notification.objects.filter(pk__in=unread_ids).update(read_at=timezone.now())
+        mark_read(request.user, unread_ids)
     return render(request, "owners/notifications.html", {"page": page, "unread_ids": unread_ids})
 
 

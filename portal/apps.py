@@ -8,3 +8,5 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from portal import roles, signin  # noqa: F401
+
+        roles.connect_staff_flag()

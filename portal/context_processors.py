@@ -4,14 +4,15 @@ from django.contrib.messages.storage.base import Message
 
 from portal import health
 from portal.csp import admin_prefix
+from portal.notifications import unread_count
 
 
 def site(request):
     context = {"SITE_NAME": settings.WAGTAIL_SITE_NAME}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        # One indexed count for the badge in the navigation.
-        context["unread_notifications"] = user.notifications.unread().count()
+        # The badge in the navigation, from the shared cache (portal.notifications).
+        context["unread_notifications"] = unread_count(user)
     return context
 
 

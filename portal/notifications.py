@@ -3,10 +3,11 @@ that causes them; a worker delivers them after commit."""
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 
 from portal import outbox
@@ -86,6 +87,7 @@ def _notify(recipient, kind, *, text, url, actor, queue, group):
     notification = Notification.objects.create(
         recipient=recipient, kind=kind, actor=actor, text=Truncator(text).chars(limit), url=url
     )
+    forget_unread([recipient.pk])
     wants_email = recipient.email_notifications == type(recipient).EmailNotifications.IMMEDIATELY
     if wants_email and kind != Notification.Kind.LIKE:
         stop = NOTIFICATIONS.url(recipient)
@@ -101,6 +103,55 @@ def _notify(recipient, kind, *, text, url, actor, queue, group):
         notification.emailed_at = notification.created_at
         notification.save(update_fields=["emailed_at"])
     return notification
+
+
+# -- The unread count on every page ---------------------------------------------------------
+
+#: How long a person's unread count is kept at most; every path below that writes, reads or
+#: deletes their notifications forgets it at once.
+UNREAD_SECONDS = 3600
+
+
+def _unread_key(user_id):
+    return f"notifications:unread:{user_id}"
+
+
+def unread_count(user):
+    """The badge in the navigation: counted once, then read from the shared cache (a Redis
+    outage is a miss, and the count is taken again)."""
+    key = _unread_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = user.notifications.unread().count()
+        cache.set(key, count, UNREAD_SECONDS)
+    return count
+
+
+def forget_unread(user_ids):
+    """These people's notifications were written, read or deleted: count their badge again. At
+    once, and again when the transaction commits, so a count another request took meanwhile
+    from the rows as they were before is not kept."""
+    keys = [_unread_key(pk) for pk in set(user_ids)]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def mark_read(user, ids):
+    """The owner has seen these notifications (the notifications page)."""
+    marked = Notification.objects.filter(recipient=user, pk__in=ids, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    forget_unread([user.pk])
+    return marked
+
+
+def delete_notifications(notifications):
+    """Delete a queryset of notifications (an account's closure); returns how many."""
+    recipients = list(notifications.order_by().values_list("recipient_id", flat=True).distinct())
+    deleted = notifications.delete()[1].get(Notification._meta.label, 0)
+    forget_unread(recipients)
+    return deleted
 
 
 class EmailList:

@@ -8,11 +8,18 @@ further down the tree (the club staff's rights on the club's pages, say) are not
 
 Permissions are named "app_label.codename", so the shared core names the apps without
 importing them. Each app's custom permissions are declared on its models (Meta.permissions).
+
+`is_staff` says whether an account may hold any permission at all: it is set as soon as the
+account joins a role or is given a permission of its own (keep_staff_flag), so the permission
+check of an owner, on every page, answers from the account row without a query
+(portal.signin.AuthenticationBackend). It is only ever set here; leaving every role clears it.
 """
 
 from django.apps import apps as global_apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
-from django.db.models.signals import post_migrate
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models.signals import m2m_changed, post_migrate
 from django.dispatch import receiver
 
 ADMIN = ["wagtailadmin.access_admin"]
@@ -194,3 +201,38 @@ def roles_after_migrate(sender, app_config, using="default", apps=global_apps, *
     with_models = [c for c in global_apps.get_app_configs() if c.models_module is not None]
     if app_config.label == with_models[-1].label:
         sync_roles(using=using)
+
+
+def keep_staff_flag(sender, instance, action, reverse, pk_set, **kwargs):
+    """After an account joins or leaves a role, or gains or loses a permission of its own (from
+    either side of the relation: `user.groups.add(role)` or `role.user_set.add(user)`):
+    is_staff says whether it still holds one. Deleting a whole role leaves its former members'
+    flag set, which costs them only the query that finds they hold nothing."""
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    User = get_user_model()
+    if not reverse:
+        users = User.objects.filter(pk=instance.pk)
+    elif pk_set:
+        users = User.objects.filter(pk__in=pk_set)
+    else:  # a role emptied: Django does not say of whom
+        users = User.objects.filter(is_staff=True)
+    if action == "post_add":
+        users.update(is_staff=True)
+    else:
+        roles = User.groups.through.objects.filter(user_id=OuterRef("pk"))
+        own = User.user_permissions.through.objects.filter(user_id=OuterRef("pk"))
+        holds = Q(is_superuser=True) | Q(Exists(roles)) | Q(Exists(own))
+        users.update(is_staff=ExpressionWrapper(holds, output_field=BooleanField()))
+    if not reverse:  # the account object at hand answers the next check as the row does
+        if action == "post_add":
+            instance.is_staff = True
+        else:
+            instance.refresh_from_db(fields=["is_staff"])
+        instance.__dict__.pop("_perm_cache", None)
+
+
+def connect_staff_flag():
+    User = get_user_model()
+    for through in (User.groups.through, User.user_permissions.through):
+        m2m_changed.connect(keep_staff_flag, sender=through, dispatch_uid=f"staff-flag:{through}")

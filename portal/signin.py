@@ -151,9 +151,11 @@ def clear_sign_in_attempts(request, account_key):
 
 class AuthenticationBackend(allauth_backends.AuthenticationBackend):
     """allauth's backend (sign-in by email address), loading an account's permissions in one
-    query rather than Django's two (its own, its groups'). Django keeps them on the user object
-    for the rest of the request, so every later permission check is free; the check below runs
-    on every request, owners' included."""
+    query rather than Django's two (its own, its groups'), and none for an owner: `is_staff` is
+    kept true for everyone who belongs to a role or holds a permission of their own
+    (portal.roles.keep_staff_flag), so an account without it has no permission to load. Django
+    keeps them on the user object for the rest of the request, so every later permission check
+    is free; the check below runs on every request, owners' included."""
 
     def get_all_permissions(self, user_obj, obj=None):
         if (
@@ -163,11 +165,16 @@ class AuthenticationBackend(allauth_backends.AuthenticationBackend):
             and obj is None
             and not hasattr(user_obj, "_perm_cache")
         ):
-            fields = ("content_type__app_label", "codename")
-            own = Permission.objects.filter(user=user_obj).order_by().values_list(*fields)
-            groups = Permission.objects.filter(group__user=user_obj).order_by().values_list(*fields)
-            user_obj._perm_cache = {f"{app}.{name}" for app, name in own.union(groups)}
+            user_obj._perm_cache = _permissions_of(user_obj) if user_obj.is_staff else set()
         return super().get_all_permissions(user_obj, obj)
+
+
+def _permissions_of(user):
+    """Its own permissions and its roles', "app_label.codename", in one query."""
+    fields = ("content_type__app_label", "codename")
+    own = Permission.objects.filter(user=user).order_by().values_list(*fields)
+    groups = Permission.objects.filter(group__user=user).order_by().values_list(*fields)
+    return {f"{app}.{name}" for app, name in own.union(groups)}
 
 
 # -- The second factor -----------------------------------------------------------------------

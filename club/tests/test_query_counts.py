@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from club import points, referrals, rewards
-from club.models import Hobby, Reward
+from club.models import Hobby, PointsEntry, Reward
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +129,24 @@ def test_admin_exports(client, make_member, club_staff, staff, name, export_form
     many_rows, many, sql = export(client, name, export_format)
     assert len(few_rows) >= 3 and len(many_rows) == 5 * len(few_rows), (few_rows, many_rows)
     assert few == many <= 8, sql
+
+
+@pytest.mark.parametrize(
+    ("name", "limit"), [("club:home", 10), ("club:points", 5), ("club:rewards", 7)]
+)
+def test_owner_pages_for_3_and_300_entries(client, make_member, name, limit):
+    """Neither a permission nor the unread count is asked of the database for a member."""
+    small, large = make_member("small"), make_member("large")
+    for member, n in ((small, 3), (large, 300)):
+        PointsEntry.objects.bulk_create(
+            PointsEntry(
+                member=member, delta=1, balance_after=n, kind="event", key=f"b:{member.pk}:{i}"
+            )
+            for i in range(n)
+        )
+    client.force_login(small.user)
+    few, _ = count(client, reverse(name))
+    client.force_login(large.user)
+    many, sql = count(client, reverse(name))
+    assert few == many <= limit, sql
+    assert not any("portal_notification" in q or "auth_permission" in q for q in sql), sql
