@@ -2,20 +2,25 @@
 
 Every change that moves seats first locks the event's row, so sign-ups, cancellations and
 promotions for one event happen one at a time and the seats counted by the database are the
-seats really taken: no overbooking, however many press the button at once. Emails go after
-the transaction commits.
+seats really taken: no overbooking, however many press the button at once. Under the lock
+there is only the seat decision and its rows: the registration and an outbox job. The email
+with its calendar file and QR code is built by that job after the commit (`email_registrant`),
+so a crowd signing up at once never waits on rendering and images.
 
 The rules themselves (who may sign up, who may cancel, the seats left, the place in line) are
 methods of the models, which the pages ask too; these actions ask them under the lock.
 """
 
+from celery import shared_task
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from events.models import EventPage, Registration
 from events.tickets import registration_attachments
+from portal import outbox
 from portal.actions import Refused
 from portal.notifications import email_user
 
@@ -53,7 +58,7 @@ def sign_up(event, user, guests=0):
                 seats=seats,
                 status=Status.CONFIRMED if event.has_room_for(seats) else Status.WAITLISTED,
             )
-            _email(registration, "events/email/event_signed_up")
+            _queue_email(registration, "event_signed_up")
     except IntegrityError as error:
         raise SignupError(_("You have already signed up for this event.")) from error
     return registration
@@ -97,14 +102,44 @@ def promote_waitlist(event):
             registration.save(update_fields=["status", "promoted_at"])
             left -= registration.seats
             promoted.append(registration)
-            _email(registration, "events/email/event_promoted")
+            _queue_email(registration, "event_promoted")
     return promoted
 
 
-def _email(registration, template):
+#: The emails a registration's change brings, by the name of their templates.
+EMAILS = ("event_signed_up", "event_promoted")
+
+
+def _queue_email(registration, template):
+    """One row under the lock; the job writes the email after the commit. The registration's
+    status goes with it: the email tells what this change decided (a place on the waitlist
+    stays one even if a seat frees up before the job runs: that brings its own email)."""
+    outbox.add_task(
+        email_registrant,
+        key=f"registration:{registration.pk}:{template}",
+        queue=outbox.MAIL,
+        registration_id=registration.pk,
+        template=template,
+        status=registration.status,
+    )
+
+
+@shared_task(verbose_name=gettext_lazy("Email a registrant their seat or place in line"))
+def email_registrant(registration_id, template, status):
+    """The sign-up's or promotion's email, with the calendar file and the QR code for a seat,
+    written once (its key) whenever the job runs again."""
+    if template not in EMAILS:
+        raise ValueError(f"unknown registration email {template!r}")
+    registration = (
+        Registration.objects.select_related("event", "user").filter(pk=registration_id).first()
+    )
+    if registration is None:
+        return  # deleted meanwhile (an account closed and erased)
+    registration.status = status
     email_user(
         registration.user,
-        template,
+        f"events/email/{template}",
         {"registration": registration, "event": registration.event},
         attachments=registration_attachments(registration),
+        key=f"registration-email:{registration_id}:{template}",
     )

@@ -1,12 +1,14 @@
-"""The events' Celery tasks. `tell_registrants` is defined beside the rule that queues it
-(events.notices); importing it here registers it with the worker."""
+"""The events' Celery tasks. `tell_registrants` and `email_registrant` are defined beside the
+rules that queue them (events.notices, events.signup); importing them here registers them with
+the worker."""
 
 from celery import shared_task
 
 from events import notices
 from events.notices import tell_registrants
+from events.signup import email_registrant
 
-__all__ = ["send_event_reminders", "tell_registrants"]
+__all__ = ["email_registrant", "send_event_reminders", "tell_registrants"]
 
 
 @shared_task

@@ -17,6 +17,8 @@ transaction commits, so an email is in `mail.outbox` just after the change commi
 
 import base64
 import logging
+import os
+import threading
 import uuid
 from datetime import timedelta
 
@@ -165,17 +167,42 @@ def kick(ids, queue):
             for start in range(0, len(ids), CHUNK):
                 deliver.apply_async((list(ids[start : start + CHUNK]),))
             return
-        # Its own connection, tried once: the pool's would retry for seconds on a broker down.
-        with current_app.connection_for_write(transport_options={"max_retries": 0}) as broker:
-            for start in range(0, len(ids), CHUNK):
-                deliver.apply_async(
-                    (list(ids[start : start + CHUNK]),),
-                    queue=queue_name(queue),
-                    connection=broker,
-                    retry=False,
-                )
+        broker = _kept_connection()
+        for start in range(0, len(ids), CHUNK):
+            deliver.apply_async(
+                (list(ids[start : start + CHUNK]),),
+                queue=queue_name(queue),
+                connection=broker,
+                retry=False,
+            )
     except Exception as error:
+        # The next kick connects afresh (a broker restarted leaves the kept one stale).
+        _drop_kept_connection()
         logger.warning("Outbox: rows %s wait for the relay (%r)", list(ids), error)
+
+
+#: The broker connection kicks reuse, one per thread and process (connecting costs more than
+#: the message: some 30 ms against 5). Its own, tried once: the pool's would retry for seconds
+#: on a broker down. Made at the first kick, so a forked worker never shares its parent's.
+_kept = threading.local()
+
+
+def _kept_connection():
+    url = current_app.conf.broker_write_url or current_app.conf.broker_url
+    if getattr(_kept, "key", None) != (os.getpid(), url):
+        _drop_kept_connection()
+        _kept.connection = current_app.connection_for_write(transport_options={"max_retries": 0})
+        _kept.key = (os.getpid(), url)
+    return _kept.connection
+
+
+def _drop_kept_connection():
+    connection, _kept.connection, _kept.key = getattr(_kept, "connection", None), None, None
+    if connection is not None:
+        try:
+            connection.release()
+        except Exception:
+            logger.debug("Outbox: closing the broker connection failed", exc_info=True)
 
 
 # -- Delivering rows ------------------------------------------------------------------------

@@ -6,7 +6,13 @@ import re
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from pypinyin import lazy_pinyin
+
+# pypinyin reads this when it is first imported: without it, every process (this module is
+# loaded with the email template tags, so every web worker) holds its phrase dictionary, some
+# 45 MiB, which is for words; a surname needs the readings of single characters.
+os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
+
+from pypinyin import lazy_pinyin  # noqa: E402  (after the variable above)
 
 # Two-character surnames (复姓): 欧阳娜娜 is Ms Ouyang, not Ms Ou. Only for names of three
 # characters or more, as 欧阳 alone may be a surname and a given name.
@@ -77,6 +83,7 @@ SURNAME_READINGS = {
     "万俟": "Moqi",
     "单于": "Chanyu",
     "长孙": "Zhangsun",
+    "澹台": "Tantai",
 }
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -99,9 +106,6 @@ def romanised(family_name):
         return family_name
     if family_name in SURNAME_READINGS:
         return SURNAME_READINGS[family_name]
-    # pypinyin's phrase dictionary (~50 MB in memory) is for words; a surname needs characters.
-    os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
-
     return "".join(lazy_pinyin(family_name)).capitalize()
 
 

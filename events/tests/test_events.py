@@ -15,6 +15,7 @@ from club.tests.conftest import verified
 from events import checkin, ics, signup, tickets
 from events.models import EventPage, Registration
 from events.notices import send_reminders
+from portal.models import Outgoing
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,49 @@ def test_a_member_signs_up_with_guests_and_gets_the_calendar_and_qr(
     assert names[f"registration-{registration.pk}.png"][1] == "image/png"
     page = client.get(event.url).content.decode()
     assert 'class="ticket__qr"' in page and "<svg" in page
+
+
+def test_the_sign_up_writes_a_job_and_the_job_writes_the_email_with_its_files(
+    member, event, django_capture_on_commit_callbacks
+):
+    """Under the event's lock only the seat decision and two rows: the registration and a job.
+    The email, its calendar file and QR code are built by the job after the commit, once."""
+    mail.outbox.clear()
+    before = Outgoing.objects.order_by("pk").last().pk  # the member's welcome and others
+    with django_capture_on_commit_callbacks() as callbacks:
+        registration = signup.sign_up(event, member.user, guests=1)
+    (job,) = Outgoing.objects.filter(pk__gt=before)
+    assert (
+        job.kind == "task"
+        and job.queue == "mail"
+        and job.key == f"registration:{registration.pk}:event_signed_up"
+    )
+    assert job.payload == {
+        "task": "events.signup.email_registrant",
+        "kwargs": {
+            "registration_id": registration.pk,
+            "template": "event_signed_up",
+            "status": "confirmed",
+        },
+    }
+    assert not mail.outbox
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in callbacks:
+            callback()
+    (message,) = mail.outbox
+    assert message.to == [member.user.email] and "茶艺沙龙" in message.subject
+    names = {name: mime for name, _content, mime in message.attachments}
+    assert names == {
+        f"event-{event.pk}.ics": "text/calendar",
+        f"registration-{registration.pk}.png": "image/png",
+    }
+    png = {name: content for name, content, _mime in message.attachments}
+    assert png[f"registration-{registration.pk}.png"].startswith(b"\x89PNG")
+    # The job run again (a retry, a second worker) writes no second email.
+    with django_capture_on_commit_callbacks(execute=True):
+        signup.email_registrant(registration.pk, "event_signed_up", "confirmed")
+    assert len(mail.outbox) == 1
+    assert Outgoing.objects.filter(pk__gt=before, kind="email").count() == 1
 
 
 @pytest.mark.parametrize("guests", ["3", "-1", "x"])

@@ -2,6 +2,7 @@
 surname only, 尊敬的业主： / Dear owner, without a name; allauth's emails name the site."""
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from conftest import PASSWORD, make_user
 from owners import claims
 from owners.models import OwnershipClaim
 from owners.tests.test_accounts import sign_up
+from portal import salutations
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +57,7 @@ def test_a_case_email_in_english(owner, django_capture_on_commit_callbacks):
         ("欧阳娜娜", "尊敬的欧阳先生/女士：", "Dear Mr/Ms Ouyang,"),  # a two-character surname
         ("单雄信", "尊敬的单先生/女士：", "Dear Mr/Ms Shan,"),  # read as a surname, not dān
         ("曾小贤", "尊敬的曾先生/女士：", "Dear Mr/Ms Zeng,"),
+        ("澹台明月", "尊敬的澹台先生/女士：", "Dear Mr/Ms Tantai,"),  # not Dantai
         ("David Smith", "尊敬的Smith先生/女士：", "Dear Mr/Ms Smith,"),
         ("", "尊敬的业主：", "Dear owner,"),
     ],
@@ -144,3 +147,14 @@ def test_every_email_template_greets_through_the_salutation_tag():
         text = path.read_text()
         assert "Dear {{" not in text and "display_name %}Dear" not in text, path
         assert "current_site" not in text and "user_display" not in text, path
+
+
+def test_surnames_are_read_without_the_phrase_dictionary():
+    """Every worker loads the salutation with the email template tags: pypinyin's phrase
+    dictionary (some 45 MiB a process) stays out, and two-character surnames still read right."""
+    assert sys.modules["pypinyin.constants"].PHRASES_DICT == {}  # loaded by `salutations`
+    readings = {name: salutations.romanised(name) for name in salutations.COMPOUND_SURNAMES}
+    assert readings["欧阳"] == "Ouyang" and readings["司马"] == "Sima"
+    assert readings["尉迟"] == "Yuchi" and readings["万俟"] == "Moqi"
+    assert readings["单于"] == "Chanyu" and readings["澹台"] == "Tantai"
+    assert all(reading.isascii() and reading.istitle() for reading in readings.values())
