@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases import casework
 from cases.models import Case, CaseAttachment, CaseEvent, Category
@@ -178,7 +178,10 @@ def test_a_daily_number_of_messages(verified_owner, category, limits_on):
     )
     casework.owner_message(case, verified_owner, "一")
     casework.owner_message(case, verified_owner, "二")
-    with pytest.raises(casework.CaseError, match="2 times in the last 24 hours"):
+    with (
+        translation.override("en"),
+        pytest.raises(casework.CaseError, match="2 times in the last 24 hours"),
+    ):
         casework.owner_message(case, verified_owner, "三")
 
 
