@@ -49,7 +49,7 @@ from publications.models import ListingPage, MagazineIssuePage, NewsPage
 
 # (group, label, path, who is signed in). The groups are the rows of the issue's table.
 PAGES = [
-    ("baseline", "/healthz (bare Django view)", "/healthz", None),
+    ("baseline", "/healthz (the site's middleware, no page)", "/healthz", None),
     ("cached", "home", "/", None),
     ("cached", "magazine", "/magazine/", None),
     ("cached", "club", "/club/", None),
@@ -73,6 +73,7 @@ PAGES = [
     ("search", "forum search 停车", "/forum/search/?q=停车", None),
     ("admin", "admin: case ledger (500 cases)", "/admin/cases/", "service"),
 ]
+BARE = "bare Django view (no middleware, no database)"
 STORM_MEMBERS = 200
 STORM_SEATS = 50
 STORM_SLUG = "bench-sign-up-storm"
@@ -109,6 +110,8 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0)
         call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
         scale.build(self.stdout)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # what autovacuum does on a live site after bulk writes
         if options["load_only"]:
             return
         self.targets = _targets()
@@ -118,9 +121,12 @@ class Command(BaseCommand):
             env=self.environment,
             check=True,
         )
-        with self._gunicorn() as server:
+        bare = {"DJANGO_SETTINGS_MODULE": "", "PATH": os.environ.get("PATH", "")}
+        with self._gunicorn("demo.bare", bare, preload=False):
+            rows = [self._measure(("bare", BARE, "/", None))]
+        with self._gunicorn("portal.wsgi", self.environment, self.options["preload"]) as server:
             memory_before = _worker_memory(server)
-            rows = [self._measure(page) for page in self._pages()]
+            rows += [self._measure(page) for page in self._pages()]
             memory_after = _worker_memory(server)
             storm = self._storm()
         self._report(rows, memory_before, memory_after, storm)
@@ -140,18 +146,18 @@ class Command(BaseCommand):
         }
 
     @contextmanager
-    def _gunicorn(self):
+    def _gunicorn(self, application, environment, preload):
         command = [
             sys.executable,
             "-m",
             "gunicorn",
-            "portal.wsgi",
+            application,
             f"--workers={self.options['workers']}",
             f"--bind=127.0.0.1:{self.options['port']}",
             "--log-level=warning",
-            *(["--preload"] if self.options["preload"] else []),
+            *(["--preload"] if preload else []),
         ]
-        server = subprocess.Popen(command, env=self.environment)
+        server = subprocess.Popen(command, env=environment)
         try:
             _wait_for_port(self.options["port"])
             _wait_for_workers(server, self.options["workers"])
@@ -159,6 +165,7 @@ class Command(BaseCommand):
         finally:
             server.terminate()
             server.wait(timeout=30)
+            _wait_for_port(self.options["port"], free=True)
             _flush_broker(self.environment["CELERY_BROKER_URL"])
 
     # The pages --------------------------------------------------------------------------------
@@ -179,7 +186,7 @@ class Command(BaseCommand):
         status, size = _fetch(self.options["port"], path, headers)
         if status != 200:
             raise CommandError(f"{path} answered {status} under gunicorn")
-        queries = self._queries(path, who)
+        queries = 0 if group == "bare" else self._queries(path, who)
         _load({**self.options, "seconds": 1}, path, headers)  # every worker warm: templates, URLs
         load = _load(self.options, path, headers)
         self.stdout.write(
@@ -280,6 +287,10 @@ class Command(BaseCommand):
             before = {row["label"]: row for row in earlier["pages"]}
             before["_memory"] = earlier["memory_after"]
             before["_storm"] = earlier["storm"]
+            before["_run"] = (
+                f"The *before* columns: run {earlier['when']} at {earlier['commit']}"
+                f"{' with --preload' if earlier['preload'] else ', without --preload'}."
+            )
         figures = {
             "when": timezone.localtime().isoformat(timespec="seconds"),
             "commit": _commit(),
@@ -454,14 +465,15 @@ def _create_database(database):
             admin.execute(f'CREATE DATABASE "{database["NAME"]}"')
 
 
-def _wait_for_port(port, seconds=60):
+def _wait_for_port(port, seconds=60, free=False):
+    """Until something listens on `port` (or, `free`, until nothing does)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
+            if (probe.connect_ex(("127.0.0.1", port)) == 0) != free:
                 return
         time.sleep(0.2)
-    raise CommandError(f"gunicorn did not listen on port {port} within {seconds} s")
+    raise CommandError(f"port {port} did not {'close' if free else 'open'} within {seconds} s")
 
 
 def _workers(server):
@@ -530,7 +542,8 @@ def _machine():
 # The table --------------------------------------------------------------------------------------
 
 GROUPS = {
-    "baseline": "Baseline",
+    "bare": "Yardstick",
+    "baseline": "The site's own floor",
     "cached": "Cached anonymous pages",
     "topic": "Forum",
     "cms": "CMS pages, rendered for a signed-in owner (not cached)",
@@ -551,18 +564,19 @@ def _markdown(figures, baseline, before):
         f"{figures['seconds']:.0f} s per page. Demo content plus demo/scale.py: 2,000 topics, "
         "a 1,000-post topic, 500 cases, 300 members.",
         "",
-        f"Run {figures['when']} at {figures['commit']} on {figures['machine']}.",
+        f"Run {figures['when']} at {figures['commit']} on {figures['machine']}. "
+        + before.get("_run", ""),
         "",
-        "*share* is the page's requests per second as a share of /healthz in the same run. SQL "
-        "is counted on one warm request with the same session. Figures measured elsewhere on "
-        "this kind of machine for comparison: a bare Django view about 5,600 req/s, "
-        "django-machina's topic page about 66, Wagtail's bakerydemo pages 44–85.",
+        "*share* is the page's requests per second as a share of the bare Django view's in the "
+        "same run (`demo/bare.py`, served the same way). SQL is counted on one warm request "
+        "with the same session. Measured elsewhere on this kind of machine, as shares of a bare "
+        "view: django-machina's topic page about 1.2 %, Wagtail's bakerydemo pages 0.8–1.5 %.",
         "",
         "| page | req/s | share | p50 ms | p99 ms | SQL | bytes |"
         + (" before: req/s | before: share | before: SQL |" if before else ""),
         "|---|---:|---:|---:|---:|---:|---:|" + ("---:|---:|---:|" if before else ""),
     ]
-    before_baseline = before.get("/healthz (bare Django view)", {}).get("rate")
+    before_baseline = before.get(BARE, {}).get("rate")
     group = None
     for row in figures["pages"]:
         if row["group"] != group:
