@@ -97,6 +97,8 @@ def cache_key(request):
     """The entry for this request, or None when it is never answered from the cache."""
     if request.method not in ("GET", "HEAD") or request.COOKIES:
         return None
+    if request.path_info.startswith(tuple(getattr(settings, "PAGE_CACHE_NEVER", ()))):
+        return None
     if any(request.META.get(header) for header in PERSONAL_HEADERS):
         return None
     query = _query_part(request)

@@ -14,6 +14,7 @@ from PIL import Image
 from wagtail.models import PageViewRestriction
 
 from home.models import HomePage, SiteImage, StandardPage
+from portal import pagecache
 from portal.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -157,6 +158,12 @@ def test_known_query_parameters_are_kept_apart(client, home, query):
     change_behind_the_caches_back(home, "悄悄改过的标题")
     assert "悄悄改过的标题" not in client.get(f"/{query}").content.decode()  # cached
     assert "悄悄改过的标题" in client.get("/").content.decode()  # its own copy
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/readyz", "/accounts/login/", "/me/"])
+def test_addresses_that_never_share_do_not_ask_the_cache(rf, path):
+    assert pagecache.cache_key(rf.get(path)) is None
+    assert pagecache.cache_key(rf.get("/about/")) is not None
 
 
 def test_deleting_a_page_shows_at_once(client, home):
