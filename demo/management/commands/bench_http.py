@@ -122,7 +122,7 @@ class Command(BaseCommand):
             check=True,
         )
         bare = {"DJANGO_SETTINGS_MODULE": "", "PATH": os.environ.get("PATH", "")}
-        with self._gunicorn("demo.bare", bare, preload=False):
+        with self._gunicorn("bare", bare, preload=False, path="demo/yardstick"):
             rows = [self._measure(("bare", BARE, "/", None))]
         with self._gunicorn("portal.wsgi", self.environment, self.options["preload"]) as server:
             memory_before = _worker_memory(server)
@@ -146,12 +146,13 @@ class Command(BaseCommand):
         }
 
     @contextmanager
-    def _gunicorn(self, application, environment, preload):
+    def _gunicorn(self, application, environment, preload, path=None):
         command = [
             sys.executable,
             "-m",
             "gunicorn",
             application,
+            *([f"--pythonpath={path}"] if path else []),
             f"--workers={self.options['workers']}",
             f"--bind=127.0.0.1:{self.options['port']}",
             "--log-level=warning",
@@ -568,7 +569,7 @@ def _markdown(figures, baseline, before):
         + before.get("_run", ""),
         "",
         "*share* is the page's requests per second as a share of the bare Django view's in the "
-        "same run (`demo/bare.py`, served the same way). SQL is counted on one warm request "
+        "same run (`demo/yardstick/bare.py`, served the same way). SQL is counted on one warm request "
         "with the same session. Measured elsewhere on this kind of machine, as shares of a bare "
         "view: django-machina's topic page about 1.2 %, Wagtail's bakerydemo pages 0.8–1.5 %.",
         "",

@@ -1,7 +1,9 @@
 """A bare Django view for the HTTP benchmark's yardstick: no middleware, no database, one URL.
 
-`make bench-http` serves it with gunicorn beside the site (`gunicorn demo.bare`), so every page
-can be given as a share of what Django itself costs on the same machine in the same run.
+`make bench-http` serves it with gunicorn beside the site (`gunicorn --pythonpath
+demo/yardstick bare`), so every page can be given as a share of what Django itself costs on the
+same machine in the same run. It configures Django itself, so it lives outside the packages the
+site and its tests import.
 """
 
 from django.conf import settings
