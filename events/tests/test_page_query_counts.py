@@ -4,27 +4,15 @@ queries, the same for three events (and surveys) as for three hundred."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from club.models import SurveyPage
 from events.models import EventPage
+from portal.tests.page_queries import fresh_queries
 
 pytestmark = pytest.mark.django_db
 
 MOST = 10
-
-
-def fresh_queries(client, url):
-    """Queries of a visit the shared page cache does not answer (an unknown query string)."""
-    # Twice: a first visit may create what it reads (the club's settings), which refreshes
-    # the pages' version and so the kept routes.
-    for _ in range(2):
-        client.get(f"{url}?fresh=1")
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(f"{url}?fresh=1").status_code == 200
-    return len(queries)
 
 
 def add_events(index, start, stop):

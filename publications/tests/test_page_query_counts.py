@@ -5,27 +5,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
+from portal.tests.page_queries import fresh_queries
 from publications.models import ListingPage, MagazineIssuePage, NewsPage, UnitType
 from publications.tests.conftest import article
 
 pytestmark = pytest.mark.django_db
 
 MOST = 10
-
-
-def fresh_queries(client, url):
-    """Queries of a visit the shared page cache does not answer (an unknown query string),
-    after a first visit that warmed the other caches (routes, renditions, the menu)."""
-    # Twice: a first visit may create what it reads (the club's settings), which refreshes
-    # the pages' version and so the kept routes.
-    for _ in range(2):
-        client.get(f"{url}?fresh=1")
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(f"{url}?fresh=1").status_code == 200
-    return len(queries)
 
 
 def add_issues(magazine, start, stop):
