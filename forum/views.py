@@ -4,6 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -117,33 +118,33 @@ def board(request, slug):
 
 @_with_login
 def topic(request, pk):
-    topic = get_object_or_404(
-        Topic.objects.select_related("board", "official_answer__author"), pk=pk
-    )
     user = request.user
+    topic = get_object_or_404(
+        _with_reader_state(Topic.objects.select_related("board", "official_answer__author"), user),
+        pk=pk,
+    )
     _readable_board(request, topic.board)
     if not access.can_read_topic(user, topic):
         raise Http404
     pages = page_count(topic.post_count)
     number = min(max(_number(request.GET.get("page")) or 1, 1), pages)
     first, last = positions_on(number)
-    posts = list(
-        topic.posts.filter(position__range=(first, last))
-        .select_related("author")
-        .only(*fragments.POST_FIELDS)
-    )
+    posts = topic.posts.filter(position__range=(first, last)).select_related("author")
+    if user.is_authenticated:
+        liked = Reaction.objects.filter(user=user, post=OuterRef("pk"))
+        posts = posts.annotate(liked=Exists(liked))
+    posts = list(posts.only(*fragments.POST_FIELDS))
     # What every reader sees alike comes from the shared cache (forum.fragments); around it,
     # the buttons this reader gets, asked of the same rules the actions check.
     shared = fragments.shared_html(posts)
     can_reply = access.can_reply(user, topic)
     like, edit, delete, report = (addresses(f"forum:{name}") for name in PER_POST)
     quote = reverse("forum:reply", args=[topic.pk]) + "?quote="
-    liked = _liked(user, posts)
     for post in posts:
         if not post.is_visible:
             post.sees_why_hidden = post.is_hidden and access.sees_why_hidden(user, post)
             continue
-        post.liked = post.pk in liked
+        post.liked = getattr(post, "liked", False)
         post.like_url = like(post.pk) if access.can_like(user, post) else None
         post.quote_url = f"{quote}{post.pk}" if can_reply else None
         post.edit_url = edit(post.pk) if access.can_edit(user, post) else None
@@ -173,10 +174,15 @@ def topic(request, pk):
 PER_POST = ("like", "edit", "delete", "report")
 
 
-def _liked(user, posts):
-    if not user.is_authenticated or not posts:
-        return set()
-    return set(Reaction.objects.filter(user=user, post__in=posts).values_list("post_id", flat=True))
+def _with_reader_state(topics, user):
+    """The reader's read marker and whether they follow the topic, asked with the topic."""
+    if not user.is_authenticated:
+        return topics
+    marker = ReadState.objects.filter(user=user, topic=OuterRef("pk")).values("last_position")
+    return topics.annotate(
+        read_up_to=Subquery(marker[:1]),
+        followed=Exists(Subscription.objects.filter(user=user, topic=OuterRef("pk"))),
+    )
 
 
 def _cases_shown(user, topic, handles_cases):
@@ -202,23 +208,19 @@ def _page_links(current, pages):
 
 def _reader_state(user, topic, posts):
     """Where unread posts start, and move the read marker on."""
-    state = ReadState.objects.filter(user=user, topic=topic).first()
-    read_up_to = state.last_position if state else 0
+    read_up_to = topic.read_up_to  # None: never opened (_with_reader_state)
     seen = posts[-1].position
-    if state is None:
+    if read_up_to is None:
         # Two tabs opening the topic together must not collide.
         ReadState.objects.bulk_create(
             [ReadState(user=user, topic=topic, last_position=seen)], ignore_conflicts=True
         )
     elif seen > read_up_to:
-        ReadState.objects.filter(pk=state.pk).update(last_position=seen)
+        ReadState.objects.filter(user=user, topic=topic).update(last_position=seen)
     first_unread_url = None
-    if state is not None and read_up_to < topic.post_count:
+    if read_up_to is not None and read_up_to < topic.post_count:
         first_unread_url = position_url(topic.pk, read_up_to + 1)
-    return {
-        "first_unread_url": first_unread_url,
-        "following": Subscription.objects.filter(user=user, topic=topic).exists(),
-    }
+    return {"first_unread_url": first_unread_url, "following": topic.followed}
 
 
 def _compose(request, form, template, context, publish):

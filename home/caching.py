@@ -61,10 +61,21 @@ def is_cacheable(request):
 
 
 class CachedPageMixin:
-    """Let the shared page cache keep this page for anonymous visitors."""
+    """Let the shared page cache keep this page: for anonymous visitors, and for signed-in
+    owners by the page's `reader_variant`, framed per reader (portal.framing)."""
+
+    def reader_variant(self, request):
+        """Which copy of the page this owner gets: every owner sees the same page unless a page
+        type says otherwise; None for a page of their own, rendered for them alone."""
+        return "owner"
 
     def serve(self, request, *args, **kwargs):
+        variant = self.reader_variant(request) if pagecache.may_keep_for_reader(request) else None
+        if variant is not None:
+            copy = pagecache.reader_copy(request, PAGES, variant)
+            if copy is not None:
+                return copy
         response = super().serve(request, *args, **kwargs)
         if is_cacheable(request):
             pagecache.share(request, PAGES)
-        return response
+        return pagecache.keep_for_reader(request, response)

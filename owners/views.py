@@ -13,7 +13,7 @@ from owners.consent import consent_exempt
 from owners.forms import ClaimForm, ProfileForm
 from owners.models import AccountClosure, User
 from owners.public_names import nickname_taken_error
-from portal.notifications import NOTIFICATIONS, mark_read
+from portal.notifications import NOTIFICATIONS, mark_read, unread_count
 from portal.views import UnsubscribeView, remember_language
 
 
@@ -28,6 +28,7 @@ def dashboard(request):
             "claims": claims,
             "closure": closure,
             "closure_deadline": privacy.deadline(closure) if closure else None,
+            "unread_notifications": unread_count(request.user),
         },
     )
 

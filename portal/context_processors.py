@@ -4,16 +4,12 @@ from django.contrib.messages.storage.base import Message
 
 from portal import health
 from portal.csp import admin_prefix
-from portal.notifications import unread_count
 
 
 def site(request):
-    context = {"SITE_NAME": settings.WAGTAIL_SITE_NAME}
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        # The badge in the navigation, from the shared cache (portal.notifications).
-        context["unread_notifications"] = unread_count(user)
-    return context
+    # The reader's own bits of the frame (their name, their unread count) are parts, asked
+    # for where they show (portal.framing): nothing here costs a lookup.
+    return {"SITE_NAME": settings.WAGTAIL_SITE_NAME}
 
 
 class AdminMessages:

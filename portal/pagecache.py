@@ -19,6 +19,14 @@ refreshed at once, without hunting keys. Entries also expire after `TIMEOUT`.
 Query strings: an address with one is answered fresh unless every parameter is in
 `settings.PAGE_CACHE_QUERY_PARAMETERS` with a value its pattern allows (each parameter once),
 so nobody can fill the cache by inventing addresses.
+
+Signed-in owners: a page that shows every owner of a kind the same thing (a news item to any
+owner; an issue's articles to any club member) is kept once per kind — its *variant* — with
+the reader's parts of the frame as marks (portal.framing), and each owner gets a copy with
+their own parts written in (`reader_copy`, `keep_for_reader`). This runs in the page's own
+view, after the session, authentication, the second step and the consent check, and after
+Wagtail's view restrictions; staff, who get the editing bar, and anyone with a message
+waiting get the page rendered afresh.
 """
 
 import hashlib
@@ -27,11 +35,15 @@ import time
 from functools import cache as memoize
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse
+from django.template.response import SimpleTemplateResponse
 from django.utils import translation
+
+from portal import framing
 
 TIMEOUT = 60 * 60
 #: Registered scopes by name (`Scope(name)` registers itself).
@@ -93,6 +105,19 @@ def _query_part(request):
     return "&".join(sorted(parts))
 
 
+def _address_digest(request):
+    """The address with its allowed query, hashed; None when the query is never kept."""
+    query = _query_part(request)
+    if query is None:
+        return None
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None  # Django answers it with 400 further down
+    address = f"{request.scheme}://{host}{request.path}?{query}"
+    return hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
+
+
 def cache_key(request):
     """The entry for this request, or None when it is never answered from the cache."""
     if request.method not in ("GET", "HEAD") or request.COOKIES:
@@ -101,17 +126,11 @@ def cache_key(request):
         return None
     if any(request.META.get(header) for header in PERSONAL_HEADERS):
         return None
-    query = _query_part(request)
-    if query is None:
+    digest = _address_digest(request)
+    if digest is None:
         return None
-    try:
-        host = request.get_host()
-    except DisallowedHost:
-        return None  # Django answers it with 400 further down
     # The language LocaleMiddleware picks for a request without a cookie or a session.
     language = translation.get_language_from_request(request)
-    address = f"{request.scheme}://{host}{request.path}?{query}"
-    digest = hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
     return f"page:{language}:{digest}"
 
 
@@ -157,3 +176,62 @@ def _rebuild(status, headers, content):
     for name, value in headers:
         response[name] = value
     return response
+
+
+# Signed-in owners ------------------------------------------------------------------------------
+
+
+def may_keep_for_reader(request):
+    """Whether this visit may be answered from, and kept as, a copy shared by its variant:
+    an owner's GET with nothing waiting for them. Staff get the editing bar, so their own page."""
+    user = request.user
+    return (
+        request.method in ("GET", "HEAD")
+        and user.is_authenticated
+        and not user.is_staff
+        and not getattr(request, "is_preview", False)
+        and len(get_messages(request)) == 0
+    )
+
+
+def reader_copy(request, scope, variant):
+    """The page kept for readers of `variant` at this address, with this reader's parts
+    written in; or None, and the page about to be rendered will be kept (`keep_for_reader`)."""
+    digest = _address_digest(request)
+    if digest is None:
+        return None
+    scope = SCOPES[scope if isinstance(scope, str) else scope.name]
+    key = f"page:{variant}:{translation.get_language()}:{digest}"
+    found = cache.get_many([key, scope.key])
+    entry = found.get(key)
+    version = found.get(scope.key)
+    if entry is not None and version is not None and entry[0] == version:
+        return HttpResponse(framing.fill(request, entry[1]))
+    # The version as it was before rendering: a change meanwhile leaves the copy out of date.
+    request.reader_copy = (key, version or scope.version())
+    framing.start(request)
+    return None
+
+
+def keep_for_reader(request, response):
+    """Keep the page rendered after a `reader_copy` miss, then write this reader's parts in."""
+    if not hasattr(request, "reader_copy"):
+        return response
+    if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+        response.add_post_render_callback(lambda rendered: _keep(request, rendered))
+    elif not response.streaming:
+        response.content = framing.fill(request, response.content.decode())
+    return response
+
+
+def _keep(request, response):
+    html = response.content.decode()
+    # A page that wrote a CSRF token or set a cookie is this reader's own after all.
+    if (
+        response.status_code == 200
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    ):
+        key, version = request.reader_copy
+        cache.set(key, (version, html), TIMEOUT)
+    response.content = framing.fill(request, html)

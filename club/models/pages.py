@@ -41,6 +41,14 @@ class ClubPage(CachedPageMixin, Page):
     class Meta:
         verbose_name = _("club page")
 
+    def reader_variant(self, request):
+        # The page offers "My club" to active members and "Apply" to other owners; a suspended
+        # member is told why, in words of their own, so theirs is rendered for them alone.
+        status = Member.objects.filter(user=request.user).values_list("status", flat=True).first()
+        if status is None:
+            return "owner"
+        return "member" if status == Member.Status.ACTIVE else None
+
     def get_context(self, request, *args, **kwargs):
         user = request.user
         return {

@@ -105,11 +105,11 @@ class MagazineIssuePage(CachedPageMixin, Page):
         verbose_name = _("magazine issue")
         verbose_name_plural = _("magazine issues")
 
-    def serve(self, request, *args, **kwargs):
-        # Members see the full articles: only visitors' copies can be shared from the cache.
-        if self.members_only and request.user.is_authenticated:
-            return Page.serve(self, request, *args, **kwargs)
-        return super().serve(request, *args, **kwargs)
+    def reader_variant(self, request):
+        # Club members read the full articles: they share one copy, other owners another.
+        if self.members_only and is_active_member(request.user):
+            return "member"
+        return "owner"
 
     def table_of_contents(self):
         return [block.value for block in self.articles]
