@@ -39,6 +39,7 @@ from django.utils.translation import pgettext
 
 from forum.forms import PostForm
 from forum.models import PostImage
+from portal import framing
 
 TEMPLATE = "forum/includes/post_shared.html"
 #: The template's own text is part of every key: a deployment that changes it starts afresh.
@@ -76,6 +77,18 @@ POST_FIELDS = (
     "deleted_by_author",
     "like_count",
     *(f"author__{name}" for name in _AUTHOR),
+)
+#: What a topic page keeps of each post beside a copy kept for every reader of a kind
+#: (portal.pagecache.reader_copy): all that each reader's buttons are worked out from.
+POST_FACTS = (
+    "id",
+    "position",
+    "author_id",
+    "is_official",
+    "is_hidden",
+    "deleted_by_author",
+    "hidden_reason",
+    "like_count",
 )
 #: What a board's list loads of each topic and its author.
 ROW_FIELDS = (
@@ -250,14 +263,20 @@ class Controls:
         self.deleted = _("Deleted by the author.")
 
     def item(self, post, shared):
+        """The post: its shared fragment, then this reader's part (`tail`), written in by
+        portal.framing: at once, or when a copy of the page kept for every reader is read."""
         official = " post--official" if post.is_official else ""
-        head = f'<li class="post{official}" id="post-{post.position}">\n    {shared}\n    '
+        mine = framing.write(self.request, "post", post.pk)
+        return f'<li class="post{official}" id="post-{post.position}">\n    {shared}\n    {mine}\n</li>'
+
+    def tail(self, post):
+        """What this reader gets under the post."""
         if post.is_hidden:
             why = f" {self.reason} {escape(post.hidden_reason)}" if post.sees_why_hidden else ""
-            return f'{head}<p class="post__removed">{self.hidden}{why}</p>\n</li>'
+            return f'<p class="post__removed">{self.hidden}{why}</p>'
         if post.deleted_by_author:
-            return f'{head}<p class="post__removed">{self.deleted}</p>\n</li>'
-        return f'{head}<footer class="post__actions">{self.actions(post)}</footer>\n</li>'
+            return f'<p class="post__removed">{self.deleted}</p>'
+        return f'<footer class="post__actions">{self.actions(post)}</footer>'
 
     @cached_property
     def csrf(self):

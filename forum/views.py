@@ -4,15 +4,16 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from forum import access, fragments, posting, quotes
+from forum.caching import FORUM
 from forum.forms import EditForm, PostForm, ReportForm, TopicForm
 from forum.limits import PostingRefused
 from forum.markdown import render_markdown
@@ -20,6 +21,7 @@ from forum.models import Board, Post, PostImage, Reaction, ReadState, Subscripti
 from forum.paging import page_count, position_url, positions_on, post_url
 from forum.searching import mark, search_results
 from owners.consent import consent_exempt
+from portal import framing, pagecache
 from portal.files import serve_user_file
 from portal.links import addresses
 from portal.validators import printable
@@ -119,80 +121,145 @@ def board(request, slug):
 @_with_login
 def topic(request, pk):
     user = request.user
+    # Owners of a kind see the same page but for their own parts: kept once (portal.pagecache)
+    # with the topic and what each post's buttons are worked out from, all of it refreshed by
+    # the forum's version like the page.
+    variant = _reader_variant(request)
+    copy = pagecache.reader_copy(request, FORUM, variant) if variant else None
+    if copy is not None:
+        html, (topic, facts) = copy
+        _check_topic(request, topic)
+        _reader_parts(request, topic, [Post(topic=topic, **fact) for fact in facts])
+        return HttpResponse(html)
     topic = get_object_or_404(
-        _with_reader_state(Topic.objects.select_related("board", "official_answer__author"), user),
-        pk=pk,
+        Topic.objects.select_related("board", "official_answer__author"), pk=pk
     )
-    _readable_board(request, topic.board)
-    if not access.can_read_topic(user, topic):
-        raise Http404
+    _check_topic(request, topic)
     pages = page_count(topic.post_count)
     number = min(max(_number(request.GET.get("page")) or 1, 1), pages)
     first, last = positions_on(number)
-    posts = topic.posts.filter(position__range=(first, last)).select_related("author")
-    if user.is_authenticated:
-        liked = Reaction.objects.filter(user=user, post=OuterRef("pk"))
-        posts = posts.annotate(liked=Exists(liked))
-    posts = list(posts.only(*fragments.POST_FIELDS))
+    posts = list(
+        topic.posts.filter(position__range=(first, last))
+        .select_related("author")
+        .only(*fragments.POST_FIELDS)
+    )
     # What every reader sees alike comes from the shared cache (forum.fragments); around it,
-    # the buttons this reader gets, asked of the same rules the actions check.
-    shared = fragments.shared_html(posts)
+    # this reader's parts: their buttons, asked of the same rules the actions check.
+    controls = _reader_parts(request, topic, posts)
+    can_reply = access.can_reply(user, topic)
+    context = {
+        "topic": topic,
+        "board": topic.board,
+        "posts": posts,
+        "post_items": controls.page(posts, fragments.shared_html(posts)),
+        "page_number": number,
+        "page_links": _page_links(number, pages),
+        "can_reply": can_reply,
+        "refusal": access.why_not_post(user, topic.board, topic),
+    }
+    if can_reply:
+        context["reply_fields"] = fragments.reply_fields(access.is_spokesperson(user))
+    response = render(request, "forum/topic.html", context)
+    facts = [{name: getattr(post, name) for name in fragments.POST_FACTS} for post in posts]
+    return pagecache.keep_for_reader(request, response, (topic, facts))
+
+
+def _check_topic(request, topic):
+    _readable_board(request, topic.board)
+    if not access.can_read_topic(request.user, topic):
+        raise Http404
+
+
+def _reader_variant(request):
+    """Which copy of a topic page this reader shares: verified owners (who may reply) one,
+    other owners another; staff get a page of their own."""
+    if not pagecache.may_keep_for_reader(request):
+        return None
+    return "verified" if request.user.is_verified_owner else "owner"
+
+
+def _reader_parts(request, topic, posts):
+    """What is this reader's own on a topic page (portal.framing): each post's buttons and
+    whether they liked it, the follow button, the way to the first unread post and the
+    customer-service case made of the topic. Moves their read marker on. Returns the page's
+    `fragments.Controls`."""
+    user = request.user
     can_reply = access.can_reply(user, topic)
     like, edit, delete, report = (addresses(f"forum:{name}") for name in PER_POST)
     quote = reverse("forum:reply", args=[topic.pk]) + "?quote="
+    liked = _liked(user, posts)
     for post in posts:
         if not post.is_visible:
             post.sees_why_hidden = post.is_hidden and access.sees_why_hidden(user, post)
             continue
-        post.liked = getattr(post, "liked", False)
+        post.liked = post.pk in liked
         post.like_url = like(post.pk) if access.can_like(user, post) else None
         post.quote_url = f"{quote}{post.pk}" if can_reply else None
         post.edit_url = edit(post.pk) if access.can_edit(user, post) else None
         post.delete_url = delete(post.pk) if access.can_delete(user, post) else None
         post.report_url = report(post.pk) if access.can_report(user, post) else None
-    handles_cases = user.has_perm("cases.handle_case")
-    context = {
-        "topic": topic,
-        "board": topic.board,
-        "posts": posts,
-        "post_items": fragments.Controls(request).page(posts, shared),
-        "page_number": number,
-        "page_links": _page_links(number, pages),
-        "can_reply": can_reply,
-        "refusal": access.why_not_post(user, topic.board, topic),
-        "handles_cases": handles_cases,
-        "cases": _cases_shown(user, topic, handles_cases),
-    }
+    controls = fragments.Controls(request)
+    by_pk = {post.pk: post for post in posts}
+    first_unread_url, following = None, False
     if user.is_authenticated and posts:
-        context.update(_reader_state(user, topic, posts))
-    if can_reply:
-        context["reply_fields"] = fragments.reply_fields(access.is_spokesperson(user))
-    return render(request, "forum/topic.html", context)
+        first_unread_url, following = _reader_state(user, topic, posts)
+    framing.page_parts(
+        request,
+        post=lambda pk: controls.tail(by_pk[pk]),
+        follow=lambda _: _follow_button(request, topic, following),
+        first_unread=lambda _: _first_unread_link(first_unread_url),
+        cases=lambda _: _cases(request, topic),
+    )
+    return controls
 
 
 #: The per-post actions whose addresses the topic page builds: reversed once a page.
 PER_POST = ("like", "edit", "delete", "report")
 
 
-def _with_reader_state(topics, user):
-    """The reader's read marker and whether they follow the topic, asked with the topic."""
-    if not user.is_authenticated:
-        return topics
-    marker = ReadState.objects.filter(user=user, topic=OuterRef("pk")).values("last_position")
-    return topics.annotate(
-        read_up_to=Subquery(marker[:1]),
-        followed=Exists(Subscription.objects.filter(user=user, topic=OuterRef("pk"))),
+def _liked(user, posts):
+    if not user.is_authenticated or not posts:
+        return set()
+    return set(Reaction.objects.filter(user=user, post__in=posts).values_list("post_id", flat=True))
+
+
+def _follow_button(request, topic, following):
+    if not request.user.is_authenticated:
+        return ""
+    return format_html(
+        '<form method="post" action="{}">{}<button class="button button--ghost button--small" '
+        'type="submit">{}</button></form>',
+        reverse("forum:follow_topic", args=[topic.pk]),
+        framing.csrf(request),
+        _("Stop following") if following else _("Follow"),
     )
 
 
-def _cases_shown(user, topic, handles_cases):
+def _first_unread_link(url):
+    if not url:
+        return ""
+    return format_html(
+        '<p><a class="button button--ghost button--small" href="{}">{}</a></p>',
+        url,
+        _("Jump to the first unread post"),
+    )
+
+
+def _cases(request, topic):
     """The customer-service case made of this topic: for those who handle cases, and for its
     owner, who is the topic's author (cases.casework.case_from_topic); nobody else is asked."""
+    user = request.user
+    handles_cases = user.has_perm("cases.handle_case")
     if handles_cases:
-        return list(topic.cases.all())
-    if user.is_authenticated and user.pk == topic.author_id:
-        return list(topic.cases.filter(owner=user))
-    return []
+        cases = list(topic.cases.all())
+    elif user.is_authenticated and user.pk == topic.author_id:
+        cases = list(topic.cases.filter(owner=user))
+    else:
+        return ""
+    context = {"cases": cases, "handles_cases": handles_cases, "user": user, "topic": topic}
+    if handles_cases:
+        context["csrf_field"] = framing.csrf(request)
+    return render_to_string("forum/includes/topic_cases.html", context)
 
 
 def _page_links(current, pages):
@@ -207,8 +274,10 @@ def _page_links(current, pages):
 
 
 def _reader_state(user, topic, posts):
-    """Where unread posts start, and move the read marker on."""
-    read_up_to = topic.read_up_to  # None: never opened (_with_reader_state)
+    """Where unread posts start and whether the reader follows the topic; moves their read
+    marker on."""
+    marker = ReadState.objects.filter(user=user, topic=topic)
+    read_up_to = marker.values_list("last_position", flat=True).first()  # None: never opened
     seen = posts[-1].position
     if read_up_to is None:
         # Two tabs opening the topic together must not collide.
@@ -216,11 +285,12 @@ def _reader_state(user, topic, posts):
             [ReadState(user=user, topic=topic, last_position=seen)], ignore_conflicts=True
         )
     elif seen > read_up_to:
-        ReadState.objects.filter(user=user, topic=topic).update(last_position=seen)
+        marker.update(last_position=seen)
     first_unread_url = None
     if read_up_to is not None and read_up_to < topic.post_count:
         first_unread_url = position_url(topic.pk, read_up_to + 1)
-    return {"first_unread_url": first_unread_url, "following": topic.followed}
+    following = Subscription.objects.filter(user=user, topic=topic).exists()
+    return first_unread_url, following
 
 
 def _compose(request, form, template, context, publish):

@@ -16,6 +16,7 @@ turning off its fast delete everywhere.
 from django.contrib.messages import get_messages
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.http import HttpResponse
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
@@ -74,7 +75,7 @@ class CachedPageMixin:
         if variant is not None:
             copy = pagecache.reader_copy(request, PAGES, variant)
             if copy is not None:
-                return copy
+                return HttpResponse(copy[0])
         response = super().serve(request, *args, **kwargs)
         if is_cacheable(request):
             pagecache.share(request, PAGES)

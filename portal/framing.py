@@ -8,12 +8,16 @@ mark (`<!--reader:account-->`); every reader's copy then gets the marks replaced
 parts (`fill`), which costs a dictionary lookup and a cached count instead of a page render.
 Any other page writes its parts in place, the same way.
 
-Templates ask for a part with `{% load reader_parts %}{% reader_part "account" %}`.
+Parts of the frame are registered once (`part`); a page adds parts of its own for the request
+(`page_parts`: the topic page's follow button and each post's buttons), and a part may take a
+number (`<!--reader:post:1234-->`). Templates ask for a part with
+`{% load reader_parts %}{% reader_part "account" %}`.
 """
 
 import re
 
 from django.contrib.auth.models import AnonymousUser
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -21,8 +25,7 @@ from django.utils.translation import ngettext
 
 from portal.notifications import unread_count
 
-MARK = "<!--reader:{}-->"
-_MARKS = re.compile(r"<!--reader:([a-z_]+)-->")
+_MARKS = re.compile(r"<!--reader:([a-z_]+)(?::([0-9]+))?-->")
 #: Part name -> function(request) -> HTML.
 PARTS = {}
 
@@ -38,35 +41,69 @@ def part(name):
 
 
 def start(request):
-    """The page now being rendered is to be kept for every reader of its kind: write marks."""
+    """This request's page is (or comes from) a copy kept for every reader of its kind: its
+    parts are written as marks, and `ReaderPartsMiddleware` writes the reader's own in."""
     request.writes_reader_marks = True
 
 
-def write(request, name):
-    """A part, for the template tag: its mark while the page is rendered to be kept, else this
-    reader's own (each part worked out once a request: the frame shows some twice)."""
+class ReaderPartsMiddleware:
+    """The reader's own parts in place of the marks, on the way out: whatever the page became
+    (a kept copy, a fresh render, or a 404 or 500 page rendered meanwhile), no mark is left."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if writes_marks(request) and not response.streaming:
+            response.content = fill(request, response.content.decode(response.charset))
+        return response
+
+
+def page_parts(request, **parts):
+    """Parts of this request's page, by name: function(number or None) -> HTML."""
+    request.__dict__.setdefault("_page_parts", {}).update(parts)
+
+
+def writes_marks(request):
+    return getattr(request, "writes_reader_marks", False)
+
+
+def write(request, name, number=None):
+    """A part: its mark while the page is rendered to be kept, else this reader's own."""
     if request is None:
         return ""
-    if getattr(request, "writes_reader_marks", False):
-        return mark_safe(MARK.format(name))
-    return _own_part(request, name)
+    if writes_marks(request):
+        return mark_safe(f"<!--reader:{name}:{number}-->" if number else f"<!--reader:{name}-->")
+    return _own_part(request, name, number)
 
 
 def fill(request, html):
     """A kept page with this reader's parts in place of the marks."""
-    return _MARKS.sub(lambda found: _own_part(request, found[1]), html)
+    return _MARKS.sub(lambda found: _own_part(request, found[1], found[2]), html)
 
 
-def _own_part(request, name):
+def _own_part(request, name, number=None):
+    """This reader's part, worked out once a request (the frame shows some twice)."""
+    number = int(number) if number else None
     written = request.__dict__.setdefault("_reader_parts", {})
-    if name not in written:
-        written[name] = PARTS[name](request)
-    return written[name]
+    if (name, number) not in written:
+        own = getattr(request, "_page_parts", {}).get(name)
+        written[name, number] = own(number) if own else PARTS[name](request)
+    return written[name, number]
 
 
 def reader(request):
     """Who reads the page; a page answered before authentication (a 413) has nobody signed in."""
     return getattr(request, "user", None) or AnonymousUser()
+
+
+@part("csrf")
+def csrf(request):
+    """A form's CSRF field: the reader's own token."""
+    return format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
 
 
 @part("account")

@@ -33,6 +33,7 @@ import hashlib
 import re
 import time
 from functools import cache as memoize
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -75,6 +76,39 @@ class Scope:
 
     def _set(self):
         cache.set(self.key, time.time_ns(), None)
+
+
+#: The site's own packages, whose code and templates pages are rendered from.
+SITE_PACKAGES = (
+    "portal",
+    "owners",
+    "cases",
+    "forum",
+    "club",
+    "events",
+    "home",
+    "publications",
+    "search",
+)
+SOURCE_SUFFIXES = {".py", ".html", ".txt", ".svg", ".mo"}
+
+
+@memoize
+def release():
+    """A digest of the code, templates and catalogues of the site as deployed: a page kept by
+    one release is never answered by the next, and every machine of a release agrees on it
+    (it reads the files' contents)."""
+    package_dir = Path(__file__).resolve().parent.parent
+    roots = [package_dir / name for name in SITE_PACKAGES]
+    roots += [Path(settings.SHARED_DIR) / name for name in ("templates", "locale")]
+    digest = hashlib.blake2b(digest_size=6)
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            parts = path.relative_to(root).parts
+            if path.suffix in SOURCE_SUFFIXES and "tests" not in parts and path.is_file():
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def share(request, scope):
@@ -131,7 +165,7 @@ def cache_key(request):
         return None
     # The language LocaleMiddleware picks for a request without a cookie or a session.
     language = translation.get_language_from_request(request)
-    return f"page:{language}:{digest}"
+    return f"page:{release()}:{language}:{digest}"
 
 
 class SharedPageCacheMiddleware:
@@ -195,37 +229,38 @@ def may_keep_for_reader(request):
 
 
 def reader_copy(request, scope, variant):
-    """The page kept for readers of `variant` at this address, with this reader's parts
-    written in; or None, and the page about to be rendered will be kept (`keep_for_reader`)."""
+    """The copy kept for readers of `variant` at this address: (its HTML with the marks of the
+    readers' parts, what the page kept beside it). Or None, and the page about to be rendered
+    writes marks and is kept by `keep_for_reader`."""
     digest = _address_digest(request)
     if digest is None:
         return None
     scope = SCOPES[scope if isinstance(scope, str) else scope.name]
-    key = f"page:{variant}:{translation.get_language()}:{digest}"
+    key = f"page:{release()}:{variant}:{translation.get_language()}:{digest}"
     found = cache.get_many([key, scope.key])
     entry = found.get(key)
     version = found.get(scope.key)
+    framing.start(request)  # parts as marks, written in on the way out
     if entry is not None and version is not None and entry[0] == version:
-        return HttpResponse(framing.fill(request, entry[1]))
+        return entry[1:]
     # The version as it was before rendering: a change meanwhile leaves the copy out of date.
     request.reader_copy = (key, version or scope.version())
-    framing.start(request)
     return None
 
 
-def keep_for_reader(request, response):
-    """Keep the page rendered after a `reader_copy` miss, then write this reader's parts in."""
+def keep_for_reader(request, response, kept=None):
+    """Keep the page rendered after a `reader_copy` miss, with `kept`: what the page needs to
+    write its readers' parts when the copy is found."""
     if not hasattr(request, "reader_copy"):
         return response
     if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
-        response.add_post_render_callback(lambda rendered: _keep(request, rendered))
+        response.add_post_render_callback(lambda rendered: _keep(request, rendered, kept))
     elif not response.streaming:
-        response.content = framing.fill(request, response.content.decode())
+        _keep(request, response, kept)
     return response
 
 
-def _keep(request, response):
-    html = response.content.decode()
+def _keep(request, response, kept):
     # A page that wrote a CSRF token or set a cookie is this reader's own after all.
     if (
         response.status_code == 200
@@ -233,5 +268,4 @@ def _keep(request, response):
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     ):
         key, version = request.reader_copy
-        cache.set(key, (version, html), TIMEOUT)
-    response.content = framing.fill(request, html)
+        cache.set(key, (version, response.content.decode(response.charset), kept), TIMEOUT)

@@ -26,5 +26,8 @@ engines.all()  # each engine imports every template tag library as it starts
 for code, _name in settings.LANGUAGES:
     with translation.override(code):  # reads the language's catalogues
         pass
+import_module(
+    "portal.pagecache"
+).release()  # the digest of this release's files, part of every kept page's key
 connections.close_all()  # none should be open; a fork must never share one
 gc.freeze()

@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "portal.signin.SecondFactorRequiredMiddleware",
     "home.privacy.PrivacyConsentMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so first on the way out: the reader's own parts of a page kept for every reader.
+    "portal.framing.ReaderPartsMiddleware",
 ]
 
 # Query parameters an address may carry and still be answered from the shared page cache
