@@ -63,20 +63,28 @@ def is_cacheable(request):
 
 class CachedPageMixin:
     """Let the shared page cache keep this page: for anonymous visitors, and for signed-in
-    owners by the page's `reader_variant`, framed per reader (portal.framing)."""
+    owners by the page's `reader_variant`, with the parts (portal.framing) the page registers in
+    `reader_parts` written in as each page is answered."""
+
+    #: Whether visitors get the page from the shared cache, answered before any code runs.
+    shared_with_visitors = True
 
     def reader_variant(self, request):
         """Which copy of the page this owner gets: every owner sees the same page unless a page
         type says otherwise; None for a page of their own, rendered for them alone."""
         return "owner"
 
+    def reader_parts(self, request):
+        """Register the page's own parts (`portal.framing.page_parts`), if it has any."""
+
     def serve(self, request, *args, **kwargs):
+        self.reader_parts(request)
         variant = self.reader_variant(request) if pagecache.may_keep_for_reader(request) else None
         if variant is not None:
             copy = pagecache.reader_copy(request, PAGES, variant)
             if copy is not None:
                 return HttpResponse(copy[0])
         response = super().serve(request, *args, **kwargs)
-        if is_cacheable(request):
+        if self.shared_with_visitors and is_cacheable(request):
             pagecache.share(request, PAGES)
         return pagecache.keep_for_reader(request, response)

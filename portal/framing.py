@@ -55,7 +55,8 @@ class ReaderPartsMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if writes_marks(request) and not response.streaming:
+        html = response.get("Content-Type", "").startswith("text/html")
+        if html and writes_marks(request) and not response.streaming:
             response.content = fill(request, response.content.decode(response.charset))
         return response
 

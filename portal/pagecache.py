@@ -264,6 +264,7 @@ def _keep(request, response, kept):
     # A page that wrote a CSRF token or set a cookie is this reader's own after all.
     if (
         response.status_code == 200
+        and response.get("Content-Type", "").startswith("text/html")
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     ):

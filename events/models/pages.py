@@ -1,6 +1,7 @@
 """The event pages: the year's plan (EventIndexPage) and each event (EventPage)."""
 
 import re
+from functools import cache as memoize
 from urllib.parse import quote
 
 from django.core.cache import cache
@@ -9,6 +10,8 @@ from django.db import models
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce, ExtractYear
 from django.http import HttpResponse
+from django.template.context_processors import csrf
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +27,8 @@ from events import ics
 from events.models.base import Refusal, sum_of_seats, when
 from events.models.registrations import Registration
 from home.blocks import BodyBlock
-from home.caching import pages_version
+from home.caching import CachedPageMixin, pages_version
+from portal import framing
 
 
 def ics_response(text, filename):
@@ -113,7 +117,7 @@ class EventQuerySet(PageQuerySet):
         return self.select_for_update(of=("self",))
 
 
-class EventPage(RoutablePageMixin, Page):
+class EventPage(CachedPageMixin, RoutablePageMixin, Page):
     class Audience(models.TextChoices):
         MEMBERS = "members", _("Club members")
         OWNERS = "owners", _("All verified owners")
@@ -283,9 +287,25 @@ class EventPage(RoutablePageMixin, Page):
         return None
 
     # -- The page ------------------------------------------------------------------------------
+    # Kept once for every owner (home.caching); the seats left and the reader's own sign-up are
+    # parts, written in as each page is answered (portal.framing).
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
+    #: A visitor's copy is answered before any code runs: it could not show today's seats.
+    shared_with_visitors = False
+
+    def reader_parts(self, request):
+        seats_left = memoize(self.seats_left)  # one count for both parts
+        framing.page_parts(
+            request,
+            seats=lambda _: render_to_string(
+                "events/includes/seats.html", {"page": self, "seats_left": seats_left()}
+            ),
+            signup=lambda _: self.signup_html(request, seats_left()),
+        )
+
+    def signup_html(self, request, seats_left):
+        """The reader's sign-up: their registration and ticket, why they may not sign up, or
+        the form."""
         user = request.user
         registration = problem = None
         if user.is_authenticated:
@@ -294,13 +314,16 @@ class EventPage(RoutablePageMixin, Page):
             )
             if registration is None:
                 problem = self.signup_refusal(user)
-        context.update(
-            seats_left=self.seats_left(),
-            registration=registration,
-            problem=problem,
-            guest_choices=range(self.guests_allowed + 1),
-        )
-        return context
+        context = {
+            **csrf(request),  # the token, asked only if a form shows
+            "page": self,
+            "user": user,
+            "registration": registration,
+            "problem": problem,
+            "seats_left": seats_left,
+            "guest_choices": range(self.guests_allowed + 1),
+        }
+        return render_to_string("events/includes/signup.html", context)
 
     @path("ics/")
     def ics_file(self, request):
