@@ -90,17 +90,19 @@ SITE_PACKAGES = (
     "publications",
     "search",
 )
-SOURCE_SUFFIXES = {".py", ".html", ".txt", ".svg", ".mo"}
+#: What a page is made of: code, templates, catalogues, and the static files whose hashed
+#: names it links to.
+SOURCE_SUFFIXES = {".py", ".html", ".txt", ".svg", ".mo", ".css", ".js"}
 
 
 @memoize
 def release():
-    """A digest of the code, templates and catalogues of the site as deployed: a page kept by
-    one release is never answered by the next, and every machine of a release agrees on it
-    (it reads the files' contents)."""
+    """A digest of the code, templates, catalogues and static files of the site as deployed:
+    a page kept by one release is never answered by the next, and every machine of a release
+    agrees on it (it reads the files' contents)."""
     package_dir = Path(__file__).resolve().parent.parent
     roots = [package_dir / name for name in SITE_PACKAGES]
-    roots += [Path(settings.SHARED_DIR) / name for name in ("templates", "locale")]
+    roots += [Path(settings.SHARED_DIR) / name for name in ("templates", "locale", "static")]
     digest = hashlib.blake2b(digest_size=6)
     for root in roots:
         for path in sorted(root.rglob("*")):
