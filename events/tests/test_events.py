@@ -140,6 +140,30 @@ def test_a_full_event_puts_people_on_the_waitlist_in_order(make_member, event):
     assert event.seats_left() == 0
 
 
+def test_a_press_on_a_full_event_is_one_count_under_the_lock_and_says_the_place_in_line(
+    client, make_member, make_event, django_assert_num_queries
+):
+    """What each of a crowd pressing at once costs: under the event's lock one read of the event,
+    one of the membership and one count (seats taken, the waitlist, whether they are in already),
+    then the two rows; the place in line comes from that count, not from a query after it."""
+    event = make_event(capacity=1)
+    for name in ("seated", "first"):
+        signup.sign_up(event, make_member(name).user)
+    me = make_member("me").user
+    client.force_login(me)
+    url, back = reverse("events:sign_up", args=[event.pk]), event.url  # the site's roots cached
+    # the person, the event, then savepoint, lock, membership, count, registration, job, release
+    with django_assert_num_queries(9):
+        response = client.post(url, {"guests": "0"})
+    assert response.url == back
+    assert event.registrations.get(user=me).waitlist_position() == 2
+    page = client.get(event.url).content.decode()
+    assert "您在候补名单第 2 位" in page
+    # Pressed again: refused by the same count, nothing written.
+    client.post(url, {"guests": "0"})
+    assert event.registrations.filter(user=me).count() == 1
+
+
 def test_cancelling_promotes_the_first_who_fit(
     make_member, event, django_capture_on_commit_callbacks
 ):
