@@ -39,14 +39,19 @@ def lock_event(event):
 
 
 def sign_up(event, user, guests=0):
-    """Confirm a seat for `user` and their guests, or put them on the waitlist when it is full."""
-    if not 0 <= guests <= event.guests_allowed:
-        raise SignupError(
-            _("You may bring at most %(n)s guests to this event.") % {"n": event.guests_allowed}
-        )
+    """Confirm a seat for `user` and their guests, or put them on the waitlist when it is full.
+
+    `event` is the page or its id: the page is read once, under the lock (the sign-up view
+    reads nothing before). An event that does not exist or is not live raises
+    `EventPage.DoesNotExist`."""
     try:
         with transaction.atomic():
-            event = lock_event(event)
+            event = EventPage.objects.live().for_seat_change().get(pk=getattr(event, "pk", event))
+            if not 0 <= guests <= event.guests_allowed:
+                raise SignupError(
+                    _("You may bring at most %(n)s guests to this event.")
+                    % {"n": event.guests_allowed}
+                )
             problem = event.signup_refusal(user)
             if problem:
                 raise SignupError(str(problem))

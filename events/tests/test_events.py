@@ -88,6 +88,15 @@ def test_too_many_guests_is_refused(client, member, event, guests):
     assert not Registration.objects.exists()
 
 
+def test_an_unpublished_or_unknown_event_is_not_found(client, member, event):
+    client.force_login(member.user)
+    event.unpublish()
+    for pk in (event.pk, event.pk + 1000):
+        response = client.post(reverse("events:sign_up", args=[pk]), {"guests": "0"})
+        assert response.status_code == 404
+    assert not Registration.objects.exists()
+
+
 def test_who_may_sign_up_and_when(make_member, make_event, owner, estate):
     member = make_member("m")
     members_only = make_event()
@@ -143,8 +152,8 @@ def test_a_full_event_puts_people_on_the_waitlist_in_order(make_member, event):
 def test_a_press_on_a_full_event_is_one_count_under_the_lock_and_says_the_place_in_line(
     client, make_member, make_event, django_assert_num_queries
 ):
-    """What each of a crowd pressing at once costs: under the event's lock one read of the event,
-    one of the membership and one count (seats taken, the waitlist, whether they are in already),
+    """What each of a crowd pressing at once costs: the event read once, under its lock, then one
+    read of the membership and one count (seats taken, the waitlist, whether they are in already),
     then the two rows; the place in line comes from that count, not from a query after it."""
     event = make_event(capacity=1)
     for name in ("seated", "first"):
@@ -152,8 +161,8 @@ def test_a_press_on_a_full_event_is_one_count_under_the_lock_and_says_the_place_
     me = make_member("me").user
     client.force_login(me)
     url, back = reverse("events:sign_up", args=[event.pk]), event.url  # the site's roots cached
-    # the person, the event, then savepoint, lock, membership, count, registration, job, release
-    with django_assert_num_queries(9):
+    # the person, then savepoint, the event locked, membership, count, registration, job, release
+    with django_assert_num_queries(8):
         response = client.post(url, {"guests": "0"})
     assert response.url == back
     assert event.registrations.get(user=me).waitlist_position() == 2
