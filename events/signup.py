@@ -14,11 +14,13 @@ methods of the models, which the pages ask too; these actions ask them under the
 from celery import shared_task
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from events.models import EventPage, Registration
+from events.models import LIVE, EventPage, Registration
+from events.models.base import sum_of_seats
 from events.tickets import registration_attachments
 from portal import outbox
 from portal.actions import Refused
@@ -37,27 +39,40 @@ def lock_event(event):
 
 
 def sign_up(event, user, guests=0):
-    """Confirm a seat for `user` and their guests, or put them on the waitlist when it is full."""
-    if not 0 <= guests <= event.guests_allowed:
-        raise SignupError(
-            _("You may bring at most %(n)s guests to this event.") % {"n": event.guests_allowed}
-        )
+    """Confirm a seat for `user` and their guests, or put them on the waitlist when it is full.
+
+    `event` is the page or its id: the page is read once, under the lock (the sign-up view
+    reads nothing before). An event that does not exist or is not live raises
+    `EventPage.DoesNotExist`."""
     try:
         with transaction.atomic():
-            event = lock_event(event)
+            event = EventPage.objects.live().for_seat_change().get(pk=getattr(event, "pk", event))
+            if not 0 <= guests <= event.guests_allowed:
+                raise SignupError(
+                    _("You may bring at most %(n)s guests to this event.")
+                    % {"n": event.guests_allowed}
+                )
             problem = event.signup_refusal(user)
             if problem:
                 raise SignupError(str(problem))
-            if event.registrations.live().filter(user=user).exists():
-                raise SignupError(_("You have already signed up for this event."))
-            seats = guests + 1
-            registration = Registration.objects.create(
-                event=event,
-                user=user,
-                guests=guests,
-                seats=seats,
-                status=Status.CONFIRMED if event.has_room_for(seats) else Status.WAITLISTED,
+            # One query on the locked event answers all three questions below.
+            counts = event.registrations.aggregate(
+                taken=sum_of_seats(),
+                waiting=Count("pk", filter=Q(status=Status.WAITLISTED)),
+                mine=Count("pk", filter=Q(user=user, status__in=LIVE)),
             )
+            if counts["mine"]:
+                raise SignupError(_("You have already signed up for this event."))
+            event.seats_taken_sum = counts["taken"]  # what seats_taken() answers
+            seats = guests + 1
+            status = Status.CONFIRMED if event.has_room_for(seats) else Status.WAITLISTED
+            registration = Registration.objects.create(
+                event=event, user=user, guests=guests, seats=seats, status=status
+            )
+            if status == Status.CONFIRMED:
+                event.seats_taken_sum += seats
+            # Ids are handed out under the lock: everyone waiting now is ahead of this one.
+            registration.waiting_ahead = counts["waiting"]  # what waitlist_position() answers
             _queue_email(registration, "event_signed_up")
     except IntegrityError as error:
         raise SignupError(_("You have already signed up for this event.")) from error

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,15 +18,19 @@ Status = Registration.Status
 @require_POST
 @login_required
 def sign_up(request, event_id):
-    event = get_object_or_404(EventPage.objects.live(), pk=event_id)
     try:
         guests = int(request.POST.get("guests", "0"))
     except ValueError:
         guests = -1
     try:
-        registration = signup.sign_up(event, request.user, guests)
+        # The action reads the event under its lock; reading it here too would be a second
+        # query for every one of a crowd pressing at once.
+        registration = signup.sign_up(event_id, request.user, guests)
+    except EventPage.DoesNotExist:
+        raise Http404 from None
     except signup.SignupError as error:
         messages.error(request, str(error))
+        return redirect(get_object_or_404(EventPage.objects.live(), pk=event_id).url)
     else:
         if registration.status == Status.CONFIRMED:
             messages.success(
@@ -41,7 +46,7 @@ def sign_up(request, event_id):
                 )
                 % {"n": registration.waitlist_position()},
             )
-    return redirect(event.url)
+    return redirect(registration.event.url)
 
 
 @require_POST

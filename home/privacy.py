@@ -2,8 +2,8 @@
 
 The published policy (version, title, address) is cached; publishing, unpublishing or deleting
 the policy, or moving or renaming any page, clears it (home.signals), so a normal request costs
-no query. An owner's agreement is remembered in their session once checked, so the check costs
-one small query per session.
+no query. An owner's agreement is checked when they sign in and remembered in their session, so the
+check costs one small query per session, made while the session is written anyway.
 """
 
 from urllib.parse import urlsplit
@@ -72,15 +72,27 @@ def agree(request, policy):
     request.session[SESSION_KEY] = policy["version"]
 
 
-def needs_consent(request, policy):
-    user = request.user
+def has_agreed(request, user, policy):
+    """Whether `user` agreed to `policy`; a yes is remembered in the session."""
     if request.session.get(SESSION_KEY) == policy["version"]:
-        return False
+        return True
     if consent.has_agreed(user, PRIVACY, policy["version"]) or can_open_admin(user):
         # Staff work under their employment terms; they are never stopped here.
         request.session[SESSION_KEY] = policy["version"]
-        return False
-    return True
+        return True
+    return False
+
+
+def needs_consent(request, policy):
+    return not has_agreed(request, request.user, policy)
+
+
+def check_at_sign_in(request, user):
+    """Ask at sign-in, while the new session is being written anyway: else the first page after
+    signing in asks, and writes the session a second time just to remember the answer."""
+    policy = current_policy()
+    if policy is not None:
+        has_agreed(request, user, policy)
 
 
 class PrivacyConsentMiddleware:

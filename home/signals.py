@@ -1,6 +1,7 @@
-"""A change to the privacy policy clears its cached version; deleting an image or a document
-refreshes the cached pages that show it."""
+"""A change to the privacy policy clears its cached version; signing in checks the owner's
+agreement to it; deleting an image or a document refreshes the cached pages that show it."""
 
+from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
@@ -9,7 +10,8 @@ from wagtail.signals import page_published, page_slug_changed, page_unpublished,
 
 from home.caching import bump_pages_version
 from home.models import PrivacyPolicyPage, SiteImage
-from home.privacy import forget_policy
+from home.privacy import check_at_sign_in, forget_policy
+from owners.models import User
 
 
 @receiver(page_published, sender=PrivacyPolicyPage)
@@ -21,6 +23,11 @@ def forget_privacy_policy(**kwargs):
     # Once the change is committed: a request reading the policy meanwhile would otherwise
     # cache the old version again.
     transaction.on_commit(forget_policy)
+
+
+@receiver(user_logged_in, sender=User)
+def check_consent_at_sign_in(request, user, **kwargs):
+    check_at_sign_in(request, user)
 
 
 @receiver(post_delete, sender=SiteImage)

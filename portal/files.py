@@ -21,8 +21,6 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views import static
 from PIL import Image, UnidentifiedImageError
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from portal.images import clean_image
 
@@ -118,6 +116,10 @@ def pdf_problem(data):
     """Why these bytes are not a plain PDF, or None."""
     if not data.startswith(b"%PDF-"):
         return _("This is not a PDF file.")
+    # Imported for the first PDF, not with the module: every web worker loads this module, and
+    # pypdf is some 6 MiB a process that only an upload of a PDF needs.
+    from pypdf import PdfReader
+
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
@@ -140,6 +142,8 @@ def pdf_problem(data):
 
 def _has_active_content(reader):
     """Walk every object of the file, reachable or not, looking for PDF_ACTIVE_*."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject  # as pdf_problem
+
     pending = [reader.trailer]
     pending += [
         IndirectObject(num, gen, reader) for gen, nums in reader.xref.items() for num in nums

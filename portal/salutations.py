@@ -7,12 +7,9 @@ import re
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-# pypinyin reads this when it is first imported: without it, every process (this module is
-# loaded with the email template tags, so every web worker) holds its phrase dictionary, some
-# 45 MiB, which is for words; a surname needs the readings of single characters.
+# pypinyin reads this when it is first imported: without it, a process holds its phrase
+# dictionary, some 45 MiB, which is for words; a surname needs the readings of single characters.
 os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
-
-from pypinyin import lazy_pinyin  # noqa: E402  (after the variable above)
 
 # Two-character surnames (复姓): 欧阳娜娜 is Ms Ouyang, not Ms Ou. Only for names of three
 # characters or more, as 欧阳 alone may be a surname and a given name.
@@ -106,6 +103,11 @@ def romanised(family_name):
         return family_name
     if family_name in SURNAME_READINGS:
         return SURNAME_READINGS[family_name]
+    # Imported here, not with the module: this module comes with the email template tags, so
+    # every web worker loads it, and pypinyin's table of characters is some 10 MiB a process
+    # that only an email in English, mostly written by a Celery worker, ever reads.
+    from pypinyin import lazy_pinyin
+
     return "".join(lazy_pinyin(family_name)).capitalize()
 
 

@@ -88,6 +88,15 @@ def test_too_many_guests_is_refused(client, member, event, guests):
     assert not Registration.objects.exists()
 
 
+def test_an_unpublished_or_unknown_event_is_not_found(client, member, event):
+    client.force_login(member.user)
+    event.unpublish()
+    for pk in (event.pk, event.pk + 1000):
+        response = client.post(reverse("events:sign_up", args=[pk]), {"guests": "0"})
+        assert response.status_code == 404
+    assert not Registration.objects.exists()
+
+
 def test_who_may_sign_up_and_when(make_member, make_event, owner, estate):
     member = make_member("m")
     members_only = make_event()
@@ -138,6 +147,30 @@ def test_a_full_event_puts_people_on_the_waitlist_in_order(make_member, event):
     assert (big.status, small.status, late.status) == ("waitlisted", "confirmed", "waitlisted")
     assert (big.waitlist_position(), late.waitlist_position()) == (1, 2)
     assert event.seats_left() == 0
+
+
+def test_a_press_on_a_full_event_is_one_count_under_the_lock_and_says_the_place_in_line(
+    client, make_member, make_event, django_assert_num_queries
+):
+    """What each of a crowd pressing at once costs: the event read once, under its lock, then one
+    read of the membership and one count (seats taken, the waitlist, whether they are in already),
+    then the two rows; the place in line comes from that count, not from a query after it."""
+    event = make_event(capacity=1)
+    for name in ("seated", "first"):
+        signup.sign_up(event, make_member(name).user)
+    me = make_member("me").user
+    client.force_login(me)
+    url, back = reverse("events:sign_up", args=[event.pk]), event.url  # the site's roots cached
+    # the person, then savepoint, the event locked, membership, count, registration, job, release
+    with django_assert_num_queries(8):
+        response = client.post(url, {"guests": "0"})
+    assert response.url == back
+    assert event.registrations.get(user=me).waitlist_position() == 2
+    page = client.get(event.url).content.decode()
+    assert "您在候补名单第 2 位" in page
+    # Pressed again: refused by the same count, nothing written.
+    client.post(url, {"guests": "0"})
+    assert event.registrations.filter(user=me).count() == 1
 
 
 def test_cancelling_promotes_the_first_who_fit(

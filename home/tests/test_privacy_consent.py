@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from allauth.account.models import EmailAddress
 from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from home.models import PrivacyPolicyPage
@@ -169,6 +170,17 @@ def test_the_check_costs_no_query_once_known(client, owner, policy, django_asser
         client.get(reverse("owners:notifications"))
     sql = " ".join(q["sql"] for q in checked.captured_queries)
     assert "portal_consent" not in sql and "home_privacypolicypage" not in sql
+
+
+def test_signing_in_checks_the_agreement_so_the_first_page_writes_no_session(client, owner, policy):
+    """Asked at sign-in, while the new session is written anyway: the first page after it asks
+    nothing and leaves the session as it is."""
+    consent.record(owner, consent.Document.PRIVACY_POLICY, "2026-12")
+    client.force_login(owner)
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(reverse("owners:notifications")).status_code == 200
+    sql = " ".join(q["sql"] for q in first.captured_queries)
+    assert "owners_consent" not in sql and 'UPDATE "django_session"' not in sql
 
 
 def test_the_consent_page_is_bounded(client, owner, policy, django_assert_max_num_queries):

@@ -152,8 +152,8 @@ def test_every_email_template_greets_through_the_salutation_tag():
 def test_surnames_are_read_without_the_phrase_dictionary():
     """Every worker loads the salutation with the email template tags: pypinyin's phrase
     dictionary (some 45 MiB a process) stays out, and two-character surnames still read right."""
-    assert sys.modules["pypinyin.constants"].PHRASES_DICT == {}  # loaded by `salutations`
     readings = {name: salutations.romanised(name) for name in salutations.COMPOUND_SURNAMES}
+    assert sys.modules["pypinyin.constants"].PHRASES_DICT == {}  # loaded by `romanised`
     assert readings["欧阳"] == "Ouyang" and readings["司马"] == "Sima"
     assert readings["尉迟"] == "Yuchi" and readings["万俟"] == "Moqi"
     assert readings["单于"] == "Chanyu" and readings["澹台"] == "Tantai"
