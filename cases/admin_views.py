@@ -32,7 +32,12 @@ from cases.models import Case, Category, QuarantinedEmail
 from cases.reports import monthly_figures
 from owners.models import Estate, Unit
 from portal.admin_actions import ActionsInspectView, ActionsOnlyViewSet, InspectFirstIndexView
-from portal.admin_listing import PlainColumn, PlainDateColumn, PlainListingMixin
+from portal.admin_listing import (
+    PlainChoiceColumn,
+    PlainColumn,
+    PlainDateColumn,
+    PlainListingMixin,
+)
 
 User = get_user_model()
 
@@ -204,9 +209,11 @@ class CaseFilterSet(WagtailFilterSet):
         label=gettext_lazy("Estate"), queryset=Estate.objects.all(), field_name="unit__estate"
     )
     overdue = OverdueFilter(label=gettext_lazy("Overdue"))
-    # Only staff who handle cases, not every account on the site.
+    # Only staff who handle cases, not every account on the site; by name, in the same order
+    # every time.
     first_responder = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("First responder"), queryset=lambda request: casework.case_handlers()
+        label=gettext_lazy("First responder"),
+        queryset=lambda request: casework.case_handlers().order_by("real_name", "pk"),
     )
 
     class Meta:
@@ -248,6 +255,12 @@ class CaseIndexView(PlainListingMixin, InspectFirstIndexView):
 
     phone_url_name = None
 
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset()
+        if self.is_export:  # the export's columns besides the listing's
+            queryset = queryset.select_related("owner", "unit__estate")
+        return queryset
+
     @cached_property
     def header_buttons(self):
         buttons = list(super().header_buttons)
@@ -274,9 +287,9 @@ class CaseViewSet(ActionsOnlyViewSet):
     list_display = [
         "reference",
         "subject",
-        PlainColumn("kind", label=gettext_lazy("Kind"), accessor="get_kind_display"),
+        PlainChoiceColumn("kind", Case.Kind.choices, label=gettext_lazy("Kind")),
         "category",
-        PlainColumn("status", label=gettext_lazy("Status"), accessor="get_status_display"),
+        PlainChoiceColumn("status", Case.Status.choices, label=gettext_lazy("Status")),
         OverdueColumn("is_overdue", label=gettext_lazy("Overdue")),
         "first_responder",
         PlainDateColumn("created_at", label=gettext_lazy("Filed")),
@@ -308,10 +321,10 @@ class CaseViewSet(ActionsOnlyViewSet):
     inspect_template_name = "cases/admin/case_screen.html"
 
     def get_index_view_kwargs(self, **kwargs):
-        # Everything the listing and the export show, in the same query.
-        queryset = Case.objects.select_related(
-            "category", "first_responder", "owner", "unit__estate"
-        ).order_by("-created_at")
+        # Everything the listing shows, in the same query (the export adds its own columns').
+        queryset = Case.objects.select_related("category", "first_responder").order_by(
+            "-created_at"
+        )
         return super().get_index_view_kwargs(
             queryset=queryset, phone_url_name=self.get_url_name("phone"), **kwargs
         )
