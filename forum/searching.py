@@ -39,8 +39,23 @@ def forum_posts(query, user):
     )
 
 
-#: The posts of a results page, fetched by id once the candidates are known.
-SHOWN = Post.objects.select_related("topic__board", "author")
+#: The posts of a results page, fetched by id once the candidates are known: only what a
+#: result shows (its text, title, board, author's public name, date and link), in any order
+#: (search.paging puts them in the candidates' order).
+SHOWN = (
+    Post.objects.select_related("topic__board", "author")
+    .only(
+        "topic__title",
+        "topic__board__name",
+        *(f"author__{name}" for name in ("nickname", "real_name", "first_name", "last_name")),
+        "author__show_real_name",
+        "author__closed_at",
+        "position",
+        "search_text",
+        "created_at",
+    )
+    .order_by()
+)
 
 
 def has_words(post, query):

@@ -19,7 +19,7 @@ def search(request):
                 source.decorate(item, query)
             groups.append({"template": source.template, "results": found})
         first = all(group["results"].number == 1 for group in groups)
-        found_pages = pages(query) if first else []
+        found_pages = pages(query, request) if first else []
         total = summary([group["results"].paginator for group in groups])
         if not total["more"]:
             total["count"] += len(found_pages)
