@@ -23,8 +23,8 @@ class Source:
         search.paging.Results over the candidates, ranked and checked for the exact words."""
         raise NotImplementedError
 
-    def decorate(self, item, query):
-        """Mark the matches on one result shown on the results page."""
+    def decorate(self, items, query):
+        """Mark the matches on the results of the page shown (and give each its link)."""
 
 
 _sources = {}
