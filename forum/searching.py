@@ -7,6 +7,8 @@ from django.dispatch import receiver
 
 from forum import access
 from forum.models import Post, Topic
+from forum.paging import position_url
+from portal.links import addresses
 from search import registry
 from search.grams import query_codes
 from search.index import Kind, candidates, index_document, remove_document
@@ -39,8 +41,23 @@ def forum_posts(query, user):
     )
 
 
-#: The posts of a results page, fetched by id once the candidates are known.
-SHOWN = Post.objects.select_related("topic__board", "author")
+#: The posts of a results page, fetched by id once the candidates are known: only what a
+#: result shows (its text, title, board, author's public name, date and link), in any order
+#: (search.paging puts them in the candidates' order).
+SHOWN = (
+    Post.objects.select_related("topic__board", "author")
+    .only(
+        "topic__title",
+        "topic__board__name",
+        *(f"author__{name}" for name in ("nickname", "real_name", "first_name", "last_name")),
+        "author__show_real_name",
+        "author__closed_at",
+        "position",
+        "search_text",
+        "created_at",
+    )
+    .order_by()
+)
 
 
 def has_words(post, query):
@@ -68,15 +85,18 @@ class ForumPosts(registry.Source):
     def search(self, query, user, per_page):
         return search_results(query, user, per_page)
 
-    def decorate(self, post, query):
-        mark(post, query)
+    def decorate(self, posts, query):
+        mark(posts, query)
 
 
-def mark(post, query):
-    """The matches marked in a found post's title and text, as the site search marks them:
-    the site search and the forum's own search page show the same."""
-    post.title_marked = highlight(post.topic.title, query)
-    post.snippet = snippet(post.search_text, query)
+def mark(posts, query):
+    """The matches marked in found posts' titles and texts, as the site search marks them, and
+    each post's link: the site search and the forum's own search page show the same."""
+    topic_url = addresses("forum:topic")
+    for post in posts:
+        post.title_marked = highlight(post.topic.title, query)
+        post.snippet = snippet(post.search_text, query)
+        post.url = position_url(post.topic_id, post.position, topic_url)
 
 
 registry.register(ForumPosts())

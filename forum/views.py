@@ -454,8 +454,7 @@ def search(request):
     results = None
     if query:
         results = search_results(query, request.user).get_page(request.GET.get("page"))
-        for post in results:
-            mark(post, query)
+        mark(results, query)
     return render(request, "forum/search.html", {"query": query, "results": results})
 
 

@@ -3,9 +3,12 @@ the matches in what is shown. Sources (search.registry) use the same steps for t
 
 import re
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, F, OuterRef
+from django.db.models.lookups import StartsWith
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from search.grams import query_codes
 from search.index import Kind, candidates, page_text
@@ -15,31 +18,63 @@ PAGE_RESULTS = 60
 PAGE_BATCH = 100
 
 
-def pages(query):
-    """Live pages anyone may read whose indexed words contain `query`, newest first."""
+def pages(query, request):
+    """Live pages anyone may read whose indexed words contain `query`, newest first, each with
+    its `search_url`. Two queries and one per kind of page shown, whatever the number of pages."""
     terms = query_codes(query)
-    found = Page.objects.live().public()
+    # Wagtail's public() reads every view restriction first; asked inside the query instead.
+    restricted = PageViewRestriction.objects.filter(StartsWith(OuterRef("path"), F("page__path")))
+    found = Page.objects.live().filter(~Exists(restricted))
     if terms:
         found = found.filter(pk__in=candidates(Kind.PAGE, terms))
-    ids = list(found.order_by("-first_published_at", "-pk").values_list("pk", flat=True))
-    position = {pk: at for at, pk in enumerate(ids)}
+    rows = list(found.order_by("-first_published_at", "-pk").values_list("pk", "content_type_id"))
     needle = query.lower()
+    address = _addresses(request)
     # The exact words are checked on the text the index was built from, a batch of candidates
     # at a time, until PAGE_RESULTS pages match: an older page that matches is never dropped
     # for younger candidates that do not.
     results = []
-    for start in range(0, len(ids), PAGE_BATCH):
-        batch = Page.objects.filter(pk__in=ids[start : start + PAGE_BATCH]).specific()
-        for page in sorted(batch, key=lambda p: position[p.pk]):
+    for start in range(0, len(rows), PAGE_BATCH):
+        for page in _specific(rows[start : start + PAGE_BATCH]):
             text = page_text(page)
             if needle in text.lower():
                 body = text.split("\n", 1)[-1]  # the title is shown above the snippet already
                 page.search_snippet = snippet(body if needle in body.lower() else text, query)
                 page.title_marked = highlight(page.title, query)
+                page.search_url = address(page)
                 results.append(page)
                 if len(results) == PAGE_RESULTS:
                     return results
     return results
+
+
+def _specific(rows):
+    """The pages of `rows` (id, content type id) as their own kind, in the order of `rows`:
+    what Wagtail's specific() gives, without its query for the content types."""
+    ids = {}
+    for pk, type_id in rows:
+        ids.setdefault(type_id, []).append(pk)
+    found = {}
+    for type_id, pks in ids.items():
+        model = ContentType.objects.get_for_id(type_id).model_class() or Page
+        found.update((page.pk, page) for page in model.objects.filter(pk__in=pks).order_by())
+    return [found[pk] for pk, _type in rows if pk in found]
+
+
+def _addresses(request):
+    """A page's link as {% pageurl %} writes it, without its query for the current site: the
+    path alone when there is one site, the full address when there are several."""
+
+    def address(page):
+        parts = page.get_url_parts(request)
+        if parts is None or parts[2] is None:
+            return None  # not routable
+        _site, root_url, path = parts
+        # The sites' root paths, as Wagtail's get_url counts them (kept on the request).
+        single = len({root.site_id for root in page._get_site_root_paths(request)}) == 1
+        return path if single else root_url + path
+
+    return address
 
 
 def snippet(text, query, width=40):

@@ -15,11 +15,10 @@ def search(request):
         groups = []
         for source in registry.sources():
             found = source.search(query, request.user, 20).get_page(request.GET.get("page"))
-            for item in found:
-                source.decorate(item, query)
+            source.decorate(found, query)
             groups.append({"template": source.template, "results": found})
         first = all(group["results"].number == 1 for group in groups)
-        found_pages = pages(query) if first else []
+        found_pages = pages(query, request) if first else []
         total = summary([group["results"].paginator for group in groups])
         if not total["more"]:
             total["count"] += len(found_pages)

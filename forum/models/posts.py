@@ -57,7 +57,17 @@ class Post(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["topic", "position"], name="post_position_unique")
         ]
-        indexes = [models.Index(fields=["author", "-created_at"])]
+        indexes = [
+            models.Index(fields=["author", "-created_at"]),
+            # The search's candidates are checked against it without reading the posts (wide
+            # rows: text, HTML, search words): the visible posts' ids, newest read first.
+            models.Index(
+                fields=["id"],
+                include=["topic"],
+                condition=models.Q(is_hidden=False, deleted_by_author=False),
+                name="post_visible",
+            ),
+        ]
         permissions = [("reply_officially", _("Can reply officially as a spokesperson"))]
 
     def __str__(self):

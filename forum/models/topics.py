@@ -51,7 +51,16 @@ class Topic(models.Model):
         ordering = ["-is_pinned", "-last_post_at"]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
-        indexes = [models.Index(fields=["board", "is_hidden", "-is_pinned", "-last_post_at"])]
+        indexes = [
+            models.Index(fields=["board", "is_hidden", "-is_pinned", "-last_post_at"]),
+            # The board of each visible topic, for the search's check of what a reader may see.
+            models.Index(
+                fields=["id"],
+                include=["board"],
+                condition=models.Q(is_hidden=False),
+                name="topic_visible",
+            ),
+        ]
         permissions = [("moderate_topic", _("Can moderate the forum"))]
 
     def __str__(self):

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from wagtail.models import PageViewRestriction
 
 from forum.models import Board, Post, Topic
 from forum.posting import edit_post, text_fields
@@ -80,6 +81,24 @@ def test_members_only_articles_are_not_searchable_by_their_text(client, make_iss
     html = client.get(reverse("search:search"), {"q": "会员专享"}).content.decode()
     assert "第 1 期" not in html
     assert "第 1 期" in client.get(reverse("search:search"), {"q": "中秋游园"}).content.decode()
+
+
+def test_pages_in_a_private_section_are_not_found_and_found_pages_link_to_themselves(
+    client, news, make_news
+):
+    shown = make_news("停车场开放通知")
+    hidden = make_news("停车场内部通知")
+    PageViewRestriction.objects.create(
+        page=hidden, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    html = client.get(reverse("search:search"), {"q": "停车场"}).content.decode()
+    assert f'href="{shown.url}"><mark>停车场</mark>开放通知</a>' in html
+    assert "内部通知" not in html
+    PageViewRestriction.objects.create(
+        page=news, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )  # the whole section, its pages with it
+    html = client.get(reverse("search:search"), {"q": "停车场"}).content.decode()
+    assert "开放通知" not in html
 
 
 def test_the_index_follows_edits_deletes_and_unpublishing(
