@@ -8,7 +8,7 @@ from django.db.models import Exists, F, OuterRef
 from django.db.models.lookups import StartsWith
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 
 from search.grams import query_codes
 from search.index import Kind, candidates, page_text
@@ -65,13 +65,14 @@ def _addresses(request):
     """A page's link as {% pageurl %} writes it, without its query for the current site: the
     path alone when there is one site, the full address when there are several."""
 
+    # The sites' root paths, as Wagtail's get_url counts them (kept in the cache by Wagtail).
+    single = len({root.site_id for root in Site.get_site_root_paths()}) == 1
+
     def address(page):
         parts = page.get_url_parts(request)
         if parts is None or parts[2] is None:
             return None  # not routable
         _site, root_url, path = parts
-        # The sites' root paths, as Wagtail's get_url counts them (kept on the request).
-        single = len({root.site_id for root in page._get_site_root_paths(request)}) == 1
         return path if single else root_url + path
 
     return address
