@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthentication
 from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -81,3 +83,14 @@ def _page_before(request):
     if url_has_allowed_host_and_scheme(referer, {host}, require_https=request.is_secure()):
         return referer
     return "/"
+
+
+class AuthenticationMiddleware(DjangoAuthentication):
+    """Django's, with `request.user` the account itself rather than a lazy stand-in for it:
+    every request that carries a session loads it anyway (the second step's check,
+    portal.signin), and a page asks it hundreds of questions, each one a proxy call through
+    the stand-in. Without a session it is the anonymous user, found without any lookup."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = auth.get_user(request)
