@@ -19,7 +19,9 @@ from django.template import engines
 from django.utils import translation
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.production")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+# Shared pages for visitors are answered before Django's request handling (portal.pagecache).
+application = import_module("portal.pagecache").SharedPagesApplication(django_application)
 
 import_module(settings.ROOT_URLCONF)  # imports every app's urls and views
 engines.all()  # each engine imports every template tag library as it starts

@@ -6,8 +6,10 @@ import io
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.files.images import ImageFile
-from django.db import connection
-from django.test import Client
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
@@ -196,3 +198,43 @@ def test_deleting_rows_of_other_models_keeps_djangos_fast_delete(owner, rows):
         deleted, _ = Notification.objects.filter(recipient=owner).delete()
     assert deleted == rows
     assert [query["sql"].split()[0] for query in queries] == ["DELETE"]
+
+
+def test_the_wsgi_application_answers_a_hit_before_django(home):
+    """Under gunicorn a hit is answered before Django's request handling: no request signal,
+    the same body and every header the stack added when the page was stored."""
+    application = pagecache.SharedPagesApplication(WSGIHandler())
+    started = []
+
+    def count(**kwargs):
+        started.append(1)
+
+    def call(method="get", **extra):
+        answer = {}
+        environ = getattr(RequestFactory(), method)("/", **extra).environ
+        body = b"".join(
+            application(
+                environ, lambda status, headers: answer.update(status=status, headers=dict(headers))
+            )
+        )
+        return answer["status"], answer["headers"], body
+
+    request_started.connect(count)
+    # As Django's test client does: the test's transaction must outlive each request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        status, first_headers, first = call()
+        assert status == "200 OK" and len(started) == 1
+        status, headers, body = call()
+        assert status == "200 OK" and body == first and len(started) == 1
+        for name in ("Content-Security-Policy", "X-Content-Type-Options", "Content-Type"):
+            assert headers[name] == first_headers[name]
+        status, headers, body = call("head")
+        assert status == "200 OK" and body == b"" and len(started) == 1
+        call(HTTP_COOKIE="sessionid=x")  # a cookie: Django answers
+        assert len(started) == 2
+    finally:
+        request_started.disconnect(count)
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)

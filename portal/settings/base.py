@@ -90,11 +90,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Anonymous, cookie-less visits of shared pages, answered before anything below runs; it
+    # stores the headers everything below added and replays them (portal/pagecache.py).
+    "portal.pagecache.SharedPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Anonymous, cookie-less visits of shared pages, answered before anything below runs; it
-    # stores the headers the page policy added and replays them (portal/pagecache.py).
-    "portal.pagecache.SharedPageCacheMiddleware",
     "portal.csp.PagePolicyMiddleware",  # before the size limit: its 413 page gets the policy too
     "portal.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -119,7 +119,16 @@ MIDDLEWARE = [
 PAGE_CACHE_QUERY_PARAMETERS = {"page": r"[1-9][0-9]{0,3}", "estate": r"[1-9][0-9]{0,8}"}
 # Addresses no page under which is ever shared: the cache is not even asked (a Redis round trip
 # saved on every probe, sign-in page and admin screen).
-PAGE_CACHE_NEVER = ("/healthz", "/readyz", "/admin/", "/accounts/", "/me/", "/csp-report/")
+PAGE_CACHE_NEVER = (
+    "/healthz",
+    "/readyz",
+    "/admin/",
+    "/accounts/",
+    "/me/",
+    "/csp-report/",
+    "/static/",  # STATIC_URL: WhiteNoise's
+    "/media/",
+)
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
