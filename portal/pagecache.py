@@ -2,15 +2,17 @@
 
 A visitor without a cookie is anonymous and has nothing waiting (no session, no message, no
 language of their own), so every such visitor sees the same page for an address in a language.
-`SharedPageCacheMiddleware` sits near the top of MIDDLEWARE: a hit is answered before the
-session, the language, CSRF, authentication and the URL resolver run — no SQL, no session.
+`SharedPageCacheMiddleware` is first in MIDDLEWARE: a hit is answered before the security
+headers, the session, the language, CSRF, authentication and the URL resolver run — no SQL, no
+session. Under gunicorn, `SharedPagesApplication` answers it before Django's request handling
+starts at all.
 
 What may be shared is decided by the page itself: a view (or a page's `serve`) calls
 `share(request, scope)` when what it shows depends on nothing but the address and the
 language. The middleware stores the response only if, once rendered, it still qualifies: a
 cookie-less GET, 200, no cookie set, nothing that says private, varying on nothing but the
 language and the cookie. The headers are stored with the body and replayed as they were sent
-(the page policy's header included: this middleware runs outside it).
+(the security headers and the page policy's included: this middleware runs outside them).
 
 A scope is a version number in the cache, part of every entry stored under it: its owner bumps
 it on every change that shows on its pages (`Scope.bump`), and every page of the scope is
