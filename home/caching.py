@@ -23,6 +23,8 @@ from wagtail.signals import page_published, page_slug_changed, page_unpublished,
 from portal import pagecache
 
 TIMEOUT = pagecache.TIMEOUT
+#: The variant of a page every signed-in owner sees alike.
+EVERY_OWNER = "owner"
 PAGES = pagecache.Scope("pages")
 VERSION_KEY = PAGES.key
 
@@ -72,7 +74,7 @@ class CachedPageMixin:
     def reader_variant(self, request):
         """Which copy of the page this owner gets: every owner sees the same page unless a page
         type says otherwise; None for a page of their own, rendered for them alone."""
-        return "owner"
+        return EVERY_OWNER
 
     def reader_parts(self, request):
         """Register the page's own parts (`portal.framing.page_parts`), if it has any."""

@@ -6,26 +6,32 @@ address keeps what it found — the site, the page's id and type, the route's ar
 whether any view restriction applies — under the pages' version (home.caching), which every
 publication, move, deletion, new slug, site and view-restriction change bumps. Later visits
 load the page itself in one query and hand Wagtail the rest as found; Wagtail then serves it
-as always (its hooks, the restriction check when there is one, the page's own serve).
+as always (its hooks, the restriction check when there is one, the page's own serve). An
+owner's kept copy of a page that every owner shares is found before the page is loaded.
 """
 
 import hashlib
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.urls import re_path
 from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
 from wagtail.models import Page, PageViewRestriction
 from wagtail.url_routing import RouteResult
 
-from home.caching import TIMEOUT, pages_version
+from home.caching import EVERY_OWNER, PAGES, TIMEOUT, CachedPageMixin, pages_version
+from portal import pagecache
 
 
 def serve(request, path):
     key = _route_key(request, path)
     found = cache.get(key)
     if found is not None:
+        copy = _copy_before_loading(request, *found)
+        if copy is not None:
+            return copy
         _reuse(request, *found)
     else:
         route = Page.route_for_request(request, path)  # Wagtail keeps it on the request
@@ -46,6 +52,29 @@ def _keep(request, route):
     restrictions = list(page.get_view_restrictions())
     page.get_view_restrictions = restrictions.copy
     return (request._wagtail_site, page.pk, page.content_type_id, args, kwargs, bool(restrictions))
+
+
+def _copy_before_loading(request, site, page_id, content_type_id, args, kwargs, restricted):
+    """An owner's copy of a page found before the page is loaded (home.caching), for the page
+    types whose copy depends on nothing but the address: the one variant every owner shares
+    and no parts of their own. Only without view restrictions, where Wagtail's checks pass
+    every GET, as they would have."""
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    if restricted or not _one_copy_for_every_owner(model):
+        return None
+    if not pagecache.may_keep_for_reader(request):
+        return None
+    copy = pagecache.reader_copy(request, PAGES, EVERY_OWNER)
+    return HttpResponse(copy[0]) if copy is not None else None
+
+
+def _one_copy_for_every_owner(model):
+    return (
+        model is not None
+        and issubclass(model, CachedPageMixin)
+        and model.reader_variant is CachedPageMixin.reader_variant
+        and model.reader_parts is CachedPageMixin.reader_parts
+    )
 
 
 def _reuse(request, site, page_id, content_type_id, args, kwargs, restricted):

@@ -283,6 +283,8 @@ def reader_copy(request, scope, variant):
     """The copy kept for readers of `variant` at this address: (its HTML with the marks of the
     readers' parts, what the page kept beside it). Or None, and the page about to be rendered
     writes marks and is kept by `keep_for_reader`."""
+    if hasattr(request, "reader_copy"):
+        return None  # asked already, and missed: the page is being rendered to be kept
     digest = _address_digest(request)
     if digest is None:
         return None
