@@ -26,7 +26,6 @@ import hashlib
 from pathlib import Path
 
 from django.core.cache import cache
-from django.middleware.csrf import get_token
 from django.template import Context, Template
 from django.template.loader import get_template
 from django.utils import timezone, translation
@@ -282,8 +281,7 @@ class Controls:
     def csrf(self):
         """The CSRF field of the forms (like, delete), asked only when a post has one: a
         visitor's page sets no CSRF cookie, so the anonymous page cache may keep it."""
-        token = escape(get_token(self.request))
-        return f'<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+        return framing.csrf(self.request)
 
     def actions(self, post):
         parts = []

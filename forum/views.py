@@ -146,8 +146,7 @@ def topic(request, pk):
     )
     # What every reader sees alike comes from the shared cache (forum.fragments); around it,
     # this reader's parts: their buttons, asked of the same rules the actions check.
-    controls = _reader_parts(request, topic, posts)
-    can_reply = access.can_reply(user, topic)
+    controls, can_reply = _reader_parts(request, topic, posts)
     context = {
         "topic": topic,
         "board": topic.board,
@@ -183,7 +182,7 @@ def _reader_parts(request, topic, posts):
     """What is this reader's own on a topic page (portal.framing): each post's buttons and
     whether they liked it, the follow button, the way to the first unread post and the
     customer-service case made of the topic. Moves their read marker on. Returns the page's
-    `fragments.Controls`."""
+    `fragments.Controls` and whether the reader may reply."""
     user = request.user
     can_reply = access.can_reply(user, topic)
     like, edit, delete, report = (addresses(f"forum:{name}") for name in PER_POST)
@@ -211,7 +210,7 @@ def _reader_parts(request, topic, posts):
         first_unread=lambda _: _first_unread_link(first_unread_url),
         cases=lambda _: _cases(request, topic),
     )
-    return controls
+    return controls, can_reply
 
 
 #: The per-post actions whose addresses the topic page builds: reversed once a page.

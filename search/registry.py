@@ -5,6 +5,8 @@ in step with its records and answers a query with what a person may read.
 Published pages need no source: search/signals.py indexes every page on publication.
 """
 
+from functools import cache as memoize
+
 from django.utils.module_loading import autodiscover_modules
 
 
@@ -28,7 +30,6 @@ class Source:
 
 
 _sources = {}
-_discovered = False
 
 
 def register(source):
@@ -39,8 +40,10 @@ def register(source):
 def sources():
     """Every registered source, in the order of INSTALLED_APPS. The apps' `searching` modules
     are looked for once per process: looking again on every search costs a millisecond."""
-    global _discovered
-    if not _discovered:
-        autodiscover_modules("searching")
-        _discovered = True
+    _discover()
     return list(_sources.values())
+
+
+@memoize
+def _discover():
+    autodiscover_modules("searching")
