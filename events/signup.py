@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from club.models import is_active_member
 from events.models import LIVE, EventPage, Registration
 from events.models.base import sum_of_seats
 from events.tickets import registration_attachments
@@ -27,6 +28,21 @@ from portal.actions import Refused
 from portal.notifications import email_user
 
 Status = Registration.Status
+
+
+#: What the seat decision and the answer's redirect read of the locked event: the page's other
+#: columns (its body above all) are not fetched by a crowd queueing on the row.
+SEAT_DECISION_FIELDS = (
+    "url_path",
+    "live",
+    "is_cancelled",
+    "starts_at",
+    "signup_opens_at",
+    "signup_closes_at",
+    "audience",
+    "guests_allowed",
+    "capacity",
+)
 
 
 class SignupError(Refused):
@@ -44,15 +60,23 @@ def sign_up(event, user, guests=0):
     `event` is the page or its id: the page is read once, under the lock (the sign-up view
     reads nothing before). An event that does not exist or is not live raises
     `EventPage.DoesNotExist`."""
+    # Asked before the lock: the event's row does not guard the membership, and every query
+    # left out from under the lock is time a crowd pressing at once does not queue for.
+    member = is_active_member(user)
     try:
         with transaction.atomic():
-            event = EventPage.objects.live().for_seat_change().get(pk=getattr(event, "pk", event))
+            event = (
+                EventPage.objects.live()
+                .for_seat_change()
+                .only(*SEAT_DECISION_FIELDS)
+                .get(pk=getattr(event, "pk", event))
+            )
             if not 0 <= guests <= event.guests_allowed:
                 raise SignupError(
                     _("You may bring at most %(n)s guests to this event.")
                     % {"n": event.guests_allowed}
                 )
-            problem = event.signup_refusal(user)
+            problem = event.signup_refusal(user, member=member)
             if problem:
                 raise SignupError(str(problem))
             # One query on the locked event answers all three questions below.

@@ -256,9 +256,10 @@ class EventPage(CachedPageMixin, RoutablePageMixin, Page):
             return "closed"
         return "open"
 
-    def signup_refusal(self, user, now=None):
+    def signup_refusal(self, user, now=None, member=None):
         """Why `user` may not sign up now (a `Refusal`), or None when they may. Whether they
-        are signed up already is the action's question: it asks under the event's lock."""
+        are signed up already is the action's question: it asks under the event's lock.
+        `member`: whether the user is an active club member, when the caller has asked."""
         state = self.signup_state(now)
         if state == "cancelled":
             return Refusal(state, gettext("This event is cancelled."))
@@ -274,7 +275,7 @@ class EventPage(CachedPageMixin, RoutablePageMixin, Page):
                 gettext("Sign-up closed on %(when)s.") % {"when": when(self.signup_closes_at)},
             )
         if self.audience == self.Audience.MEMBERS:
-            if not is_active_member(user):
+            if not (is_active_member(user) if member is None else member):
                 return Refusal(
                     "members_only",
                     gettext("This event is for club members. Join the club to sign up."),
