@@ -25,6 +25,7 @@ from owners.consent import consent_exempt
 from portal import framing, pagecache
 from portal.files import serve_user_file
 from portal.links import addresses
+from portal.statements import Statement
 from portal.validators import printable
 
 TOPICS_PER_PAGE = 30
@@ -187,7 +188,7 @@ def _reader_parts(request, topic, posts):
     can_reply = access.can_reply(user, topic)
     like, edit, delete, report = (addresses(f"forum:{name}") for name in PER_POST)
     quote = reverse("forum:reply", args=[topic.pk]) + "?quote="
-    liked = _liked(user, posts)
+    liked = _liked(user, topic, posts)
     for post in posts:
         if not post.is_visible:
             post.sees_why_hidden = post.is_hidden and access.sees_why_hidden(user, post)
@@ -217,10 +218,28 @@ def _reader_parts(request, topic, posts):
 PER_POST = ("like", "edit", "delete", "report")
 
 
-def _liked(user, posts):
+def _liked(user, topic, posts):
     if not user.is_authenticated or not posts:
         return set()
-    return set(Reaction.objects.filter(user=user, post__in=posts).values_list("post_id", flat=True))
+    rows = _LIKED.rows(
+        user=user.pk, topic=topic.pk, first=posts[0].position, last=posts[-1].position
+    )
+    return {post_id for (post_id,) in rows}
+
+
+#: The posts of a page the reader liked, and how far they had read the topic with whether they
+#: follow it: the per-reader queries of the page every signed-in owner opens, built once
+#: (portal.statements).
+_LIKED = Statement(
+    lambda user, topic, first, last: Reaction.objects.filter(
+        user_id=user, post__topic_id=topic, post__position__range=(first, last)
+    ).values_list("post_id")
+)
+_READ_STATE = Statement(
+    lambda user, topic: ReadState.objects.filter(user_id=user, topic_id=topic).values_list(
+        "last_position", Exists(Subscription.objects.filter(user_id=user, topic_id=topic))
+    )
+)
 
 
 def _follow_button(request, topic, following):
@@ -276,19 +295,18 @@ def _page_links(current, pages):
 def _reader_state(user, topic, posts):
     """Where unread posts start and whether the reader follows the topic; moves their read
     marker on. One query for a topic opened before (the marker, with the subscription)."""
-    marker = ReadState.objects.filter(user=user, topic=topic)
-    subscription = Subscription.objects.filter(user=user, topic=topic)
-    row = marker.values_list("last_position", Exists(subscription))[:1]
-    read_up_to, following = next(iter(row), (None, None))  # None: never opened
+    row = _READ_STATE.rows(user=user.pk, topic=topic.pk)
+    read_up_to, following = row[0] if row else (None, None)  # None: never opened
+    following = bool(following)
     seen = posts[-1].position
     if read_up_to is None:
-        following = subscription.exists()
+        following = Subscription.objects.filter(user=user, topic=topic).exists()
         # Two tabs opening the topic together must not collide.
         ReadState.objects.bulk_create(
             [ReadState(user=user, topic=topic, last_position=seen)], ignore_conflicts=True
         )
     elif seen > read_up_to:
-        marker.update(last_position=seen)
+        ReadState.objects.filter(user=user, topic=topic).update(last_position=seen)
     first_unread_url = None
     if read_up_to is not None and read_up_to < topic.post_count:
         first_unread_url = position_url(topic.pk, read_up_to + 1)

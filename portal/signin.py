@@ -19,6 +19,7 @@ from allauth.core.internal import ratelimit as allauth_ratelimit
 from allauth.mfa import signals as mfa_signals
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core import checks
 from django.core.cache import cache
@@ -27,6 +28,8 @@ from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.utils.translation import ngettext
 from wagtail.log_actions import log
+
+from portal.statements import Statement
 
 RATE_LIMIT_APP = "allauth.account"
 
@@ -157,6 +160,19 @@ class AuthenticationBackend(allauth_backends.AuthenticationBackend):
     keeps them on the user object for the rest of the request, so every later permission check
     is free; the check below runs on every request, owners' included."""
 
+    def get_user(self, user_id):
+        """The signed-in account, on every request that carries a session: Django's lookup by
+        key, its query built once (portal.statements) instead of on each request."""
+        try:
+            rows = _ACCOUNT.rows(pk=int(user_id))
+        except (TypeError, ValueError):
+            return None
+        if not rows:
+            return None
+        model = get_user_model()
+        user = model.from_db("default", _account_fields(model), rows[0])
+        return user if self.user_can_authenticate(user) else None
+
     def get_all_permissions(self, user_obj, obj=None):
         if (
             user_obj.is_active
@@ -167,6 +183,19 @@ class AuthenticationBackend(allauth_backends.AuthenticationBackend):
         ):
             user_obj._perm_cache = _permissions_of(user_obj) if user_obj.is_staff else set()
         return super().get_all_permissions(user_obj, obj)
+
+
+def _account_fields(model):
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+_ACCOUNT = Statement(
+    lambda pk: (
+        get_user_model()
+        ._default_manager.filter(pk=pk)
+        .values_list(*_account_fields(get_user_model()))
+    )
+)
 
 
 def _permissions_of(user):
