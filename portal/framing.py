@@ -99,9 +99,14 @@ def reader(request):
     return getattr(request, "user", None) or AnonymousUser()
 
 
-@part("csrf")
 def csrf(request):
-    """A form's CSRF field: the reader's own token."""
+    """A form's CSRF field with the reader's own token, the same for every form of the page
+    (Django masks the token anew each time it is asked)."""
+    return _own_part(request, "csrf")
+
+
+@part("csrf")
+def _csrf_field(request):
     return format_html(
         '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
     )

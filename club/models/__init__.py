@@ -8,6 +8,7 @@ from .members import (
     Tier,
     active_member,
     is_active_member,
+    membership_status,
 )
 from .pages import ClubPage
 from .points import PointsEntry
@@ -33,4 +34,5 @@ __all__ = [
     "Tier",
     "active_member",
     "is_active_member",
+    "membership_status",
 ]

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.statements import Statement
+
 
 class Hobby(models.Model):
     """Staff-managed list the application form offers (photography, golf, tea, …)."""
@@ -199,8 +201,21 @@ def active_member(user):
     return Member.objects.active().select_related("tier", "user").filter(user=user).first()
 
 
+def membership_status(user):
+    """The status of `user`'s membership (a `Member.Status`), or None for visitors and owners
+    who never joined. Asked by every page that reads differently to members: its query is
+    built once (portal.statements)."""
+    if not user.is_authenticated:
+        return None
+    rows = _STATUS.rows(user=user.pk)
+    return rows[0][0] if rows else None
+
+
+_STATUS = Statement(lambda user: Member.objects.filter(user_id=user).values_list("status"))
+
+
 def is_active_member(user):
-    return user.is_authenticated and Member.objects.active().filter(user=user).exists()
+    return membership_status(user) == Member.Status.ACTIVE
 
 
 class ImportantDate(models.Model):

@@ -7,7 +7,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from club.models.members import Member, Tier
+from club.models.members import Member, Tier, membership_status
 from club.models.surveys import SurveyPage
 from home.blocks import BodyBlock
 from home.caching import CachedPageMixin
@@ -44,7 +44,7 @@ class ClubPage(CachedPageMixin, Page):
     def reader_variant(self, request):
         # The page offers "My club" to active members and "Apply" to other owners; a suspended
         # member is told why, in words of their own, so theirs is rendered for them alone.
-        status = Member.objects.filter(user=request.user).values_list("status", flat=True).first()
+        status = membership_status(request.user)
         if status is None:
             return "owner"
         return "member" if status == Member.Status.ACTIVE else None
