@@ -23,6 +23,7 @@ from wagtail.url_routing import RouteResult
 
 from home.caching import EVERY_OWNER, PAGES, TIMEOUT, CachedPageMixin, pages_version
 from portal import pagecache
+from portal.statements import Statement, columns
 
 
 def serve(request, path):
@@ -79,7 +80,7 @@ def _one_copy_for_every_owner(model):
 
 def _reuse(request, site, page_id, content_type_id, args, kwargs, restricted):
     model = ContentType.objects.get_for_id(content_type_id).model_class()
-    page = model.objects.filter(pk=page_id, live=True).first() if model else None
+    page = next(iter(_page_row(model).objects(model, pk=page_id)), None) if model else None
     if page is None:
         return  # Wagtail routes it afresh
     if not restricted:
@@ -87,6 +88,18 @@ def _reuse(request, site, page_id, content_type_id, args, kwargs, restricted):
         page.get_view_restrictions = PageViewRestriction.objects.none
     request._wagtail_site = site
     request._wagtail_route_for_request = RouteResult(page, args, kwargs)
+
+
+#: The query loading a live page of each type by its id, built once (portal.statements).
+_PAGE_ROWS = {}
+
+
+def _page_row(model):
+    if model not in _PAGE_ROWS:
+        _PAGE_ROWS[model] = Statement(
+            lambda pk: model.objects.filter(pk=pk, live=True).values_list(*columns(model))
+        )
+    return _PAGE_ROWS[model]
 
 
 #: Wagtail's own URLs, with this view in place of its page view.

@@ -29,7 +29,7 @@ from django.shortcuts import redirect
 from django.utils.translation import ngettext
 from wagtail.log_actions import log
 
-from portal.statements import Statement
+from portal.statements import Statement, columns
 
 RATE_LIMIT_APP = "allauth.account"
 
@@ -164,14 +164,11 @@ class AuthenticationBackend(allauth_backends.AuthenticationBackend):
         """The signed-in account, on every request that carries a session: Django's lookup by
         key, its query built once (portal.statements) instead of on each request."""
         try:
-            rows = _ACCOUNT.rows(pk=int(user_id))
+            found = _ACCOUNT.objects(get_user_model(), pk=int(user_id))
         except (TypeError, ValueError):
             return None
-        if not rows:
-            return None
-        model = get_user_model()
-        user = model.from_db("default", _account_fields(model), rows[0])
-        return user if self.user_can_authenticate(user) else None
+        user = found[0] if found else None
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):
         if (
@@ -185,15 +182,9 @@ class AuthenticationBackend(allauth_backends.AuthenticationBackend):
         return super().get_all_permissions(user_obj, obj)
 
 
-def _account_fields(model):
-    return [field.attname for field in model._meta.concrete_fields]
-
-
 _ACCOUNT = Statement(
     lambda pk: (
-        get_user_model()
-        ._default_manager.filter(pk=pk)
-        .values_list(*_account_fields(get_user_model()))
+        get_user_model()._default_manager.filter(pk=pk).values_list(*columns(get_user_model()))
     )
 )
 

@@ -9,7 +9,8 @@ A `Statement` is made from a function that builds the queryset from its argument
 integers (ids, positions). The first run builds it with stand-in numbers, finds where each
 stand-in went among the query's parameters, and keeps the SQL; a run then puts the real values
 in those places. The query must be a `values_list()`: its rows come back as tuples, each value
-converted as Django converts it (a boolean, a time on SQLite), with no model built. Django has no such cache of its own;
+converted as Django converts it (a boolean, a time on SQLite). A query that lists a model's
+`columns()` first gives that model's instances (`objects`), built as Django builds them. Django has no such cache of its own;
 its `prepare_threshold` prepares statements in PostgreSQL but still builds the SQL each time.
 """
 
@@ -41,6 +42,18 @@ class Statement:
             rows = [_converted(row, converters, connection) for row in rows]
         return rows
 
+    def objects(self, model, *extra, **values):
+        """The rows as `model` instances, for a query whose values_list() names
+        `columns(model)` and then `extra`, which are set on each instance by those names."""
+        names = columns(model)
+        found = []
+        for row in self.rows(**values):
+            instance = model.from_db(self.using, names, row[: len(names)])
+            for name, value in zip(extra, row[len(names) :], strict=True):
+                setattr(instance, name, value)
+            found.append(instance)
+        return found
+
     def _compile(self, connection):
         stand_ins = {name: next(_STAND_INS) for name in self.names}
         by_value = {value: name for name, value in stand_ins.items()}
@@ -56,6 +69,11 @@ class Statement:
             raise ValueError(f"the query does not use {sorted(missing)} as parameters")
         self.compiled[connection.vendor] = sql, slots, converters
         return sql, slots, converters
+
+
+def columns(model):
+    """A model's columns by the names values_list() takes, in the order Django loads them."""
+    return [field.attname for field in model._meta.concrete_fields]
 
 
 def _converted(row, converters, connection):

@@ -211,7 +211,9 @@ def membership_status(user):
     return rows[0][0] if rows else None
 
 
-_STATUS = Statement(lambda user: Member.objects.filter(user_id=user).values_list("status"))
+_STATUS = Statement(
+    lambda user: Member.objects.filter(user_id=user).order_by().values_list("status")
+)
 
 
 def is_active_member(user):

@@ -29,6 +29,7 @@ from events.models.registrations import Registration
 from home.blocks import BodyBlock
 from home.caching import CachedPageMixin, pages_version
 from portal import framing
+from portal.statements import Statement, columns
 
 
 def ics_response(text, filename):
@@ -115,6 +116,28 @@ class EventQuerySet(PageQuerySet):
     def for_seat_change(self):
         """Locked: every change that moves seats of an event queues on its row."""
         return self.select_for_update(of=("self",))
+
+
+#: The event page's per-reader queries, built once (portal.statements): the seats taken, and
+#: the reader's live registration with their place in line.
+_SEATS_TAKEN = Statement(
+    lambda event: (
+        Registration.objects.filter(event_id=event)
+        .order_by()
+        .values("event")
+        .annotate(taken=sum_of_seats())
+        .values_list("taken")
+    )
+)
+_READERS_REGISTRATION = Statement(
+    lambda event, user: (
+        Registration.objects.live()
+        .filter(event_id=event, user_id=user)
+        .with_waitlist_position()
+        .order_by("pk")
+        .values_list(*columns(Registration), "waiting_ahead")[:1]
+    )
+)
 
 
 class EventPage(CachedPageMixin, RoutablePageMixin, Page):
@@ -225,7 +248,8 @@ class EventPage(CachedPageMixin, RoutablePageMixin, Page):
         do, on the event they have just locked)."""
         taken = getattr(self, "seats_taken_sum", None)
         if taken is None:
-            taken = self.registrations.aggregate(n=sum_of_seats())["n"]
+            rows = _SEATS_TAKEN.rows(event=self.pk)
+            taken = rows[0][0] if rows else 0
         return taken
 
     def seats_left(self):
@@ -310,10 +334,13 @@ class EventPage(CachedPageMixin, RoutablePageMixin, Page):
         user = request.user
         registration = problem = None
         if user.is_authenticated:
-            registration = (
-                self.registrations.live().filter(user=user).with_waitlist_position().first()
+            found = _READERS_REGISTRATION.objects(
+                Registration, "waiting_ahead", event=self.pk, user=user.pk
             )
-            if registration is None:
+            registration = found[0] if found else None
+            if registration is not None:
+                registration.event, registration.user = self, user
+            else:
                 problem = self.signup_refusal(user)
         context = {
             **csrf(request),  # the token, asked only if a form shows

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef
 from django.test.utils import CaptureQueriesContext
 
 from conftest import make_user
-from portal.statements import Statement
+from portal.statements import Statement, columns
 
 User = get_user_model()
 
@@ -57,3 +57,21 @@ def test_an_argument_the_query_does_not_use_is_refused():
     unused = Statement(lambda pk, other: User.objects.filter(pk=pk).values_list("pk"))
     with pytest.raises(ValueError, match="other"):
         unused.rows(pk=1, other=2)
+
+
+@pytest.mark.django_db
+def test_objects_are_the_models_instances_with_the_extra_columns_set():
+    user = make_user("statement-objects", first_name="金", is_staff=True)
+    users = Statement(
+        lambda pk: User.objects.filter(pk=pk).values_list(
+            *columns(User), Exists(User.objects.filter(pk=OuterRef("pk")))
+        )
+    )
+    (found,) = users.objects(User, "exists", pk=user.pk)
+    loaded = User.objects.get(pk=user.pk)
+    assert isinstance(found, User) and found.exists is True
+    assert [getattr(found, name) for name in columns(User)] == [
+        getattr(loaded, name) for name in columns(User)
+    ]
+    assert found._state.adding is False and found._state.db == "default"
+    assert users.objects(User, "exists", pk=user.pk + 1000) == []
