@@ -26,6 +26,7 @@ from events.tickets import registration_attachments
 from portal import outbox
 from portal.actions import Refused
 from portal.notifications import email_user
+from portal.statements import Statement, columns
 
 Status = Registration.Status
 
@@ -33,6 +34,8 @@ Status = Registration.Status
 #: What the seat decision and the answer's redirect read of the locked event: the page's other
 #: columns (its body above all) are not fetched by a crowd queueing on the row.
 SEAT_DECISION_FIELDS = (
+    "id",
+    "page_ptr_id",
     "url_path",
     "live",
     "is_cancelled",
@@ -42,6 +45,33 @@ SEAT_DECISION_FIELDS = (
     "audience",
     "guests_allowed",
     "capacity",
+)
+
+
+#: The sign-up's two queries under the lock, built once (portal.statements): a crowd pressing
+#: at once queues on the event's row while each is written, and the ORM takes longer to write
+#: them than the database to answer. The counts are read in a statement of their own, after
+#: the lock is granted, so they include the sign-up that held it before.
+_LOCKED_EVENT = Statement(
+    lambda event: (
+        EventPage.objects.live()
+        .filter(pk=event)
+        .select_for_update(of=("self",))
+        .values_list(*columns(EventPage, SEAT_DECISION_FIELDS))
+    )
+)
+_COUNTS = Statement(
+    lambda event, user: (
+        Registration.objects.filter(event_id=event)
+        .order_by()
+        .values("event")
+        .annotate(
+            taken=sum_of_seats(),
+            waiting=Count("pk", filter=Q(status=Status.WAITLISTED)),
+            mine=Count("pk", filter=Q(user_id=user, status__in=LIVE)),
+        )
+        .values_list("taken", "waiting", "mine")
+    )
 )
 
 
@@ -65,12 +95,12 @@ def sign_up(event, user, guests=0):
     member = is_active_member(user)
     try:
         with transaction.atomic():
-            event = (
-                EventPage.objects.live()
-                .for_seat_change()
-                .only(*SEAT_DECISION_FIELDS)
-                .get(pk=getattr(event, "pk", event))
+            found = _LOCKED_EVENT.objects(
+                EventPage, fields=SEAT_DECISION_FIELDS, event=int(getattr(event, "pk", event))
             )
+            if not found:
+                raise EventPage.DoesNotExist
+            event = found[0]
             if not 0 <= guests <= event.guests_allowed:
                 raise SignupError(
                     _("You may bring at most %(n)s guests to this event.")
@@ -80,14 +110,11 @@ def sign_up(event, user, guests=0):
             if problem:
                 raise SignupError(str(problem))
             # One query on the locked event answers all three questions below.
-            counts = event.registrations.aggregate(
-                taken=sum_of_seats(),
-                waiting=Count("pk", filter=Q(status=Status.WAITLISTED)),
-                mine=Count("pk", filter=Q(user=user, status__in=LIVE)),
-            )
-            if counts["mine"]:
+            rows = _COUNTS.rows(event=event.pk, user=user.pk)
+            taken, waiting, mine = rows[0] if rows else (0, 0, 0)
+            if mine:
                 raise SignupError(_("You have already signed up for this event."))
-            event.seats_taken_sum = counts["taken"]  # what seats_taken() answers
+            event.seats_taken_sum = taken  # what seats_taken() answers
             seats = guests + 1
             status = Status.CONFIRMED if event.has_room_for(seats) else Status.WAITLISTED
             registration = Registration.objects.create(
@@ -96,7 +123,7 @@ def sign_up(event, user, guests=0):
             if status == Status.CONFIRMED:
                 event.seats_taken_sum += seats
             # Ids are handed out under the lock: everyone waiting now is ahead of this one.
-            registration.waiting_ahead = counts["waiting"]  # what waitlist_position() answers
+            registration.waiting_ahead = waiting  # what waitlist_position() answers
             _queue_email(registration, "event_signed_up")
     except IntegrityError as error:
         raise SignupError(_("You have already signed up for this event.")) from error

@@ -42,10 +42,12 @@ class Statement:
             rows = [_converted(row, converters, connection) for row in rows]
         return rows
 
-    def objects(self, model, *extra, **values):
+    def objects(self, model, *extra, fields=None, **values):
         """The rows as `model` instances, for a query whose values_list() names
-        `columns(model)` and then `extra`, which are set on each instance by those names."""
-        names = columns(model)
+        `columns(model)` (or `columns(model, fields)`, the rest deferred as by `only()`) and then
+        `extra`,
+        which are set on each instance by those names."""
+        names = columns(model, fields)
         found = []
         for row in self.rows(**values):
             instance = model.from_db(self.using, names, row[: len(names)])
@@ -71,9 +73,14 @@ class Statement:
         return sql, slots, converters
 
 
-def columns(model):
-    """A model's columns by the names values_list() takes, in the order Django loads them."""
-    return [field.attname for field in model._meta.concrete_fields]
+def columns(model, only=None):
+    """A model's columns by the names values_list() takes, in the order Django loads them
+    (which `objects` relies on); `only` these, when given."""
+    return [
+        field.attname
+        for field in model._meta.concrete_fields
+        if only is None or field.attname in only
+    ]
 
 
 def _converted(row, converters, connection):
