@@ -10,6 +10,7 @@ from forum.models import Post, Topic
 from forum.paging import position_url
 from portal.links import addresses
 from search import registry
+from search.folding import fold
 from search.grams import query_codes
 from search.index import Kind, candidates, index_document, remove_document
 from search.paging import WINDOW, Results
@@ -30,8 +31,9 @@ def forum_posts(query, user):
     if terms:
         posts = posts.filter(pk__in=candidates(Kind.POST, terms)[:WINDOW])
     else:
+        needle = fold(query)  # the documents are mostly written in simplified characters
         posts = posts.filter(
-            Q(search_text__icontains=query) | Q(position=1, topic__title__icontains=query)
+            Q(search_text__icontains=needle) | Q(position=1, topic__title__icontains=needle)
         )
     return (
         posts.visible()

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,4 +8,6 @@ class SearchConfig(AppConfig):
     verbose_name = _("Site search")
 
     def ready(self):
-        from search import signals  # noqa: F401
+        from search import signals
+
+        post_migrate.connect(signals.rebuild_after_migrate, sender=self)

@@ -3,28 +3,35 @@
 Chinese, Japanese and Korean characters have no spaces between words, so every pair of
 neighbouring characters is a term: 停车场收费 → 停车 车场 场收 收费. Other scripts are cut
 into lower-case words, and words into their runs of three letters, so part of a word finds
-the whole (park → parking). A document is a candidate when it has every term of the query;
+the whole (park → parking). Where a number or word meets Chinese, the two characters at the
+seam are a term too (5栋 → 5栋), so a short address is looked up like a Chinese word. A document is a candidate when it has every term of the query;
 candidates are then checked for the exact words, so 停车 finds 停车场收费调整 and never 停…车.
 A query too short to have terms (one Chinese character, two letters) is checked on every
-document instead.
+document instead. Documents and queries are folded first (search.folding): 停車 finds 停车,
+３号楼 and 3 号楼 find 3号楼.
 """
 
 import hashlib
 import re
 
-CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+from search.folding import CJK, fold
+
 RUNS = re.compile(rf"[{CJK}]+|[^\W_{CJK}]+")
 IS_CJK = re.compile(rf"[{CJK}]")
 
 
 def _terms(text, whole_short_words):
-    terms = set()
-    for run in RUNS.findall(text.lower()):
+    terms, text, end = set(), fold(text), None
+    for found in RUNS.finditer(text):
+        run = found[0]
         size = 2 if IS_CJK.match(run) else 3
         if len(run) >= size:
             terms.update(run[i : i + size] for i in range(len(run) - size + 1))
         elif whole_short_words:
             terms.add(run)
+        if found.start() == end:  # a number or word right beside Chinese: 5栋, 3号楼, A座
+            terms.add(text[end - 1 : end + 1])
+        end = found.end()
     return terms
 
 

@@ -3,9 +3,11 @@
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.html import strip_tags
+from wagtail.models import Page
 
+from search import folding, registry
 from search.grams import codes
-from search.models import Gram
+from search.models import Gram, IndexState
 
 Kind = Gram.Kind
 
@@ -18,6 +20,28 @@ def index_document(kind, object_id, text):
             [Gram(kind=kind, object_id=object_id, gram=term) for term in codes(text)],
             batch_size=1000,
         )
+
+
+def rebuild():
+    """Index every registered source's documents and every live page again, with today's
+    folding; returns how many documents were indexed."""
+    with transaction.atomic():
+        Gram.objects.all().delete()
+        count = 0
+        for source in registry.sources():
+            for object_id, text in source.documents():
+                index_document(source.kind, object_id, text)
+                count += 1
+        for page in Page.objects.live().specific().iterator(chunk_size=200):
+            index_document(Kind.PAGE, page.pk, page_text(page))
+            count += 1
+        IndexState.objects.update_or_create(pk=1, defaults={"folding": folding.VERSION})
+    return count
+
+
+def is_current():
+    """Whether the index was built with today's folding."""
+    return IndexState.objects.filter(pk=1, folding=folding.VERSION).exists()
 
 
 def remove_document(kind, object_id):

@@ -24,3 +24,13 @@ class Gram(models.Model):
 
     def __str__(self):
         return f"{self.kind}:{self.object_id}:{self.gram}"
+
+
+class IndexState(models.Model):
+    """Which folding (search.folding.VERSION) the index was built with: one row. A migrate
+    after the folding changed rebuilds the index, so queries and documents never disagree."""
+
+    folding = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self):
+        return f"folding {self.folding}"

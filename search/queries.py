@@ -10,6 +10,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from wagtail.models import Page, PageViewRestriction, Site
 
+from search.folding import fold, fold_with_origin
 from search.grams import query_codes
 from search.index import Kind, candidates, page_text
 
@@ -28,7 +29,6 @@ def pages(query, request):
     if terms:
         found = found.filter(pk__in=candidates(Kind.PAGE, terms))
     rows = list(found.order_by("-first_published_at", "-pk").values_list("pk", "content_type_id"))
-    needle = query.lower()
     address = _addresses(request)
     # The exact words are checked on the text the index was built from, a batch of candidates
     # at a time, until PAGE_RESULTS pages match: an older page that matches is never dropped
@@ -37,9 +37,9 @@ def pages(query, request):
     for start in range(0, len(rows), PAGE_BATCH):
         for page in _specific(rows[start : start + PAGE_BATCH]):
             text = page_text(page)
-            if needle in text.lower():
+            if contains(text, query):
                 body = text.split("\n", 1)[-1]  # the title is shown above the snippet already
-                page.search_snippet = snippet(body if needle in body.lower() else text, query)
+                page.search_snippet = snippet(body if contains(body, query) else text, query)
                 page.title_marked = highlight(page.title, query)
                 page.search_url = address(page)
                 results.append(page)
@@ -82,7 +82,7 @@ def snippet(text, query, width=40):
     """The text around the first match, with every match marked."""
     text = " ".join(text.split())
     first = next(_matches(text, query), None)
-    start = max(first.start() - width, 0) if first else 0
+    start = max(first[0] - width, 0) if first else 0
     part = text[start : start + 2 * width + len(query)]
     return highlight(
         ("…" if start else "") + part + ("…" if start + len(part) < len(text) else ""), query
@@ -90,26 +90,33 @@ def snippet(text, query, width=40):
 
 
 def highlight(text, query):
-    """`text` escaped, with each occurrence of `query` (in any case) in <mark>. The one
+    """`text` escaped, with each occurrence of `query` in <mark>, found as the index finds it
+    (search.folding: in any case, traditional or simplified, full-width or not). The one
     marking of matches on the site: the site search and the forum's search both use it."""
     text = str(text)
     out, at = [], 0
-    for match in _matches(text, query):
-        out += [escape(text[at : match.start()]), "<mark>", escape(match[0]), "</mark>"]
-        at = match.end()
+    for start, end in _matches(text, query):
+        out += [escape(text[at:start]), "<mark>", escape(text[start:end]), "</mark>"]
+        at = end
     out.append(escape(text[at:]))
     return mark_safe("".join(out))
 
 
 def contains(text, query):
-    """Whether `text` has `query` in any case: the check a candidate passes to be shown, the
+    """Whether `text` has `query`, folded alike: the check a candidate passes to be shown, the
     same matching that marks it."""
-    return next(_matches(str(text), query), None) is not None
+    needle = fold(query)
+    return bool(needle) and needle in fold(str(text))
 
 
 def _matches(text, query):
-    """The occurrences of `query` in `text`, found in the text itself: a letter whose lower
-    case is longer (İ) cannot shift them; none for an empty query."""
-    if not query:
+    """The (start, end) in `text` of each occurrence of `query`, compared folded and mapped
+    back to the characters they came from; none for an empty query."""
+    needle = fold(query)
+    if not needle:
         return iter(())
-    return re.finditer(re.escape(query), text, re.IGNORECASE)
+    folded, spans = fold_with_origin(text)
+    return (
+        (spans[found.start()][0], spans[found.end() - 1][1])
+        for found in re.finditer(re.escape(needle), folded)
+    )

@@ -1,9 +1,15 @@
-"""The index follows the content: a saved post or topic, a published or withdrawn page."""
+"""The index follows the content: a saved post or topic, a published or withdrawn page; and
+the folding: a migrate after it changed builds the index again."""
+
+import logging
 
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished
 
-from search.index import Kind, index_document, page_text, remove_document
+from search import folding
+from search.index import Kind, index_document, is_current, page_text, rebuild, remove_document
+
+logger = logging.getLogger(__name__)
 
 
 @receiver(page_published)
@@ -14,3 +20,12 @@ def index_page(sender, instance, **kwargs):
 @receiver(page_unpublished)
 def forget_page(sender, instance, **kwargs):
     remove_document(Kind.PAGE, instance.pk)
+
+
+def rebuild_after_migrate(sender, plan=None, using="default", **kwargs):
+    """After `migrate` (not `flush`, which sends the same signal with no plan), if the index was
+    built with another folding than today's (search.folding.VERSION)."""
+    if plan is None or using != "default" or is_current():
+        return
+    count = rebuild()
+    logger.warning("Search index rebuilt with folding %s: %s documents.", folding.VERSION, count)

@@ -21,8 +21,10 @@ pytestmark = pytest.mark.django_db
 
 def test_chinese_is_cut_into_pairs_and_latin_into_runs_of_three():
     assert grams("停车场收费") == {"停车", "车场", "场收", "收费"}
-    assert grams("WiFi 密码, wifi!") == {"wif", "ifi", "密码"}
-    assert grams("车 ab") == {"车", "ab"}
+    assert grams("WiFi, 密码, wifi!") == {"wif", "ifi", "密码"}
+    # Where a number or word meets Chinese (a space between them is dropped), the seam too.
+    assert grams("5 栋 A座") == {"5栋", "栋a", "a座", "5", "栋", "a", "座"}
+    assert grams("车, ab") == {"车", "ab"}
 
 
 def test_short_queries_and_parts_of_words_are_still_found(client, board, owner):
