@@ -10,7 +10,7 @@ from forum.models import Post, Topic
 from forum.paging import position_url
 from portal.links import addresses
 from search import registry
-from search.folding import fold
+from search.folding import terms
 from search.grams import query_codes
 from search.index import Kind, candidates, index_document, remove_document
 from search.paging import WINDOW, Results
@@ -27,14 +27,15 @@ def forum_posts(query, user):
     (search.index), last written first: the candidates, which `has_words` checks on the page
     shown. A query too short to have terms is looked for in every post's text here instead."""
     posts = Post.objects.all()
-    terms = query_codes(query)
-    if terms:
-        posts = posts.filter(pk__in=candidates(Kind.POST, terms)[:WINDOW])
+    codes = query_codes(query)
+    if codes:
+        posts = posts.filter(pk__in=candidates(Kind.POST, codes)[:WINDOW])
     else:
-        needle = fold(query)  # the documents are mostly written in simplified characters
-        posts = posts.filter(
-            Q(search_text__icontains=needle) | Q(position=1, topic__title__icontains=needle)
-        )
+        # Every term, folded: the documents are mostly written as the folding writes them.
+        for needle in terms(query):
+            posts = posts.filter(
+                Q(search_text__icontains=needle) | Q(position=1, topic__title__icontains=needle)
+            )
     return (
         posts.visible()
         .filter(topic__board__in=access.readable_boards(user), topic__is_hidden=False)
@@ -63,10 +64,9 @@ SHOWN = (
 
 
 def has_words(post, query):
-    """Whether a candidate has `query` itself in its text, or a first post in its title."""
-    return contains(post.search_text, query) or (
-        post.position == 1 and contains(post.topic.title, query)
-    )
+    """Whether a candidate has every term of `query` in its text, with a first post's title."""
+    text = f"{post.topic.title}\n{post.search_text}" if post.position == 1 else post.search_text
+    return contains(text, query)
 
 
 def search_results(query, user, per_page=20):

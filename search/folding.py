@@ -13,6 +13,9 @@ when the words found are checked and marked on the text shown:
 - spaces between a number or a Latin word and a Chinese character dropped (3 号楼 → 3号楼,
   5 栋 → 5栋): owners and staff write both.
 
+A query asks for several terms (`terms`): it is split at spaces and punctuation, and a phrase in
+quotes stays whole; a document is found when it has every term.
+
 `fold_with_origin` also says which characters of the text each folded character came from, so
 a match found in the folded text is marked on the original (search.queries.highlight).
 """
@@ -158,3 +161,26 @@ def _drop_spaces(chars, spans):
     if not at:
         return text, spans
     return "".join(kept) + text[at:], spans and kept_spans + spans[at:]
+
+
+#: A phrase in quotes, straight or Chinese: "…", “…”, 「…」, 『…』.
+_PHRASE = re.compile(r'"([^"]+)"|“([^”]+)”|「([^」]+)」|『([^』]+)』')
+#: Where a query is split into terms once folded: spaces and punctuation, Chinese included.
+_SEPARATORS = re.compile(r"[\s!-/:-@\[-`{-~\u2000-\u206f\u3000-\u303f\uff01-\uff0f·]+")
+
+
+def terms(query):
+    """The folded terms `query` asks for, each once, in order: its quoted phrases whole, the
+    rest split at spaces and punctuation (电梯 维修, 电梯，维修 → 电梯, 维修)."""
+    found = []
+
+    def add(parts):
+        found.extend(part for part in parts if part and part not in found)
+
+    at = 0
+    for phrase in _PHRASE.finditer(query):
+        add(_SEPARATORS.split(fold(query[at : phrase.start()])))
+        add([fold(next(group for group in phrase.groups() if group)).strip()])
+        at = phrase.end()
+    add(_SEPARATORS.split(fold(query[at:])))
+    return found

@@ -14,7 +14,7 @@ document instead. Documents and queries are folded first (search.folding): ÂÅúËª
 import hashlib
 import re
 
-from search.folding import CJK, fold
+from search.folding import CJK, fold, terms
 
 RUNS = re.compile(rf"[{CJK}]+|[^\W_{CJK}]+")
 IS_CJK = re.compile(rf"[{CJK}]")
@@ -56,4 +56,5 @@ def codes(text):
 
 
 def query_codes(query):
-    return {code(term) for term in query_grams(query)}
+    """The codes a document must have to hold every term of `query` (search.folding.terms)."""
+    return {code(gram) for term in terms(query) for gram in query_grams(term)}

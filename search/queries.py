@@ -10,7 +10,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from wagtail.models import Page, PageViewRestriction, Site
 
-from search.folding import fold, fold_with_origin
+from search.folding import fold, fold_with_origin, terms
 from search.grams import query_codes
 from search.index import Kind, candidates, page_text
 
@@ -22,12 +22,12 @@ PAGE_BATCH = 100
 def pages(query, request):
     """Live pages anyone may read whose indexed words contain `query`, newest first, each with
     its `search_url`. Two queries and one per kind of page shown, whatever the number of pages."""
-    terms = query_codes(query)
+    codes = query_codes(query)
     # Wagtail's public() reads every view restriction first; asked inside the query instead.
     restricted = PageViewRestriction.objects.filter(StartsWith(OuterRef("path"), F("page__path")))
     found = Page.objects.live().filter(~Exists(restricted))
-    if terms:
-        found = found.filter(pk__in=candidates(Kind.PAGE, terms))
+    if codes:
+        found = found.filter(pk__in=candidates(Kind.PAGE, codes))
     rows = list(found.order_by("-first_published_at", "-pk").values_list("pk", "content_type_id"))
     address = _addresses(request)
     # The exact words are checked on the text the index was built from, a batch of candidates
@@ -90,7 +90,7 @@ def snippet(text, query, width=40):
 
 
 def highlight(text, query):
-    """`text` escaped, with each occurrence of `query` in <mark>, found as the index finds it
+    """`text` escaped, with each occurrence of a term of `query` in <mark>, found as the index finds it
     (search.folding: in any case, traditional or simplified, full-width or not). The one
     marking of matches on the site: the site search and the forum's search both use it."""
     text = str(text)
@@ -103,20 +103,22 @@ def highlight(text, query):
 
 
 def contains(text, query):
-    """Whether `text` has `query`, folded alike: the check a candidate passes to be shown, the
-    same matching that marks it."""
-    needle = fold(query)
-    return bool(needle) and needle in fold(str(text))
+    """Whether `text` has every term of `query` (search.folding.terms), folded alike: the
+    check a candidate passes to be shown, the same matching that marks it."""
+    needles = terms(query)
+    folded = fold(str(text)) if needles else ""
+    return bool(needles) and all(needle in folded for needle in needles)
 
 
 def _matches(text, query):
-    """The (start, end) in `text` of each occurrence of `query`, compared folded and mapped
-    back to the characters they came from; none for an empty query."""
-    needle = fold(query)
-    if not needle:
+    """The (start, end) in `text` of each occurrence of a term of `query`, compared folded
+    and mapped back to the characters they came from; none for an empty query."""
+    needles = sorted(terms(query), key=len, reverse=True)  # the longest term where two overlap
+    if not needles:
         return iter(())
     folded, spans = fold_with_origin(text)
+    pattern = "|".join(re.escape(needle) for needle in needles)
     return (
         (spans[found.start()][0], spans[found.end() - 1][1])
-        for found in re.finditer(re.escape(needle), folded)
+        for found in re.finditer(pattern, folded)
     )
