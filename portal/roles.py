@@ -100,7 +100,7 @@ MANAGER_PAGES = [*EDITOR_PAGES, "publish_page", "lock_page", "unlock_page"]
 #: {group name: {"perms": [...], "collections": [...], "pages": [...]}}
 ROLES = {
     "Editors": {
-        "perms": [*ADMIN, *MAILINGS],
+        "perms": [*ADMIN, *MAILINGS, "search.view_unansweredquery"],
         "collections": [*IMAGES, *DOCUMENTS],
         "pages": EDITOR_PAGES,
     },
@@ -127,6 +127,7 @@ ROLES = {
             *EVENT_WORK,
             *MAILINGS,
             *OUTBOX,
+            "search.view_unansweredquery",
         ],
         "collections": [
             *IMAGES,

@@ -171,7 +171,8 @@ _SEPARATORS = re.compile(r"[\s!-/:-@\[-`{-~\u2000-\u206f\u3000-\u303f\uff01-\uff
 
 def terms(query):
     """The folded terms `query` asks for, each once, in order: its quoted phrases whole, the
-    rest split at spaces and punctuation (电梯 维修, 电梯，维修 → 电梯, 维修)."""
+    rest split at spaces and punctuation (电梯 维修, 电梯，维修 → 电梯, 维修). A query of
+    nothing but punctuation is one term."""
     found = []
 
     def add(parts):
@@ -183,4 +184,6 @@ def terms(query):
         add([fold(next(group for group in phrase.groups() if group)).strip()])
         at = phrase.end()
     add(_SEPARATORS.split(fold(query[at:])))
+    if not found:  # nothing but punctuation: looked for as it is
+        add([fold(query).strip()])
     return found

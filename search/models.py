@@ -2,6 +2,7 @@
 inside sentences on SQLite and PostgreSQL alike (neither segments Chinese by itself)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Gram(models.Model):
@@ -34,3 +35,22 @@ class IndexState(models.Model):
 
     def __str__(self):
         return f"folding {self.folding}"
+
+
+class UnansweredQuery(models.Model):
+    """A search that found nothing with every term, by its folded terms: how often and when it
+    was asked. Staff read the list (admin, "Unanswered searches") to add synonyms or content.
+    Nobody's identity is kept, only the words."""
+
+    query = models.CharField(_("search"), max_length=100, unique=True)
+    count = models.PositiveIntegerField(_("times asked"), default=1)
+    first_asked_at = models.DateTimeField(_("first asked"), auto_now_add=True)
+    last_asked_at = models.DateTimeField(_("last asked"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("unanswered search")
+        verbose_name_plural = _("unanswered searches")
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return self.query

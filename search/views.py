@@ -7,6 +7,7 @@ from search import registry
 from search.folding import terms
 from search.paging import summary
 from search.queries import pages
+from search.stats import record_unanswered
 
 #: When no result has every term, the best partial matches are looked for among this many
 #: terms of the query (each subset is one search).
@@ -24,8 +25,10 @@ def search(request):
         context.update(_results(query, request))
         words = terms(query)
         context["several_terms"] = len(words) > 1
-        if not context["total"]["count"] and len(words) > 1:
-            context["partial"] = _best_partial(words, request)
+        if not context["total"]["count"]:
+            record_unanswered(query)
+            if len(words) > 1:
+                context["partial"] = _best_partial(words, request)
     return render(request, "search/results.html", context)
 
 

@@ -16,7 +16,7 @@ def test_a_query_is_split_at_spaces_and_punctuation_and_phrases_stay_whole():
     assert terms("3 号楼 漏水") == ["3号楼", "漏水"]  # a number beside Chinese stays with it
     assert terms('"电梯 维修" 三号楼') == ["电梯 维修", "3号楼"]
     assert terms("「停車場」 收费 收费") == ["停车场", "收费"]
-    assert terms(" ，。 ") == []
+    assert terms('">') == ['">'] and terms(" ， ") == [","] and terms("  ") == []
 
 
 def search(client, query, name="search:search"):
