@@ -11,10 +11,11 @@ from forum.paging import position_url
 from portal.links import addresses
 from search import registry
 from search.folding import terms
-from search.grams import query_codes
+from search.grams import query_groups
 from search.index import Kind, candidates, index_document, remove_document
 from search.paging import WINDOW, Results
 from search.queries import contains, highlight, snippet
+from search.synonyms import alternatives
 
 
 def post_text(post):
@@ -27,15 +28,18 @@ def forum_posts(query, user):
     (search.index), last written first: the candidates, which `has_words` checks on the page
     shown. A query too short to have terms is looked for in every post's text here instead."""
     posts = Post.objects.all()
-    codes = query_codes(query)
-    if codes:
-        posts = posts.filter(pk__in=candidates(Kind.POST, codes)[:WINDOW])
+    groups = query_groups(query)
+    if groups:
+        posts = posts.filter(pk__in=candidates(Kind.POST, groups)[:WINDOW])
     else:
         # Every term, folded: the documents are mostly written as the folding writes them.
-        for needle in terms(query):
-            posts = posts.filter(
-                Q(search_text__icontains=needle) | Q(position=1, topic__title__icontains=needle)
-            )
+        for term in terms(query):
+            anywhere = Q()
+            for word in alternatives(term):
+                anywhere |= Q(search_text__icontains=word) | Q(
+                    position=1, topic__title__icontains=word
+                )
+            posts = posts.filter(anywhere)
     return (
         posts.visible()
         .filter(topic__board__in=access.readable_boards(user), topic__is_hidden=False)

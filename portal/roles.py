@@ -94,13 +94,22 @@ MAILINGS = ["publications.view_mailing"]
 #: The outbox: every email and job, failures with their error, and the retry button.
 OUTBOX = ["portal.view_outgoing", "portal.retry_outgoing"]
 
+#: What owners searched for in vain, and the synonyms that help them find it.
+SEARCH_WORDS = [
+    "search.view_unansweredquery",
+    "search.add_synonyms",
+    "search.change_synonyms",
+    "search.delete_synonyms",
+    "search.view_synonyms",
+]
+
 EDITOR_PAGES = ["add_page", "change_page"]
 MANAGER_PAGES = [*EDITOR_PAGES, "publish_page", "lock_page", "unlock_page"]
 
 #: {group name: {"perms": [...], "collections": [...], "pages": [...]}}
 ROLES = {
     "Editors": {
-        "perms": [*ADMIN, *MAILINGS, "search.view_unansweredquery"],
+        "perms": [*ADMIN, *MAILINGS, *SEARCH_WORDS],
         "collections": [*IMAGES, *DOCUMENTS],
         "pages": EDITOR_PAGES,
     },
@@ -127,7 +136,7 @@ ROLES = {
             *EVENT_WORK,
             *MAILINGS,
             *OUTBOX,
-            "search.view_unansweredquery",
+            *SEARCH_WORDS,
         ],
         "collections": [
             *IMAGES,

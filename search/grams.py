@@ -15,6 +15,7 @@ import hashlib
 import re
 
 from search.folding import CJK, fold, terms
+from search.synonyms import alternatives
 
 RUNS = re.compile(rf"[{CJK}]+|[^\W_{CJK}]+")
 IS_CJK = re.compile(rf"[{CJK}]")
@@ -55,6 +56,18 @@ def codes(text):
     return {code(term) for term in grams(text)}
 
 
-def query_codes(query):
-    """The codes a document must have to hold every term of `query` (search.folding.terms)."""
-    return {code(gram) for term in terms(query) for gram in query_grams(term)}
+def query_groups(query):
+    """What a document must have to hold every term of `query` (search.folding.terms), as
+    groups of codes of which it must have at least one each: one group per pair or run of a
+    term, or for a term with synonyms one group with a code of each of its words (the exact
+    words are checked afterwards). A term too short to have codes adds nothing."""
+    groups = []
+    for term in terms(query):
+        words = alternatives(term)
+        if len(words) == 1:
+            groups += [frozenset([code(gram)]) for gram in sorted(query_grams(term))]
+            continue
+        firsts = [min(query_grams(word), default=None) for word in words]
+        if None not in firsts:
+            groups.append(frozenset(code(gram) for gram in firsts))
+    return groups

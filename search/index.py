@@ -48,18 +48,20 @@ def remove_document(kind, object_id):
     Gram.objects.filter(kind=kind, object_id=object_id).delete()
 
 
-def candidates(kind, terms):
-    """Ids of the documents that have every one of `terms` (codes), newest (highest id) first,
-    as a subquery: the documents of one term read backwards in the primary key, each looked up
-    there for every other term. Nothing is grouped or counted, so a slice of it (the newest
-    thousand) costs a thousand lookups however many documents match."""
-    first, *others = sorted(terms)
-    found = Gram.objects.filter(kind=kind, gram=first)
-    for term in others:
-        found = found.filter(
-            Exists(Gram.objects.filter(kind=kind, gram=term, object_id=OuterRef("object_id")))
-        )
-    return found.order_by("-object_id").values("object_id")
+def candidates(kind, groups):
+    """Ids of the documents that have at least one code of each of `groups` (sets of codes,
+    search.grams.query_groups), newest (highest id) first, as a subquery: the documents of one
+    code read backwards in the primary key, each looked up there for every other group.
+    Nothing is grouped or counted, so a slice of it (the newest thousand) costs a thousand
+    lookups however many documents match."""
+    groups = sorted(groups, key=lambda group: (len(group), sorted(group)))
+    first, *others = groups
+    found = Gram.objects.filter(kind=kind, gram__in=first)
+    for group in others:
+        same = Gram.objects.filter(kind=kind, object_id=OuterRef("object_id"))
+        found = found.filter(Exists(same.filter(gram__in=group)))
+    found = found.order_by("-object_id").values("object_id")
+    return found.distinct() if len(first) > 1 else found
 
 
 # -- What each kind of document says --------------------------------------------------------

@@ -1,8 +1,11 @@
 """The site search's index: each document's character pairs, so Chinese words are found
 inside sentences on SQLite and PostgreSQL alike (neither segments Chinese by itself)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from search.folding import terms
 
 
 class Gram(models.Model):
@@ -54,3 +57,29 @@ class UnansweredQuery(models.Model):
 
     def __str__(self):
         return self.query
+
+
+class Synonyms(models.Model):
+    """Words owners and staff use for the same thing (业委会 = 业主委员会, 噪声 = 噪音): a search
+    for any of them finds all of them. Staff keep the list in the admin."""
+
+    words = models.CharField(
+        _("words"),
+        max_length=200,
+        unique=True,
+        help_text=_("Two or more words that mean the same, separated by spaces, commas or “=”."),
+    )
+
+    class Meta:
+        verbose_name = _("synonyms")
+        verbose_name_plural = _("synonyms")
+        ordering = ["words"]
+
+    def __str__(self):
+        return self.words
+
+    def clean(self):
+        if len(terms(self.words)) < 2:
+            raise ValidationError(
+                {"words": _("Write at least two different words, e.g. 业委会 = 业主委员会.")}
+            )

@@ -11,8 +11,9 @@ from django.utils.safestring import mark_safe
 from wagtail.models import Page, PageViewRestriction, Site
 
 from search.folding import fold, fold_with_origin, terms
-from search.grams import query_codes
+from search.grams import query_groups
 from search.index import Kind, candidates, page_text
+from search.synonyms import alternatives
 
 #: At most this many pages are shown; candidates are checked this many at a time.
 PAGE_RESULTS = 60
@@ -22,12 +23,12 @@ PAGE_BATCH = 100
 def pages(query, request):
     """Live pages anyone may read whose indexed words contain `query`, newest first, each with
     its `search_url`. Two queries and one per kind of page shown, whatever the number of pages."""
-    codes = query_codes(query)
+    groups = query_groups(query)
     # Wagtail's public() reads every view restriction first; asked inside the query instead.
     restricted = PageViewRestriction.objects.filter(StartsWith(OuterRef("path"), F("page__path")))
     found = Page.objects.live().filter(~Exists(restricted))
-    if codes:
-        found = found.filter(pk__in=candidates(Kind.PAGE, codes))
+    if groups:
+        found = found.filter(pk__in=candidates(Kind.PAGE, groups))
     rows = list(found.order_by("-first_published_at", "-pk").values_list("pk", "content_type_id"))
     address = _addresses(request)
     # The exact words are checked on the text the index was built from, a batch of candidates
@@ -103,17 +104,21 @@ def highlight(text, query):
 
 
 def contains(text, query):
-    """Whether `text` has every term of `query` (search.folding.terms), folded alike: the
+    """Whether `text` has every term of `query` (search.folding.terms), or a synonym of it,
+    folded alike: the
     check a candidate passes to be shown, the same matching that marks it."""
-    needles = terms(query)
-    folded = fold(str(text)) if needles else ""
-    return bool(needles) and all(needle in folded for needle in needles)
+    asked = terms(query)
+    folded = fold(str(text)) if asked else ""
+    return bool(asked) and all(any(word in folded for word in alternatives(term)) for term in asked)
 
 
 def _matches(text, query):
     """The (start, end) in `text` of each occurrence of a term of `query`, compared folded
     and mapped back to the characters they came from; none for an empty query."""
-    needles = sorted(terms(query), key=len, reverse=True)  # the longest term where two overlap
+    # Every word a term may be found as; the longest where two overlap.
+    needles = sorted(
+        {word for term in terms(query) for word in alternatives(term)}, key=len, reverse=True
+    )
     if not needles:
         return iter(())
     folded, spans = fold_with_origin(text)

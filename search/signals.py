@@ -3,13 +3,21 @@ the folding: a migrate after it changed builds the index again."""
 
 import logging
 
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished
 
-from search import folding
+from search import folding, synonyms
 from search.index import Kind, index_document, is_current, page_text, rebuild, remove_document
+from search.models import Synonyms
 
 logger = logging.getLogger(__name__)
+
+
+@receiver(post_save, sender=Synonyms)
+@receiver(post_delete, sender=Synonyms)
+def synonyms_changed(sender, **kwargs):
+    synonyms.forget()
 
 
 @receiver(page_published)
