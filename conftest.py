@@ -36,6 +36,7 @@ from owners.models import Estate, OwnershipClaim, Unit, User
 from portal.outbox import QUEUES
 from portal.settings.base import media_storages
 from portal.tests import services
+from search import synonyms
 
 PASSWORD = "correct-horse-battery"
 # Every account that can open the admin must have an authenticator app (portal.signin), so the
@@ -45,8 +46,10 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
-    """Each test starts with an empty cache (rate limits live there) and its own media folder."""
+    """Each test starts with an empty cache (rate limits live there, and the search's synonyms,
+    which a process also keeps for a second) and its own media folder."""
     cache.clear()
+    synonyms.forget()
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     yield
