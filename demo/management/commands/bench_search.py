@@ -9,6 +9,9 @@ back at the end, so it can run against any database, PostgreSQL included:
 of about 2,050 of 7,000 posts); `--http` also times the two results pages in-process, with their SQL count; `--keep` commits
 the generated posts, so `manage.py bench` times the pages on them too and a later
 `bench_search --posts 0` times the search again without writing anything.
+
+`--acceptance` first answers the table of issue 15 — what owners type against what the site
+says — among the generated posts: whether the post is found, and its place in the results.
 """
 
 import random
@@ -40,6 +43,27 @@ COMMON = (
 # (word, share of posts that mention it)
 WORDS = [("停车场", 0.02), ("物业费", 0.01), ("电梯维修", 0.005), ("游泳池", 0.002)]
 QUERIES = ["停车", "物业费", "电梯维修", "游泳池", "没有的词语"]
+#: (what an owner types, the title of the post they mean): the table of issue 15.
+ACCEPTANCE = [
+    ("电梯 维修", "电梯需要尽快维修"),
+    ("电梯，维修", "电梯需要尽快维修"),
+    ("电梯维修", "电梯需要尽快维修"),
+    ("停車", "停车场收费调整"),
+    ("電梯", "电梯需要尽快维修"),
+    ("金都會", "金都会会员日"),
+    ("３号楼", "3号楼门禁坏了"),
+    ("ＡＢＣ１２３", "车牌ABC123挪车"),
+    ("ＷｉＦｉ", "会所WiFi密码"),
+    ("3 号楼", "3号楼门禁坏了"),
+    ("5栋", "5 栋大堂漏水"),
+    ("三号楼", "3号楼门禁坏了"),
+    ("十二楼", "12楼走廊灯不亮"),
+    ("tingche", "停车场收费调整"),
+    ("dianti", "电梯需要尽快维修"),
+    ("电悌", "电梯需要尽快维修"),
+    ("停车常", "停车场收费调整"),
+    ("车", "停车场收费调整"),
+]
 
 
 class Rollback(Exception):
@@ -58,10 +82,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--http", action="store_true", help="time the results pages too")
         parser.add_argument("--keep", action="store_true", help="commit the generated posts")
+        parser.add_argument(
+            "--acceptance", action="store_true", help="the table of what owners type, found or not"
+        )
 
-    def handle(self, *args, posts, repeat, parking, explain=False, http=False, keep=False, **_):
+    def handle(
+        self, *args, posts, repeat, parking, explain=False, http=False, keep=False, **options
+    ):
         settings.DEBUG = False  # no query log, no template debug info (as `manage.py bench`)
         self.explain, self.http = explain, http
+        self.acceptance = options.get("acceptance", False)
         self.words = [("停车场", parking), *WORDS[1:]]
         try:
             with transaction.atomic():
@@ -75,6 +105,8 @@ class Command(BaseCommand):
         if count:
             self.generate(count)
         anyone = AnonymousUser()
+        if self.acceptance:
+            self.accept(anyone)
         if self.explain:
             for query in ("没有的词语", "停车"):
                 self.stdout.write(f"{query}:\n{forum_posts(query, anyone).explain()}")
@@ -123,6 +155,29 @@ class Command(BaseCommand):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE search_gram, forum_post, forum_topic, forum_board")
+
+    def accept(self, anyone):
+        """Each row of ACCEPTANCE: its post written (indexed by the forum's own signal), then
+        the forum search for what the owner types, as a visitor: found, and where."""
+        author = User.objects.create(username="bench-acceptance", real_name="测试")
+        board = Board.objects.create(slug="bench-acceptance", name="bench", description="")
+        wanted = {}
+        for title in dict.fromkeys(title for _query, title in ACCEPTANCE):
+            topic = Topic.objects.create(board=board, author=author, title=title)
+            text = "详情见正文。"
+            wanted[title] = Post.objects.create(
+                topic=topic, author=author, position=1, source=text, html=text, search_text=text
+            ).pk
+        self.stdout.write(f"{'typed':12} {'meant':18} {'found':>6} {'place':>6} {'of':>6}")
+        for query, title in ACCEPTANCE:
+            results = search_results(query, anyone)
+            shown = [post.pk for post in results.get_page(1)]
+            place = shown.index(wanted[title]) + 1 if wanted[title] in shown else None
+            more = "+" if results.more else ""
+            self.stdout.write(
+                f"{query:12} {title:18} {'yes' if place else 'no':>6} {place or '-':>6} "
+                f"{str(results.count) + more:>6}"
+            )
 
     def time_pages(self, repeat):
         """Each results page as a visitor gets it: the median of `repeat` requests (after one
