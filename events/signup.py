@@ -55,8 +55,8 @@ SEAT_DECISION_FIELDS = (
 _LOCKED_EVENT = Statement(
     lambda event: (
         EventPage.objects.live()
+        .for_seat_change()
         .filter(pk=event)
-        .select_for_update(of=("self",))
         .values_list(*columns(EventPage, SEAT_DECISION_FIELDS))
     )
 )

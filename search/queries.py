@@ -91,9 +91,9 @@ def snippet(text, query, width=40):
 
 
 def highlight(text, query):
-    """`text` escaped, with each occurrence of a term of `query` in <mark>, found as the index finds it
-    (search.folding: in any case, traditional or simplified, full-width or not). The one
-    marking of matches on the site: the site search and the forum's search both use it."""
+    """`text` escaped, with each occurrence of a term of `query` in <mark>, found as the index
+    finds it (search.folding: in any case, traditional or simplified, full-width or not). The
+    one marking of matches on the site: the site search and the forum's search both use it."""
     text = str(text)
     out, at = [], 0
     for start, end in _matches(text, query):
@@ -105,8 +105,7 @@ def highlight(text, query):
 
 def contains(text, query):
     """Whether `text` has every term of `query` (search.folding.terms), or a synonym of it,
-    folded alike: the
-    check a candidate passes to be shown, the same matching that marks it."""
+    folded alike: the check a candidate passes to be shown, the same matching that marks it."""
     asked = terms(query)
     folded = fold(str(text)) if asked else ""
     return bool(asked) and all(any(word in folded for word in alternatives(term)) for term in asked)
