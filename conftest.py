@@ -22,6 +22,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.color import no_style
@@ -318,6 +319,9 @@ def put_back_migrated_data(connection, contents):
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
+    # The loaded content types need not have the ids this process cached from the database the
+    # tests before saw (a cached id would then name another model: a page read as a task).
+    ContentType.objects.clear_cache()
 
 
 @pytest.fixture(autouse=True)

@@ -24,10 +24,10 @@ from demo import privacy
 from forum.counters import recount_board, recount_topic
 from forum.models import Board, Post, Reaction, Topic
 from forum.posting import text_fields
-from forum.searching import post_text
+from forum.searching import post_text, post_title
 from owners import consent
 from owners.models import OwnershipClaim, Unit, User
-from search.index import codes
+from search.index import index_rows
 from search.models import Gram
 
 MEMBERS = 300
@@ -157,9 +157,9 @@ def _topics(rng, people):
     Post.objects.filter(topic__in=[*topics, long]).update(created_at=now - timedelta(days=1))
     Gram.objects.bulk_create(
         (
-            Gram(kind=Gram.Kind.POST, object_id=post.pk, gram=term)
+            row
             for post in posts
-            for term in codes(post_text(post))
+            for row in index_rows(Gram.Kind.POST, post.pk, post_text(post), post_title(post))
         ),
         batch_size=5000,
     )

@@ -1,7 +1,7 @@
 """The forum's posts in the site search (search.registry): the index follows every post and
-topic title, and a search returns the posts a person may read."""
+topic title, and a search returns the posts a person may read, one row per topic."""
 
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -12,45 +12,103 @@ from portal.links import addresses
 from search import registry
 from search.folding import terms
 from search.grams import query_groups
-from search.index import Kind, candidates, index_document, remove_document
-from search.paging import WINDOW, Results
+from search.index import WINDOW, Kind, has_phrase, index_document, matching, remove_document
 from search.queries import contains, highlight, snippet
 from search.synonyms import alternatives
 
+#: Relevance a post adds to its words (search.engine.points): a spokesperson's reply, then a
+#: pinned topic's posts.
+OFFICIAL, PINNED = 2, 1
+
+
+def post_title(post):
+    """The title a post is indexed and shown with: its topic's, on the opening post only."""
+    return post.topic.title if post.position == 1 else ""
+
 
 def post_text(post):
-    title = post.topic.title if post.position == 1 else ""
-    return f"{title}\n{post.search_text}"
+    return f"{post_title(post)}\n{post.search_text}"
 
 
-def forum_posts(query, user):
-    """The posts the user may read among the newest that have every term of `query`
-    (search.index), last written first: the candidates, which `has_words` checks on the page
-    shown. A query too short to have terms is looked for in every post's text here instead."""
-    posts = Post.objects.all()
-    groups = query_groups(query)
-    if groups:
-        posts = posts.filter(pk__in=candidates(Kind.POST, groups)[:WINDOW])
-    else:
-        # Every term, folded: the documents are mostly written as the folding writes them.
-        for term in terms(query):
-            anywhere = Q()
-            for word in alternatives(term):
-                anywhere |= Q(search_text__icontains=word) | Q(
-                    position=1, topic__title__icontains=word
-                )
-            posts = posts.filter(anywhere)
-    return (
-        posts.visible()
-        .filter(topic__board__in=access.readable_boards(user), topic__is_hidden=False)
-        .select_related("topic__board", "author")
-        .order_by("-pk")
+class ForumPosts(registry.Source):
+    kind = Kind.POST
+    sections = ("forum",)
+    template = "forum/includes/search_hit.html"
+
+    def documents(self):
+        for post in Post.objects.select_related("topic").iterator(chunk_size=2000):
+            yield post.pk, post_title(post), post_text(post)
+
+    def hits(self, query, user):
+        """The posts the user may read among the newest WINDOW with every term of `query` in
+        the index, and those whose topic title has them. A query too short to have terms is
+        looked for in the newest posts' text here instead."""
+        posts = Post.objects.visible().filter(
+            topic__board__in=access.readable_boards(user), topic__is_hidden=False
+        )
+        groups = query_groups(query)
+        titled = set()
+        if groups:
+            where, titled = matching(Kind.POST, groups)
+            posts = posts.filter(where).annotate(
+                phrase=has_phrase(Kind.POST, query) or Value(False), in_title=Value(False)
+            )
+        else:
+            posts = _scanned(posts, query)
+        rows = posts.order_by("-pk").values_list(
+            "pk", "topic_id", "created_at", "in_title", "phrase", "is_official", "topic__is_pinned"
+        )[: 2 * WINDOW]
+        hits = [
+            registry.Hit(
+                self,
+                pk,
+                "forum",
+                at,
+                group=topic,
+                title=title or pk in titled,
+                phrase=phrase,
+                boost=OFFICIAL * official + PINNED * pinned,
+            )
+            for pk, topic, at, title, phrase, official, pinned in rows
+        ]
+        return hits, len(hits) >= WINDOW
+
+    def show(self, hits, query, request):
+        found = {post.pk: post for post in SHOWN.filter(pk__in=[hit.pk for hit in hits])}
+        topic_url = addresses("forum:topic")
+        kept = []
+        for hit in hits:
+            post = found.get(hit.pk)
+            if post is None or not has_words(post, query):
+                continue
+            mark_post(post, query, topic_url)
+            hit.item = post
+            kept.append(hit)
+        return kept
+
+
+POSTS = registry.register(ForumPosts())
+
+
+def _scanned(posts, query):
+    """Posts with every term of a query the index cannot look up (one Chinese character, two
+    letters) in their text or topic title, folded as the documents mostly are already."""
+    in_title = Q()
+    for term in terms(query):
+        anywhere, titled = Q(), Q()
+        for word in alternatives(term):
+            titled |= Q(topic__title__icontains=word)
+            anywhere |= Q(search_text__icontains=word) | Q(position=1, topic__title__icontains=word)
+        posts = posts.filter(anywhere)
+        in_title &= titled
+    return posts.annotate(
+        phrase=Value(False),
+        in_title=ExpressionWrapper(Q(position=1) & in_title, output_field=BooleanField()),
     )
 
 
-#: The posts of a results page, fetched by id once the candidates are known: only what a
-#: result shows (its text, title, board, author's public name, date and link), in any order
-#: (search.paging puts them in the candidates' order).
+#: The posts of a results page, fetched by id once the hits are ranked: only what a result
+#: shows (its text, title, board, author's public name, date and link).
 SHOWN = (
     Post.objects.select_related("topic__board", "author")
     .only(
@@ -62,55 +120,27 @@ SHOWN = (
         "position",
         "search_text",
         "created_at",
+        "is_official",
     )
     .order_by()
 )
 
 
 def has_words(post, query):
-    """Whether a candidate has every term of `query` in its text, with a first post's title."""
-    text = f"{post.topic.title}\n{post.search_text}" if post.position == 1 else post.search_text
-    return contains(text, query)
+    """Whether a post has every term of `query` in its text, with a first post's title."""
+    return contains(post_text(post), query)
 
 
-def search_results(query, user, per_page=20):
-    """The posts found for `query`, paged: a page shows only posts that have the exact words."""
-    return Results(
-        forum_posts(query, user), per_page, check=lambda post: has_words(post, query), items=SHOWN
-    )
-
-
-class ForumPosts(registry.Source):
-    kind = Kind.POST
-    template = "forum/includes/search_group.html"
-
-    def documents(self):
-        for post in Post.objects.select_related("topic").iterator(chunk_size=2000):
-            yield post.pk, post_text(post)
-
-    def search(self, query, user, per_page):
-        return search_results(query, user, per_page)
-
-    def decorate(self, posts, query):
-        mark(posts, query)
-
-
-def mark(posts, query):
-    """The matches marked in found posts' titles and texts, as the site search marks them, and
-    each post's link: the site search and the forum's own search page show the same."""
-    topic_url = addresses("forum:topic")
-    for post in posts:
-        post.title_marked = highlight(post.topic.title, query)
-        post.snippet = snippet(post.search_text, query)
-        post.url = position_url(post.topic_id, post.position, topic_url)
-
-
-registry.register(ForumPosts())
+def mark_post(post, query, topic_url):
+    """The matches marked in a found post's title and text, and its link."""
+    post.title_marked = highlight(post.topic.title, query)
+    post.snippet = snippet(post.search_text, query)
+    post.url = position_url(post.topic_id, post.position, topic_url)
 
 
 @receiver(post_save, sender=Post)
 def index_post(sender, instance, **kwargs):
-    index_document(Kind.POST, instance.pk, post_text(instance))
+    index_document(Kind.POST, instance.pk, post_text(instance), post_title(instance))
 
 
 @receiver(post_save, sender=Topic)
@@ -118,7 +148,7 @@ def index_topic_title(sender, instance, created, **kwargs):
     # The title is searched with the topic's first post.
     first = None if created else instance.posts.filter(position=1).first()
     if first:
-        index_document(Kind.POST, first.pk, post_text(first))
+        index_post(Post, first)
 
 
 @receiver(post_delete, sender=Post)

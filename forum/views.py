@@ -20,13 +20,13 @@ from forum.limits import PostingRefused
 from forum.markdown import render_markdown
 from forum.models import Board, Post, PostImage, Reaction, ReadState, Subscription, Topic
 from forum.paging import page_count, position_url, positions_on, post_url
-from forum.searching import mark, search_results
 from owners.consent import consent_exempt
 from portal import framing, pagecache
 from portal.files import serve_user_file
 from portal.links import addresses
 from portal.statements import Statement
 from portal.validators import printable
+from search.engine import find
 
 TOPICS_PER_PAGE = 30
 
@@ -473,9 +473,8 @@ def search(request):
     query = printable(request.GET.get("q", "")).strip()[:50]
     results = None
     if query:
-        results = search_results(query, request.user).get_page(request.GET.get("page"))
-        mark(results, query)
-    return render(request, "forum/search.html", {"query": query, "results": results})
+        results = find(query, request, page=request.GET.get("page"), sections=("forum",))
+    return render(request, "forum/search.html", {"query": query, "found": results})
 
 
 @consent_exempt  # a picture in the owner's own post is their data; files are never walled

@@ -8,6 +8,6 @@ class SearchConfig(AppConfig):
     verbose_name = _("Site search")
 
     def ready(self):
-        from search import signals
+        from search import searching, signals  # noqa: F401 (receivers)
 
         post_migrate.connect(signals.rebuild_after_migrate, sender=self)

@@ -25,8 +25,9 @@ import unicodedata
 
 from opencc import OpenCC
 
-#: Bump when the folding changes: the index is rebuilt at the next migrate (search.signals).
-VERSION = 1
+#: Bump when the folding or what the index stores changes: the index is rebuilt at the next
+#: migrate (search.signals).
+VERSION = 2
 
 CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _IS_CJK = re.compile(rf"[{CJK}]")

@@ -13,6 +13,7 @@ document instead. Documents and queries are folded first (search.folding): 停�
 
 import hashlib
 import re
+from itertools import pairwise
 
 from search.folding import CJK, fold, terms
 from search.synonyms import alternatives
@@ -71,3 +72,15 @@ def query_groups(query):
         if None not in firsts:
             groups.append(frozenset(code(gram) for gram in firsts))
     return groups
+
+
+def seams(query):
+    """The codes of the pairs that join a query's terms where they meet as typed (电梯 维修 →
+    梯维): a document with them likely has the terms side by side, as a phrase. Latin words
+    meet across a space and have none."""
+    words = terms(query)
+    joins = set()
+    for before, after in pairwise(words):
+        if IS_CJK.match(before[-1]) or IS_CJK.match(after[0]):
+            joins |= query_grams(before + after) - query_grams(before) - query_grams(after)
+    return sorted(code(join) for join in joins)

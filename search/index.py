@@ -1,40 +1,49 @@
 """Writing documents into the index and reading candidates from it; what a page says."""
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
-from django.utils.html import strip_tags
-from wagtail.models import Page
+from django.db.models import Exists, OuterRef, Q
 
 from search import folding, registry
-from search.grams import codes
+from search.grams import codes, seams
 from search.models import Gram, IndexState
 
 Kind = Gram.Kind
 
 
-def index_document(kind, object_id, text):
-    """Replace a document's terms. Called after each save of a post or publish of a page."""
+#: Each kind of document's titles, indexed again on their own.
+TITLES = {Kind.POST: Kind.POST_TITLE, Kind.PAGE: Kind.PAGE_TITLE}
+
+#: A search looks at this many of the newest candidates with every term (and as many whose
+#: title has them): the work of a search is bounded by it, however common the words.
+WINDOW = 1001
+
+
+def index_document(kind, object_id, text, title=""):
+    """Replace a document's terms: those of its whole text (the title included, so terms may
+    be split between the two) and those of its title alone. Called after each save of a post
+    or publish of a page."""
     with transaction.atomic():
-        Gram.objects.filter(kind=kind, object_id=object_id).delete()
-        Gram.objects.bulk_create(
-            [Gram(kind=kind, object_id=object_id, gram=term) for term in codes(text)],
-            batch_size=1000,
-        )
+        remove_document(kind, object_id)
+        Gram.objects.bulk_create(index_rows(kind, object_id, text, title), batch_size=1000)
+
+
+def index_rows(kind, object_id, text, title=""):
+    """The index's rows for a document (for bulk writes of many documents at once)."""
+    return [Gram(kind=kind, object_id=object_id, gram=term) for term in codes(text)] + [
+        Gram(kind=TITLES[kind], object_id=object_id, gram=term) for term in codes(title)
+    ]
 
 
 def rebuild():
-    """Index every registered source's documents and every live page again, with today's
-    folding; returns how many documents were indexed."""
+    """Index every registered source's documents again, with today's folding; returns how
+    many documents were indexed."""
     with transaction.atomic():
         Gram.objects.all().delete()
         count = 0
         for source in registry.sources():
-            for object_id, text in source.documents():
-                index_document(source.kind, object_id, text)
+            for object_id, title, text in source.documents():
+                index_document(source.kind, object_id, text, title)
                 count += 1
-        for page in Page.objects.live().specific().iterator(chunk_size=200):
-            index_document(Kind.PAGE, page.pk, page_text(page))
-            count += 1
         IndexState.objects.update_or_create(pk=1, defaults={"folding": folding.VERSION})
     return count
 
@@ -45,7 +54,7 @@ def is_current():
 
 
 def remove_document(kind, object_id):
-    Gram.objects.filter(kind=kind, object_id=object_id).delete()
+    Gram.objects.filter(kind__in=(kind, TITLES[kind]), object_id=object_id).delete()
 
 
 def candidates(kind, groups):
@@ -64,32 +73,29 @@ def candidates(kind, groups):
     return found.distinct() if len(first) > 1 else found
 
 
-# -- What each kind of document says --------------------------------------------------------
+def found_in_titles(kind, groups):
+    """The newest WINDOW documents of `kind` whose title alone has every group, as a list of
+    ids: few, since titles are short."""
+    return [row["object_id"] for row in candidates(TITLES[kind], groups)[:WINDOW]]
 
 
-def page_text(page):
-    """A page's title and the words of its text fields and body. A members-only magazine
-    issue is indexed by what everyone may read: title, teaser and contents."""
-    parts = [page.title, page.search_description]
-    for name in ("intro", "summary", "place", "address", "city", "district"):
-        value = getattr(page, name, "")
-        if isinstance(value, str):
-            parts.append(value)
-    if getattr(page, "members_only", False):
-        parts += [article.get("title", "") for article in page.table_of_contents()]
-    else:
-        for name in ("body", "articles"):
-            stream = getattr(page, name, None)
-            if stream is not None:
-                parts.append(strip_tags(_stream_text(stream.raw_data)))
-    return "\n".join(p for p in parts if p)
+def matching(kind, groups):
+    """What a search of `kind` looks at: the newest WINDOW candidates, and every document
+    whose title has the terms however old (search.engine ranks those first). Returns a Q on
+    the documents' primary key and the ids of the title matches."""
+    titled = found_in_titles(kind, groups)
+    return Q(pk__in=candidates(kind, groups)[:WINDOW]) | Q(pk__in=titled), set(titled)
 
 
-def _stream_text(value):
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict):
-        return " ".join(_stream_text(v) for k, v in value.items() if k not in ("id", "type"))
-    if isinstance(value, list | tuple):
-        return " ".join(_stream_text(v) for v in value)
-    return ""
+def has_phrase(kind, query):
+    """An expression saying whether a document has the query's terms side by side, as typed
+    (电梯 维修 → 电梯维修): it has the pairs that join them. None for a query of one term."""
+    joins = seams(query)
+    if not joins:
+        return None
+    same = Gram.objects.filter(kind=kind, object_id=OuterRef("pk"))
+    expression = None
+    for join in joins:
+        found = Exists(same.filter(gram=join))
+        expression = found if expression is None else expression & found
+    return expression

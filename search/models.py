@@ -16,6 +16,9 @@ class Gram(models.Model):
     class Kind(models.IntegerChoices):
         POST = 1
         PAGE = 2
+        #: The same documents' titles again, on their own: a title match ranks first.
+        POST_TITLE = 3
+        PAGE_TITLE = 4
 
     pk = models.CompositePrimaryKey("gram", "kind", "object_id")
     gram = models.BigIntegerField()

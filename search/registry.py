@@ -2,7 +2,7 @@
 to find registers a Source in its own `searching.py` (forum/searching.py), which keeps the index
 in step with its records and answers a query with what a person may read.
 
-Published pages need no source: search/signals.py indexes every page on publication.
+Published pages are a source of the search app itself (search/pages.py).
 """
 
 from functools import cache as memoize
@@ -10,23 +10,53 @@ from functools import cache as memoize
 from django.utils.module_loading import autodiscover_modules
 
 
+class Hit:
+    """One document found, with what ranks it (search.engine.rank). `group` is what the
+    results show once (a topic: its best post stands for it); `item` is what is shown, loaded
+    for the page of results only."""
+
+    __slots__ = (
+        "source",
+        "pk",
+        "section",
+        "group",
+        "title",
+        "phrase",
+        "boost",
+        "at",
+        "item",
+        "others",
+    )
+
+    def __init__(self, source, pk, section, at, *, group=None, title=False, phrase=False, boost=0):
+        self.source, self.pk, self.section, self.at = source, pk, section, at
+        self.group = (source.kind, pk) if group is None else (source.kind, group)
+        self.title, self.phrase, self.boost, self.item = title, phrase, boost, None
+        self.others = 0  # hits of the same group ranked below this one (search.engine.rank)
+
+
 class Source:
     #: The index's kind for this source's documents (search.models.Gram.Kind).
     kind = None
-    #: The results page shows the source's group with this template (the items as `results`).
+    #: The sections of the results page its hits show under (search.engine.SECTIONS).
+    sections = ()
+    #: The template that shows one of its hits (as `hit`, the item as `hit.item`).
     template = ""
 
     def documents(self):
-        """Every document to index, for rebuild_search_index: (object id, text) pairs."""
+        """Every document to index, for search.index.rebuild: (id, title, text) triples."""
         return []
 
-    def search(self, query, user, per_page):
-        """What `user` may read that contains `query` exactly, newest first: a
-        search.paging.Results over the candidates, ranked and checked for the exact words."""
+    def hits(self, query, user):
+        """What `user` may read among the documents with every term of `query` (the index's
+        candidates, which may lack the exact words), as Hits, with whether there were more
+        than the index's window: (hits, more)."""
         raise NotImplementedError
 
-    def decorate(self, items, query):
-        """Mark the matches on the results of the page shown (and give each its link)."""
+    def show(self, hits, query, request):
+        """Load the items of the hits of the page shown, mark the matches on them and give
+        each its link; returns the hits whose item has the exact words, in their order."""
+        raise NotImplementedError
 
 
 _sources = {}

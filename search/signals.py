@@ -1,14 +1,13 @@
-"""The index follows the content: a saved post or topic, a published or withdrawn page; and
-the folding: a migrate after it changed builds the index again."""
+"""The index follows the folding (a migrate after it changed builds the index again) and the
+synonyms staff keep. Each source keeps the index in step with its own documents."""
 
 import logging
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.signals import page_published, page_unpublished
 
 from search import folding, synonyms
-from search.index import Kind, index_document, is_current, page_text, rebuild, remove_document
+from search.index import is_current, rebuild
 from search.models import Synonyms
 
 logger = logging.getLogger(__name__)
@@ -18,16 +17,6 @@ logger = logging.getLogger(__name__)
 @receiver(post_delete, sender=Synonyms)
 def synonyms_changed(sender, **kwargs):
     synonyms.forget()
-
-
-@receiver(page_published)
-def index_page(sender, instance, **kwargs):
-    index_document(Kind.PAGE, instance.pk, page_text(instance.specific))
-
-
-@receiver(page_unpublished)
-def forget_page(sender, instance, **kwargs):
-    remove_document(Kind.PAGE, instance.pk)
 
 
 def rebuild_after_migrate(sender, plan=None, using="default", **kwargs):

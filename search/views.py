@@ -1,64 +1,30 @@
-from itertools import combinations
-
 from django.shortcuts import render
 
 from portal.validators import printable
-from search import registry
+from search.engine import SECTIONS, best_partial, find, phrase_query
 from search.folding import terms
-from search.paging import summary
-from search.queries import pages
 from search.stats import record_unanswered
-
-#: When no result has every term, the best partial matches are looked for among this many
-#: terms of the query (each subset is one search).
-PARTIAL_TERMS = 4
 
 
 def search(request):
-    """One search over the site's pages and every registered source (the forum), grouped by
-    kind, matches marked. Sources are paginated; pages show on the first page. A query of
-    several terms finds what has every one; when nothing has, what has the most of them is
-    shown under a heading that says so."""
-    query = printable(request.GET.get("q", "")).strip()[:50]
-    context = {"query": query}
+    """One search over the site's pages and every registered source (the forum), ranked
+    together, with a tab per section. A query of several terms finds what has every one; when
+    nothing has, what has the most of them is shown under a heading that says so."""
+    query = _query(request)
+    section = request.GET.get("section", "")
+    section = section if section in dict(SECTIONS) else ""
+    context = {"query": query, "section": section}
     if query:
-        context.update(_results(query, request))
-        words = terms(query)
-        context["several_terms"] = len(words) > 1
-        if not context["total"]["count"]:
+        found = find(query, request, section=section, page=request.GET.get("page"))
+        context["found"] = found
+        context["several_terms"] = len(terms(query)) > 1
+        if not found.sections[0][2]:  # nothing in any section
             record_unanswered(query)
-            if len(words) > 1:
-                context["partial"] = _best_partial(words, request)
+            kept = best_partial(query, request) if context["several_terms"] else None
+            if kept:
+                context["partial"] = {"words": kept, "found": find(phrase_query(kept), request)}
     return render(request, "search/results.html", context)
 
 
-def _results(query, request):
-    groups = []
-    for source in registry.sources():
-        found = source.search(query, request.user, 20).get_page(request.GET.get("page"))
-        source.decorate(found, query)
-        groups.append({"template": source.template, "results": found})
-    first = all(group["results"].number == 1 for group in groups)
-    found_pages = pages(query, request) if first else []
-    total = summary([group["results"].paginator for group in groups])
-    if not total["more"]:
-        total["count"] += len(found_pages)
-    return {"groups": groups, "pages": found_pages, "total": total}
-
-
-def _best_partial(words, request):
-    """The results of the largest subset of `words` that finds anything (of subsets as
-    large, the one that finds most), with the words it kept; None when no word finds
-    anything."""
-    words = words[:PARTIAL_TERMS]
-    for size in range(len(words) - 1, 0, -1):
-        best = None
-        for kept in combinations(words, size):
-            results = _results(" ".join(f'"{word}"' for word in kept), request)
-            if results["total"]["count"] and (
-                best is None or results["total"]["count"] > best["total"]["count"]
-            ):
-                best = {**results, "words": kept}
-        if best is not None:
-            return best
-    return None
+def _query(request):
+    return printable(request.GET.get("q", "")).strip()[:50]

@@ -6,13 +6,15 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from forum import posting
-from forum.searching import forum_posts
+from forum.searching import POSTS
 
 pytestmark = pytest.mark.django_db
 
 
 def found(words):
-    return set(forum_posts(words, AnonymousUser()).values_list("pk", flat=True))
+    """The posts the index finds for `words`, each reply on its own (not one row per topic)."""
+    hits, _more = POSTS.hits(words, AnonymousUser())
+    return {hit.pk for hit in hits}
 
 
 @pytest.fixture

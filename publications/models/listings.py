@@ -19,6 +19,9 @@ from publications.models.news import NewsPage
 
 
 class ListingIndexPage(CachedPageMixin, Page):
+    #: The site search lists it under this section (search.engine.SECTIONS).
+    search_section = "listings"
+
     intro = models.CharField(_("introduction"), max_length=250, blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -44,6 +47,9 @@ class ListingIndexPage(CachedPageMixin, Page):
 
 
 class ListingPage(CachedPageMixin, Page):
+    #: The site search lists it under this section (search.engine.SECTIONS).
+    search_section = "listings"
+
     class Status(models.TextChoices):
         UPCOMING = "upcoming", _("Coming soon")
         ON_SALE = "on_sale", _("On sale")

@@ -27,6 +27,9 @@ class ArticleBlock(blocks.StructBlock):
 
 
 class MagazineIndexPage(CachedPageMixin, Page):
+    #: The site search lists it under this section (search.engine.SECTIONS).
+    search_section = "magazine"
+
     intro = models.CharField(_("introduction"), max_length=250, blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -56,6 +59,9 @@ class MagazineIndexPage(CachedPageMixin, Page):
 
 
 class MagazineIssuePage(CachedPageMixin, Page):
+    #: The site search lists it under this section (search.engine.SECTIONS).
+    search_section = "magazine"
+
     issue_number = models.PositiveIntegerField(_("issue number"))
     issue_date = models.DateField(_("issue date"))
     cover = models.ForeignKey(

@@ -29,6 +29,9 @@ class NewsPageTag(TaggedItemBase):
 
 
 class NewsIndexPage(CachedPageMixin, Page):
+    #: The site search lists it under this section (search.engine.SECTIONS).
+    search_section = "news"
+
     intro = models.CharField(_("introduction"), max_length=250, blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -67,6 +70,9 @@ class NewsIndexPage(CachedPageMixin, Page):
 
 
 class NewsPage(CachedPageMixin, Page):
+    #: The site search lists it under this section (search.engine.SECTIONS).
+    search_section = "news"
+
     date = models.DateField(_("date"), default=timezone.localdate)
     estate = models.ForeignKey(
         "owners.Estate",

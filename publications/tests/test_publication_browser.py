@@ -162,7 +162,7 @@ def test_an_issue_is_submitted_approved_mailed_and_the_site_is_searched(
         page.click("form.search-form button[type=submit]")
     expect(page).to_have_url(re.compile(r"/search/\?q="))
     results = page.locator(".search-results")
-    expect(results).to_have_count(2)  # the pages, the forum
+    expect(results).to_have_count(1)  # pages and posts ranked in one list
     found = "\n".join(results.all_inner_texts())
     assert PARKING_NEWS in found and PARKING_TOPIC in found
     assert OTHER_NEWS not in found and OTHER_TOPIC not in found and TITLE not in found

@@ -12,7 +12,7 @@ from search import folding
 from search.folding import fold
 from search.models import Gram, IndexState
 from search.signals import rebuild_after_migrate
-from search.tests.test_search import board, topic  # noqa: F401 (fixture)
+from search.tests.test_search import topic
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,10 @@ from wagtail.models import PageViewRestriction
 
 from forum.models import Board, Post, Topic
 from forum.posting import edit_post, text_fields
-from search.grams import code, codes, grams
+from search.engine import CAP
+from search.grams import code, grams
+from search.index import index_rows
 from search.models import Gram
-from search.paging import CAP
 from search.queries import highlight, snippet
 
 pytestmark = pytest.mark.django_db
@@ -32,11 +33,6 @@ def test_short_queries_and_parts_of_words_are_still_found(client, board, owner):
     for query in ("park", "Park", "车", "A1", "king 车"):
         html = client.get(reverse("search:search"), {"q": query}).content.decode()
         assert "search-results__title" in html, query
-
-
-@pytest.fixture
-def board(db):
-    return Board.objects.create(slug="talk", name="业主交流", description="", writers="verified")
 
 
 def topic(board, author, title, text):
@@ -193,9 +189,11 @@ def bulk_topics(board, author, texts):
         for t, text in zip(topics, texts, strict=True)
     )
     Gram.objects.bulk_create(
-        Gram(kind=Gram.Kind.POST, object_id=post.pk, gram=term)
+        row
         for post, text in zip(posts, texts, strict=True)
-        for term in codes(f"{post.topic.title}\n{text}")
+        for row in index_rows(
+            Gram.Kind.POST, post.pk, f"{post.topic.title}\n{text}", post.topic.title
+        )
     )
     return posts
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from search.models import Synonyms
-from search.tests.test_search import board, topic  # noqa: F401 (fixture)
+from search.tests.test_search import topic
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from search.models import UnansweredQuery
-from search.tests.test_search import board, topic  # noqa: F401 (fixture)
+from search.tests.test_search import topic
 
 pytestmark = pytest.mark.django_db
 

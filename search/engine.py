@@ -1,0 +1,131 @@
+"""The one search interface: the site search, the forum's search and the suggestions ask it.
+
+Every source (search.registry) gives the documents a reader may see that have every term of
+the query in the index, with what ranks them; here they are ranked together, one row per
+group (a topic shows once, by its best post, with how many others match), counted per section,
+and paged. Only the hits of the page shown are loaded and checked for the exact words, so a
+search costs the same however many documents match.
+
+Relevance, in order: the terms in the title; the terms side by side as typed; what the source
+boosts (an official reply, a pinned topic); then the newest first.
+"""
+
+from collections import Counter
+from datetime import UTC, datetime
+from itertools import combinations
+
+from django.core.paginator import Paginator
+from django.utils.translation import gettext_lazy as _
+
+from search import registry
+from search.folding import terms
+
+#: Results are counted up to this many; beyond, the page says "more than 1,000 results" and
+#: offers the first 1,000 (nobody pages further: they search for a longer word).
+CAP = 1000
+#: Points of relevance: a title match outranks everything else, a phrase the source's boosts.
+TITLE, PHRASE = 8, 4
+#: The results page's sections: every hit shows under All and under its own section.
+SECTIONS = (
+    ("", _("All")),
+    ("news", _("News and notices")),
+    ("magazine", _("Magazine")),
+    ("listings", _("Listings")),
+    ("forum", _("Forum")),
+)
+#: When no result has every term, the best partial matches are looked for among this many.
+PARTIAL_TERMS = 4
+_OLDEST = datetime.min.replace(tzinfo=UTC)
+
+
+class Found:
+    """A page of ranked results: `page` (its object_list the hits shown, items loaded),
+    `count`, `more` (more than CAP or than the index's window), `exact` (every hit was checked
+    for the exact words, so the count is the number of results) and `sections` (key, label,
+    count) for the tabs."""
+
+    def __init__(self, page, count, more, exact, sections):
+        self.page, self.count, self.more, self.exact = page, count, more, exact
+        self.sections = sections
+
+
+def find(query, request, *, section="", page=1, per_page=20, sections=None):
+    """The results of `query` for `request.user`, ranked, one row per group, paged; only the
+    sources with hits in `sections` (all when None) are asked."""
+    hits, more = _hits(query, request.user, sections)
+    ranked = rank(hits)
+    counts = Counter(hit.section for hit in ranked)
+    tabs = [
+        (key, label, counts[key] if key else len(ranked))
+        for key, label in SECTIONS
+        if sections is None or key in sections
+    ]
+    listed = [hit for hit in ranked if not section or hit.section == section]
+    more = more or len(listed) > CAP
+    paginator = Paginator(listed[:CAP], per_page)
+    shown = paginator.get_page(page)
+    shown.object_list = show(shown.object_list, query, request)
+    exact = paginator.num_pages == 1 and not more
+    count = len(shown.object_list) if exact else paginator.count
+    return Found(shown, count, more, exact, tabs)
+
+
+def _hits(query, user, sections):
+    hits, more = [], False
+    for source in registry.sources():
+        if sections is None or set(source.sections) & set(sections):
+            found, over = source.hits(query, user)
+            hits += found
+            more = more or over
+    return hits, more
+
+
+def points(hit):
+    return TITLE * hit.title + PHRASE * hit.phrase + hit.boost
+
+
+def rank(hits):
+    """The hits best first, the best of each group alone with the number of the others."""
+    best = {}
+    for hit in sorted(hits, key=lambda h: (points(h), h.at or _OLDEST, h.pk), reverse=True):
+        if hit.group in best:
+            best[hit.group].others += 1
+        else:
+            best[hit.group] = hit
+    return list(best.values())
+
+
+def show(hits, query, request):
+    """The hits of a page with their items loaded, marked and checked, in their order."""
+    kept = set()
+    by_source = {}
+    for hit in hits:
+        by_source.setdefault(hit.source, []).append(hit)
+    for source, own in by_source.items():
+        kept.update(id(hit) for hit in source.show(own, query, request))
+    return [hit for hit in hits if id(hit) in kept]
+
+
+def best_partial(query, request, *, sections=None):
+    """When nothing has every term: the terms of the largest subset of the query's first
+    PARTIAL_TERMS that finds anything (of subsets as large, the one that finds most), or None.
+    Each term is looked up once; subsets are compared by the documents their terms share."""
+    words = terms(query)[:PARTIAL_TERMS]
+    found = {}
+    for word in words:
+        hits, _more = _hits(f'"{word}"', request.user, sections)
+        found[word] = {(hit.source.kind, hit.pk) for hit in hits}
+    for size in range(len(words) - 1, 0, -1):
+        shared = {
+            kept: set.intersection(*(found[word] for word in kept))
+            for kept in combinations(words, size)
+        }
+        best = max(shared, key=lambda kept: len(shared[kept]))
+        if shared[best]:
+            return list(best)
+    return None
+
+
+def phrase_query(words):
+    """A query asking for each of `words` as a whole (a quoted phrase each)."""
+    return " ".join(f'"{word}"' for word in words)

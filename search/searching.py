@@ -1,0 +1,157 @@
+"""Published pages in the site search (search.registry): the index follows every publication,
+and a search returns the live pages anyone may read. A page model says which section of the
+results it shows under with `search_section` (news, magazine, listings); others show under
+All only."""
+
+from itertools import count
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, F, OuterRef, Value
+from django.db.models.lookups import StartsWith
+from django.dispatch import receiver
+from django.utils.html import strip_tags
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.signals import page_published, page_unpublished
+
+from search import registry
+from search.grams import query_groups
+from search.index import WINDOW, Kind, has_phrase, index_document, matching, remove_document
+from search.queries import contains, highlight, snippet
+
+#: A query too short for the index (one Chinese character) reads the pages' text instead, a
+#: batch at a time, newest first, up to this many matches.
+SCANNED = 60
+_BATCH = 100
+
+
+class Pages(registry.Source):
+    kind = Kind.PAGE
+    sections = ("news", "magazine", "listings", "pages")
+    template = "search/includes/page_hit.html"
+
+    def documents(self):
+        for page in Page.objects.live().specific().iterator(chunk_size=200):
+            yield page.pk, page.title, page_text(page)
+
+    def hits(self, query, user):
+        # Wagtail's public() reads every view restriction first; asked inside the query instead.
+        restricted = PageViewRestriction.objects.filter(
+            StartsWith(OuterRef("path"), F("page__path"))
+        )
+        found = Page.objects.live().filter(~Exists(restricted))
+        groups = query_groups(query)
+        if not groups:
+            return self._scanned(found, query), False
+        where, titled = matching(Kind.PAGE, groups)
+        rows = (
+            found.filter(where)
+            .annotate(phrase=has_phrase(Kind.PAGE, query) or Value(False))
+            .values_list("pk", "content_type_id", "first_published_at", "phrase")
+        )
+        hits = [
+            registry.Hit(self, pk, section(type_id), at, title=pk in titled, phrase=phrase)
+            for pk, type_id, at, phrase in rows
+        ]
+        return hits, len(hits) >= WINDOW
+
+    def _scanned(self, pages, query):
+        hits = []
+        pages = pages.order_by("-first_published_at", "-pk")
+        for start in count(0, _BATCH):
+            batch = list(pages[start : start + _BATCH].specific())
+            for page in batch:
+                if contains(page_text(page), query):
+                    hit = registry.Hit(
+                        self,
+                        page.pk,
+                        section(page.content_type_id),
+                        page.first_published_at,
+                        title=contains(page.title, query),
+                    )
+                    hit.item = page
+                    hits.append(hit)
+            if len(batch) < _BATCH or len(hits) >= SCANNED:
+                return hits
+
+    def show(self, hits, query, request):
+        missing = [hit.pk for hit in hits if hit.item is None]
+        loaded = {page.pk: page for page in Page.objects.filter(pk__in=missing).specific()}
+        address = _addresses(request)
+        kept = []
+        for hit in hits:
+            page = hit.item or loaded.get(hit.pk)
+            text = page_text(page) if page else ""
+            if not contains(text, query):
+                continue
+            body = text.split("\n", 1)[-1]  # the title is shown above the snippet already
+            page.search_snippet = snippet(body if contains(body, query) else text, query)
+            page.title_marked = highlight(page.title, query)
+            page.search_url = address(page)
+            hit.item = page
+            kept.append(hit)
+        return kept
+
+
+registry.register(Pages())
+
+
+def section(content_type_id):
+    """The results section of a kind of page: its `search_section`, else pages (All only)."""
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    return getattr(model, "search_section", "pages")
+
+
+def _addresses(request):
+    """A page's link as {% pageurl %} writes it, without its query for the current site: the
+    path alone when there is one site, the full address when there are several."""
+
+    # The sites' root paths, as Wagtail's get_url counts them (kept in the cache by Wagtail).
+    single = len({root.site_id for root in Site.get_site_root_paths()}) == 1
+
+    def address(page):
+        parts = page.get_url_parts(request)
+        if parts is None or parts[2] is None:
+            return None  # not routable
+        _site, root_url, path = parts
+        return path if single else root_url + path
+
+    return address
+
+
+def page_text(page):
+    """A page's title and the words of its text fields and body. A members-only magazine
+    issue is indexed by what everyone may read: title, teaser and contents."""
+    parts = [page.title, page.search_description]
+    for name in ("intro", "summary", "place", "address", "city", "district"):
+        value = getattr(page, name, "")
+        if isinstance(value, str):
+            parts.append(value)
+    if getattr(page, "members_only", False):
+        parts += [article.get("title", "") for article in page.table_of_contents()]
+    else:
+        for name in ("body", "articles"):
+            stream = getattr(page, name, None)
+            if stream is not None:
+                parts.append(strip_tags(_stream_text(stream.raw_data)))
+    return "\n".join(p for p in parts if p)
+
+
+def _stream_text(value):
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return " ".join(_stream_text(v) for k, v in value.items() if k not in ("id", "type"))
+    if isinstance(value, list | tuple):
+        return " ".join(_stream_text(v) for v in value)
+    return ""
+
+
+@receiver(page_published)
+def index_page(sender, instance, **kwargs):
+    page = instance.specific
+    index_document(Kind.PAGE, page.pk, page_text(page), page.title)
+
+
+@receiver(page_unpublished)
+def forget_page(sender, instance, **kwargs):
+    remove_document(Kind.PAGE, instance.pk)
