@@ -37,7 +37,7 @@ from owners.models import Estate, OwnershipClaim, Unit, User
 from portal.outbox import QUEUES
 from portal.settings.base import media_storages
 from portal.tests import services
-from search import synonyms
+from search import synonyms, words
 
 PASSWORD = "correct-horse-battery"
 # Every account that can open the admin must have an authenticator app (portal.signin), so the
@@ -47,10 +47,11 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
-    """Each test starts with an empty cache (rate limits live there, and the search's synonyms,
-    which a process also keeps for a second) and its own media folder."""
+    """Each test starts with an empty cache (rate limits live there, and the search's synonyms
+    and pinyin spellings, which a process also keeps a while) and its own media folder."""
     cache.clear()
     synonyms.forget()
+    words.forget()
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     yield
@@ -321,7 +322,10 @@ def put_back_migrated_data(connection, contents):
             cursor.execute(statement)
     # The loaded content types need not have the ids this process cached from the database the
     # tests before saw (a cached id would then name another model: a page read as a task).
+    # Read them all again: a cache left empty would make the next put-back's signal handlers
+    # create content types before the saved ones are loaded.
     ContentType.objects.clear_cache()
+    ContentType.objects.get_for_models(*apps.get_models(), for_concrete_models=False)
 
 
 @pytest.fixture(autouse=True)

@@ -12,9 +12,17 @@ from portal.links import addresses
 from search import registry
 from search.folding import terms
 from search.grams import query_groups
-from search.index import WINDOW, Kind, has_phrase, index_document, matching, remove_document
+from search.index import (
+    WINDOW,
+    Kind,
+    found_in_titles,
+    has_phrase,
+    index_document,
+    matching,
+    remove_document,
+)
 from search.queries import contains, highlight, snippet
-from search.synonyms import alternatives
+from search.words import alternatives
 
 #: Relevance a post adds to its words (search.engine.points): a spokesperson's reply, then a
 #: pinned topic's posts.
@@ -72,6 +80,27 @@ class ForumPosts(registry.Source):
             for pk, topic, at, title, phrase, official, pinned in rows
         ]
         return hits, len(hits) >= WINDOW
+
+    def titles(self, query, user, request, limit):
+        groups = query_groups(query)
+        if not groups:
+            return []
+        first_posts = (
+            Post.objects.visible()
+            .filter(
+                pk__in=found_in_titles(Kind.POST, groups),
+                topic__board__in=access.readable_boards(user),
+                topic__is_hidden=False,
+            )
+            .order_by("-pk")
+            .values_list("topic__last_post_at", "topic__title", "topic_id")
+        )
+        topic_url = addresses("forum:topic")
+        return [
+            (at, title, topic_url(topic))
+            for at, title, topic in first_posts[: 4 * limit]
+            if contains(title, query)
+        ][:limit]
 
     def show(self, hits, query, request):
         found = {post.pk: post for post in SHOWN.filter(pk__in=[hit.pk for hit in hits])}

@@ -10,6 +10,7 @@ Relevance, in order: the terms in the title; the terms side by side as typed; wh
 boosts (an official reply, a pinned topic); then the newest first.
 """
 
+import re
 from collections import Counter
 from datetime import UTC, datetime
 from itertools import combinations
@@ -17,8 +18,10 @@ from itertools import combinations
 from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 
-from search import registry
-from search.folding import terms
+from search import pinyin, registry
+from search.coding import code, seen
+from search.folding import CJK, terms
+from search.words import spelled as pinyin_spelling
 
 #: Results are counted up to this many; beyond, the page says "more than 1,000 results" and
 #: offers the first 1,000 (nobody pages further: they search for a longer word).
@@ -36,6 +39,7 @@ SECTIONS = (
 #: When no result has every term, the best partial matches are looked for among this many.
 PARTIAL_TERMS = 4
 _OLDEST = datetime.min.replace(tzinfo=UTC)
+_CHINESE = re.compile(rf"[{CJK}]+")
 
 
 class Found:
@@ -124,6 +128,71 @@ def best_partial(query, request, *, sections=None):
         if shared[best]:
             return list(best)
     return None
+
+
+def rescue(query, request, *, sections=None):
+    """What to offer when nothing has every term of `query`, each only when it finds something:
+    `respelled`, the query as the site spells its sounds (停车常 → 停车场: "did you mean",
+    a link, never mixed in); and `offered`, the words and results either with long Chinese
+    terms cut into their words (电梯维修 → 电梯 维修) or, failing that, of the most terms."""
+    offered = {}
+    words = terms(query)
+    respelled = [pinyin.respelled(word) or word for word in words]
+    if respelled != words and _anything(" ".join(respelled), request, sections):
+        offered["respelled"] = " ".join(respelled)
+    cut = [part for word in words for part in split(word)]
+    if cut != words:
+        found = find(phrase_query(cut), request, sections=sections)
+        if found.count:
+            offered["offered"] = {"words": cut, "found": found}
+            return offered
+    if len(words) > 1:
+        kept = best_partial(query, request, sections=sections)
+        if kept:
+            offered["offered"] = {
+                "words": kept,
+                "found": find(phrase_query(kept), request, sections=sections),
+            }
+    return offered
+
+
+def _anything(query, request, sections):
+    hits, _more = _hits(query, request.user, sections)
+    return bool(hits)
+
+
+def split(term, shortest=4):
+    """A Chinese term of `shortest` characters or more, cut into words where its neighbouring
+    characters are seen together least in the site's documents (电梯维修 → 电梯 维修,
+    停车场收费 → 停车场 收费); other terms whole."""
+    if len(term) < shortest or not _CHINESE.fullmatch(term):
+        return [term]
+    pairs = [term[at : at + 2] for at in range(len(term) - 1)]
+    counts = seen({code(pair) for pair in pairs})
+    # A cut after character `at` leaves two characters at least on each side.
+    at = min(range(1, len(term) - 2), key=lambda at: counts.get(code(pairs[at]), 0))
+    return split(term[: at + 1]) + split(term[at + 1 :])
+
+
+def suggestions(query, request, limit=8):
+    """What to offer as `query` is typed: the Chinese a pinyin query spells (a search for it),
+    then the titles of pages and topics the reader may open that have the words, newest first:
+    up to `limit` (text, link) pairs, the link None for a search."""
+    offered = []
+    words = terms(query)
+    spelled = [pinyin_spelling(word) for word in words]
+    if any(spelled):
+        offered.append((" ".join(s or w for s, w in zip(spelled, words, strict=True)), None))
+    titles = []
+    for source in registry.sources():
+        titles += source.titles(query, request.user, request, limit)
+    titles.sort(key=lambda row: row[0] or _OLDEST, reverse=True)
+    seen_titles = set()
+    for _at, title, link in titles:
+        if title not in seen_titles and link:
+            seen_titles.add(title)
+            offered.append((title, link))
+    return offered[:limit]
 
 
 def phrase_query(words):

@@ -11,12 +11,12 @@ document instead. Documents and queries are folded first (search.folding): 停�
 ３号楼 and 3 号楼 find 3号楼.
 """
 
-import hashlib
 import re
 from itertools import pairwise
 
+from search.coding import code
 from search.folding import CJK, fold, terms
-from search.synonyms import alternatives
+from search.words import alternatives
 
 RUNS = re.compile(rf"[{CJK}]+|[^\W_{CJK}]+")
 IS_CJK = re.compile(rf"[{CJK}]")
@@ -46,11 +46,6 @@ def query_grams(query):
     """The terms a query can be looked up by: a short run at a query's edge may be part of a
     longer one in the document, so only runs long enough to cut are used."""
     return _terms(query, whole_short_words=False)
-
-
-def code(term):
-    """The number the index stores for a term."""
-    return int.from_bytes(hashlib.blake2b(term.encode(), digest_size=7).digest(), "big")
 
 
 def codes(text):

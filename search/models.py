@@ -33,6 +33,25 @@ class Gram(models.Model):
         return f"{self.kind}:{self.object_id}:{self.gram}"
 
 
+class Reading(models.Model):
+    """How a Chinese character is read in pinyin, without tones: one row per reading (长 is
+    chang and zhang). Filled once from pypinyin's dictionary by a migration, so a search reads
+    a few rows instead of loading the dictionary into every web process (10 MiB). `common`
+    marks the 3,755 characters of GB 2312's first level: a pinyin query is spelled with those."""
+
+    pk = models.CompositePrimaryKey("character", "pinyin")
+    character = models.CharField(max_length=1)
+    pinyin = models.CharField(max_length=6)
+    common = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["pinyin", "common"], name="search_reading_pinyin")]
+        managed = False  # filled by its migration, not by tests (search/migrations/0006)
+
+    def __str__(self):
+        return f"{self.character} {self.pinyin}"
+
+
 class IndexState(models.Model):
     """Which folding (search.folding.VERSION) the index was built with: one row. A migrate
     after the folding changed rebuilds the index, so queries and documents never disagree."""

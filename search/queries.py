@@ -7,7 +7,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from search.folding import fold, fold_with_origin, terms
-from search.synonyms import alternatives
+from search.words import alternatives
 
 
 def snippet(text, query, width=40):

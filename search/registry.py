@@ -53,6 +53,11 @@ class Source:
         than the index's window: (hits, more)."""
         raise NotImplementedError
 
+    def titles(self, query, user, request, limit):
+        """Up to `limit` of the newest documents `user` may read whose title has every term
+        of `query`, for suggestions as an owner types: (time, title, link) triples."""
+        return []
+
     def show(self, hits, query, request):
         """Load the items of the hits of the page shown, mark the matches on them and give
         each its link; returns the hits whose item has the exact words, in their order."""

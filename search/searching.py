@@ -15,7 +15,15 @@ from wagtail.signals import page_published, page_unpublished
 
 from search import registry
 from search.grams import query_groups
-from search.index import WINDOW, Kind, has_phrase, index_document, matching, remove_document
+from search.index import (
+    WINDOW,
+    Kind,
+    found_in_titles,
+    has_phrase,
+    index_document,
+    matching,
+    remove_document,
+)
 from search.queries import contains, highlight, snippet
 
 #: A query too short for the index (one Chinese character) reads the pages' text instead, a
@@ -34,11 +42,7 @@ class Pages(registry.Source):
             yield page.pk, page.title, page_text(page)
 
     def hits(self, query, user):
-        # Wagtail's public() reads every view restriction first; asked inside the query instead.
-        restricted = PageViewRestriction.objects.filter(
-            StartsWith(OuterRef("path"), F("page__path"))
-        )
-        found = Page.objects.live().filter(~Exists(restricted))
+        found = _public(Page.objects.live())
         groups = query_groups(query)
         if not groups:
             return self._scanned(found, query), False
@@ -53,6 +57,23 @@ class Pages(registry.Source):
             for pk, type_id, at, phrase in rows
         ]
         return hits, len(hits) >= WINDOW
+
+    def titles(self, query, user, request, limit):
+        groups = query_groups(query)
+        if not groups:
+            return []
+        pages = (
+            _public(Page.objects.live())
+            .filter(pk__in=found_in_titles(Kind.PAGE, groups))
+            .order_by("-first_published_at")
+            .only("title", "url_path", "first_published_at")
+        )
+        address = _addresses(request)
+        return [
+            (page.first_published_at, page.title, address(page))
+            for page in pages[: 4 * limit]
+            if contains(page.title, query)
+        ][:limit]
 
     def _scanned(self, pages, query):
         hits = []
@@ -93,6 +114,13 @@ class Pages(registry.Source):
 
 
 registry.register(Pages())
+
+
+def _public(pages):
+    """The pages no view restriction covers: Wagtail's public() reads every restriction first;
+    asked inside the query instead."""
+    restricted = PageViewRestriction.objects.filter(StartsWith(OuterRef("path"), F("page__path")))
+    return pages.filter(~Exists(restricted))
 
 
 def section(content_type_id):

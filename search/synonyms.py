@@ -16,9 +16,9 @@ FRESH_SECONDS = 1.0
 _kept = {"map": None, "at": 0.0}
 
 
-def alternatives(term):
-    """The folded words `term` may be found as: itself and its synonyms, longest first."""
-    return sorted(_synonym_map().get(term, {term}) | {term}, key=len, reverse=True)
+def synonyms_of(term):
+    """The folded words staff declared the same as `term`, itself included."""
+    return _synonym_map().get(term, set()) | {term}
 
 
 def _synonym_map():

@@ -1,7 +1,11 @@
+from urllib.parse import urlencode
+
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from portal.validators import printable
-from search.engine import SECTIONS, best_partial, find, phrase_query
+from search.engine import SECTIONS, find, rescue, suggestions
 from search.folding import terms
 from search.stats import record_unanswered
 
@@ -20,10 +24,25 @@ def search(request):
         context["several_terms"] = len(terms(query)) > 1
         if not found.sections[0][2]:  # nothing in any section
             record_unanswered(query)
-            kept = best_partial(query, request) if context["several_terms"] else None
-            if kept:
-                context["partial"] = {"words": kept, "found": find(phrase_query(kept), request)}
+            context.update(rescue(query, request))
     return render(request, "search/results.html", context)
+
+
+def suggest(request):
+    """Up to 8 suggestions for what is typed in a search box, as JSON: {"suggestions": [{"text",
+    "url"}]}, the url of a page or topic, or of the search for the text."""
+    query = _query(request)
+    found = suggestions(query, request) if len(query) >= 2 else []
+    search_url = reverse("search:search")
+    return JsonResponse(
+        {
+            "suggestions": [
+                {"text": text, "url": link or f"{search_url}?{urlencode({'q': text})}"}
+                for text, link in found
+            ]
+        },
+        headers={"Cache-Control": "private, max-age=60"},
+    )
 
 
 def _query(request):

@@ -45,7 +45,7 @@ POST_BODY = "prose-post"
 OWNER_TEXT = {"topic-row__title", "search-results", "crumbs", "quote", "notification-list"}
 OWNER_TEXT_TAGS = {"h1", "title"}
 # Markup the templates themselves put around owners' text inside those elements.
-TEMPLATE_TAGS = {"mark", "footer", "li", "a", "p", "span"}
+TEMPLATE_TAGS = {"mark", "footer", "li", "a", "p", "span", "time"}
 POST_ATTRIBUTES = {"href", "src", "alt", "title", "align", "rel", "class"}
 
 

@@ -59,4 +59,118 @@
     }
     document.addEventListener("input", onProfileInput);
     document.addEventListener("change", onProfileInput);
+
+    // <input data-suggest="/search/suggest/">: as the owner types, up to 8 titles and words
+    // from the server under the box, a moment after the last key (one request at a time);
+    // arrow keys move through them, Enter opens one, Escape closes the list. Text is set with
+    // textContent, never as HTML. Without script the box is a plain search box.
+    var SUGGEST_DELAY = 200;
+
+    function Suggest(input) {
+        var list = document.createElement("ul");
+        list.className = "suggest";
+        list.id = input.id ? input.id + "-suggest" : "search-suggest";
+        list.setAttribute("role", "listbox");
+        list.hidden = true;
+        input.form.appendChild(list);
+        input.setAttribute("role", "combobox");
+        input.setAttribute("aria-autocomplete", "list");
+        input.setAttribute("aria-controls", list.id);
+        input.setAttribute("aria-expanded", "false");
+        input.setAttribute("autocomplete", "off");
+        var timer = null;
+        var pending = null;
+        var active = -1;
+
+        function close() {
+            list.hidden = true;
+            list.replaceChildren();
+            active = -1;
+            input.setAttribute("aria-expanded", "false");
+            input.removeAttribute("aria-activedescendant");
+        }
+
+        function choose(index) {
+            var items = list.querySelectorAll("[role=option]");
+            if (!items.length) {
+                return;
+            }
+            active = (index + items.length) % items.length;
+            items.forEach(function (item, at) {
+                item.setAttribute("aria-selected", at === active ? "true" : "false");
+            });
+            input.setAttribute("aria-activedescendant", items[active].id);
+        }
+
+        function show(suggestions) {
+            list.replaceChildren();
+            active = -1;
+            suggestions.forEach(function (suggestion, at) {
+                var item = document.createElement("li");
+                var link = document.createElement("a");
+                item.id = list.id + "-" + at;
+                item.setAttribute("role", "option");
+                item.setAttribute("aria-selected", "false");
+                link.href = suggestion.url;
+                link.textContent = suggestion.text;
+                link.tabIndex = -1;
+                item.appendChild(link);
+                list.appendChild(item);
+            });
+            list.hidden = !suggestions.length;
+            input.setAttribute("aria-expanded", suggestions.length ? "true" : "false");
+        }
+
+        function ask() {
+            var query = input.value.trim();
+            if (pending) {
+                pending.abort();
+            }
+            if (query.length < 2) {
+                close();
+                return;
+            }
+            pending = new AbortController();
+            fetch(input.dataset.suggest + "?q=" + encodeURIComponent(query), {
+                signal: pending.signal,
+                headers: { Accept: "application/json" },
+            })
+                .then(function (response) {
+                    return response.ok ? response.json() : { suggestions: [] };
+                })
+                .then(function (data) {
+                    if (input.value.trim() === query) {
+                        show(data.suggestions || []);
+                    }
+                })
+                .catch(function () {});
+        }
+
+        input.addEventListener("input", function () {
+            window.clearTimeout(timer);
+            timer = window.setTimeout(ask, SUGGEST_DELAY);
+        });
+        input.addEventListener("keydown", function (event) {
+            if (list.hidden) {
+                return;
+            }
+            if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+                event.preventDefault();
+                choose(active + (event.key === "ArrowDown" ? 1 : -1));
+            } else if (event.key === "Enter" && active >= 0) {
+                event.preventDefault();
+                window.location.href = list.querySelectorAll("[role=option] a")[active].href;
+            } else if (event.key === "Escape") {
+                close();
+            }
+        });
+        input.addEventListener("blur", function () {
+            // After a tap on a suggestion has followed its link.
+            window.setTimeout(close, 150);
+        });
+    }
+
+    document.querySelectorAll("input[data-suggest]").forEach(function (input) {
+        Suggest(input);
+    });
 })();

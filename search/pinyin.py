@@ -1,0 +1,106 @@
+"""Pinyin: a query typed in Latin letters that spells Chinese (tingche → 停车), and a query
+typed with the wrong character of the same sound (停车常 → 停车场, 电悌 → 电梯).
+
+Both are spelled the same way: each syllable may be any common character read so
+(search.models.Reading); of the pairs of neighbouring characters that can be made, those the
+index holds most often among the newest documents win (search.grams: every pair of Chinese
+characters is a term of the index). The site's own words decide, not a general dictionary:
+dianti is 电梯 here because the documents say 电梯.
+"""
+
+import math
+import re
+from functools import cache as memoize
+
+from search.coding import code, seen
+from search.folding import CJK
+from search.models import Reading
+
+_LATIN = re.compile(r"[a-z]+")
+_CHINESE = re.compile(rf"[{CJK}]+")
+_MAX_SYLLABLES = 6
+
+
+@memoize
+def _syllables():
+    """Every pinyin syllable without tones (about 400), longest first for the split."""
+    return frozenset(Reading.objects.filter(common=True).values_list("pinyin", flat=True))
+
+
+def syllables(text):
+    """`text` cut into pinyin syllables (tingche → ting che), the fewest pieces; None when
+    it is not pinyin throughout or is one syllable (too short to say which word)."""
+    if not _LATIN.fullmatch(text):
+        return None
+    known, best = _syllables(), {0: []}
+    for end in range(1, len(text) + 1):
+        options = [
+            best[start] + [text[start:end]]
+            for start in range(max(0, end - 6), end)
+            if start in best and text[start:end] in known
+        ]
+        if options:
+            best[end] = min(options, key=len)
+    found = best.get(len(text))
+    return found if found and 2 <= len(found) <= _MAX_SYLLABLES else None
+
+
+def spell(readings):
+    """The likeliest Chinese for a list of readings, each a set of characters it may be
+    (from pinyin syllables or a typed character's sounds): the path of neighbouring pairs
+    that the index holds most. None when some pair is never seen."""
+    pairs = [
+        {a + b: code(a + b) for a in before for b in after}
+        for before, after in zip(readings, readings[1:], strict=False)
+    ]
+    counts = seen({c for pair in pairs for c in pair.values()})
+    # Best path by the sum of the pairs' log counts; a pair never seen ends a path.
+    paths = {ch: (0.0, ch) for ch in readings[0]}
+    for pair in pairs:
+        following = {}
+        for text, number in pair.items():
+            times = counts.get(number)
+            if times and text[0] in paths:
+                score = paths[text[0]][0] + math.log(1 + times)
+                if text[1] not in following or score > following[text[1]][0]:
+                    following[text[1]] = (score, paths[text[0]][1] + text[1])
+        paths = following
+        if not paths:
+            return None
+    return max(paths.values())[1]
+
+
+def chinese_for(term):
+    """The Chinese a Latin term spells in pinyin (tingche → 停车), or None."""
+    spoken = syllables(term)
+    if spoken is None:
+        return None
+    sounds = {}
+    for reading, character in Reading.objects.filter(
+        pinyin__in=set(spoken), common=True
+    ).values_list("pinyin", "character"):
+        sounds.setdefault(reading, set()).add(character)
+    return spell([sounds.get(syllable, set()) for syllable in spoken])
+
+
+def respelled(term):
+    """A Chinese term with each character free to be any common one that sounds alike, as the
+    index spells it most (停车常 → 停车场); None when it cannot say or nothing changes."""
+    if len(term) < 2 or not _CHINESE.fullmatch(term):
+        return None
+    readings = {}
+    for character, reading in Reading.objects.filter(character__in=set(term)).values_list(
+        "character", "pinyin"
+    ):
+        readings.setdefault(character, set()).add(reading)
+    sounds = {}
+    for reading, character in Reading.objects.filter(
+        pinyin__in={r for rs in readings.values() for r in rs}, common=True
+    ).values_list("pinyin", "character"):
+        sounds.setdefault(reading, set()).add(character)
+    alike = [
+        {character}.union(*(sounds.get(r, ()) for r in readings.get(character, ())))
+        for character in term
+    ]
+    found = spell(alike)
+    return found if found and found != term else None
