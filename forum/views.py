@@ -26,7 +26,8 @@ from portal.files import serve_user_file
 from portal.links import addresses
 from portal.statements import Statement
 from portal.validators import printable
-from search.engine import find
+from search.engine import find, rescue
+from search.folding import terms
 
 TOPICS_PER_PAGE = 30
 
@@ -469,12 +470,19 @@ def _toggle_follow(user, **target):
         Subscription.objects.get_or_create(user=user, **target)  # a double tap ends following
 
 
+#: The forum's search asks the site's search engine for posts only.
+FORUM_ONLY = ("forum",)
+
+
 def search(request):
     query = printable(request.GET.get("q", "")).strip()[:50]
-    results = None
+    context = {"query": query}
     if query:
-        results = find(query, request, page=request.GET.get("page"), sections=("forum",))
-    return render(request, "forum/search.html", {"query": query, "found": results})
+        context["found"] = find(query, request, page=request.GET.get("page"), sections=FORUM_ONLY)
+        context["several_terms"] = len(terms(query)) > 1
+        if not context["found"].count:
+            context.update(rescue(query, request, sections=FORUM_ONLY))
+    return render(request, "forum/search.html", context)
 
 
 @consent_exempt  # a picture in the owner's own post is their data; files are never walled

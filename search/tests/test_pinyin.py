@@ -54,13 +54,14 @@ def test_letters_that_are_not_pinyin_are_only_letters(client, posts):
 
 @pytest.mark.parametrize(("typed", "meant"), [("停车常", "停车场"), ("电悌", "电梯")])
 def test_a_wrong_character_of_the_same_sound_is_offered_not_mixed_in(client, posts, typed, meant):
-    html = search(client, typed)
-    assert titles(html) == []  # nothing shown that the owner did not ask for
-    assert "未找到相关内容" in html
-    offer = re.search(
-        r'<p class="did-you-mean">您是不是要找： <a href="\?q=([^"]+)">(.*?)</a>', html
-    )
-    assert unquote(offer[1]) == offer[2] == meant
+    for view in ("search:search", "forum:search"):
+        html = search(client, typed, view)
+        assert titles(html) == []  # nothing shown that the owner did not ask for
+        assert "未找到相关内容" in html
+        offer = re.search(
+            r'<p class="did-you-mean">您是不是要找： <a href="\?q=([^"]+)">(.*?)</a>', html
+        )
+        assert unquote(offer[1]) == offer[2] == meant, view
     # The offer finds what was meant.
     assert any(meant in title for title in titles(search(client, meant)))
 

@@ -42,7 +42,17 @@ COMMON = (
 )
 # (word, share of posts that mention it)
 WORDS = [("停车场", 0.02), ("物业费", 0.01), ("电梯维修", 0.005), ("游泳池", 0.002)]
-QUERIES = ["停车", "物业费", "电梯维修", "游泳池", "没有的词语"]
+#: One term (common, rarer, rare, absent, one character), then two and three terms.
+QUERIES = [
+    "停车",
+    "物业费",
+    "电梯维修",
+    "游泳池",
+    "没有的词语",
+    "车",
+    "停车场 物业费",
+    "停车 电梯 维修",
+]
 #: (what an owner types, the title of the post they mean): the table of issue 15.
 ACCEPTANCE = [
     ("电梯 维修", "电梯需要尽快维修"),
@@ -223,13 +233,14 @@ def forum_search(query, request):
 
 
 class Scanned:
-    """The first page of 20 and the count of a plain scan of every post (`icontains`, as the
-    forum searched before the index), newest first."""
+    """The first page of 20 and the count of a plain scan of every post (`icontains` for each
+    term, as the forum searched before the index), newest first."""
 
     def __init__(self, query):
-        paginator = Paginator(
-            Post.objects.filter(search_text__icontains=query).order_by("-created_at"), 20
-        )
+        posts = Post.objects.all()
+        for term in query.split():
+            posts = posts.filter(search_text__icontains=term)
+        paginator = Paginator(posts.order_by("-created_at"), 20)
         list(paginator.get_page(1))
         self.count, self.more = paginator.count, False
 
