@@ -1,6 +1,7 @@
 """The forum's posts in the site search (search.registry): the index follows every post and
 topic title, and a search returns the posts a person may read, one row per topic."""
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -101,6 +102,12 @@ class ForumPosts(registry.Source):
             for at, title, topic in first_posts[: 4 * limit]
             if contains(title, query)
         ][:limit]
+
+    def public_titles(self, limit):
+        topics = Topic.objects.filter(
+            board__in=access.readable_boards(AnonymousUser()), is_hidden=False
+        ).order_by("-pk")
+        return list(topics.values_list("title", flat=True)[:limit])
 
     def show(self, hits, query, request):
         found = {post.pk: post for post in SHOWN.filter(pk__in=[hit.pk for hit in hits])}

@@ -10,14 +10,21 @@ dianti is 电梯 here because the documents say 电梯.
 
 import math
 import re
+from collections import Counter
 from functools import cache as memoize
 
+from search import registry
 from search.coding import code, seen
-from search.folding import CJK
+from search.folding import CJK, fold
 from search.models import Reading
 
 _LATIN = re.compile(r"[a-z]+")
 _CHINESE = re.compile(rf"[{CJK}]+")
+#: Initials typed for a word: two or three consonants (vowels start few words, and would make
+#: English words like "app" read as initials).
+_INITIALS = re.compile(r"[bcdfghjklmnpqrstwxyz]{2,3}")
+#: The titles initials are looked for in, newest first, per source.
+TITLES = 2000
 _MAX_SYLLABLES = 6
 
 
@@ -71,10 +78,11 @@ def spell(readings):
 
 
 def chinese_for(term):
-    """The Chinese a Latin term spells in pinyin (tingche → 停车), or None."""
+    """The Chinese a Latin term spells in pinyin (tingche → 停车) or, two or three consonants,
+    gives the initials of (tc → 停车, wyf → 物业费), or None."""
     spoken = syllables(term)
     if spoken is None:
-        return None
+        return by_initials(term) if _INITIALS.fullmatch(term) else None
     sounds = {}
     for reading, character in Reading.objects.filter(
         pinyin__in=set(spoken), common=True
@@ -104,3 +112,26 @@ def respelled(term):
     ]
     found = spell(alike)
     return found if found and found != term else None
+
+
+def by_initials(letters):
+    """The word of the site's titles (those anyone may read, search.registry) whose pinyin
+    initials are `letters`, the one most titles have: the site's own words decide."""
+    titles = [
+        fold(title) for source in registry.sources() for title in source.public_titles(TITLES)
+    ]
+    characters = {character for title in titles for character in title if _CHINESE.match(character)}
+    initials = {}
+    for character, reading in Reading.objects.filter(character__in=characters).values_list(
+        "character", "pinyin"
+    ):
+        initials.setdefault(character, set()).add(reading[0])
+    size, counts = len(letters), Counter()
+    for title in titles:
+        for at in range(len(title) - size + 1):
+            word = title[at : at + size]
+            if all(
+                letter in initials.get(ch, ()) for ch, letter in zip(word, letters, strict=True)
+            ):
+                counts[word] += 1
+    return counts.most_common(1)[0][0] if counts else None

@@ -58,6 +58,11 @@ class Source:
         of `query`, for suggestions as an owner types: (time, title, link) triples."""
         return []
 
+    def public_titles(self, limit):
+        """The titles of the newest `limit` documents anyone may read: the words the site uses,
+        for pinyin initials (search.pinyin)."""
+        return []
+
     def show(self, hits, query, request):
         """Load the items of the hits of the page shown, mark the matches on them and give
         each its link; returns the hits whose item has the exact words, in their order."""

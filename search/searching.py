@@ -75,6 +75,10 @@ class Pages(registry.Source):
             if contains(page.title, query)
         ][:limit]
 
+    def public_titles(self, limit):
+        pages = _public(Page.objects.live()).order_by("-first_published_at")
+        return list(pages.values_list("title", flat=True)[:limit])
+
     def _scanned(self, pages, query):
         hits = []
         pages = pages.order_by("-first_published_at", "-pk")

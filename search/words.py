@@ -26,8 +26,8 @@ def alternatives(term):
 
 def spelled(term):
     """The Chinese that a term of Latin letters spells in pinyin, or None."""
-    if not (term.isascii() and term.isalpha() and len(term) >= 4):
-        return None  # two syllables take four letters at least (e.g. bake: ba ke)
+    if not (term.isascii() and term.isalpha() and len(term) >= 2):
+        return None
     now = time.monotonic()
     kept = _spellings.get(term)
     if kept and now - kept[0] < SPELLING_SECONDS:

@@ -33,7 +33,13 @@ def posts(board, owner):
 
 @pytest.mark.parametrize(
     ("typed", "meant"),
-    [("tingche", "停车场收费调整"), ("dianti", "电梯需要尽快维修"), ("wuyefei", "物业费怎么交")],
+    [
+        ("tingche", "停车场收费调整"),
+        ("dianti", "电梯需要尽快维修"),
+        ("wuyefei", "物业费怎么交"),
+        ("tc", "停车场收费调整"),  # initials
+        ("wyf", "物业费怎么交"),
+    ],
 )
 def test_pinyin_finds_the_chinese_it_spells(client, posts, typed, meant):
     for view in ("search:search", "forum:search"):
@@ -45,6 +51,15 @@ def test_pinyin_finds_the_letters_too_and_marks_both(client, posts):
     html = search(client, "tingche")
     assert set(titles(html)) == {"停车场收费调整", "Tingche app"}
     assert "<mark>停车</mark>场收费调整" in html and "<mark>Tingche</mark> app" in html
+
+
+def test_initials_come_from_titles_anyone_may_read(client, board, owner, verified_owner):
+    private = Board.objects.create(slug="inner", name="内部", readers="verified")
+    topic(private, owner, "业主大会筹备", "仅业主可见")
+    topic(board, owner, "一周总结", "业主大会下月召开")
+    client.force_login(verified_owner)
+    # yz is 业主 in the private title only: the public one reads 一周 and finds its topic.
+    assert titles(search(client, "yz")) == ["一周总结"]
 
 
 def test_letters_that_are_not_pinyin_are_only_letters(client, posts):
