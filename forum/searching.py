@@ -16,10 +16,10 @@ from search.grams import query_groups
 from search.index import (
     WINDOW,
     Kind,
+    Matching,
     found_in_titles,
     has_phrase,
     index_document,
-    matching,
     remove_document,
 )
 from search.queries import contains, highlight, snippet
@@ -56,10 +56,9 @@ class ForumPosts(registry.Source):
             topic__board__in=access.readable_boards(user), topic__is_hidden=False
         )
         groups = query_groups(query)
-        titled = set()
-        if groups:
-            where, titled = matching(Kind.POST, groups)
-            posts = posts.filter(where).annotate(
+        found = Matching(Kind.POST, groups) if groups else None
+        if found:
+            posts = posts.filter(pk__in=found.ids).annotate(
                 phrase=has_phrase(Kind.POST, query) or Value(False), in_title=Value(False)
             )
         else:
@@ -74,13 +73,13 @@ class ForumPosts(registry.Source):
                 "forum",
                 at,
                 group=topic,
-                title=title or pk in titled,
+                title=title or (found is not None and pk in found.titled),
                 phrase=phrase,
                 boost=OFFICIAL * official + PINNED * pinned,
             )
             for pk, topic, at, title, phrase, official, pinned in rows
         ]
-        return hits, len(hits) >= WINDOW
+        return hits, found.more if found else len(hits) >= WINDOW
 
     def titles(self, query, user, request, limit):
         groups = query_groups(query)

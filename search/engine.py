@@ -56,8 +56,7 @@ class Found:
 def find(query, request, *, section="", page=1, per_page=20, sections=None):
     """The results of `query` for `request.user`, ranked, one row per group, paged; only the
     sources with hits in `sections` (all when None) are asked."""
-    hits, more = _hits(query, request.user, sections)
-    ranked = rank(hits)
+    ranked, more = ranked_hits(query, request.user, sections)
     counts = Counter(hit.section for hit in ranked)
     tabs = [
         (key, label, counts[key] if key else len(ranked))
@@ -72,6 +71,13 @@ def find(query, request, *, section="", page=1, per_page=20, sections=None):
     exact = paginator.num_pages == 1 and not more
     count = len(shown.object_list) if exact else paginator.count
     return Found(shown, count, more, exact, tabs)
+
+
+def ranked_hits(query, user, sections=None):
+    """Every hit of `query` for `user`, best first, one per group (not checked for the exact
+    words), and whether a source had more than its window."""
+    hits, more = _hits(query, user, sections)
+    return rank(hits), more
 
 
 def _hits(query, user, sections):

@@ -1,7 +1,7 @@
 """Writing documents into the index and reading candidates from it; what a page says."""
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from search import folding, registry
 from search.grams import codes, seams
@@ -79,12 +79,18 @@ def found_in_titles(kind, groups):
     return [row["object_id"] for row in candidates(TITLES[kind], groups)[:WINDOW]]
 
 
-def matching(kind, groups):
+class Matching:
     """What a search of `kind` looks at: the newest WINDOW candidates, and every document
-    whose title has the terms however old (search.engine ranks those first). Returns a Q on
-    the documents' primary key and the ids of the title matches."""
-    titled = found_in_titles(kind, groups)
-    return Q(pk__in=candidates(kind, groups)[:WINDOW]) | Q(pk__in=titled), set(titled)
+    whose title has the terms however old (search.engine ranks those first). `ids` lists both
+    (for `pk__in`: the database then reads each document by its key, where a query that asked
+    for either of two subqueries would read every document), `titled` the title matches and
+    `more` whether there were more candidates than the window."""
+
+    def __init__(self, kind, groups):
+        newest = [row["object_id"] for row in candidates(kind, groups)[:WINDOW]]
+        self.titled = set(found_in_titles(kind, groups))
+        self.ids = sorted(self.titled.union(newest), reverse=True)
+        self.more = len(newest) >= WINDOW
 
 
 def has_phrase(kind, query):

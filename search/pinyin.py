@@ -92,9 +92,11 @@ def chinese_for(term):
 
 
 def respelled(term):
-    """A Chinese term with each character free to be any common one that sounds alike, as the
-    index spells it most (停车常 → 停车场); None when it cannot say or nothing changes."""
-    if len(term) < 2 or not _CHINESE.fullmatch(term):
+    """A Chinese term with one character changed for another of the same sound, the way the
+    site's documents write it most (停车常 → 停车场, 电悌 → 电梯): typing pinyin, an owner
+    picks a wrong character, rarely two. None when no such change makes pairs the documents
+    have, or for a term too long to be one word."""
+    if not 2 <= len(term) <= 6 or not _CHINESE.fullmatch(term):
         return None
     readings = {}
     for character, reading in Reading.objects.filter(character__in=set(term)).values_list(
@@ -103,15 +105,23 @@ def respelled(term):
         readings.setdefault(character, set()).add(reading)
     sounds = {}
     for reading, character in Reading.objects.filter(
-        pinyin__in={r for rs in readings.values() for r in rs}, common=True
+        pinyin__in=set().union(*readings.values()), common=True
     ).values_list("pinyin", "character"):
         sounds.setdefault(reading, set()).add(character)
-    alike = [
-        {character}.union(*(sounds.get(r, ()) for r in readings.get(character, ())))
-        for character in term
-    ]
-    found = spell(alike)
-    return found if found and found != term else None
+    options = []  # (position, character, the pairs it makes with its neighbours)
+    for at, typed in enumerate(term):
+        for character in set().union(*(sounds.get(r, ()) for r in readings.get(typed, ()))):
+            if character != typed:
+                pairs = [term[at - 1] + character] if at else []
+                pairs += [character + term[at + 1]] if at + 1 < len(term) else []
+                options.append((at, character, [code(pair) for pair in pairs]))
+    counts = seen({number for _at, _character, numbers in options for number in numbers})
+    best, best_score = None, 0
+    for at, character, numbers in options:
+        score = min(counts.get(number, 0) for number in numbers)  # every new pair seen
+        if score > best_score:
+            best, best_score = term[:at] + character + term[at + 1 :], score
+    return best
 
 
 def by_initials(letters):

@@ -16,12 +16,11 @@ from wagtail.signals import page_published, page_unpublished
 from search import registry
 from search.grams import query_groups
 from search.index import (
-    WINDOW,
     Kind,
+    Matching,
     found_in_titles,
     has_phrase,
     index_document,
-    matching,
     remove_document,
 )
 from search.queries import contains, highlight, snippet
@@ -46,17 +45,17 @@ class Pages(registry.Source):
         groups = query_groups(query)
         if not groups:
             return self._scanned(found, query), False
-        where, titled = matching(Kind.PAGE, groups)
+        matching = Matching(Kind.PAGE, groups)
         rows = (
-            found.filter(where)
+            found.filter(pk__in=matching.ids)
             .annotate(phrase=has_phrase(Kind.PAGE, query) or Value(False))
             .values_list("pk", "content_type_id", "first_published_at", "phrase")
         )
         hits = [
-            registry.Hit(self, pk, section(type_id), at, title=pk in titled, phrase=phrase)
+            registry.Hit(self, pk, section(type_id), at, title=pk in matching.titled, phrase=phrase)
             for pk, type_id, at, phrase in rows
         ]
-        return hits, len(hits) >= WINDOW
+        return hits, matching.more
 
     def titles(self, query, user, request, limit):
         groups = query_groups(query)

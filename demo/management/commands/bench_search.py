@@ -29,7 +29,7 @@ from django.urls import reverse
 
 from forum.models import Board, Post, Topic
 from owners.models import User
-from search.engine import find
+from search.engine import find, ranked_hits, rescue
 from search.index import index_rows
 from search.models import Gram
 
@@ -175,15 +175,26 @@ class Command(BaseCommand):
             wanted[title] = Post.objects.create(
                 topic=topic, author=author, position=1, source=text, html=text, search_text=text
             ).pk
-        self.stdout.write(f"{'typed':12} {'meant':18} {'found':>6} {'place':>6} {'of':>6}")
+        self.stdout.write(
+            f"{'typed':12} {'meant':18} {'found':>6} {'place':>6} {'of':>6}  offered instead"
+        )
         for query, title in ACCEPTANCE:
-            results = forum_search(query, anyone)
-            shown = [hit.pk for hit in results.page.object_list]
-            place = shown.index(wanted[title]) + 1 if wanted[title] in shown else None
-            more = "+" if results.more else ""
+            ranked, more = ranked_hits(query, anyone.user, FORUM)
+            places = [hit.pk for hit in ranked]
+            place = places.index(wanted[title]) + 1 if wanted[title] in places else None
+            offered = ""
+            if not ranked:
+                rescued = rescue(query, anyone, sections=FORUM)
+                if "respelled" in rescued:
+                    offered = f"您是不是要找：{rescued['respelled']}"
+                elif "offered" in rescued:
+                    kept = [hit.pk for hit in rescued["offered"]["found"].page.object_list]
+                    words = " ".join(rescued["offered"]["words"])
+                    where = kept.index(wanted[title]) + 1 if wanted[title] in kept else "-"
+                    offered = f"包含这些词的结果：{words} (place {where})"
             self.stdout.write(
                 f"{query:12} {title:18} {'yes' if place else 'no':>6} {place or '-':>6} "
-                f"{str(results.count) + more:>6}"
+                f"{str(len(ranked)) + ('+' if more else ''):>6}  {offered}"
             )
 
     def time_pages(self, repeat):
@@ -227,9 +238,13 @@ class Command(BaseCommand):
         return best, f"{found.count}{'+' if found.more else ''}"
 
 
+#: The forum's search asks for posts only.
+FORUM = ("forum",)
+
+
 def forum_search(query, request):
     """The forum's search as its page asks it: ranked, one row per topic, the first page."""
-    return find(query, request, sections=("forum",))
+    return find(query, request, sections=FORUM)
 
 
 class Scanned:
