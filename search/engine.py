@@ -10,7 +10,6 @@ Relevance, in order: the terms in the title; the terms side by side as typed; wh
 boosts (an official reply, a pinned topic); then the newest first.
 """
 
-import re
 from collections import Counter
 from datetime import UTC, datetime
 from itertools import combinations
@@ -19,8 +18,8 @@ from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 
 from search import pinyin, registry
-from search.coding import code, seen
-from search.folding import CJK, terms
+from search.folding import loose_terms, terms
+from search.words import cut
 from search.words import spelled as pinyin_spelling
 
 #: Results are counted up to this many; beyond, the page says "more than 1,000 results" and
@@ -39,7 +38,6 @@ SECTIONS = (
 #: When no result has every term, the best partial matches are looked for among this many.
 PARTIAL_TERMS = 4
 _OLDEST = datetime.min.replace(tzinfo=UTC)
-_CHINESE = re.compile(rf"[{CJK}]+")
 
 
 class Found:
@@ -67,7 +65,7 @@ def find(query, request, *, section="", page=1, per_page=20, sections=None):
     more = more or len(listed) > CAP
     paginator = Paginator(listed[:CAP], per_page)
     shown = paginator.get_page(page)
-    shown.object_list = show(shown.object_list, query, request)
+    shown.object_list = show(shown.object_list, loosen(query), request)
     exact = paginator.num_pages == 1 and not more
     count = len(shown.object_list) if exact else paginator.count
     return Found(shown, count, more, exact, tabs)
@@ -76,7 +74,7 @@ def find(query, request, *, section="", page=1, per_page=20, sections=None):
 def ranked_hits(query, user, sections=None):
     """Every hit of `query` for `user`, best first, one per group (not checked for the exact
     words), and whether a source had more than its window."""
-    hits, more = _hits(query, user, sections)
+    hits, more = _hits(loosen(query), user, sections)
     return rank(hits), more
 
 
@@ -139,19 +137,12 @@ def best_partial(query, request, *, sections=None):
 def rescue(query, request, *, sections=None):
     """What to offer when nothing has every term of `query`, each only when it finds something:
     `respelled`, the query as the site spells its sounds (停车常 → 停车场: "did you mean",
-    a link, never mixed in); and `offered`, the words and results either with long Chinese
-    terms cut into their words (电梯维修 → 电梯 维修) or, failing that, of the most terms."""
+    a link, never mixed in); and `offered`, the words and results of the most terms."""
     offered = {}
     words = terms(query)
     respelled = [pinyin.respelled(word) or word for word in words]
     if respelled != words and _anything(" ".join(respelled), request, sections):
         offered["respelled"] = " ".join(respelled)
-    cut = [part for word in words for part in split(word)]
-    if cut != words:
-        found = find(phrase_query(cut), request, sections=sections)
-        if found.count:
-            offered["offered"] = {"words": cut, "found": found}
-            return offered
     if len(words) > 1:
         kept = best_partial(query, request, sections=sections)
         if kept:
@@ -165,19 +156,6 @@ def rescue(query, request, *, sections=None):
 def _anything(query, request, sections):
     hits, _more = _hits(query, request.user, sections)
     return bool(hits)
-
-
-def split(term, shortest=4):
-    """A Chinese term of `shortest` characters or more, cut into words where its neighbouring
-    characters are seen together least in the site's documents (电梯维修 → 电梯 维修,
-    停车场收费 → 停车场 收费); other terms whole."""
-    if len(term) < shortest or not _CHINESE.fullmatch(term):
-        return [term]
-    pairs = [term[at : at + 2] for at in range(len(term) - 1)]
-    counts = seen({code(pair) for pair in pairs})
-    # A cut after character `at` leaves two characters at least on each side.
-    at = min(range(1, len(term) - 2), key=lambda at: counts.get(code(pairs[at]), 0))
-    return split(term[: at + 1]) + split(term[at + 1 :])
 
 
 def suggestions(query, request, limit=8):
@@ -199,6 +177,15 @@ def suggestions(query, request, limit=8):
             seen_titles.add(title)
             offered.append((title, link))
     return offered[:limit]
+
+
+def loosen(query):
+    """`query` with each long Chinese word written outside quotes cut into the words it is
+    made of (search.words.cut): 电梯维修 finds 电梯需要尽快维修 too, after 电梯维修 itself (the
+    words side by side rank first). A phrase in quotes stays as written."""
+    words, loose = terms(query), loose_terms(query)
+    parts = [part for word in words for part in (cut(word) if word in loose else [word])]
+    return phrase_query(parts) if parts != words else query
 
 
 def phrase_query(words):

@@ -188,3 +188,8 @@ def terms(query):
     if not found:  # nothing but punctuation: looked for as it is
         add([fold(query).strip()])
     return found
+
+
+def loose_terms(query):
+    """The terms of `query` written outside quotes: those a search may cut into words."""
+    return set(_SEPARATORS.split(fold(_PHRASE.sub(" ", query)))) - {""}

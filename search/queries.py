@@ -24,10 +24,17 @@ def snippet(text, query, width=40):
 def highlight(text, query):
     """`text` escaped, with each occurrence of a term of `query` in <mark>, found as the index
     finds it (search.folding: in any case, traditional or simplified, full-width or not). The
-    one marking of matches on the site: the site search and the forum's search both use it."""
+    one marking of matches on the site: the site search and the forum's search both use it.
+    Terms found side by side are one mark (调整 的通 → <mark>调整的通</mark>)."""
     text = str(text)
-    out, at = [], 0
+    spans = []
     for start, end in _matches(text, query):
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = max(end, spans[-1][1])
+        else:
+            spans.append([start, end])
+    out, at = [], 0
+    for start, end in spans:
         out += [escape(text[at:start]), "<mark>", escape(text[start:end]), "</mark>"]
         at = end
     out.append(escape(text[at:]))

@@ -88,8 +88,14 @@ def test_no_offer_when_the_respelling_finds_nothing_the_reader_may_see(client, b
     assert "您是不是要找" not in html and "停车场" not in html
 
 
-def test_a_long_word_not_found_as_written_is_found_by_its_words(client, posts):
+def test_a_long_word_is_found_by_its_words_too_after_the_word_itself(client, board, owner):
+    from search.tests.test_ranking import aged
+
+    aged(topic(board, owner, "甲", "本周电梯维修安排"), 30)
+    topic(board, owner, "乙", "电梯需要尽快维修")
     html = search(client, "电梯维修")
-    assert "没有同时包含这些词的结果" in html
-    assert "包含这些词的结果： <mark>电梯</mark> <mark>维修</mark>" in html
-    assert titles(html) == ["电梯需要尽快维修"]
+    assert titles(html) == ["甲", "乙"]  # side by side first, then apart
+    assert "<mark>电梯</mark>需要尽快<mark>维修</mark>" in html
+    assert "本周<mark>电梯维修</mark>安排" in html  # one mark where the words meet
+    # In quotes, only as written.
+    assert titles(search(client, '"电梯维修"')) == ["甲"]
