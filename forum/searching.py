@@ -58,7 +58,7 @@ class ForumPosts(registry.Source):
         groups = query_groups(query)
         found = Matching(Kind.POST, groups) if groups else None
         if found:
-            posts = posts.filter(pk__in=found.ids).annotate(
+            posts = posts.filter(pk__in=found.keys).annotate(
                 phrase=has_phrase(Kind.POST, query) or Value(False), in_title=Value(False)
             )
         else:

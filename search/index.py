@@ -1,7 +1,8 @@
 """Writing documents into the index and reading candidates from it; what a page says."""
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
+from django.db.models.expressions import RawSQL
 
 from search import folding, registry
 from search.grams import codes, seams
@@ -82,8 +83,8 @@ def found_in_titles(kind, groups):
 class Matching:
     """What a search of `kind` looks at: the newest WINDOW candidates, and every document
     whose title has the terms however old (search.engine ranks those first). `ids` lists both
-    (for `pk__in`: the database then reads each document by its key, where a query that asked
-    for either of two subqueries would read every document), `titled` the title matches and
+    (`keys` for `pk__in`: the database then reads each document by its key, where a query that
+    asked for either of two subqueries would read every document), `titled` the title matches and
     `more` whether there were more candidates than the window."""
 
     def __init__(self, kind, groups):
@@ -91,6 +92,15 @@ class Matching:
         self.titled = set(found_in_titles(kind, groups))
         self.ids = sorted(self.titled.union(newest), reverse=True)
         self.more = len(newest) >= WINDOW
+
+    @property
+    def keys(self):
+        """`ids` for `pk__in`. On PostgreSQL one array, unnested in the query: a list of a
+        thousand or more numbers is a parameter each, which costs more to send and plan than
+        reading the rows (36 against 20 ms for 1,469 posts)."""
+        if connection.vendor == "postgresql":
+            return RawSQL("SELECT unnest(%s::bigint[])", [self.ids])
+        return self.ids
 
 
 def has_phrase(kind, query):

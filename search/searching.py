@@ -47,7 +47,7 @@ class Pages(registry.Source):
             return self._scanned(found, query), False
         matching = Matching(Kind.PAGE, groups)
         rows = (
-            found.filter(pk__in=matching.ids)
+            found.filter(pk__in=matching.keys)
             .annotate(phrase=has_phrase(Kind.PAGE, query) or Value(False))
             .values_list("pk", "content_type_id", "first_published_at", "phrase")
         )
