@@ -129,9 +129,12 @@ class Command(BaseCommand):
 
     def generate(self, count):
         rng = random.Random(2026)
-        author = User.objects.create(username=f"bench-{rng.random()}", real_name="测试")
-        board = Board.objects.create(
-            slug=f"bench{rng.randrange(10**6)}", name="bench", description=""
+        # The same author and board when posts are added to kept ones (--keep, then more).
+        author, _new = User.objects.get_or_create(
+            username="bench-author", defaults={"real_name": "测试"}
+        )
+        board, _new = Board.objects.get_or_create(
+            slug="bench", defaults={"name": "bench", "description": ""}
         )
         started = time.perf_counter()
         for start in range(0, count, 2000):
