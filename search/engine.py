@@ -62,7 +62,7 @@ def find(query, request, *, section="", page=1, per_page=20, sections=None):
         if sections is None or key in sections
     ]
     listed = [hit for hit in ranked if not section or hit.section == section]
-    more = more or len(listed) > CAP
+    more = (section in more if section else bool(more)) or len(listed) > CAP
     paginator = Paginator(listed[:CAP], per_page)
     shown = paginator.get_page(page)
     shown.object_list = show(shown.object_list, loosen(query), request)
@@ -73,18 +73,21 @@ def find(query, request, *, section="", page=1, per_page=20, sections=None):
 
 def ranked_hits(query, user, sections=None):
     """Every hit of `query` for `user`, best first, one per group (not checked for the exact
-    words), and whether a source had more than its window."""
+    words), and the sections of the sources that had more than their window."""
     hits, more = _hits(loosen(query), user, sections)
     return rank(hits), more
 
 
 def _hits(query, user, sections):
-    hits, more = [], False
+    """The hits of every source asked, and the sections of those that had more than their
+    window."""
+    hits, more = [], set()
     for source in registry.sources():
         if sections is None or set(source.sections) & set(sections):
             found, over = source.hits(query, user)
             hits += found
-            more = more or over
+            if over:
+                more.update(source.sections)
     return hits, more
 
 
