@@ -63,9 +63,13 @@ class ForumPosts(registry.Source):
             )
         else:
             posts = _scanned(posts, query)
-        rows = posts.order_by("-pk").values_list(
-            "pk", "topic_id", "created_at", "in_title", "phrase", "is_official", "topic__is_pinned"
-        )[: 2 * WINDOW]
+        rows = (
+            posts.annotate(at=registry.recency("created_at"))
+            .order_by("-pk")
+            .values_list(
+                "pk", "topic_id", "at", "in_title", "phrase", "is_official", "topic__is_pinned"
+            )[: 2 * WINDOW]
+        )
         hits = [
             registry.Hit(
                 self,

@@ -98,7 +98,7 @@ def points(hit):
 def rank(hits):
     """The hits best first, the best of each group alone with the number of the others."""
     best = {}
-    for hit in sorted(hits, key=lambda h: (points(h), h.at or _OLDEST, h.pk), reverse=True):
+    for hit in sorted(hits, key=lambda h: (points(h), h.at or "", h.pk), reverse=True):
         if hit.group in best:
             best[hit.group].others += 1
         else:

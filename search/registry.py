@@ -7,13 +7,23 @@ Published pages are a source of the search app itself (search/pages.py).
 
 from functools import cache as memoize
 
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils.module_loading import autodiscover_modules
 
 
+def recency(field):
+    """A document's time for ranking (`Hit.at`), as the database writes it as text in UTC: it
+    sorts like the time, and a thousand of them cost a fraction of reading them as datetimes,
+    which Django's time-zone-aware loader parses one by one in Python (6 of 35 ms of a search
+    for 停车 among 100,000 posts)."""
+    return Cast(field, output_field=TextField())
+
+
 class Hit:
-    """One document found, with what ranks it (search.engine.rank). `group` is what the
-    results show once (a topic: its best post stands for it); `item` is what is shown, loaded
-    for the page of results only."""
+    """One document found, with what ranks it (search.engine.rank). `at` is its time as
+    `recency` gives it; `group` is what the results show once (a topic: its best post stands
+    for it); `item` is what is shown, loaded for the page of results only."""
 
     __slots__ = (
         "source",

@@ -48,8 +48,11 @@ class Pages(registry.Source):
         matching = Matching(Kind.PAGE, groups)
         rows = (
             found.filter(pk__in=matching.keys)
-            .annotate(phrase=has_phrase(Kind.PAGE, query) or Value(False))
-            .values_list("pk", "content_type_id", "first_published_at", "phrase")
+            .annotate(
+                phrase=has_phrase(Kind.PAGE, query) or Value(False),
+                at=registry.recency("first_published_at"),
+            )
+            .values_list("pk", "content_type_id", "at", "phrase")
         )
         hits = [
             registry.Hit(self, pk, section(type_id), at, title=pk in matching.titled, phrase=phrase)
@@ -89,13 +92,21 @@ class Pages(registry.Source):
                         self,
                         page.pk,
                         section(page.content_type_id),
-                        page.first_published_at,
+                        None,
                         title=contains(page.title, query),
                     )
                     hit.item = page
                     hits.append(hit)
             if len(batch) < _BATCH or len(hits) >= SCANNED:
-                return hits
+                break
+        times = dict(
+            Page.objects.filter(pk__in=[hit.pk for hit in hits])
+            .annotate(at=registry.recency("first_published_at"))
+            .values_list("pk", "at")
+        )
+        for hit in hits:
+            hit.at = times.get(hit.pk)
+        return hits
 
     def show(self, hits, query, request):
         missing = [hit.pk for hit in hits if hit.item is None]
