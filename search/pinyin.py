@@ -23,6 +23,9 @@ _CHINESE = re.compile(rf"[{CJK}]+")
 #: Initials typed for a word: two or three consonants (vowels start few words, and would make
 #: English words like "app" read as initials).
 _INITIALS = re.compile(r"[bcdfghjklmnpqrstwxyz]{2,3}")
+#: Characters that join words rather than begin or end them: a run of initials never starts
+#: or ends with one.
+_PARTICLES = frozenset("的了是在和与及或把被对于也都就着过吗呢吧啊")
 #: The titles initials are looked for in, newest first, per source.
 TITLES = 2000
 _MAX_SYLLABLES = 6
@@ -140,6 +143,8 @@ def by_initials(letters):
     for title in titles:
         for at in range(len(title) - size + 1):
             word = title[at : at + size]
+            if word[0] in _PARTICLES or word[-1] in _PARTICLES:
+                continue  # 的通 (…的通知) is no word
             if all(
                 letter in initials.get(ch, ()) for ch, letter in zip(word, letters, strict=True)
             ):
