@@ -17,9 +17,10 @@ from itertools import combinations
 from django.core.paginator import Paginator
 from django.utils.translation import gettext_lazy as _
 
-from search import pinyin, registry
+from search import registry
 from search.folding import loose_terms, terms
-from search.words import cut
+from search.queries import contains
+from search.words import cut, respelling
 from search.words import spelled as pinyin_spelling
 
 #: Results are counted up to this many; beyond, the page says "more than 1,000 results" and
@@ -96,25 +97,50 @@ def points(hit):
 
 
 def rank(hits):
-    """The hits best first, the best of each group alone with the number of the others."""
+    """The hits best first, one per group: the best of each, with the group's others after it
+    in `rest` (best first), in case the best lacks the exact words."""
     best = {}
     for hit in sorted(hits, key=lambda h: (points(h), h.at or "", h.pk), reverse=True):
         if hit.group in best:
-            best[hit.group].others += 1
+            best[hit.group].rest.append(hit)
         else:
             best[hit.group] = hit
     return list(best.values())
 
 
+#: A group whose best hits lack the exact words is represented by its next one: this many are
+#: tried, a batch per source each time, before the group is left out.
+TRIES = 3
+
+
 def show(hits, query, request):
-    """The hits of a page with their items loaded, marked and checked, in their order."""
-    kept = set()
-    by_source = {}
-    for hit in hits:
-        by_source.setdefault(hit.source, []).append(hit)
-    for source, own in by_source.items():
-        kept.update(id(hit) for hit in source.show(own, query, request))
-    return [hit for hit in hits if id(hit) in kept]
+    """The hits of a page with their items loaded, marked and checked, in their order. A hit
+    without the exact words gives its place to the next of its group that has them; `others`
+    counts the group's hits after the one shown (candidates: not all checked)."""
+    shown = {}
+    waiting = list(hits)
+    for _try in range(TRIES):
+        by_source = {}
+        for hit in waiting:
+            by_source.setdefault(hit.source, []).append(hit)
+        passed = set()
+        for source, own in by_source.items():
+            passed.update(id(hit) for hit in source.show(own, query, request))
+        following = []
+        for hit in waiting:
+            if id(hit) in passed:
+                shown[hit.group] = hit
+            elif hit.rest:
+                nearest, *rest = hit.rest
+                nearest.rest = rest
+                following.append(nearest)
+        waiting = following
+        if not waiting:
+            break
+    kept = [shown[hit.group] for hit in hits if hit.group in shown]
+    for hit in kept:
+        hit.others = len(hit.rest)
+    return kept
 
 
 def best_partial(query, request, *, sections=None):
@@ -142,9 +168,11 @@ def rescue(query, request, *, sections=None):
     `respelled`, the query as the site spells its sounds (停车常 → 停车场: "did you mean",
     a link, never mixed in); and `offered`, the words and results of the most terms."""
     offered = {}
-    words = terms(query)
-    respelled = [pinyin.respelled(word) or word for word in words]
-    if respelled != words and _anything(" ".join(respelled), request, sections):
+    words = terms(query)[:PARTIAL_TERMS]
+    respelled = [respelling(word) or word for word in words]
+    # Offered only when the reader finds it, checked: the respelling is read from every
+    # document, private ones included.
+    if respelled != words and find(" ".join(respelled), request, sections=sections).count:
         offered["respelled"] = " ".join(respelled)
     if len(words) > 1:
         kept = best_partial(query, request, sections=sections)
@@ -156,29 +184,28 @@ def rescue(query, request, *, sections=None):
     return offered
 
 
-def _anything(query, request, sections):
-    hits, _more = _hits(query, request.user, sections)
-    return bool(hits)
-
-
-def suggestions(query, request, limit=8):
-    """What to offer as `query` is typed: the Chinese a pinyin query spells (a search for it),
-    then the titles of pages and topics the reader may open that have the words, newest first:
-    up to `limit` (text, link) pairs, the link None for a search."""
-    offered = []
-    words = terms(query)
-    spelled = [pinyin_spelling(word) for word in words]
-    if any(spelled):
-        offered.append((" ".join(s or w for s, w in zip(spelled, words, strict=True)), None))
+def suggestions(query, request, limit=8, sections=None):
+    """What to offer as `query` is typed: the titles of pages and topics the reader may open
+    that have the words, newest first, and before them the Chinese a pinyin query spells (a
+    search for it) when one of those titles has it: the spelling is read from every document,
+    so it is only offered where the reader can see it used. Up to `limit` (text, link)
+    pairs, the link None for a search."""
     titles = []
     for source in registry.sources():
-        titles += source.titles(query, request.user, request, limit)
+        if sections is None or set(source.sections) & set(sections):
+            titles += source.titles(query, request.user, request, limit)
     titles.sort(key=lambda row: row[0] or _OLDEST, reverse=True)
-    seen_titles = set()
+    offered, seen_titles = [], set()
     for _at, title, link in titles:
         if title not in seen_titles and link:
             seen_titles.add(title)
             offered.append((title, link))
+    words = terms(query)
+    spelled = [pinyin_spelling(word) for word in words]
+    if any(spelled):
+        text = " ".join(s or w for s, w in zip(spelled, words, strict=True))
+        if any(contains(title, text) for title in seen_titles):
+            offered.insert(0, (text, None))
     return offered[:limit]
 
 

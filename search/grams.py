@@ -6,8 +6,8 @@ into lower-case words, and words into their runs of three letters, so part of a 
 the whole (park → parking). Where a number or word meets Chinese, the two characters at the
 seam are a term too (5栋 → 5栋), so a short address is looked up like a Chinese word. A
 document is a candidate when it has every term of the query; candidates are then checked for the exact words, so 停车 finds 停车场收费调整 and never 停…车.
-A query too short to have terms (one Chinese character, two letters) is checked on every
-document instead. Documents and queries are folded first (search.folding): 停車 finds 停车,
+A query too short to have terms (one Chinese character, two letters) is checked on the newest
+documents' text instead (each source bounds how many). Documents and queries are folded first (search.folding): 停車 finds 停车,
 ３号楼 and 3 号楼 find 3号楼.
 """
 

@@ -1,4 +1,5 @@
-"""Writing documents into the index and reading candidates from it; what a page says."""
+"""Writing documents into the index (their whole text, and their titles again on their own)
+and reading candidates from it."""
 
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef

@@ -27,13 +27,13 @@ _INITIALS = re.compile(r"[bcdfghjklmnpqrstwxyz]{2,3}")
 #: or ends with one.
 _PARTICLES = frozenset("的了是在和与及或把被对于也都就着过吗呢吧啊")
 #: The titles initials are looked for in, newest first, per source.
-TITLES = 2000
+TITLES_READ = 2000
 _MAX_SYLLABLES = 6
 
 
 @memoize
 def _syllables():
-    """Every pinyin syllable without tones (about 400), longest first for the split."""
+    """Every pinyin syllable without tones (about 400)."""
     return frozenset(Reading.objects.filter(common=True).values_list("pinyin", flat=True))
 
 
@@ -131,7 +131,7 @@ def by_initials(letters):
     """The word of the site's titles (those anyone may read, search.registry) whose pinyin
     initials are `letters`, the one most titles have: the site's own words decide."""
     titles = [
-        fold(title) for source in registry.sources() for title in source.public_titles(TITLES)
+        fold(title) for source in registry.sources() for title in source.public_titles(TITLES_READ)
     ]
     characters = {character for title in titles for character in title if _CHINESE.match(character)}
     initials = {}

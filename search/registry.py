@@ -2,7 +2,7 @@
 to find registers a Source in its own `searching.py` (forum/searching.py), which keeps the index
 in step with its records and answers a query with what a person may read.
 
-Published pages are a source of the search app itself (search/pages.py).
+Published pages are a source of the search app itself (search/searching.py).
 """
 
 from functools import cache as memoize
@@ -35,6 +35,7 @@ class Hit:
         "boost",
         "at",
         "item",
+        "rest",
         "others",
     )
 
@@ -42,7 +43,8 @@ class Hit:
         self.source, self.pk, self.section, self.at = source, pk, section, at
         self.group = (source.kind, pk) if group is None else (source.kind, group)
         self.title, self.phrase, self.boost, self.item = title, phrase, boost, None
-        self.others = 0  # hits of the same group ranked below this one (search.engine.rank)
+        self.rest = []  # the group's other hits, best first (search.engine.rank)
+        self.others = 0  # how many of them there are behind the one shown (search.engine.show)
 
 
 class Source:

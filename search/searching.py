@@ -3,8 +3,6 @@ and a search returns the live pages anyone may read. A page model says which sec
 results it shows under with `search_section` (news, magazine, listings); others show under
 All only."""
 
-from itertools import count
-
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, F, OuterRef, Value
 from django.db.models.lookups import StartsWith
@@ -28,6 +26,8 @@ from search.queries import contains, highlight, snippet
 #: A query too short for the index (one Chinese character) reads the pages' text instead, a
 #: batch at a time, newest first, up to this many matches.
 SCANNED = 60
+#: ... among at most this many of the newest pages.
+SCANNED_PAGES = 2000
 _BATCH = 100
 
 
@@ -37,14 +37,15 @@ class Pages(registry.Source):
     template = "search/includes/page_hit.html"
 
     def documents(self):
-        for page in Page.objects.live().specific().iterator(chunk_size=200):
+        for page in _public(Page.objects.live()).specific().iterator(chunk_size=200):
             yield page.pk, page.title, page_text(page)
 
     def hits(self, query, user):
         found = _public(Page.objects.live())
         groups = query_groups(query)
         if not groups:
-            return self._scanned(found, query), False
+            hits = self._scanned(found, query)
+            return hits, len(hits) >= SCANNED
         matching = Matching(Kind.PAGE, groups)
         rows = (
             found.filter(pk__in=matching.keys)
@@ -84,7 +85,7 @@ class Pages(registry.Source):
     def _scanned(self, pages, query):
         hits = []
         pages = pages.order_by("-first_published_at", "-pk")
-        for start in count(0, _BATCH):
+        for start in range(0, SCANNED_PAGES, _BATCH):
             batch = list(pages[start : start + _BATCH].specific())
             for page in batch:
                 if contains(page_text(page), query):
@@ -116,12 +117,13 @@ class Pages(registry.Source):
         for hit in hits:
             page = hit.item or loaded.get(hit.pk)
             text = page_text(page) if page else ""
-            if not contains(text, query):
+            link = address(page) if page else None
+            if link is None or not contains(text, query):
                 continue
             body = text.split("\n", 1)[-1]  # the title is shown above the snippet already
             page.search_snippet = snippet(body if contains(body, query) else text, query)
             page.title_marked = highlight(page.title, query)
-            page.search_url = address(page)
+            page.search_url = link
             hit.item = page
             kept.append(hit)
         return kept
@@ -131,10 +133,10 @@ registry.register(Pages())
 
 
 def _public(pages):
-    """The pages no view restriction covers: Wagtail's public() reads every restriction first;
-    asked inside the query instead."""
+    """The pages anyone may open: below the root, and under no view restriction (Wagtail's
+    public() reads every restriction first; asked inside the query instead)."""
     restricted = PageViewRestriction.objects.filter(StartsWith(OuterRef("path"), F("page__path")))
-    return pages.filter(~Exists(restricted))
+    return pages.filter(~Exists(restricted), depth__gt=1)
 
 
 def section(content_type_id):
@@ -167,7 +169,7 @@ def page_text(page):
     for name in ("intro", "summary", "place", "address", "city", "district"):
         value = getattr(page, name, "")
         if isinstance(value, str):
-            parts.append(value)
+            parts.append(strip_tags(value))  # some are rich text
     if getattr(page, "members_only", False):
         parts += [article.get("title", "") for article in page.table_of_contents()]
     else:

@@ -22,7 +22,7 @@ def search(request):
         found = find(query, request, section=section, page=request.GET.get("page"))
         context["found"] = found
         context["several_terms"] = len(terms(query)) > 1
-        if not found.sections[0][2]:  # nothing in any section
+        if not found.count and not (section and found.sections[0][2]):  # nothing, checked
             record_unanswered(query)
             context.update(rescue(query, request))
     return render(request, "search/results.html", context)
@@ -30,10 +30,13 @@ def search(request):
 
 def suggest(request):
     """Up to 8 suggestions for what is typed in a search box, as JSON: {"suggestions": [{"text",
-    "url"}]}, the url of a page or topic, or of the search for the text."""
+    "url"}]}, the url of a page or topic, or of the search for the text. The forum's box asks
+    with section=forum: topics only, and its searches stay in the forum."""
     query = _query(request)
-    found = suggestions(query, request) if len(query) >= 2 else []
-    search_url = reverse("search:search")
+    forum = request.GET.get("section") == "forum"  # the forum's own search box
+    sections = ("forum",) if forum else None
+    found = suggestions(query, request, sections=sections) if len(query) >= 2 else []
+    search_url = reverse("forum:search" if forum else "search:search")
     return JsonResponse(
         {
             "suggestions": [

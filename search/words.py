@@ -36,6 +36,12 @@ def spelled(term):
     return _remembered("pinyin", term, lambda: pinyin.chinese_for(term) or "") or None
 
 
+def respelling(term):
+    """A Chinese term with one character changed for another of the same sound, as the site's
+    documents write it (search.pinyin.respelled), or None; kept like the spellings."""
+    return _remembered("respelled", term, lambda: pinyin.respelled(term) or "") or None
+
+
 def cut(term):
     """A Chinese term of four characters or more as the words it is made of, cut where its
     neighbouring characters are seen together least in the site's documents (电梯维修 →
@@ -66,7 +72,7 @@ def _remembered(kind, term, compute):
     kept = _spellings.get((kind, term))
     if kept and now - kept[0] < SPELLING_SECONDS:
         return kept[1]
-    key = f"search:{kind}:{term}"
+    key = f"search:{kind}:{code(term)}"  # what owners type, hashed: a safe cache key
     found = cache.get(key)
     if found is None:
         found = compute()

@@ -99,3 +99,12 @@ def test_a_long_word_is_found_by_its_words_too_after_the_word_itself(client, boa
     assert "本周<mark>电梯维修</mark>安排" in html  # one mark where the words meet
     # In quotes, only as written.
     assert titles(search(client, '"电梯维修"')) == ["甲"]
+
+
+def test_candidates_without_the_words_are_nothing_found(client, board, owner):
+    from search.models import UnansweredQuery
+
+    topic(board, owner, "小区话题", "停车难，车场满")  # the pairs of 停车场, not the word
+    html = search(client, "停车场")
+    assert titles(html) == [] and "未找到相关内容" in html and "search-tabs" not in html
+    assert UnansweredQuery.objects.filter(query="停车场").exists()

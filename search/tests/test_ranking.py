@@ -110,3 +110,13 @@ def test_a_one_character_query_ranks_title_matches_first(client, board, owner):
     aged(topic(board, owner, "车位出租", "详情私聊"), 30)
     aged(topic(board, owner, "小区绿化", "楼下的车太多"), 1)
     assert titles(client, "车") == ["车位出租", "小区绿化"]
+
+
+def test_a_topic_whose_best_candidate_lacks_the_words_shows_by_the_next(client, board, owner):
+    """停车难，车场满 has the pairs of 停车场 but not the word: the topic's older post that has
+    it stands for the topic, and the count says only what was checked."""
+    talk = aged(topic(board, owner, "小区话题", "地下停车场在哪"), 3)
+    reply(talk, owner, "停车难，车场满")
+    html = client.get(reverse("search:search"), {"q": "停车场"}).content.decode()
+    assert titles(client, "停车场") == ["小区话题"]
+    assert "地下<mark>停车场</mark>在哪" in html and "另有" not in html

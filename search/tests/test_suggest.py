@@ -8,6 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from forum.models import Board
+from search.index import rebuild
 from search.tests.test_search import topic
 
 SUGGEST = reverse("search:suggest")
@@ -91,3 +92,22 @@ def test_suggestions_show_under_the_box_as_text_and_open_with_the_keyboard(
     page.keyboard.press("Escape")
     expect(page.locator(".suggest")).to_be_hidden()
     assert plain.pk
+
+
+@pytest.mark.django_db
+def test_a_spelling_read_from_private_content_is_not_offered(client, board, owner):
+    private = Board.objects.create(slug="inner", name="内部", readers="verified")
+    topic(private, owner, "秘密会议纪要", "仅业主可见")
+    assert suggested(client, "mimi") == []
+    topic(board, owner, "秘密花园开放", "欢迎参观")
+    assert suggested(client, "mimi")[0] == ("秘密", "/search/?q=%E7%A7%98%E5%AF%86")
+    # The forum's box: topics only, and the search it offers stays in the forum.
+    response = client.get(SUGGEST, {"q": "mimi", "section": "forum"})
+    assert response.json()["suggestions"][0]["url"] == "/forum/search/?q=%E7%A7%98%E5%AF%86"
+
+
+@pytest.mark.django_db
+def test_pages_without_an_address_are_never_results(client, home_page):
+    rebuild()  # every live page, Wagtail's root included
+    html = client.get(reverse("search:search"), {"q": "Root"}).content.decode()
+    assert 'href="None"' not in html and "search-results__title" not in html

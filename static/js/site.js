@@ -131,7 +131,9 @@
                 return;
             }
             pending = new AbortController();
-            fetch(input.dataset.suggest + "?q=" + encodeURIComponent(query), {
+            var address = new URL(input.dataset.suggest, window.location.href);
+            address.searchParams.set("q", query);
+            fetch(address, {
                 signal: pending.signal,
                 headers: { Accept: "application/json" },
             })
@@ -164,10 +166,12 @@
                 close();
             }
         });
-        input.addEventListener("blur", function () {
-            // After a tap on a suggestion has followed its link.
-            window.setTimeout(close, 150);
+        // A press on the list keeps the focus in the box, so the list stays until the link is
+        // followed, however long the finger rests; leaving the box otherwise closes it.
+        list.addEventListener("pointerdown", function (event) {
+            event.preventDefault();
         });
+        input.addEventListener("blur", close);
     }
 
     document.querySelectorAll("input[data-suggest]").forEach(function (input) {
