@@ -4,11 +4,11 @@ results it shows under with `search_section` (news, magazine, listings); others 
 All only."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, F, OuterRef, Value
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.lookups import StartsWith
 from django.dispatch import receiver
 from django.utils.html import strip_tags
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Page, PageViewRestriction, Site, get_page_models
 from wagtail.signals import page_published, page_unpublished
 
 from search import registry
@@ -133,10 +133,19 @@ registry.register(Pages())
 
 
 def _public(pages):
-    """The pages anyone may open: below the root, and under no view restriction (Wagtail's
-    public() reads every restriction first; asked inside the query instead)."""
+    """The pages anyone may open: below the root, under no view restriction (Wagtail's
+    public() reads every restriction first; asked inside the query instead), and not of a
+    kind that says `search_public = False` (a survey, for signed-in owners)."""
     restricted = PageViewRestriction.objects.filter(StartsWith(OuterRef("path"), F("page__path")))
-    return pages.filter(~Exists(restricted), depth__gt=1)
+    kept_out = Q()
+    for model in get_page_models():
+        if getattr(model, "search_public", True) is False:
+            meta = model._meta
+            kept_out |= Q(
+                content_type__app_label=meta.app_label, content_type__model=meta.model_name
+            )
+    pages = pages.filter(~Exists(restricted), depth__gt=1)
+    return pages.exclude(kept_out) if kept_out else pages
 
 
 def section(content_type_id):

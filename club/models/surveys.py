@@ -37,6 +37,9 @@ class SurveyAnswer(AbstractFormSubmission):
 
 
 class SurveyPage(AbstractForm):
+    #: Signed-in owners only (serve): kept out of the site search.
+    search_public = False
+
     intro = RichTextField(_("introduction"), blank=True)
     thank_you_text = RichTextField(_("thank-you text"), blank=True)
     closes_at = models.DateTimeField(_("closes"), null=True, blank=True)

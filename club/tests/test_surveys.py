@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -100,3 +101,9 @@ def test_a_suspended_member_answers_without_points(client, member, club_staff, s
     client.post(survey.url, {field_names(survey)[0]: "一般"})
     assert SurveyAnswer.objects.get().user == member.user
     assert not PointsEntry.objects.filter(kind="survey").exists()
+
+
+def test_a_survey_is_kept_out_of_the_site_search(client, survey):
+    """A survey is for signed-in owners: its title and introduction are not search results."""
+    html = client.get(reverse("search:search"), {"q": "满意度调查"}).content.decode()
+    assert "search-results__title" not in html and "未找到相关内容" in html
