@@ -26,8 +26,7 @@ from portal.files import serve_user_file
 from portal.links import addresses
 from portal.statements import Statement
 from portal.validators import printable
-from search.engine import find, rescue
-from search.folding import terms
+from search.engine import answer
 
 TOPICS_PER_PAGE = 30
 
@@ -478,10 +477,7 @@ def search(request):
     query = printable(request.GET.get("q", "")).strip()[:50]
     context = {"query": query}
     if query:
-        context["found"] = find(query, request, page=request.GET.get("page"), sections=FORUM_ONLY)
-        context["several_terms"] = len(terms(query)) > 1
-        if not context["found"].count:
-            context.update(rescue(query, request, sections=FORUM_ONLY))
+        context.update(answer(query, request, page=request.GET.get("page"), sections=FORUM_ONLY))
     return render(request, "forum/search.html", context)
 
 

@@ -55,7 +55,9 @@ class Found:
 def find(query, request, *, section="", page=1, per_page=20, sections=None):
     """The results of `query` for `request.user`, ranked, one row per group, paged; only the
     sources with hits in `sections` (all when None) are asked."""
-    ranked, more = ranked_hits(query, request.user, sections)
+    loose = loosen(query)
+    hits, more = _hits(loose, request.user, sections)
+    ranked = rank(hits)
     counts = Counter(hit.section for hit in ranked)
     tabs = [
         (key, label, counts[key] if key else len(ranked))
@@ -66,7 +68,7 @@ def find(query, request, *, section="", page=1, per_page=20, sections=None):
     more = (section in more if section else bool(more)) or len(listed) > CAP
     paginator = Paginator(listed[:CAP], per_page)
     shown = paginator.get_page(page)
-    shown.object_list = show(shown.object_list, loosen(query), request)
+    shown.object_list = show(shown.object_list, loose, request)
     exact = paginator.num_pages == 1 and not more
     count = len(shown.object_list) if exact else paginator.count
     return Found(shown, count, more, exact, tabs)
@@ -83,13 +85,21 @@ def _hits(query, user, sections):
     """The hits of every source asked, and the sections of those that had more than their
     window."""
     hits, more = [], set()
-    for source in registry.sources():
-        if sections is None or set(source.sections) & set(sections):
-            found, over = source.hits(query, user)
-            hits += found
-            if over:
-                more.update(source.sections)
+    for source in _asked(sections):
+        found, over = source.hits(query, user)
+        hits += found
+        if over:
+            more.update(source.sections)
     return hits, more
+
+
+def _asked(sections):
+    """The sources with documents in `sections` (every source when None)."""
+    return [
+        source
+        for source in registry.sources()
+        if sections is None or set(source.sections) & set(sections)
+    ]
 
 
 def points(hit):
@@ -163,6 +173,18 @@ def best_partial(query, request, *, sections=None):
     return None
 
 
+def answer(query, request, *, section="", page=1, sections=None):
+    """What a results page shows for `query`: `found` (find), `several_terms`, and when
+    nothing was found (checked, in any section) `nothing` and what `rescue` offers. The site's
+    and the forum's search pages both ask it."""
+    found = find(query, request, section=section, page=page, sections=sections)
+    shown = {"found": found, "several_terms": len(terms(query)) > 1}
+    if not found.count and not (section and found.sections[0][2]):
+        shown["nothing"] = True
+        shown.update(rescue(query, request, sections=sections))
+    return shown
+
+
 def rescue(query, request, *, sections=None):
     """What to offer when nothing has every term of `query`, each only when it finds something:
     `respelled`, the query as the site spells its sounds (停车常 → 停车场: "did you mean",
@@ -191,9 +213,8 @@ def suggestions(query, request, limit=8, sections=None):
     so it is only offered where the reader can see it used. Up to `limit` (text, link)
     pairs, the link None for a search."""
     titles = []
-    for source in registry.sources():
-        if sections is None or set(source.sections) & set(sections):
-            titles += source.titles(query, request.user, request, limit)
+    for source in _asked(sections):
+        titles += source.titles(query, request.user, request, limit)
     titles.sort(key=lambda row: row[0] or _OLDEST, reverse=True)
     offered, seen_titles = [], set()
     for _at, title, link in titles:

@@ -31,6 +31,8 @@ VERSION = 2
 
 CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _IS_CJK = re.compile(rf"[{CJK}]")
+#: A run of Chinese (or Japanese, Korean) characters.
+CHINESE = re.compile(rf"[{CJK}]+")
 _ALNUM = re.compile(rf"[^\W_{CJK}]")
 _SPACES = re.compile(r"\s+")
 #: The words a number is written before in addresses: 3号楼, 5栋, 12楼, 2单元, 1201室, 二期.

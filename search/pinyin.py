@@ -15,11 +15,10 @@ from functools import cache as memoize
 
 from search import registry
 from search.coding import code, seen
-from search.folding import CJK, fold
+from search.folding import CHINESE, fold
 from search.models import Reading
 
 _LATIN = re.compile(r"[a-z]+")
-_CHINESE = re.compile(rf"[{CJK}]+")
 #: Initials typed for a word: two or three consonants (vowels start few words, and would make
 #: English words like "app" read as initials).
 _INITIALS = re.compile(r"[bcdfghjklmnpqrstwxyz]{2,3}")
@@ -86,11 +85,7 @@ def chinese_for(term):
     spoken = syllables(term)
     if spoken is None:
         return by_initials(term) if _INITIALS.fullmatch(term) else None
-    sounds = {}
-    for reading, character in Reading.objects.filter(
-        pinyin__in=set(spoken), common=True
-    ).values_list("pinyin", "character"):
-        sounds.setdefault(reading, set()).add(character)
+    sounds = _characters_read(spoken)
     return spell([sounds.get(syllable, set()) for syllable in spoken])
 
 
@@ -99,18 +94,10 @@ def respelled(term):
     site's documents write it most (停车常 → 停车场, 电悌 → 电梯): typing pinyin, an owner
     picks a wrong character, rarely two. None when no such change makes pairs the documents
     have, or for a term too long to be one word."""
-    if not 2 <= len(term) <= 6 or not _CHINESE.fullmatch(term):
+    if not 2 <= len(term) <= 6 or not CHINESE.fullmatch(term):
         return None
-    readings = {}
-    for character, reading in Reading.objects.filter(character__in=set(term)).values_list(
-        "character", "pinyin"
-    ):
-        readings.setdefault(character, set()).add(reading)
-    sounds = {}
-    for reading, character in Reading.objects.filter(
-        pinyin__in=set().union(*readings.values()), common=True
-    ).values_list("pinyin", "character"):
-        sounds.setdefault(reading, set()).add(character)
+    readings = _readings_of(term)
+    sounds = _characters_read(set().union(*readings.values()))
     options = []  # (position, character, the pairs it makes with its neighbours)
     for at, typed in enumerate(term):
         for character in set().union(*(sounds.get(r, ()) for r in readings.get(typed, ()))):
@@ -133,12 +120,11 @@ def by_initials(letters):
     titles = [
         fold(title) for source in registry.sources() for title in source.public_titles(TITLES_READ)
     ]
-    characters = {character for title in titles for character in title if _CHINESE.match(character)}
-    initials = {}
-    for character, reading in Reading.objects.filter(character__in=characters).values_list(
-        "character", "pinyin"
-    ):
-        initials.setdefault(character, set()).add(reading[0])
+    characters = {character for title in titles for character in title if CHINESE.match(character)}
+    initials = {
+        character: {reading[0] for reading in readings}
+        for character, readings in _readings_of(characters).items()
+    }
     size, counts = len(letters), Counter()
     for title in titles:
         for at in range(len(title) - size + 1):
@@ -150,3 +136,23 @@ def by_initials(letters):
             ):
                 counts[word] += 1
     return counts.most_common(1)[0][0] if counts else None
+
+
+def _readings_of(characters):
+    """{character: its readings} for `characters` (one query)."""
+    found = {}
+    for character, reading in Reading.objects.filter(character__in=set(characters)).values_list(
+        "character", "pinyin"
+    ):
+        found.setdefault(character, set()).add(reading)
+    return found
+
+
+def _characters_read(readings):
+    """{reading: the common characters read so} for `readings` (one query)."""
+    found = {}
+    for reading, character in Reading.objects.filter(
+        pinyin__in=set(readings), common=True
+    ).values_list("pinyin", "character"):
+        found.setdefault(reading, set()).add(character)
+    return found

@@ -5,8 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from portal.validators import printable
-from search.engine import SECTIONS, find, rescue, suggestions
-from search.folding import terms
+from search.engine import SECTIONS, answer, suggestions
 from search.stats import record_unanswered
 
 
@@ -19,12 +18,9 @@ def search(request):
     section = section if section in dict(SECTIONS) else ""
     context = {"query": query, "section": section}
     if query:
-        found = find(query, request, section=section, page=request.GET.get("page"))
-        context["found"] = found
-        context["several_terms"] = len(terms(query)) > 1
-        if not found.count and not (section and found.sections[0][2]):  # nothing, checked
+        context.update(answer(query, request, section=section, page=request.GET.get("page")))
+        if "nothing" in context:
             record_unanswered(query)
-            context.update(rescue(query, request))
     return render(request, "search/results.html", context)
 
 

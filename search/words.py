@@ -3,21 +3,19 @@ and for a term in Latin letters that spells pinyin, the Chinese it spells (tingc
 search.pinyin). The index lookup, the exact-word check and the marking all ask here. And the
 words a long Chinese term is made of (`cut`), which a search looks for apart as well."""
 
-import re
 import time
 
 from django.core.cache import cache
 
 from search import pinyin
 from search.coding import code, seen
-from search.folding import CJK
+from search.folding import CHINESE
 from search.synonyms import synonyms_of
 
 #: How long a pinyin spelling or a cut is kept (in the cache and in each process): it follows
 #: what the documents say, which changes slowly.
 SPELLING_SECONDS = 600
 _spellings = {}
-_CHINESE = re.compile(rf"[{CJK}]+")
 
 
 def alternatives(term):
@@ -46,7 +44,7 @@ def cut(term):
     """A Chinese term of four characters or more as the words it is made of, cut where its
     neighbouring characters are seen together least in the site's documents (电梯维修 →
     电梯 维修, 停车场收费 → 停车场 收费); any other term whole."""
-    if len(term) < 4 or not _CHINESE.fullmatch(term):
+    if len(term) < 4 or not CHINESE.fullmatch(term):
         return [term]
     return _remembered("cut", term, lambda: _cut(term)).split(" ")
 
