@@ -10,13 +10,11 @@ from forum import access
 from forum.models import Post, Topic
 from forum.paging import position_url
 from portal.links import addresses
-from search import registry
+from search import index, registry
 from search.folding import terms
 from search.grams import query_groups
 from search.index import (
-    WINDOW,
     Kind,
-    Matching,
     found_in_titles,
     has_phrase,
     index_document,
@@ -50,40 +48,38 @@ class ForumPosts(registry.Source):
 
     def hits(self, query, user):
         """The posts the user may read among the newest WINDOW with every term of `query` in
-        the index, and those whose topic title has them. A query too short to have terms is
-        looked for in the newest posts' text here instead."""
+        the index (search.index.look_up), and those whose topic title has them. A query too
+        short to have terms is looked for in the newest posts' text here instead."""
         posts = Post.objects.visible().filter(
             topic__board__in=access.readable_boards(user), topic__is_hidden=False
         )
         groups = query_groups(query)
-        found = Matching(Kind.POST, groups) if groups else None
-        if found:
-            posts = posts.filter(pk__in=found.keys).annotate(
-                phrase=has_phrase(Kind.POST, query) or Value(False), in_title=Value(False)
-            )
-        else:
-            posts = _scanned(posts, query)
-        rows = (
-            posts.annotate(at=registry.recency("created_at"))
-            .order_by("-pk")
-            .values_list(
-                "pk", "topic_id", "at", "in_title", "phrase", "is_official", "topic__is_pinned"
-            )[: 2 * WINDOW]
-        )
-        hits = [
+        if not groups:
+            rows = _rows(_scanned(posts, query))
+            return self._hits(rows, set()), len(rows) >= index.WINDOW
+        phrase = has_phrase(Kind.POST, query) or Value(False)
+
+        def read(matching):
+            found = posts.filter(pk__in=matching.keys)
+            return _rows(found.annotate(phrase=phrase, in_title=Value(False)))
+
+        rows, titled, more = index.look_up(Kind.POST, groups, read)
+        return self._hits(rows, titled), more
+
+    def _hits(self, rows, titled):
+        return [
             registry.Hit(
                 self,
                 pk,
                 "forum",
                 at,
                 group=topic,
-                title=title or (found is not None and pk in found.titled),
+                title=title or pk in titled,
                 phrase=phrase,
                 boost=OFFICIAL * official + PINNED * pinned,
             )
             for pk, topic, at, title, phrase, official, pinned in rows
         ]
-        return hits, found.more if found else len(hits) >= WINDOW
 
     def titles(self, query, user, request, limit):
         groups = query_groups(query)
@@ -127,6 +123,18 @@ class ForumPosts(registry.Source):
 
 
 POSTS = registry.register(ForumPosts())
+
+
+def _rows(posts):
+    """What ranks each post (search.engine.points), newest first, two windows at most."""
+    rows = (
+        posts.annotate(at=registry.recency("created_at"))
+        .order_by("-pk")
+        .values_list(
+            "pk", "topic_id", "at", "in_title", "phrase", "is_official", "topic__is_pinned"
+        )
+    )
+    return list(rows[: 2 * index.WINDOW])
 
 
 def _scanned(posts, query):

@@ -31,8 +31,17 @@ def index_document(kind, object_id, text, title=""):
 
 def index_rows(kind, object_id, text, title=""):
     """The index's rows for a document (for bulk writes of many documents at once)."""
-    return [Gram(kind=kind, object_id=object_id, gram=term) for term in codes(text)] + [
-        Gram(kind=TITLES[kind], object_id=object_id, gram=term) for term in codes(title)
+    return [
+        Gram(gram=gram, kind=kind, object_id=object_id)
+        for gram, kind, object_id in entries(kind, object_id, text, title)
+    ]
+
+
+def entries(kind, object_id, text, title=""):
+    """The index's rows for a document as (gram, kind, object_id) tuples, for writing a great
+    many at once (a model instance each costs five times the rest of the work)."""
+    return [(term, kind, object_id) for term in codes(text)] + [
+        (term, TITLES[kind], object_id) for term in codes(title)
     ]
 
 
@@ -59,15 +68,17 @@ def remove_document(kind, object_id):
     Gram.objects.filter(kind__in=(kind, TITLES[kind]), object_id=object_id).delete()
 
 
-def candidates(kind, groups):
+def candidates(kind, groups, below=None):
     """Ids of the documents that have at least one code of each of `groups` (sets of codes,
     search.grams.query_groups), newest (highest id) first, as a subquery: the documents of one
     code read backwards in the primary key, each looked up there for every other group.
     Nothing is grouped or counted, so a slice of it (the newest thousand) costs a thousand
-    lookups however many documents match."""
+    lookups however many documents match. `below`: only ids lower than it."""
     groups = sorted(groups, key=lambda group: (len(group), sorted(group)))
     first, *others = groups
     found = Gram.objects.filter(kind=kind, gram__in=first)
+    if below is not None:
+        found = found.filter(object_id__lt=below)
     for group in others:
         same = Gram.objects.filter(kind=kind, object_id=OuterRef("object_id"))
         found = found.filter(Exists(same.filter(gram__in=group)))
@@ -81,18 +92,40 @@ def found_in_titles(kind, groups):
     return [row["object_id"] for row in candidates(TITLES[kind], groups)[:WINDOW]]
 
 
-class Matching:
-    """What a search of `kind` looks at: the newest WINDOW candidates, and every document
-    whose title has the terms however old (search.engine ranks those first). `ids` lists both
-    (`keys` for `pk__in`: the database then reads each document by its key, where a query that
-    asked for either of two subqueries would read every document), `titled` the title matches and
-    `more` whether there were more candidates than the window."""
+#: When fewer than WINDOW of a window's candidates are readable (a private board's posts, a
+#: hidden topic's take places too), the next older window is read, up to this many times.
+TOP_UPS = 3
 
-    def __init__(self, kind, groups):
-        newest = [row["object_id"] for row in candidates(kind, groups)[:WINDOW]]
-        self.titled = set(found_in_titles(kind, groups))
-        self.ids = sorted(self.titled.union(newest), reverse=True)
+
+def look_up(kind, groups, read):
+    """What a reader may see among the candidates of `groups`: `read(matching)` returns the
+    rows of the documents readable among a Matching's `ids`. The newest window is read first;
+    while fewer than WINDOW rows were readable and there are more candidates, the next older
+    window too (TOP_UPS at most, so a search stays bounded). Returns (rows, titled ids, more)."""
+    matching = Matching(kind, groups)
+    titled, rows = matching.titled, read(matching)
+    for _top_up in range(TOP_UPS):
+        if not matching.more or len(rows) >= WINDOW:
+            break
+        matching = Matching(kind, groups, below=matching.oldest, known=titled)
+        rows += read(matching)
+    return rows, titled, matching.more
+
+
+class Matching:
+    """What a search of `kind` looks at: the newest WINDOW candidates (below `below`), and
+    every document whose title has the terms however old (search.engine ranks those first;
+    only in the newest window). `ids` lists both, less `known` (`keys` for `pk__in`: the
+    database then reads each document by its key, where a query that asked for either of two
+    subqueries would read every document), `titled` the title matches, `more` whether there
+    were more candidates than the window, `oldest` the oldest of the window."""
+
+    def __init__(self, kind, groups, below=None, known=frozenset()):
+        newest = [row["object_id"] for row in candidates(kind, groups, below)[:WINDOW]]
+        self.titled = set() if below is not None else set(found_in_titles(kind, groups))
+        self.ids = sorted(self.titled.union(newest).difference(known), reverse=True)
         self.more = len(newest) >= WINDOW
+        self.oldest = newest[-1] if newest else None
 
     @property
     def keys(self):

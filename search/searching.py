@@ -15,10 +15,10 @@ from search import registry
 from search.grams import query_groups
 from search.index import (
     Kind,
-    Matching,
     found_in_titles,
     has_phrase,
     index_document,
+    look_up,
     remove_document,
 )
 from search.queries import contains, highlight, snippet
@@ -46,20 +46,20 @@ class Pages(registry.Source):
         if not groups:
             hits = self._scanned(found, query)
             return hits, len(hits) >= SCANNED
-        matching = Matching(Kind.PAGE, groups)
-        rows = (
-            found.filter(pk__in=matching.keys)
-            .annotate(
-                phrase=has_phrase(Kind.PAGE, query) or Value(False),
-                at=registry.recency("first_published_at"),
+        phrase = has_phrase(Kind.PAGE, query) or Value(False)
+
+        def read(matching):
+            rows = found.filter(pk__in=matching.keys).annotate(
+                phrase=phrase, at=registry.recency("first_published_at")
             )
-            .values_list("pk", "content_type_id", "at", "phrase")
-        )
+            return list(rows.values_list("pk", "content_type_id", "at", "phrase"))
+
+        rows, titled, more = look_up(Kind.PAGE, groups, read)
         hits = [
-            registry.Hit(self, pk, section(type_id), at, title=pk in matching.titled, phrase=phrase)
+            registry.Hit(self, pk, section(type_id), at, title=pk in titled, phrase=phrase)
             for pk, type_id, at, phrase in rows
         ]
-        return hits, matching.more
+        return hits, more
 
     def titles(self, query, user, request, limit):
         groups = query_groups(query)

@@ -13,6 +13,7 @@ from forum.models import Board, Post, Topic
 from forum.posting import edit_post, text_fields
 from search.engine import CAP
 from search.grams import code, grams
+from search import index
 from search.index import index_rows
 from search.models import Gram
 from search.queries import highlight, snippet
@@ -72,6 +73,26 @@ def test_hidden_posts_and_private_boards_stay_private(client, board, owner, veri
     client.force_login(verified_owner)
     signed_in = client.get(reverse("search:search"), {"q": "停车"}).content.decode()
     assert "<mark>停车</mark>位内部讨论" in signed_in and "违规广告" not in signed_in
+
+
+def test_private_posts_do_not_crowd_out_older_public_ones(
+    client, board, owner, verified_owner, monkeypatch
+):
+    # A search reads its candidates a window at a time, newest first (a thousand on the site;
+    # three here). Newer private posts fill the first windows: older ones are read after them.
+    monkeypatch.setattr(index, "WINDOW", 3)
+    for title in ("公告一", "公告二"):
+        topic(board, owner, title, "地下停车场开放")
+    private = Board.objects.create(slug="inner", name="内部", readers="verified")
+    for number in range(8):
+        topic(private, owner, f"内部{number}", "地下停车场内部讨论")
+    html = client.get(reverse("search:search"), {"q": "停车"}).content.decode()
+    assert "公告一" in html and "公告二" in html and "内部" not in html
+    assert "2 条结果" in html
+    client.force_login(verified_owner)
+    html = client.get(reverse("search:search"), {"q": "停车"}).content.decode()
+    # Their reader has a window's worth among the newest: the rest are "more", not read.
+    assert "内部7" in html and "超过 3 条结果" in html
 
 
 def test_members_only_articles_are_not_searchable_by_their_text(client, make_issue):

@@ -30,7 +30,7 @@ from django.urls import reverse
 from forum.models import Board, Post, Topic
 from owners.models import User
 from search.engine import find, ranked_hits, rescue
-from search.index import index_rows
+from search.index import entries
 from search.models import Gram
 
 # Text of random common characters, with the searched words sprinkled in at realistic rates.
@@ -147,15 +147,10 @@ class Command(BaseCommand):
                 Post(topic=t, author=author, position=1, source=text, html=text, search_text=text)
                 for t, text in zip(topics, texts, strict=True)
             )
-            Gram.objects.bulk_create(
-                (
-                    row
-                    for post, topic, text in zip(new, topics, texts, strict=True)
-                    for row in index_rows(
-                        Gram.Kind.POST, post.pk, f"{topic.title}\n{text}", topic.title
-                    )
-                ),
-                batch_size=5000,
+            write_rows(
+                row
+                for post, topic, text in zip(new, topics, texts, strict=True)
+                for row in entries(Gram.Kind.POST, post.pk, f"{topic.title}\n{text}", topic.title)
             )
         self.stdout.write(
             f"{count} posts and {Gram.objects.filter(kind=Gram.Kind.POST).count()} index rows written "
@@ -239,6 +234,21 @@ class Command(BaseCommand):
             elapsed = (time.perf_counter() - started) * 1000
             best = elapsed if best is None else min(best, elapsed)
         return best, f"{found.count}{'+' if found.more else ''}"
+
+
+def write_rows(rows):
+    """Index rows written in bulk: on PostgreSQL by COPY, several times faster than INSERT,
+    which matters for a million posts (about a hundred million rows)."""
+    if connection.vendor != "postgresql":
+        rows = (Gram(gram=gram, kind=kind, object_id=pk) for gram, kind, pk in rows)
+        Gram.objects.bulk_create(rows, batch_size=5000)
+        return
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy("COPY search_gram (gram, kind, object_id) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
 
 
 #: The forum's search asks for posts only.
