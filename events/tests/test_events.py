@@ -353,7 +353,7 @@ def test_the_admin_lists_and_exports_registrations_and_shows_attendance(
     assert member.user.display_name in listing.content.decode()
     export = client.get(reverse("club_registrations:index"), {"event": event.pk, "export": "csv"})
     rows = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()
-    assert len(rows) == 2 and member.user.real_name in rows[1] and "attended" in rows[1]
+    assert len(rows) == 2 and member.user.real_name in rows[1] and ",已参加," in rows[1]
     xlsx = client.get(reverse("club_registrations:index"), {"event": event.pk, "export": "xlsx"})
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxml")
     record = client.get(reverse("club_members:inspect", args=[member.pk])).content.decode()

@@ -3,6 +3,7 @@ spreadsheet app would run start with an apostrophe, XLSX cells are text; numbers
 
 import csv
 import io
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import get_resolver, resolve, reverse
@@ -12,7 +13,7 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.models import Page
 
 from cases import casework
-from cases.models import Category
+from cases.models import Case, Category
 from club import membership, points, referrals
 from club.models import ClubPage, SurveyField, SurveyPage
 from club.tests.conftest import verified
@@ -195,3 +196,43 @@ def test_every_spreadsheet_export_in_the_admin_is_neutralised():
         found.append(route)
         assert issubclass(view_class, SafeSpreadsheetExportMixin), route
     assert "admin/cases/" in found and "admin/reports/site-history/" in found
+
+
+def test_spreadsheets_speak_the_staffs_language_in_beijing_time(
+    client, verified_owner, staff, other_owner, unit
+):
+    case = casework.file_case(
+        verified_owner,
+        kind="complaint",
+        category=Category.objects.get(name="维修报修"),
+        subject="电梯异响",
+        description="……",
+    )
+    filed = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)  # 10:00 in Beijing
+    Case.objects.filter(pk=case.pk).update(created_at=filed)
+    client.force_login(staff("Customer service"))
+    ledger = reverse("case_ledger:index")
+
+    text = download(client, ledger, "csv").decode("utf-8")
+    assert text.startswith("\ufeff")  # Excel and WPS on Chinese Windows read it as UTF-8
+    header, row = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    cells = dict(zip(header, row, strict=True))
+    assert cells["编号"] == case.reference
+    assert (cells["提交时间"], cells["类型"], cells["状态"]) == (
+        "2026-12-02 10:00",
+        "投诉",
+        "待受理",
+    )
+    assert cells["发件人未验证"] == "否"
+    assert not {"complaint", "new", "False"} & set(row)
+
+    sheet = load_workbook(io.BytesIO(download(client, ledger, "xlsx"))).active
+    header, row = ([cell.value for cell in line] for line in sheet.iter_rows())
+    cells = dict(zip(header, row, strict=True))
+    assert cells["提交时间"] == datetime(2026, 12, 2, 10, 0)  # a real date cell, local time
+    assert (cells["类型"], cells["状态"]) == ("投诉", "待受理")
+
+    # A column named by a dotted path is headed by the field's name, never the path.
+    claims.submit_claim(other_owner, unit, role="tenant", proof="HT-1")
+    header, *rows = csv_rows(client, reverse("claims:index"))
+    assert "owner.email" not in header and "电子邮件地址" in header
