@@ -28,7 +28,7 @@ from cases import rules
 from cases.models import Case, CaseAttachment, CaseEvent, Category, ReferenceCounter
 from cases.rules import CaseError
 from forum.models import Topic
-from portal import limits
+from portal import hours, limits
 from portal.files import VerifiedFile, clean_attachment
 from portal.notifications import email_user
 
@@ -111,6 +111,7 @@ def file_case(
         if channel == Case.Channel.WEB and recorded_by is None and owner is not None:
             _check_case_flood(owner, files)
         now = timezone.now()
+        calendar = hours.Calendar()
         case = Case.objects.create(
             created_at=now,
             reference=next_reference(now),
@@ -124,8 +125,8 @@ def file_case(
             contact_email=contact_email,
             sender_unverified=sender_unverified,
             decoded_with_fallback=decoded_with_fallback,
-            first_response_due=now + timedelta(hours=category.first_response_hours),
-            resolution_due=now + timedelta(hours=category.resolution_hours),
+            first_response_due=calendar.due(now, category.first_response_hours),
+            resolution_due=calendar.due(now, category.resolution_hours),
         )
         event = CaseEvent.objects.create(
             case=case, kind=Event.FILED, author=recorded_by or owner, text=case.description

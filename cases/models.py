@@ -15,9 +15,13 @@ class Category(models.Model):
 
     name = models.CharField(_("name"), max_length=50, unique=True)
     first_response_hours = models.PositiveIntegerField(
-        _("first response within (hours)"), default=24
+        _("first response within (service hours)"),
+        default=12,
+        help_text=_("Counted in the desk's service hours (Settings): a day open 8:30–20:30 is 12."),
     )
-    resolution_hours = models.PositiveIntegerField(_("resolution within (hours)"), default=72)
+    resolution_hours = models.PositiveIntegerField(
+        _("resolution within (service hours)"), default=36
+    )
     #: Where cases nobody has sorted go: emails to the complaint inbox and forum topics.
     is_default = models.BooleanField(
         _("for email and forum cases"),

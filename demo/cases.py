@@ -1,13 +1,15 @@
 """Demo cases in every status, with timelines and ratings, for `manage.py load_demo`."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from cases import casework
-from cases.models import Case, Category
+from cases.models import Case, Category, ReferenceCounter
 from owners.models import User
+from portal.hours import Calendar
+from portal.models import Closure, ServiceHours
 
 # owner, kind, category, subject, description, days ago, what happened next
 CASES = [
@@ -136,15 +138,18 @@ def build():
                     case, people[username], int(outcome.split(":")[1]), "处理及时，态度很好"
                 )
             _backdate(case, now - timedelta(days=days, hours=2))
+        _renumber()
+        _close_for_the_spring_festival()
 
 
 def _backdate(case, filed):
     """Spread the demo over past weeks: move the case and its timeline back in time."""
     shift = timezone.now() - filed
+    calendar = Calendar()
     Case.objects.filter(pk=case.pk).update(
         created_at=filed,
-        first_response_due=case.first_response_due - shift,
-        resolution_due=case.resolution_due - shift,
+        first_response_due=calendar.due(filed, case.category.first_response_hours),
+        resolution_due=calendar.due(filed, case.category.resolution_hours),
     )
     for field in ("first_responded_at", "resolved_at", "closed_at"):
         value = getattr(case, field, None)
@@ -152,3 +157,25 @@ def _backdate(case, filed):
             Case.objects.filter(pk=case.pk).update(**{field: value - shift + timedelta(hours=3)})
     for n, event in enumerate(case.events.order_by("pk")):
         case.events.filter(pk=event.pk).update(created_at=filed + timedelta(hours=3 * n))
+
+
+def _renumber():
+    """References carry the month each case was filed in, numbered in order of filing."""
+    cases = list(Case.objects.order_by("created_at", "pk").values_list("pk", "created_at"))
+    for pk, _filed in cases:  # out of the way first: references are unique
+        Case.objects.filter(pk=pk).update(reference=f"renumbering-{pk}")
+    ReferenceCounter.objects.all().delete()
+    for pk, filed in cases:
+        Case.objects.filter(pk=pk).update(reference=casework.next_reference(filed))
+
+
+def _close_for_the_spring_festival():
+    """The desk's closed days: New Year's Eve to the second day of the Spring Festival 2027."""
+    hours = ServiceHours.load()
+    if not hours.closures.exists():
+        Closure.objects.create(
+            hours=hours,
+            name="春节（除夕至初二）",
+            first_day=date(2027, 2, 5),
+            last_day=date(2027, 2, 7),
+        )

@@ -52,6 +52,7 @@ CASE_MANAGEMENT = [
     "cases.add_category",
     "cases.change_category",
     "cases.view_category",
+    "portal.change_servicehours",
 ]
 
 FORUM_RECORDS = ["forum.view_topic", "forum.view_post", "forum.view_report", "forum.view_board"]
