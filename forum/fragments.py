@@ -32,13 +32,13 @@ from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from forum.forms import PostForm
 from forum.models import PostImage
 from portal import framing
+from portal.when import ago
 
 TEMPLATE = "forum/includes/post_shared.html"
 #: The template's own text is part of every key: a deployment that changes it starts afresh.
@@ -206,7 +206,7 @@ def topic_rows(topics, board, reader_marks):
     """The list of a board's topics, marked safe: each row from the shared cache but for its
     link and unread marker, which are this reader's (`reader_marks`: {topic pk: (href, HTML of
     the marker)})."""
-    whens = {t.pk: timesince(t.last_post_at) if t.last_post_at else "" for t in topics}
+    whens = {t.pk: ago(t.last_post_at) for t in topics}
     keys = {
         topic.pk: f"forum:row:{topic.pk}:{row_version(topic, board, whens[topic.pk])}"
         for topic in topics

@@ -21,10 +21,10 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from wagtail.admin.templatetags.wagtailadmin_tags import timesince_simple
 from wagtail.admin.ui.tables import Column, Table, TitleColumn
 
 from portal import links
+from portal.when import ago
 
 
 class PlainColumn(Column):
@@ -73,7 +73,7 @@ class PlainDateColumn(PlainColumn):
             self.class_attr,
             date_format(value, "DATETIME_FORMAT"),
             value.isoformat(),
-            capfirst(timesince_simple(value)),
+            capfirst(ago(value)),
         )
 
 
