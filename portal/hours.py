@@ -9,8 +9,12 @@ list, which is a dozen lines."""
 
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
+from portal import pagecache
 from portal.models import ServiceHours
 
 #: A calendar closed for longer than this has been set up wrongly: deadlines then count plain
@@ -49,3 +53,32 @@ class Calendar:
 
 def due(start, hours):
     return Calendar().due(start, hours)
+
+
+_OPEN_KEY = "portal:service-hours"
+
+
+def open_hours():
+    """The desk's daily hours as every page's footer shows them (8:30–20:30): kept in the
+    shared cache, so a page costs no query for them."""
+    found = cache.get(_OPEN_KEY)
+    if found is None:
+        hours = ServiceHours.load()
+        found = f"{_clock(hours.opens_at)}–{_clock(hours.closes_at)}"
+        cache.set(_OPEN_KEY, found, None)
+    return found
+
+
+def _clock(moment):
+    return f"{moment.hour}:{moment.minute:02d}"
+
+
+@receiver(post_save, sender=ServiceHours)
+def hours_changed(sender, created, **kwargs):
+    """New hours show in every page's footer: the kept pages are refreshed. (The row made
+    with the default hours when first read changes nothing.)"""
+    if created:
+        return
+    cache.delete(_OPEN_KEY)
+    for scope in pagecache.SCOPES.values():
+        scope.bump()

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -117,3 +118,16 @@ def test_only_managers_change_the_service_hours(client, staff):
     client.force_login(staff("Customer service"))
     response = client.get(SETTINGS, follow=True)
     assert response.status_code == 200 and "服务时间" not in response.content.decode()
+
+
+def test_every_page_shows_the_hours_and_new_hours_show_at_once(
+    client, staff, django_assert_num_queries
+):
+    client.force_login(staff("Managers"))
+    url = client.get(SETTINGS).url
+    forum, visitor = reverse("forum:index"), Client()  # cookie-less: kept pages answer it
+    assert "每天 8:30–20:30" in visitor.get(forum).content.decode()
+    with django_assert_num_queries(0):
+        assert "每天 8:30–20:30" in visitor.get(forum).content.decode()
+    assert client.post(url, settings_form(opens="09:00", closes="18:00")).status_code == 302
+    assert "每天 9:00–18:00" in visitor.get(forum).content.decode()
