@@ -11,9 +11,9 @@ from wagtail.models import PageViewRestriction
 
 from forum.models import Board, Post, Topic
 from forum.posting import edit_post, text_fields
+from search import index
 from search.engine import CAP
 from search.grams import code, grams
-from search import index
 from search.index import index_rows
 from search.models import Gram
 from search.queries import highlight, snippet
