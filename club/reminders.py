@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from club import points
 from club.models import ImportantDate, Member
-from portal.notifications import email_user
+from portal.notifications import EmailList, email_user, unsubscribe_headers
 from portal.outbox import BULK
 
 
@@ -22,6 +22,10 @@ def month_days_ahead(days, today=None):
         if (d.month, d.day) == (2, 28) and not _is_leap(d.year):
             month_days.insert(month_days.index(228) + 1, 229)
     return month_days
+
+
+#: Birthday greetings, stopped from a link in one (club.views.stop_birthday_greetings).
+BIRTHDAY_GREETINGS = EmailList("birthday", "club:stop_birthday_greetings")
 
 
 def greet_birthdays(today=None):
@@ -48,11 +52,13 @@ def greet_birthdays(today=None):
                 greeted_year=today.year
             )
             if first_today and member.birthday_greeting:
+                stop = BIRTHDAY_GREETINGS.url(member.user)
                 greeted += bool(
                     email_user(
                         member.user,
                         "club/email/birthday",
-                        {"member": member},
+                        {"member": member, "unsubscribe_url": stop},
+                        headers=unsubscribe_headers(stop),
                         key=f"birthday:{today.year}:{member.pk}",
                         queue=BULK,
                     )

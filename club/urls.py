@@ -14,4 +14,9 @@ urlpatterns = [
     path("rewards/", views.reward_list, name="rewards"),
     path("rewards/<int:pk>/redeem/", views.redeem, name="redeem"),
     path("refer/", views.refer, name="refer"),
+    path(
+        "birthday/stop/<str:token>/",
+        views.stop_birthday_greetings,
+        name="stop_birthday_greetings",
+    ),
 ]

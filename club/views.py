@@ -12,10 +12,13 @@ from django.views.decorators.http import require_POST
 from club import cards, membership, referrals
 from club import rewards as reward_rules
 from club.forms import ApplicationForm, ClubRecordForm, RedeemForm, ReferralForm
-from club.models import ClubPage, MemberCard, Redemption, Reward, Tier, active_member
+from club.models import ClubPage, Member, MemberCard, Redemption, Reward, Tier, active_member
 from club.points import next_tier
+from club.reminders import BIRTHDAY_GREETINGS
 from home.models import SiteImage
+from owners.consent import consent_exempt
 from portal.links import addresses
+from portal.views import UnsubscribeView
 
 
 def member_required(view):
@@ -142,6 +145,7 @@ def reward_list(request, member):
     for reward in rewards:  # the rule redeem checks, asked here for the button
         reward.tier_problem = reward_rules.why_not_tier(member, reward)
         reward.redeem_url = redeem(reward.pk)
+        reward.balance_after = member.points_balance - reward.points
     mine = member.redemptions.select_related("reward")[:20]
     return render(
         request,
@@ -195,3 +199,20 @@ def refer(request, member):
         "club/refer.html",
         {"form": form, "member": member, "referrals": member.referrals.all()[:50]},
     )
+
+
+class StopBirthdayGreetings(UnsubscribeView):
+    """Stop the birthday greeting from the link in one, without signing in."""
+
+    email_list = BIRTHDAY_GREETINGS
+    template_name = "club/stop_birthday_greetings.html"
+
+    def find(self, user_id):
+        return Member.objects.filter(user_id=user_id).first()
+
+    def stop(self, member):
+        member.birthday_greeting = False
+        member.save(update_fields=["birthday_greeting"])
+
+
+stop_birthday_greetings = consent_exempt(StopBirthdayGreetings.as_view())

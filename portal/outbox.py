@@ -269,13 +269,18 @@ def _close(smtp):
     return None
 
 
+#: On every email the site sends: written by the site, not a person (RFC 3834), so mail
+#: servers and out-of-office replies do not answer it (Exchange reads the second).
+AUTOMATED = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"}
+
+
 def _message(payload, smtp):
     message = EmailMultiAlternatives(
         payload["subject"],
         payload["text"],
         payload["from_email"],
         payload["to"],
-        headers=payload.get("headers") or None,
+        headers={**AUTOMATED, **(payload.get("headers") or {})},
         connection=smtp,
     )
     if payload.get("html"):

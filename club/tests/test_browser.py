@@ -152,12 +152,13 @@ def test_owner_joins_the_club_and_redeems_a_reward(
     offer = page.locator("li.reward", has_text=reward.name)
     expect(offer).to_have_count(1)
     expect(offer.locator("button[type=submit]")).to_be_enabled()
-    # Points are spent only after the owner confirms what for and how many.
+    # Points are spent only after the owner confirms what for, how many and what is left.
     asked = []
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
     offer.locator("button[type=submit]").click()
     expect(page.locator(".messages")).to_have_count(0)
-    assert asked == [f"确定用 150 积分兑换“{reward.name}”吗？"]
+    left = joining_points - 150
+    assert asked == [f"确定用 150 积分兑换“{reward.name}”吗？兑换后余额 {left} 积分。"]
     assert not Redemption.objects.exists()
     page.once("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():

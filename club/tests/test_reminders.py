@@ -39,6 +39,33 @@ def test_a_birthday_brings_points_and_one_greeting_a_year(
         assert reminders.greet_birthdays(date(2027, 11, 26)) == 1
 
 
+def test_the_greeting_is_automated_and_stopped_from_its_own_link(
+    client, make_member, django_capture_on_commit_callbacks
+):
+    member = make_member("wants")
+    born(member, date(1980, 11, 26))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders.greet_birthdays(date(2026, 11, 26))
+    (greeting,) = mail.outbox
+    message = greeting.message()
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    stop = message["List-Unsubscribe"].strip("<>")
+    html = greeting.alternatives[0][0]
+    assert '<html lang="zh-hans">' in html and stop in html and stop in greeting.body
+    path = stop.split("://", 1)[1].split("/", 1)[1]
+    asked = client.get("/" + path).content.decode()  # a mail scanner's GET changes nothing
+    assert "不再给您发送生日祝福邮件？" in asked
+    member.refresh_from_db()
+    assert member.birthday_greeting
+    assert "生日积分照常发放" in client.post("/" + path).content.decode()  # the one-click POST
+    member.refresh_from_db()
+    assert not member.birthday_greeting
+    forged = client.post("/" + path.replace("/stop/", "/stop/x")).content.decode()
+    assert "链接无效" in forged
+
+
 def test_leap_day_birthdays_are_greeted_on_the_28th_in_common_years(make_member):
     member = make_member("leap")
     born(member, date(1988, 2, 29))

@@ -1,5 +1,6 @@
 """Redeeming rewards and referring buyers: points and stock move together or not at all."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -112,8 +113,11 @@ def test_redeeming_asks_first_naming_the_reward_and_the_points(client, member, s
     client.force_login(member.user)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     page = client.get(reverse("club:rewards")).content.decode()
-    # site.js asks this before the form is sent.
-    assert 'data-confirm="确定用 800 积分兑换“中秋月饼礼盒”吗？"' in page
+    # site.js asks this before the form is sent: the reward, its cost and the balance after.
+    after = member.points_balance - 800
+    assert f'data-confirm="确定用 800 积分兑换“中秋月饼礼盒”吗？兑换后余额 {after} 积分。"' in page
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))  # each reward's form once, without repeating an id
 
 
 def test_referrals_earn_points_once_staff_confirm_the_purchase(
