@@ -9,6 +9,7 @@ from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
 from home.models import HomePage, SiteImage, StandardPage
+from portal.address import host_and_port
 
 HOME_BODY = [
     ("heading", "我们的服务"),
@@ -92,8 +93,9 @@ def _create_home():
     home = root.add_child(
         instance=HomePage(title="首页", slug="home", hero_title="金都业主服务中心")
     )
+    hostname, port = host_and_port()  # the public address (portal.address)
     Site.objects.update_or_create(
-        is_default_site=True, defaults={"hostname": "localhost", "root_page": home}
+        is_default_site=True, defaults={"hostname": hostname, "port": port, "root_page": home}
     )
     return home
 

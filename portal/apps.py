@@ -7,6 +7,6 @@ class PortalConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
-        from portal import hours, roles, signin  # noqa: F401
+        from portal import address, hours, roles, signin  # noqa: F401
 
         roles.connect_staff_flag()

@@ -10,7 +10,7 @@ from wagtail.documents.views.serve import serve as serve_document
 from wagtail.images.views import images as image_views
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
-from portal import csp, files, signin_views, views
+from portal import address, csp, files, signin_views, views
 from portal.exports import SafeSpreadsheetExportMixin
 
 
@@ -66,6 +66,7 @@ urlpatterns = [
     path("", include("home.urls")),  # the consent page
     path("search/", include("search.urls")),
     path("sitemap.xml", sitemap),
+    path("robots.txt", address.robots_txt),
 ]
 
 if settings.SERVE_MEDIA:

@@ -1,5 +1,6 @@
 """RSS and Atom feeds of project news and of the club magazine."""
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,12 @@ class NewsFeed(Feed):
 
     def item_pubdate(self, item):
         return item.first_published_at
+
+    def item_updateddate(self, item):
+        return item.last_published_at or item.first_published_at
+
+    def item_author_name(self, item):
+        return settings.WAGTAIL_SITE_NAME
 
 
 class NewsAtomFeed(NewsFeed):
