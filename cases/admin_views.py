@@ -8,6 +8,7 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -26,10 +27,10 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
-from cases import casework, mailbox, rules
+from cases import casework, mailbox, report_files, rules
 from cases.forms import AttachmentsField
 from cases.models import Case, Category, QuarantinedEmail
-from cases.reports import monthly_figures
+from cases.reports import monthly_figures, trend
 from owners.models import Estate, Unit
 from portal.admin_actions import ActionsInspectView, ActionsOnlyViewSet, InspectFirstIndexView
 from portal.admin_listing import (
@@ -443,17 +444,42 @@ class MonthlyReportView(WagtailAdminTemplateMixin, TemplateView):
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
 
-    def get_context_data(self, **kwargs):
+    def chosen_month(self):
         today = timezone.localdate()
-        year, month = today.year, today.month
         chosen = self.request.GET.get("month", "")
         if re.fullmatch(r"\d{4}-\d{2}", chosen) and 1 <= int(chosen[5:]) <= 12:
-            year, month = int(chosen[:4]), int(chosen[5:])
+            return int(chosen[:4]), int(chosen[5:])
+        return today.year, today.month
+
+    def get(self, request, *args, **kwargs):
+        download = request.GET.get("download")
+        if download in DOWNLOADS:
+            write, mime = DOWNLOADS[download]
+            report = report_files.Report(*self.chosen_month())
+            return HttpResponse(
+                write(report),
+                content_type=mime,
+                headers={
+                    "Content-Disposition": f'attachment; filename="{report.filename(download)}"'
+                },
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        year, month = self.chosen_month()
         return {
             **super().get_context_data(**kwargs),
             "figures": monthly_figures(year, month),
+            "trend": trend(year, month),
             "chosen": f"{year:04d}-{month:02d}",
         }
+
+
+#: The report's files: ?download=xlsx or pptx.
+DOWNLOADS = {
+    "xlsx": (report_files.workbook, report_files.XLSX),
+    "pptx": (report_files.slides, report_files.PPTX),
+}
 
 
 class MonthlyReportViewSet(ViewSet):

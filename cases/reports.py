@@ -1,9 +1,20 @@
 """The monthly report (月报) of the complaint mailbox, computed by the database."""
 
 import calendar
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+)
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent
@@ -74,3 +85,66 @@ def _median(cases, moment):
         return None
     took = done.order_by("took").values_list("took", flat=True)[count // 2]
     return round(took.total_seconds() / 3600, 1)
+
+
+#: How many months the trend shows, the chosen one last.
+TREND_MONTHS = 12
+#: How many of the month's cases the slide deck and the workbook list.
+TOP_CASES = 10
+
+
+def trend(year, month):
+    """The TREND_MONTHS months up to (year, month): [{year, month, total, on_time_share,
+    satisfaction}], oldest first, every month present (zero when it had no case). One query."""
+    months = []
+    for _ in range(TREND_MONTHS):
+        months.append((year, month))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    months.reverse()
+    start, end = month_bounds(*months[0])[0], month_bounds(*months[-1])[1]
+    rows = (
+        Case.objects.filter(created_at__gte=start, created_at__lt=end)
+        .annotate(month=TruncMonth("created_at", tzinfo=timezone.get_current_timezone()))
+        .values("month")
+        .annotate(
+            total=Count("pk"),
+            on_time=Count("pk", filter=Q(first_responded_at__lte=F("first_response_due"))),
+            satisfaction=Avg("satisfaction"),
+        )
+    )
+    found = {(row["month"].year, row["month"].month): row for row in rows}
+    top = max((row["total"] for row in found.values()), default=0)
+    trend = []
+    for y, m in months:
+        row = found.get((y, m), {"total": 0, "on_time": 0, "satisfaction": None})
+        trend.append(
+            {
+                "year": y,
+                "month": m,
+                "first_day": date(y, m, 1),
+                "total": row["total"],
+                "on_time_share": _share(row["on_time"], row["total"]),
+                "satisfaction": row["satisfaction"],
+                "height": round(100 * row["total"] / top) if top else 0,
+            }
+        )
+    return trend
+
+
+def top_cases(year, month):
+    """The month's cases managers look at first: the reopened, then the overdue, then those
+    still open longest; closed ones after, newest first. TOP_CASES at most."""
+    start, end = month_bounds(year, month)
+    reopened = CaseEvent.objects.filter(kind="status", status=Case.Status.REOPENED).values("case")
+    cases = (
+        Case.objects.filter(created_at__gte=start, created_at__lt=end)
+        .select_related("category", "first_responder", "unit__estate")
+        .annotate(
+            was_reopened=Exists(reopened.filter(case=OuterRef("pk"))),
+            still_open=ExpressionWrapper(
+                Q(status__in=Case.OPEN_STATUSES), output_field=BooleanField()
+            ),
+        )
+        .order_by("-was_reopened", "-still_open", "resolution_due", "-created_at")
+    )
+    return list(cases[:TOP_CASES])

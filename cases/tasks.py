@@ -3,13 +3,14 @@
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases import mailbox
 from cases.casework import case_managers, escalate_overdue
 from cases.privacy import anonymise_expired_cases as anonymise
-from cases.reports import monthly_figures
+from cases.report_files import PPTX, XLSX, Report, slides, workbook
 from portal.notifications import email_user
 from portal.outbox import BULK
 
@@ -33,16 +34,24 @@ def send_monthly_case_report():
     how many emails this run wrote."""
     first = timezone.localdate().replace(day=1)
     last_month = first - timedelta(days=1)
-    figures = monthly_figures(last_month.year, last_month.month)
+    report = Report(last_month.year, last_month.month)
     period = f"{last_month.year}-{last_month.month:02d}"
-    written = 0
+    written, files = 0, {}
     for manager in case_managers():
+        language = manager.language or settings.LANGUAGE_CODE
+        if language not in files:  # the workbook and the deck in each reader's language
+            with translation.override(language):
+                files[language] = [
+                    (report.filename("xlsx"), workbook(report), XLSX),
+                    (report.filename("pptx"), slides(report), PPTX),
+                ]
         # Once a month each, whatever runs this twice: the outbox key is the month and the person.
         written += bool(
             email_user(
                 manager,
                 "cases/email/case_report",
-                {"f": figures},
+                {"f": report.figures},
+                attachments=files[language],
                 key=f"case-report:{period}:{manager.pk}",
                 queue=BULK,
             )

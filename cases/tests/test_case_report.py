@@ -1,5 +1,6 @@
 """The monthly report: figures by database aggregation, a fixed number of queries, an email."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
+from pptx import Presentation
 
 from cases import casework
 from cases.models import Case, Category
@@ -86,3 +89,58 @@ def test_the_monthly_email_reaches_managers(month, staff, django_capture_on_comm
         send_monthly_case_report.delay()
     assert [m.to for m in mail.outbox] == [[manager.email]]
     assert "客户事项月报" in mail.outbox[0].subject
+
+
+def test_the_report_downloads_as_a_workbook_and_a_slide_deck(client, month, staff):
+    client.force_login(staff("Managers"))
+    url = reverse("case_report:index")
+    chosen = f"{month[0]}-{month[1]:02d}"
+    page = client.get(url, {"month": chosen}).content.decode()
+    assert "下载 Excel" in page and "下载演示文稿" in page
+    assert page.count('class="case-trend__bar"') == 12 and f"{month[1]}月" in page
+
+    response = client.get(url, {"month": chosen, "download": "xlsx"})
+    assert response["Content-Disposition"] == f'attachment; filename="case-report-{chosen}.xlsx"'
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == [
+        "摘要",
+        "按类型",
+        "按分类",
+        "按小区",
+        "按渠道",
+        "近12个月",
+        "重点事项",
+    ]
+    summary = {row[0]: row[1] for row in book["摘要"].iter_rows(min_row=2, values_only=True)}
+    assert (summary["事项总数"], summary["按时响应"], summary["已重新打开"]) == ("4", "75%", "25%")
+    trend = list(book["近12个月"].iter_rows(min_row=2, values_only=True))
+    assert len(trend) == 12 and trend[-1][:2] == (chosen, 4)
+    top = list(book["重点事项"].iter_rows(min_row=2, values_only=True))
+    assert len(top) == 4 and top[0][4] == "已重新打开"  # the reopened case first, in its words
+
+    response = client.get(url, {"month": chosen, "download": "pptx"})
+    deck = Presentation(io.BytesIO(response.content))
+    titles = [slide.shapes.title.text for slide in deck.slides]
+    assert titles == [f"{chosen} 客户事项月报", "主要数据", "按分类", "近12个月", "重点事项"]
+    assert any(shape.has_chart for shape in deck.slides[2].shapes)
+    table = next(shape.table for shape in deck.slides[4].shapes if shape.has_table)
+    assert len(table.rows) == 5 and table.cell(0, 0).text == "编号"
+
+
+def test_the_monthly_email_carries_the_workbook_and_the_deck(
+    month, staff, django_capture_on_commit_callbacks
+):
+    staff("Managers")
+    with django_capture_on_commit_callbacks(execute=True):
+        send_monthly_case_report.delay()
+    (email,) = mail.outbox
+    names = [name for name, _content, _mime in email.attachments]
+    assert names[0].endswith(".xlsx") and names[1].endswith(".pptx")
+    assert load_workbook(io.BytesIO(email.attachments[0][1])).sheetnames[0] == "摘要"
+    assert len(Presentation(io.BytesIO(email.attachments[1][1])).slides) == 5
+
+
+def test_the_files_are_for_case_staff_only(client, staff, month):
+    client.force_login(staff("Editors"))
+    response = client.get(reverse("case_report:index"), {"download": "xlsx"})
+    assert response.status_code in (302, 403) and "spreadsheetml" not in response["Content-Type"]
