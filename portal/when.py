@@ -15,6 +15,28 @@ MINUTE, HOUR, DAY = 60, 3600, 86400
 DAYS_AS_AGO = 30
 
 
+#: How many of a unit ago, and how long in it: the largest unit a time has passed.
+AGO = {
+    DAY: lambda n: ngettext("%(n)d day ago", "%(n)d days ago", n),
+    HOUR: lambda n: ngettext("%(n)d hour ago", "%(n)d hours ago", n),
+    MINUTE: lambda n: ngettext("%(n)d minute ago", "%(n)d minutes ago", n),
+}
+LONG = {
+    DAY: lambda n: ngettext("%(n)d day", "%(n)d days", n),
+    HOUR: lambda n: ngettext("%(n)d hour", "%(n)d hours", n),
+    MINUTE: lambda n: ngettext("%(n)d minute", "%(n)d minutes", n),
+}
+
+
+def _in_largest_unit(seconds, words):
+    """`seconds` in the largest unit of `words` it fills once, or None under a minute."""
+    for unit, word in words.items():
+        if seconds >= unit:
+            n = int(seconds // unit)
+            return word(n) % {"n": n}
+    return None
+
+
 def ago(value, now=None):
     """How long ago `value` was, or its date when it is older than DAYS_AS_AGO days (or in
     the future)."""
@@ -25,16 +47,7 @@ def ago(value, now=None):
     if seconds < 0 or seconds >= DAYS_AS_AGO * DAY:
         local, today = timezone.localtime(value), timezone.localtime(now)
         return date_format(local, "MONTH_DAY_FORMAT" if local.year == today.year else "DATE_FORMAT")
-    if seconds < MINUTE:
-        return _("just now")
-    if seconds < HOUR:
-        n = int(seconds // MINUTE)
-        return ngettext("%(n)d minute ago", "%(n)d minutes ago", n) % {"n": n}
-    if seconds < DAY:
-        n = int(seconds // HOUR)
-        return ngettext("%(n)d hour ago", "%(n)d hours ago", n) % {"n": n}
-    n = int(seconds // DAY)
-    return ngettext("%(n)d day ago", "%(n)d days ago", n) % {"n": n}
+    return _in_largest_unit(seconds, AGO) or _("just now")
 
 
 def age(value, now=None):
@@ -42,13 +55,4 @@ def age(value, now=None):
     if not value:
         return ""
     seconds = max(((now or timezone.now()) - value).total_seconds(), 0)
-    if seconds < MINUTE:
-        return _("less than a minute")
-    if seconds < HOUR:
-        n = int(seconds // MINUTE)
-        return ngettext("%(n)d minute", "%(n)d minutes", n) % {"n": n}
-    if seconds < DAY:
-        n = int(seconds // HOUR)
-        return ngettext("%(n)d hour", "%(n)d hours", n) % {"n": n}
-    n = int(seconds // DAY)
-    return ngettext("%(n)d day", "%(n)d days", n) % {"n": n}
+    return _in_largest_unit(seconds, LONG) or _("less than a minute")
