@@ -208,6 +208,7 @@ def card_problem(card):
 # -- The card image ----------------------------------------------------------------------------
 
 WIDTH, HEIGHT = 1012, 638  # 85.6 × 54 mm at 300 dpi
+DPI = 300  # written in the PNG, so it prints at card size
 FONT_FILES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-{weight}.ttc",
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
@@ -290,11 +291,11 @@ def card_png(card):
             ClubSettings.load().club_name,
         )
     )
-    key = "club:card-png:" + hashlib.sha256(printed.encode()).hexdigest()
+    key = "club:card-png:2:" + hashlib.sha256(printed.encode()).hexdigest()
     png = django_cache.get(key)
     if png is None:
         buffer = BytesIO()
-        card_image(card).save(buffer, format="PNG", optimize=True)
+        card_image(card).save(buffer, format="PNG", optimize=True, dpi=(DPI, DPI))
         png = buffer.getvalue()
         django_cache.set(key, png, 60 * 60 * 24 * 7)
     return png

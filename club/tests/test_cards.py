@@ -92,7 +92,10 @@ def test_the_card_image_is_a_card_sized_png_of_the_members_own_card(client, memb
     response = client.get(reverse("club:card_png") + "?download=1")
     assert response["Content-Type"] == "image/png"
     assert member.cards.get().number in response["Content-Disposition"]
-    assert Image.open(BytesIO(response.content)).size == (1012, 638)
+    image = Image.open(BytesIO(response.content))
+    (width, height), (dpi_x, dpi_y) = image.size, image.info["dpi"]
+    # Prints at card size (85.6 × 54 mm) from the resolution it records.
+    assert (round(width / dpi_x * 25.4, 1), round(height / dpi_y * 25.4, 1)) == (85.7, 54.0)
 
 
 def test_the_print_sheet_is_a_pdf_of_the_days_cards(client, make_member, club_staff):
