@@ -1,5 +1,5 @@
-"""Deadlines in service hours: `due(start, hours)` is the moment `hours` of the desk's open
-time (portal.models.ServiceHours, in the site's zone) have passed after `start`. A case filed
+"""Deadlines in service hours: `Calendar().due(start, hours)` is the moment `hours` of the
+desk's open time (portal.models.ServiceHours, in the site's zone) have passed after `start`. A case filed
 at 23:00 with two hours to a first answer is due at 10:30 the next morning, and one filed the
 day before the Spring Festival closure is due after it.
 
@@ -49,10 +49,6 @@ class Calendar:
                 left -= closes - moment
             moment = datetime.combine(day + timedelta(days=1), self.opens_at, zone)
         return start + timedelta(hours=hours)
-
-
-def due(start, hours):
-    return Calendar().due(start, hours)
 
 
 _OPEN_KEY = "portal:service-hours"
