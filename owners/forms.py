@@ -82,17 +82,31 @@ def natural_key(text):
     ]
 
 
+def floor_of(number):
+    """The floor a unit number names: "1201" and "A1201" are on 12, "0501" on 5; None when the
+    number does not follow the floor-then-door pattern."""
+    match = re.fullmatch(r"[A-Za-z]?0*([0-9]{1,3})[0-9]{2}", number)
+    return int(match.group(1)) if match and int(match.group(1)) else None
+
+
 class ClaimForm(forms.Form):
-    """Estate → building → unit number, and a proof staff can check."""
+    """Estate → building → unit, each picked from a list, and a proof staff can check.
+
+    The estate and the building come from the address (a GET form reloads the lists); the unit
+    is one of that building's units, shown floor by floor."""
 
     estate = forms.ModelChoiceField(
         label=_("Estate"), queryset=Estate.objects.all(), empty_label=_("Choose your estate")
     )
     building = forms.ChoiceField(label=_("Building"), choices=[])
-    number = forms.CharField(
-        label=_("Unit number"),
-        max_length=30,
-        widget=forms.TextInput(attrs={"placeholder": "1201", "autocomplete": "off"}),
+    unit = forms.ChoiceField(
+        label=_("Unit"),
+        choices=[],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose your unit."),
+            "invalid_choice": _("Choose one of this building's units."),
+        },
     )
     role = forms.ChoiceField(
         label=_("You are the unit's"),
@@ -107,22 +121,38 @@ class ClaimForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        estate = self._chosen_estate()
-        if estate:
-            self.fields["estate"].initial = estate.pk
-            buildings = sorted(
-                Unit.objects.filter(estate=estate)
-                .order_by()
-                .values_list("building", flat=True)
-                .distinct(),
-                key=natural_key,
-            )
-            self.fields["building"].choices = [("", _("Choose the building"))] + [
-                (b, b) for b in buildings
-            ]
+        self.estate_chosen = self._chosen_estate()
+        self.building_chosen = None
+        self.units = {}
+        if self.estate_chosen is None:
+            return
+        self.fields["estate"].initial = self.estate_chosen.pk
+        buildings = sorted(
+            Unit.objects.filter(estate=self.estate_chosen)
+            .order_by()
+            .values_list("building", flat=True)
+            .distinct(),
+            key=natural_key,
+        )
+        self.fields["building"].choices = [("", _("Choose the building"))] + [
+            (b, b) for b in buildings
+        ]
+        self.building_chosen = self._chosen("building", buildings)
+        if self.building_chosen is None:
+            return
+        self.fields["building"].initial = self.building_chosen
+        units = sorted(
+            Unit.objects.filter(estate=self.estate_chosen, building=self.building_chosen),
+            key=lambda unit: natural_key(unit.number),
+        )
+        self.units = {str(unit.pk): unit for unit in units}
+        self.fields["unit"].choices = [(pk, unit.number) for pk, unit in self.units.items()]
+
+    def _value(self, name):
+        return self.data.get(name) if self.is_bound else self.initial.get(name)
 
     def _chosen_estate(self):
-        pk = self.data.get("estate") if self.is_bound else self.initial.get("estate")
+        pk = self._value("estate")
         if pk and str(pk).isascii() and str(pk).isdigit():
             return Estate.objects.filter(pk=pk).first()
         if not self.is_bound:
@@ -131,18 +161,27 @@ class ClaimForm(forms.Form):
             return estates[0] if len(estates) == 1 else None
         return None
 
+    def _chosen(self, name, choices):
+        value = self._value(name)
+        if value in choices:
+            return value
+        return choices[0] if len(choices) == 1 else None
+
+    def floors(self):
+        """The unit choices grouped by floor, top floor first as on a building's directory;
+        numbers that name no floor come last under "Other"."""
+        by_floor = {}
+        for choice in self["unit"]:
+            floor = floor_of(self.units[str(choice.data["value"])].number)
+            by_floor.setdefault(floor, []).append(choice)
+        order = sorted((f for f in by_floor if f is not None), reverse=True)
+        groups = [(_("Floor %(floor)s") % {"floor": f}, by_floor[f]) for f in order]
+        if None in by_floor:
+            groups.append((_("Other"), by_floor[None]))
+        return groups
+
     def clean(self):
         data = super().clean()
-        estate, building, number = data.get("estate"), data.get("building"), data.get("number")
-        if estate and building and number:
-            unit = Unit.objects.filter(
-                estate=estate, building=building, number__iexact=number.strip()
-            ).first()
-            if unit is None:
-                self.add_error(
-                    "number",
-                    _("There is no unit %(number)s in %(building)s of %(estate)s.")
-                    % {"number": number, "building": building, "estate": estate},
-                )
-            data["unit"] = unit
+        if data.get("unit"):
+            data["unit"] = self.units[data["unit"]]
         return data

@@ -65,7 +65,10 @@ def profile(request):
 
 @login_required
 def claim_unit(request):
-    form = ClaimForm(request.POST or None, initial={"estate": request.GET.get("estate")})
+    form = ClaimForm(
+        request.POST or None,
+        initial={"estate": request.GET.get("estate"), "building": request.GET.get("building")},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -32,12 +32,16 @@ def test_owner_sign_up_to_verified_badge(live_server, page, browser, estate, sta
     page.click("form.form button[type=submit]")
     expect(page).to_have_url(f"{site}/me/")
 
-    # Claim 3栋 1201: choosing the estate brings up its buildings.
+    # Claim 3栋 1201: choosing the estate brings up its buildings, the building its units;
+    # typing part of the number narrows them.
     page.goto(f"{site}/me/units/claim/")
     page.select_option("select[name=estate]", str(estate.pk))
     page.wait_for_selector("select[name=building]")
     page.select_option("select[name=building]", "3栋")
-    page.fill("input[name=number]", "1201")
+    page.fill("#unit-search", "120")
+    expect(page.locator(".unit-picker__units label:visible")).to_have_count(2)
+    expect(page.locator(".unit-picker__floor:visible")).to_have_count(1)
+    page.click(".unit-picker__units label:has-text('1201')")
     page.fill("input[name=proof]", "HZ-2019-1201")
     page.click("text=提交认证")
     expect(page.locator(".status--pending")).to_be_visible()
@@ -78,7 +82,7 @@ def test_owner_pages_fit_a_phone_screen(live_server, page, verified_owner, estat
         "/",
         "/me/",
         "/me/profile/",
-        f"/me/units/claim/?estate={estate.pk}",
+        f"/me/units/claim/?estate={estate.pk}&building=3栋",
         "/accounts/email/",
     ):
         page.goto(live_server.url + path)

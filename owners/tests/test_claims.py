@@ -5,7 +5,7 @@ from django.core import mail
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from owners.models import OwnershipClaim, Unit
+from owners.models import Estate, OwnershipClaim, Unit
 from portal.tests.actions_only import assert_no_raw_admin_views
 
 pytestmark = pytest.mark.django_db
@@ -14,12 +14,13 @@ CLAIM_URL = reverse("owners:claim_unit")
 
 
 def claim(client, estate, building="3栋", number="1201", proof="HT-2019-1201"):
+    unit = Unit.objects.filter(estate=estate, building=building, number=number).first()
     return client.post(
         CLAIM_URL,
         {
             "estate": estate.pk,
             "building": building,
-            "number": number,
+            "unit": unit.pk if unit else "",
             "role": "owner",
             "proof": proof,
         },
@@ -52,17 +53,38 @@ def test_an_owner_claims_a_unit(owner_client, owner, estate, unit):
     assert "status--pending" in dashboard
 
 
-def test_unit_numbers_match_whatever_the_case(owner_client, owner, estate):
-    unit = Unit.objects.create(estate=estate, building="1栋", number="A0101")
-    assert claim(owner_client, estate, building="1栋", number="a0101").status_code == 302
-    assert OwnershipClaim.objects.get(owner=owner).unit == unit
+def test_the_buildings_units_are_offered_floor_by_floor_top_floor_first(owner_client, estate):
+    Unit.objects.create(estate=estate, building="3栋", number="A0101")
+    html = owner_client.get(CLAIM_URL, {"estate": estate.pk, "building": "3栋"}).content.decode()
+    floors = [html.index(f">{floor}<") for floor in ("12层", "2层", "1层")]
+    assert floors == sorted(floors)
+    numbers = [html.index(f"<span>{n}</span>") for n in ("1201", "1202", "0201", "0101", "A0101")]
+    assert numbers == sorted(numbers)
+    assert "1栋" not in html.split('name="unit"', 1)[1].split("</fieldset>")[0]
 
 
-def test_a_unit_that_does_not_exist_is_refused(owner_client, owner, estate):
-    response = claim(owner_client, estate, number="9999")
+def test_a_unit_from_another_building_is_refused(owner_client, owner, estate):
+    elsewhere = Unit.objects.get(estate=estate, building="1栋", number="1201")
+    response = owner_client.post(
+        CLAIM_URL,
+        {
+            "estate": estate.pk,
+            "building": "3栋",
+            "unit": elsewhere.pk,
+            "role": "owner",
+            "proof": "HT",
+        },
+    )
     assert response.status_code == 200
-    assert "金都·翠湖苑 3栋 没有 9999 号房。" in response.content.decode()
+    assert "请选择本楼栋的房号。" in response.content.decode()
     assert not OwnershipClaim.objects.exists()
+
+
+def test_with_one_building_its_units_show_at_once(owner_client, estate):
+    small = Estate.objects.create(name="金都·小院", city="杭州")
+    Unit.objects.create(estate=small, building="1栋", number="0101")
+    html = owner_client.get(CLAIM_URL, {"estate": small.pk}).content.decode()
+    assert 'name="unit"' in html and "<span>0101</span>" in html
 
 
 def test_a_building_from_another_estate_is_refused(owner_client, estate):

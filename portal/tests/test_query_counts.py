@@ -39,6 +39,21 @@ def test_the_claim_form(owner_client, many_claims, django_assert_max_num_queries
         )
 
 
+@pytest.mark.parametrize("floors", [1, 33])
+def test_the_claim_forms_units(owner_client, floors, django_assert_max_num_queries):
+    estate = Estate.objects.create(name="金都·高层", city="杭州")
+    Unit.objects.bulk_create(
+        Unit(estate=estate, building="1栋", number=f"{floor:02d}{door:02d}")
+        for floor in range(1, floors + 1)
+        for door in range(1, 5)
+    )
+    with django_assert_max_num_queries(10):  # +1 cold cache: the privacy policy version
+        response = owner_client.get(
+            reverse("owners:claim_unit"), {"estate": estate.pk, "building": "1栋"}
+        )
+    assert response.content.decode().count('name="unit"') == floors * 4
+
+
 @pytest.mark.parametrize("consents", [1, 30])
 def test_the_profile_form(owner, owner_client, consents, django_assert_max_num_queries):
     for n in range(consents):  # the list of what the owner agreed to: one query, however long

@@ -26,8 +26,35 @@
     document.addEventListener("change", function (event) {
         var select = event.target;
         if (select.matches && select.matches("form[data-autosubmit] select") && select.value) {
+            // A new estate starts its building afresh.
+            if (select.name === "estate" && select.form.elements.building) {
+                select.form.elements.building.value = "";
+            }
             select.form.submit();
         }
+    });
+
+    // <fieldset data-unit-picker>: a box above the claim form's units keeps only the units whose
+    // number holds what is typed ("501" finds 0501 and 1501), and the floors that still have one.
+    document.querySelectorAll("[data-unit-picker]").forEach(function (picker) {
+        var search = picker.querySelector(".unit-picker__search");
+        var none = picker.querySelector(".unit-picker__none");
+        search.hidden = false;
+        search.querySelector("input").addEventListener("input", function (event) {
+            var typed = event.target.value.trim().toUpperCase();
+            var shown = 0;
+            picker.querySelectorAll("[data-floor]").forEach(function (floor) {
+                var left = 0;
+                floor.querySelectorAll("label").forEach(function (label) {
+                    var match = label.textContent.toUpperCase().indexOf(typed) !== -1;
+                    label.hidden = !match;
+                    left += match ? 1 : 0;
+                });
+                floor.hidden = left === 0;
+                shown += left;
+            });
+            none.hidden = shown > 0;
+        });
     });
 
     // <p data-public-name> on the profile: "other owners see" follows the nickname, the real
