@@ -7,4 +7,4 @@ class EventsConfig(AppConfig):
     verbose_name = _("Club events")
 
     def ready(self):
-        from events import signals  # noqa: F401
+        from events import home_parts, signals  # noqa: F401

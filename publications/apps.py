@@ -7,4 +7,4 @@ class PublicationsConfig(AppConfig):
     verbose_name = _("Publications")
 
     def ready(self):
-        from publications import signals  # noqa: F401
+        from publications import home_parts, signals  # noqa: F401

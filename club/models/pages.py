@@ -14,6 +14,8 @@ from home.caching import CachedPageMixin
 
 
 class ClubPage(CachedPageMixin, Page):
+    #: Its icon where the home page lists it (templates/includes/icons.svg).
+    menu_icon = "card"
     intro = models.CharField(_("introduction"), max_length=250, blank=True)
     hero_image = models.ForeignKey(
         "home.SiteImage",

@@ -60,7 +60,7 @@ class HomePage(CachedPageMixin, Page):
         return context
 
     def menu_pages(self, request):
-        """The pages shown in the menu, as {"title", "url", "intro"}: kept under the pages'
+        """The pages shown in the menu, as {"title", "url", "intro", "icon"}: kept under the pages'
         version, which every publication, move and deletion bumps, so the menu costs no query
         once built (building it loads each page type's rows once)."""
         site = Site.find_for_request(request)
@@ -72,6 +72,7 @@ class HomePage(CachedPageMixin, Page):
                     "title": child.title,
                     "url": child.get_url(request),
                     "intro": getattr(child, "intro", ""),
+                    "icon": getattr(child, "menu_icon", "doc"),
                 }
                 for child in self.get_children().live().in_menu().specific()
             ]
@@ -80,6 +81,8 @@ class HomePage(CachedPageMixin, Page):
 
 
 class StandardPage(CachedPageMixin, Page):
+    #: Its icon where the home page lists it (templates/includes/icons.svg).
+    menu_icon = "info"
     intro = models.CharField(_("introduction"), max_length=250, blank=True)
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
 
@@ -88,3 +91,26 @@ class StandardPage(CachedPageMixin, Page):
 
     class Meta:
         verbose_name = _("standard page")
+
+
+def publication_sections(request):
+    """The publications under the site's home page (page types with a `publication_rank`: the
+    news, the magazine, the listings), as [{"title", "url", "icon"}] by rank: the navigation's
+    资讯 opens the first, and each of them links to the others. Kept under the pages' version."""
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        return []
+    key = f"publication-sections:{pages_version()}:{site.pk}"
+    sections = cache.get(key)
+    if sections is None:
+        pages = [
+            page
+            for page in site.root_page.get_children().live().specific()
+            if getattr(page, "publication_rank", None) is not None
+        ]
+        sections = [
+            {"title": page.title, "url": page.get_url(request), "icon": page.menu_icon}
+            for page in sorted(pages, key=lambda page: page.publication_rank)
+        ]
+        cache.set(key, sections, TIMEOUT)
+    return sections

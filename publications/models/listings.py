@@ -19,6 +19,10 @@ from publications.models.news import NewsPage
 
 
 class ListingIndexPage(CachedPageMixin, Page):
+    #: Its icon where the home page lists it (templates/includes/icons.svg).
+    menu_icon = "building"
+    #: Its place among the publications the navigation's 资讯 leads to (home.models.pages.publication_sections).
+    publication_rank = 2
     #: The site search lists it under this section (search.engine.SECTIONS).
     search_section = "listings"
 

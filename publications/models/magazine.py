@@ -27,6 +27,10 @@ class ArticleBlock(blocks.StructBlock):
 
 
 class MagazineIndexPage(CachedPageMixin, Page):
+    #: Its icon where the home page lists it (templates/includes/icons.svg).
+    menu_icon = "book"
+    #: Its place among the publications the navigation's 资讯 leads to (home.models.pages.publication_sections).
+    publication_rank = 1
     #: The site search lists it under this section (search.engine.SECTIONS).
     search_section = "magazine"
 

@@ -29,6 +29,10 @@ class NewsPageTag(TaggedItemBase):
 
 
 class NewsIndexPage(CachedPageMixin, Page):
+    #: Its icon where the home page lists it (templates/includes/icons.svg).
+    menu_icon = "news"
+    #: Its place among the publications the navigation's 资讯 leads to (home.models.pages.publication_sections).
+    publication_rank = 0
     #: The site search lists it under this section (search.engine.SECTIONS).
     search_section = "news"
 

@@ -1,0 +1,37 @@
+"""The home page's "coming up" part (portal.framing): the next events of the club, the same for
+every reader; kept for a few minutes under the pages' version, so a publication shows at once
+and an event that has ended drops off soon after."""
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from events.models import EventIndexPage, EventPage
+from home.caching import pages_version
+from portal import framing
+
+SHOWN = 3
+KEPT = 5 * 60
+
+
+@framing.part("home_events")
+def coming_up(request):
+    key = f"home:events:{pages_version()}:{get_language()}"
+    html = cache.get(key)
+    if html is None:
+        events = list(
+            EventPage.objects.live()
+            .filter(ends_at__gte=timezone.now(), is_cancelled=False)
+            .order_by("starts_at")[:SHOWN]
+        )
+        plan = EventIndexPage.objects.live().first()
+        html = render_to_string(
+            "events/includes/home_events.html",
+            {
+                "events": [(event, event.get_url(request)) for event in events],
+                "plan_url": plan.get_url(request) if plan else "",
+            },
+        )
+        cache.set(key, html, KEPT)
+    return html

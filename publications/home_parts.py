@@ -1,0 +1,48 @@
+"""The home page's "news" part (portal.framing): the latest news of the reader's own estates and
+of the company, or for a visitor the latest of all. The estates cost one query for a verified
+owner; the items are kept per set of estates under the pages' version."""
+
+from django.core.cache import cache
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+
+from home.caching import TIMEOUT, pages_version
+from owners.models import OwnershipClaim
+from portal import framing
+from publications.models import NewsIndexPage, NewsPage
+
+SHOWN = 3
+
+
+@framing.part("home_news")
+def latest_news(request):
+    user = framing.reader(request)
+    estates = ()
+    if user.is_authenticated and user.is_verified_owner:
+        estates = tuple(
+            sorted(
+                set(
+                    OwnershipClaim.objects.filter(
+                        owner=user, status=OwnershipClaim.Status.APPROVED
+                    ).values_list("unit__estate_id", flat=True)
+                )
+            )
+        )
+    key = f"home:news:{pages_version()}:{get_language()}:{'-'.join(map(str, estates))}"
+    html = cache.get(key)
+    if html is None:
+        items = NewsPage.objects.live().public().select_related("estate").order_by("-date", "-pk")
+        if estates:
+            items = items.filter(Q(estate__in=estates) | Q(estate__isnull=True))
+        index = NewsIndexPage.objects.live().first()
+        html = render_to_string(
+            "publications/includes/home_news.html",
+            {
+                "items": [(item, item.get_url(request)) for item in items[:SHOWN]],
+                "index_url": index.get_url(request) if index else "",
+                "own_estates": bool(estates),
+            },
+        )
+        cache.set(key, html, TIMEOUT)
+    return html
