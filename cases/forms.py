@@ -1,5 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Category
@@ -13,12 +15,16 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+# Worked out in the reader's language when shown, not once when the form class is defined.
+_help_text = lazy(
+    lambda: gettext("Up to %(count)s photos or PDF files.") % {"count": MAX_ATTACHMENTS}, str
+)
+
+
 class AttachmentsField(forms.FileField):
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
-        kwargs.setdefault(
-            "help_text", _("Up to %(count)s photos or PDF files.") % {"count": MAX_ATTACHMENTS}
-        )
+        kwargs.setdefault("help_text", _help_text())
         super().__init__(required=False, **kwargs)
 
     def clean(self, data, initial=None):
@@ -30,7 +36,9 @@ class AttachmentsField(forms.FileField):
 
 class CaseForm(forms.Form):
     kind = forms.ChoiceField(label=_("What is it?"), choices=Case.Kind.choices)
-    category = forms.ModelChoiceField(label=_("About"), queryset=Category.objects.all())
+    category = forms.ModelChoiceField(
+        label=_("About"), queryset=Category.objects.all(), empty_label=_("Choose a category")
+    )
     unit = forms.ModelChoiceField(
         label=_("Which home"),
         queryset=Unit.objects.none(),
@@ -39,7 +47,7 @@ class CaseForm(forms.Form):
     )
     subject = forms.CharField(label=_("Subject"), max_length=120)
     description = forms.CharField(
-        label=_("Details"),
+        label=_("Description"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
@@ -50,9 +58,14 @@ class CaseForm(forms.Form):
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(
-            claims__owner=owner, claims__status="approved"
-        ).select_related("estate")
+        homes = Unit.objects.filter(claims__owner=owner, claims__status="approved").select_related(
+            "estate"
+        )
+        self.fields["unit"].queryset = homes
+        # An owner with one home is asked about it, not made to pick it.
+        only = list(homes[:2])
+        if len(only) == 1 and not self.is_bound:
+            self.fields["unit"].initial = only[0].pk
 
 
 class MessageForm(forms.Form):

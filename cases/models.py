@@ -119,7 +119,7 @@ class Case(models.Model):
     #: For cases by email from an address no verified owner has: staff match it to an owner.
     contact_email = models.EmailField(_("sender's email"), blank=True)
     subject = models.CharField(_("subject"), max_length=120)
-    description = models.TextField(_("description"))
+    description = models.TextField(pgettext_lazy("case", "description"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
     )
@@ -256,6 +256,10 @@ class CaseAttachment(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_image(self):
+        return self.verified_type.startswith("image/")
 
     def get_absolute_url(self):
         return reverse("cases:attachment", args=[self.case.reference, self.pk])

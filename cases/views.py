@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -63,6 +64,12 @@ def new_case(request):
 
 
 ACTIONS = {"message": MessageForm, "reopen": ReopenForm, "rate": RatingForm}
+#: What the owner is told once an action is done.
+DONE = {
+    "message": gettext_lazy("Your information is added; the person handling the case sees it."),
+    "reopen": gettext_lazy("The case is reopened; we will come back to you."),
+    "rate": gettext_lazy("Thank you for your rating."),
+}
 
 
 @login_required
@@ -96,6 +103,7 @@ def case_detail(request, reference):
                 # Refused for now (too fast, too much today): the form again, as typed.
                 form.add_error(None, str(error))
             else:
+                messages.success(request, DONE[action])
                 return redirect(case)
     events = list(
         case.events.filter(visible_to_owner=True)

@@ -25,6 +25,7 @@ from home.models import PrivacyPolicyPage
 from owners import consent
 from owners.consent import consent_exempt
 from portal.signin import can_open_admin
+from portal.validators import clean_name
 
 PRIVACY = consent.Document.PRIVACY_POLICY
 CACHE_KEY = "privacy-policy"
@@ -149,9 +150,20 @@ def consent_page(request):
 
 
 class SignupConsentForm(forms.Form):
-    """Added to allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS): the privacy policy box."""
+    """Added to allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS): the owner's name, so the
+    site greets them by it from the first page on, and the privacy policy box."""
 
-    field_order = ["email", "password1", "password2", "agree_privacy"]
+    field_order = ["real_name", "email", "password1", "password2", "agree_privacy"]
+
+    real_name = forms.CharField(
+        label=_("Your name"),
+        max_length=50,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "placeholder": _("e.g. Zhang Wei")}),
+        help_text=_(
+            "As on your property papers, to check your claim. Other owners see only your "
+            "surname (e.g. Zhang**) unless you choose otherwise."
+        ),
+    )
 
     agree_privacy = forms.BooleanField(
         error_messages={"required": _("Please read and agree to the privacy policy to sign up.")}
@@ -172,7 +184,15 @@ class SignupConsentForm(forms.Form):
             gettext("I have read and agree to {policy}"), policy=link
         )
 
+    def clean_real_name(self):
+        name = clean_name(self.cleaned_data["real_name"])
+        if not name:
+            raise forms.ValidationError(_("Please tell us your name."))
+        return name
+
     def signup(self, request, user):
+        user.real_name = self.cleaned_data["real_name"]
+        user.save(update_fields=["real_name"])
         if self.policy is not None:
             consent.record(user, PRIVACY, self.policy["version"])
             request.session[SESSION_KEY] = self.policy["version"]

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from owners.models import Estate, OwnershipClaim, Unit, User
 from owners.public_names import NICKNAME_MAX, clean_nickname
 from portal.images import clean_image
-from portal.validators import CONTROL_CHARACTERS, normalise_mobile, validate_mobile
+from portal.validators import clean_name, normalise_mobile, validate_mobile
 
 
 class ProfileForm(forms.ModelForm):
@@ -52,7 +52,7 @@ class ProfileForm(forms.ModelForm):
         self.fields["real_name"].required = True
 
     def clean_real_name(self):
-        return CONTROL_CHARACTERS.sub("", self.cleaned_data["real_name"]).strip()
+        return clean_name(self.cleaned_data["real_name"])
 
     def clean_nickname(self):
         return clean_nickname(self.cleaned_data["nickname"], user=self.instance)

@@ -1,4 +1,5 @@
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +7,13 @@ from django.utils.translation import gettext_lazy as _
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 # No place in names or text, and cannot be written into XML feeds.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_name(text):
+    """A person's name as typed, without control characters or invisible ones (zero-width
+    spaces, direction marks), and without spaces around it: "" if nothing visible is left."""
+    text = CONTROL_CHARACTERS.sub("", text)
+    return "".join(c for c in text if unicodedata.category(c) != "Cf").strip()
 
 
 def normalise_mobile(value):

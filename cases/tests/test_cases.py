@@ -78,7 +78,36 @@ def test_an_owner_files_a_case_with_photos_and_a_pdf(
     assert mail.outbox[0].to == [verified_owner.email]
     assert mail.outbox[0].subject.startswith(f"[金都客服] [{case.reference}]")
     page = client.get(case.get_absolute_url()).content.decode()
-    assert "卫生间漏水" in page and "leak.jpg" in page
+    assert "卫生间漏水" in page
+    # The photo as a thumbnail of itself, the PDF by name and size.
+    photo_url, pdf_url = (f.get_absolute_url() for f in files)
+    assert f'<img src="{photo_url}" alt="leak.jpg" loading="lazy"' in page
+    assert f'href="{pdf_url}"' in page and "invoice.pdf" in page
+    assert client.get(photo_url)["Content-Type"] == "image/jpeg"
+
+
+def test_the_form_asks_about_the_owners_only_home_and_prompts_for_a_category(
+    client, verified_owner, unit
+):
+    client.force_login(verified_owner)
+    page = client.get(NEW, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert f'<option value="{unit.pk}" selected>' in page
+    assert '<option value="" selected>请选择事项分类</option>' in page
+    assert "问题描述" in page
+
+
+def test_adding_information_says_it_is_done(
+    client, verified_owner, repairs, settings
+):
+    client.force_login(verified_owner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    file_through_the_site(client, repairs)
+    case = Case.objects.get()
+    response = client.post(
+        case.get_absolute_url(), {"action": "message", "text": "补充：昨晚又漏了。"}, follow=True
+    )
+    assert "补充说明已提交，处理人会看到。" in response.content.decode()
+    assert case.events.filter(text="补充：昨晚又漏了。").exists()
 
 
 def test_the_filed_message_says_submitted_and_the_due_time_in_shanghai(

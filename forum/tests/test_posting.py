@@ -71,7 +71,11 @@ def test_replies_are_numbered_and_counted(client, alice, bob, boards):
 
 def test_unverified_owners_and_visitors_cannot_post(client, owner, boards):
     client.force_login(owner)  # signed in, no verified unit
-    assert start(client, boards["owners"]).status_code == 403
+    refused = start(client, boards["owners"])
+    assert refused.status_code == 403
+    # The refusal shows the way: verify a home, or see where the claim stands.
+    page = refused.content.decode()
+    assert reverse("owners:claim_unit") in page and reverse("owners:dashboard") in page
     client.logout()
     assert start(client, boards["owners"]).status_code == 302  # to sign in
     assert not Topic.objects.exists()
@@ -224,6 +228,7 @@ def test_names_never_come_from_email_addresses(client, boards):
             "email": "13900001111@163.com",
             "password1": "Long-pass-2026",
             "password2": "Long-pass-2026",
+            "real_name": "赵六",
         },
     )
 

@@ -51,7 +51,13 @@ def new_version(django_capture_on_commit_callbacks):
 
 
 def sign_up(client, **extra):
-    data = {"email": "new@example.com", "password1": PASSWORD, "password2": PASSWORD, **extra}
+    data = {
+        "real_name": "新业主",
+        "email": "new@example.com",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        **extra,
+    }
     return client.post(reverse("account_signup"), data)
 
 

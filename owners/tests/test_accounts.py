@@ -20,7 +20,7 @@ def link_in(message):
 def sign_up(client, email="new@example.com", password="a-Long-pass-2026"):
     return client.post(
         reverse("account_signup"),
-        {"email": email, "password1": password, "password2": password},
+        {"real_name": "张伟", "email": email, "password1": password, "password2": password},
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
 
@@ -50,7 +50,28 @@ def test_sign_up_requires_verifying_the_email_before_signing_in(
     response = client.post(confirm_url)
     assert response.status_code == 302
     assert EmailAddress.objects.get(user=user).verified
-    assert client.get(reverse("owners:dashboard")).status_code == 200
+    assert user.real_name == "张伟"
+    # Signed in by the link: the message names the person, never the generated username.
+    dashboard = client.get(reverse("owners:dashboard"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert dashboard.status_code == 200
+    messages = [str(m) for m in dashboard.context["messages"]]
+    assert any("张伟" in m for m in messages) and not any(user.username in m for m in messages)
+
+
+def test_sign_up_asks_for_a_name(client):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "real_name": " \u200b ",
+            "email": "n@example.com",
+            "password1": "a-Long-pass-2026",
+            "password2": "a-Long-pass-2026",
+        },
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 200
+    assert "请填写您的姓名。" in response.content.decode()
+    assert not User.objects.filter(email="n@example.com").exists()
 
 
 def test_verification_email_is_in_the_owners_language(client, django_capture_on_commit_callbacks):

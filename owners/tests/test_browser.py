@@ -23,6 +23,7 @@ def test_owner_sign_up_to_verified_badge(live_server, page, browser, estate, sta
     page.fill("input[name=email]", "zhang.wei@example.com")
     page.fill("input[name=password1]", "Zhang-Wei-2026!")
     page.fill("input[name=password2]", "Zhang-Wei-2026!")
+    page.fill("input[name=real_name]", "张伟")
     page.click("form.form button[type=submit]")
     expect(page.locator("h1")).to_contain_text("验证")
 
