@@ -257,12 +257,12 @@ class CaseAttachment(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("cases:attachment", args=[self.case.reference, self.pk])
+
     @property
     def is_image(self):
         return self.verified_type.startswith("image/")
-
-    def get_absolute_url(self):
-        return reverse("cases:attachment", args=[self.case.reference, self.pk])
 
 
 class ReferenceCounter(models.Model):

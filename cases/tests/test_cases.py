@@ -96,9 +96,7 @@ def test_the_form_asks_about_the_owners_only_home_and_prompts_for_a_category(
     assert "问题描述" in page
 
 
-def test_adding_information_says_it_is_done(
-    client, verified_owner, repairs, settings
-):
+def test_adding_information_says_it_is_done(client, verified_owner, repairs, settings):
     client.force_login(verified_owner)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
     file_through_the_site(client, repairs)
