@@ -107,7 +107,10 @@ class CheckInForm(forms.Form):
         label=gettext_lazy("Event"), queryset=EventPage.objects.none(), empty_label=None
     )
     code = forms.CharField(
-        label=gettext_lazy("Scan the registration QR or the member card, or type the card number"),
+        label=gettext_lazy(
+            "Scan the registration QR or the member card, or type a card, member or mobile "
+            "number, or a name"
+        ),
         max_length=200,
         required=False,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
@@ -150,10 +153,21 @@ class CheckInView(StaffFormView):
         event = form.cleaned_data["event"]
         context = {"form": CheckInForm(initial={"event": event}), "event": event}
         code = form.cleaned_data["code"]
+        person = self.request.GET.get("person", "")
+        found = None
         if code:
-            registration, person, problem = checkin.find(event, code)
-            context.update(registration=registration, person=person, problem=problem)
-            if registration is None and person is not None and not problem:
+            found = checkin.find(event, code)
+        elif person.isdigit():
+            found = checkin.find_person(event, int(person))
+        if found:
+            context.update(
+                registration=found.registration,
+                person=found.person,
+                problem=found.problem,
+                how=found.how_label,
+                matches=found.matches,
+            )
+            if found.registration is None and found.person is not None and not found.problem:
                 context["walk_in_choices"] = range(event.guests_allowed + 1)
         context["seats_left"] = event.seats_left()
         return self.render_to_response(self.get_context_data(**context))

@@ -1,17 +1,23 @@
 """Event check-in at the door: scan a registration's QR or a member card, mark the party
 attended, award the event's points once (the ledger key is the registration's)."""
 
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from club import cards, points
-from club.models import active_member
+from club.models import Member, active_member
 from events import tickets
 from events.models import Registration
 from events.signup import lock_event
 from portal.actions import Refused
+from portal.validators import clean_name, normalise_mobile
 
 Status = Registration.Status
 
@@ -20,36 +26,134 @@ class CheckInError(Refused):
     """Shown at the door as it is."""
 
 
-def find(event, code):
-    """What a scanned or typed code means for `event`: (registration, user, problem).
+#: How the person at the door was found, shown with the result so the desk knows whether a
+#: card or QR was shown or someone's word was taken.
+HOW = {
+    "ticket": gettext_lazy("Scanned registration QR"),
+    "card": gettext_lazy("Scanned member card"),
+    "card_number": gettext_lazy("Typed card number"),
+    "member_number": gettext_lazy("Typed member number"),
+    "mobile": gettext_lazy("Typed mobile number"),
+    "name": gettext_lazy("Typed name"),
+}
+#: People offered when a typed name fits several.
+MAX_MATCHES = 10
+MEMBER_NUMBER = re.compile(r"JD[0-9]{8}", re.IGNORECASE)
 
-    A registration QR names its registration; a member card names a member, whose
-    registration for this event is looked up (none: a walk-in, if seats remain)."""
+
+@dataclass
+class Lookup:
+    """What a scanned or typed code found for an event: a registration, or a person without
+    one (a walk-in), or a problem; or, for a name that fits several, the people to choose from."""
+
+    registration: Registration | None = None
+    person: object = None
+    problem: str = ""
+    how: str = ""
+    matches: list = field(default_factory=list)
+
+    @property
+    def how_label(self):
+        return HOW.get(self.how, "")
+
+
+def find(event, code):
+    """What a scanned or typed code means for `event`.
+
+    A registration QR names its registration; a member card (scanned or its number typed), a
+    member number or a mobile number names a person, whose registration for this event is
+    looked up (none: a walk-in, if seats remain); anything else is taken as a name, looked for
+    among the event's registrations, then among members of exactly that name."""
     code = code.strip()
     registration_id = tickets.registration_id(code)
     if registration_id is not None:
-        registration = (
-            Registration.objects.select_related("user", "event").filter(pk=registration_id).first()
-        )
-        if registration is None:
-            return None, None, _("This registration no longer exists.")
-        if registration.event_id != event.pk:
-            return (
-                None,
-                None,
-                _("This QR code is for another event: %(title)s.")
-                % {"title": registration.event.title},
+        return _by_ticket(event, registration_id)
+    if ":" in code or _looks_like_card_number(code):
+        card, problem = cards.find_card(code)
+        how = "card" if ":" in code else "card_number"
+        if card is None:
+            return Lookup(problem=problem, how=how)
+        problem = cards.card_problem(card)
+        if problem:
+            return Lookup(person=card.member.user, problem=problem, how=how)
+        return _for_person(event, card.member.user, how)
+    if MEMBER_NUMBER.fullmatch(code):
+        member = Member.objects.select_related("user").filter(number=code.upper()).first()
+        if member is None:
+            return Lookup(problem=_("No member has the number %(number)s.") % {"number": code})
+        return _for_person(event, member.user, "member_number")
+    mobile = normalise_mobile(code)
+    if mobile.isdigit() and len(mobile) == 11:
+        user = get_user_model().objects.filter(mobile=mobile, is_active=True).first()
+        if user is None:
+            return Lookup(
+                problem=_("Nobody has the mobile number %(mobile)s.") % {"mobile": mobile}
             )
-        return registration, registration.user, ""
-    card, problem = cards.find_card(code)
-    if card is None:
-        return None, None, problem
-    problem = cards.card_problem(card)
-    if problem:
-        return None, card.member.user, problem
-    user = card.member.user
+        return _for_person(event, user, "mobile")
+    return _by_name(event, clean_name(code))
+
+
+def _looks_like_card_number(code):
+    """Digits that are not a mobile number: a card's 16, or a mistyped number find_card
+    explains."""
+    digits = "".join(code.split()).replace("-", "")
+    return digits.isdigit() and len(normalise_mobile(code)) != 11
+
+
+def find_person(event, user_id):
+    """The person the desk picked among several of one name."""
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return Lookup(problem=_("That registration or person was not found."))
+    return _for_person(event, user, "name")
+
+
+def _by_ticket(event, registration_id):
+    registration = (
+        Registration.objects.select_related("user", "event").filter(pk=registration_id).first()
+    )
+    if registration is None:
+        return Lookup(problem=_("This registration no longer exists."), how="ticket")
+    if registration.event_id != event.pk:
+        return Lookup(
+            problem=_("This QR code is for another event: %(title)s.")
+            % {"title": registration.event.title},
+            how="ticket",
+        )
+    return Lookup(registration=registration, person=registration.user, how="ticket")
+
+
+def _for_person(event, user, how):
     registration = event.registrations.live().select_related("user").filter(user=user).first()
-    return registration, user, ""
+    return Lookup(registration=registration, person=user, how=how)
+
+
+def _by_name(event, name):
+    if len(name) < 2:
+        return Lookup(problem=_("Type at least two characters of the name."))
+    registrations = list(
+        event.registrations.live()
+        .select_related("user")
+        .filter(user__real_name__icontains=name)
+        .order_by("user__real_name")[: MAX_MATCHES + 1]
+    )
+    people = [registration.user for registration in registrations]
+    if not people:
+        people = list(
+            get_user_model()
+            .objects.filter(real_name=name, is_active=True, member__isnull=False)
+            .order_by("pk")[: MAX_MATCHES + 1]
+        )
+    if not people:
+        return Lookup(
+            problem=_("Nobody of that name is signed up or a member: %(name)s.") % {"name": name},
+            how="name",
+        )
+    if len(people) == 1:
+        return Lookup(
+            registration=registrations[0] if registrations else None, person=people[0], how="name"
+        )
+    return Lookup(matches=people[:MAX_MATCHES], how="name")
 
 
 def _award(registration, event, by):

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from club import membership
+from club import cards, membership
 from club.models import PointsEntry
 from club.tests.conftest import verified
 from events import checkin, ics, signup, tickets
@@ -341,6 +341,44 @@ def test_a_qr_for_another_event_and_a_walk_in(client, make_member, make_event, c
     walk_in = Registration.objects.get(event=first, user=walker.user)
     assert (walk_in.status, walk_in.walk_in, walk_in.seats) == ("attended", True, 2)
     assert walker.points.filter(kind="event").count() == 1
+
+
+def test_the_desk_finds_people_by_member_number_mobile_or_name_and_says_how(
+    client, make_member, event, club_staff
+):
+    signed_up = make_member("a", real_name="李娜", mobile="13800138001")
+    namesake = make_member("b", real_name="李娜娜")
+    walker = make_member("c", real_name="赵敏", mobile="13800138003")
+    registration = signup.sign_up(event, signed_up.user)
+    signup.sign_up(event, namesake.user)
+    client.force_login(club_staff)
+    url = reverse("club_check_in:index")
+
+    def look_up(code):
+        return client.post(url, {"event": event.pk, "code": code}).content.decode()
+
+    by_number = look_up(signed_up.number.lower())
+    assert "李娜" in by_number and 'value="check_in"' in by_number
+    assert "Typed member number" in by_number
+    by_mobile = look_up("+86 138-0013-8001")
+    assert f'name="registration" value="{registration.pk}"' in by_mobile
+    assert "Typed mobile number" in by_mobile
+    by_card = look_up(cards.qr_payload(signed_up.cards.get()))
+    assert "Scanned member card" in by_card
+    typed_card = look_up(signed_up.cards.get().formatted_number)
+    assert "Typed card number" in typed_card
+
+    # A name fitting two registrations: the desk picks one, masked mobiles to tell them apart.
+    several = look_up("李娜")
+    assert "Several people fit" in several and "138****8001" in several
+    picked = client.get(url, {"event": event.pk, "person": signed_up.user.pk}).content.decode()
+    assert 'value="check_in"' in picked and "Typed name" in picked
+    # A member of exactly that name who did not sign up: a walk-in.
+    walk_in = look_up("赵敏")
+    assert 'value="walk_in"' in walk_in and f'value="{walker.user.pk}"' in walk_in
+    assert "Nobody has the mobile number 13900000000" in look_up("13900000000")
+    assert "Nobody of that name" in look_up("王小二")
+    assert "at least two characters" in look_up("王")
 
 
 def test_the_admin_lists_and_exports_registrations_and_shows_attendance(
