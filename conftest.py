@@ -357,6 +357,15 @@ def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+#: The elements sticking out past the right edge of the screen: [] on a page that fits.
+OVERFLOW = """() => {
+    const width = document.documentElement.clientWidth;
+    return [...document.querySelectorAll("body *")]
+        .filter((el) => el.getBoundingClientRect().right > width + 1)
+        .map((el) => el.tagName + "." + el.className);
+}"""
+
+
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     """A phone: most owners use the site on one."""

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from forum.mentions import MAX_MENTIONS
 from forum.models import Report
 from portal.images import clean_image
 from portal.validators import printable
@@ -31,16 +32,42 @@ class ImagesField(forms.FileField):
         ]
 
 
+class ComposeWidget(forms.Textarea):
+    """The message box with its toolbar (bold, list, quote, picture, @): the toolbar shows once
+    the site's script runs (static/js/site.js), and the people list of "@" comes from the
+    address on the form (data-mentions)."""
+
+    template_name = "forum/widgets/compose.html"
+
+    def __init__(self):
+        super().__init__(attrs={"rows": 6, "data-compose": ""})
+
+
+class MentionsField(forms.CharField):
+    """The accounts picked from the "@" list, as the script writes them: "12,40"."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self):
+        super().__init__(required=False, max_length=200)
+
+    def to_python(self, value):
+        parts = (part.strip() for part in super().to_python(value).split(","))
+        return [int(part) for part in parts if part.isascii() and part.isdigit()][:MAX_MENTIONS]
+
+
 class PostForm(forms.Form):
     source = forms.CharField(
         label=_("Message"),
         max_length=MAX_LENGTH,
         strip=False,  # indentation at the start is a Markdown code block
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=ComposeWidget(),
         help_text=_(
-            "Markdown works: **bold**, lists, > quotes, [links](https://…). @name mentions."
+            "Select words and tap B to make them bold. Type @ to mention a neighbour: they are "
+            "told of your post."
         ),
     )
+    mentions = MentionsField()
     images = ImagesField(label=_("Pictures"))
     official = forms.BooleanField(label=_("Post as the official reply"), required=False)
 
@@ -73,6 +100,7 @@ class TopicForm(PostForm):
 
 class EditForm(forms.Form):
     source = PostForm.base_fields["source"]
+    mentions = MentionsField()
     clean_source = PostForm.clean_source
 
 

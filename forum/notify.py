@@ -15,14 +15,14 @@ from portal.outbox import BULK
 Kind = Notification.Kind
 
 
-def new_post(post_id, mentioned_usernames=()):
+def new_post(post_id):
     """Every follower's notification and email, written in one transaction: the emails leave
     together when it commits, in one delivery over one SMTP connection (bulk queue)."""
     with transaction.atomic():
-        _new_post(post_id, mentioned_usernames)
+        _new_post(post_id)
 
 
-def _new_post(post_id, mentioned_usernames):
+def _new_post(post_id):
     # Locked, and asked whether it was told already: a job run again (a worker killed after
     # its commit, before the outbox marked it done) tells nobody twice.
     post = (
@@ -38,7 +38,7 @@ def _new_post(post_id, mentioned_usernames):
     followers = Subscription.objects.filter(topic=topic) | Subscription.objects.filter(board=board)
     for user in User.objects.filter(pk__in=followers.values("user_id")):
         reasons[user] = Kind.REPLY
-    for user in User.objects.filter(username__in=mentioned_usernames):
+    for user in post.mentions.all():
         reasons[user] = Kind.MENTION
     if post.is_official and post.position > 1:
         reasons[topic.author] = Kind.OFFICIAL_REPLY

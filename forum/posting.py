@@ -5,8 +5,6 @@ transaction (the topic row is locked while a reply takes the next number), and l
 notifications to forum.notify once the post exists.
 """
 
-import re
-
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -14,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from forum import access, tasks
+from forum import access, mentions, tasks
 from forum.counters import refresh_latest, refresh_official_answer
 from forum.limits import PostingRefused, check_links, check_not_suspended, check_posting_allowed
 from forum.markdown import plain_text, render_markdown, sanitize
@@ -22,66 +20,39 @@ from forum.models import Board, Post, PostImage, PostRevision, Reaction, Subscri
 from owners.models import User
 from portal import outbox
 
-MENTION_RE = re.compile(r"(?<![\w@])@([A-Za-z0-9_][A-Za-z0-9_.\-]{0,149})")
-# Text between tags, outside <a>, <code> and <pre>, where a mention may be turned into a link.
-SKIP_INSIDE = ("a", "code", "pre")
-
-
-MAX_MENTIONS = 10
-
-
-def mentions(source):
-    """The usernames of real people @mentioned in `source`: the first ten, so a post cannot
-    become a mass mailing."""
-    names = list(dict.fromkeys(MENTION_RE.findall(plain_text(source))))[:MAX_MENTIONS]
-    if not names:
-        return set()
-    return set(User.objects.filter(username__in=names).values_list("username", flat=True))
-
-
 #: A post's text: what its author wrote, and the HTML and search words rendered from it.
 TEXT_FIELDS = ["source", "html", "search_text"]
 
 
 def text_fields(source, *, mentioned=None):
-    """The values of TEXT_FIELDS for `source`: sanitised HTML with mentions of real people
-    marked up, and the plain words the search reads. Whatever writes a post's text (posting,
-    editing, rewriting quotes, erasing a closed account's posts, the demo) writes all three."""
+    """The values of TEXT_FIELDS for `source`: sanitised HTML with its mentions (a list of
+    forum.mentions.Mention; found from the text when not given) marked up, and the plain
+    words the search reads. Whatever writes a post's text (posting, editing, rewriting quotes,
+    erasing a closed account's posts, the demo) writes all three."""
     if mentioned is None:
-        mentioned = mentions(source)
-    # Sanitised again after the mentions are marked, so the marking can never open a hole.
-    html = sanitize(_mark_mentions(render_markdown(source), mentioned))
+        mentioned = mentions.find(source)
+    # Sanitised again after the mentions are put back, so the marking can never open a hole.
+    html = sanitize(mentions.put_back(render_markdown(mentions.hold(source, mentioned)), mentioned))
     return {"source": source, "html": html, "search_text": plain_text(source)}
 
 
-def set_text(post, source):
-    """Give `post` the text `source` and what is rendered from it; the caller saves
-    TEXT_FIELDS with whatever else it changes."""
-    for name, value in text_fields(source).items():
+def set_text(post, source, picked=None):
+    """Give `post` the text `source`, what is rendered from it and whom it mentions; the caller
+    saves TEXT_FIELDS with whatever else it changes. `picked`: the accounts chosen from the
+    list as the text was written; by default those the post mentions already."""
+    if picked is None:
+        picked = list(post.mentions.values_list("pk", flat=True))
+    mentioned = mentions.find(source, picked)
+    for name, value in text_fields(source, mentioned=mentioned).items():
         setattr(post, name, value)
+    post.mentions.set([mention.user for mention in mentioned])
 
 
-def _mark_mentions(html, usernames):
-    if not usernames:
-        return html
-    parts, skipping = re.split(r"(<[^>]+>)", html), 0
-    for index, part in enumerate(parts):
-        if part.startswith("<"):
-            name = part.strip("</>").split()[0].lower() if part.strip("</>") else ""
-            if name in SKIP_INSIDE:
-                skipping += -1 if part.startswith("</") else 1
-        elif not skipping:
-            parts[index] = MENTION_RE.sub(
-                lambda m: f'<span class="mention">@{m[1]}</span>' if m[1] in usernames else m[0],
-                part,
-            )
-    return "".join(parts)
-
-
-def create_topic(author, board, *, title, source, images=(), official=False):
+def create_topic(author, board, *, title, source, images=(), official=False, picked=()):
+    """`picked`: the accounts the author chose from the mention list (forum.mentions)."""
     if not access.can_post(author, board):
         raise PermissionDenied
-    mentioned = mentions(source)
+    mentioned = mentions.find(source, picked)
     with transaction.atomic():
         _lock(author)
         check_posting_allowed(author, source, new_topic=True, exempt=access.is_forum_staff(author))
@@ -96,6 +67,7 @@ def create_topic(author, board, *, title, source, images=(), official=False):
             is_official=official and access.is_spokesperson(author),
             **text_fields(source, mentioned=mentioned),
         )
+        post.mentions.set([mention.user for mention in mentioned])
         _attach(post, author, images)
         topic.post_count, topic.last_post = 1, post
         if post.is_official:
@@ -105,14 +77,14 @@ def create_topic(author, board, *, title, source, images=(), official=False):
             topic_count=F("topic_count") + 1, post_count=F("post_count") + 1, last_post=post
         )
         Subscription.objects.get_or_create(user=author, topic=topic)
-        _queue_notifications(post, mentioned)
+        _queue_notifications(post)
     return topic
 
 
-def reply(author, topic, *, source, images=(), official=False):
+def reply(author, topic, *, source, images=(), official=False, picked=()):
     if not access.can_post(author, topic.board):
         raise PermissionDenied
-    mentioned = mentions(source)
+    mentioned = mentions.find(source, picked)
     with transaction.atomic():
         _lock(author)
         check_posting_allowed(author, source, new_topic=False, exempt=access.is_forum_staff(author))
@@ -129,6 +101,7 @@ def reply(author, topic, *, source, images=(), official=False):
             is_official=official,
             **text_fields(source, mentioned=mentioned),
         )
+        post.mentions.set([mention.user for mention in mentioned])
         _attach(post, author, images)
         topic.post_count, topic.last_post, topic.last_post_at = post.position, post, post.created_at
         if official and not topic.official_answer_id:
@@ -138,23 +111,20 @@ def reply(author, topic, *, source, images=(), official=False):
             post_count=F("post_count") + 1, last_post=post
         )
         Subscription.objects.get_or_create(user=author, topic=topic)
-        _queue_notifications(post, mentioned)
+        _queue_notifications(post)
     return post
 
 
-def _queue_notifications(post, mentioned):
-    """One job per post, written with the post: it makes every follower's notification and
-    sends their emails together (forum/notify.py), on the bulk queue."""
+def _queue_notifications(post):
+    """One job per post, written with the post: it makes every follower's and every mentioned
+    person's notification and sends their emails together (forum/notify.py), on the bulk
+    queue."""
     outbox.add_task(
-        tasks.notify_new_post,
-        key=f"post:{post.pk}",
-        queue=outbox.BULK,
-        post_id=post.pk,
-        mentioned_usernames=sorted(mentioned),
+        tasks.notify_new_post, key=f"post:{post.pk}", queue=outbox.BULK, post_id=post.pk
     )
 
 
-def edit_post(post, editor, *, source):
+def edit_post(post, editor, *, source, picked=None):
     if editor != post.author and not access.is_moderator(editor):
         raise PermissionDenied
     with transaction.atomic():
@@ -168,7 +138,7 @@ def edit_post(post, editor, *, source):
         if source.strip() == post.source.strip():
             return post
         PostRevision.objects.create(post=post, source=post.source, editor=editor)
-        set_text(post, source)
+        set_text(post, source, picked)
         post.edited_at = timezone.now()
         post.save(update_fields=[*TEXT_FIELDS, "edited_at"])
         if editor != post.author:

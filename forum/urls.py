@@ -7,6 +7,7 @@ app_name = "forum"
 urlpatterns = [
     path("", shared_with_anonymous(views.index), name="index"),
     path("search/", views.search, name="search"),
+    path("people/", views.people, name="people"),
     path("b/<slug:slug>/", shared_with_anonymous(views.board), name="board"),
     path("b/<slug:slug>/new/", views.new_topic, name="new_topic"),
     path("b/<slug:slug>/follow/", views.follow_board, name="follow_board"),

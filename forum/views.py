@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Exists
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,7 +13,7 @@ from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from forum import access, fragments, posting, quotes
+from forum import access, fragments, mentions, posting, quotes
 from forum.caching import FORUM
 from forum.forms import EditForm, PostForm, ReportForm, TopicForm
 from forum.limits import PostingRefused
@@ -346,9 +346,11 @@ def new_topic(request, slug):
             source=data["source"],
             images=data["images"],
             official=official,
+            picked=data["mentions"],
         )
 
-    return _compose(request, form, "forum/topic_form.html", {"board": board}, publish)
+    context = {"board": board, "mentions_url": _people_url(board=board)}
+    return _compose(request, form, "forum/topic_form.html", context, publish)
 
 
 @login_required
@@ -378,11 +380,40 @@ def reply(request, pk):
 
     def publish(data, official):
         post = posting.reply(
-            request.user, topic, source=data["source"], images=data["images"], official=official
+            request.user,
+            topic,
+            source=data["source"],
+            images=data["images"],
+            official=official,
+            picked=data["mentions"],
         )
         return post_url(post)
 
-    return _compose(request, form, "forum/reply_form.html", {"topic": topic}, publish)
+    context = {"topic": topic, "mentions_url": _people_url(topic=topic)}
+    return _compose(request, form, "forum/reply_form.html", context, publish)
+
+
+def _people_url(topic=None, board=None):
+    query = f"topic={topic.pk}" if topic is not None else f"board={board.slug}"
+    return f"{reverse('forum:people')}?{query}"
+
+
+@login_required
+def people(request):
+    """Whom the writer may @mention where they write (forum.mentions.people), as JSON for the
+    list under the message box."""
+    topic_id, slug = _number(request.GET.get("topic")), request.GET.get("board", "")
+    if topic_id:
+        topic = get_object_or_404(Topic.objects.select_related("board"), pk=topic_id)
+        if not access.can_read_topic(request.user, topic):
+            raise Http404
+        found = mentions.people(request.user, topic=topic, query=request.GET.get("q", "")[:20])
+    else:
+        board = get_object_or_404(Board, slug=slug[:50])
+        if not access.can_read(request.user, board):
+            raise Http404
+        found = mentions.people(request.user, board=board, query=request.GET.get("q", "")[:20])
+    return JsonResponse({"people": found})
 
 
 @login_required
@@ -392,10 +423,16 @@ def edit(request, pk):
         if post.author != request.user:
             raise PermissionDenied
         raise PermissionDenied(_("This post can no longer be edited."))
-    form = EditForm(request.POST or None, initial={"source": post.source})
+    picked = ",".join(str(user_id) for user_id in post.mentions.values_list("pk", flat=True))
+    form = EditForm(request.POST or None, initial={"source": post.source, "mentions": picked})
     if request.method == "POST" and form.is_valid():
         try:
-            posting.edit_post(post, request.user, source=form.cleaned_data["source"])
+            posting.edit_post(
+                post,
+                request.user,
+                source=form.cleaned_data["source"],
+                picked=form.cleaned_data["mentions"],
+            )
         except PostingRefused as error:
             form.add_error(None, str(error))
         else:

@@ -10,7 +10,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from cases.models import Case
-from conftest import PASSWORD, sign_in_staff
+from conftest import OVERFLOW, PASSWORD, sign_in_staff
 
 pytestmark = [
     pytest.mark.browser,
@@ -18,13 +18,6 @@ pytestmark = [
 ]
 
 REFERENCE = re.compile(r"TS-\d{6}-\d{4}")
-
-OVERFLOW = """() => {
-    const width = document.documentElement.clientWidth;
-    return [...document.querySelectorAll("body *")]
-        .filter((el) => el.getBoundingClientRect().right > width + 1)
-        .map((el) => el.tagName + "." + el.className);
-}"""
 
 
 def test_owner_complaint_to_rated_and_closed(

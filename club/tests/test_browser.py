@@ -21,7 +21,7 @@ from club.models import (
     Redemption,
     Reward,
 )
-from conftest import PASSWORD, sign_in_staff
+from conftest import OVERFLOW, PASSWORD, sign_in_staff
 
 pytestmark = [
     pytest.mark.browser,
@@ -30,13 +30,6 @@ pytestmark = [
 
 HOBBIES = ("摄影", "茶艺")  # from the club's data migration
 BIRTHDAY = "1980-05-17"
-
-OVERFLOW = """() => {
-    const width = document.documentElement.clientWidth;
-    return [...document.querySelectorAll("body *")]
-        .filter((el) => el.getBoundingClientRect().right > width + 1)
-        .map((el) => el.tagName + "." + el.className);
-}"""
 
 
 def shown_number(locator):

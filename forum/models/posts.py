@@ -47,6 +47,11 @@ class Post(models.Model):
     hidden_reason = models.CharField(_("reason for hiding"), max_length=200, blank=True)
     deleted_by_author = models.BooleanField(_("deleted by the author"), default=False)
     like_count = models.PositiveIntegerField(_("likes"), default=0)
+    #: The people the post @mentions, by account: the text shows the name others see (王**,
+    #: a nickname), which may be shared or change (forum.mentions).
+    mentions = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("mentions")
+    )
 
     objects = PostQuerySet.as_manager()
 

@@ -9,7 +9,7 @@ from django.db.models import F
 from PIL import Image
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, sign_in_staff
+from conftest import OVERFLOW, PASSWORD, sign_in_staff
 from forum import posting
 from forum.models import Post, Report, Topic
 from forum.tests.test_markdown import XSS_PAYLOADS
@@ -213,9 +213,24 @@ def test_a_question_from_picture_to_moderation_on_a_phone(
     bob_page.click("#post-1 button.post__like")
     expect(bob_page.locator("#post-1 button.post__like")).to_have_attribute("aria-pressed", "true")
     expect(bob_page.locator("#post-1 button.post__like span")).to_have_text("1")
-    bob_page.fill("#reply textarea[name=source]", "@alice 我家车位也在漏，物业说要等开发商。")
+    # The @ button starts a mention; the list offers the topic's writer by the name the forum
+    # shows (张**), and picking her writes it into the box. The toolbar makes bold.
+    box = bob_page.locator("#reply textarea[name=source]")
+    box.click()
+    bob_page.click("#reply [data-tool=mention]")
+    person = bob_page.locator("#reply .compose__people [role=option]")
+    expect(person).to_have_count(1)
+    expect(person).to_contain_text(alice.public_name)
+    person.click()
+    expect(box).to_have_value(f"@{alice.public_name} ")
+    box.press("End")
+    box.type("我家车位也在漏，")
+    bob_page.click("#reply [data-tool=bold]")
+    box.type("物业说要等开发商")
+    assert bob_page.evaluate(OVERFLOW) == []
     bob_page.click(reply)
-    expect(bob_page.locator("#post-2 .mention")).to_have_text("@alice")
+    expect(bob_page.locator("#post-2 .mention")).to_have_text(f"@{alice.public_name}")
+    expect(bob_page.locator("#post-2 strong")).to_have_text("物业说要等开发商")
 
     # The spokesperson answers; "official reply" is ticked for them already.
     official_context = browser.new_context(**browser_context_args)

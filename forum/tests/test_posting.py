@@ -11,7 +11,7 @@ from PIL import Image
 from wagtail.models import ModelLogEntry
 
 from conftest import make_user
-from forum import moderation
+from forum import mentions, moderation
 from forum import posting as rules
 from forum.counters import recount_board, recount_topic
 from forum.limits import PostingRefused
@@ -239,7 +239,7 @@ def test_at_most_ten_mentions_count(alice, boards):
 
     for n in range(12):
         make_user(f"m{n}")
-    assert len(rules.mentions(" ".join(f"@m{n}" for n in range(12)))) == 10
+    assert len(mentions.find(" ".join(f"@m{n}" for n in range(12)))) == 10
 
 
 def test_locked_or_hidden_topics_cannot_be_edited_by_their_authors(

@@ -97,12 +97,15 @@ def publication_sections(request):
     """The publications under the site's home page (page types with a `publication_rank`: the
     news, the magazine, the listings), as [{"title", "url", "icon"}] by rank: the navigation's
     资讯 opens the first, and each of them links to the others. Kept under the pages' version."""
-    site = Site.find_for_request(request) if request is not None else None
-    if site is None:
+    if request is None:
         return []
-    key = f"publication-sections:{pages_version()}:{site.pk}"
+    # Kept by the address asked for, so a hit needs no lookup of the site.
+    key = f"publication-sections:{pages_version()}:{request.get_host()}"
     sections = cache.get(key)
     if sections is None:
+        site = Site.find_for_request(request)
+        if site is None:
+            return []
         pages = [
             page
             for page in site.root_page.get_children().live().specific()

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from conftest import PASSWORD, sign_in_staff
+from conftest import OVERFLOW, PASSWORD, sign_in_staff
 
 pytestmark = [
     pytest.mark.browser,
@@ -63,14 +63,6 @@ def test_owner_sign_up_to_verified_badge(live_server, page, browser, estate, sta
     expect(page.locator(".badge--verified").first).to_be_visible()
     expect(page.locator(".status--approved")).to_be_visible()
     assert mail.outbox[-1].to == ["zhang.wei@example.com"]
-
-
-OVERFLOW = """() => {
-    const width = document.documentElement.clientWidth;
-    return [...document.querySelectorAll("body *")]
-        .filter((el) => el.getBoundingClientRect().right > width + 1)
-        .map((el) => el.tagName + "." + el.className);
-}"""
 
 
 def test_owner_pages_fit_a_phone_screen(live_server, page, verified_owner, estate):

@@ -14,7 +14,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from club.models import Member
-from conftest import sign_in_staff
+from conftest import OVERFLOW, sign_in_staff
 from forum.models import Board, Post, Topic
 from forum.posting import text_fields
 from publications.models import MagazineIssuePage
@@ -30,13 +30,6 @@ PARKING_NEWS = "关于地下停车场收费调整的通知"
 PARKING_TOPIC = "地下停车场夜里太暗了"
 OTHER_NEWS = "小区绿化改造完成"
 OTHER_TOPIC = "三号楼电梯维修"
-
-OVERFLOW = """() => {
-    const width = document.documentElement.clientWidth;
-    return [...document.querySelectorAll("body *")]
-        .filter((el) => el.getBoundingClientRect().right > width + 1)
-        .map((el) => el.tagName + "." + el.className);
-}"""
 
 
 def admin_sign_in(browser, site, user):

@@ -204,4 +204,160 @@
     document.querySelectorAll("input[data-suggest]").forEach(function (input) {
         Suggest(input);
     });
+
+    // <textarea data-compose>: the forum's message box. Its toolbar writes the marks the
+    // server renders (**bold**, "- " lists, "> " quotes), opens the picture chooser and starts
+    // a mention. Typing "@" lists people who may read the topic (the form's data-mentions
+    // address); picking one writes "@name " and adds their account to the form's hidden
+    // "mentions" field, which the server checks against the text. Names are set with
+    // textContent only. Without script the box is a plain text box and "@nickname" still works.
+    function Compose(box) {
+        var wrap = box.closest(".compose");
+        var form = box.form;
+        var tools = wrap.querySelector(".compose__tools");
+        var list = wrap.querySelector(".compose__people");
+        var picked = form.elements.mentions;
+        var files = form.querySelector("input[type=file][name=images]");
+        var url = form.dataset.mentions;
+        var people = [], active = -1, asked = 0, timer;
+        tools.hidden = false;
+        tools.querySelector("[data-tool=picture]").hidden = !files;
+        tools.querySelector("[data-tool=mention]").hidden = !(url && picked);
+        list.id = (box.id || "compose") + "-people";
+        box.setAttribute("aria-controls", list.id);
+        box.setAttribute("aria-autocomplete", "list");
+
+        function surround(mark) {
+            var start = box.selectionStart, end = box.selectionEnd;
+            var chosen = box.value.slice(start, end);
+            box.setRangeText(mark + chosen + mark, start, end, "select");
+            if (!chosen) box.setSelectionRange(start + mark.length, start + mark.length);
+        }
+        function prefixLines(prefix) {
+            var start = box.value.lastIndexOf("\n", box.selectionStart - 1) + 1;
+            var end = box.selectionEnd;
+            var lines = box.value.slice(start, end).split("\n").map(function (line) {
+                return line.indexOf(prefix) === 0 ? line : prefix + line;
+            });
+            box.setRangeText(lines.join("\n"), start, end, "end");
+        }
+        tools.addEventListener("click", function (event) {
+            var button = event.target.closest("[data-tool]");
+            if (!button) return;
+            var tool = button.dataset.tool;
+            if (tool === "picture") {
+                files.click();
+                return;
+            }
+            box.focus();
+            if (tool === "bold") surround("**");
+            else if (tool === "list") prefixLines("- ");
+            else if (tool === "quote") prefixLines("> ");
+            else if (tool === "mention") {
+                var before = box.value.slice(0, box.selectionStart);
+                box.setRangeText(before && !/\s$/.test(before) ? " @" : "@", box.selectionStart, box.selectionEnd, "end");
+                lookUp();
+            }
+        });
+
+        // The "@…" being typed: from the last @ before the caret, with no space after it and
+        // not inside an email address.
+        function typing() {
+            var before = box.value.slice(0, box.selectionStart);
+            var at = before.lastIndexOf("@");
+            if (at < 0 || (at > 0 && /[A-Za-z0-9_.]/.test(before.charAt(at - 1)))) return null;
+            var query = before.slice(at + 1);
+            return /\s/.test(query) || query.length > 20 ? null : { at: at, query: query };
+        }
+        function close() {
+            list.hidden = true;
+            people = [];
+            active = -1;
+            box.removeAttribute("aria-activedescendant");
+        }
+        function choose(index) {
+            var items = list.querySelectorAll("[role=option]");
+            if (!items.length) return;
+            active = (index + items.length) % items.length;
+            items.forEach(function (item, n) {
+                item.setAttribute("aria-selected", String(n === active));
+            });
+            box.setAttribute("aria-activedescendant", items[active].id);
+        }
+        function show(found) {
+            people = found;
+            list.textContent = "";
+            found.forEach(function (person, index) {
+                var item = document.createElement("li");
+                item.id = list.id + "-" + index;
+                item.dataset.index = index;
+                item.setAttribute("role", "option");
+                item.setAttribute("aria-selected", "false");
+                var name = document.createElement("a");
+                name.href = "#";
+                name.textContent = person.name;
+                if (person.in_topic) {
+                    var hint = document.createElement("small");
+                    hint.textContent = list.dataset.inTopic;
+                    name.appendChild(hint);
+                }
+                item.appendChild(name);
+                list.appendChild(item);
+            });
+            active = -1;
+            list.hidden = !found.length;
+        }
+        function lookUp() {
+            var now = typing();
+            if (!now || !url) {
+                close();
+                return;
+            }
+            var mine = ++asked;
+            fetch(url + "&q=" + encodeURIComponent(now.query), { headers: { Accept: "application/json" } })
+                .then(function (response) { return response.ok ? response.json() : { people: [] }; })
+                .then(function (data) { if (mine === asked) show(data.people || []); })
+                .catch(close);
+        }
+        function pick(index) {
+            var person = people[index], now = typing();
+            if (!person || !now) return;
+            box.setRangeText("@" + person.name + " ", now.at, box.selectionStart, "end");
+            var ids = picked.value ? picked.value.split(",") : [];
+            if (ids.indexOf(String(person.id)) === -1) ids.push(String(person.id));
+            picked.value = ids.join(",");
+            close();
+            box.focus();
+        }
+        box.addEventListener("input", function () {
+            window.clearTimeout(timer);
+            timer = window.setTimeout(lookUp, SUGGEST_DELAY);
+        });
+        box.addEventListener("keydown", function (event) {
+            if (list.hidden) return;
+            if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+                event.preventDefault();
+                choose(active + (event.key === "ArrowDown" ? 1 : -1));
+            } else if (event.key === "Enter" && active >= 0) {
+                event.preventDefault();
+                pick(active);
+            } else if (event.key === "Escape") {
+                close();
+            }
+        });
+        // A press on the list keeps the focus (and the caret) in the box.
+        list.addEventListener("pointerdown", function (event) {
+            event.preventDefault();
+        });
+        list.addEventListener("click", function (event) {
+            var item = event.target.closest("[role=option]");
+            event.preventDefault();
+            if (item) pick(Number(item.dataset.index));
+        });
+        box.addEventListener("blur", close);
+    }
+
+    document.querySelectorAll("textarea[data-compose]").forEach(function (box) {
+        Compose(box);
+    });
 })();
