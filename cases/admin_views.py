@@ -3,6 +3,7 @@ hotline form. The actions live in cases.casework and who may take them in cases.
 screens only collect what the actions need and show what cases.rules allows."""
 
 import re
+from datetime import date
 
 import django_filters
 from django import forms
@@ -30,7 +31,7 @@ from wagtail.admin.widgets.button import HeaderButton
 from cases import casework, mailbox, report_files, rules
 from cases.forms import AttachmentsField
 from cases.models import Case, Category, QuarantinedEmail
-from cases.reports import monthly_figures, trend
+from cases.reports import Period, figures, trend
 from owners.models import Estate, Unit
 from portal.admin_actions import ActionsInspectView, ActionsOnlyViewSet, InspectFirstIndexView
 from portal.admin_listing import (
@@ -428,12 +429,14 @@ class CategoryViewSet(ModelViewSet):
     add_to_reference_index = False
 
 
-class MonthlyReportView(WagtailAdminTemplateMixin, TemplateView):
-    """月报: a month's cases by kind, category, estate and channel, with timeliness and
-    satisfaction."""
+class ServiceReportView(WagtailAdminTemplateMixin, TemplateView):
+    """项目客服日报、周报、月报: a day's, a report week's or a month's cases by kind, category,
+    estate and channel, with timeliness, follow-up visits, calls, overdue cases and
+    satisfaction; managers also see each first responder's figures. The month has a 12-month
+    trend and downloads (Excel, slide deck)."""
 
     template_name = "cases/admin/case_report.html"
-    page_title = gettext_lazy("Monthly case report")
+    page_title = gettext_lazy("Service reports")
     header_icon = "doc-full"
 
     def dispatch(self, request, *args, **kwargs):
@@ -444,18 +447,28 @@ class MonthlyReportView(WagtailAdminTemplateMixin, TemplateView):
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
 
-    def chosen_month(self):
+    def chosen_period(self):
+        """?period=day|week with ?date=YYYY-MM-DD, or the month of ?month=YYYY-MM (the default,
+        this month); a date or month that cannot be read is today's."""
         today = timezone.localdate()
+        kind = self.request.GET.get("period", Period.MONTH)
+        if kind in (Period.DAY, Period.WEEK):
+            try:
+                day = date.fromisoformat(self.request.GET.get("date", "")[:10])
+            except ValueError:
+                day = today
+            return Period(kind, day)
         chosen = self.request.GET.get("month", "")
         if re.fullmatch(r"\d{4}-\d{2}", chosen) and 1 <= int(chosen[5:]) <= 12:
-            return int(chosen[:4]), int(chosen[5:])
-        return today.year, today.month
+            return Period(Period.MONTH, date(int(chosen[:4]), int(chosen[5:]), 1))
+        return Period(Period.MONTH, today)
 
     def get(self, request, *args, **kwargs):
         download = request.GET.get("download")
-        if download in DOWNLOADS:
+        period = self.chosen_period()
+        if download in DOWNLOADS and period.kind == Period.MONTH:
             write, mime = DOWNLOADS[download]
-            report = report_files.Report(*self.chosen_month())
+            report = report_files.Report(period.first.year, period.first.month)
             return HttpResponse(
                 write(report),
                 content_type=mime,
@@ -466,13 +479,18 @@ class MonthlyReportView(WagtailAdminTemplateMixin, TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        year, month = self.chosen_month()
-        return {
+        period = self.chosen_period()
+        manager = self.request.user.has_perm("cases.manage_cases")
+        context = {
             **super().get_context_data(**kwargs),
-            "figures": monthly_figures(year, month),
-            "trend": trend(year, month),
-            "chosen": f"{year:04d}-{month:02d}",
+            "period": period,
+            "figures": figures(period, by_agent=manager),
+            "chosen": f"{period.first:%Y-%m}",
+            "earlier": period.previous(),
         }
+        if period.kind == Period.MONTH:
+            context["trend"] = trend(period.first.year, period.first.month)
+        return context
 
 
 #: The report's files: ?download=xlsx or pptx.
@@ -482,14 +500,14 @@ DOWNLOADS = {
 }
 
 
-class MonthlyReportViewSet(ViewSet):
+class ServiceReportViewSet(ViewSet):
     name = "case_report"
     url_prefix = "cases/report"
     icon = "doc-full"
-    menu_label = gettext_lazy("Monthly report")
+    menu_label = gettext_lazy("Service reports")
 
     def get_urlpatterns(self):
-        return [path("", MonthlyReportView.as_view(), name="index")]
+        return [path("", ServiceReportView.as_view(), name="index")]
 
     menu_item_class = type(
         "ReportMenuItem",
@@ -578,4 +596,4 @@ class CasesViewSetGroup(ViewSetGroup):
     menu_label = gettext_lazy("Customer cases")
     menu_icon = "mail"
     menu_order = 150
-    items = (CaseViewSet, QuarantineViewSet, MonthlyReportViewSet, CategoryViewSet)
+    items = (CaseViewSet, QuarantineViewSet, ServiceReportViewSet, CategoryViewSet)

@@ -260,9 +260,12 @@ class CaseAttachment(models.Model):
     def get_absolute_url(self):
         return reverse("cases:attachment", args=[self.case.reference, self.pk])
 
+    #: Pictures shown as thumbnails of themselves; any other file is a link to download.
+    THUMBNAIL_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
+
     @property
     def is_image(self):
-        return self.verified_type.startswith("image/")
+        return self.verified_type in self.THUMBNAIL_TYPES
 
 
 class ReferenceCounter(models.Model):

@@ -1,4 +1,5 @@
-"""The monthly report (月报) of the complaint mailbox, computed by the database."""
+"""The service reports of the complaint mailbox (项目客服日报、周报、月报), computed by the
+database: the figures of any period, by kind, category, estate, channel and first responder."""
 
 import calendar
 from datetime import date, datetime, timedelta
@@ -20,42 +21,108 @@ from django.utils import timezone
 from cases.models import Case, CaseEvent
 
 
+class Period:
+    """A report's span of days in the site's time zone: a day, a report week (Friday to
+    Thursday: summarised to managers every Friday morning), or a calendar month."""
+
+    DAY, WEEK, MONTH = "day", "week", "month"
+    #: The weekday a report week starts on (Monday is 0): the one after Thursday.
+    WEEK_STARTS = 4
+
+    def __init__(self, kind, day):
+        self.kind = kind
+        if kind == self.DAY:
+            self.first, days = day, 1
+        elif kind == self.WEEK:
+            self.first, days = day - timedelta(days=(day.weekday() - self.WEEK_STARTS) % 7), 7
+        else:
+            self.first, days = day.replace(day=1), calendar.monthrange(day.year, day.month)[1]
+        self.last = self.first + timedelta(days=days - 1)
+        tz = timezone.get_current_timezone()
+        self.start = datetime.combine(self.first, datetime.min.time(), tzinfo=tz)
+        self.end = datetime.combine(self.last + timedelta(days=1), datetime.min.time(), tzinfo=tz)
+
+    def previous(self):
+        return Period(self.kind, self.first - timedelta(days=1))
+
+
 def month_bounds(year, month):
-    tz = timezone.get_current_timezone()
-    start = datetime(year, month, 1, tzinfo=tz)
-    end = start + timedelta(days=calendar.monthrange(year, month)[1])
-    return start, end
+    period = Period(Period.MONTH, date(year, month, 1))
+    return period.start, period.end
 
 
 def monthly_figures(year, month):
-    start, end = month_bounds(year, month)
+    return {"year": year, "month": month, **figures(Period(Period.MONTH, date(year, month, 1)))}
+
+
+def figures(period, *, by_agent=False):
+    """The period's cases: counts, timeliness, satisfaction and where they came from; with
+    `by_agent`, each first responder's own figures (for managers)."""
+    start, end = period.start, period.end
     cases = Case.objects.filter(created_at__gte=start, created_at__lt=end)
     reopened = CaseEvent.objects.filter(kind="status", status=Case.Status.REOPENED).values("case")
-    totals = cases.aggregate(
-        total=Count("pk"),
-        answered=Count("pk", filter=Q(first_responded_at__isnull=False)),
-        answered_on_time=Count("pk", filter=Q(first_responded_at__lte=F("first_response_due"))),
-        resolved=Count("pk", filter=Q(resolved_at__isnull=False)),
-        resolved_on_time=Count("pk", filter=Q(resolved_at__lte=F("resolution_due"))),
-        reopened=Count("pk", filter=Q(pk__in=reopened)),
-        rated=Count("pk", filter=Q(satisfaction__isnull=False)),
-        satisfaction=Avg("satisfaction"),
-    )
+    totals = cases.aggregate(**_totals(reopened))
     total = totals["total"]
-    return {
-        "year": year,
-        "month": month,
+    result = {
+        "period": period,
         **totals,
         "on_time_share": _share(totals["answered_on_time"], total),
         "resolved_on_time_share": _share(totals["resolved_on_time"], totals["resolved"]),
         "reopen_rate": _share(totals["reopened"], total),
         "median_first_response": _median(cases, "first_responded_at"),
         "median_resolution": _median(cases, "resolved_at"),
+        # Follow-up visits (回访) made in the period, whenever their case was filed.
+        "follow_ups": CaseEvent.objects.filter(
+            kind=CaseEvent.Kind.FOLLOW_UP, created_at__gte=start, created_at__lt=end
+        ).count(),
+        # Still open at the period's end, or now if sooner, past their resolution time.
+        "overdue": Case.objects.filter(
+            status__in=Case.OPEN_STATUSES, resolution_due__lt=min(end, timezone.now())
+        ).count(),
         "by_kind": _count_by(cases, "kind", dict(Case.Kind.choices)),
         "by_category": _count_by(cases, "category__name"),
         "by_estate": _count_by(cases, "unit__estate__name"),
         "by_channel": _count_by(cases, "channel", dict(Case.Channel.choices)),
     }
+    if by_agent:
+        result["by_agent"] = _by_agent(cases, reopened)
+    return result
+
+
+def _totals(reopened):
+    return {
+        "total": Count("pk"),
+        "calls": Count("pk", filter=Q(channel=Case.Channel.PHONE)),
+        "answered": Count("pk", filter=Q(first_responded_at__isnull=False)),
+        "answered_on_time": Count("pk", filter=Q(first_responded_at__lte=F("first_response_due"))),
+        "resolved": Count("pk", filter=Q(resolved_at__isnull=False)),
+        "resolved_on_time": Count("pk", filter=Q(resolved_at__lte=F("resolution_due"))),
+        "reopened": Count("pk", filter=Q(pk__in=reopened)),
+        "rated": Count("pk", filter=Q(satisfaction__isnull=False)),
+        "satisfaction": Avg("satisfaction"),
+    }
+
+
+def _by_agent(cases, reopened):
+    """Each first responder's cases of the period: accepted, on-time share, satisfaction and
+    reopen rate, most cases first. One query."""
+    rows = (
+        cases.filter(first_responder__isnull=False)
+        .values("first_responder", "first_responder__real_name", "first_responder__username")
+        .annotate(**_totals(reopened))
+        .order_by("-total", "first_responder__real_name")
+    )
+    return [
+        {
+            "name": row["first_responder__real_name"] or row["first_responder__username"],
+            "accepted": row["total"],
+            "on_time_share": _share(row["answered_on_time"], row["total"]),
+            "satisfaction": row["satisfaction"],
+            "rated": row["rated"],
+            "reopen_rate": _share(row["reopened"], row["total"]),
+        }
+        for row in rows
+    ]
 
 
 def _share(part, whole):

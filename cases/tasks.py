@@ -1,4 +1,5 @@
-"""The complaint mailbox's periodic work: overdue reminders, the inbox, the monthly report."""
+"""The complaint mailbox's periodic work: overdue reminders, the inbox, the weekly summary and
+the monthly report."""
 
 from datetime import timedelta
 
@@ -11,6 +12,7 @@ from cases import mailbox
 from cases.casework import case_managers, escalate_overdue
 from cases.privacy import anonymise_expired_cases as anonymise
 from cases.report_files import PPTX, XLSX, Report, slides, workbook
+from cases.reports import Period, figures
 from portal.notifications import email_user
 from portal.outbox import BULK
 
@@ -53,6 +55,27 @@ def send_monthly_case_report():
                 {"f": report.figures},
                 attachments=files[language],
                 key=f"case-report:{period}:{manager.pk}",
+                queue=BULK,
+            )
+        )
+    return written
+
+
+@shared_task
+def send_weekly_case_summary():
+    """Friday morning (每周五上午汇总项目数据并上报): the report week just ended, Friday to
+    Thursday, by email to everyone who manages cases, with each first responder's figures, once
+    each. Returns how many emails this run wrote."""
+    week = Period(Period.WEEK, timezone.localdate() - timedelta(days=1))
+    found = figures(week, by_agent=True)  # labels stay lazy: each email is in its reader's words
+    written = 0
+    for manager in case_managers():
+        written += bool(
+            email_user(
+                manager,
+                "cases/email/case_weekly",
+                {"f": found},
+                key=f"case-weekly:{week.first:%Y-%m-%d}:{manager.pk}",
                 queue=BULK,
             )
         )

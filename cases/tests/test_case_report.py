@@ -1,7 +1,7 @@
 """The monthly report: figures by database aggregation, a fixed number of queries, an email."""
 
 import io
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -14,8 +14,8 @@ from pptx import Presentation
 
 from cases import casework
 from cases.models import Case, Category
-from cases.reports import monthly_figures
-from cases.tasks import send_monthly_case_report
+from cases.reports import Period, figures, monthly_figures
+from cases.tasks import send_monthly_case_report, send_weekly_case_summary
 from cases.tests.test_case_admin import bulk_cases
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,7 @@ def test_the_report_page_costs_the_same_for_few_or_many_cases(client, month, sta
     bulk_cases(500, verified_owner, Category.objects.get(name="其他"))
     assert queries() == few
     page = client.get(url, {"month": "2001-01"}).content.decode()
-    assert "本月没有事项" in page
+    assert "本期没有事项" in page
     assert client.get(url, {"month": "not-a-month"}).status_code == 200
 
 
@@ -144,3 +144,86 @@ def test_the_files_are_for_case_staff_only(client, staff, month):
     client.force_login(staff("Editors"))
     response = client.get(reverse("case_report:index"), {"download": "xlsx"})
     assert response.status_code in (302, 403) and "spreadsheetml" not in response["Content-Type"]
+
+
+# -- Daily and weekly service reports ----------------------------------------------------------
+
+
+def test_a_report_week_runs_friday_to_thursday_in_shanghai(verified_owner):
+    shanghai = timezone.get_current_timezone()
+    thursday_night = datetime(2026, 11, 26, 23, 30, tzinfo=shanghai)  # 15:30 UTC
+    friday_morning = datetime(2026, 11, 27, 0, 10, tzinfo=shanghai)  # Thursday 16:10 UTC
+    for moment in (thursday_night, friday_morning):
+        Case.objects.filter(pk=file(verified_owner).pk).update(created_at=moment)
+    week = Period(Period.WEEK, date(2026, 11, 24))  # a Tuesday
+    assert (week.first, week.last) == (date(2026, 11, 20), date(2026, 11, 26))
+    assert figures(week)["total"] == 1
+    assert figures(Period(Period.WEEK, date(2026, 11, 27)))["total"] == 1
+    assert figures(Period(Period.DAY, date(2026, 11, 26)))["total"] == 1
+
+
+def test_the_daily_report_counts_calls_follow_ups_and_overdue_cases(
+    client, month, staff, verified_owner
+):
+    agent = Case.objects.exclude(first_responder=None).first().first_responder  # the month's
+    casework.file_case(
+        verified_owner,
+        kind="enquiry",
+        category=Category.objects.get(name="物业服务"),
+        subject="来电",
+        description="d",
+        channel="phone",
+        recorded_by=agent,
+    )
+    late = file(verified_owner)
+    Case.objects.filter(pk=late.pk).update(resolution_due=timezone.now() - timedelta(hours=1))
+    client.force_login(agent)
+    page = client.get(reverse("case_report:index"), {"period": "day"}).content.decode()
+    f = figures(Period(Period.DAY, timezone.localdate()))
+    assert (f["total"], f["calls"], f["overdue"]) == (6, 1, 1)
+    assert "日报" in page and "来电受理" in page and "当前逾期" in page
+    # Each first responder's figures are for managers only.
+    assert "按首问负责人" not in page
+    client.force_login(staff("Managers"))
+    page = client.get(reverse("case_report:index"), {"period": "week"}).content.decode()
+    assert "按首问负责人" in page and agent.display_name in page
+
+
+def test_per_agent_figures(month, staff):
+    (row,) = figures(Period(Period.MONTH, timezone.localdate()), by_agent=True)["by_agent"]
+    assert (row["accepted"], row["on_time_share"], row["reopen_rate"]) == (4, 75, 25)
+    assert row["satisfaction"] == 4 and row["rated"] == 1
+
+
+@pytest.mark.parametrize("period", ["day", "week"])
+def test_the_daily_and_weekly_pages_cost_the_same_for_few_or_many_cases(
+    client, month, staff, verified_owner, period
+):
+    client.force_login(staff("Managers"))
+    url = reverse("case_report:index")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url, {"period": period}).status_code == 200
+        return len(captured)
+
+    queries()
+    few = queries()
+    bulk_cases(300, verified_owner, Category.objects.get(name="其他"))
+    assert queries() == few
+    assert client.get(url, {"period": period, "date": "2026-02-30"}).status_code == 200
+
+
+def test_the_friday_summary_reaches_managers_once_with_each_agents_figures(
+    month, staff, django_capture_on_commit_callbacks, settings
+):
+    manager = staff("Managers")  # the month's agent, in customer service, gets no summary
+    with django_capture_on_commit_callbacks(execute=True):
+        send_weekly_case_summary.delay()
+        send_weekly_case_summary.delay()  # run twice (a retry, two beats): one email each
+    (email,) = mail.outbox
+    assert email.to == [manager.email] and "周报" in email.subject
+    week = Period(Period.WEEK, timezone.localdate() - timedelta(days=1))
+    assert f"{week.first:%Y-%m-%d}" in email.subject and "按首问负责人" in email.body
+    schedule = settings.CELERY_BEAT_SCHEDULE["case-weekly-summary"]["schedule"]
+    assert schedule.day_of_week == {5} and schedule.hour == {9}

@@ -412,6 +412,7 @@ CELERY_TASK_ROUTES = {
     "club.tasks.send_dates_digest": {"queue": CELERY_QUEUE_PREFIX + "bulk"},
     "club.tasks.greet_birthdays": {"queue": CELERY_QUEUE_PREFIX + "bulk"},
     "cases.tasks.send_monthly_case_report": {"queue": CELERY_QUEUE_PREFIX + "bulk"},
+    "cases.tasks.send_weekly_case_summary": {"queue": CELERY_QUEUE_PREFIX + "bulk"},
     "events.tasks.send_event_reminders": {"queue": CELERY_QUEUE_PREFIX + "bulk"},
 }
 # The outbox: a row still pending this long after it was handed to a worker is handed over
@@ -429,6 +430,11 @@ CELERY_BEAT_SCHEDULE = {
     "case-escalation": {
         "task": "cases.tasks.escalate_overdue_cases",
         "schedule": crontab(minute="*/15"),
+    },
+    # 每周五上午汇总项目数据并上报: the report week (Friday to Thursday) to managers.
+    "case-weekly-summary": {
+        "task": "cases.tasks.send_weekly_case_summary",
+        "schedule": crontab(day_of_week=5, hour=9, minute=0),
     },
     "case-monthly-report": {
         "task": "cases.tasks.send_monthly_case_report",

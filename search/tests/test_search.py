@@ -4,6 +4,7 @@ marked, and nothing a reader may not see."""
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -154,12 +155,15 @@ def test_the_search_page_costs_a_fixed_number_of_queries(
     for n in range(3):
         topic(board, owner, f"停车问题{n}", "停车")
         make_news(f"停车新闻{n}")
-    client.get(reverse("search:search"), {"q": "停车"})
+    # Each measurement starts cold: answers, versions and the page's frame are kept in the
+    # cache, and publishing empties some of them.
+    cache.clear()
     with django_assert_max_num_queries(20) as few:
         client.get(reverse("search:search"), {"q": "停车"})
     for n in range(3, 25):
         topic(board, owner, f"停车问题{n}", "停车")
         make_news(f"停车新闻{n}")
+    cache.clear()
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("search:search"), {"q": "停车"})
 
