@@ -6,8 +6,12 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum |
 
 .PHONY: run test setup install lint format messages bench bench-http lock clean
 
+# Another port: make run PORT=8001 (links in emails follow it)
+PORT ?= 8000
+run setup: export SITE_URL ?= http://127.0.0.1:$(PORT)
+
 run: setup ## Set everything up and serve the site at http://127.0.0.1:8000
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # One test process per core (at most 4); the test databases are kept between runs.
 # Start from fresh ones with: make test PYTEST_ARGS=--create-db
@@ -19,7 +23,7 @@ test: install ## Run the whole test suite
 setup: install
 	$(BIN)/python manage.py reset_old_layout
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_demo --port $(PORT)
 
 install: $(STAMP)
 

@@ -84,11 +84,9 @@ MEMBERS = [
         date(1978, 12, 1),
         [
             ("referral", 2000, "赵先生 · 金都·翠湖苑二期", 300),
-            ("event", 300, "春季亲子植树活动", 240),
-            ("referral", 2000, "孙女士 · 金都·滨江府", 150),
-            ("event", 500, "中秋游园会", 70),
+            ("referral", 2000, "孙女士 · 金都·云栖里", 150),
             ("survey", 50, "2026 业主满意度调查", 40),
-            ("referral", 2000, "周先生 · 金都·滨江府", 20),
+            ("referral", 2000, "周先生 · 金都·云栖里", 20),
             ("adjustment", 1200, "社区志愿服务年度奖励", 10),
         ],
     ),
@@ -98,7 +96,6 @@ MEMBERS = [
         date(1985, 3, 18),
         [
             ("referral", 2000, "吴女士 · 金都·翠湖苑二期", 90),
-            ("event", 300, "中秋游园会", 70),
         ],
     ),
     ("liuyang", ["烘焙", "瑜伽"], date(1990, 7, 2), [("survey", 50, "2026 业主满意度调查", 30)]),
@@ -150,7 +147,7 @@ def build():
     handed_over, _ = reward_rules.redeem(zhangwei, rewards[0], key="demo-redeem-3")
     reward_rules.fulfil(handed_over, clubstaff)
     Referral.objects.create(
-        member=owner, buyer_name="钱女士", buyer_mobile="13700137000", development="金都·滨江府"
+        member=owner, buyer_name="钱女士", buyer_mobile="13700137000", development="金都·云栖里"
     )
     points.recalculate_tiers()
     # One owner is waiting for review.

@@ -200,18 +200,22 @@ def _picture(title, colour, text="", size=(960, 640)):
     return SiteImage.objects.create(title=title, file=ImageFile(buffer, name="demo.jpg"))
 
 
-def _pdf(title, cover):
+def _pdf(title, cover, articles):
+    """The issue as a PDF: its cover, then a contents page with its articles."""
     document = Document.objects.filter(title=title).first()
     if document:
         return document
-    with cover.get_willow_image() as willow:
-        page = (
-            willow.image.convert("RGB")
-            if hasattr(willow, "image")
-            else Image.new("RGB", (600, 800))
-        )
+    with cover.open_file() as stored:
+        front = Image.open(stored).convert("RGB").resize((595, 842))
+    contents = Image.new("RGB", (595, 842), (255, 255, 255))
+    draw = ImageDraw.Draw(contents)
+    draw.text((56, 64), title, font=font(26, bold=True), fill=(20, 40, 34))
+    draw.text((56, 124), "本期目录", font=font(20, bold=True), fill=(14, 90, 74))
+    for n, name in enumerate(articles):
+        draw.text((56, 172 + n * 44), f"{n + 1}. {name}", font=font(20), fill=(40, 40, 40))
+    draw.text((56, 780), "金都会编辑部 · 会员季刊", font=font(14), fill=(120, 120, 120))
     buffer = io.BytesIO()
-    page.resize((595, 842)).save(buffer, "PDF", resolution=72)
+    front.save(buffer, "PDF", resolution=72, save_all=True, append_images=[contents])
     return Document.objects.create(
         title=title, file=ContentFile(buffer.getvalue(), name="issue.pdf")
     )
@@ -238,7 +242,7 @@ def _magazine(home):
                 issue_number=number,
                 issue_date=when,
                 cover=cover,
-                pdf=_pdf(title, cover),
+                pdf=_pdf(title, cover, articles),
                 summary=f"本期主题「{theme}」：{'、'.join(articles)}。",
                 articles=[
                     (

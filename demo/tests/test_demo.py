@@ -3,15 +3,18 @@
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from pypdf import PdfReader
 
-from club.models import Reward
+from club.models import Member, Reward
 from conftest import FLOOD_LIMITS, totp_code
 from demo.owners import DEMO_TOTP_SECRET, PASSWORD
+from events.models import EventPage
 from forum.models import Post, Topic
 from forum.posting import text_fields
 from home.models import HomePage, SiteImage, StandardPage
 from owners.models import Estate, OwnershipClaim, Unit, User
 from portal.settings import base
+from publications.models import MagazineIssuePage
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +85,20 @@ def test_the_demo_loads_twice_to_the_same_state(client, capsys):
     client.logout()
     page = client.get(announcement.get_absolute_url()).content.decode()
     assert "<strong>2027 年 1 月 1 日</strong>" in page
+
+    # The demo agrees with itself: every estate an event names exists; points an event's
+    # attendance earns are awarded once, at the door; no central heating in Hangzhou.
+    estates = set(Estate.objects.values_list("name", flat=True))
+    for place in EventPage.objects.values_list("place", flat=True):
+        named = place.split()[0]
+        assert not named.startswith("金都·") or named in estates, place
+    owner = Member.objects.get(user__username="owner")
+    attended = owner.points.filter(kind="event")
+    assert attended.count() == attended.values("reason").distinct().count()
+    assert not Topic.objects.filter(title__contains="供暖").exists()
+
+    # The magazine's PDFs show their cover, then their contents.
+    issue = MagazineIssuePage.objects.order_by("issue_number").first()
+    pdf = PdfReader(issue.pdf.file.open("rb"))
+    assert len(pdf.pages) == 2
+    assert issue.pdf.file.size > 10_000  # a picture, not one flat colour

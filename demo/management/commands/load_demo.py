@@ -13,6 +13,9 @@ from demo import publications as demo_publications
 class Command(BaseCommand):
     help = "Create the demo site: pages, estates, owners and one staff user per role. Idempotent."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000, help="where `make run` serves")
+
     def handle(self, *args, **options):
         home_demo.build()
         demo_privacy.build()
@@ -23,14 +26,18 @@ class Command(BaseCommand):
         club_demo.build()
         demo_events.build()
         demo_privacy.record_consents()
+        site = f"http://127.0.0.1:{options['port']}"
         width = max(len(role) for role, _ in logins)
-        self.stdout.write(self.style.SUCCESS("\nDemo content is ready. Sign in with:"))
-        self.stdout.write("  Everyone signs in at http://127.0.0.1:8000/accounts/login/ (email)\n")
+        rule = "─" * (width + 32)
+        self.stdout.write(self.style.SUCCESS(f"\nDemo content is ready at {site}/"))
+        self.stdout.write(f"Sign in at {site}/accounts/login/ with an email below.\n")
+        self.stdout.write(f"  {'Who'.ljust(width)}  Email\n  {rule}")
         for role, login in logins:
             self.stdout.write(f"  {role.ljust(width)}  {login}")
-        self.stdout.write(f"\n  Password for every demo login: {portal_demo.PASSWORD}")
+        self.stdout.write(f"  {rule}")
+        self.stdout.write(f"  Password for every login: {portal_demo.PASSWORD}")
         self.stdout.write(
-            "  Staff and admin then enter a two-step code: add the key "
-            f"{portal_demo.DEMO_TOTP_SECRET} to an authenticator app, or run "
-            "`manage.py demo_code`\n"
+            "  Staff and admin then enter a two-step code: add the key\n"
+            f"  {portal_demo.DEMO_TOTP_SECRET} to an authenticator app, or run "
+            "`.venv/bin/python manage.py demo_code`.\n"
         )
