@@ -276,7 +276,7 @@ class CaseIndexView(PlainListingMixin, InspectFirstIndexView):
 
 
 class CaseViewSet(ActionsOnlyViewSet):
-    """The ledger (投诉台帐): every case, filterable and exportable; a case changes only through
+    """The ledger (客服工单台账): every case, filterable and exportable; a case changes only through
     the actions on its screen."""
 
     model = Case

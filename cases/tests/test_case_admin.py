@@ -156,7 +156,7 @@ def test_overdue_cases_show_in_the_filter_and_dashboard(client, agent, case):
         in client.get(reverse("case_ledger:index"), {"overdue": "true"}).content.decode()
     )
     dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
-    assert "1 件事项已超时" in dashboard and "1 件新事项等待受理" in dashboard
+    assert "1 个工单已超时" in dashboard and "1 个工单待受理" in dashboard
 
 
 def test_other_roles_cannot_work_cases(client, staff, case):

@@ -74,7 +74,7 @@ def test_the_report_page_costs_the_same_for_few_or_many_cases(client, month, sta
     bulk_cases(500, verified_owner, Category.objects.get(name="其他"))
     assert queries() == few
     page = client.get(url, {"month": "2001-01"}).content.decode()
-    assert "本期没有事项" in page
+    assert "本期没有工单" in page
     assert client.get(url, {"month": "not-a-month"}).status_code == 200
 
 
@@ -88,7 +88,7 @@ def test_the_monthly_email_reaches_managers(month, staff, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         send_monthly_case_report.delay()
     assert [m.to for m in mail.outbox] == [[manager.email]]
-    assert "客户事项月报" in mail.outbox[0].subject
+    assert "客服工单月报" in mail.outbox[0].subject
 
 
 def test_the_report_downloads_as_a_workbook_and_a_slide_deck(client, month, staff):
@@ -109,19 +109,19 @@ def test_the_report_downloads_as_a_workbook_and_a_slide_deck(client, month, staf
         "按小区",
         "按渠道",
         "近12个月",
-        "重点事项",
+        "重点工单",
     ]
     summary = {row[0]: row[1] for row in book["摘要"].iter_rows(min_row=2, values_only=True)}
-    assert (summary["事项总数"], summary["按时响应"], summary["已重新打开"]) == ("4", "75%", "25%")
+    assert (summary["工单总数"], summary["按时响应"], summary["已重新打开"]) == ("4", "75%", "25%")
     trend = list(book["近12个月"].iter_rows(min_row=2, values_only=True))
     assert len(trend) == 12 and trend[-1][:2] == (chosen, 4)
-    top = list(book["重点事项"].iter_rows(min_row=2, values_only=True))
+    top = list(book["重点工单"].iter_rows(min_row=2, values_only=True))
     assert len(top) == 4 and top[0][4] == "已重新打开"  # the reopened case first, in its words
 
     response = client.get(url, {"month": chosen, "download": "pptx"})
     deck = Presentation(io.BytesIO(response.content))
     titles = [slide.shapes.title.text for slide in deck.slides]
-    assert titles == [f"{chosen} 客户事项月报", "主要数据", "按分类", "近12个月", "重点事项"]
+    assert titles == [f"{chosen} 客服工单月报", "主要数据", "按分类", "近12个月", "重点工单"]
     assert any(shape.has_chart for shape in deck.slides[2].shapes)
     table = next(shape.table for shape in deck.slides[4].shapes if shape.has_table)
     assert len(table.rows) == 5 and table.cell(0, 0).text == "编号"

@@ -92,7 +92,7 @@ def test_the_form_asks_about_the_owners_only_home_and_prompts_for_a_category(
     client.force_login(verified_owner)
     page = client.get(NEW, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert f'<option value="{unit.pk}" selected>' in page
-    assert '<option value="" selected>请选择事项分类</option>' in page
+    assert '<option value="" selected>请选择报事分类</option>' in page
     assert "问题描述" in page
 
 
@@ -288,7 +288,7 @@ def test_the_owner_reopens_within_the_window(client, case, verified_owner, staff
     response = client.post(
         case.get_absolute_url(), {"action": "reopen", "reason": "还是不行"}, follow=True
     )
-    assert "请重新提交" in response.content.decode()
+    assert "请重新报事" in response.content.decode()
     case.refresh_from_db()
     assert case.status == "resolved"
 

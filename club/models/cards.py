@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MemberCard(models.Model):
@@ -11,7 +12,7 @@ class MemberCard(models.Model):
         ACTIVE = "active", _("Active")
         LOST = "lost", _("Reported lost")
         REPLACED = "replaced", _("Replaced")
-        REVOKED = "revoked", _("Revoked")
+        REVOKED = "revoked", pgettext_lazy("member card", "Revoked")
 
     member = models.ForeignKey(
         "club.Member", on_delete=models.CASCADE, related_name="cards", verbose_name=_("member")
