@@ -173,6 +173,8 @@ def _club_page():
         slug="club",
         show_in_menus=True,
         intro="金都业主的会员俱乐部：活动、积分、礼遇，邻里相聚。",
+        title_en="Jindu Club",
+        intro_en="The owners' club: events, points, member privileges and good neighbours.",
         hero_image=_picture("金都会活动", ((14, 90, 74), (183, 134, 44))),
         body=CLUB_BODY,
         rules=RULES,

@@ -72,6 +72,10 @@ def build():
     home.title = "首页"
     home.hero_title = "金都业主服务中心"
     home.hero_text = "房产认证、投诉建议、会员俱乐部，业主所需的服务都在这里。"
+    home.hero_title_en = "Jindu Owner Service Centre"
+    home.hero_text_en = (
+        "Verify your home, raise a concern, join the club: all you need as an owner."
+    )
     home.hero_image = hero
     home.body = HOME_BODY
     home.save_revision().publish()
@@ -82,6 +86,8 @@ def build():
             slug="about",
             show_in_menus=True,
             intro="金都地产客户服务部：以业主为中心的服务团队。",
+            title_en="About us",
+            intro_en="Jindu Property's customer service: a team built around owners.",
             body=ABOUT_BODY,
         )
         home.add_child(instance=about)

@@ -229,6 +229,8 @@ def _magazine(home):
             show_in_menus=True,
             slug="magazine",
             intro="俱乐部季刊：邻里故事、活动回顾与生活指南。",
+            title_en="Jindu Magazine",
+            intro_en="The club's quarterly: neighbours' stories, events and living guides.",
         ),
     )
     for number, when, theme, colour, articles in ISSUES:
@@ -275,6 +277,8 @@ def _listings(home):
             slug="listings",
             show_in_menus=True,
             intro="金都在售与即将开盘的项目。",
+            title_en="Listings",
+            intro_en="Jindu developments on sale and opening soon.",
         ),
     )
     for name, city, district, address, status, low, high, colour, units in LISTINGS:
@@ -317,7 +321,12 @@ def _news(home):
     index = _publish(
         home,
         NewsIndexPage(
-            title="项目新闻", slug="news", show_in_menus=True, intro="金都各项目的最新动态。"
+            title="项目新闻",
+            slug="news",
+            show_in_menus=True,
+            intro="金都各项目的最新动态。",
+            title_en="News",
+            intro_en="The latest from every Jindu development.",
         ),
     )
     today = date.today()

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages as django_messages
 from django.contrib.messages.storage.base import Message
+from django.utils.translation import get_language
 
 from portal import health
 from portal.csp import admin_prefix
@@ -8,8 +9,10 @@ from portal.csp import admin_prefix
 
 def site(request):
     # The reader's own bits of the frame (their name, their unread count) are parts, asked
-    # for where they show (portal.framing): nothing here costs a lookup.
-    return {"SITE_NAME": settings.WAGTAIL_SITE_NAME}
+    # for where they show (portal.framing): nothing here costs a lookup. English readers get
+    # the site's English name.
+    english = (get_language() or "").startswith("en")
+    return {"SITE_NAME": settings.SITE_NAME_EN if english else settings.WAGTAIL_SITE_NAME}
 
 
 class AdminMessages:

@@ -11,9 +11,10 @@ from club.models.members import Member, Tier, membership_status
 from club.models.surveys import SurveyPage
 from home.blocks import BodyBlock
 from home.caching import CachedPageMixin
+from home.models.pages import EnglishVersion
 
 
-class ClubPage(CachedPageMixin, Page):
+class ClubPage(CachedPageMixin, EnglishVersion, Page):
     #: Its icon where the home page lists it (templates/includes/icons.svg).
     menu_icon = "card"
     intro = models.CharField(_("introduction"), max_length=250, blank=True)
@@ -34,6 +35,7 @@ class ClubPage(CachedPageMixin, Page):
         FieldPanel("hero_image"),
         FieldPanel("body"),
         FieldPanel("rules"),
+        *EnglishVersion.english_panels,
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
     max_count = 1

@@ -1,5 +1,6 @@
 from django.core.cache import cache
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
@@ -9,6 +10,39 @@ from wagtail.search import index
 
 from home.blocks import BodyBlock
 from home.caching import TIMEOUT, CachedPageMixin, pages_version
+
+
+class EnglishVersion(models.Model):
+    """A page's words for English readers, beside the Chinese ones: a field per language rather
+    than Wagtail's copy of the page tree per locale, which would put /en/ in front of every
+    address and double every page staff keep. The pages people land on (home, the club, the
+    publications' indexes, standard pages) say who they are in English; an English field left
+    empty shows the Chinese one. `in_language` (and the template filter of that name) picks
+    the reader's."""
+
+    title_en = models.CharField(_("title in English"), max_length=255, blank=True)
+    intro_en = models.CharField(_("introduction in English"), max_length=250, blank=True)
+
+    english_panels = [
+        MultiFieldPanel(
+            [FieldPanel("title_en"), FieldPanel("intro_en")],
+            heading=_("For English readers"),
+            classname="collapsed",
+        )
+    ]
+
+    class Meta:
+        abstract = True
+
+
+def in_language(page, name, language=None):
+    """The field `name` of `page` in the reader's language: its English version (`name`_en)
+    when the page is read in English and one was written, else the field itself."""
+    if (language or get_language() or "").startswith("en"):
+        english = getattr(page, f"{name}_en", "")
+        if english:
+            return english
+    return getattr(page, name)
 
 
 class SiteImage(AbstractImage):
@@ -29,6 +63,8 @@ class SiteRendition(AbstractRendition):
 class HomePage(CachedPageMixin, Page):
     hero_title = models.CharField(_("hero title"), max_length=80)
     hero_text = models.CharField(_("hero text"), max_length=200, blank=True)
+    hero_title_en = models.CharField(_("hero title in English"), max_length=80, blank=True)
+    hero_text_en = models.CharField(_("hero text in English"), max_length=200, blank=True)
     hero_image = models.ForeignKey(
         SiteImage,
         verbose_name=_("hero image"),
@@ -46,6 +82,11 @@ class HomePage(CachedPageMixin, Page):
             heading=_("Hero"),
         ),
         FieldPanel("body"),
+        MultiFieldPanel(
+            [FieldPanel("hero_title_en"), FieldPanel("hero_text_en")],
+            heading=_("For English readers"),
+            classname="collapsed",
+        ),
     ]
     search_fields = [*Page.search_fields, index.SearchField("body")]
     max_count = 1
@@ -64,14 +105,17 @@ class HomePage(CachedPageMixin, Page):
         version, which every publication, move and deletion bumps, so the menu costs no query
         once built (building it loads each page type's rows once)."""
         site = Site.find_for_request(request)
-        key = f"home-menu:{pages_version()}:{self.pk}:{site.pk if site else 0}"
+        language = get_language()
+        key = f"home-menu:{pages_version()}:{self.pk}:{site.pk if site else 0}:{language}"
         menu = cache.get(key)
         if menu is None:
             menu = [
                 {
-                    "title": child.title,
+                    "title": in_language(child, "title", language),
                     "url": child.get_url(request),
-                    "intro": getattr(child, "intro", ""),
+                    "intro": in_language(child, "intro", language)
+                    if hasattr(child, "intro")
+                    else "",
                     "icon": getattr(child, "menu_icon", "doc"),
                 }
                 for child in self.get_children().live().in_menu().specific()
@@ -80,13 +124,18 @@ class HomePage(CachedPageMixin, Page):
         return menu
 
 
-class StandardPage(CachedPageMixin, Page):
+class StandardPage(CachedPageMixin, EnglishVersion, Page):  # noqa: DJ008 (Page names it)
     #: Its icon where the home page lists it (templates/includes/icons.svg).
     menu_icon = "info"
     intro = models.CharField(_("introduction"), max_length=250, blank=True)
     body = StreamField(BodyBlock(), verbose_name=_("body"), blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("body")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        *EnglishVersion.english_panels,
+    ]
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.SearchField("body")]
 
     class Meta:
@@ -100,7 +149,8 @@ def publication_sections(request):
     if request is None:
         return []
     # Kept by the address asked for, so a hit needs no lookup of the site.
-    key = f"publication-sections:{pages_version()}:{request.get_host()}"
+    language = get_language()
+    key = f"publication-sections:{pages_version()}:{request.get_host()}:{language}"
     sections = cache.get(key)
     if sections is None:
         site = Site.find_for_request(request)
@@ -112,7 +162,11 @@ def publication_sections(request):
             if getattr(page, "publication_rank", None) is not None
         ]
         sections = [
-            {"title": page.title, "url": page.get_url(request), "icon": page.menu_icon}
+            {
+                "title": in_language(page, "title", language),
+                "url": page.get_url(request),
+                "icon": page.menu_icon,
+            }
             for page in sorted(pages, key=lambda page: page.publication_rank)
         ]
         cache.set(key, sections, TIMEOUT)

@@ -535,6 +535,8 @@ MFA_FORMS = {
 
 # Wagtail
 WAGTAIL_SITE_NAME = "金都业主服务中心"
+#: The site's name on pages read in English.
+SITE_NAME_EN = env("SITE_NAME_EN", "Jindu Owner Service Centre")
 # One door for signing in: the admin's and private pages' logins send people to allauth's.
 WAGTAILADMIN_LOGIN_URL = LOGIN_URL
 WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL

@@ -14,11 +14,12 @@ from wagtail.search import index
 from home.blocks import BodyBlock
 from home.caching import CachedPageMixin
 from home.models import SiteImage
+from home.models.pages import EnglishVersion
 from publications.listings import filter_listings
 from publications.models.news import NewsPage
 
 
-class ListingIndexPage(CachedPageMixin, Page):
+class ListingIndexPage(CachedPageMixin, EnglishVersion, Page):
     #: Its icon where the home page lists it (templates/includes/icons.svg).
     menu_icon = "building"
     #: Its place among the publications the navigation's 资讯 leads to (home.models.pages.publication_sections).
@@ -28,7 +29,7 @@ class ListingIndexPage(CachedPageMixin, Page):
 
     intro = models.CharField(_("introduction"), max_length=250, blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), *EnglishVersion.english_panels]
     subpage_types = ["publications.ListingPage"]
     max_count = 1
 

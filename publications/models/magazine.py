@@ -13,6 +13,7 @@ from club.models import is_active_member
 from home.blocks import BodyBlock
 from home.caching import CachedPageMixin
 from home.models import SiteImage
+from home.models.pages import EnglishVersion
 
 
 class ArticleBlock(blocks.StructBlock):
@@ -26,7 +27,7 @@ class ArticleBlock(blocks.StructBlock):
         label = _("Article")
 
 
-class MagazineIndexPage(CachedPageMixin, Page):
+class MagazineIndexPage(CachedPageMixin, EnglishVersion, Page):
     #: Its icon where the home page lists it (templates/includes/icons.svg).
     menu_icon = "book"
     #: Its place among the publications the navigation's 资讯 leads to (home.models.pages.publication_sections).
@@ -36,7 +37,7 @@ class MagazineIndexPage(CachedPageMixin, Page):
 
     intro = models.CharField(_("introduction"), max_length=250, blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), *EnglishVersion.english_panels]
     subpage_types = ["publications.MagazineIssuePage"]
     max_count = 1
 

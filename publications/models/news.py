@@ -19,6 +19,7 @@ from wagtail.search import index
 from home.blocks import BodyBlock
 from home.caching import CachedPageMixin
 from home.models import SiteImage
+from home.models.pages import EnglishVersion
 from owners.models import Estate
 
 
@@ -28,7 +29,7 @@ class NewsPageTag(TaggedItemBase):
     )
 
 
-class NewsIndexPage(CachedPageMixin, Page):
+class NewsIndexPage(CachedPageMixin, EnglishVersion, Page):
     #: Its icon where the home page lists it (templates/includes/icons.svg).
     menu_icon = "news"
     #: Its place among the publications the navigation's 资讯 leads to (home.models.pages.publication_sections).
@@ -38,7 +39,7 @@ class NewsIndexPage(CachedPageMixin, Page):
 
     intro = models.CharField(_("introduction"), max_length=250, blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), *EnglishVersion.english_panels]
     subpage_types = ["publications.NewsPage"]
     max_count = 1
 
