@@ -111,7 +111,7 @@ def test_embedded_defaults_without_any_environment():
             "django.db.backends.sqlite3",
             "django.core.cache.backends.locmem.LocMemCache",
             True,
-            "django.core.mail.backends.console.EmailBackend",
+            "portal.console_mail.EmailBackend",
             "Asia/Shanghai",
             "zh-hans",
         )

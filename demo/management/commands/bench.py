@@ -20,6 +20,7 @@ from owners.models import Estate, User
 PAGES = [
     ("bare view (baseline)", "/healthz", None),
     ("home page", "/", None),
+    ("home page (owner: news, events, cases)", "/", "owner"),
     ("about page", "/about/", None),
     ("sign-in page", "/accounts/login/", None),
     ("owner dashboard", "/me/", "owner"),
@@ -27,6 +28,7 @@ PAGES = [
     ("forum: boards", "/forum/", None),
     ("forum: topic list", "/forum/b/questions/", "owner"),
     ("forum: topic page", "/forum/t/{topic}/", "owner"),
+    ("forum: people to mention", "/forum/people/?topic={topic}&q=张", "owner"),
     ("forum: search 停车", "/forum/search/?q=停车", None),
     ("site search 停车", "/search/?q=停车", None),
     ("magazine", "/magazine/", None),
@@ -60,6 +62,8 @@ PAGES = [
     ("admin: case ledger", "/admin/cases/", "service"),
     ("admin: member list", "/admin/club/members/", "clubstaff"),
     ("admin: card check", "/admin/club/check/?code={card}", "clubstaff"),
+    ("admin: check-in by name", "/admin/club/check-in/?event={event_id}&code=王建国", "clubstaff"),
+    ("admin: weekly service report", "/admin/cases/report/?period=week", "manager"),
 ]
 
 
@@ -93,6 +97,7 @@ class Command(BaseCommand):
                 case=case.reference if case else "",
                 card=card.number if card else "",
                 event=event.url if event else "/",
+                event_id=event.pk if event else "",
             )
             for _ in range(5):  # warm caches and template loading
                 assert client.get(url).status_code == 200, url
