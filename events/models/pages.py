@@ -26,6 +26,7 @@ from club.models import is_active_member
 from events import ics
 from events.models.base import Refusal, sum_of_seats, when
 from events.models.registrations import Registration
+from events.page_forms import EventPageForm
 from home.blocks import BodyBlock
 from home.caching import CachedPageMixin, pages_version
 from portal import framing
@@ -141,6 +142,8 @@ _READERS_REGISTRATION = Statement(
 
 
 class EventPage(CachedPageMixin, RoutablePageMixin, Page):
+    base_form_class = EventPageForm
+
     class Audience(models.TextChoices):
         MEMBERS = "members", _("Club members")
         OWNERS = "owners", _("All verified owners")
@@ -196,7 +199,15 @@ class EventPage(CachedPageMixin, RoutablePageMixin, Page):
             [
                 FieldRowPanel([FieldPanel("capacity"), FieldPanel("guests_allowed")]),
                 FieldPanel("audience"),
-                FieldRowPanel([FieldPanel("signup_opens_at"), FieldPanel("signup_closes_at")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("signup_opens_at"),
+                        FieldPanel(
+                            "signup_closes_at",
+                            help_text=_("Empty: the evening before the event, 18:00."),
+                        ),
+                    ]
+                ),
                 FieldPanel("cancel_by"),
                 FieldPanel("points"),
             ],

@@ -130,3 +130,39 @@ def test_a_task_for_an_event_deleted_meanwhile_does_nothing(event):
     pk = event.pk
     event.delete()
     assert tell_registrants(pk) == 0
+
+
+def test_an_event_made_in_the_admin_closes_sign_up_the_evening_before_by_default(
+    client, events_index, staff
+):
+    client.force_login(staff("Managers"))
+    url = reverse("wagtailadmin_pages:add", args=["events", "eventpage", events_index.pk])
+    data = {
+        "title": "读书会",
+        "slug": "book-club",
+        "summary": "",
+        "starts_at": "2030-06-15 10:00",
+        "ends_at": "2030-06-15 12:00",
+        "place": "会所",
+        "address": "",
+        "capacity": "20",
+        "guests_allowed": "1",
+        "audience": "members",
+        "signup_opens_at": "",
+        "signup_closes_at": "",
+        "cancel_by": "",
+        "points": "0",
+        "body-count": "0",
+        "cancel_reason": "",
+    }
+    assert client.post(url, data).status_code == 302
+    event = EventPage.objects.get(slug="book-club")
+    closes = timezone.localtime(event.signup_closes_at)
+    assert (closes.date().isoformat(), closes.hour, closes.minute) == ("2030-06-14", 18, 0)
+    assert closes.utcoffset().total_seconds() == 8 * 3600
+
+    # A deadline staff wrote is kept as written.
+    data.update(slug="book-club-2", signup_closes_at="2030-06-15 09:00")
+    assert client.post(url, data).status_code == 302
+    kept = timezone.localtime(EventPage.objects.get(slug="book-club-2").signup_closes_at)
+    assert (kept.day, kept.hour) == (15, 9)
