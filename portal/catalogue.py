@@ -76,4 +76,14 @@ STRINGS = (
     gettext_noop("Anyone can edit this %(model_name)s"),
     gettext_noop("Anyone can edit this %(model_name)s – lock it to prevent others from editing"),
     ngettext_lazy("Referenced %(count)s time", "Referenced %(count)s times"),
+    # The image library.
+    gettext_noop("Grid layout"),
+    gettext_noop("List layout"),
+    gettext_noop("Newest"),
+    gettext_noop("Oldest"),
+    gettext_noop("File size: (low to high)"),
+    gettext_noop("File size: (high to low)"),
+    gettext_noop("Usage count: (low to high)"),
+    gettext_noop("Usage count: (high to low)"),
+    gettext_noop("Usage count"),
 )

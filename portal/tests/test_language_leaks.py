@@ -227,6 +227,7 @@ def admin_screens(world):
         reverse("club_members:index"),
         reverse("club_check_in:index"),
         reverse("wagtailadmin_explore", args=[HomePage.objects.get().pk]),
+        reverse("wagtailimages:index"),
     ]
 
 
