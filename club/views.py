@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from club import cards, membership, referrals
@@ -205,7 +206,17 @@ class StopBirthdayGreetings(UnsubscribeView):
     """Stop the birthday greeting from the link in one, without signing in."""
 
     email_list = BIRTHDAY_GREETINGS
-    template_name = "club/stop_birthday_greetings.html"
+    words = UnsubscribeView.Words(
+        heading=gettext_lazy("Birthday greetings"),
+        question=gettext_lazy("Stop emailing you a birthday greeting?"),
+        done=gettext_lazy(
+            "Done: we will not email you a birthday greeting any more. Your birthday points "
+            "still come, and you can turn the greeting back on in My club."
+        ),
+        invalid=gettext_lazy(
+            "This link is not valid. Sign in and change your choices on your club page."
+        ),
+    )
 
     def find(self, user_id):
         return Member.objects.filter(user_id=user_id).first()

@@ -402,18 +402,17 @@ def _people_url(topic=None, board=None):
 def people(request):
     """Whom the writer may @mention where they write (forum.mentions.people), as JSON for the
     list under the message box."""
-    topic_id, slug = _number(request.GET.get("topic")), request.GET.get("board", "")
+    topic_id, topic, board = _number(request.GET.get("topic")), None, None
     if topic_id:
         topic = get_object_or_404(Topic.objects.select_related("board"), pk=topic_id)
-        if not access.can_read_topic(request.user, topic):
-            raise Http404
-        found = mentions.people(request.user, topic=topic, query=request.GET.get("q", "")[:20])
+        readable = access.can_read_topic(request.user, topic)
     else:
-        board = get_object_or_404(Board, slug=slug[:50])
-        if not access.can_read(request.user, board):
-            raise Http404
-        found = mentions.people(request.user, board=board, query=request.GET.get("q", "")[:20])
-    return JsonResponse({"people": found})
+        board = get_object_or_404(Board, slug=request.GET.get("board", "")[:50])
+        readable = access.can_read(request.user, board)
+    if not readable:
+        raise Http404
+    query = request.GET.get("q", "")[:20]
+    return JsonResponse({"people": mentions.people(request.user, topic, board, query)})
 
 
 @login_required

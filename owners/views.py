@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from owners import privacy
 from owners.claims import ClaimError, submit_claim
@@ -99,7 +100,18 @@ class NotificationsUnsubscribe(UnsubscribeView):
     """Stop notification emails from a link in one of them, without signing in."""
 
     email_list = NOTIFICATIONS
-    template_name = "owners/unsubscribe.html"
+    words = UnsubscribeView.Words(
+        heading=gettext_lazy("Email notifications"),
+        question=gettext_lazy(
+            "Stop emailing you notifications of replies, mentions and official answers?"
+        ),
+        done=gettext_lazy(
+            "Done: we will not email you notifications any more. You still see them on the site."
+        ),
+        invalid=gettext_lazy(
+            "This link is not valid. Sign in and change your email settings on your profile."
+        ),
+    )
 
     def find(self, user_id):
         return User.objects.filter(pk=user_id).first()

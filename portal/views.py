@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -59,11 +61,20 @@ class UnsubscribeView(View):
     A GET only asks, with a button: mail scanners open links and must not unsubscribe anyone.
     A POST stops the emails; mail apps' own "unsubscribe" button sends it without a session
     (RFC 8058). The page never shows whose address it is: links get forwarded. A subclass names
-    its list and template and says how to find the person's record and stop the emails.
+    its list and its words (`Words`), and says how to find the person's record and stop the
+    emails.
     """
 
+    @dataclass(frozen=True)
+    class Words:
+        heading: str
+        question: str
+        done: str
+        invalid: str
+
     email_list = None
-    template_name = None
+    words = None
+    template_name = "portal/unsubscribe.html"
 
     def find(self, user_id):
         """The record to change for this person, or None when there is none."""
@@ -76,12 +87,15 @@ class UnsubscribeView(View):
         user_id = self.email_list.read(token)
         record = None if user_id is None else self.find(user_id)
         if record is None:
-            return render(request, self.template_name, {"invalid": True}, status=400)
+            return self.page(request, invalid=True, status=400)
         return super().dispatch(request, record)
 
     def get(self, request, record):
-        return render(request, self.template_name)
+        return self.page(request)
 
     def post(self, request, record):
         self.stop(record)
-        return render(request, self.template_name, {"done": True})
+        return self.page(request, done=True)
+
+    def page(self, request, status=200, **context):
+        return render(request, self.template_name, {"words": self.words, **context}, status=status)

@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy
+
 from club.models import Member
 from owners.consent import consent_exempt
 from portal.views import UnsubscribeView
@@ -8,7 +10,17 @@ class StopPublications(UnsubscribeView):
     """Stop the club's publications by email from the link in one, without signing in."""
 
     email_list = PUBLICATIONS
-    template_name = "publications/stop_publications.html"
+    words = UnsubscribeView.Words(
+        heading=gettext_lazy("The club's publications by email"),
+        question=gettext_lazy("Stop emailing you the club magazine and club news?"),
+        done=gettext_lazy(
+            "Done: we will not email you the magazine and club news any more. You can read "
+            "them on the site, and turn them back on in My club."
+        ),
+        invalid=gettext_lazy(
+            "This link is not valid. Sign in and change your choices on your club page."
+        ),
+    )
 
     def find(self, user_id):
         return Member.objects.filter(user_id=user_id).first()

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from wagtail.models import Page
 
 from club.models import ClubPage, PointsEntry
-from conftest import PASSWORD, sign_in_staff
+from conftest import OVERFLOW, PASSWORD, sign_in_staff
 from events.models import EventIndexPage, EventPage, Registration
 
 pytestmark = [
@@ -27,13 +27,6 @@ pytestmark = [
 Status = Registration.Status
 TITLE = "茶艺沙龙：品龙井"
 POINTS = 300
-
-OVERFLOW = """() => {
-    const width = document.documentElement.clientWidth;
-    return [...document.querySelectorAll("body *")]
-        .filter((el) => el.getBoundingClientRect().right > width + 1)
-        .map((el) => el.tagName + "." + el.className);
-}"""
 
 
 def shown_number(locator):

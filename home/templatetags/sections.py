@@ -10,10 +10,17 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def publications_nav(context):
+    """Worked out once a request: the header and the tab bar both ask."""
     request = context.get("request")
-    path = request.path if request is not None else ""
-    sections = [
-        {**section, "current": path.startswith(section["url"])}
-        for section in publication_sections(request)
-    ]
-    return {"sections": sections, "current": any(s["current"] for s in sections)}
+    if request is None:
+        return {"sections": [], "current": False}
+    if not hasattr(request, "_publications_nav"):
+        sections = [
+            {**section, "current": request.path.startswith(section["url"])}
+            for section in publication_sections(request)
+        ]
+        request._publications_nav = {
+            "sections": sections,
+            "current": any(section["current"] for section in sections),
+        }
+    return request._publications_nav

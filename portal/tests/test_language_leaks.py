@@ -232,7 +232,7 @@ def admin_screens(world):
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_the_staffs_main_admin_screens_speak_one_language(client, world, staff, language):
+def test_the_staffs_main_admin_screens_speak_one_language(client, world, language):
     manager = User.objects.get(username="managers")  # made by the world: the club's approver
     manager.is_superuser = True  # every screen at once
     manager.language = language

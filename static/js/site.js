@@ -87,34 +87,25 @@
     document.addEventListener("input", onProfileInput);
     document.addEventListener("change", onProfileInput);
 
-    // <input data-suggest="/search/suggest/">: as the owner types, up to 8 titles and words
-    // from the server under the box, a moment after the last key (one request at a time);
-    // arrow keys move through them, Enter opens one, Escape closes the list. Text is set with
-    // textContent, never as HTML. Without script the box is a plain search box.
-    var SUGGEST_DELAY = 200;
-
-    function Suggest(input) {
-        var list = document.createElement("ul");
-        list.className = "suggest";
-        list.id = input.id ? input.id + "-suggest" : "search-suggest";
+    // A list of choices under a text box (an ARIA listbox), for the search suggestions and the
+    // people to mention: arrow keys move through it, Enter or a tap picks, Escape closes it. A
+    // press on the list keeps the focus (and the caret) in the box, however long the finger
+    // rests; leaving the box otherwise closes it. Choices are {text, hint, url}, written with
+    // textContent only, never as HTML.
+    function Choices(box, list, pick) {
+        var active = -1;
         list.setAttribute("role", "listbox");
         list.hidden = true;
-        input.form.appendChild(list);
-        input.setAttribute("role", "combobox");
-        input.setAttribute("aria-autocomplete", "list");
-        input.setAttribute("aria-controls", list.id);
-        input.setAttribute("aria-expanded", "false");
-        input.setAttribute("autocomplete", "off");
-        var timer = null;
-        var pending = null;
-        var active = -1;
+        box.setAttribute("aria-controls", list.id);
+        box.setAttribute("aria-autocomplete", "list");
+        box.setAttribute("aria-expanded", "false");
 
         function close() {
             list.hidden = true;
             list.replaceChildren();
             active = -1;
-            input.setAttribute("aria-expanded", "false");
-            input.removeAttribute("aria-activedescendant");
+            box.setAttribute("aria-expanded", "false");
+            box.removeAttribute("aria-activedescendant");
         }
 
         function choose(index) {
@@ -126,27 +117,80 @@
             items.forEach(function (item, at) {
                 item.setAttribute("aria-selected", at === active ? "true" : "false");
             });
-            input.setAttribute("aria-activedescendant", items[active].id);
+            box.setAttribute("aria-activedescendant", items[active].id);
         }
 
-        function show(suggestions) {
+        function show(choices) {
             list.replaceChildren();
             active = -1;
-            suggestions.forEach(function (suggestion, at) {
+            choices.forEach(function (choice, at) {
                 var item = document.createElement("li");
                 var link = document.createElement("a");
                 item.id = list.id + "-" + at;
+                item.dataset.index = at;
                 item.setAttribute("role", "option");
                 item.setAttribute("aria-selected", "false");
-                link.href = suggestion.url;
-                link.textContent = suggestion.text;
+                link.href = choice.url || "#";
+                link.textContent = choice.text;
                 link.tabIndex = -1;
+                if (choice.hint) {
+                    var hint = document.createElement("small");
+                    hint.textContent = choice.hint;
+                    link.appendChild(hint);
+                }
                 item.appendChild(link);
                 list.appendChild(item);
             });
-            list.hidden = !suggestions.length;
-            input.setAttribute("aria-expanded", suggestions.length ? "true" : "false");
+            list.hidden = !choices.length;
+            box.setAttribute("aria-expanded", choices.length ? "true" : "false");
         }
+
+        box.addEventListener("keydown", function (event) {
+            if (list.hidden) {
+                return;
+            }
+            if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+                event.preventDefault();
+                choose(active + (event.key === "ArrowDown" ? 1 : -1));
+            } else if (event.key === "Enter" && active >= 0) {
+                event.preventDefault();
+                pick(active);
+            } else if (event.key === "Escape") {
+                close();
+            }
+        });
+        list.addEventListener("pointerdown", function (event) {
+            event.preventDefault();
+        });
+        list.addEventListener("click", function (event) {
+            var item = event.target.closest("[role=option]");
+            event.preventDefault();
+            if (item) {
+                pick(Number(item.dataset.index));
+            }
+        });
+        box.addEventListener("blur", close);
+        return { show: show, close: close };
+    }
+
+    // <input data-suggest="/search/suggest/">: as the owner types, up to 8 titles and words
+    // from the server under the box, a moment after the last key (one request at a time);
+    // picking one opens it. Without script the box is a plain search box.
+    var SUGGEST_DELAY = 200;
+
+    function Suggest(input) {
+        var list = document.createElement("ul");
+        list.className = "suggest";
+        list.id = input.id ? input.id + "-suggest" : "search-suggest";
+        input.form.appendChild(list);
+        input.setAttribute("role", "combobox");
+        input.setAttribute("autocomplete", "off");
+        var suggestions = [];
+        var choices = Choices(input, list, function (index) {
+            window.location.href = suggestions[index].url;
+        });
+        var timer = null;
+        var pending = null;
 
         function ask() {
             var query = input.value.trim();
@@ -154,7 +198,7 @@
                 pending.abort();
             }
             if (query.length < 2) {
-                close();
+                choices.close();
                 return;
             }
             pending = new AbortController();
@@ -169,7 +213,8 @@
                 })
                 .then(function (data) {
                     if (input.value.trim() === query) {
-                        show(data.suggestions || []);
+                        suggestions = data.suggestions || [];
+                        choices.show(suggestions);
                     }
                 })
                 .catch(function () {});
@@ -179,26 +224,6 @@
             window.clearTimeout(timer);
             timer = window.setTimeout(ask, SUGGEST_DELAY);
         });
-        input.addEventListener("keydown", function (event) {
-            if (list.hidden) {
-                return;
-            }
-            if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-                event.preventDefault();
-                choose(active + (event.key === "ArrowDown" ? 1 : -1));
-            } else if (event.key === "Enter" && active >= 0) {
-                event.preventDefault();
-                window.location.href = list.querySelectorAll("[role=option] a")[active].href;
-            } else if (event.key === "Escape") {
-                close();
-            }
-        });
-        // A press on the list keeps the focus in the box, so the list stays until the link is
-        // followed, however long the finger rests; leaving the box otherwise closes it.
-        list.addEventListener("pointerdown", function (event) {
-            event.preventDefault();
-        });
-        input.addEventListener("blur", close);
     }
 
     document.querySelectorAll("input[data-suggest]").forEach(function (input) {
@@ -209,8 +234,8 @@
     // server renders (**bold**, "- " lists, "> " quotes), opens the picture chooser and starts
     // a mention. Typing "@" lists people who may read the topic (the form's data-mentions
     // address); picking one writes "@name " and adds their account to the form's hidden
-    // "mentions" field, which the server checks against the text. Names are set with
-    // textContent only. Without script the box is a plain text box and "@nickname" still works.
+    // "mentions" field, which the server checks against the text. Without script the box is a
+    // plain text box and "@nickname" still works.
     function Compose(box) {
         var wrap = box.closest(".compose");
         var form = box.form;
@@ -219,13 +244,12 @@
         var picked = form.elements.mentions;
         var files = form.querySelector("input[type=file][name=images]");
         var url = form.dataset.mentions;
-        var people = [], active = -1, asked = 0, timer;
+        var people = [], asked = 0, timer;
         tools.hidden = false;
         tools.querySelector("[data-tool=picture]").hidden = !files;
         tools.querySelector("[data-tool=mention]").hidden = !(url && picked);
         list.id = (box.id || "compose") + "-people";
-        box.setAttribute("aria-controls", list.id);
-        box.setAttribute("aria-autocomplete", "list");
+        var choices = Choices(box, list, pick);
 
         function surround(mark) {
             var start = box.selectionStart, end = box.selectionEnd;
@@ -269,55 +293,23 @@
             var query = before.slice(at + 1);
             return /\s/.test(query) || query.length > 20 ? null : { at: at, query: query };
         }
-        function close() {
-            list.hidden = true;
-            people = [];
-            active = -1;
-            box.removeAttribute("aria-activedescendant");
-        }
-        function choose(index) {
-            var items = list.querySelectorAll("[role=option]");
-            if (!items.length) return;
-            active = (index + items.length) % items.length;
-            items.forEach(function (item, n) {
-                item.setAttribute("aria-selected", String(n === active));
-            });
-            box.setAttribute("aria-activedescendant", items[active].id);
-        }
-        function show(found) {
-            people = found;
-            list.textContent = "";
-            found.forEach(function (person, index) {
-                var item = document.createElement("li");
-                item.id = list.id + "-" + index;
-                item.dataset.index = index;
-                item.setAttribute("role", "option");
-                item.setAttribute("aria-selected", "false");
-                var name = document.createElement("a");
-                name.href = "#";
-                name.textContent = person.name;
-                if (person.in_topic) {
-                    var hint = document.createElement("small");
-                    hint.textContent = list.dataset.inTopic;
-                    name.appendChild(hint);
-                }
-                item.appendChild(name);
-                list.appendChild(item);
-            });
-            active = -1;
-            list.hidden = !found.length;
-        }
         function lookUp() {
             var now = typing();
             if (!now || !url) {
-                close();
+                choices.close();
                 return;
             }
             var mine = ++asked;
             fetch(url + "&q=" + encodeURIComponent(now.query), { headers: { Accept: "application/json" } })
                 .then(function (response) { return response.ok ? response.json() : { people: [] }; })
-                .then(function (data) { if (mine === asked) show(data.people || []); })
-                .catch(close);
+                .then(function (data) {
+                    if (mine !== asked) return;
+                    people = data.people || [];
+                    choices.show(people.map(function (person) {
+                        return { text: person.name, hint: person.in_topic ? list.dataset.inTopic : "" };
+                    }));
+                })
+                .catch(choices.close);
         }
         function pick(index) {
             var person = people[index], now = typing();
@@ -326,35 +318,13 @@
             var ids = picked.value ? picked.value.split(",") : [];
             if (ids.indexOf(String(person.id)) === -1) ids.push(String(person.id));
             picked.value = ids.join(",");
-            close();
+            choices.close();
             box.focus();
         }
         box.addEventListener("input", function () {
             window.clearTimeout(timer);
             timer = window.setTimeout(lookUp, SUGGEST_DELAY);
         });
-        box.addEventListener("keydown", function (event) {
-            if (list.hidden) return;
-            if (event.key === "ArrowDown" || event.key === "ArrowUp") {
-                event.preventDefault();
-                choose(active + (event.key === "ArrowDown" ? 1 : -1));
-            } else if (event.key === "Enter" && active >= 0) {
-                event.preventDefault();
-                pick(active);
-            } else if (event.key === "Escape") {
-                close();
-            }
-        });
-        // A press on the list keeps the focus (and the caret) in the box.
-        list.addEventListener("pointerdown", function (event) {
-            event.preventDefault();
-        });
-        list.addEventListener("click", function (event) {
-            var item = event.target.closest("[role=option]");
-            event.preventDefault();
-            if (item) pick(Number(item.dataset.index));
-        });
-        box.addEventListener("blur", close);
     }
 
     document.querySelectorAll("textarea[data-compose]").forEach(function (box) {
