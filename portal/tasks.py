@@ -33,12 +33,13 @@ def send_notification_digests():
     ).distinct()
     for user in people:
         with transaction.atomic():
-            # Another run at the same moment holds these rows: it sends them, this one skips.
-            items = list(
-                pending.filter(recipient=user)
-                .select_for_update(skip_locked=True)
-                .order_by("created_at")[:50]
-            )
+            # The person is locked, not their rows one by one: another run at the same moment
+            # holding them sends all of their notifications, and this one skips them. Rows
+            # skipped one at a time could be split between two runs, and the second half wait
+            # a day behind the first run's email.
+            if not User.objects.select_for_update(skip_locked=True).filter(pk=user.pk).exists():
+                continue
+            items = list(pending.filter(recipient=user).order_by("created_at")[:50])
             if not items:
                 continue
             stop = NOTIFICATIONS.url(user)
