@@ -8,6 +8,7 @@ from django.utils import timezone
 from wagtail.rich_text import RichText
 
 from club.models import ClubPage, PointsEntry
+from demo import english
 from events import checkin, signup
 from events.models import EventIndexPage, EventPage, Registration
 from owners.models import User
@@ -156,7 +157,11 @@ def build():
     if club is None or EventIndexPage.objects.exists():
         return
     index = EventIndexPage(
-        title="会员活动", slug="events", intro="金都会全年活动计划，欢迎报名参加。"
+        title="会员活动",
+        slug="events",
+        intro="金都会全年活动计划，欢迎报名参加。",
+        title_en="Club events",
+        intro_en="The club's plan for the year: come and join in.",
     )
     club.add_child(instance=index)
     index.save_revision().publish()
@@ -184,6 +189,7 @@ def build():
             signup_closes_at=starts - timedelta(hours=12),
             cancel_by=starts - timedelta(days=2),
         )
+        english.event(event)
         index.add_child(instance=event)
         event.save_revision().publish()
         if days < 0:

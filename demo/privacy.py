@@ -119,6 +119,120 @@ BODY = [
     ),
 ]
 
+SUMMARY_EN = (
+    "We collect your email address, name, mobile number and property details, and what you "
+    "write in cases, the forum and the owners' club, only to verify owners, handle your cases "
+    "and run the club.\n"
+    "Other owners see only your nickname, or your family name with the given name hidden (王**); "
+    "your full name is seen only by you and the staff concerned, unless you choose to show it. "
+    "Members' birthdays, anniversaries and survey answers are seen only by club staff.\n"
+    "New in this version: how names show in the forum, and who may see members' details."
+)
+
+BODY_EN = [
+    p(
+        "<p>Jindu Property's customer service department (\u201cwe\u201d) runs the Jindu Owner "
+        "Service Centre website and, as the handler of your personal information, processes it "
+        "under the Personal Information Protection Law of the People's Republic of China and "
+        "related regulations. This policy says what we collect, why, for how long, who can see "
+        "it, and your rights.</p>"
+    ),
+    ("heading", "1. What we collect and why"),
+    p(
+        "<ul>"
+        "<li><b>Signing up and in</b>: your email address and password (only a salted digest is "
+        "kept), to create your account, confirm your address and reset your password.</li>"
+        "<li><b>Owner verification</b>: your real name, mobile number, the building and unit you "
+        "claim, and the number of your purchase contract or property certificate, to confirm you "
+        "own the home. Certificate numbers are for staff checks only.</li>"
+        "<li><b>Cases</b>: your description, photos, attachments and contact details, to accept, "
+        "handle and follow up each case.</li>"
+        "<li><b>The forum</b>: your topics, replies, pictures, likes and reports, and your "
+        "nickname.</li>"
+        "<li><b>The owners' club</b>: hobbies, birthdays, anniversaries, newsletter choices, "
+        "points and redemptions, event sign-ups and check-ins, survey answers: for member "
+        "services, birthday greetings and invitations.</li>"
+        "<li><b>Notification choices</b>: your language and the emails you want.</li>"
+        "</ul>"
+    ),
+    p(
+        "<p>We do not collect identity card numbers, bank cards, precise location or contacts, "
+        "and this site does not collect information from children under fourteen.</p>"
+    ),
+    ("heading", "2. Who can see your information"),
+    p(
+        "<ul>"
+        "<li><b>Other owners and visitors</b> see only your nickname or, without one, your "
+        "family name with the given name hidden (王**). Your full name shows only if you tick "
+        "\u201cShow my real name to other owners\u201d on your profile.</li>"
+        "<li><b>Customer service staff</b> see your name, contact details and property to verify "
+        "owners and handle cases.</li>"
+        "<li><b>Club staff and managers</b> alone see members' birthdays, anniversaries and "
+        "survey answers; editors, moderators and other roles cannot.</li>"
+        "</ul>"
+        "<p>Each member of staff reaches only what their role needs, and what they do is "
+        "logged.</p>"
+    ),
+    ("heading", "3. Processors, sharing and transfer"),
+    p(
+        "<p>Email and SMS providers send our confirmations and notifications under contracts "
+        "that bind them to our instructions and to keep the information safe. Unless the law "
+        "requires it or you agree separately, we do not give, sell or publish your personal "
+        "information to anyone.</p>"
+    ),
+    ("heading", "4. Where it is kept and for how long"),
+    p(
+        "<ul>"
+        "<li>Your information is stored on servers in the People's Republic of China and is not "
+        "sent abroad.</li>"
+        "<li>Account details are kept while the account exists. When you ask to close it, we "
+        f"close it within {settings.ACCOUNT_CLOSURE_DAYS} days, deleting or anonymising your "
+        "information; until then you may withdraw the request.</li>"
+        "<li>On closing, you choose to keep your forum posts (signed \u201cclosed account\u201d) "
+        "or delete them with their pictures. Where others quoted you, your name becomes "
+        "\u201cclosed account\u201d; if you delete your posts, the quotes go too.</li>"
+        f"<li>Cases and their attachments are kept {settings.CASE_RETENTION_DAYS // 365} years "
+        "after closing (or after the case is finished) in case of disputes, without your "
+        "contact details; then they are deleted, leaving only statistics with no personal "
+        "information.</li>"
+        "<li>Points and redemptions stay as the club's accounts, no longer linked to your "
+        "name.</li>"
+        "<li>The record of which versions of this policy and the club rules you agreed to, and "
+        "when, is kept to prove your consent, linked to nothing personal.</li>"
+        "<li>A download of your data is kept for "
+        f"{settings.DATA_EXPORT_DAYS} days after it is made, then deleted.</li>"
+        "</ul>"
+    ),
+    ("heading", "5. Your rights"),
+    p(
+        "<p>You may see, copy, correct, complete and delete your personal information, withdraw "
+        "your consent, close your account and ask us to explain this policy. Change your name, "
+        "nickname and notifications under \u201cMe\u201d; download your data or close your "
+        "account under \u201cMe \u2192 Account and privacy\u201d; or contact us below: we "
+        "answer within 15 working days. Withdrawing consent does not undo what was done with "
+        "it before.</p>"
+    ),
+    ("heading", "6. Security"),
+    p(
+        "<p>We protect your information with encrypted connections, password digests, access by "
+        "role and activity logs. If a security incident affects it, we tell you and the "
+        "authorities as the law requires.</p>"
+    ),
+    ("heading", "7. Changes to this policy"),
+    p(
+        "<p>Each version of this policy carries a version number and an effective date. When it "
+        "changes in substance, we ask you to read it and agree again the next time you sign in; "
+        "your profile shows which version you agreed to and when.</p>"
+    ),
+    ("heading", "8. Contact us"),
+    p(
+        "<p>Personal information officer: privacy@jindu.example<br>"
+        "Customer service hotline: 400-800-1234 (every day 8:30\u201320:30)<br>"
+        "Address: Customer Service Centre, ground floor, Jindu Tower, 888 Wensan West Road, "
+        "Xihu District, Hangzhou</p>"
+    ),
+]
+
 
 def build():
     """The policy page, once: staff may have edited it since."""
@@ -132,6 +246,9 @@ def build():
         effective_date=date(2026, 12, 1),
         summary=SUMMARY,
         body=BODY,
+        title_en="Privacy policy",
+        summary_en=SUMMARY_EN,
+        body_en=BODY_EN,
     )
     home.add_child(instance=policy)
     policy.save_revision().publish()

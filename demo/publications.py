@@ -14,6 +14,7 @@ from wagtail.documents.models import Document
 from wagtail.rich_text import RichText
 
 from club.cards import font
+from demo import english
 from home.models import HomePage, SiteImage
 from owners.models import Estate
 from publications.models import (
@@ -236,37 +237,36 @@ def _magazine(home):
     for number, when, theme, colour, articles in ISSUES:
         title = f"《金都会》第 {number} 期 · {theme}"
         cover = _picture(title, colour, text=f"金都会\n{theme}", size=(600, 800))
-        _publish(
-            index,
-            MagazineIssuePage(
-                title=title,
-                slug=f"issue-{number}",
-                issue_number=number,
-                issue_date=when,
-                cover=cover,
-                pdf=_pdf(title, cover, articles),
-                summary=f"本期主题「{theme}」：{'、'.join(articles)}。",
-                articles=[
-                    (
-                        "article",
-                        {
-                            "title": name,
-                            "author": "金都会编辑部",
-                            "summary": "",
-                            "body": [
-                                (
-                                    "paragraph",
-                                    RichText(
-                                        f"<p>{name}。这是本期杂志的正文示例，会员登录后可阅读全文。</p>"
-                                    ),
-                                )
-                            ],
-                        },
-                    )
-                    for name in articles
-                ],
-            ),
+        issue = MagazineIssuePage(
+            title=title,
+            slug=f"issue-{number}",
+            issue_number=number,
+            issue_date=when,
+            cover=cover,
+            pdf=_pdf(title, cover, articles),
+            summary=f"本期主题「{theme}」：{'、'.join(articles)}。",
+            articles=[
+                (
+                    "article",
+                    {
+                        "title": name,
+                        "author": "金都会编辑部",
+                        "summary": "",
+                        "body": [
+                            (
+                                "paragraph",
+                                RichText(
+                                    f"<p>{name}。这是本期杂志的正文示例，会员登录后可阅读全文。</p>"
+                                ),
+                            )
+                        ],
+                    },
+                )
+                for name in articles
+            ],
         )
+        english.issue(issue, number)
+        _publish(index, issue)
 
 
 def _listings(home):
@@ -303,6 +303,7 @@ def _listings(home):
                 )
             ],
         )
+        english.listing(listing)
         listing.unit_types = [
             UnitType(layout=layout, area=Decimal(area), price=price)
             for layout, area, price in units
@@ -341,5 +342,6 @@ def _news(home):
             summary=summary,
             body=[("paragraph", RichText(f"<p>{summary}详情请咨询客户服务中心。</p>"))],
         )
+        english.news(item)
         item.tags.add(*tags)
         _publish(index, item)

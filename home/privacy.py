@@ -55,8 +55,10 @@ def current_policy():
             policy = {
                 "version": page.version,
                 "title": page.title,
+                "title_en": page.title_en,
                 "url": page.get_url() or "",
                 "summary": page.summary,
+                "summary_en": page.summary_en,
                 "effective_date": page.effective_date,
             }
         cache.set(CACHE_KEY, policy, TIMEOUT)  # the timeout also covers site changes

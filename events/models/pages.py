@@ -29,6 +29,7 @@ from events.models.registrations import Registration
 from events.page_forms import EventPageForm
 from home.blocks import BodyBlock
 from home.caching import CachedPageMixin, pages_version
+from home.models.pages import EnglishArticle, EnglishVersion, english_panels
 from portal import framing
 from portal.statements import Statement, columns
 
@@ -39,10 +40,10 @@ def ics_response(text, filename):
     return response
 
 
-class EventIndexPage(RoutablePageMixin, Page):
+class EventIndexPage(RoutablePageMixin, EnglishVersion, Page):
     intro = models.CharField(_("introduction"), max_length=250, blank=True)
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [*Page.content_panels, FieldPanel("intro"), *EnglishVersion.english_panels]
     parent_page_types = ["club.ClubPage"]
     subpage_types = ["events.EventPage"]
     max_count = 1
@@ -141,7 +142,7 @@ _READERS_REGISTRATION = Statement(
 )
 
 
-class EventPage(CachedPageMixin, RoutablePageMixin, Page):
+class EventPage(CachedPageMixin, RoutablePageMixin, EnglishArticle, Page):
     base_form_class = EventPageForm
 
     class Audience(models.TextChoices):
@@ -161,6 +162,7 @@ class EventPage(CachedPageMixin, RoutablePageMixin, Page):
     starts_at = models.DateTimeField(_("starts"), db_index=True)
     ends_at = models.DateTimeField(_("ends"))
     place = models.CharField(_("place"), max_length=120)
+    place_en = models.CharField(_("place in English"), max_length=120, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     capacity = models.PositiveIntegerField(_("seats"), help_text=_("Guests take seats too."))
     signup_opens_at = models.DateTimeField(_("sign-up opens"), null=True, blank=True)
@@ -214,6 +216,7 @@ class EventPage(CachedPageMixin, RoutablePageMixin, Page):
             heading=_("Sign-up"),
         ),
         FieldPanel("body"),
+        *english_panels("title_en", "summary_en", "place_en", "body_en"),
         MultiFieldPanel(
             [FieldPanel("is_cancelled"), FieldPanel("cancel_reason")],
             heading=_("Cancel the event"),

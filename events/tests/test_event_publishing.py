@@ -29,6 +29,7 @@ def publish_in_admin(client, event, **changes):
     html = client.get(url).content.decode()
     data = querydict_from_html(html, form_id="page-edit-form")
     data.setdefault("body-count", "0")
+    data.setdefault("body_en-count", "0")
     # A browser sends "on" for a ticked box without a value; the helper sends "".
     for box in WagtailTestUtils.get_soup(html).select("input[type=checkbox][checked]"):
         if "value" not in box.attrs:
@@ -153,6 +154,7 @@ def test_an_event_made_in_the_admin_closes_sign_up_the_evening_before_by_default
         "cancel_by": "",
         "points": "0",
         "body-count": "0",
+        "body_en-count": "0",
         "cancel_reason": "",
     }
     assert client.post(url, data).status_code == 302

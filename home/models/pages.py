@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.core.cache import cache
 from django.db import models
 from django.utils.translation import get_language
@@ -12,6 +14,17 @@ from home.blocks import BodyBlock
 from home.caching import TIMEOUT, CachedPageMixin, pages_version
 
 
+def english_panels(*names):
+    """The editor's folded group of a page's English fields."""
+    return [
+        MultiFieldPanel(
+            [FieldPanel(name) for name in names],
+            heading=_("For English readers"),
+            classname="collapsed",
+        )
+    ]
+
+
 class EnglishVersion(models.Model):
     """A page's words for English readers, beside the Chinese ones: a field per language rather
     than Wagtail's copy of the page tree per locale, which would put /en/ in front of every
@@ -23,26 +36,47 @@ class EnglishVersion(models.Model):
     title_en = models.CharField(_("title in English"), max_length=255, blank=True)
     intro_en = models.CharField(_("introduction in English"), max_length=250, blank=True)
 
-    english_panels = [
-        MultiFieldPanel(
-            [FieldPanel("title_en"), FieldPanel("intro_en")],
-            heading=_("For English readers"),
-            classname="collapsed",
-        )
-    ]
+    english_panels = english_panels("title_en", "intro_en")
+
+    class Meta:
+        abstract = True
+
+
+class EnglishSummary(models.Model):
+    """The English title and summary of an item in a list (a magazine issue): what an English
+    reader needs to choose it."""
+
+    title_en = models.CharField(_("title in English"), max_length=255, blank=True)
+    summary_en = models.TextField(_("summary in English"), max_length=1000, blank=True)
+
+    english_panels = english_panels("title_en", "summary_en")
+
+    class Meta:
+        abstract = True
+
+
+class EnglishArticle(EnglishSummary):
+    """An article's words for English readers (news, events, listings): its title, summary and
+    body. An empty body shows the Chinese one."""
+
+    body_en = StreamField(BodyBlock(), verbose_name=_("body in English"), blank=True)
+
+    english_panels = english_panels("title_en", "summary_en", "body_en")
 
     class Meta:
         abstract = True
 
 
 def in_language(page, name, language=None):
-    """The field `name` of `page` in the reader's language: its English version (`name`_en)
-    when the page is read in English and one was written, else the field itself."""
+    """The field `name` of `page` (a page, or a dict of its fields kept in the cache) in the
+    reader's language: its English version (`name`_en) when the page is read in English and
+    one was written, else the field itself."""
+    field = page.get if isinstance(page, dict) else partial(getattr, page)
     if (language or get_language() or "").startswith("en"):
-        english = getattr(page, f"{name}_en", "")
+        english = field(f"{name}_en", "")
         if english:
             return english
-    return getattr(page, name)
+    return field(name, "")
 
 
 class SiteImage(AbstractImage):

@@ -9,9 +9,10 @@ from wagtail.search import index
 
 from home.blocks import BodyBlock
 from home.caching import CachedPageMixin
+from home.models.pages import EnglishArticle
 
 
-class PrivacyPolicyPage(CachedPageMixin, Page):
+class PrivacyPolicyPage(CachedPageMixin, EnglishArticle, Page):
     """Publishing a new `version` asks every signed-in owner to agree again; publishing with
     the same version (a typo fixed) does not."""
 
@@ -41,6 +42,7 @@ class PrivacyPolicyPage(CachedPageMixin, Page):
             heading=_("Version"),
         ),
         FieldPanel("body"),
+        *EnglishArticle.english_panels,
     ]
     search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
     max_count = 1

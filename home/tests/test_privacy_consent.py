@@ -254,3 +254,25 @@ def test_a_request_during_the_publish_does_not_keep_the_old_version(policy):
         with ThreadPoolExecutor(max_workers=1) as pool:
             assert pool.submit(another_request).result(timeout=30) == "2026-12"
     assert current_policy()["version"] == "2027-03"
+
+
+def test_an_english_reader_reads_the_policy_in_english(
+    client, owner, policy, new_version, django_capture_on_commit_callbacks
+):
+    page = PrivacyPolicyPage.objects.get(pk=policy.pk)
+    page.title_en, page.summary_en = "Privacy policy", "We collect your name to verify owners."
+    page.body_en = [("paragraph", "<p>The whole policy.</p>")]
+    with django_capture_on_commit_callbacks(execute=True):
+        page.save_revision().publish()
+    html = client.get(policy.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>Privacy policy</h1>" in html and "The whole policy." in html
+    assert "正文" not in html and f'<a href="{policy.url}">Privacy policy</a>' in html  # footer
+    owner.language = "en"
+    owner.save()
+    client.force_login(owner)
+    new_version(page)
+    asked = client.get(reverse("home:privacy_consent")).content.decode()
+    assert (
+        "We collect your name to verify owners." in asked
+        and "Read the whole Privacy policy" in asked
+    )

@@ -18,6 +18,7 @@ from django.urls import reverse
 from cases import casework
 from cases.models import Category
 from club import membership
+from club.models import ClubPage
 from forum import posting
 from forum.models import Board
 from home.models import HomePage
@@ -160,7 +161,8 @@ def world(verified_owner, other_owner, staff, estate, django_capture_on_commit_c
     casework.accept(case, agent)
     casework.reply(case, agent, "收到")
     membership.approve(membership.apply(verified_owner, hobbies=[], dates=[]), staff("Managers"))
-    return {"topic": topic, "case": case, "board": board}
+    club = HomePage.objects.get().add_child(instance=ClubPage(title="金都会", slug="club"))
+    return {"topic": topic, "case": case, "board": board, "club": club}
 
 
 def owner_pages(world):
@@ -216,7 +218,7 @@ def test_signed_out_pages_speak_one_language(client, world, language):
 
 
 def admin_screens(world):
-    case = world["case"]
+    case, home = world["case"], HomePage.objects.get()
     return [
         reverse("wagtailadmin_home"),
         reverse("case_ledger:index"),
@@ -228,6 +230,14 @@ def admin_screens(world):
         reverse("club_check_in:index"),
         reverse("wagtailadmin_explore", args=[HomePage.objects.get().pk]),
         reverse("wagtailimages:index"),
+        reverse("wagtaildocs:index"),
+        # The page editor: a page's edit form, the choice of a new page's type, a new page's
+        # form, its history, and the form builder of a survey.
+        reverse("wagtailadmin_pages:edit", args=[home.pk]),
+        reverse("wagtailadmin_pages:add_subpage", args=[home.pk]),
+        reverse("wagtailadmin_pages:add", args=["home", "standardpage", home.pk]),
+        reverse("wagtailadmin_pages:history", args=[home.pk]),
+        reverse("wagtailadmin_pages:add", args=["club", "surveypage", world["club"].pk]),
     ]
 
 

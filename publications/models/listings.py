@@ -14,7 +14,7 @@ from wagtail.search import index
 from home.blocks import BodyBlock
 from home.caching import CachedPageMixin
 from home.models import SiteImage
-from home.models.pages import EnglishVersion
+from home.models.pages import EnglishArticle, EnglishVersion
 from publications.listings import filter_listings
 from publications.models.news import NewsPage
 
@@ -51,7 +51,7 @@ class ListingIndexPage(CachedPageMixin, EnglishVersion, Page):
         return context
 
 
-class ListingPage(CachedPageMixin, Page):
+class ListingPage(CachedPageMixin, EnglishArticle, Page):
     #: The site search lists it under this section (search.engine.SECTIONS).
     search_section = "listings"
 
@@ -122,6 +122,7 @@ class ListingPage(CachedPageMixin, Page):
         InlinePanel("gallery", label=_("Gallery")),
         FieldPanel("brochure"),
         FieldPanel("body"),
+        *EnglishArticle.english_panels,
         FieldPanel("email_members"),
     ]
     search_fields = [

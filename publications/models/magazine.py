@@ -13,7 +13,7 @@ from club.models import is_active_member
 from home.blocks import BodyBlock
 from home.caching import CachedPageMixin
 from home.models import SiteImage
-from home.models.pages import EnglishVersion
+from home.models.pages import EnglishSummary, EnglishVersion
 
 
 class ArticleBlock(blocks.StructBlock):
@@ -63,7 +63,7 @@ class MagazineIndexPage(CachedPageMixin, EnglishVersion, Page):
         return context
 
 
-class MagazineIssuePage(CachedPageMixin, Page):
+class MagazineIssuePage(CachedPageMixin, EnglishSummary, Page):
     #: The site search lists it under this section (search.engine.SECTIONS).
     search_section = "magazine"
 
@@ -106,6 +106,7 @@ class MagazineIssuePage(CachedPageMixin, Page):
         ),
         FieldPanel("summary"),
         FieldPanel("articles"),
+        *EnglishSummary.english_panels,
     ]
     # Not the articles: they are for members, and search results are for everyone.
     search_fields = [*Page.search_fields, index.SearchField("summary")]

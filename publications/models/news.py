@@ -19,7 +19,7 @@ from wagtail.search import index
 from home.blocks import BodyBlock
 from home.caching import CachedPageMixin
 from home.models import SiteImage
-from home.models.pages import EnglishVersion
+from home.models.pages import EnglishArticle, EnglishVersion
 from owners.models import Estate
 
 
@@ -74,7 +74,7 @@ class NewsIndexPage(CachedPageMixin, EnglishVersion, Page):
         return context
 
 
-class NewsPage(CachedPageMixin, Page):
+class NewsPage(CachedPageMixin, EnglishArticle, Page):
     #: The site search lists it under this section (search.engine.SECTIONS).
     search_section = "news"
 
@@ -122,6 +122,7 @@ class NewsPage(CachedPageMixin, Page):
         FieldPanel("lead_image"),
         FieldPanel("summary"),
         FieldPanel("body"),
+        *EnglishArticle.english_panels,
         FieldPanel("email_members"),
     ]
     search_fields = [

@@ -85,7 +85,8 @@ def news(home_page):
 @pytest.fixture
 def make_news(news):
     def make(title, tags=(), **fields):
-        page = NewsPage(title=title, slug=f"n{NewsPage.objects.count()}", summary=title, **fields)
+        fields.setdefault("summary", title)
+        page = NewsPage(title=title, slug=f"n{NewsPage.objects.count()}", **fields)
         page.tags.add(*tags)
         return publish(news, page)
 

@@ -1,0 +1,61 @@
+"""News items and listings in English for English readers, where staff wrote it; the Chinese
+where they did not."""
+
+import pytest
+from wagtail.rich_text import RichText
+
+pytestmark = pytest.mark.django_db
+
+
+def body(text):
+    return [("paragraph", RichText(f"<p>{text}</p>"))]
+
+
+@pytest.fixture
+def item(make_news):
+    return make_news(
+        "翠湖苑电梯更新改造完成",
+        summary="1–6 栋电梯全部更新。",
+        body=body("电梯已通过验收。"),
+        title_en="Cuihu Garden's lifts renewed",
+        summary_en="The lifts of buildings 1–6 are new.",
+        body_en=body("The lifts passed inspection."),
+    )
+
+
+def test_an_english_reader_reads_the_news_in_english(client, item):
+    page = client.get(item.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>Cuihu Garden&#x27;s lifts renewed</h1>" in page
+    assert "The lifts of buildings 1–6 are new." in page and "The lifts passed inspection." in page
+    assert '<meta property="og:title" content="Cuihu Garden&#x27;s lifts renewed">' in page
+    assert "电梯" not in page
+    listed = client.get(item.get_parent().url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<strong>Cuihu Garden&#x27;s lifts renewed</strong>" in listed
+    assert "The lifts of buildings 1–6 are new." in listed
+
+
+def test_a_chinese_reader_reads_it_in_chinese(client, item):
+    page = client.get(item.url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<h1>翠湖苑电梯更新改造完成</h1>" in page and "电梯已通过验收。" in page
+    assert "lifts" not in page
+
+
+def test_without_english_the_chinese_shows(client, make_news):
+    untranslated = make_news("翠湖苑夏季消杀安排", body=body("每周三上午消杀。"))
+    page = client.get(untranslated.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>翠湖苑夏季消杀安排</h1>" in page and "每周三上午消杀。" in page
+
+
+def test_a_listing_in_english(client, make_listing):
+    listing = make_listing(
+        "金都·云栖府",
+        title_en="Jindu Yunqi Residence",
+        summary_en="Yuhang District, Hangzhou. On sale.",
+        body=body("交通便利。"),
+        body_en=body("Good transport links."),
+    )
+    page = client.get(listing.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h1>Jindu Yunqi Residence</h1>" in page and "Good transport links." in page
+    assert "交通便利" not in page
+    listed = client.get(listing.get_parent().url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<strong>Jindu Yunqi Residence</strong>" in listed
