@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.defaultfilters import filesizeformat
@@ -28,7 +29,7 @@ from cases import rules
 from cases.models import Case, CaseAttachment, CaseEvent, Category, ReferenceCounter
 from cases.rules import CaseError
 from forum.models import Topic
-from portal import hours, limits
+from portal import hours, images, limits
 from portal.files import VerifiedFile, clean_attachment
 from portal.notifications import email_user
 
@@ -594,7 +595,18 @@ def attach(case, event, files):
             name=upload.name[:200],
             verified_type=upload.verified_type,
             size=upload.size,
+            thumbnail=_thumbnail(upload),
         )
+
+
+def _thumbnail(upload):
+    """The small square copy a photo is shown by; nothing for any other file."""
+    if upload.verified_type not in CaseAttachment.THUMBNAIL_TYPES:
+        return ""
+    upload.seek(0)
+    small = images.thumbnail(upload.read())
+    upload.seek(0)
+    return ContentFile(small, name=upload.name.rsplit(".", 1)[0] + ".jpg")
 
 
 def _tell_owner(case, template, **context):

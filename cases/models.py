@@ -240,6 +240,10 @@ def attachment_path(attachment, filename):
     return f"cases/{attachment.case.reference}/{filename}"
 
 
+def thumbnail_path(attachment, filename):
+    return f"cases/{attachment.case.reference}/thumbnails/{filename}"
+
+
 class CaseAttachment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     event = models.ForeignKey(
@@ -250,6 +254,10 @@ class CaseAttachment(models.Model):
     # Decided by the server from the content (portal.files), never the uploader's word.
     verified_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
+    #: A photo's small square copy for the timelines (portal.images.thumbnail); empty for others.
+    thumbnail = models.FileField(
+        upload_to=thumbnail_path, storage=private_storage, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["pk"]
@@ -259,6 +267,9 @@ class CaseAttachment(models.Model):
 
     def get_absolute_url(self):
         return reverse("cases:attachment", args=[self.case.reference, self.pk])
+
+    def stored_names(self):
+        return [name for name in (self.file.name, self.thumbnail.name) if name]
 
     #: Pictures shown as thumbnails of themselves; any other file is a link to download.
     THUMBNAIL_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")

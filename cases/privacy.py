@@ -115,7 +115,7 @@ def anonymise_expired_cases(now=None):
         ids = [case.pk for case in cases]
         owners = {case.owner_id for case in cases}
         files = CaseAttachment.objects.filter(case__in=ids)
-        delete_files_on_commit(private_storage, list(files.values_list("file", flat=True)))
+        delete_files_on_commit(private_storage, [n for f in files for n in f.stored_names()])
         files.delete()
         CaseEvent.objects.filter(case__in=ids).update(text="")
         CaseEvent.objects.filter(case__in=ids, author__in=owners).update(author=None)

@@ -10,4 +10,10 @@ urlpatterns = [
     path("rate/<str:token>/", views.rate_by_link, name="rate"),
     path("<str:reference>/", views.case_detail, name="detail"),
     path("<str:reference>/files/<int:pk>/", views.attachment, name="attachment"),
+    path(
+        "<str:reference>/files/<int:pk>/thumbnail/",
+        views.attachment,
+        {"thumbnail": True},
+        name="attachment_thumbnail",
+    ),
 ]

@@ -111,10 +111,11 @@ def case_detail(request, reference):
         .prefetch_related(Prefetch("attachments", queryset=CaseAttachment.objects.order_by("pk")))
     )
     attachment = addresses("cases:attachment", case.reference)
+    thumbnail = addresses("cases:attachment_thumbnail", case.reference)
     for event in events:
         event.files = event.attachments.all()
         for file in event.files:
-            file.url = attachment(file.pk)
+            file.url, file.thumbnail_url = attachment(file.pk), thumbnail(file.pk)
     return render(
         request,
         "cases/detail.html",
@@ -143,8 +144,9 @@ def _act(case, owner, action, data):
 
 @consent_exempt  # the owner's own files: never harder to reach for not agreeing to a new policy
 @login_required
-def attachment(request, reference, pk):
-    """Served only to the case's owner and to staff who handle cases; never from a public URL."""
+def attachment(request, reference, pk, thumbnail=False):
+    """Served only to the case's owner and to staff who handle cases; never from a public URL.
+    `thumbnail`: a photo's small square copy, the photo itself where it has none."""
     attachment = get_object_or_404(
         CaseAttachment.objects.select_related("case", "event"), pk=pk, case__reference=reference
     )
@@ -154,6 +156,8 @@ def attachment(request, reference, pk):
     internal = attachment.event and not attachment.event.visible_to_owner
     if internal and not rules.sees_internal(user):
         raise PermissionDenied
+    if thumbnail and attachment.thumbnail:
+        return serve_user_file(attachment.thumbnail.open("rb"), verified_type="image/jpeg")
     return serve_user_file(
         attachment.file.open("rb"), verified_type=attachment.verified_type, filename=attachment.name
     )

@@ -3,8 +3,10 @@
 import io
 import re
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
@@ -79,11 +81,20 @@ def test_an_owner_files_a_case_with_photos_and_a_pdf(
     assert mail.outbox[0].subject.startswith(f"[金都客服] [{case.reference}]")
     page = client.get(case.get_absolute_url()).content.decode()
     assert "卫生间漏水" in page
-    # The photo as a thumbnail of itself, the PDF by name and size.
+    # The photo as its small square copy, linking to itself; the PDF by name and size.
     photo_url, pdf_url = (f.get_absolute_url() for f in files)
-    assert f'<img src="{photo_url}" alt="leak.jpg" loading="lazy"' in page
-    assert f'href="{pdf_url}"' in page and "invoice.pdf" in page
+    small_url = reverse("cases:attachment_thumbnail", args=[case.reference, files[0].pk])
+    assert f'href="{photo_url}"' in page
+    assert f'<img src="{small_url}" alt="leak.jpg" loading="lazy"' in page
+    assert f'href="{pdf_url}"' in page and "invoice.pdf" in page and not files[1].thumbnail
     assert client.get(photo_url)["Content-Type"] == "image/jpeg"
+    small = client.get(small_url)
+    assert small["Content-Type"] == "image/jpeg"
+    with Image.open(io.BytesIO(b"".join(small.streaming_content))) as thumbnail:
+        assert thumbnail.size == (264, 264)
+    # Nobody else sees either.
+    client.force_login(make_user("stranger"))
+    assert client.get(small_url).status_code == 404
 
 
 def test_the_form_asks_about_the_owners_only_home_and_prompts_for_a_category(
@@ -372,3 +383,20 @@ def test_confirming_twice_changes_nothing_and_the_owner_sees_no_invented_visit(
     client.post(case.get_absolute_url(), {"action": "rate", "score": "5"})
     page = client.get(case.get_absolute_url()).content.decode()
     assert "已回访" not in page and "已关闭" in page
+
+
+def test_photos_attached_before_thumbnails_get_theirs(verified_owner, repairs):
+    """The migration that brought thumbnails makes one for each photo already attached, and
+    leaves PDFs and lost files alone."""
+    case = casework.file_case(
+        verified_owner, kind="complaint", category=repairs, subject="漏水", description="漏水"
+    )
+    casework.attach(case, None, [photo(), pdf(), photo()])
+    CaseAttachment.objects.update(thumbnail="")
+    lost = CaseAttachment.objects.filter(verified_type="image/jpeg").last()
+    private_storage.delete(lost.file.name)
+    import_module("cases.migrations.0008_attachment_thumbnails").make_thumbnails(apps, None)
+    found, document, gone = CaseAttachment.objects.order_by("pk")
+    assert found.thumbnail and not document.thumbnail and not gone.thumbnail
+    with Image.open(found.thumbnail.open("rb")) as small:
+        assert small.size == (264, 264)

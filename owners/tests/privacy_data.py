@@ -105,7 +105,7 @@ def fill(world, user, unit, *, tag="", items=1):
             unit=unit,
             subject=f"卫生间漏水{tag}{n}",
             description=f"楼上漏水到我家{tag}{n}",
-            files=[pdf(f"invoice{n}.pdf")],
+            files=[pdf(f"invoice{n}.pdf"), jpeg(f"damp{n}.jpg")],
         )
         casework.accept(case, world.service)
         casework.reply(case, world.service, f"师傅明天上门{tag}{n}", [pdf(f"receipt{n}.pdf")])

@@ -381,7 +381,8 @@ def test_cases_are_anonymised_after_the_retention_period(
     theirs = casework.file_case(
         closing["other"], kind="enquiry", category=world.category, subject="邻居的", description="!"
     )
-    files = list(CaseAttachment.objects.filter(case=case).values_list("file", flat=True))
+    files = [n for f in CaseAttachment.objects.filter(case=case) for n in f.stored_names()]
+    assert any("/thumbnails/" in name for name in files)  # a photo's small copy goes too
     with django_capture_on_commit_callbacks(execute=True):
         privacy.carry_out_closure(privacy.request_closure(owner, posts="keep"), world.manager)
     assert anonymise_expired_cases.delay().get() == 0  # still within the period
