@@ -1,9 +1,12 @@
 """Demo cases in every status, with timelines and ratings, for `manage.py load_demo`."""
 
-from datetime import date, timedelta
+import io
+from datetime import date, datetime, time, timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from cases import casework
 from cases.models import Case, Category, ReferenceCounter
@@ -111,13 +114,17 @@ def build():
         return
     people = {u.username: u for u in User.objects.all()}
     agent = people["service"]
-    now = timezone.now()
     calendar = Calendar()  # the desk's hours, read once for every case's deadlines
     with transaction.atomic():
         for username, kind, category_name, subject, text, days, outcome in CASES:
             category = Category.objects.get(name=category_name)
             case = casework.file_case(
-                people[username], kind=kind, category=category, subject=subject, description=text
+                people[username],
+                kind=kind,
+                category=category,
+                subject=subject,
+                description=text,
+                files=[_stain()] if subject == "卫生间天花板渗水" else [],
             )
             if outcome != "new":
                 casework.accept(case, agent)
@@ -138,25 +145,51 @@ def build():
                 casework.rate(
                     case, people[username], int(outcome.split(":")[1]), "处理及时，态度很好"
                 )
-            _backdate(case, now - timedelta(days=days, hours=2), calendar)
+            _backdate(case, days, calendar)
         _renumber()
         _close_for_the_spring_festival()
 
 
-def _backdate(case, filed, calendar):
-    """Spread the demo over past weeks: move the case and its timeline back in time."""
-    shift = timezone.now() - filed
-    Case.objects.filter(pk=case.pk).update(
-        created_at=filed,
-        first_response_due=calendar.due(filed, case.category.first_response_hours),
-        resolution_due=calendar.due(filed, case.category.resolution_hours),
-    )
-    for field in ("first_responded_at", "resolved_at", "closed_at"):
-        value = getattr(case, field, None)
-        if value:
-            Case.objects.filter(pk=case.pk).update(**{field: value - shift + timedelta(hours=3)})
-    for n, event in enumerate(case.events.order_by("pk")):
-        case.events.filter(pk=event.pk).update(created_at=filed + timedelta(hours=3 * n))
+#: The time between one step of a demo case and the next.
+STEP = timedelta(minutes=75)
+
+
+def _stain():
+    """The owner's photo of the damp ceiling: a pale ceiling with a brown water mark."""
+    picture = Image.new("RGB", (1200, 900), (236, 232, 222))
+    draw = ImageDraw.Draw(picture)
+    for n, colour in enumerate([(205, 190, 160), (180, 155, 115), (150, 120, 80)]):
+        draw.ellipse((420 + 40 * n, 280 + 30 * n, 860 - 40 * n, 620 - 30 * n), fill=colour)
+    draw.line((0, 120, 1200, 140), fill=(210, 206, 196), width=6)  # the ceiling's seam
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=85)
+    return SimpleUploadedFile("天花板.jpg", out.getvalue(), content_type="image/jpeg")
+
+
+def _backdate(case, days, calendar):
+    """Spread the demo over past weeks: move the case and its timeline back to 08:45 `days`
+    ago, its steps 75 minutes apart, so the desk answers within its service hours. A case of
+    today keeps its time."""
+    if days:
+        day = timezone.localdate() - timedelta(days=days)
+        filed = timezone.make_aware(datetime.combine(day, time(8, 45)))
+    else:
+        filed = timezone.now() - timedelta(hours=2)
+    events = list(case.events.order_by("pk"))
+    when = {event.pk: filed + STEP * n for n, event in enumerate(events)}
+    for event in events:
+        case.events.filter(pk=event.pk).update(created_at=when[event.pk])
+    resolved = [when[e.pk] for e in events if e.status == Case.Status.RESOLVED]
+    changes = {
+        "created_at": filed,
+        "first_response_due": calendar.due(filed, case.category.first_response_hours),
+        "resolution_due": calendar.due(filed, case.category.resolution_hours),
+        # Accepting is the step after filing; closing, the last.
+        "first_responded_at": case.first_responded_at and when[events[1].pk],
+        "resolved_at": case.resolved_at and resolved[-1],
+        "closed_at": case.closed_at and when[events[-1].pk],
+    }
+    Case.objects.filter(pk=case.pk).update(**changes)
 
 
 def _renumber():

@@ -1,10 +1,17 @@
 """`manage.py load_demo` builds a usable demo site, and running it again changes nothing."""
 
+from datetime import time
+
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
+from cases import reports
+from cases.admin_views import CaseFilterSet
+from cases.models import Case, CaseAttachment, CaseEvent
 from club.models import Member, Reward
 from conftest import FLOOD_LIMITS, totp_code
 from demo.owners import DEMO_TOTP_SECRET, PASSWORD
@@ -96,6 +103,27 @@ def test_the_demo_loads_twice_to_the_same_state(client, capsys):
     attended = owner.points.filter(kind="event")
     assert attended.count() == attended.values("reason").distinct().count()
     assert not Topic.objects.filter(title__contains="供暖").exists()
+
+    # Every case's reference carries the month it was filed, and each month's report counts
+    # the cases the ledger lists for that month.
+    months = set()
+    for case in Case.objects.all():
+        filed = timezone.localtime(case.created_at)
+        assert case.reference.startswith(f"TS-{filed:%Y%m}-"), case.reference
+        months.add((filed.year, filed.month))
+    assert len(months) > 1
+    for year, month in months:
+        ledger = CaseFilterSet({"month": f"{year}-{month:02d}"}, queryset=Case.objects.all()).qs
+        report = reports.monthly_figures(year, month)
+        assert report["total"] == ledger.count() > 0
+        assert report["resolved"] == ledger.filter(resolved_at__isnull=False).count()
+    assert sum(reports.monthly_figures(y, m)["total"] for y, m in months) == Case.objects.count()
+    # The desk answers within its service hours (8:30–20:30).
+    for event in CaseEvent.objects.exclude(author=F("case__owner")).exclude(author=None):
+        assert time(8, 30) <= timezone.localtime(event.created_at).time() <= time(20, 30)
+    # A case filed with a photo shows it by its small copy.
+    photo = CaseAttachment.objects.get(verified_type="image/jpeg")
+    assert photo.thumbnail and photo.case.owner.username == "owner"
 
     # The magazine's PDFs show their cover, then their contents.
     issue = MagazineIssuePage.objects.order_by("issue_number").first()
