@@ -1,12 +1,14 @@
 """The listings index's filters: city, status and price, all in the address so a filtered list
 can be shared. Used by the listings index page; imports no models."""
 
+from django.utils.translation import gettext_lazy as _
+
 PRICE_BANDS = [
-    # (value, label, lowest, highest) in yuan per m²
-    ("-20000", "2 万以下", None, 20000),
-    ("20000-35000", "2–3.5 万", 20000, 35000),
-    ("35000-50000", "3.5–5 万", 35000, 50000),
-    ("50000-", "5 万以上", 50000, None),
+    # (value, label, lowest, highest) in yuan per m²; the Chinese labels count in 万.
+    ("-20000", _("under ¥20,000"), None, 20000),
+    ("20000-35000", _("¥20,000–35,000"), 20000, 35000),
+    ("35000-50000", _("¥35,000–50,000"), 35000, 50000),
+    ("50000-", _("¥50,000 and over"), 50000, None),
 ]
 
 

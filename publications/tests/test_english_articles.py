@@ -59,3 +59,12 @@ def test_a_listing_in_english(client, make_listing):
     assert "交通便利" not in page
     listed = client.get(listing.get_parent().url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "<strong>Jindu Yunqi Residence</strong>" in listed
+
+
+@pytest.mark.parametrize(
+    "language, band", [("en", "under ¥20,000"), ("zh-hans", "2 万以下")], ids=["en", "zh"]
+)
+def test_the_price_filter_speaks_the_readers_language(client, make_listing, language, band):
+    listing = make_listing("金都·云栖里", low=18000, high=19000)
+    html = client.get(listing.get_parent().url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'<option value="-20000" >{band}</option>' in html
