@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
+from portal import sms
 from portal.actions import Refused
 from portal.models import Outgoing
 
@@ -78,6 +79,13 @@ def add_email(payload, *, key=None, queue=MAIL, group=""):
     return _add(Kind.EMAIL, payload, key=key, queue=queue, group=group, recipient=recipient)
 
 
+def add_text(phone, template, params, *, key=None, queue=MAIL, group=""):
+    """Write a text message row: the `template` of portal.sms with its `params`, to `phone`
+    (+86…); delivered after commit. Returns the new row's id, or None for a key written."""
+    payload = {"phone": phone, "template": template, "params": params}
+    return _add(Kind.TEXT, payload, key=key, queue=queue, group=group, recipient=phone)
+
+
 def add_task(task, *, key=None, queue=DEFAULT, group="", **kwargs):
     """Write a job row: `task` (a Celery task) runs with `kwargs` (JSON) after commit, until it
     ends without an error. Returns the new row's id, or None for a key already written."""
@@ -90,6 +98,8 @@ def describe(row):
     `verbose_name` its task is declared with; the task's dotted name when it has none)."""
     if row.kind == Kind.EMAIL:
         return row.payload.get("subject", "")
+    if row.kind == Kind.TEXT:
+        return sms.words(row.payload["template"], row.payload["params"])
     name = row.payload.get("task", "")
     return str(getattr(current_app.tasks.get(name), "verbose_name", "") or name)
 
@@ -219,11 +229,12 @@ def when_delivered(prefix, function):
 
 @shared_task(ignore_result=True, acks_late=True, reject_on_worker_lost=True)
 def deliver(ids):
-    """Deliver the rows `ids` that are still pending: emails over one SMTP connection, then
-    jobs. Safe to run twice, or at once in two workers: a row is sent once."""
+    """Deliver the rows `ids` that are still pending: emails over one SMTP connection, texts,
+    then jobs. Safe to run twice, or at once in two workers: a row is sent once."""
     rows = Outgoing.objects.filter(pk__in=ids, state=State.PENDING).order_by("pk")
     rows = list(rows.values_list("pk", "kind", "group"))
     _send_emails([pk for pk, kind, _group in rows if kind == Kind.EMAIL])
+    _send_texts([pk for pk, kind, _group in rows if kind == Kind.TEXT])
     for pk in [pk for pk, kind, _group in rows if kind == Kind.TASK]:
         _run_job(pk)
     for group in sorted({group for _pk, _kind, group in rows if group}):
@@ -258,6 +269,29 @@ def _send_emails(ids):
                     _sent(row)
     finally:
         _close(smtp)
+
+
+def _send_texts(ids):
+    provider = sms.backend() if ids else None
+    for pk in ids:
+        with transaction.atomic():
+            # Locked while it is sent, as an email is.
+            row = (
+                Outgoing.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, state=State.PENDING)
+                .first()
+            )
+            if row is None:
+                continue
+            text = row.payload
+            try:
+                sent_as = provider.send(text["phone"], text["template"], text["params"])
+            except sms.TextRefused as error:
+                _failed(row, error, count=True, final=True)
+            except Exception as error:  # TextDeferred, a network failure: tried again later
+                _failed(row, error, count=True)
+            else:
+                _sent(row, payload={**text, "sent_as": sent_as} if sent_as else None)
 
 
 def _close(smtp):
@@ -313,9 +347,10 @@ def _run_job(pk):
         _sent(row)
 
 
-def _sent(row):
+def _sent(row, payload=None):
+    changes = {"payload": payload} if payload else {}
     Outgoing.objects.filter(pk=row.pk).update(
-        state=State.SENT, sent_at=timezone.now(), last_error=""
+        state=State.SENT, sent_at=timezone.now(), last_error="", **changes
     )
 
 
@@ -324,9 +359,9 @@ def backoff(attempts):
     return min(30 * 2 ** max(attempts - 1, 0), 3600)
 
 
-def _failed(row, error, *, count):
+def _failed(row, error, *, count, final=False):
     attempts = row.attempts + 1 if count else row.attempts
-    final = attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    final = final or attempts >= settings.OUTBOX_MAX_ATTEMPTS
     logger.warning("Outbox: %s %s failed (attempt %s)", row.kind, row.key, attempts, exc_info=True)
     Outgoing.objects.filter(pk=row.pk).update(
         attempts=attempts,

@@ -1,9 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Outgoing(models.Model):
-    """One side effect (an email, a background job), written in the transaction of the change
+    """One side effect (an email, a text message, a background job), written in the transaction of the change
     that causes it and delivered by a worker afterwards (portal/outbox.py).
 
     The row is the durable record: the broker only carries a "deliver these rows" nudge, so a
@@ -13,6 +14,7 @@ class Outgoing(models.Model):
 
     class Kind(models.TextChoices):
         EMAIL = "email", _("Email")
+        TEXT = "sms", pgettext_lazy("outbox", "Text message")
         TASK = "task", _("Background job")
 
     class State(models.TextChoices):
@@ -25,10 +27,12 @@ class Outgoing(models.Model):
     #: Rows delivered and counted together (a mailing's emails, one post's notifications).
     group = models.CharField(_("group"), max_length=100, blank=True, db_index=True)
     queue = models.CharField(_("queue"), max_length=30)
-    #: An email's (first) address: what an account's closure finds and deletes.
+    #: An email's (first) address or a text's number: what an account's closure finds and
+    #: deletes.
     recipient = models.CharField(_("recipient"), max_length=254, blank=True, db_index=True)
     #: An email as rendered (subject, text, html, to, from, headers, attachments in base64),
-    #: or a job (its task name and keyword arguments).
+    #: a text (number, template, values; the provider's id for it once sent), or a job (its
+    #: task name and keyword arguments).
     payload = models.JSONField(_("contents"))
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.PENDING
@@ -57,4 +61,6 @@ class Outgoing(models.Model):
     def __str__(self):
         if self.kind == self.Kind.EMAIL:
             return f"{self.payload.get('subject', '')} → {', '.join(self.payload.get('to', []))}"
+        if self.kind == self.Kind.TEXT:
+            return f"{self.payload.get('template', '')} → {self.recipient}"
         return self.payload.get("task", self.key)

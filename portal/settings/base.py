@@ -5,6 +5,7 @@ code base runs on the embedded defaults (SQLite, in-process tasks, console email
 PostgreSQL, Redis and Celery workers alike.
 """
 
+import json
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -380,6 +381,26 @@ else:
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "金都客服中心 <service@jindu.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_SUBJECT_PREFIX = "[金都客服] "
+
+# Text messages (portal/sms.py): printed to the console unless a provider is chosen.
+# SMS_PROVIDER=aliyun or tencent, with the account's key (SMS_ACCESS_KEY_ID and _SECRET), the
+# approved signature (SMS_SIGN_NAME) and the approved templates' ids as JSON, e.g.
+# SMS_TEMPLATES='{"verification_code": "SMS_4000001"}'. Tencent also needs SMS_APP_ID.
+SMS_PROVIDER = env("SMS_PROVIDER", "")
+SMS_BACKEND = {
+    "aliyun": "portal.sms_providers.AliyunBackend",
+    "tencent": "portal.sms_providers.TencentBackend",
+    "": "portal.sms.ConsoleBackend",
+}[SMS_PROVIDER]
+SMS_SIGN_NAME = env("SMS_SIGN_NAME", "金都地产")
+SMS_TEMPLATES = json.loads(env("SMS_TEMPLATES", "{}"))
+SMS_ACCESS_KEY_ID = env("SMS_ACCESS_KEY_ID", "")
+SMS_ACCESS_KEY_SECRET = env("SMS_ACCESS_KEY_SECRET", "")
+SMS_APP_ID = env("SMS_APP_ID", "")
+SMS_REGION = env("SMS_REGION", "ap-guangzhou" if SMS_PROVIDER == "tencent" else "cn-hangzhou")
+# Where the provider's API answers: its own address unless set (the tests' fake servers).
+SMS_ENDPOINT = env("SMS_ENDPOINT", "")
+SMS_TIMEOUT = int(env("SMS_TIMEOUT", "10"))
 
 # Celery: a Redis broker when CELERY_BROKER_URL is set; otherwise tasks run in-process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")

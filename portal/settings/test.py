@@ -12,6 +12,7 @@ DEBUG = False
 SECRET_KEY = "test-only-insecure-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SMS_BACKEND = "portal.sms.OutboxBackend"  # the outbox's rows are the texts sent
 # Requests and the code under test run eagerly in-process; the Celery integration tests
 # start real workers against a broker on their own, which send to an SMTP sink of the test's.
 CELERY_TASK_ALWAYS_EAGER = True

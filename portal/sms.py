@@ -1,0 +1,80 @@
+"""Text messages (短信) to mobile numbers: written to the outbox with the change that causes
+them and delivered like the emails, with retries and a state staff can see.
+
+Mainland providers send only templates approved in advance and signed with the sender's name
+(签名, `SMS_SIGN_NAME`): a text is a template the site names (`TEMPLATES`) and its values.
+Each provider knows the template by its own id (`SMS_TEMPLATES`: name → id); the words are
+also written here, in each language, for the console, the outbox's record and the staff who
+register the templates with the provider.
+
+The provider is a backend (`SMS_BACKEND`):
+- `portal.sms.ConsoleBackend`: `make run` prints each text;
+- `portal.sms.OutboxBackend`: sends nothing: the outbox row is the text (the tests read the
+  codes there);
+- `portal.sms_providers.AliyunBackend`, `portal.sms_providers.TencentBackend`: the providers'
+  APIs through their own SDKs (the optional extra "sms").
+"""
+
+import sys
+import threading
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+#: What each template says. The placeholders are the values a text of it carries.
+TEMPLATES = {
+    "verification_code": _(
+        "Your verification code is {code}, valid for {minutes} minutes. If you did not ask for "
+        "it, ignore this message."
+    ),
+}
+
+
+class TextRefused(Exception):
+    """The provider will never send this text (a number that cannot receive it, a template it
+    does not know): no retry."""
+
+
+class TextDeferred(Exception):
+    """The provider cannot send it now (its limits for the number, a network failure): the
+    outbox tries again later."""
+
+
+def words(template, params, language=None):
+    """The text as the recipient reads it, with the sender's name in front (【金都地产】…)."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return f"【{settings.SMS_SIGN_NAME}】" + str(TEMPLATES[template]).format(**params)
+
+
+def masked(phone):
+    """+8613800138000 → +86 138****8000: how logs and staff screens show a number."""
+    return f"{phone[:-11]} {phone[-11:-8]}****{phone[-4:]}" if len(phone) > 11 else phone
+
+
+def backend():
+    return import_string(settings.SMS_BACKEND)()
+
+
+class ConsoleBackend:
+    """Each text as two readable lines on the console, like the emails (portal.console_mail)."""
+
+    _lock = threading.Lock()
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stdout
+
+    def send(self, phone, template, params):
+        when = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+        with self._lock:
+            self.stream.write(f"── SMS {when} ─ to {phone}\n   {words(template, params)}\n")
+            self.stream.flush()
+        return ""
+
+
+class OutboxBackend:
+    """Sends nothing: the outbox row, with the template and its values, is the record."""
+
+    def send(self, phone, template, params):
+        return ""

@@ -1,0 +1,107 @@
+"""Text messages go through the outbox to the provider chosen by the settings: Aliyun's or
+Tencent's API (a fake of each on 127.0.0.1 that checks the signature), the console, or nowhere
+but the outbox's record. A text is sent once; a number the provider rejects fails at once; the
+provider's limits and a wrong key leave it for a later attempt."""
+
+import io
+
+import pytest
+
+from portal import outbox, sms
+from portal.models import Outgoing
+from portal.tests.fake_sms import Provider
+
+pytestmark = pytest.mark.django_db
+CODE = {"code": "493027", "minutes": 10}
+
+
+@pytest.fixture
+def provider():
+    fake = Provider("LTAI-test-key", "test-secret")
+    yield fake
+    fake.close()
+
+
+@pytest.fixture(params=["aliyun", "tencent"])
+def configured(request, settings, provider):
+    settings.SMS_BACKEND = f"portal.sms_providers.{request.param.capitalize()}Backend"
+    settings.SMS_ENDPOINT = provider.address
+    settings.SMS_ACCESS_KEY_ID, settings.SMS_ACCESS_KEY_SECRET = "LTAI-test-key", "test-secret"
+    settings.SMS_APP_ID = "1400000001"
+    settings.SMS_SIGN_NAME = "金都地产"
+    settings.SMS_TEMPLATES = {"verification_code": "SMS_4000001"}
+    return request.param
+
+
+@pytest.fixture
+def text(django_capture_on_commit_callbacks):
+    """text(phone) → the outbox row of a verification code to `phone`, delivered on commit."""
+
+    def write(phone, key=None):
+        with django_capture_on_commit_callbacks(execute=True):
+            row = outbox.add_text(phone, "verification_code", CODE, key=key)
+        return Outgoing.objects.filter(pk=row).first()
+
+    return write
+
+
+def test_a_text_reaches_the_provider_once_signed(configured, provider, text):
+    row = text("+8613800138000", key="code:1")
+    assert text("+8613800138000", key="code:1") is None  # the same key writes nothing more
+    row.refresh_from_db()
+    assert (row.state, row.kind, row.recipient) == ("sent", "sms", "+8613800138000")
+    assert row.payload["sent_as"]  # the provider's id for it
+    values = {"code": "493027", "minutes": "10"} if configured == "aliyun" else ["493027", "10"]
+    phone = "13800138000" if configured == "aliyun" else "+8613800138000"
+    assert provider.sent == [(configured, phone, "金都地产", "SMS_4000001", values)]
+    outbox.deliver([row.pk])  # delivered again: nothing more is sent
+    assert len(provider.sent) == 1
+
+
+def test_a_number_the_provider_rejects_fails_at_once(configured, provider, text):
+    row = text("+8610012345678")
+    row.refresh_from_db()
+    assert row.state == "failed" and row.attempts == 1 and "Refused" in row.last_error
+    assert provider.sent == []
+
+
+def test_the_providers_limit_leaves_it_for_later(configured, provider, text):
+    row = text("+8613800000001")
+    row.refresh_from_db()
+    assert row.state == "pending" and row.attempts == 1 and "Deferred" in row.last_error
+    assert provider.sent == []
+
+
+def test_a_wrong_secret_is_refused_by_the_provider_and_tried_again(
+    configured, provider, settings, text
+):
+    settings.SMS_ACCESS_KEY_SECRET = "not-the-secret"
+    row = text("+8613800138000")
+    row.refresh_from_db()
+    assert row.state == "pending" and row.last_error and provider.requests == 1
+    assert provider.sent == []
+
+
+def test_a_template_without_an_id_fails_at_once(configured, provider, settings, text):
+    settings.SMS_TEMPLATES = {}
+    row = text("+8613800138000")
+    row.refresh_from_db()
+    assert row.state == "failed" and "SMS_TEMPLATES" in row.last_error
+    assert provider.requests == 0
+
+
+def test_the_console_prints_the_text_as_the_owner_reads_it(settings):
+    out = io.StringIO()
+    sms.ConsoleBackend(stream=out).send("+8613800138000", "verification_code", CODE)
+    printed = out.getvalue()
+    assert "to +8613800138000" in printed
+    assert "【金都地产】您的验证码是 493027，10 分钟内有效。如非本人操作，请忽略本短信。" in printed
+
+
+def test_the_outbox_row_is_the_record_in_the_tests(text):
+    row = text("+8613800138000")
+    row.refresh_from_db()
+    assert row.state == "sent" and row.payload["params"] == CODE
+    assert outbox.describe(row).startswith("【金都地产】您的验证码是 493027")
+    assert str(row) == "verification_code → +8613800138000"
+    assert sms.masked(row.recipient) == "+86 138****8000"
