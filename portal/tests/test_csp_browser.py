@@ -200,7 +200,7 @@ def test_main_pages_and_admin_screens_break_no_rule_of_the_policy(live_server, b
     admin.click("button[data-side-panel-toggle='preview']")
     preview = admin.frame_locator("#w-preview-iframe")
     expect(preview.locator("h1")).to_have_text(news.title)
-    admin.locator("button.c-sf-add-button").last.click()
+    admin.locator("[data-contentpath=body] button.c-sf-add-button").last.click()
     expect(admin.locator(".w-combobox")).to_be_visible()
 
     # The club desk's card check: its own stylesheet and script load.
