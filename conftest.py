@@ -34,6 +34,7 @@ from playwright.sync_api import expect
 from home.models import HomePage
 from owners import claims
 from owners.models import Estate, OwnershipClaim, Unit, User
+from portal.models import Outgoing
 from portal.outbox import QUEUES
 from portal.settings.base import media_storages
 from portal.tests import services
@@ -78,6 +79,8 @@ def _no_flood_limits(settings):
 
 def make_user(username, *, email=None, groups=(), verified_email=True, **fields):
     email = email or f"{username}@example.com"
+    # A number an owner gave is one they proved with a code, as sign-up asks.
+    fields.setdefault("mobile_verified", bool(fields.get("mobile")))
     user = User.objects.create_user(username=username, email=email, password=PASSWORD, **fields)
     for name in groups:
         user.groups.add(Group.objects.get(name=name))
@@ -85,6 +88,16 @@ def make_user(username, *, email=None, groups=(), verified_email=True, **fields)
     if groups or fields.get("is_superuser"):
         TOTP.activate(user, TOTP_SECRET)
     return user
+
+
+def sms_code(phone):
+    """The last verification code texted to `phone` (+86…): the tests' SMS backend sends
+    nothing, the outbox row is the text (portal.sms.OutboxBackend)."""
+    texts = Outgoing.objects.filter(kind="sms", recipient=phone).order_by("-pk")
+    for text in texts:
+        if text.payload["template"] == "verification_code":
+            return text.payload["params"]["code"]
+    return None
 
 
 def totp_code(secret=TOTP_SECRET):

@@ -126,6 +126,7 @@ def ensure_user(
             "nickname": nickname,
             "show_real_name": show_real_name,
             "mobile": mobile,
+            "mobile_verified": bool(mobile),  # proved by a code at sign-up
             "is_staff": superuser,
             "is_superuser": superuser,
         },

@@ -155,7 +155,7 @@ class SignupConsentForm(forms.Form):
     """Added to allauth's sign-up form (ACCOUNT_SIGNUP_FORM_CLASS): the owner's name, so the
     site greets them by it from the first page on, and the privacy policy box."""
 
-    field_order = ["real_name", "email", "password1", "password2", "agree_privacy"]
+    field_order = ["real_name", "phone", "password1", "password2", "agree_privacy"]
 
     real_name = forms.CharField(
         label=_("Your name"),

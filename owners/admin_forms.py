@@ -45,6 +45,13 @@ class UserEditForm(ProfileFieldsMixin, WagtailUserEditForm):
         self.fields["email"].help_text = _(
             "The account holder changes it under 我的 → Email addresses, where it is verified."
         )
+        # So does a verified mobile number: it signs in too.
+        if self.instance.mobile_verified:
+            self.fields["mobile"].disabled = True
+            self.fields["mobile"].help_text = _(
+                "Verified. The account holder changes it under Me → Mobile number, with a code "
+                "texted to the new one."
+            )
 
 
 class UnitImportForm(forms.Form):

@@ -50,6 +50,10 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["real_name"].required = True
+        # A verified number signs in: it changes only with a code texted to the new one.
+        if self.instance.mobile_verified:
+            self.fields["mobile"].disabled = True
+            self.fields["mobile"].help_text = _("Verified. Change it under Me → Mobile number.")
 
     def clean_real_name(self):
         return clean_name(self.cleaned_data["real_name"])

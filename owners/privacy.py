@@ -43,7 +43,7 @@ from wagtail.models import ModelLogEntry
 from wagtail.users.models import UserProfile
 
 from owners.models import AccountClosure, DataExport, OwnershipClaim, User
-from portal import limits, outbox
+from portal import limits, outbox, phones
 from portal.actions import Refused
 from portal.exports import neutralise
 from portal.models import Notification
@@ -468,7 +468,10 @@ def carry_out_closure(closure, by=None):
             raise PrivacyError(_("This is a staff account; remove it from its roles first."))
         # Emails still waiting for this address are not sent, and those sent are not kept
         # (portal.outbox); the last one, rendered now, goes to the address about to be erased.
-        counts = {"outgoing_emails": outbox.forget_recipient(user.email)}
+        counts = {
+            "outgoing_emails": outbox.forget_recipient(user.email),
+            "outgoing_texts": outbox.forget_recipient(phones.international(user.mobile)),
+        }
         email_user(user, "owners/email/account_closed", {"closure": closure})
         own, *others = parts()
         for part in [*others, own]:
@@ -518,6 +521,7 @@ class OwnersPart(Part):
         "authenticators": gettext_lazy("two-factor authenticators deleted"),
         "notifications": gettext_lazy("notifications deleted"),
         "outgoing_emails": gettext_lazy("emails to the account deleted from the outbox"),
+        "outgoing_texts": gettext_lazy("text messages to its number deleted from the outbox"),
         "data_exports": gettext_lazy("data exports deleted"),
         "claims": gettext_lazy("ownership claims kept without proof, verification ended"),
         "avatar": gettext_lazy("avatar deleted"),
@@ -654,7 +658,7 @@ class OwnersPart(Part):
         user.password = make_password(None)
         user.real_name = user.nickname = user.first_name = user.last_name = user.mobile = ""
         user.avatar = ""
-        user.show_real_name = user.is_verified_owner = user.is_active = False
+        user.show_real_name = user.is_verified_owner = user.is_active = user.mobile_verified = False
         user.email_notifications = User.EmailNotifications.NEVER
         user.last_login = None
         user.closed_at = now

@@ -3,11 +3,14 @@ import secrets
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from portal import signin
+from portal import outbox, phones, signin
 from portal.notifications import queue_email
 
 
@@ -26,6 +29,56 @@ class AccountAdapter(DefaultAccountAdapter):
         queue_email(
             message.subject, message.body, message.to, html=html, from_email=message.from_email
         )
+
+    # -- Mobile numbers: kept as 11 digits on the account, +86… in allauth and the texts ------
+
+    def phone_form_field(self, **kwargs):
+        kwargs.pop("label", None)  # allauth's "Phone": the site says 手机号
+        return phones.MobileField(**kwargs)
+
+    def get_phone(self, user):
+        return (phones.international(user.mobile), user.mobile_verified) if user.mobile else None
+
+    def set_phone(self, user, phone, verified):
+        user.mobile, user.mobile_verified = phones.national(phone), verified
+        user.save(update_fields=["mobile", "mobile_verified"])
+
+    def set_phone_verified(self, user, phone):
+        """The number proved by its code becomes the account's: at sign-up it is the one given,
+        on 我的 → 手机号 the new one replaces the old only now."""
+        if self._verified_elsewhere(user, phone):
+            return
+        user.mobile, user.mobile_verified = phones.national(phone), True
+        user.save(update_fields=["mobile", "mobile_verified"])
+
+    def get_user_by_phone(self, phone):
+        """Only a number proved by a code signs in or counts as taken: a number typed on a
+        profile and never verified may be anyone's."""
+        try:
+            mobile = phones.national(phones.e164(phone))
+        except ValidationError:
+            return None
+        accounts = get_user_model().objects.filter(mobile=mobile, mobile_verified=True)
+        return accounts.filter(is_active=True).first()
+
+    def send_verification_code_sms(self, user, phone, code, **kwargs):
+        if self._verified_elsewhere(user, phone):
+            # allauth's number change would send a code to a number another account verified,
+            # and the code would move the number here: its holder is told instead, as at
+            # sign-up, and the page says the same as ever.
+            self.send_account_already_exists_sms(phone)
+            return
+        minutes = settings.ACCOUNT_PHONE_VERIFICATION_TIMEOUT // 60
+        outbox.add_text(phone, "verification_code", {"code": code, "minutes": minutes})
+
+    def _verified_elsewhere(self, user, phone):
+        other = self.get_user_by_phone(phone)
+        return other is not None and other.pk != user.pk
+
+    def send_account_already_exists_sms(self, phone):
+        # Someone signed up with a number that has an account: its owner learns how to get in;
+        # the page said the same as for a new number (no enumeration).
+        outbox.add_text(phone, "account_exists", {})
 
     def populate_username(self, request, user):
         """A random handle, not one made from the email address (often a phone number)."""

@@ -8,7 +8,7 @@ punctuation, or translated at all: Django's Chinese lacks the current wording of
 short-password error. Nothing imports this module; it is read by `makemessages` only.
 """
 
-from django.utils.translation import gettext_noop, ngettext_lazy
+from django.utils.translation import gettext_noop, ngettext_lazy, pgettext_lazy
 
 STRINGS = (
     # allauth: signing out, signing up, confirming an email address.
@@ -26,6 +26,29 @@ STRINGS = (
     gettext_noop("Use your password"),
     gettext_noop("Send me a sign-in code"),
     gettext_noop("Use authenticator app or code"),
+    # allauth: signing in with the number or an address, by password or by a code.
+    gettext_noop("Email or phone"),
+    pgettext_lazy("field label", "Login"),
+    gettext_noop("Enter Sign-In Code"),
+    gettext_noop("Request new code"),
+    gettext_noop("Verify Phone Number"),
+    gettext_noop("Change Phone Number"),
+    gettext_noop("Incorrect code."),
+    gettext_noop(
+        "We've sent a code to %(recipient)s. The code expires shortly, so please enter it soon."
+    ),
+    gettext_noop("Phone Verification"),
+    gettext_noop("Enter Phone Verification Code"),
+    gettext_noop("Use a different phone number"),
+    gettext_noop("Change Phone"),
+    pgettext_lazy("action", "Change Phone"),
+    gettext_noop("Current phone"),
+    gettext_noop("Change to"),
+    gettext_noop("Your phone number is still pending verification."),
+    gettext_noop("Re-send Verification"),
+    gettext_noop("A verification code has been sent to %(phone)s."),
+    gettext_noop("You have verified phone number %(phone)s."),
+    gettext_noop("A sign-in code has been sent to %(recipient)s."),
     # Django's password validators (the hints under every new-password field, and two errors).
     gettext_noop("Your password can’t be too similar to your other personal information."),
     ngettext_lazy(

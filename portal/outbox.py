@@ -397,7 +397,10 @@ def relay():
 
 def forget_recipient(address):
     """Every row for `address` goes, sent or not (an account being closed): nothing more is
-    sent there, and what was sent is not kept. Returns how many rows went."""
+    sent there, and what was sent is not kept. Returns how many rows went. No address, no
+    rows: the jobs' rows have none."""
+    if not address:
+        return 0
     deleted, _counts = Outgoing.objects.filter(recipient=address).delete()
     return deleted
 

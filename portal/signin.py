@@ -26,7 +26,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 from django.shortcuts import redirect
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 from wagtail.log_actions import log
 
 from portal.statements import Statement, columns
@@ -93,6 +93,24 @@ def too_many_sign_ins(seconds):
         )
         % {"minutes": minutes},
         code="too_many_login_attempts",
+    )
+
+
+def ask_again_in(seconds):
+    """Too many codes asked for: when the next may be, in the largest unit that says it."""
+    seconds = max(1, math.ceil(seconds))
+    if seconds < 120:
+        wait = ngettext("%(n)d second", "%(n)d seconds", seconds) % {"n": seconds}
+    elif seconds < 7200:
+        minutes = _minutes(seconds)
+        wait = ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+    else:
+        hours = math.ceil(seconds / 3600)
+        wait = ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
+    return ValidationError(
+        gettext("A code was sent only just now. You can ask for another in %(wait)s.")
+        % {"wait": wait},
+        code="too_many_codes",
     )
 
 

@@ -1,5 +1,7 @@
-"""allauth's two-step verification forms, with the site's words for the code."""
+"""allauth's sign-in form and two-step verification forms, with the site's words for the code."""
 
+from allauth.account import forms as account_forms
+from allauth.account.app_settings import EmailVerificationMethod
 from allauth.core import context
 from allauth.mfa.base import forms as base_forms
 from allauth.mfa.totp import forms as totp_forms
@@ -9,6 +11,57 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal import signin
+
+
+class LoginForm(account_forms.LoginForm):
+    """allauth's, where an email address signs in only once confirmed: allauth's verification
+    is optional because sign-up asks for a mobile number's code instead, so an address typed at
+    sign-up may be anyone's. Signing in with an unconfirmed one sends its link again and opens
+    nothing until it is followed, as before numbers (allauth's mandatory verification, per
+    sign-in)."""
+
+    def _clean_with_password(self, credentials):
+        cleaned = super()._clean_with_password(credentials)
+        if credentials.get("email"):
+            self._login.email_verification = EmailVerificationMethod.MANDATORY
+        return cleaned
+
+
+class SignupForm(account_forms.SignupForm):
+    """allauth's, with the mobile number required: allauth counts it optional so that staff and
+    the accounts made before numbers still sign in (ACCOUNT_SIGNUP_FIELDS)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].required = True
+
+
+class RequestLoginCodeForm(account_forms.RequestLoginCodeForm):
+    """allauth's, the number first: owners are sent the code by SMS; an address works too.
+    Past the limits (a code a minute per number, ten a day) it says when to ask again, rather
+    than allauth's "too many failed sign-ins"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("Or your email address")
+        self.order_fields(["phone", "email"])
+
+    def clean_phone(self):
+        return self._waiting(super().clean_phone, "phone")
+
+    def clean_email(self):
+        return self._waiting(super().clean_email, "email")
+
+    def _waiting(self, clean, name):
+        try:
+            return clean()
+        except ValidationError as error:
+            if error.code != "too_many_login_attempts":
+                raise
+            key = self.cleaned_data[name].lower()
+            raise signin.ask_again_in(
+                signin.retry_after(context.request, "request_login_code", key)
+            ) from None
 
 
 def _code_field(form, label, help_text="", autofocus=True):

@@ -29,6 +29,10 @@ TEMPLATES = {
         "Your verification code is {code}, valid for {minutes} minutes. If you did not ask for "
         "it, ignore this message."
     ),
+    "account_exists": _(
+        "This number already has an account. Sign in with it and your password, or with a code "
+        "sent to it."
+    ),
 }
 
 

@@ -225,14 +225,14 @@ def test_names_never_come_from_email_addresses(client, boards):
     client.post(
         reverse("account_signup"),
         {
-            "email": "13900001111@163.com",
+            "phone": "13900001111",
             "password1": "Long-pass-2026",
             "password2": "Long-pass-2026",
             "real_name": "赵六",
         },
     )
 
-    assert "13900001111" not in User.objects.get(email="13900001111@163.com").username
+    assert "13900001111" not in User.objects.get(mobile="13900001111").username
 
 
 def test_at_most_ten_mentions_count(alice, boards):

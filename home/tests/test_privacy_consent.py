@@ -5,7 +5,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -53,7 +52,7 @@ def new_version(django_capture_on_commit_callbacks):
 def sign_up(client, **extra):
     data = {
         "real_name": "新业主",
-        "email": "new@example.com",
+        "phone": "13812345678",
         "password1": PASSWORD,
         "password2": PASSWORD,
         **extra,
@@ -71,7 +70,7 @@ def test_sign_up_without_agreeing_creates_no_account(client, policy):
     response = sign_up(client)
     assert response.status_code == 200
     assert response.context["form"].errors["agree_privacy"]
-    assert not User.objects.filter(email="new@example.com").exists()
+    assert not User.objects.filter(mobile="13812345678").exists()
 
 
 def test_sign_up_records_the_consent_with_the_version_and_time(
@@ -80,7 +79,7 @@ def test_sign_up_records_the_consent_with_the_version_and_time(
     with django_capture_on_commit_callbacks(execute=True):
         response = sign_up(client, agree_privacy="on")
     assert response.status_code == 302
-    user = User.objects.get(email="new@example.com")
+    user = User.objects.get(mobile="13812345678")
     record = Consent.objects.get(user=user)
     assert (record.document, record.version) == ("privacy_policy", "2026-12")
     assert record.given_at is not None
@@ -229,9 +228,10 @@ def test_staff_see_consents_read_only_in_the_admin(client, staff, owner, policy,
         assert client.get(reverse("consents:add")).status_code in (302, 403, 404)
 
 
-def test_email_addresses_of_signups_get_verified_as_before(client, policy):
-    sign_up(client, agree_privacy="on")
-    assert EmailAddress.objects.filter(email="new@example.com", verified=False).exists()
+def test_mobile_numbers_of_signups_get_verified_before_the_account_opens(client, policy):
+    assert sign_up(client, agree_privacy="on").url == reverse("account_verify_phone")
+    assert not User.objects.get(mobile="13812345678").mobile_verified
+    assert client.get(reverse("owners:dashboard")).status_code == 302
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -30,6 +30,9 @@ class User(AbstractUser):
     mobile = models.CharField(
         _("mobile number"), max_length=11, blank=True, validators=[validate_mobile]
     )
+    #: The owner proved the number is theirs with a code sent to it: they may sign in with it,
+    #: and no other account may verify it (portal.adapters, allauth's phone flows).
+    mobile_verified = models.BooleanField(_("mobile number verified"), default=False)
     language = models.CharField(
         _("preferred language"),
         max_length=10,
@@ -65,7 +68,13 @@ class User(AbstractUser):
                 condition=~models.Q(nickname=""),
                 name="user_nickname_unique",
                 violation_error_message=_("Another owner uses this nickname."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["mobile"],
+                condition=models.Q(mobile_verified=True),
+                name="user_verified_mobile_unique",
+                violation_error_message=_("Another account has verified this mobile number."),
+            ),
         ]
 
     @property

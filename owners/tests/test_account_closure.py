@@ -45,6 +45,7 @@ from owners import privacy
 from owners.models import AccountClosure, OwnershipClaim, Unit, User
 from owners.tasks import carry_out_closures as carry_out_due_closures
 from owners.tests.privacy_data import World, fill, neighbour, verify
+from portal import outbox
 from portal.models import Notification, Outgoing
 from portal.notifications import queue_email
 from portal.storage import private_storage
@@ -678,6 +679,22 @@ def test_emails_waiting_for_a_closed_account_are_not_sent_and_sent_ones_not_kept
     assert len(mail.outbox) == 1 and "等待中" not in mail.outbox[0].subject
     closure.refresh_from_db()
     assert before >= 2 and closure.counts["outgoing_emails"] == before
+
+
+def test_texts_to_the_number_go_and_the_jobs_stay(owner, staff, django_capture_on_commit_callbacks):
+    phone = "+86" + owner.mobile
+    outbox.add_text(phone, "verification_code", {"code": "123456", "minutes": 10})
+    job = outbox.add_task(anonymise_expired_cases)  # a row with no recipient
+    with django_capture_on_commit_callbacks(execute=False):
+        closure = privacy.carry_out_closure(
+            privacy.request_closure(owner, posts="keep"), staff("Managers")
+        )
+    assert closure.counts["outgoing_texts"] == 1
+    assert not Outgoing.objects.filter(recipient=phone).exists()
+    assert Outgoing.objects.filter(pk=job).exists()
+    # The number is gone and signs nobody in; another closed account may lose its number too.
+    owner.refresh_from_db()
+    assert (owner.mobile, owner.mobile_verified) == ("", False)
 
 
 def found(words):

@@ -7,8 +7,9 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
 
-from conftest import PASSWORD, make_user
+from conftest import PASSWORD, sms_code
 from owners.models import User
+from portal.models import Outgoing
 
 pytestmark = pytest.mark.django_db
 
@@ -17,45 +18,50 @@ def link_in(message):
     return re.search(r"https?://[^\s]+", message.body).group(0)
 
 
-def sign_up(client, email="new@example.com", password="a-Long-pass-2026"):
+PHONE = "+8613812345678"
+
+
+def sign_up(client, password="a-Long-pass-2026", phone="138 1234 5678"):
     return client.post(
         reverse("account_signup"),
-        {"real_name": "张伟", "email": email, "password1": password, "password2": password},
+        {"real_name": "张伟", "phone": phone, "password1": password, "password2": password},
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
 
 
-def test_sign_up_requires_verifying_the_email_before_signing_in(
+def enter_code(client, code, view="account_verify_phone"):
+    return client.post(reverse(view), {"code": code}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+
+def test_sign_up_with_a_mobile_number_and_the_code_texted_to_it(
     client, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = sign_up(client)
-    assert response.status_code == 302
-    assert response.url == reverse("account_email_verification_sent")
-    user = User.objects.get(email="new@example.com")
-    assert not EmailAddress.objects.get(user=user).verified
-    assert len(mail.outbox) == 1
+    assert response.url == reverse("account_verify_phone")
+    user = User.objects.get(mobile="13812345678")
+    assert not user.mobile_verified and not user.email  # an address may be added later
+    code = sms_code(PHONE)
+    assert re.fullmatch(r"[0-9]{6}", code)
+    assert client.get(reverse("owners:dashboard")).status_code == 302  # not in yet
 
-    # Unverified: signing in leads back to "verify your email", not into the site.
-    client.logout()
-    response = client.post(
-        reverse("account_login"), {"login": "new@example.com", "password": "a-Long-pass-2026"}
-    )
-    assert response.url == reverse("account_email_verification_sent")
-    assert client.get(reverse("owners:dashboard")).status_code == 302
-
-    confirm_url = link_in(mail.outbox[0])
-    response = client.get(confirm_url)
-    assert response.status_code == 200
-    response = client.post(confirm_url)
-    assert response.status_code == 302
-    assert EmailAddress.objects.get(user=user).verified
-    assert user.real_name == "张伟"
-    # Signed in by the link: the message names the person, never the generated username.
+    wrong = "000000" if code != "000000" else "111111"
+    assert "验证码" in enter_code(client, wrong).content.decode()
+    response = enter_code(client, code)
+    assert response.url == reverse("owners:dashboard")
+    user.refresh_from_db()
+    assert user.mobile_verified and user.real_name == "张伟"
+    # Signed in: the message names the person, never the generated username.
     dashboard = client.get(reverse("owners:dashboard"), HTTP_ACCEPT_LANGUAGE="zh-hans")
-    assert dashboard.status_code == 200
     messages = [str(m) for m in dashboard.context["messages"]]
     assert any("张伟" in m for m in messages) and not any(user.username in m for m in messages)
+
+    # Then the number and the password sign in, as typed on a phone's keypad.
+    client.logout()
+    response = client.post(
+        reverse("account_login"), {"login": "138-1234-5678", "password": "a-Long-pass-2026"}
+    )
+    assert response.url == reverse("owners:dashboard")
 
 
 def test_sign_up_asks_for_a_name(client):
@@ -63,7 +69,7 @@ def test_sign_up_asks_for_a_name(client):
         reverse("account_signup"),
         {
             "real_name": " \u200b ",
-            "email": "n@example.com",
+            "phone": "13812345678",
             "password1": "a-Long-pass-2026",
             "password2": "a-Long-pass-2026",
         },
@@ -71,38 +77,27 @@ def test_sign_up_asks_for_a_name(client):
     )
     assert response.status_code == 200
     assert "请填写您的姓名。" in response.content.decode()
-    assert not User.objects.filter(email="n@example.com").exists()
+    assert not User.objects.filter(mobile="13812345678").exists()
 
 
-def test_verification_email_is_in_the_owners_language(client, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        sign_up(client)
-    assert mail.outbox[0].subject == "[金都客服] 请确认您的邮箱地址"
-    assert User.objects.get(email="new@example.com").language == "zh-hans"
-
-
-def test_a_wrong_verification_link_says_so_and_verifies_nothing(client):
-    user = make_user("someone", verified_email=False)
-    response = client.get(reverse("account_confirm_email", args=["not-a-real-key"]))
-    assert response.status_code == 200
-    assert "这个电子邮件确认链接已过期或无效" in response.content.decode()
-    assert not EmailAddress.objects.get(user=user).verified
-
-
-def test_sign_up_with_a_taken_email_or_weak_password_is_refused(
+def test_sign_up_with_a_taken_number_or_weak_password_is_refused(
     client, owner, django_capture_on_commit_callbacks
 ):
-    # A taken address is not revealed to whoever typed it; its owner is told by email instead.
+    # A number with an account is not revealed to whoever typed it: the same page as for a new
+    # one; the number's owner is told by text how to sign in, and no account is made.
+    taken = "+86" + owner.mobile
     with django_capture_on_commit_callbacks(execute=True):
-        response = sign_up(client, email=owner.email)
-    assert response.url == reverse("account_email_verification_sent")
-    assert User.objects.filter(email=owner.email).count() == 1
-    assert mail.outbox[0].to == [owner.email]
+        response = sign_up(client, phone=owner.mobile)
+    assert response.url == reverse("account_verify_phone")
+    assert User.objects.filter(mobile=owner.mobile).count() == 1
+    assert sms_code(taken) is None
+    assert Outgoing.objects.get(kind="sms", recipient=taken).payload["template"] == "account_exists"
 
-    response = sign_up(client, email="weak@example.com", password="12345678")
+    client.logout()  # a new visitor
+    response = sign_up(client, phone="13912345678", password="12345678")
     assert response.status_code == 200
     assert "这个密码太常见了" in response.content.decode()
-    assert not User.objects.filter(email="weak@example.com").exists()
+    assert not User.objects.filter(mobile="13912345678").exists()
 
 
 def test_sign_in_and_sign_out(client, owner):

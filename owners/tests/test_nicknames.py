@@ -145,9 +145,9 @@ def test_a_kept_nickname_does_not_stop_saving_the_profile(client, owner, staff):
     owner.save()
     make_user("liu", real_name="刘洋")
     client.force_login(owner)
-    assert save_profile(client, nickname="刘洋", mobile="13900139000").status_code == 302
+    assert save_profile(client, nickname="刘洋", real_name="王建华").status_code == 302
     owner.refresh_from_db()
-    assert owner.mobile == "13900139000"
+    assert owner.real_name == "王建华"
     # Changing it is held to the rules again.
     assert save_profile(client, nickname="刘洋洋").status_code == 302
     response = save_profile(client, nickname="刘洋")

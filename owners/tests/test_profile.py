@@ -34,6 +34,8 @@ def jpeg(size=(1200, 900), with_gps=True):
 
 
 def test_the_owner_saves_name_mobile_and_language(owner_client, owner):
+    owner.mobile_verified = False  # a contact number typed here, never verified by a code
+    owner.save()
     response = owner_client.post(
         PROFILE_URL, profile_data(real_name="王小明", mobile="+86 139-0013-9000", language="en")
     )
@@ -46,11 +48,22 @@ def test_the_owner_saves_name_mobile_and_language(owner_client, owner):
 
 @pytest.mark.parametrize("mobile", ["12345", "23800138000", "1380013800a", "138001380001", ""])
 def test_a_malformed_mobile_number_is_refused(owner_client, owner, mobile):
+    owner.mobile_verified = False
+    owner.save()
     response = owner_client.post(PROFILE_URL, profile_data(mobile=mobile, real_name="改名"))
     assert response.status_code == 200
     assert 'class="field__error"' in response.content.decode()
     owner.refresh_from_db()
     assert owner.mobile == "13800138000" and owner.real_name == "王建国"
+
+
+def test_a_verified_number_changes_only_with_a_code(owner_client, owner):
+    page = owner_client.get(PROFILE_URL, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'name="mobile"' in page and "disabled" in page.split('name="mobile"')[1][:200]
+    response = owner_client.post(PROFILE_URL, profile_data(mobile="13900139000"))
+    assert response.status_code == 302
+    owner.refresh_from_db()
+    assert (owner.mobile, owner.mobile_verified) == ("13800138000", True)
 
 
 def test_an_avatar_is_resized_and_stripped_of_exif(owner_client, owner):

@@ -494,11 +494,29 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Accounts (django-allauth): email and password, verified email required. Staff sign in the
-# same way, with their work email, at the same door (see portal/signin.py and README, "Signing in").
-ACCOUNT_LOGIN_METHODS = {"email"}
-ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Accounts (django-allauth). Owners sign up with a mobile number proved by an SMS code and a
+# password, and may add an email address later (我的 → 账户); they sign in with the number or a
+# confirmed address, and the password or a code sent to either. Staff sign in with their work
+# email at the same door (see portal/signin.py and README, "Signing in").
+ACCOUNT_LOGIN_METHODS = {"email", "phone"}
+# The number is optional to allauth, so that staff and the accounts made before numbers (with
+# their email) still sign in; the sign-up form asks for it all the same (portal.signin_forms),
+# hence the silenced warning that no sign-in method is required at sign-up.
+ACCOUNT_SIGNUP_FIELDS = ["phone", "password1*", "password2*"]
+SILENCED_SYSTEM_CHECKS = ["account.W001"]
+# An address added is sent a link to confirm it; until it is confirmed it does not sign in
+# (portal.signin_forms.LoginForm).
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_PHONE_VERIFICATION_ENABLED = True
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = 10 * 60
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = 3
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_RESEND = True
+ACCOUNT_PHONE_VERIFICATION_SUPPORTS_CHANGE = True
+# The six digits every Chinese app sends.
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
@@ -509,6 +527,11 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = EMAIL_SUBJECT_PREFIX
 ACCOUNT_ADAPTER = "portal.adapters.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "portal.signin_forms.LoginForm",
+    "signup": "portal.signin_forms.SignupForm",
+    "request_login_code": "portal.signin_forms.RequestLoginCodeForm",
+}
 ACCOUNT_USER_DISPLAY = str  # the person's name ("以 王建国 成功登录"), never the random username
 # The privacy policy box on the sign-up form; its consent is recorded with the new account.
 ACCOUNT_SIGNUP_FORM_CLASS = "home.privacy.SignupConsentForm"
@@ -522,6 +545,11 @@ ACCOUNT_RATE_LIMITS = {
     # Wrong passwords on a page or document that Wagtail protects with a shared password.
     "page_password_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
+    # Codes by SMS cost money and reach a person's phone: one a minute per number (the page
+    # counts down to the next), ten a day per number, fifty a day per client address.
+    "request_login_code": "20/m/ip,1/m/key,10/1d/key,50/1d/ip",
+    "verify_phone": "1/m/key,3/m/ip,10/1d/key,50/1d/ip",
+    "change_phone": "1/m/user",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",

@@ -8,8 +8,14 @@ from django.apps import apps
 
 from portal.actions import Refused
 
-#: Control flow and the cache's outage signal, not refusals shown to a person.
-NOT_REFUSALS = {"forum.views._LoginNeeded", "portal.cache.CacheUnavailable"}
+#: Control flow, the cache's outage signal and the SMS providers' answers to the outbox, not
+#: refusals shown to a person.
+NOT_REFUSALS = {
+    "forum.views._LoginNeeded",
+    "portal.cache.CacheUnavailable",
+    "portal.sms.TextRefused",
+    "portal.sms.TextDeferred",
+}
 
 
 #: Modules that are run, not imported (the production settings refuse to load in tests).

@@ -15,7 +15,6 @@ from cases.models import Category
 from conftest import PASSWORD, make_user
 from owners import claims
 from owners.models import OwnershipClaim
-from owners.tests.test_accounts import sign_up
 from portal import salutations
 
 pytestmark = pytest.mark.django_db
@@ -80,30 +79,31 @@ def test_a_claim_review_email_in_both_languages(
 def test_the_verification_email_names_the_site_and_addresses_a_new_owner(
     client, django_capture_on_commit_callbacks
 ):
+    """An owner who added an address and signs in with it before confirming it is sent the
+    link again, addressed by the name sign-up asked for."""
+    user = make_user("zhang", real_name="张伟", language="zh-hans", verified_email=False)
     with django_capture_on_commit_callbacks(execute=True):
-        sign_up(client)  # as 张伟: sign-up asks for the name
+        client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
     body = mail.outbox[0].body
     assert body.startswith("尊敬的张先生/女士：\n")
-    assert f"感谢您注册{settings.WAGTAIL_SITE_NAME}。" in body
+    assert f"您在{settings.WAGTAIL_SITE_NAME}的账户添加了这个邮箱地址。" in body
     assert not re.search(r"业主\d", body) and "  " not in body
     assert "http://testserver/accounts/confirm-email/" in body
 
 
 def test_the_verification_email_in_english(client, django_capture_on_commit_callbacks):
+    """An English-speaking owner signing in with an address not yet confirmed is sent the
+    link again, addressed in English."""
+    user = make_user("wang", real_name="王芳", language="en", verified_email=False)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("account_signup"),
-            {
-                "real_name": "王芳",
-                "email": "new@example.com",
-                "password1": "a-Long-pass-26",
-                "password2": "a-Long-pass-26",
-            },
+            reverse("account_login"),
+            {"login": user.email, "password": PASSWORD},
             HTTP_ACCEPT_LANGUAGE="en",
         )
     body = mail.outbox[0].body
     assert body.startswith("Dear Mr/Ms Wang,\n")
-    assert f"Thank you for signing up at {settings.WAGTAIL_SITE_NAME}." in body
+    assert f"This email address was added to your account at {settings.WAGTAIL_SITE_NAME}." in body
 
 
 def test_adding_an_email_address_names_the_site(owner_client, django_capture_on_commit_callbacks):

@@ -175,6 +175,7 @@ def owner_pages(world):
         reverse("search:search") + "?q=电梯",
         reverse("owners:dashboard"),
         reverse("owners:profile"),
+        reverse("account_change_phone"),
         reverse("owners:claim_unit"),
         reverse("owners:notifications"),
         reverse("cases:mine"),
@@ -209,7 +210,13 @@ def test_owner_pages_speak_one_language(client, world, verified_owner, language)
 def test_signed_out_pages_speak_one_language(client, world, language):
     allowed = stored_text()
     found = {}
-    for url in ("/", reverse("account_login"), reverse("account_signup"), "/forum/"):
+    for url in (
+        "/",
+        reverse("account_login"),
+        reverse("account_signup"),
+        reverse("account_request_login_code"),
+        "/forum/",
+    ):
         response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
         words = leaks(response.content.decode(), language, allowed)
         if words:

@@ -623,7 +623,7 @@ def test_allauths_pages_speak_the_sites_words(client, owner):
     assert "已有账号？请" in signup and "登录</a>。" in signup
     assert "你" not in signup and "您的密码至少需要包含 8 个字符。" in signup
     response = client.post(
-        reverse("account_signup"), {"email": "new@example.com", "password1": "x", "password2": "x"}
+        reverse("account_signup"), {"phone": "13812345678", "password1": "x", "password2": "x"}
     )
     assert "密码太短，至少需要 8 个字符。" in response.content.decode()
     client.force_login(owner)

@@ -1,0 +1,131 @@
+"""Signing in with a mobile number: with the password, or with a code texted to it; the same
+answer for a number nobody uses; a code a minute and ten a day per number; three guesses."""
+
+import pytest
+from django.urls import reverse
+
+from conftest import PASSWORD, make_user, sms_code
+from portal.models import Outgoing
+
+pytestmark = pytest.mark.django_db
+ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+
+
+def ask_for_code(client, phone, **extra):
+    return client.post(reverse("account_request_login_code"), {"phone": phone}, **ZH, **extra)
+
+
+def enter_code(client, code):
+    return client.post(reverse("account_confirm_login_code"), {"code": code}, **ZH)
+
+
+def texts_to(phone):
+    return Outgoing.objects.filter(kind="sms", recipient=phone).count()
+
+
+def test_the_number_and_password_sign_in(client, owner):
+    response = client.post(
+        reverse("account_login"), {"login": "+86 " + owner.mobile, "password": PASSWORD}
+    )
+    assert response.url == reverse("owners:dashboard")
+
+
+def test_a_number_typed_on_a_profile_but_never_verified_does_not_sign_in(client, owner):
+    owner.mobile_verified = False
+    owner.save()
+    response = client.post(reverse("account_login"), {"login": owner.mobile, "password": PASSWORD})
+    assert response.status_code == 200
+    assert client.get(reverse("owners:dashboard")).status_code == 302
+
+
+def test_a_code_texted_to_the_number_signs_in(client, owner, django_capture_on_commit_callbacks):
+    phone = "+86" + owner.mobile
+    login = client.get(reverse("account_login"), **ZH).content.decode()
+    assert "短信验证码登录" in login and reverse("account_request_login_code") in login
+    with django_capture_on_commit_callbacks(execute=True):
+        response = ask_for_code(client, owner.mobile)
+    assert response.url == reverse("account_confirm_login_code")
+    code = sms_code(phone)
+    page = client.get(response.url, **ZH).content.decode()
+    assert "验证码已发送至" in page and phone in page
+    assert enter_code(client, code).url == reverse("owners:dashboard")
+    assert client.get(reverse("owners:dashboard")).status_code == 200
+
+
+def test_an_unknown_number_gets_the_same_answer_and_no_text(
+    client, owner, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = ask_for_code(client, "13700001111")
+    assert response.url == reverse("account_confirm_login_code")  # as for a known number
+    assert texts_to("+8613700001111") == 0
+    assert "验证码不正确" in enter_code(client, "123456").content.decode()
+
+
+def test_twenty_requests_in_a_minute_send_one_code_and_say_when_to_ask_again(
+    client, owner, django_capture_on_commit_callbacks
+):
+    phone = "+86" + owner.mobile
+    answers = []
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(20):
+            client.logout()  # a new visit each time, as a script would
+            answers.append(ask_for_code(client, owner.mobile))
+    assert texts_to(phone) == 1
+    refused = [r for r in answers if r.status_code == 200]
+    assert len(refused) == 19
+    assert all("验证码刚刚已发送，请" in r.content.decode() for r in refused)
+    assert "秒后再获取" in refused[0].content.decode()
+
+
+def test_three_wrong_codes_end_the_attempt(client, owner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        ask_for_code(client, owner.mobile)
+    code = sms_code("+86" + owner.mobile)
+    wrong = [guess for guess in ("111111", "222222", "333333", "444444") if guess != code][:3]
+    for guess in wrong[:2]:
+        assert "验证码不正确" in enter_code(client, guess).content.decode()
+    # The third wrong guess ends it: back to asking for a code, and the right one is void.
+    assert enter_code(client, wrong[2]).url == reverse("account_request_login_code")
+    assert enter_code(client, code).url == reverse("account_request_login_code")
+    assert client.get(reverse("owners:dashboard")).status_code == 302
+
+
+def test_an_owner_without_a_number_adds_one_and_verifies_it(
+    client, django_capture_on_commit_callbacks
+):
+    someone = make_user("emailonly")  # an account made before numbers: email only
+    client.force_login(someone)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})  # asked first
+    dashboard = client.get(reverse("owners:dashboard"), **ZH).content.decode()
+    assert reverse("account_change_phone") in dashboard and "添加后可用手机号登录" in dashboard
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_change_phone"), {"phone": "139 1234 5678"}, **ZH)
+    assert response.url == reverse("account_verify_phone")
+    someone.refresh_from_db()
+    assert someone.mobile == ""  # the new number is the account's once its code is entered
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_verify_phone"), {"code": sms_code("+8613912345678")}, **ZH
+        )
+    someone.refresh_from_db()
+    assert (someone.mobile, someone.mobile_verified) == ("13912345678", True)
+    client.logout()
+    login = {"login": "13912345678", "password": PASSWORD}
+    assert client.post(reverse("account_login"), login).url == reverse("owners:dashboard")
+
+
+def test_a_number_another_account_verified_cannot_be_taken(
+    client, owner, django_capture_on_commit_callbacks
+):
+    someone = make_user("emailonly")
+    client.force_login(someone)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_change_phone"), {"phone": owner.mobile}, **ZH)
+    someone.refresh_from_db()
+    assert (someone.mobile, someone.mobile_verified) == ("", False)
+    # No code that could move the number: its holder is told someone tried, as at sign-up.
+    taken = "+86" + owner.mobile
+    assert sms_code(taken) is None
+    assert Outgoing.objects.get(recipient=taken).payload["template"] == "account_exists"
