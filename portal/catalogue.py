@@ -34,6 +34,7 @@ STRINGS = (
     gettext_noop("Verify Phone Number"),
     gettext_noop("Change Phone Number"),
     gettext_noop("Incorrect code."),
+    gettext_noop("Code"),
     gettext_noop(
         "We've sent a code to %(recipient)s. The code expires shortly, so please enter it soon."
     ),

@@ -64,6 +64,14 @@ class RequestLoginCodeForm(account_forms.RequestLoginCodeForm):
             ) from None
 
 
+class VerifyPhoneForm(account_forms.VerifyPhoneForm):
+    """allauth's, with the keypad of digits a phone shows for a code that came by SMS."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _code_field(self, _("Code"), _("The 6 digits in the text message."))
+
+
 def _code_field(form, label, help_text="", autofocus=True):
     field = form.fields["code"]
     field.label = label

@@ -531,6 +531,7 @@ ACCOUNT_FORMS = {
     "login": "portal.signin_forms.LoginForm",
     "signup": "portal.signin_forms.SignupForm",
     "request_login_code": "portal.signin_forms.RequestLoginCodeForm",
+    "verify_phone": "portal.signin_forms.VerifyPhoneForm",
 }
 ACCOUNT_USER_DISPLAY = str  # the person's name ("以 王建国 成功登录"), never the random username
 # The privacy policy box on the sign-up form; its consent is recorded with the new account.
