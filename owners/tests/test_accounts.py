@@ -43,6 +43,10 @@ def test_sign_up_with_a_mobile_number_and_the_code_texted_to_it(
     assert not user.mobile_verified and not user.email  # an address may be added later
     code = sms_code(PHONE)
     assert re.fullmatch(r"[0-9]{6}", code)
+    # The button for another code waits out the minute the limit holds, counting it down.
+    page = client.get(response.url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    wait = int(re.search(r'data-countdown="([0-9]+)"', page).group(1))
+    assert 50 <= wait <= 60 and 'data-countdown-text="{n} 秒后可重新获取"' in page
     assert client.get(reverse("owners:dashboard")).status_code == 302  # not in yet
 
     wrong = "000000" if code != "000000" else "111111"

@@ -34,6 +34,25 @@
         }
     });
 
+    // <button data-countdown="42" data-countdown-text="{n} 秒后可重新获取">: the button for
+    // another code waits the seconds the server's limit still holds, counting them down.
+    document.querySelectorAll("button[data-countdown]").forEach(function (button) {
+        var left = parseInt(button.dataset.countdown, 10) || 0;
+        var label = button.textContent;
+        function tick() {
+            if (left <= 0) {
+                button.disabled = false;
+                button.textContent = label;
+                return;
+            }
+            button.disabled = true;
+            button.textContent = button.dataset.countdownText.replace("{n}", left);
+            left -= 1;
+            window.setTimeout(tick, 1000);
+        }
+        tick();
+    });
+
     // <fieldset data-unit-picker>: a box above the claim form's units keeps only the units whose
     // number holds what is typed ("501" finds 0501 and 1501), and the floors that still have one.
     document.querySelectorAll("[data-unit-picker]").forEach(function (picker) {
