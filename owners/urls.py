@@ -6,6 +6,7 @@ app_name = "owners"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("profile/", views.profile, name="profile"),
+    path("password/new/", views.new_password, name="new_password"),
     path("units/claim/", views.claim_unit, name="claim_unit"),
     path("notifications/", views.notifications, name="notifications"),
     path("privacy/", privacy_views.overview, name="privacy"),

@@ -1,5 +1,8 @@
 import copy
 
+from allauth.account.forms import SetPasswordForm
+from allauth.account.internal.flows import password_change
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,6 +17,7 @@ from owners.consent import consent_exempt
 from owners.forms import ClaimForm, ProfileForm
 from owners.models import AccountClosure, User
 from owners.public_names import nickname_taken_error
+from portal import signin
 from portal.notifications import NOTIFICATIONS, mark_read, unread_count
 from portal.views import UnsubscribeView, remember_language
 
@@ -32,6 +36,21 @@ def dashboard(request):
             "unread_notifications": unread_count(request.user),
         },
     )
+
+
+@login_required
+def new_password(request):
+    """A forgotten password replaced by SMS: right after signing in with a code texted to the
+    number, a new password without the old one (allauth's form and its "password changed"
+    email and message); any other time, allauth's change page, which asks for the old one."""
+    if not signin.signed_in_by_code_just_now(request):
+        return redirect("account_change_password")
+    form = SetPasswordForm(data=request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        password_change.finalize_password_change(request, request.user)
+        return redirect("owners:dashboard")
+    return render(request, "owners/new_password.html", {"form": form})
 
 
 @login_required

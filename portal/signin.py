@@ -237,6 +237,21 @@ FIRST_APP_SESSION_KEY = "portal.signin.first_app_at"
 RECOVERY_CODE_PAGES = {"mfa_view_recovery_codes", "mfa_download_recovery_codes"}
 
 
+#: How long after signing in with a code a forgotten password may be replaced without it.
+NEW_PASSWORD_WINDOW = 10 * 60
+
+
+def signed_in_by_code_just_now(request):
+    """Whether this session's last sign-in was with a code texted or emailed to the account,
+    within NEW_PASSWORD_WINDOW: the code proved the number or address, so the password may be
+    set anew without the old one (a forgotten password reset by SMS, owners.views.new_password)."""
+    records = get_authentication_records(request, request.user)
+    if not records:
+        return False
+    last = records[-1]
+    return last.get("method") == "code" and time.time() - last["at"] < NEW_PASSWORD_WINDOW
+
+
 def may_skip_reauthentication(request):
     """Whether this request to allauth.mfa may go without the password (or a code) again.
 

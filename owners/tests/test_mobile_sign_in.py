@@ -129,3 +129,35 @@ def test_a_number_another_account_verified_cannot_be_taken(
     taken = "+86" + owner.mobile
     assert sms_code(taken) is None
     assert Outgoing.objects.get(recipient=taken).payload["template"] == "account_exists"
+
+
+def test_a_forgotten_password_is_replaced_by_sms(client, owner, django_capture_on_commit_callbacks):
+    new_password = reverse("owners:new_password")
+    page = client.get(reverse("account_reset_password"), **ZH).content.decode()
+    start = f"{reverse('account_request_login_code')}?next={new_password}"
+    assert f'href="{start}"' in page and "短信" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(start, {"phone": owner.mobile, "next": new_password}, **ZH)
+    confirm = response.url
+    response = client.post(
+        confirm, {"code": sms_code("+86" + owner.mobile), "next": new_password}, **ZH
+    )
+    assert response.url == new_password
+    response = client.post(
+        new_password, {"password1": "Brand-new-pass-9", "password2": "Brand-new-pass-9"}, **ZH
+    )
+    assert response.url == reverse("owners:dashboard")
+    owner.refresh_from_db()
+    assert owner.check_password("Brand-new-pass-9") and not owner.check_password(PASSWORD)
+    assert client.get(reverse("owners:dashboard")).status_code == 200  # still signed in
+
+
+def test_without_a_fresh_code_the_old_password_is_asked(client, owner):
+    client.post(reverse("account_login"), {"login": owner.mobile, "password": PASSWORD})
+    response = client.get(reverse("owners:new_password"))
+    assert response.url == reverse("account_change_password")
+    response = client.post(
+        reverse("owners:new_password"), {"password1": "Brand-new-9x", "password2": "Brand-new-9x"}
+    )
+    owner.refresh_from_db()
+    assert owner.check_password(PASSWORD)

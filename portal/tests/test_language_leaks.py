@@ -215,6 +215,7 @@ def test_signed_out_pages_speak_one_language(client, world, language):
         reverse("account_login"),
         reverse("account_signup"),
         reverse("account_request_login_code"),
+        reverse("account_reset_password"),
         "/forum/",
     ):
         response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
