@@ -2,7 +2,6 @@ import copy
 
 from allauth.account.forms import SetPasswordForm
 from allauth.account.internal.flows import password_change
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
