@@ -1,8 +1,12 @@
-"""Wagtail's own sign-in doors and account page, routed to the site's one door (portal.signin)."""
+"""Wagtail's own sign-in doors and account page, routed to the site's one door (portal.signin),
+and allauth's page for the mobile number."""
 
+from allauth.account.decorators import reauthentication_required
+from allauth.account.views import change_phone as allauth_change_phone
 from allauth.core.internal import ratelimit
 from django import forms
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -134,3 +138,9 @@ class SignInSettingsPanel(BaseSettingsPanel):
 
     def get_context_data(self):
         return {"email": self.user.email}
+
+
+#: allauth's page to add or change the mobile number, asking for the password again (or a code)
+#: before the number is typed rather than after: allauth asks only once it is sent, then
+#: comes back to an empty form.
+change_phone = login_required(reauthentication_required(allauth_change_phone))

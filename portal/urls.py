@@ -55,6 +55,7 @@ urlpatterns = [
     # Wagtail's view, with the headers of every user file (it already checks who may read).
     re_path(r"^documents/(\d+)/(.*)$", files.sandboxed(serve_document), name="wagtaildocs_serve"),
     path("documents/", include(wagtaildocs_urls)),
+    path("accounts/phone/change/", signin_views.change_phone, name="account_change_phone"),
     path("accounts/", include("allauth.urls")),
     path("language/", views.set_language, name="set_language"),
     path("me/club/events/", include("events.urls")),

@@ -82,3 +82,54 @@ def test_owner_pages_fit_a_phone_screen(live_server, page, verified_owner, estat
         page.goto(live_server.url + path)
         assert page.evaluate(OVERFLOW) == [], path
     expect(page.locator(".tabbar")).to_be_visible()
+
+
+def test_a_number_signs_in_by_code_changes_and_resets_the_password(live_server, page, owner):
+    """On a phone: sign in with a code texted to the number, move the account to a new number,
+    then, signed out, replace a forgotten password by SMS and sign in with the new number."""
+    site = live_server.url
+    page.goto(f"{site}/accounts/login/")
+    page.click("text=短信验证码登录")
+    page.fill("input[name=phone]", owner.mobile)
+    page.click("form.form button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("验证码")
+    assert page.evaluate(OVERFLOW) == []
+    page.fill("input[name=code]", sms_code("+86" + owner.mobile))
+    page.click("form.form button[type=submit]")
+    expect(page).to_have_url(f"{site}/me/")
+
+    # 我的 → 手机号: the password again first, then a code to the new number.
+    page.click("text=手机号")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.form button[type=submit]")
+    page.fill("input[name=phone]", "139 8888 7777")
+    page.click("text=获取验证码")
+    expect(page.locator("h1")).to_contain_text("验证码")
+    page.fill("input[name=code]", sms_code("+8613988887777"))
+    page.click("form.form button[type=submit]")
+    expect(page.locator(".messages, .alert").first).to_contain_text("13988887777")
+    page.goto(f"{site}/me/")
+    expect(page.locator(".link-list__hint", has_text="13988887777")).to_be_visible()
+
+    # Signed out, the password forgotten: a code to the new number, then a new password.
+    page.goto(f"{site}/accounts/logout/")
+    page.click("form.form button[type=submit]")
+    page.goto(f"{site}/accounts/password/reset/")
+    page.click("text=通过短信验证码找回")
+    page.fill("input[name=phone]", "13988887777")
+    page.click("form.form button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("验证码")
+    page.fill("input[name=code]", sms_code("+8613988887777"))
+    page.click("form.form button[type=submit]")
+    expect(page.locator("h1")).to_have_text("设置新密码")
+    page.fill("input[name=password1]", "Brand-New-Pass-9")
+    page.fill("input[name=password2]", "Brand-New-Pass-9")
+    page.click("form.form button[type=submit]")
+    expect(page).to_have_url(f"{site}/me/")
+    page.goto(f"{site}/accounts/logout/")
+    page.click("form.form button[type=submit]")
+    page.goto(f"{site}/accounts/login/")
+    page.fill("input[name=login]", "139 8888 7777")
+    page.fill("input[name=password]", "Brand-New-Pass-9")
+    page.click("form.form button[type=submit]")
+    expect(page).to_have_url(f"{site}/me/")
