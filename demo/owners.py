@@ -69,8 +69,8 @@ def build():
         for user in [admin, *staff]:
             _authenticator_app(user)
     return [
-        ("Owner, verified", verified.email),
-        ("Owner, claim pending", pending.email),
+        ("Owner, verified", f"{verified.email} or {verified.mobile}"),
+        ("Owner, claim pending", f"{pending.email} or {pending.mobile}"),
         ("Superuser (admin)", admin.email),
         *[
             (f"Staff: {group}", user.email)

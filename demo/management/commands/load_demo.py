@@ -30,8 +30,11 @@ class Command(BaseCommand):
         width = max(len(role) for role, _ in logins)
         rule = "─" * (width + 32)
         self.stdout.write(self.style.SUCCESS(f"\nDemo content is ready at {site}/"))
-        self.stdout.write(f"Sign in at {site}/accounts/login/ with an email below.\n")
-        self.stdout.write(f"  {'Who'.ljust(width)}  Email\n  {rule}")
+        self.stdout.write(
+            f"Sign in at {site}/accounts/login/ with an email or mobile number below; codes by\n"
+            "SMS (sign-up, 短信验证码登录) are printed here, where the site runs.\n"
+        )
+        self.stdout.write(f"  {'Who'.ljust(width)}  Email or mobile number\n  {rule}")
         for role, login in logins:
             self.stdout.write(f"  {role.ljust(width)}  {login}")
         self.stdout.write(f"  {rule}")
