@@ -243,55 +243,51 @@ def deliver(ids):
                 function(group)
 
 
+def _locked(ids):
+    """Each row of `ids` still pending, in its own transaction with the row locked while it is
+    sent: another worker skips it, and once it is marked sent nobody sends it again. A worker
+    killed meanwhile rolls back: the row stays pending."""
+    for pk in ids:
+        with transaction.atomic():
+            row = (
+                Outgoing.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, state=State.PENDING)
+                .first()
+            )
+            if row is not None:
+                yield row
+
+
 def _send_emails(ids):
     smtp = None
     try:
-        for pk in ids:
-            with transaction.atomic():
-                # Locked while it is sent: another worker skips it, and once it is marked sent
-                # nobody sends it again. A worker killed here rolls back: the row stays pending.
-                row = (
-                    Outgoing.objects.select_for_update(skip_locked=True)
-                    .filter(pk=pk, state=State.PENDING)
-                    .first()
-                )
-                if row is None:
-                    continue
-                try:
-                    if smtp is None:
-                        smtp = get_connection()
-                        smtp.open()
-                    _message(row.payload, smtp).send()
-                except Exception as error:
-                    _failed(row, error, count=True)
-                    smtp = _close(smtp)  # it may be broken: the next email opens a new one
-                else:
-                    _sent(row)
+        for row in _locked(ids):
+            try:
+                if smtp is None:
+                    smtp = get_connection()
+                    smtp.open()
+                _message(row.payload, smtp).send()
+            except Exception as error:
+                _failed(row, error, count=True)
+                smtp = _close(smtp)  # it may be broken: the next email opens a new one
+            else:
+                _sent(row)
     finally:
         _close(smtp)
 
 
 def _send_texts(ids):
     provider = sms.backend() if ids else None
-    for pk in ids:
-        with transaction.atomic():
-            # Locked while it is sent, as an email is.
-            row = (
-                Outgoing.objects.select_for_update(skip_locked=True)
-                .filter(pk=pk, state=State.PENDING)
-                .first()
-            )
-            if row is None:
-                continue
-            text = row.payload
-            try:
-                sent_as = provider.send(text["phone"], text["template"], text["params"])
-            except sms.TextRefused as error:
-                _failed(row, error, count=True, final=True)
-            except Exception as error:  # TextDeferred, a network failure: tried again later
-                _failed(row, error, count=True)
-            else:
-                _sent(row, payload={**text, "sent_as": sent_as} if sent_as else None)
+    for row in _locked(ids):
+        text = row.payload
+        try:
+            sent_as = provider.send(text["phone"], text["template"], text["params"])
+        except sms.TextRefused as error:
+            _failed(row, error, count=True, final=True)
+        except Exception as error:  # TextDeferred, a network failure: tried again later
+            _failed(row, error, count=True)
+        else:
+            _sent(row, payload={**text, "sent_as": sent_as} if sent_as else None)
 
 
 def _close(smtp):

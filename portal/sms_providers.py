@@ -24,6 +24,7 @@ from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.sms.v20210111 import models as tencent_models
 from tencentcloud.sms.v20210111.sms_client import SmsClient
 
+from portal import phones
 from portal.sms import TextDeferred, TextRefused
 
 
@@ -42,15 +43,21 @@ def endpoint():
     return address, "http" if local else "https"
 
 
-def national(phone):
-    """+8613800138000 → 13800138000: Aliyun takes mainland numbers without the country code."""
-    return phone[3:] if phone.startswith("+86") else phone
+class Provider:
+    #: The codes of a provider's answers that say the text will never go, and those that say
+    #: not now.
+    REFUSED = DEFERRED = ()
+
+    def _judge(self, code, message):
+        if code in self.REFUSED:
+            raise TextRefused(f"{code}: {message}")
+        if code in self.DEFERRED:
+            raise TextDeferred(f"{code}: {message}")
 
 
-class AliyunBackend:
+class AliyunBackend(Provider):
     """Aliyun's SendSms (API version 2017-05-25)."""
 
-    #: Its answers' codes that say the text will never go, and those that say not now.
     REFUSED = ("isv.MOBILE_NUMBER_ILLEGAL", "isv.SMS_TEMPLATE_ILLEGAL", "isv.SMS_SIGNATURE_ILLEGAL")
     DEFERRED = ("isv.BUSINESS_LIMIT_CONTROL", "isv.DAY_LIMIT_CONTROL", "Throttling.User")
 
@@ -70,7 +77,7 @@ class AliyunBackend:
 
     def send(self, phone, template, params):
         request = aliyun_models.SendSmsRequest(
-            phone_numbers=national(phone),
+            phone_numbers=phones.national(phone),  # Aliyun: mainland numbers without +86
             sign_name=settings.SMS_SIGN_NAME,
             template_code=template_id(template),
             template_param=json.dumps({k: str(v) for k, v in params.items()}),
@@ -87,14 +94,8 @@ class AliyunBackend:
             raise TextDeferred(f"{answer.code}: {answer.message}")
         return answer.biz_id
 
-    def _judge(self, code, message):
-        if code in self.REFUSED:
-            raise TextRefused(f"{code}: {message}")
-        if code in self.DEFERRED:
-            raise TextDeferred(f"{code}: {message}")
 
-
-class TencentBackend:
+class TencentBackend(Provider):
     """Tencent Cloud's SendSms (API version 2021-01-11)."""
 
     REFUSED = (
@@ -145,9 +146,3 @@ class TencentBackend:
             self._judge(status.Code, status.Message)
             raise TextDeferred(f"{status.Code}: {status.Message}")
         return status.SerialNo
-
-    def _judge(self, code, message):
-        if code in self.REFUSED:
-            raise TextRefused(f"{code}: {message}")
-        if code in self.DEFERRED:
-            raise TextDeferred(f"{code}: {message}")
