@@ -99,7 +99,7 @@ def describe(row):
     if row.kind == Kind.EMAIL:
         return row.payload.get("subject", "")
     if row.kind == Kind.TEXT:
-        return sms.words(row.payload["template"], row.payload["params"])
+        return sms.shown(row.payload["template"], row.payload["params"])
     name = row.payload.get("task", "")
     return str(getattr(current_app.tasks.get(name), "verbose_name", "") or name)
 

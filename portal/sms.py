@@ -52,6 +52,15 @@ def words(template, params, language=None):
         return f"【{settings.SMS_SIGN_NAME}】" + str(TEMPLATES[template]).format(**params)
 
 
+#: Values no one but the recipient may read, staff included: a code signs in.
+SECRET_PARAMS = ("code",)
+
+
+def shown(template, params):
+    """The text as staff see it in the outbox: its codes hidden."""
+    return words(template, {k: "••••••" if k in SECRET_PARAMS else v for k, v in params.items()})
+
+
 def masked(phone):
     """+8613800138000 → +86 138****8000: how logs and staff screens show a number."""
     return f"{phone[:-11]} {phone[-11:-8]}****{phone[-4:]}" if len(phone) > 11 else phone

@@ -6,6 +6,7 @@ provider's limits and a wrong key leave it for a later attempt."""
 import io
 
 import pytest
+from django.urls import reverse
 
 from portal import outbox, sms
 from portal.models import Outgoing
@@ -102,6 +103,17 @@ def test_the_outbox_row_is_the_record_in_the_tests(text):
     row = text("+8613800138000")
     row.refresh_from_db()
     assert row.state == "sent" and row.payload["params"] == CODE
-    assert outbox.describe(row).startswith("【金都地产】您的验证码是 493027")
+    # Staff see the text in the outbox without its code: a code signs in.
+    assert outbox.describe(row).startswith("【金都地产】您的验证码是 ••••••，10 分钟内有效")
     assert str(row) == "verification_code → +8613800138000"
     assert sms.masked(row.recipient) == "+86 138****8000"
+
+
+def test_managers_see_which_number_a_text_went_to_but_not_its_code(client, staff, text):
+    row = text("+8613800138000")
+    client.force_login(staff("Managers"))
+    listing = client.get(reverse("outbox:index"), {"kind": "sms"}).content.decode()
+    page = client.get(reverse("outbox:inspect", args=[row.pk])).content.decode()
+    for html in (listing, page):
+        assert "+8613800138000" in html and "您的验证码是 ••••••" in html
+        assert "493027" not in html
