@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 from wagtail.log_actions import log
@@ -31,7 +31,7 @@ from cases.rules import CaseError
 from forum.models import Topic
 from portal import hours, images, limits
 from portal.files import VerifiedFile, clean_attachment
-from portal.notifications import email_user
+from portal.notifications import email_user, site_link, tell
 
 Status, Event = Case.Status, CaseEvent.Kind
 
@@ -610,13 +610,36 @@ def _thumbnail(upload):
 
 
 def _tell_owner(case, template, **context):
-    """Email the owner, or the sender of an email case who is not a registered owner."""
+    """Tell the owner (by email, or by SMS where they have no address), or the sender of an
+    email case who is not a registered owner."""
     recipient = case.owner or _unregistered_sender(case)
     if recipient is None:
         return
     if case.status == Status.RESOLVED and case.owner is not None:
         context["rating_token"] = rating_token(case)
-    email_user(recipient, template, {"case": case, **context}, headers=reply_headers(case))
+    tell(
+        recipient,
+        template,
+        {"case": case, **context},
+        text=_text_of(case, template),
+        headers=reply_headers(case),
+    )
+
+
+def _text_of(case, template):
+    """The SMS a case email has for owners without an address: in the words the providers
+    approved (Chinese), with the case's address."""
+    url = site_link(case.get_absolute_url())
+    with translation.override(settings.LANGUAGE_CODE):
+        if template == "cases/email/case_filed":
+            due = timezone.localtime(case.first_response_due)
+            return "case_filed", {
+                "reference": case.reference,
+                "due": f"{due:%m-%d %H:%M}",
+                "url": url,
+            }
+        status = str(case.get_status_display())
+        return "case_update", {"reference": case.reference, "status": status, "url": url}
 
 
 def _unregistered_sender(case):

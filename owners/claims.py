@@ -5,15 +5,17 @@ each checks its rules, runs in one transaction, writes Wagtail's audit log and e
 once the transaction commits.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from owners.models import OwnershipClaim
 from portal.actions import Refused
-from portal.notifications import email_user
+from portal.notifications import site_link, tell
 
 Status = OwnershipClaim.Status
 
@@ -67,8 +69,22 @@ def _review(claim, by, new_status, reason, action):
         claim.save(update_fields=["status", "reason", "reviewed_at", "reviewed_by"])
         refresh_verified_owner(claim.owner)
         log(claim, action, user=by, data={"reason": claim.reason})
-        email_user(claim.owner, "owners/email/claim_reviewed", {"claim": claim})
+        tell(
+            claim.owner,
+            "owners/email/claim_reviewed",
+            {"claim": claim},
+            text=("claim_reviewed", _claim_text(claim)),
+        )
     return claim
+
+
+def _claim_text(claim):
+    with translation.override(settings.LANGUAGE_CODE):
+        return {
+            "unit": str(claim.unit),
+            "decision": str(claim.get_status_display()),
+            "url": site_link(reverse("owners:dashboard")),
+        }
 
 
 def approve_claim(claim, by, note=""):

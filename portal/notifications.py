@@ -1,5 +1,5 @@
-"""Emails to people, rendered in their own language and written to the outbox with the change
-that causes them; a worker delivers them after commit."""
+"""Emails and texts to people, rendered in their own language and written to the outbox with the
+change that causes them; a worker delivers them after commit."""
 
 from django.conf import settings
 from django.core import signing
@@ -10,9 +10,29 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 
-from portal import outbox
+from portal import outbox, phones
 from portal.models import Notification
 from portal.outbox import MAIL
+
+
+def tell(user, template, context, *, text=None, headers=None, key=None, queue=MAIL):
+    """A message to a person by the way they can be reached: by email (`template`, as
+    `email_user`) where they have an address, else, for a message that has a text version
+    (`text`: a template of portal.sms and its values), by SMS to their verified number. (Until
+    owners choose their channels in 我的 → 通知设置, an owner who signed up with a number alone
+    hears by SMS what others read by email.) Returns the outbox row's id, or None."""
+    if user.email:
+        return email_user(user, template, context, headers=headers, key=key, queue=queue)
+    if text and getattr(user, "mobile_verified", False) and not getattr(user, "closed_at", None):
+        name, params = text
+        phone = phones.international(user.mobile)
+        return outbox.add_text(phone, name, params, key=key, queue=queue)
+    return None
+
+
+def site_link(path):
+    """An address on the site, whole, for a text or an email."""
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def email_user(

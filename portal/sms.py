@@ -29,6 +29,9 @@ TEMPLATES = {
         "Your verification code is {code}, valid for {minutes} minutes. If you did not ask for "
         "it, ignore this message."
     ),
+    "case_filed": _("Your case {reference} is filed; we will answer by {due}. Follow it at {url}"),
+    "case_update": _("Your case {reference}: {status}. Details at {url}"),
+    "claim_reviewed": _("Your claim for {unit}: {decision}. Details at {url}"),
     "account_exists": _(
         "This number already has an account. Sign in with it and your password, or with a code "
         "sent to it."

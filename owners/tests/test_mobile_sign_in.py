@@ -4,7 +4,9 @@ answer for a number nobody uses; a code a minute and ten a day per number; three
 import pytest
 from django.urls import reverse
 
-from conftest import PASSWORD, make_user, sms_code
+from cases import casework
+from cases.models import Category
+from conftest import PASSWORD, make_user, sms_code, verify
 from portal.models import Outgoing
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +163,43 @@ def test_without_a_fresh_code_the_old_password_is_asked(client, owner):
     )
     owner.refresh_from_db()
     assert owner.check_password(PASSWORD)
+
+
+def test_an_owner_with_a_number_alone_hears_by_sms(
+    client, unit, staff, django_capture_on_commit_callbacks
+):
+    """What others read by email reaches an owner who signed up with a number alone by SMS,
+    once each: the claim's decision, the case filed and its progress."""
+    someone = make_user("phoneonly", mobile="13912345678", real_name="赵敏")
+    someone.emailaddress_set.all().delete()
+    someone.email = ""  # signed up with the number, no address added
+    someone.save()
+    phone = "+8613912345678"
+    with django_capture_on_commit_callbacks(execute=True):
+        verify(someone, unit)
+        case = casework.file_case(
+            someone,
+            kind="complaint",
+            category=Category.objects.get(name="维修报修"),
+            subject="漏水",
+            description="卫生间漏水",
+        )
+        agent = staff("Customer service")
+        casework.accept(case, agent)
+    texts = [
+        (row.payload["template"], row.payload["params"])
+        for row in Outgoing.objects.filter(recipient=phone).order_by("pk")
+    ]
+    assert [name for name, _params in texts] == ["claim_reviewed", "case_filed", "case_update"]
+    assert texts[0][1]["decision"] == "已认证" and texts[2][1]["status"] == "已受理"
+    assert texts[2][1]["url"].endswith(case.get_absolute_url())
+    assert not Outgoing.objects.filter(kind="email", recipient="").exists()
+
+
+def test_an_owner_with_an_email_address_hears_by_email_not_sms(
+    owner, unit, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        verify(owner, unit)
+    assert Outgoing.objects.filter(kind="email", recipient=owner.email).count() == 1
+    assert not Outgoing.objects.filter(kind="sms").exists()
