@@ -24,6 +24,7 @@ from pathlib import PurePosixPath
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from celery import shared_task
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -519,6 +520,7 @@ class OwnersPart(Part):
     labels = {
         "email_addresses": gettext_lazy("email addresses deleted"),
         "authenticators": gettext_lazy("two-factor authenticators deleted"),
+        "wechat_accounts": gettext_lazy("WeChat sign-ins unlinked"),
         "notifications": gettext_lazy("notifications deleted"),
         "outgoing_emails": gettext_lazy("emails to the account deleted from the outbox"),
         "outgoing_texts": gettext_lazy("text messages to its number deleted from the outbox"),
@@ -636,6 +638,9 @@ class OwnersPart(Part):
         exports = list(DataExport.objects.filter(user=user))
         delete_files_on_commit(private_storage, [e.file.name for e in exports])
         counts["data_exports"] = DataExport.objects.filter(user=user).delete()[0]
+        # WeChat's ids for the person, their WeChat name and picture: gone with the link.
+        counts["wechat_accounts"] = SocialAccount.objects.filter(user=user).count()
+        SocialAccount.objects.filter(user=user).delete()
         UserProfile.objects.filter(user=user).delete()
 
         # Homes: the claim rows stay, so a unit's history stays whole; the proof goes and the

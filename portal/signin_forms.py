@@ -6,6 +6,7 @@ from allauth.core import context
 from allauth.mfa.base import forms as base_forms
 from allauth.mfa.totp import forms as totp_forms
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
+from allauth.socialaccount import forms as social_forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -34,6 +35,21 @@ class SignupForm(account_forms.SignupForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["phone"].required = True
+
+
+class SocialSignupForm(social_forms.SignupForm):
+    """The first sign-in with WeChat: the name, a mobile number (proved by a code next, as at
+    any sign-up) and the privacy policy; WeChat gives no address to sign in with."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].required = True
+
+    def _get_signup_fields(self, kwargs):
+        # allauth's social form says whether an address is required, as if the sign-up asked
+        # for one; the site's sign-up asks for none (ACCOUNT_SIGNUP_FIELDS).
+        kwargs.pop("email_required", None)
+        return super()._get_signup_fields(kwargs)
 
 
 class RequestLoginCodeForm(account_forms.RequestLoginCodeForm):

@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.weixin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -565,6 +567,26 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER") or None
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "owners:dashboard"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+
+# 微信登录 (allauth's WeChat provider, its addresses from here: portal/weixin): shown once WeChat's
+# open platform has given the site's website application its id and secret. The first sign-in
+# asks for the name and a mobile number, proved by a code, like any sign-up.
+WECHAT_APP_ID = env("WECHAT_APP_ID", "")
+WECHAT_APP_SECRET = env("WECHAT_APP_SECRET", "")
+WECHAT_OPEN_URL = env("WECHAT_OPEN_URL", "https://open.weixin.qq.com")
+WECHAT_API_URL = env("WECHAT_API_URL", "https://api.weixin.qq.com")
+SOCIALACCOUNT_PROVIDERS = {
+    "weixin": {
+        "provider_class": "portal.weixin.provider.WeixinProvider",
+        "SCOPE": ["snsapi_login"],
+        "APPS": (
+            [{"client_id": WECHAT_APP_ID, "secret": WECHAT_APP_SECRET}] if WECHAT_APP_ID else []
+        ),
+    }
+}
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_FORMS = {"signup": "portal.signin_forms.SocialSignupForm"}
 
 # Two-step verification (allauth.mfa): an authenticator app, with recovery codes. Required of
 # every account that can open the admin (portal.signin), optional for owners.

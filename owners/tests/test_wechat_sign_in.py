@@ -1,0 +1,86 @@
+"""微信登录 against a fake of WeChat on 127.0.0.1: the button shows once the site has WeChat's
+application id; the first sign-in asks for the name and a mobile number proved by a code, the
+next ones go straight in; a refused exchange signs nobody in."""
+
+import pytest
+import requests
+from allauth.socialaccount.models import SocialAccount
+from django.urls import reverse
+
+from conftest import sms_code
+from owners import privacy
+from owners.models import User
+from portal.tests.fake_wechat import WeChat
+
+pytestmark = pytest.mark.django_db
+ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+
+
+@pytest.fixture
+def wechat(settings):
+    fake = WeChat("wx-test-app", "wechat-secret")
+    settings.WECHAT_OPEN_URL = settings.WECHAT_API_URL = fake.url
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "weixin": {
+            **settings.SOCIALACCOUNT_PROVIDERS["weixin"],
+            "APPS": [{"client_id": "wx-test-app", "secret": "wechat-secret"}],
+        }
+    }
+    yield fake
+    fake.close()
+
+
+def scan(client):
+    """Press 微信登录, scan the QR code and agree on the phone: back at the site's callback."""
+    login_page = client.get(reverse("account_login"), **ZH).content.decode()
+    assert "微信登录" in login_page
+    to_wechat = client.post(reverse("weixin_login") + "?process=login")
+    back = requests.get(to_wechat.url, allow_redirects=False, timeout=5).headers["Location"]
+    return client.get(back.split("testserver", 1)[-1], **ZH)
+
+
+def test_without_the_applications_id_there_is_no_button(client):
+    assert "微信登录" not in client.get(reverse("account_login"), **ZH).content.decode()
+
+
+def test_the_first_sign_in_asks_for_a_name_and_a_verified_number(
+    client, wechat, django_capture_on_commit_callbacks
+):
+    response = scan(client)
+    assert response.url == reverse("socialaccount_signup")
+    form = client.get(response.url, **ZH).content.decode()
+    assert 'name="phone"' in form and 'name="real_name"' in form and 'name="email"' not in form
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(response.url, {"real_name": "赵敏", "phone": "137 1234 5678"}, **ZH)
+    assert response.url == reverse("account_verify_phone")
+    response = client.post(
+        reverse("account_verify_phone"), {"code": sms_code("+8613712345678")}, **ZH
+    )
+    assert response.url == reverse("owners:dashboard")
+    user = User.objects.get(mobile="13712345678")
+    assert user.mobile_verified and user.real_name == "赵敏"
+    assert SocialAccount.objects.get(user=user, provider="weixin").uid == "uFAKE-unionid-1"
+
+    # The next time, WeChat alone signs in.
+    client.logout()
+    assert scan(client).url == reverse("owners:dashboard")
+    assert User.objects.count() == 1
+
+
+def test_a_refused_exchange_signs_nobody_in(client, wechat, settings):
+    wechat.secret = "rotated-by-someone"
+    response = scan(client)
+    assert response.status_code == 401 and "第三方登录失败" in response.content.decode()
+    assert client.get(reverse("owners:dashboard")).status_code == 302
+    assert not SocialAccount.objects.exists()
+
+
+def test_closing_the_account_unlinks_wechat(owner, staff, django_capture_on_commit_callbacks):
+    SocialAccount.objects.create(
+        user=owner, provider="weixin", uid="uFAKE-unionid-1", extra_data={"nickname": "湖畔晨跑"}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        closure = privacy.carry_out_closure(
+            privacy.request_closure(owner, posts="keep"), staff("Managers")
+        )
+    assert closure.counts["wechat_accounts"] == 1 and not SocialAccount.objects.exists()

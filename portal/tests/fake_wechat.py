@@ -1,0 +1,88 @@
+"""WeChat's sign-in (网站应用微信登录) on 127.0.0.1 for the tests, as WeChat's documentation
+describes it: the QR page (here the person has scanned and agreed, and is sent back with a
+code), the code exchanged for an access token with the application's id and secret, and the
+user's profile for the token. A code works once; a wrong secret or code gets WeChat's errcode."""
+
+import json
+import secrets
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+
+class WeChat:
+    def __init__(self, app_id, secret, *, openid="oFAKE-openid-1", unionid="uFAKE-unionid-1"):
+        self.app_id, self.secret = app_id, secret
+        self.person = {"openid": openid, "unionid": unionid, "nickname": "湖畔晨跑"}
+        self.codes, self.tokens = set(), set()
+        wechat = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                url = urlsplit(self.path)
+                query = {k: v[0] for k, v in parse_qs(url.query).items()}
+                if url.path == "/connect/qrconnect":
+                    return self._redirect(wechat.scanned(query))
+                answers = {
+                    "/sns/oauth2/access_token": wechat.access_token,
+                    "/sns/userinfo": wechat.userinfo,
+                }
+                data = json.dumps(answers[url.path](query), ensure_ascii=False).encode()
+                self.send_response(200)  # WeChat answers its errors with 200 and an errcode
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _redirect(self, location):
+                self.send_response(302)
+                self.send_header("Location", location)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def scanned(self, query):
+        """The person scanned the QR code and agreed: back to the site with a code."""
+        assert query["appid"] == self.app_id and query["scope"] == "snsapi_login"
+        code = secrets.token_hex(8)
+        self.codes.add(code)
+        return f"{query['redirect_uri']}?{urlencode({'code': code, 'state': query['state']})}"
+
+    def access_token(self, query):
+        if query.get("appid") != self.app_id or query.get("secret") != self.secret:
+            return {"errcode": 40125, "errmsg": "invalid appsecret"}
+        if query.get("grant_type") != "authorization_code" or query.get("code") not in self.codes:
+            return {"errcode": 40029, "errmsg": "invalid code"}
+        self.codes.discard(query["code"])
+        token = secrets.token_hex(16)
+        self.tokens.add(token)
+        return {
+            "access_token": token,
+            "expires_in": 7200,
+            "refresh_token": secrets.token_hex(16),
+            "openid": self.person["openid"],
+            "scope": "snsapi_login",
+            "unionid": self.person["unionid"],
+        }
+
+    def userinfo(self, query):
+        if query.get("access_token") not in self.tokens:
+            return {"errcode": 40001, "errmsg": "invalid credential, access_token is invalid"}
+        return {
+            **self.person,
+            "sex": 1,
+            "province": "Zhejiang",
+            "city": "Hangzhou",
+            "country": "CN",
+            "headimgurl": "",
+            "privilege": [],
+        }
