@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import OVERFLOW, PASSWORD, sign_in_staff, sms_code
+from portal.tests.fake_wechat import WeChat
 
 pytestmark = [
     pytest.mark.browser,
@@ -133,3 +134,36 @@ def test_a_number_signs_in_by_code_changes_and_resets_the_password(live_server, 
     page.fill("input[name=password]", "Brand-New-Pass-9")
     page.click("form.form button[type=submit]")
     expect(page).to_have_url(f"{site}/me/")
+
+
+def test_wechat_first_sign_in_on_a_phone(live_server, page, settings):
+    """微信登录 in Chromium at 360 px against the fake WeChat: the scan brings the owner back to
+    a short form (name and number), the texted code, and 我的."""
+    wechat = WeChat("wx-test-app", "wechat-secret")
+    settings.WECHAT_OPEN_URL = settings.WECHAT_API_URL = wechat.url
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "weixin": {
+            **settings.SOCIALACCOUNT_PROVIDERS["weixin"],
+            "APPS": [{"client_id": "wx-test-app", "secret": "wechat-secret"}],
+        }
+    }
+    # The policy lets the sign-in form lead to WeChat, as it does once WECHAT_APP_ID is set.
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {**directives, "form-action": [*directives["form-action"], wechat.url]}
+    }
+    try:
+        site = live_server.url
+        page.goto(f"{site}/accounts/login/")
+        page.click("text=微信登录")
+        page.wait_for_selector("input[name=phone]")
+        assert page.evaluate(OVERFLOW) == []
+        page.fill("input[name=real_name]", "赵敏")
+        page.fill("input[name=phone]", "137 1234 5678")
+        page.click("form.form button[type=submit]")
+        expect(page.locator("h1")).to_contain_text("验证码")
+        page.fill("input[name=code]", sms_code("+8613712345678"))
+        page.click("form.form button[type=submit]")
+        expect(page).to_have_url(f"{site}/me/")
+    finally:
+        wechat.close()

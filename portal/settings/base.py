@@ -698,7 +698,8 @@ _csp_site = {
     "frame-src": _csp_frames,  # video embeds in CMS pages
     "object-src": [NONE],
     "base-uri": [SELF],
-    "form-action": [SELF],
+    # 微信登录's form sends the browser on to WeChat's QR page.
+    "form-action": [SELF, *([WECHAT_OPEN_URL] if WECHAT_APP_ID else [])],
     "frame-ancestors": [NONE],
     **_csp_reporting,
 }

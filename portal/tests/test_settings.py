@@ -25,6 +25,10 @@ SETTINGS_VARIABLES = {
     "S3_ENDPOINT_URL",
     "S3_REGION",
     "S3_ADDRESSING_STYLE",
+    "WECHAT_APP_ID",
+    "WECHAT_APP_SECRET",
+    "SMS_PROVIDER",
+    "SMS_TEMPLATES",
 }
 
 
@@ -178,5 +182,26 @@ def test_files_in_object_storage_from_the_environment():
             "django.core.files.storage.FileSystemStorage",
             "portal.storage.PrivateFileSystemStorage",
             True,
+        )
+    )
+
+
+def test_wechat_and_sms_from_the_environment():
+    """Once WeChat's open platform has given the site its application, 微信登录 has its app and
+    the sign-in form may lead to WeChat's QR page; SMS goes through the provider chosen."""
+    assert read_settings(
+        "s.SOCIALACCOUNT_PROVIDERS['weixin']['APPS'][0]['client_id'], "
+        "s.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'][-1], s.SMS_BACKEND, "
+        "s.SMS_TEMPLATES",
+        WECHAT_APP_ID="wx0123456789",
+        WECHAT_APP_SECRET="s3cret",
+        SMS_PROVIDER="tencent",
+        SMS_TEMPLATES='{"verification_code": "1234567"}',
+    ) == str(
+        (
+            "wx0123456789",
+            "https://open.weixin.qq.com",
+            "portal.sms_providers.TencentBackend",
+            {"verification_code": "1234567"},
         )
     )
