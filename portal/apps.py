@@ -8,5 +8,6 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from portal import address, hours, roles, signin  # noqa: F401
+        from portal.weixin import linking  # noqa: F401 (its receiver)
 
         roles.connect_staff_flag()

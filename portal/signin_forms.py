@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal import signin
+from portal.weixin import linking
 
 
 class LoginForm(account_forms.LoginForm):
@@ -44,6 +45,13 @@ class SocialSignupForm(social_forms.SignupForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["phone"].required = True
+
+    def try_save(self, request):
+        # A number another account verified: its code links WeChat to that account.
+        if self.account_already_exists and self.cleaned_data.get("phone"):
+            phone = self.cleaned_data["phone"]
+            return None, linking.link_after_code(request, self.sociallogin, phone)
+        return super().try_save(request)
 
     def _get_signup_fields(self, kwargs):
         # allauth's social form says whether an address is required, as if the sign-up asked

@@ -84,3 +84,34 @@ def test_closing_the_account_unlinks_wechat(owner, staff, django_capture_on_comm
             privacy.request_closure(owner, posts="keep"), staff("Managers")
         )
     assert closure.counts["wechat_accounts"] == 1 and not SocialAccount.objects.exists()
+
+
+def test_a_number_with_an_account_links_wechat_to_it_once_its_code_is_entered(
+    client, wechat, owner, django_capture_on_commit_callbacks
+):
+    signup = scan(client).url
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(signup, {"real_name": "王建国", "phone": owner.mobile}, **ZH)
+    assert response.url == reverse("account_confirm_login_code")
+    assert not SocialAccount.objects.exists()  # not before the code
+    response = client.post(
+        reverse("account_confirm_login_code"), {"code": sms_code("+86" + owner.mobile)}, **ZH
+    )
+    assert response.url == reverse("owners:dashboard")
+    assert SocialAccount.objects.get(provider="weixin").user == owner
+    assert User.objects.count() == 1
+    # From now on WeChat signs the owner in.
+    client.logout()
+    assert scan(client).url == reverse("owners:dashboard")
+    assert int(client.session["_auth_user_id"]) == owner.pk
+
+
+def test_a_wrong_code_links_nothing(client, wechat, owner, django_capture_on_commit_callbacks):
+    signup = scan(client).url
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(signup, {"real_name": "王建国", "phone": owner.mobile}, **ZH)
+    code = sms_code("+86" + owner.mobile)
+    for guess in [g for g in ("111111", "222222", "333333", "444444") if g != code][:3]:
+        client.post(reverse("account_confirm_login_code"), {"code": guess}, **ZH)
+    assert not SocialAccount.objects.exists()
+    assert client.get(reverse("owners:dashboard")).status_code == 302
