@@ -545,6 +545,7 @@ class OwnersPart(Part):
                 "nickname": user.nickname,
                 "show_real_name": user.show_real_name,
                 "mobile": user.mobile,
+                "mobile_verified": user.mobile_verified,
                 "language": user.language,
                 "email_notifications": user.email_notifications,
                 "verified_owner": user.is_verified_owner,
@@ -566,6 +567,15 @@ class OwnersPart(Part):
             .order_by("-primary", "email")
             .values_list("email", "verified", "primary"),
             gettext_lazy("The email addresses on your account."),
+        )
+        out.csv(
+            "profile/wechat.csv",
+            [_("WeChat name"), _("Linked"), _("Last signed in with it")],
+            [
+                (account.extra_data.get("nickname", ""), account.date_joined, account.last_login)
+                for account in SocialAccount.objects.filter(user=user, provider="weixin")
+            ],
+            gettext_lazy("The WeChat account that signs you in, if you linked one."),
         )
         out.csv(
             "profile/two_factor.csv",

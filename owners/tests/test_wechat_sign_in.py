@@ -2,6 +2,8 @@
 application id; the first sign-in asks for the name and a mobile number proved by a code, the
 next ones go straight in; a refused exchange signs nobody in."""
 
+import zipfile
+
 import pytest
 import requests
 from allauth.socialaccount.models import SocialAccount
@@ -115,3 +117,15 @@ def test_a_wrong_code_links_nothing(client, wechat, owner, django_capture_on_com
         client.post(reverse("account_confirm_login_code"), {"code": guess}, **ZH)
     assert not SocialAccount.objects.exists()
     assert client.get(reverse("owners:dashboard")).status_code == 302
+
+
+def test_the_owners_data_names_the_linked_wechat(owner, django_capture_on_commit_callbacks):
+    SocialAccount.objects.create(
+        user=owner, provider="weixin", uid="uFAKE-unionid-1", extra_data={"nickname": "湖畔晨跑"}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        export = privacy.request_export(owner)
+    export.refresh_from_db()
+    with zipfile.ZipFile(export.file.open("rb")) as archive:
+        wechat = archive.read("profile/wechat.csv").decode("utf-8-sig")
+    assert "湖畔晨跑" in wechat and "uFAKE" not in wechat
