@@ -129,3 +129,37 @@ def test_the_owners_data_names_the_linked_wechat(owner, django_capture_on_commit
     with zipfile.ZipFile(export.file.open("rb")) as archive:
         wechat = archive.read("profile/wechat.csv").decode("utf-8-sig")
     assert "湖畔晨跑" in wechat and "uFAKE" not in wechat
+
+
+def test_inside_wechat_the_official_account_signs_in(
+    client, settings, django_capture_on_commit_callbacks
+):
+    """In WeChat's own browser the official account's page to agree replaces the QR code."""
+    wechat = WeChat("wx-official-account", "mp-secret")
+    settings.WECHAT_OPEN_URL = settings.WECHAT_API_URL = wechat.url
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        **settings.SOCIALACCOUNT_PROVIDERS,
+        "weixin_mp": {
+            **settings.SOCIALACCOUNT_PROVIDERS["weixin_mp"],
+            "APPS": [{"client_id": "wx-official-account", "secret": "mp-secret"}],
+        },
+    }
+    inside = {"HTTP_USER_AGENT": "Mozilla/5.0 (iPhone) MicroMessenger/8.0.50", **ZH}
+    try:
+        page = client.get(reverse("account_login"), **inside).content.decode()
+        assert "微信登录" in page and reverse("weixin_mp_login") in page
+        outside = client.get(reverse("account_login"), **ZH).content.decode()
+        assert "微信登录" not in outside  # no QR application here
+        to_wechat = client.post(reverse("weixin_mp_login") + "?process=login", **inside)
+        assert "/connect/oauth2/authorize?" in to_wechat.url
+        assert to_wechat.url.endswith("#wechat_redirect")
+        back = requests.get(to_wechat.url, allow_redirects=False, timeout=5).headers["Location"]
+        signup = client.get(back.split("testserver", 1)[-1], **inside)
+        assert signup.url == reverse("socialaccount_signup")
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(signup.url, {"real_name": "赵敏", "phone": "13712345678"}, **inside)
+        client.post(reverse("account_verify_phone"), {"code": sms_code("+8613712345678")})
+        account = SocialAccount.objects.get(provider="weixin_mp")
+        assert account.uid == "uFAKE-unionid-1" and account.user.mobile_verified
+    finally:
+        wechat.close()

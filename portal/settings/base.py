@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.weixin",
+    "portal.weixin.mp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -573,6 +574,10 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # asks for the name and a mobile number, proved by a code, like any sign-up.
 WECHAT_APP_ID = env("WECHAT_APP_ID", "")
 WECHAT_APP_SECRET = env("WECHAT_APP_SECRET", "")
+# Inside WeChat's own browser, the official account's web authorisation (公众号网页授权) signs in
+# instead of the QR code, once its id and secret are set.
+WECHAT_MP_APP_ID = env("WECHAT_MP_APP_ID", "")
+WECHAT_MP_APP_SECRET = env("WECHAT_MP_APP_SECRET", "")
 WECHAT_OPEN_URL = env("WECHAT_OPEN_URL", "https://open.weixin.qq.com")
 WECHAT_API_URL = env("WECHAT_API_URL", "https://api.weixin.qq.com")
 SOCIALACCOUNT_PROVIDERS = {
@@ -582,7 +587,15 @@ SOCIALACCOUNT_PROVIDERS = {
         "APPS": (
             [{"client_id": WECHAT_APP_ID, "secret": WECHAT_APP_SECRET}] if WECHAT_APP_ID else []
         ),
-    }
+    },
+    "weixin_mp": {
+        "SCOPE": ["snsapi_userinfo"],
+        "APPS": (
+            [{"client_id": WECHAT_MP_APP_ID, "secret": WECHAT_MP_APP_SECRET}]
+            if WECHAT_MP_APP_ID
+            else []
+        ),
+    },
 }
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
@@ -699,7 +712,7 @@ _csp_site = {
     "object-src": [NONE],
     "base-uri": [SELF],
     # 微信登录's form sends the browser on to WeChat's QR page.
-    "form-action": [SELF, *([WECHAT_OPEN_URL] if WECHAT_APP_ID else [])],
+    "form-action": [SELF, *([WECHAT_OPEN_URL] if WECHAT_APP_ID or WECHAT_MP_APP_ID else [])],
     "frame-ancestors": [NONE],
     **_csp_reporting,
 }

@@ -1,6 +1,6 @@
-"""WeChat's sign-in (网站应用微信登录) on 127.0.0.1 for the tests, as WeChat's documentation
-describes it: the QR page (here the person has scanned and agreed, and is sent back with a
-code), the code exchanged for an access token with the application's id and secret, and the
+"""WeChat's sign-in (网站应用微信登录, and 公众号网页授权 inside WeChat) on 127.0.0.1 for the
+tests, as WeChat's documentation describes it: the QR page or, inside WeChat, the page to agree
+(here the person has scanned or agreed, and is sent back with a code), the code exchanged for an access token with the application's id and secret, and the
 user's profile for the token. A code works once; a wrong secret or code gets WeChat's errcode."""
 
 import json
@@ -23,6 +23,8 @@ class WeChat:
                 query = {k: v[0] for k, v in parse_qs(url.query).items()}
                 if url.path == "/connect/qrconnect":
                     return self._redirect(wechat.scanned(query))
+                if url.path == "/connect/oauth2/authorize":  # inside WeChat: the person agrees
+                    return self._redirect(wechat.scanned(query, scope="snsapi_userinfo"))
                 answers = {
                     "/sns/oauth2/access_token": wechat.access_token,
                     "/sns/userinfo": wechat.userinfo,
@@ -50,9 +52,10 @@ class WeChat:
         self.server.shutdown()
         self.server.server_close()
 
-    def scanned(self, query):
-        """The person scanned the QR code and agreed: back to the site with a code."""
-        assert query["appid"] == self.app_id and query["scope"] == "snsapi_login"
+    def scanned(self, query, scope="snsapi_login"):
+        """The person scanned the QR code (or, inside WeChat, tapped to agree): back to the site
+        with a code."""
+        assert query["appid"] == self.app_id and query["scope"] == scope
         code = secrets.token_hex(8)
         self.codes.add(code)
         return f"{query['redirect_uri']}?{urlencode({'code': code, 'state': query['state']})}"
