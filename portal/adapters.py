@@ -69,7 +69,7 @@ class AccountAdapter(DefaultAccountAdapter):
             self.send_account_already_exists_sms(phone)
             return
         minutes = settings.ACCOUNT_PHONE_VERIFICATION_TIMEOUT // 60
-        outbox.add_text(phone, "verification_code", {"code": code, "minutes": minutes})
+        outbox.add_text(phone, "verification_code", {"code": code, "minutes": minutes}, urgent=True)
 
     def _verified_elsewhere(self, user, phone):
         other = self.get_user_by_phone(phone)
@@ -78,7 +78,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_account_already_exists_sms(self, phone):
         # Someone signed up with a number that has an account: its owner learns how to get in;
         # the page said the same as for a new number (no enumeration).
-        outbox.add_text(phone, "account_exists", {})
+        outbox.add_text(phone, "account_exists", {}, urgent=True)
 
     def populate_username(self, request, user):
         """A random handle, not one made from the email address (often a phone number)."""

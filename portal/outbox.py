@@ -79,11 +79,14 @@ def add_email(payload, *, key=None, queue=MAIL, group=""):
     return _add(Kind.EMAIL, payload, key=key, queue=queue, group=group, recipient=recipient)
 
 
-def add_text(phone, template, params, *, key=None, queue=MAIL, group=""):
+def add_text(phone, template, params, *, urgent=False, key=None, queue=MAIL, group=""):
     """Write a text message row: the `template` of portal.sms with its `params`, to `phone`
-    (+86…); delivered after commit. Returns the new row's id, or None for a key written."""
+    (+86…); delivered after commit, or, unless `urgent` (a code someone is waiting for), at the
+    end of the quiet hours when written during them (SMS_QUIET_HOURS: no text wakes an owner).
+    Returns the new row's id, or None for a key written."""
     payload = {"phone": phone, "template": template, "params": params}
-    return _add(Kind.TEXT, payload, key=key, queue=queue, group=group, recipient=phone)
+    later = None if urgent else sms.quiet_until()
+    return _add(Kind.TEXT, payload, key=key, queue=queue, group=group, recipient=phone, at=later)
 
 
 def add_task(task, *, key=None, queue=DEFAULT, group="", **kwargs):
@@ -104,7 +107,8 @@ def describe(row):
     return str(getattr(current_app.tasks.get(name), "verbose_name", "") or name)
 
 
-def _add(kind, payload, *, key, queue, group, recipient=""):
+def _add(kind, payload, *, key, queue, group, recipient="", at=None):
+    """`at`: not before then (the relay hands it over when it is due); else at once."""
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}")
     row = Outgoing(
@@ -114,10 +118,10 @@ def _add(kind, payload, *, key, queue, group, recipient=""):
         queue=queue,
         recipient=recipient,
         payload=payload,
-        next_attempt_at=timezone.now() + timedelta(seconds=settings.OUTBOX_RELAY_AFTER),
+        next_attempt_at=at or timezone.now() + timedelta(seconds=settings.OUTBOX_RELAY_AFTER),
     )
     row_id = _insert_unless_key_exists(row)
-    if row_id is not None:
+    if row_id is not None and at is None:
         _kick_after_commit(row_id, queue)
     return row_id
 
@@ -379,10 +383,11 @@ def relay():
             .order_by("next_attempt_at")
             .values_list("pk", "kind", "queue")[:2000]
         )
-        # Emails come back in RELAY_AFTER if still not sent; jobs keep the lease they take.
-        Outgoing.objects.filter(pk__in=[pk for pk, kind, _ in due if kind == Kind.EMAIL]).update(
-            next_attempt_at=now + timedelta(seconds=settings.OUTBOX_RELAY_AFTER)
-        )
+        # Emails and texts come back in RELAY_AFTER if still not sent; jobs keep the lease
+        # they take.
+        Outgoing.objects.filter(
+            pk__in=[pk for pk, kind, _ in due if kind in (Kind.EMAIL, Kind.TEXT)]
+        ).update(next_attempt_at=now + timedelta(seconds=settings.OUTBOX_RELAY_AFTER))
     by_queue = {}
     for pk, _kind, queue in due:
         by_queue.setdefault(queue, []).append(pk)

@@ -17,6 +17,7 @@ The provider is a backend (`SMS_BACKEND`):
 
 import sys
 import threading
+from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -47,6 +48,19 @@ class TextRefused(Exception):
 class TextDeferred(Exception):
     """The provider cannot send it now (its limits for the number, a network failure): the
     outbox tries again later."""
+
+
+def quiet_until(now=None):
+    """The end of the quiet hours (SMS_QUIET_HOURS, Beijing time: 21:00 to 08:00) when `now` is
+    in them, else None."""
+    start, end = settings.SMS_QUIET_HOURS
+    local = timezone.localtime(now)
+    hour = local.hour
+    quiet = start <= hour or hour < end if start > end else start <= hour < end
+    if not quiet:
+        return None
+    wake = local.replace(hour=end, minute=0, second=0, microsecond=0)
+    return wake if wake > local else wake + timedelta(days=1)
 
 
 def words(template, params, language=None):

@@ -404,6 +404,8 @@ SMS_REGION = env("SMS_REGION", "ap-guangzhou" if SMS_PROVIDER == "tencent" else 
 # Where the provider's API answers: its own address unless set (the tests' fake servers).
 SMS_ENDPOINT = env("SMS_ENDPOINT", "")
 SMS_TIMEOUT = int(env("SMS_TIMEOUT", "10"))
+# No text but a code someone waits for between these hours (Beijing time): sent at the end.
+SMS_QUIET_HOURS = (21, 8)
 
 # Celery: a Redis broker when CELERY_BROKER_URL is set; otherwise tasks run in-process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")

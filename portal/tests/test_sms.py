@@ -4,9 +4,11 @@ but the outbox's record. A text is sent once; a number the provider rejects fail
 provider's limits and a wrong key leave it for a later attempt."""
 
 import io
+from datetime import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from portal import outbox, sms
 from portal.models import Outgoing
@@ -40,7 +42,7 @@ def text(django_capture_on_commit_callbacks):
 
     def write(phone, key=None):
         with django_capture_on_commit_callbacks(execute=True):
-            row = outbox.add_text(phone, "verification_code", CODE, key=key)
+            row = outbox.add_text(phone, "verification_code", CODE, urgent=True, key=key)
         return Outgoing.objects.filter(pk=row).first()
 
     return write
@@ -117,3 +119,38 @@ def test_managers_see_which_number_a_text_went_to_but_not_its_code(client, staff
     for html in (listing, page):
         assert "+8613800138000" in html and "您的验证码是 ••••••" in html
         assert "493027" not in html
+
+
+@pytest.mark.parametrize(
+    "clock, wake",
+    [
+        ((2026, 12, 2, 22, 30), (2026, 12, 3, 8, 0)),
+        ((2026, 12, 3, 7, 59), (2026, 12, 3, 8, 0)),
+        ((2026, 12, 3, 21, 0), (2026, 12, 4, 8, 0)),
+        ((2026, 12, 3, 8, 0), None),
+        ((2026, 12, 3, 20, 59), None),
+    ],
+)
+def test_the_quiet_hours_are_nine_in_the_evening_to_eight_in_beijing(clock, wake):
+    beijing = timezone.get_current_timezone()
+    now = datetime(*clock, tzinfo=beijing)
+    assert sms.quiet_until(now) == (datetime(*wake, tzinfo=beijing) if wake else None)
+
+
+def test_a_text_written_in_the_quiet_hours_waits_for_their_end_a_code_does_not(
+    settings, django_capture_on_commit_callbacks
+):
+    hour = timezone.localtime().hour
+    settings.SMS_QUIET_HOURS = (hour, (hour + 1) % 24)  # now is quiet
+    with django_capture_on_commit_callbacks(execute=True):
+        news = outbox.add_text("+8613800138000", "case_update", {"reference": "TS-1"})
+        code = outbox.add_text("+8613800138000", "verification_code", CODE, urgent=True)
+    news, code = Outgoing.objects.get(pk=news), Outgoing.objects.get(pk=code)
+    assert code.state == "sent" and news.state == "pending"
+    assert timezone.localtime(news.next_attempt_at).hour == (hour + 1) % 24
+    # At the end of the quiet hours the relay hands it over.
+    Outgoing.objects.filter(pk=news.pk).update(next_attempt_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.relay()
+    news.refresh_from_db()
+    assert news.state == "sent"
