@@ -31,6 +31,7 @@ from cases.rules import CaseError
 from forum.models import Topic
 from portal import hours, images, limits
 from portal.files import VerifiedFile, clean_attachment
+from portal.models import Notification
 from portal.notifications import email_user, site_link, tell
 
 Status, Event = Case.Status, CaseEvent.Kind
@@ -622,8 +623,19 @@ def _tell_owner(case, template, **context):
         template,
         {"case": case, **context},
         text=_text_of(case, template),
+        inbox=_inbox_entry(case, recipient),
         headers=reply_headers(case),
     )
+
+
+def _inbox_entry(case, recipient):
+    """The case's line in the owner's notifications, in their language."""
+    with translation.override(getattr(recipient, "language", "") or settings.LANGUAGE_CODE):
+        words = _("Your case %(reference)s: %(status)s") % {
+            "reference": case.reference,
+            "status": case.get_status_display(),
+        }
+    return Notification.Kind.CASE, words, case.get_absolute_url()
 
 
 def _text_of(case, template):

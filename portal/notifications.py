@@ -15,12 +15,16 @@ from portal.models import Notification
 from portal.outbox import MAIL
 
 
-def tell(user, template, context, *, text=None, headers=None, key=None, queue=MAIL):
+def tell(user, template, context, *, text=None, inbox=None, headers=None, key=None, queue=MAIL):
     """A message to a person by the way they can be reached: by email (`template`, as
     `email_user`) where they have an address, else, for a message that has a text version
     (`text`: a template of portal.sms and its values), by SMS to their verified number. (Until
     owners choose their channels in 我的 → 通知设置, an owner who signed up with a number alone
-    hears by SMS what others read by email.) Returns the outbox row's id, or None."""
+    hears by SMS what others read by email.) `inbox`: (kind, words, url) of the entry it also
+    leaves in the person's notifications on the site, whatever way it went. Returns the outbox
+    row's id, or None."""
+    if inbox and hasattr(user, "notifications") and not getattr(user, "closed_at", None):
+        _leave_in_inbox(user, *inbox)
     if user.email:
         return email_user(user, template, context, headers=headers, key=key, queue=queue)
     if text and getattr(user, "mobile_verified", False) and not getattr(user, "closed_at", None):
@@ -28,6 +32,17 @@ def tell(user, template, context, *, text=None, headers=None, key=None, queue=MA
         phone = phones.international(user.mobile)
         return outbox.add_text(phone, name, params, key=key, queue=queue)
     return None
+
+
+def _leave_in_inbox(user, kind, words, url):
+    """An entry in the site's notifications for a message already sent by email or SMS: marked
+    as sent, so the daily digest does not send it again."""
+    limit = Notification._meta.get_field("text").max_length
+    now = timezone.now()
+    Notification.objects.create(
+        recipient=user, kind=kind, text=Truncator(words).chars(limit), url=url, emailed_at=now
+    )
+    forget_unread([user.pk])
 
 
 def site_link(path):

@@ -194,6 +194,10 @@ def test_an_owner_with_a_number_alone_hears_by_sms(
     assert texts[0][1]["decision"] == "已认证" and texts[2][1]["status"] == "已受理"
     assert texts[2][1]["url"].endswith(case.get_absolute_url())
     assert not Outgoing.objects.filter(kind="email", recipient="").exists()
+    # And each is in the owner's notifications on the site, in their language.
+    someone.refresh_from_db()
+    inbox = [n.text for n in someone.notifications.order_by("pk")]
+    assert inbox == [f"您的报事 {case.reference}：待受理", f"您的报事 {case.reference}：已受理"]
 
 
 def test_an_owner_with_an_email_address_hears_by_email_not_sms(
@@ -201,5 +205,16 @@ def test_an_owner_with_an_email_address_hears_by_email_not_sms(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         verify(owner, unit)
-    assert Outgoing.objects.filter(kind="email", recipient=owner.email).count() == 1
+        case = casework.file_case(
+            owner,
+            kind="complaint",
+            category=Category.objects.get(name="维修报修"),
+            subject="漏水",
+            description="卫生间漏水",
+        )
+    assert Outgoing.objects.filter(kind="email", recipient=owner.email).count() == 2
     assert not Outgoing.objects.filter(kind="sms").exists()
+    # The case is in the site's notifications too, marked as sent: the daily digest skips it.
+    [entry] = owner.notifications.all()
+    assert entry.kind == "case" and entry.url == case.get_absolute_url()
+    assert entry.emailed_at is not None

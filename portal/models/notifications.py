@@ -17,6 +17,7 @@ class Notification(models.Model):
         OFFICIAL_REPLY = "official_reply", _("Official reply")
         LIKE = "like", _("Like")
         MODERATION = "moderation", _("Moderation")
+        CASE = "case", _("Case")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
