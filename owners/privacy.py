@@ -649,8 +649,8 @@ class OwnersPart(Part):
         delete_files_on_commit(private_storage, [e.file.name for e in exports])
         counts["data_exports"] = DataExport.objects.filter(user=user).delete()[0]
         # WeChat's ids for the person, their WeChat name and picture: gone with the link.
-        counts["wechat_accounts"] = SocialAccount.objects.filter(user=user).count()
-        SocialAccount.objects.filter(user=user).delete()
+        _deleted, by_model = SocialAccount.objects.filter(user=user).delete()
+        counts["wechat_accounts"] = by_model.get(SocialAccount._meta.label, 0)
         UserProfile.objects.filter(user=user).delete()
 
         # Homes: the claim rows stay, so a unit's history stays whole; the proof goes and the

@@ -37,6 +37,12 @@ def national(phone):
     return phone.removeprefix("+86")
 
 
+def written(phone):
+    """+8613800138000 → 138 0013 8000: a number as people write it."""
+    number = national(phone)
+    return f"{number[:3]} {number[3:7]} {number[7:]}" if len(number) == 11 else number
+
+
 def international(mobile):
     """13800138000 → +8613800138000; empty stays empty."""
     return f"+86{mobile}" if mobile else ""

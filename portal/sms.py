@@ -78,11 +78,6 @@ def shown(template, params):
     return words(template, {k: "••••••" if k in SECRET_PARAMS else v for k, v in params.items()})
 
 
-def masked(phone):
-    """+8613800138000 → +86 138****8000: how logs and staff screens show a number."""
-    return f"{phone[:-11]} {phone[-11:-8]}****{phone[-4:]}" if len(phone) > 11 else phone
-
-
 def backend():
     return import_string(settings.SMS_BACKEND)()
 
