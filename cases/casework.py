@@ -31,7 +31,6 @@ from cases.rules import CaseError
 from forum.models import Topic
 from portal import hours, images, limits
 from portal.files import VerifiedFile, clean_attachment
-from portal.models import Notification
 from portal.notifications import email_user, site_link, tell
 
 Status, Event = Case.Status, CaseEvent.Kind
@@ -611,36 +610,34 @@ def _thumbnail(upload):
 
 
 def _tell_owner(case, template, **context):
-    """Tell the owner (by email, or by SMS where they have no address), or the sender of an
-    email case who is not a registered owner."""
+    """Tell the owner on the channels they chose for case progress (portal.channels), or the
+    sender of an email case who is not a registered owner by email."""
     recipient = case.owner or _unregistered_sender(case)
     if recipient is None:
         return
     if case.status == Status.RESOLVED and case.owner is not None:
         context["rating_token"] = rating_token(case)
-    tell(
-        recipient,
-        template,
-        {"case": case, **context},
-        text=_text_of(case, template),
-        inbox=_inbox_entry(case, recipient),
-        headers=reply_headers(case),
-    )
-
-
-def _inbox_entry(case, recipient):
-    """The case's line in the owner's notifications, in their language."""
+    event = context.get("event")
     with translation.override(getattr(recipient, "language", "") or settings.LANGUAGE_CODE):
         words = _("Your case %(reference)s: %(status)s") % {
             "reference": case.reference,
             "status": case.get_status_display(),
         }
-    return Notification.Kind.CASE, words, case.get_absolute_url()
+    tell(
+        recipient,
+        "case",
+        case.get_absolute_url(),
+        words=words,
+        email=(template, {"case": case, **context}),
+        short=_text_of(case, template),
+        headers=reply_headers(case),
+        key=f"case-event:{event.pk}" if event else None,
+    )
 
 
 def _text_of(case, template):
-    """The SMS a case email has for owners without an address: in the words the providers
-    approved (Chinese), with the case's address."""
+    """The short message (a text or a WeChat message) of a case email: in the words the
+    providers approved (Chinese), with the case's address."""
     url = site_link(case.get_absolute_url())
     with translation.override(settings.LANGUAGE_CODE):
         if template == "cases/email/case_filed":

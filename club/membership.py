@@ -7,9 +7,11 @@ once the transaction commits.
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
@@ -18,7 +20,7 @@ from club.models import ClubPage, ImportantDate, Member, MembershipApplication, 
 from owners import consent
 from owners.models import OwnershipClaim
 from portal.actions import Refused
-from portal.notifications import email_user
+from portal.notifications import site_link, tell
 
 Status = MembershipApplication.Status
 
@@ -135,7 +137,14 @@ def approve(application, by):
         log(application, "club.application.approve", user=by)
         points.award(member, "joining", key=f"joining:{member.pk}", by=by)
         card = cards.new_card(member, by=by)
-        email_user(user, "club/email/welcome", {"member": member, "card": card})
+        tell(
+            user,
+            "account",
+            reverse("club:home"),
+            email=("club/email/welcome", {"member": member, "card": card}),
+            short=_decision(application),
+            key=f"membership:{application.pk}",
+        )
     return member
 
 
@@ -148,8 +157,23 @@ def reject(application, by, reason):
         application.reviewed_by, application.reviewed_at = by, timezone.now()
         application.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at"])
         log(application, "club.application.reject", user=by, data={"reason": application.reason})
-        email_user(application.user, "club/email/rejected", {"application": application})
+        tell(
+            application.user,
+            "account",
+            reverse("club:join"),
+            email=("club/email/rejected", {"application": application}),
+            short=_decision(application),
+            key=f"membership:{application.pk}",
+        )
     return application
+
+
+def _decision(application):
+    """The short message of a decision on an application, in the providers' words."""
+    with translation.override(settings.LANGUAGE_CODE):
+        decision = str(application.get_status_display())
+    url = reverse("club:home" if application.status == Status.APPROVED else "club:join")
+    return "membership_reviewed", {"decision": decision, "url": site_link(url)}
 
 
 PREFERENCE_FIELDS = ("magazine_by_email", "event_news", "birthday_greeting", "other_hobbies")

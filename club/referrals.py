@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
@@ -12,7 +13,7 @@ from club import points
 from club.models import Member, Referral
 from portal import limits
 from portal.actions import Refused
-from portal.notifications import email_user
+from portal.notifications import tell
 
 
 class ReferralError(Refused):
@@ -75,7 +76,14 @@ def _review(referral, by, status, reason):
     referral.reviewed_by, referral.reviewed_at = by, timezone.now()
     referral.save(update_fields=["status", "reason", "reviewed_by", "reviewed_at"])
     log(referral, f"club.referral.{status}", user=by, data={"reason": referral.reason})
-    email_user(referral.member.user, "club/email/referral_reviewed", {"referral": referral})
+    tell(
+        referral.member.user,
+        "club",
+        reverse("club:refer"),
+        email=("club/email/referral_reviewed", {"referral": referral}),
+        short="club_news",
+        key=f"referral:{referral.pk}:{status}",
+    )
     return referral
 
 

@@ -5,11 +5,12 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from club import points
 from club.models import ImportantDate, Member
-from portal.notifications import EmailList, email_user, unsubscribe_headers
+from portal.notifications import EmailList, email_user, tell, unsubscribe_headers
 from portal.outbox import BULK
 
 
@@ -54,10 +55,12 @@ def greet_birthdays(today=None):
             if first_today and member.birthday_greeting:
                 stop = BIRTHDAY_GREETINGS.url(member.user)
                 greeted += bool(
-                    email_user(
+                    tell(
                         member.user,
-                        "club/email/birthday",
-                        {"member": member, "unsubscribe_url": stop},
+                        "club",
+                        reverse("club:home"),
+                        email=("club/email/birthday", {"member": member, "unsubscribe_url": stop}),
+                        short="club_news",
                         headers=unsubscribe_headers(stop),
                         key=f"birthday:{today.year}:{member.pk}",
                         queue=BULK,

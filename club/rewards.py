@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -12,7 +13,7 @@ from club.models import Member, PointsEntry, Redemption, Reward
 from club.points import post_entry
 from portal import limits
 from portal.actions import Refused
-from portal.notifications import email_user
+from portal.notifications import tell
 
 
 class RedemptionError(Refused):
@@ -130,7 +131,12 @@ def cancel(redemption, by, reason):
             by=by,
         )
         log(redemption, "club.redemption.cancel", user=by, data={"reason": redemption.reason})
-        email_user(
-            redemption.member.user, "club/email/redemption_cancelled", {"redemption": redemption}
+        tell(
+            redemption.member.user,
+            "club",
+            reverse("club:points"),
+            email=("club/email/redemption_cancelled", {"redemption": redemption}),
+            short="club_news",
+            key=f"redemption-cancelled:{redemption.pk}",
         )
     return redemption

@@ -12,17 +12,19 @@ once.
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.models import PageLogEntry
 
 from events import ics
 from events.models import OPEN, AnnouncedDetails, EventPage, Registration
-from events.signup import promote_waitlist
+from events.signup import promote_waitlist, short_message
 from events.tickets import registration_attachments
 from portal import outbox
-from portal.notifications import email_user
+from portal.notifications import tell
 from portal.outbox import BULK
 
 Status = Registration.Status
@@ -107,13 +109,25 @@ def _tell(event, before, change, registrations, key):
         "events/email/event_cancelled" if change == "cancelled" else "events/email/event_changed"
     )
     calendar = ics.calendar([event], event.title).encode()
+    with translation.override(settings.LANGUAGE_CODE):
+        if change == "cancelled":
+            what = _("cancelled")
+        else:
+            starts = timezone.localtime(event.starts_at)
+            what = _("now %(time)s at %(place)s") % {
+                "time": f"{starts:%m-%d %H:%M}",
+                "place": event.place,
+            }
+    short = short_message(event, "event_changed", change=str(what))
     for registration in registrations:
         registration.event = event
-        email_user(
+        tell(
             registration.user,
-            template,
-            {"event": event, "before": before, "registration": registration},
+            "event",
+            event.url,
+            email=(template, {"event": event, "before": before, "registration": registration}),
             attachments=[(f"event-{event.pk}.ics", calendar, "text/calendar")],
+            short=short,
             key=f"{key}:{registration.pk}",
         )
 
@@ -138,11 +152,17 @@ def send_reminders(now=None):
                 reminded_at=now
             ):
                 continue
-            email_user(
+            event = registration.event
+            tell(
                 registration.user,
-                "events/email/event_reminder",
-                {"event": registration.event, "registration": registration},
+                "event",
+                event.url,
+                email=(
+                    "events/email/event_reminder",
+                    {"event": event, "registration": registration},
+                ),
                 attachments=registration_attachments(registration),
+                short=short_message(event, "event_reminder", place=event.place),
                 key=f"event-reminder:{registration.pk}:{tomorrow.isoformat()}",
                 queue=BULK,
             )

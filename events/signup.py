@@ -12,10 +12,11 @@ methods of the models, which the pages ask too; these actions ask them under the
 """
 
 from celery import shared_task
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -25,7 +26,7 @@ from events.models.base import sum_of_seats
 from events.tickets import registration_attachments
 from portal import outbox
 from portal.actions import Refused
-from portal.notifications import email_user
+from portal.notifications import site_link, tell
 from portal.statements import Statement, columns
 
 Status = Registration.Status
@@ -202,10 +203,26 @@ def email_registrant(registration_id, template, status):
     if registration is None:
         return  # deleted meanwhile (an account closed and erased)
     registration.status = status
-    email_user(
+    event = registration.event
+    if template == "event_promoted":
+        short = short_message(event, "event_promoted")
+    else:
+        with translation.override(settings.LANGUAGE_CODE):
+            state = registration.get_status_display()
+        short = short_message(event, "event_signed_up", status=str(state))
+    tell(
         registration.user,
-        f"events/email/{template}",
-        {"registration": registration, "event": registration.event},
+        "event",
+        event.url,
+        email=(f"events/email/{template}", {"registration": registration, "event": event}),
         attachments=registration_attachments(registration),
+        short=short,
         key=f"registration-email:{registration_id}:{template}",
     )
+
+
+def short_message(event, name, **values):
+    """A text or WeChat message about `event` (portal.sms): its title, start and address."""
+    starts = timezone.localtime(event.starts_at)
+    url = site_link(event.url)
+    return name, {"event": event.title, "time": f"{starts:%m-%d %H:%M}", "url": url, **values}

@@ -69,11 +69,19 @@ def _review(claim, by, new_status, reason, action):
         claim.save(update_fields=["status", "reason", "reviewed_at", "reviewed_by"])
         refresh_verified_owner(claim.owner)
         log(claim, action, user=by, data={"reason": claim.reason})
+        with translation.override(claim.owner.language or settings.LANGUAGE_CODE):
+            words = _("Your claim for %(unit)s: %(decision)s") % {
+                "unit": claim.unit,
+                "decision": claim.get_status_display(),
+            }
         tell(
             claim.owner,
-            "owners/email/claim_reviewed",
-            {"claim": claim},
-            text=("claim_reviewed", _claim_text(claim)),
+            "account",
+            reverse("owners:dashboard"),
+            words=words,
+            email=("owners/email/claim_reviewed", {"claim": claim}),
+            short=("claim_reviewed", _claim_text(claim)),
+            key=f"claim:{claim.pk}:{new_status}:{claim.reviewed_at.timestamp()}",
         )
     return claim
 

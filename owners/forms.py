@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from owners.models import Estate, OwnershipClaim, Unit, User
 from owners.public_names import NICKNAME_MAX, clean_nickname
+from portal import channels
 from portal.images import clean_image
 from portal.validators import clean_name, normalise_mobile, validate_mobile
 
@@ -28,7 +29,6 @@ class ProfileForm(forms.ModelForm):
             "nickname",
             "show_real_name",
             "language",
-            "email_notifications",
             "avatar",
         ]
         widgets = {
@@ -189,3 +189,75 @@ class ClaimForm(forms.Form):
         if data.get("unit"):
             data["unit"] = self.units[data["unit"]]
         return data
+
+
+class ChannelsForm(forms.Form):
+    """我的 → 通知设置: for each topic of message, the channels it goes out on besides the site
+    (portal.channels), and how forum notifications are emailed."""
+
+    email_notifications = forms.ChoiceField(
+        label=_("Email me about forum replies and mentions"),
+        choices=User.EmailNotifications.choices,
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, initial={"email_notifications": user.email_notifications}, **kwargs)
+        self.user = user
+        self.reachable = channels.reach(user)
+        self.topics = list(channels.TOPICS.values())
+        for topic in self.topics:
+            allowed = self._allowed(topic)
+            reachable = {c: True for c in allowed if c in self.reachable}
+            self.fields[topic.slug] = forms.MultipleChoiceField(
+                label=topic.label,
+                help_text=topic.help,
+                choices=[(c, channels.CHANNELS[c]) for c in allowed],
+                required=False,
+                initial=channels.effective(user, topic, reachable),
+            )
+
+    @staticmethod
+    def _allowed(topic):
+        # The forum's email follows its own setting (email_notifications): at once, daily, never.
+        return [c for c in topic.channels if not (topic.slug == "forum" and c == channels.EMAIL)]
+
+    def rows(self):
+        """Per topic: its field and each channel as a chip, ticked, or unavailable."""
+        for topic in self.topics:
+            field = self[topic.slug]
+            ticked = set(field.value() or ())
+            yield {
+                "topic": topic,
+                "field": field,
+                "forum": topic.slug == "forum",
+                "chips": [
+                    {
+                        "value": channel,
+                        "label": channels.CHANNELS[channel],
+                        "ticked": channel in ticked and channel in self.reachable,
+                        "usable": channel in self.reachable,
+                    }
+                    for channel in self._allowed(topic)
+                ],
+            }
+
+    def clean(self):
+        data = super().clean()
+        for topic in self.topics:
+            usable = [c for c in self._allowed(topic) if c in self.reachable]
+            picked = [c for c in data.get(topic.slug, ()) if c in usable]
+            if topic.must and usable and not picked:
+                self.add_error(
+                    topic.slug,
+                    _("Keep at least one way to hear about this: it matters too much to miss."),
+                )
+            data[topic.slug] = picked
+        return data
+
+    def save(self):
+        """What the owner ticked, topic by topic (a topic never saved keeps its default)."""
+        user = self.user
+        user.notification_channels = {t.slug: self.cleaned_data[t.slug] for t in self.topics}
+        user.email_notifications = self.cleaned_data["email_notifications"]
+        user.save(update_fields=["notification_channels", "email_notifications"])
+        return user

@@ -472,6 +472,10 @@ def carry_out_closure(closure, by=None):
         counts = {
             "outgoing_emails": outbox.forget_recipient(user.email),
             "outgoing_texts": outbox.forget_recipient(phones.international(user.mobile)),
+            "outgoing_wechat": sum(
+                outbox.forget_recipient(account.extra_data.get("openid", ""))
+                for account in SocialAccount.objects.filter(user=user, provider="weixin_mp")
+            ),
         }
         email_user(user, "owners/email/account_closed", {"closure": closure})
         own, *others = parts()
@@ -524,6 +528,7 @@ class OwnersPart(Part):
         "notifications": gettext_lazy("notifications deleted"),
         "outgoing_emails": gettext_lazy("emails to the account deleted from the outbox"),
         "outgoing_texts": gettext_lazy("text messages to its number deleted from the outbox"),
+        "outgoing_wechat": gettext_lazy("WeChat messages to it deleted from the outbox"),
         "data_exports": gettext_lazy("data exports deleted"),
         "claims": gettext_lazy("ownership claims kept without proof, verification ended"),
         "avatar": gettext_lazy("avatar deleted"),
@@ -573,7 +578,9 @@ class OwnersPart(Part):
             [_("WeChat name"), _("Linked"), _("Last signed in with it")],
             [
                 (account.extra_data.get("nickname", ""), account.date_joined, account.last_login)
-                for account in SocialAccount.objects.filter(user=user, provider="weixin")
+                for account in SocialAccount.objects.filter(
+                    user=user, provider__in=("weixin", "weixin_mp")
+                )
             ],
             gettext_lazy("The WeChat account that signs you in, if you linked one."),
         )

@@ -9,6 +9,7 @@ urlpatterns = [
     path("password/new/", views.new_password, name="new_password"),
     path("units/claim/", views.claim_unit, name="claim_unit"),
     path("notifications/", views.notifications, name="notifications"),
+    path("notifications/settings/", views.channels, name="channels"),
     path("privacy/", privacy_views.overview, name="privacy"),
     path("privacy/export/", privacy_views.request_export, name="request_export"),
     path("privacy/export/<int:pk>/", privacy_views.download_export, name="download_export"),

@@ -2,6 +2,7 @@ import copy
 
 from allauth.account.forms import SetPasswordForm
 from allauth.account.internal.flows import password_change
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from owners import privacy
 from owners.claims import ClaimError, submit_claim
 from owners.consent import consent_exempt
-from owners.forms import ClaimForm, ProfileForm
+from owners.forms import ChannelsForm, ClaimForm, ProfileForm
 from owners.models import AccountClosure, User
 from owners.public_names import nickname_taken_error
 from portal import signin
@@ -114,6 +115,26 @@ def notifications(request):
     return render(request, "owners/notifications.html", {"page": page, "unread_ids": unread_ids})
 
 
+@login_required
+def channels(request):
+    """我的 → 通知设置: how each kind of message reaches the owner."""
+    form = ChannelsForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your notification settings are saved."))
+        return redirect("owners:channels")
+    return render(
+        request,
+        "owners/channels.html",
+        {
+            "form": form,
+            "reachable": form.reachable,
+            "wechat_on": bool(settings.WECHAT_MP_APP_ID),
+            "quiet": settings.SMS_QUIET_HOURS,
+        },
+    )
+
+
 class NotificationsUnsubscribe(UnsubscribeView):
     """Stop notification emails from a link in one of them, without signing in."""
 
@@ -127,7 +148,8 @@ class NotificationsUnsubscribe(UnsubscribeView):
             "Done: we will not email you notifications any more. You still see them on the site."
         ),
         invalid=gettext_lazy(
-            "This link is not valid. Sign in and change your email settings on your profile."
+            "This link is not valid. Sign in and change your settings under Me → Notification "
+            "settings."
         ),
     )
 

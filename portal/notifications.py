@@ -1,48 +1,105 @@
-"""Emails and texts to people, rendered in their own language and written to the outbox with the
-change that causes them; a worker delivers them after commit."""
+"""Messages to people: in their notifications on the site and by email, SMS or WeChat, rendered in
+their own language and written to the outbox with the change that causes them; a worker
+delivers them after commit."""
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 
-from portal import outbox, phones
-from portal.models import Notification
+from portal import channels, outbox, sms, wechat
+from portal.channels import EMAIL, SMS, WECHAT
+from portal.models import Notification, Outgoing
 from portal.outbox import MAIL
 
 
-def tell(user, template, context, *, text=None, inbox=None, headers=None, key=None, queue=MAIL):
-    """A message to a person by the way they can be reached: by email (`template`, as
-    `email_user`) where they have an address, else, for a message that has a text version
-    (`text`: a template of portal.sms and its values), by SMS to their verified number. (Until
-    owners choose their channels in 我的 → 通知设置, an owner who signed up with a number alone
-    hears by SMS what others read by email.) `inbox`: (kind, words, url) of the entry it also
-    leaves in the person's notifications on the site, whatever way it went. Returns the outbox
-    row's id, or None."""
-    if inbox and hasattr(user, "notifications") and not getattr(user, "closed_at", None):
-        _leave_in_inbox(user, *inbox)
-    if user.email:
-        return email_user(user, template, context, headers=headers, key=key, queue=queue)
-    if text and getattr(user, "mobile_verified", False) and not getattr(user, "closed_at", None):
-        name, params = text
-        phone = phones.international(user.mobile)
-        return outbox.add_text(phone, name, params, key=key, queue=queue)
-    return None
+def tell(
+    user,
+    topic,
+    url,
+    *,
+    words=None,
+    email=None,
+    attachments=(),
+    short=None,
+    headers=None,
+    key=None,
+    queue=MAIL,
+):
+    """A message of `topic` (portal.channels.TOPICS) to a person, by every channel they chose
+    for it (portal.channels.route decides), and always in their notifications on the site.
+
+    `url`: the page the message opens. `words`: its line in the site's notifications, in the
+    person's language (by default the email's subject). `email`: (template, context) as
+    `email_user`, with its `attachments`. `short`: (name, values) of a short message of
+    portal.sms, sent as a text or a WeChat template message opening `url`; a name alone takes
+    the email's subject (in Chinese, as the providers approve them) as its `news`. `key`:
+    what makes the message once: told again with the same key, nobody hears it twice. A person
+    without an account (the sender of an email case) is told by email alone.
+
+    Returns the notification on the site (None for a person without an account, or a key told
+    already)."""
+    if not hasattr(user, "notifications"):
+        if email:
+            email_user(user, *email, headers=headers, attachments=attachments, key=key, queue=queue)
+        return None
+    if getattr(user, "closed_at", None):
+        return None
+    if words is None:
+        words = _render(user, f"{email[0]}_subject.txt", email[1]).strip()
+    if isinstance(short, str):
+        with translation.override(settings.LANGUAGE_CODE):
+            news = render_to_string(f"{email[0]}_subject.txt", {"user": user, **email[1]})
+        short = (short, {"news": news.strip(), "url": site_link(url)})
+    notification = _leave_in_inbox(user, topic, words, url, key)
+    if notification is None:
+        return None
+    short_name = short[0] if short else None
+    can = [EMAIL] if email else []
+    if short_name and short_name in sms.TEMPLATES:
+        can += [SMS, *([WECHAT] if wechat.template(short_name) else [])]
+    ways = channels.route(user, topic, can=can)
+    key = key or f"notification:{notification.pk}"
+    rows = []
+    if EMAIL in ways:
+        rows.append(
+            email_user(user, *email, headers=headers, attachments=attachments, key=key, queue=queue)
+        )
+    if SMS in ways:
+        rows.append(outbox.add_text(ways[SMS], *short, key=f"{key}:sms", queue=queue))
+    if WECHAT in ways:
+        link = site_link(url)
+        rows.append(outbox.add_wechat(ways[WECHAT], *short, link, key=f"{key}:wechat", queue=queue))
+    Outgoing.objects.filter(pk__in=[pk for pk in rows if pk]).update(notification=notification)
+    return notification
 
 
-def _leave_in_inbox(user, kind, words, url):
-    """An entry in the site's notifications for a message already sent by email or SMS: marked
-    as sent, so the daily digest does not send it again."""
+def _leave_in_inbox(user, topic, words, url, key):
+    """The message's entry in the site's notifications, marked as sent (the daily digest of
+    forum notifications does not send it again); None when one with this key exists."""
     limit = Notification._meta.get_field("text").max_length
-    now = timezone.now()
-    Notification.objects.create(
-        recipient=user, kind=kind, text=Truncator(words).chars(limit), url=url, emailed_at=now
+    entry = Notification(
+        recipient=user,
+        kind=topic,
+        text=Truncator(words).chars(limit),
+        url=url,
+        key=key,
+        emailed_at=timezone.now(),
     )
+    if key:
+        try:
+            with transaction.atomic():
+                entry.save()
+        except IntegrityError:
+            return None
+    else:
+        entry.save()
     forget_unread([user.pk])
+    return entry
 
 
 def site_link(path):
@@ -64,13 +121,11 @@ def email_user(
     """
     if not user.email or getattr(user, "closed_at", None):
         return None  # a closed account's address is a placeholder that must never be mailed
-    context = {"user": user, "site_url": settings.WAGTAILADMIN_BASE_URL, **context}
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"{template}_subject.txt", context).strip()
-        text = render_to_string(f"{template}.txt", context)
-        html = render_to_string(f"{template}.html", context)
+    subject, text, html = (
+        _render(user, f"{template}{part}", context) for part in ("_subject.txt", ".txt", ".html")
+    )
     return queue_email(
-        settings.EMAIL_SUBJECT_PREFIX + subject,
+        settings.EMAIL_SUBJECT_PREFIX + subject.strip(),
         text,
         [user.email],
         html=html,
@@ -80,6 +135,13 @@ def email_user(
         queue=queue,
         group=group,
     )
+
+
+def _render(user, template, context):
+    """A template of a message to `user`, in their language."""
+    context = {"user": user, "site_url": settings.WAGTAILADMIN_BASE_URL, **context}
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        return render_to_string(template, context)
 
 
 def queue_email(
@@ -123,20 +185,41 @@ def _notify(recipient, kind, *, text, url, actor, queue, group):
         recipient=recipient, kind=kind, actor=actor, text=Truncator(text).chars(limit), url=url
     )
     forget_unread([recipient.pk])
+    if kind == Notification.Kind.LIKE:
+        return notification
+    rows = []
     wants_email = recipient.email_notifications == type(recipient).EmailNotifications.IMMEDIATELY
-    if wants_email and kind != Notification.Kind.LIKE:
+    if wants_email:
         stop = NOTIFICATIONS.url(recipient)
-        email_user(
-            recipient,
-            "portal/email/notification",
-            {"notification": notification, "unsubscribe_url": stop},
-            headers=unsubscribe_headers(stop),
-            key=f"notification:{notification.pk}",
-            queue=queue,
-            group=group,
+        rows.append(
+            email_user(
+                recipient,
+                "portal/email/notification",
+                {"notification": notification, "unsubscribe_url": stop},
+                headers=unsubscribe_headers(stop),
+                key=f"notification:{notification.pk}",
+                queue=queue,
+                group=group,
+            )
         )
         notification.emailed_at = notification.created_at
         notification.save(update_fields=["emailed_at"])
+    # By WeChat too where the owner chose it (the email follows its own setting, above).
+    ways = channels.route(recipient, "forum", can=[WECHAT] if wechat.template("forum_news") else [])
+    if WECHAT in ways:
+        link = site_link(url)
+        rows.append(
+            outbox.add_wechat(
+                ways[WECHAT],
+                "forum_news",
+                {"news": notification.text, "url": link},
+                link,
+                key=f"notification:{notification.pk}:wechat",
+                queue=queue,
+                group=group,
+            )
+        )
+    Outgoing.objects.filter(pk__in=[pk for pk in rows if pk]).update(notification=notification)
     return notification
 
 

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.log_actions import log
 
-from portal import sms
+from portal import sms, wechat
 from portal.actions import Refused
 from portal.models import Outgoing
 
@@ -89,6 +89,14 @@ def add_text(phone, template, params, *, urgent=False, key=None, queue=MAIL, gro
     return _add(Kind.TEXT, payload, key=key, queue=queue, group=group, recipient=phone, at=later)
 
 
+def add_wechat(openid, template, params, url, *, key=None, queue=MAIL, group=""):
+    """Write a WeChat template message row (portal.wechat): the short message `template` of
+    portal.sms with its `params`, opening `url`, to the official account's follower `openid`.
+    Returns the new row's id, or None for a key written."""
+    payload = {"openid": openid, "template": template, "params": params, "url": url}
+    return _add(Kind.WECHAT, payload, key=key, queue=queue, group=group, recipient=openid)
+
+
 def add_task(task, *, key=None, queue=DEFAULT, group="", **kwargs):
     """Write a job row: `task` (a Celery task) runs with `kwargs` (JSON) after commit, until it
     ends without an error. Returns the new row's id, or None for a key already written."""
@@ -101,7 +109,7 @@ def describe(row):
     `verbose_name` its task is declared with; the task's dotted name when it has none)."""
     if row.kind == Kind.EMAIL:
         return row.payload.get("subject", "")
-    if row.kind == Kind.TEXT:
+    if row.kind in (Kind.TEXT, Kind.WECHAT):
         return sms.shown(row.payload["template"], row.payload["params"])
     name = row.payload.get("task", "")
     return str(getattr(current_app.tasks.get(name), "verbose_name", "") or name)
@@ -239,6 +247,7 @@ def deliver(ids):
     rows = list(rows.values_list("pk", "kind", "group"))
     _send_emails([pk for pk, kind, _group in rows if kind == Kind.EMAIL])
     _send_texts([pk for pk, kind, _group in rows if kind == Kind.TEXT])
+    _send_wechat([pk for pk, kind, _group in rows if kind == Kind.WECHAT])
     for pk in [pk for pk, kind, _group in rows if kind == Kind.TASK]:
         _run_job(pk)
     for group in sorted({group for _pk, _kind, group in rows if group}):
@@ -292,6 +301,22 @@ def _send_texts(ids):
             _failed(row, error, count=True)
         else:
             _sent(row, payload={**text, "sent_as": sent_as} if sent_as else None)
+
+
+def _send_wechat(ids):
+    sender = wechat.TemplateMessages() if ids else None
+    for row in _locked(ids):
+        message = row.payload
+        try:
+            msgid = sender.send(
+                message["openid"], message["template"], message["params"], message["url"]
+            )
+        except sms.TextRefused as error:
+            _failed(row, error, count=True, final=True)
+        except Exception as error:
+            _failed(row, error, count=True)
+        else:
+            _sent(row, payload={**message, "sent_as": msgid} if msgid else None)
 
 
 def _close(smtp):
@@ -383,11 +408,11 @@ def relay():
             .order_by("next_attempt_at")
             .values_list("pk", "kind", "queue")[:2000]
         )
-        # Emails and texts come back in RELAY_AFTER if still not sent; jobs keep the lease
+        # Emails, texts and WeChat messages come back in RELAY_AFTER if still not sent; jobs keep the lease
         # they take.
-        Outgoing.objects.filter(
-            pk__in=[pk for pk, kind, _ in due if kind in (Kind.EMAIL, Kind.TEXT)]
-        ).update(next_attempt_at=now + timedelta(seconds=settings.OUTBOX_RELAY_AFTER))
+        Outgoing.objects.filter(pk__in=[pk for pk, kind, _ in due if kind != Kind.TASK]).update(
+            next_attempt_at=now + timedelta(seconds=settings.OUTBOX_RELAY_AFTER)
+        )
     by_queue = {}
     for pk, _kind, queue in due:
         by_queue.setdefault(queue, []).append(pk)

@@ -42,6 +42,8 @@ OWNER_SERVICE = [
     "owners.import_units",
     "owners.review_ownershipclaim",
     "owners.view_consent",
+    # Each message to an owner, with the channels that carried it and when.
+    "portal.view_notification",
 ]
 CLOSURES = ["owners.view_accountclosure", "owners.close_account"]
 

@@ -33,6 +33,13 @@ TEMPLATES = {
     "case_filed": _("Your case {reference} is filed; we will answer by {due}. Follow it at {url}"),
     "case_update": _("Your case {reference}: {status}. Details at {url}"),
     "claim_reviewed": _("Your claim for {unit}: {decision}. Details at {url}"),
+    "membership_reviewed": _("Your application to join the member club: {decision}. {url}"),
+    "event_signed_up": _("{event} on {time}: {status}. Details at {url}"),
+    "event_promoted": _("A seat is yours: {event} on {time}. Details at {url}"),
+    "event_reminder": _("Reminder: {event} tomorrow at {time}, {place}. Details at {url}"),
+    "event_changed": _("{event}: {change}. Details at {url}"),
+    "club_news": _("{news}. Details at {url}"),
+    "forum_news": _("{news}. Read it at {url}"),
     "account_exists": _(
         "This number already has an account. Sign in with it and your password, or with a code "
         "sent to it."

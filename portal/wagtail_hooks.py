@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from portal.notifications_admin import NotificationViewSet
 from portal.outbox_admin import OutgoingViewSet
 from portal.signin_views import SignInSettingsPanel
 
@@ -8,6 +9,11 @@ from portal.signin_views import SignInSettingsPanel
 @hooks.register("register_admin_viewset")
 def register_outbox_viewset():
     return OutgoingViewSet()
+
+
+@hooks.register("register_admin_viewset")
+def register_messages_viewset():
+    return NotificationViewSet()
 
 
 @hooks.register("register_log_actions")

@@ -8,6 +8,7 @@ from django.utils import timezone
 from conftest import make_verified_owner
 from forum.models import Board
 from owners.models import Unit
+from portal.models import Notification
 
 
 @pytest.fixture(autouse=True)
@@ -63,3 +64,8 @@ def spokesperson(staff):
 @pytest.fixture
 def moderator(staff):
     return staff("Forum moderators")
+
+
+def forum_news(user):
+    """The forum's notifications of `user` (the claim that verified them left one of its own)."""
+    return Notification.objects.filter(recipient=user).exclude(kind=Notification.Kind.ACCOUNT)

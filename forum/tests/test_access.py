@@ -8,10 +8,10 @@ from django.urls import reverse
 
 from forum import moderation, posting
 from forum.models import Subscription
+from forum.tests.conftest import forum_news
 from forum.tests.test_query_counts import picture
 from forum.tests.test_query_counts import picture as jpeg
 from portal.images import clean_image
-from portal.models import Notification
 from portal.storage import private_storage
 
 pytestmark = pytest.mark.django_db
@@ -235,4 +235,4 @@ def test_no_news_of_a_post_hidden_before_the_news_goes_out(
     moderation.hide_post(spam, moderator, "广告")
     for callback in queued:
         callback()  # the worker gets to the news only now
-    assert not Notification.objects.filter(recipient=alice).exists()
+    assert not forum_news(alice).exists()

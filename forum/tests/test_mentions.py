@@ -10,8 +10,8 @@ from django.utils import timezone
 from conftest import make_user
 from forum import posting
 from forum.models import Post
+from forum.tests.conftest import forum_news
 from owners.tests.privacy_data import verify
-from portal.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_a_neighbour_picked_by_their_masked_name_is_marked_and_told(
     assert '<span class="mention">@张**</span>' in post.html
     assert "<strong>急</strong>" in post.html
     assert list(post.mentions.all()) == [alice]
-    assert Notification.objects.get(recipient=alice).kind == "mention"
+    assert forum_news(alice).get().kind == "mention"
 
 
 def test_a_pick_counts_only_while_its_name_is_in_the_text(
@@ -53,7 +53,7 @@ def test_a_pick_counts_only_while_its_name_is_in_the_text(
         reply(client, topic, "算了，不麻烦了。", mentions=f"{alice.pk},abc,999999")
     post = Post.objects.get(position=2)
     assert not post.mentions.exists() and 'class="mention"' not in post.html
-    assert Notification.objects.get(recipient=alice).kind == "reply"  # she follows her topic
+    assert forum_news(alice).get().kind == "reply"  # she follows her topic
 
 
 def test_a_nickname_typed_after_at_is_a_mention_an_email_address_is_not(

@@ -9,6 +9,7 @@ from wagtail.models import ModelLogEntry
 
 from forum import moderation, posting
 from forum.models import Board, Post, Report, Suspension, Topic
+from forum.tests.conftest import forum_news
 from portal.models import Notification
 from portal.tests.actions_only import assert_no_raw_admin_views
 
@@ -124,7 +125,7 @@ def test_warning_the_author(client, moderator, report, bob, django_capture_on_co
     client.force_login(moderator)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(report_url(report), {"action": "warn", "reason": "注意言辞"})
-    assert "注意言辞" in Notification.objects.get(recipient=bob).text
+    assert "注意言辞" in forum_news(bob).get().text
 
 
 def topic_url(topic):

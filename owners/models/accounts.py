@@ -52,6 +52,9 @@ class User(AbstractUser):
         choices=EmailNotifications.choices,
         default=EmailNotifications.IMMEDIATELY,
     )
+    #: The channels chosen per topic of message in 我的 → 通知设置: {"case": ["sms", "email"], …};
+    #: a topic not in it goes by its default (portal.channels).
+    notification_channels = models.JSONField(_("notification channels"), default=dict, blank=True)
     #: Kept in step with approved ownership claims by owners.claims, because the badge is shown
     #: beside the name on every page that lists people.
     is_verified_owner = models.BooleanField(_("verified owner"), default=False)

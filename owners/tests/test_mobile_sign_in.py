@@ -197,7 +197,11 @@ def test_an_owner_with_a_number_alone_hears_by_sms(
     # And each is in the owner's notifications on the site, in their language.
     someone.refresh_from_db()
     inbox = [n.text for n in someone.notifications.order_by("pk")]
-    assert inbox == [f"您的报事 {case.reference}：待受理", f"您的报事 {case.reference}：已受理"]
+    assert inbox == [
+        f"您对 {unit} 的房产认证：已认证",
+        f"您的报事 {case.reference}：待受理",
+        f"您的报事 {case.reference}：已受理",
+    ]
 
 
 def test_an_owner_with_an_email_address_hears_by_email_not_sms(
@@ -215,6 +219,7 @@ def test_an_owner_with_an_email_address_hears_by_email_not_sms(
     assert Outgoing.objects.filter(kind="email", recipient=owner.email).count() == 2
     assert not Outgoing.objects.filter(kind="sms").exists()
     # The case is in the site's notifications too, marked as sent: the daily digest skips it.
-    [entry] = owner.notifications.all()
+    claim, entry = owner.notifications.order_by("pk")
+    assert claim.kind == "account" and claim.url == reverse("owners:dashboard")
     assert entry.kind == "case" and entry.url == case.get_absolute_url()
-    assert entry.emailed_at is not None
+    assert claim.emailed_at is not None and entry.emailed_at is not None

@@ -18,6 +18,9 @@ class Notification(models.Model):
         LIKE = "like", _("Like")
         MODERATION = "moderation", _("Moderation")
         CASE = "case", _("Case")
+        ACCOUNT = "account", _("Review")
+        EVENT = "event", _("Event")
+        CLUB = "club", _("Member club")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -32,6 +35,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    #: What makes the message once (portal.notifications.tell): a second with the same key is
+    #: not written, nor sent on any channel.
+    key = models.CharField(max_length=200, null=True, blank=True, unique=True)
 
     objects = NotificationQuerySet.as_manager()
 

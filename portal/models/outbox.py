@@ -15,6 +15,7 @@ class Outgoing(models.Model):
     class Kind(models.TextChoices):
         EMAIL = "email", _("Email")
         TEXT = "sms", pgettext_lazy("outbox", "Text message")
+        WECHAT = "wechat", pgettext_lazy("outbox", "WeChat message")
         TASK = "task", _("Background job")
 
     class State(models.TextChoices):
@@ -34,6 +35,16 @@ class Outgoing(models.Model):
     #: a text (number, template, values; the provider's id for it once sent), or a job (its
     #: task name and keyword arguments).
     payload = models.JSONField(_("contents"))
+    #: The notification on the site this row carries to another channel (portal.notifications
+    #: .tell): staff see, per message, which channels delivered it and when.
+    notification = models.ForeignKey(
+        "portal.Notification",
+        verbose_name=_("notification"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deliveries",
+    )
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.PENDING
     )
@@ -61,6 +72,6 @@ class Outgoing(models.Model):
     def __str__(self):
         if self.kind == self.Kind.EMAIL:
             return f"{self.payload.get('subject', '')} → {', '.join(self.payload.get('to', []))}"
-        if self.kind == self.Kind.TEXT:
+        if self.kind in (self.Kind.TEXT, self.Kind.WECHAT):
             return f"{self.payload.get('template', '')} → {self.recipient}"
         return self.payload.get("task", self.key)

@@ -406,6 +406,9 @@ SMS_ENDPOINT = env("SMS_ENDPOINT", "")
 SMS_TIMEOUT = int(env("SMS_TIMEOUT", "10"))
 # No text but a code someone waits for between these hours (Beijing time): sent at the end.
 SMS_QUIET_HOURS = (21, 8)
+# At most this many texts a day to one number, sign-in codes aside (portal/channels.py): past
+# it, a message goes by the owner's other channels.
+SMS_DAILY_LIMIT = int(env("SMS_DAILY_LIMIT", "5"))
 
 # Celery: a Redis broker when CELERY_BROKER_URL is set; otherwise tasks run in-process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
@@ -581,6 +584,11 @@ WECHAT_APP_SECRET = env("WECHAT_APP_SECRET", "")
 WECHAT_MP_APP_ID = env("WECHAT_MP_APP_ID", "")
 WECHAT_MP_APP_SECRET = env("WECHAT_MP_APP_SECRET", "")
 WECHAT_OPEN_URL = env("WECHAT_OPEN_URL", "https://open.weixin.qq.com")
+# The official account's template messages (公众号模板消息, portal/wechat.py) to owners who signed in
+# through it: a short message's name → the account's template id and its keywords, as JSON, e.g.
+# WECHAT_TEMPLATES='{"case_update": {"id": "Tpl-1", "data": {"character_string1": "reference",
+# "phrase2": "status"}}}'. A message without one goes by the owner's other channels.
+WECHAT_TEMPLATES = json.loads(env("WECHAT_TEMPLATES", "{}"))
 WECHAT_API_URL = env("WECHAT_API_URL", "https://api.weixin.qq.com")
 SOCIALACCOUNT_PROVIDERS = {
     "weixin": {
