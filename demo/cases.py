@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
@@ -12,7 +13,7 @@ from cases import casework
 from cases.models import Case, Category, ReferenceCounter
 from owners.models import User
 from portal.hours import Calendar
-from portal.models import Closure, ServiceHours
+from portal.models import Closure, Notification, ServiceHours
 
 # owner, kind, category, subject, description, days ago, what happened next
 CASES = [
@@ -179,6 +180,13 @@ def _backdate(case, days, calendar):
     when = {event.pk: filed + STEP * n for n, event in enumerate(events)}
     for event in events:
         case.events.filter(pk=event.pk).update(created_at=when[event.pk])
+    # The owner's notifications of the case move with the steps that caused them.
+    for note in Notification.objects.filter(url=case.get_absolute_url()):
+        moved = [when[e.pk] for e in events if e.created_at <= note.created_at]
+        if moved:
+            Notification.objects.filter(pk=note.pk).update(
+                created_at=moved[-1], emailed_at=moved[-1]
+            )
     resolved = [when[e.pk] for e in events if e.status == Case.Status.RESOLVED]
     changes = {
         "created_at": filed,
@@ -194,12 +202,23 @@ def _backdate(case, days, calendar):
 
 def _renumber():
     """References carry the month each case was filed in, numbered in order of filing."""
-    cases = list(Case.objects.order_by("created_at", "pk").values_list("pk", "created_at"))
-    for pk, _filed in cases:  # out of the way first: references are unique
+    cases = list(
+        Case.objects.order_by("created_at", "pk").values_list("pk", "created_at", "reference")
+    )
+    # The notifications that name each case and link to it, found before any changes.
+    notes = {
+        pk: list(Notification.objects.filter(url=reverse("cases:detail", args=[reference])))
+        for pk, _filed, reference in cases
+    }
+    for pk, _filed, _reference in cases:  # out of the way first: references are unique
         Case.objects.filter(pk=pk).update(reference=f"renumbering-{pk}")
     ReferenceCounter.objects.all().delete()
-    for pk, filed in cases:
-        Case.objects.filter(pk=pk).update(reference=casework.next_reference(filed))
+    for pk, filed, old in cases:
+        new = casework.next_reference(filed)
+        Case.objects.filter(pk=pk).update(reference=new)
+        for note in notes[pk]:
+            note.url, note.text = reverse("cases:detail", args=[new]), note.text.replace(old, new)
+            note.save(update_fields=["url", "text"])
 
 
 def _close_for_the_spring_festival():

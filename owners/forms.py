@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from owners.models import Estate, OwnershipClaim, Unit, User
 from owners.public_names import NICKNAME_MAX, clean_nickname
@@ -196,8 +197,9 @@ class ChannelsForm(forms.Form):
     (portal.channels), and how forum notifications are emailed."""
 
     email_notifications = forms.ChoiceField(
-        label=_("Email me about forum replies and mentions"),
+        label=pgettext_lazy("channel", "Email"),
         choices=User.EmailNotifications.choices,
+        required=False,  # shown only to those with an address
     )
 
     def __init__(self, user, *args, **kwargs):
@@ -218,8 +220,14 @@ class ChannelsForm(forms.Form):
 
     @staticmethod
     def _allowed(topic):
-        # The forum's email follows its own setting (email_notifications): at once, daily, never.
-        return [c for c in topic.channels if not (topic.slug == "forum" and c == channels.EMAIL)]
+        # The forum's email follows its own setting (email_notifications): at once, daily,
+        # never. WeChat only once the site has its official account.
+        return [
+            c
+            for c in topic.channels
+            if not (topic.slug == "forum" and c == channels.EMAIL)
+            and (c != channels.WECHAT or settings.WECHAT_MP_APP_ID)
+        ]
 
     def rows(self):
         """Per topic: its field and each channel as a chip, ticked, or unavailable."""
@@ -258,6 +266,8 @@ class ChannelsForm(forms.Form):
         """What the owner ticked, topic by topic (a topic never saved keeps its default)."""
         user = self.user
         user.notification_channels = {t.slug: self.cleaned_data[t.slug] for t in self.topics}
-        user.email_notifications = self.cleaned_data["email_notifications"]
+        user.email_notifications = (
+            self.cleaned_data["email_notifications"] or user.email_notifications
+        )
         user.save(update_fields=["notification_channels", "email_notifications"])
         return user

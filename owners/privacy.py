@@ -553,6 +553,7 @@ class OwnersPart(Part):
                 "mobile_verified": user.mobile_verified,
                 "language": user.language,
                 "email_notifications": user.email_notifications,
+                "notification_channels": user.notification_channels,
                 "verified_owner": user.is_verified_owner,
                 "avatar": avatar,
                 "joined": user.date_joined,
@@ -682,6 +683,7 @@ class OwnersPart(Part):
         user.avatar = ""
         user.show_real_name = user.is_verified_owner = user.is_active = user.mobile_verified = False
         user.email_notifications = User.EmailNotifications.NEVER
+        user.notification_channels = {}
         user.last_login = None
         user.closed_at = now
         user.save()

@@ -43,7 +43,7 @@ def test_owners_share_one_copy_each_with_their_own_name_and_count(owner, other_o
     # The kept copy: the old title, with the second owner's own name, avatar and count.
     assert "停车须知" in second and "新标题" not in second
     assert other_owner.display_name in second and owner.display_name not in second
-    assert 'class="nav-count" aria-label="2 条未读通知">2</span>' in second
+    assert 'class="nav-count" aria-label="2 条未读消息">2</span>' in second
     assert "<!--reader:" not in second and "<!--reader:" not in first
     # The first owner's copy shows no count: parts are the reader's own, not the first one's.
     assert "nav-count" not in signed_in(owner).get("/parking/").content.decode()

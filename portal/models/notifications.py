@@ -42,6 +42,8 @@ class Notification(models.Model):
     objects = NotificationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("message to an owner")
+        verbose_name_plural = _("messages to owners")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["recipient", "read_at"])]
 

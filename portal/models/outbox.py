@@ -36,13 +36,16 @@ class Outgoing(models.Model):
     #: task name and keyword arguments).
     payload = models.JSONField(_("contents"))
     #: The notification on the site this row carries to another channel (portal.notifications
-    #: .tell): staff see, per message, which channels delivered it and when.
+    #: .tell): staff see, per message, which channels delivered it and when. Without a
+    #: constraint, so deleting notifications stays one DELETE (an account's closure deletes
+    #: its rows here by their recipient).
     notification = models.ForeignKey(
         "portal.Notification",
         verbose_name=_("notification"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="deliveries",
     )
     state = models.CharField(

@@ -2,14 +2,18 @@
 always in their notifications on the site; WeChat's template messages go through a fake of the
 official account's API on 127.0.0.1."""
 
+import html
+import re
+
 import pytest
+import requests
 from allauth.socialaccount.models import SocialAccount
 from django.core import mail
 from django.urls import reverse
 
 from cases import casework
 from cases.models import Category
-from conftest import make_user
+from conftest import PASSWORD, make_user
 from owners.models import User
 from portal import outbox
 from portal.models import Notification, Outgoing
@@ -189,13 +193,19 @@ def test_wechat_refusals_and_limits(wechat, django_capture_on_commit_callbacks):
     assert gone.state == "failed" and "43004" in gone.last_error
 
 
-def test_the_settings_page_saves_choices_and_keeps_one_way_for_what_matters(client):
+def test_without_the_official_account_there_is_no_wechat_to_choose(client):
+    client.force_login(make_user("plain", mobile="13812345678"))
+    page = client.get(reverse("owners:channels"), **ZH).content.decode()
+    assert "报事进度" in page and 'value="sms"' in page and 'value="wechat"' not in page
+
+
+def test_the_settings_page_saves_choices_and_keeps_one_way_for_what_matters(client, wechat):
     person = make_user("chooser", mobile="13812345678")
     client.force_login(person)
     page = client.get(reverse("owners:channels"), **ZH).content.decode()
-    assert "报事进度" in page and "站内消息" in page
+    assert "报事进度" in page and "站内消息" in page and "在微信中打开本页即可绑定" in page
     # WeChat is not linked: its chips are there but cannot be ticked.
-    assert 'value="wechat" disabled' in page or 'value="wechat"  disabled' in page
+    assert 'value="wechat" disabled' in page
 
     refused = client.post(
         reverse("owners:channels"),
@@ -242,3 +252,31 @@ def test_staff_see_which_channel_carried_each_message(
     client.force_login(agent)
     page = client.get(reverse("messages:index"), **ZH).content.decode()
     assert "周杰" in page and page.count("微信 已送达") == 2 and page.count("邮件 已送达") == 2
+
+
+def test_an_owner_links_wechat_from_the_settings_page_inside_wechat(client, wechat, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        **settings.SOCIALACCOUNT_PROVIDERS,
+        "weixin_mp": {
+            **settings.SOCIALACCOUNT_PROVIDERS["weixin_mp"],
+            "APPS": [{"client_id": "wx-mp-app", "secret": "mp-secret"}],
+        },
+    }
+    settings.WECHAT_OPEN_URL = wechat.url
+    inside = {"HTTP_USER_AGENT": "Mozilla/5.0 (iPhone) MicroMessenger/8.0.50", **ZH}
+    person = make_user("linker", mobile="13812345678")
+    client.force_login(person)
+    page = client.get(reverse("owners:channels"), **inside).content.decode()
+    [action] = re.findall(r'action="([^"]*weixin_mp[^"]*)"', page)
+    assert "process=connect" in action and "绑定微信" in page
+    to_wechat = client.post(html.unescape(action), **inside)
+    back = requests.get(to_wechat.url, allow_redirects=False, timeout=5).headers["Location"]
+    # Linking an account asks for the password again first, then finishes.
+    again = client.get(back.split("testserver", 1)[-1], **inside)
+    assert again.url.startswith(reverse("account_reauthenticate"))
+    done = client.post(again.url, {"password": PASSWORD}, **inside)
+    assert done.url == reverse("owners:channels")
+    account = SocialAccount.objects.get(provider="weixin_mp")
+    assert account.user == person and account.extra_data["openid"] == OPENID
+    page = client.get(reverse("owners:channels"), **inside).content.decode()
+    assert "已关注公众号并绑定" in page and 'value="wechat" disabled' not in page

@@ -30,7 +30,7 @@ def test_two_digest_runs_at_once_send_each_person_one_digest_and_no_empty_one():
     send_notification_digests()  # and once more, later the same day
 
     assert Counter(address for m in mail.outbox for address in m.to) == {daily.email: 1}
-    assert "3" in mail.outbox[0].subject  # "3 条新通知": the three, in one digest
+    assert "3" in mail.outbox[0].subject  # "3 条新消息": the three, in one digest
     assert not Notification.objects.filter(recipient=daily, emailed_at__isnull=True).exists()
     keys = Outgoing.objects.filter(key__startswith="digest:").values_list("key", flat=True)
     assert [key.rsplit(":", 1)[1] for key in keys] == [str(daily.pk)]

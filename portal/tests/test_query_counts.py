@@ -96,3 +96,14 @@ def test_the_consent_list_costs_the_same_for_few_and_many(
     with django_assert_num_queries(len(few.captured_queries)):
         page = client.get(reverse("consents:index")).content.decode()
     assert page.count("2026-12") >= 4
+
+
+@pytest.mark.parametrize("chosen", [0, 5])
+def test_the_notification_settings(owner, owner_client, chosen, django_assert_max_num_queries):
+    """The same queries with no choice saved and with every topic chosen."""
+    topics = ["case", "account", "event", "club", "forum"][:chosen]
+    owner.notification_channels = {topic: ["email"] for topic in topics}
+    owner.save(update_fields=["notification_channels"])
+    owner_client.get(reverse("owners:channels"))
+    with django_assert_max_num_queries(6):
+        assert owner_client.get(reverse("owners:channels")).status_code == 200
