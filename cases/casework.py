@@ -619,10 +619,15 @@ def _tell_owner(case, template, **context):
         context["rating_token"] = rating_token(case)
     event = context.get("event")
     with translation.override(getattr(recipient, "language", "") or settings.LANGUAGE_CODE):
-        words = _("Your case %(reference)s: %(status)s") % {
-            "reference": case.reference,
-            "status": case.get_status_display(),
-        }
+        if event is not None and event.kind == CaseEvent.Kind.REPLY:
+            words = _("Customer service replied on your case %(reference)s") % {
+                "reference": case.reference
+            }
+        else:
+            words = _("Your case %(reference)s: %(status)s") % {
+                "reference": case.reference,
+                "status": case.get_status_display(),
+            }
     tell(
         recipient,
         "case",
