@@ -35,7 +35,10 @@ class AttachmentsField(forms.FileField):
 
 
 class CaseForm(forms.Form):
-    kind = forms.ChoiceField(label=_("What is it?"), choices=Case.Kind.choices)
+    # Repairs have their own form (我要报修), with the place, the times and the price.
+    kind = forms.ChoiceField(
+        label=_("What is it?"), choices=[c for c in Case.Kind.choices if c[0] != Case.Kind.REPAIR]
+    )
     category = forms.ModelChoiceField(
         label=_("About"), queryset=Category.objects.all(), empty_label=_("Choose a category")
     )

@@ -73,6 +73,8 @@ class Case(models.Model):
         ENQUIRY = "enquiry", _("Enquiry")
         LEGAL = "legal", _("Legal consultation")
         PRAISE = "praise", _("Praise")
+        #: Filed through 我要报修 (the repairs app keeps its repair's facts beside it).
+        REPAIR = "repair", _("Repair")
 
     class Channel(models.TextChoices):
         WEB = "web", _("Website")

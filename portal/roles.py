@@ -47,7 +47,14 @@ OWNER_SERVICE = [
 ]
 CLOSURES = ["owners.view_accountclosure", "owners.close_account"]
 
-CASE_HANDLING = ["cases.view_case", "cases.handle_case", "cases.view_quarantinedemail"]
+#: The repairs' lists: departments and contractors, repair categories, prices, materials.
+REPAIR_LISTS = ["team", "repaircategory", "priceitem", "material"]
+CASE_HANDLING = [
+    "cases.view_case",
+    "cases.handle_case",
+    "cases.view_quarantinedemail",
+    *(f"repairs.view_{name}" for name in REPAIR_LISTS),
+]
 CASE_MANAGEMENT = [
     *CASE_HANDLING,
     "cases.manage_cases",
@@ -55,6 +62,7 @@ CASE_MANAGEMENT = [
     "cases.change_category",
     "cases.view_category",
     "portal.change_servicehours",
+    *(f"repairs.{action}_{name}" for action in ("add", "change") for name in REPAIR_LISTS),
 ]
 
 FORUM_RECORDS = ["forum.view_topic", "forum.view_post", "forum.view_report", "forum.view_board"]

@@ -32,6 +32,8 @@ class Unit(models.Model):
     floor_area = models.DecimalField(
         _("floor area (m²)"), max_digits=7, decimal_places=2, null=True, blank=True
     )
+    #: 交房: the day the buyer took the keys, when the builder's warranty periods start.
+    handed_over_on = models.DateField(_("handed over on"), null=True, blank=True)
 
     class Meta:
         ordering = ["estate", "building", "number"]

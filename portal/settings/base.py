@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "owners",
     "home",
     "cases",
+    "repairs",
     "forum",
     "club",
     "events",

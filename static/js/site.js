@@ -53,6 +53,26 @@
         tick();
     });
 
+    // 我要报修: only the fields of the place chosen (a home, or a common area of the estate), and
+    // only the paid services of the repair chosen. Without script every field shows, and the
+    // server ignores the ones that do not apply.
+    document.querySelectorAll(".repair-form").forEach(function (form) {
+        var category = form.elements.category;
+        var prices = form.elements.price_item;
+        function show() {
+            var place = form.querySelector("input[name=place]:checked");
+            form.classList.toggle("is-home", !!place && place.value === "home");
+            form.classList.toggle("is-common", !!place && place.value === "common");
+            Array.prototype.forEach.call(prices.options, function (option) {
+                var fits = !option.dataset.category || option.dataset.category === category.value;
+                option.hidden = !fits;
+                if (!fits && option.selected) { prices.value = ""; }
+            });
+        }
+        form.addEventListener("change", show);
+        show();
+    });
+
     // <fieldset data-unit-picker>: a box above the claim form's units keeps only the units whose
     // number holds what is typed ("501" finds 0501 and 1501), and the floors that still have one.
     document.querySelectorAll("[data-unit-picker]").forEach(function (picker) {

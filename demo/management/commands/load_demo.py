@@ -8,6 +8,7 @@ from demo import home as home_demo
 from demo import owners as portal_demo
 from demo import privacy as demo_privacy
 from demo import publications as demo_publications
+from demo import repairs as demo_repairs
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         logins = portal_demo.build()
         logins[2:2] = forum_demo.build()
         demo_cases.build()
+        demo_repairs.build()
         demo_publications.build()
         club_demo.build()
         demo_events.build()

@@ -1,0 +1,119 @@
+"""Demo repairs: the departments and contractors, repair categories with their warranty, the
+price list, materials, the units' handover dates and the verified owner's two requests."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import Category
+from owners.models import Estate, Unit, User
+from repairs import requests
+from repairs.models import Material, PriceItem, RepairCategory, RepairRequest, Team
+
+TEAMS = [
+    ("工程部", Team.Kind.DEPARTMENT, "周工", "0571-8888 6601"),
+    ("物业服务中心", Team.Kind.DEPARTMENT, "吴主管", "0571-8888 6602"),
+    ("杭州迅达电梯维保", Team.Kind.CONTRACTOR, "郑经理", "0571-8765 4321"),
+    ("金都建设（保修）", Team.Kind.CONTRACTOR, "冯工", "0571-8123 4567"),
+]
+#: name, examples, team, arrive within, complete within, warranty months (statutory defaults).
+CATEGORIES = [
+    ("给排水", "漏水、堵塞、水压低", "工程部", 4, 24, 24),
+    ("电气", "跳闸、插座、灯具", "工程部", 4, 24, 24),
+    ("防水", "渗水、墙面返潮", "金都建设（保修）", 24, 168, 60),
+    ("门窗", "门锁、合页、窗户密封", "工程部", 24, 72, 24),
+    ("墙面地面", "开裂、空鼓、瓷砖脱落", "金都建设（保修）", 48, 168, 24),
+    ("电梯", "异响、停运、按钮失灵", "杭州迅达电梯维保", 1, 8, 0),
+]
+PRICES = [
+    ("给排水", "疏通地漏或下水管", "次", "80.00", ""),
+    ("给排水", "更换水龙头", "个", "50.00", "不含材料"),
+    ("电气", "更换插座或开关", "个", "30.00", "不含材料"),
+    ("电气", "排查线路故障", "次", "100.00", ""),
+    ("门窗", "更换门锁锁芯", "个", "60.00", "不含材料"),
+    ("门窗", "调整门窗合页", "樘", "40.00", ""),
+]
+MATERIALS = [
+    ("水龙头", "个", "68.00"),
+    ("地漏", "个", "35.00"),
+    ("五孔插座", "个", "18.00"),
+    ("锁芯（C级）", "个", "120.00"),
+    ("玻璃胶", "支", "25.00"),
+]
+#: 交房: 翠湖苑 is past its two years (home repairs are paid); 云栖府 is within most warranties.
+HANDOVERS = {"金都·翠湖苑": date(2019, 6, 28), "金都·云栖府": date(2023, 9, 26)}
+
+
+def build():
+    if RepairCategory.objects.exists():
+        return
+    with transaction.atomic():
+        teams = {}
+        for order, (name, kind, contact, phone) in enumerate(TEAMS):
+            teams[name] = Team.objects.create(
+                name=name, kind=kind, contact_name=contact, phone=phone, sort_order=order
+            )
+        engineers = User.objects.filter(username="service")
+        teams["工程部"].members.set(engineers)
+        repairs = Category.objects.get(name="维修报修")
+        categories = {}
+        for order, (name, examples, team, arrive, finish, months) in enumerate(CATEGORIES):
+            categories[name] = RepairCategory.objects.create(
+                name=name,
+                help_text=examples,
+                team=teams[team],
+                case_category=repairs,
+                arrival_hours=arrive,
+                completion_hours=finish,
+                warranty_months=months,
+                sort_order=order,
+            )
+        for order, (category, name, unit, price, note) in enumerate(PRICES):
+            PriceItem.objects.create(
+                category=categories[category],
+                name=name,
+                unit=unit,
+                price=Decimal(price),
+                note=note,
+                sort_order=order,
+            )
+        for name, unit, price in MATERIALS:
+            Material.objects.create(name=name, unit=unit, unit_price=Decimal(price))
+        for estate, day in HANDOVERS.items():
+            Unit.objects.filter(estate__name=estate).update(handed_over_on=day)
+        _requests(categories)
+
+
+def _requests(categories):
+    owner = User.objects.get(username="owner")
+    home = requests.homes(owner).first().unit
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    drain = categories["给排水"]
+    first = requests.report_repair(
+        owner,
+        category=drain,
+        place=RepairRequest.Place.HOME,
+        unit=home,
+        description="卫生间地漏下水很慢，已经积水两天。",
+        slots=[(tomorrow, "evening"), (tomorrow + timedelta(days=1), "morning")],
+        price_item=drain.prices.get(name="疏通地漏或下水管"),
+        accept_price=True,
+    )
+    _earlier(first.case, hours=3)  # this morning: and the owner's next request is not a flood
+    requests.report_repair(
+        owner,
+        category=categories["电梯"],
+        place=RepairRequest.Place.COMMON,
+        estate=Estate.objects.get(name="金都·翠湖苑"),
+        common_area=RepairRequest.CommonArea.LIFT,
+        description="3栋 2 号电梯运行时有明显异响，下行到 5 楼附近尤其明显。",
+        slots=[(tomorrow, "morning")],
+    )
+
+
+def _earlier(case, hours):
+    when = case.created_at - timedelta(hours=hours)
+    case.events.update(created_at=when)
+    type(case).objects.filter(pk=case.pk).update(created_at=when)

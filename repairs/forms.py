@@ -1,0 +1,99 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.forms import AttachmentsField
+from repairs import requests
+from repairs.dates import day_label
+from repairs.models import PriceItem, RepairCategory, RepairRequest
+
+Place = RepairRequest.Place
+
+
+class PriceSelect(forms.Select):
+    """Each service carries its repair category, so the page can offer only those that fit."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value:
+            option["attrs"]["data-category"] = str(value.instance.category_id)
+        return option
+
+
+class PriceChoiceField(forms.ModelChoiceField):
+    widget = PriceSelect
+
+    def label_from_instance(self, item):
+        return f"{item.name} · ¥{item.price}/{item.unit}"
+
+
+class RepairForm(forms.Form):
+    """我要报修, for one owner: their homes, their estates, the next two weeks."""
+
+    place = forms.ChoiceField(
+        label=_("Where"), choices=Place.choices, widget=forms.RadioSelect, initial=Place.HOME
+    )
+    unit = forms.ChoiceField(label=_("Which home"), required=False)
+    estate = forms.ChoiceField(label=_("Which estate"), required=False)
+    common_area = forms.ChoiceField(
+        label=_("Which common area"),
+        choices=[("", "—"), *RepairRequest.CommonArea.choices],
+        required=False,
+    )
+    category = forms.ModelChoiceField(
+        label=_("What needs repair"),
+        queryset=RepairCategory.objects.filter(is_active=True),
+        empty_label=_("Choose one"),
+    )
+    description = forms.CharField(
+        label=_("What is wrong"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Where exactly, since when, what you have seen."),
+    )
+    attachments = AttachmentsField(label=_("Photos"))
+    price_item = PriceChoiceField(
+        label=_("The service you need"),
+        queryset=PriceItem.objects.filter(is_active=True).select_related("category"),
+        required=False,
+        empty_label=_("Not a paid repair"),
+    )
+    accept_price = forms.BooleanField(
+        label=_("I accept this price for a paid repair"), required=False
+    )
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.homes = {str(c.unit_id): c.unit for c in requests.homes(owner)}
+        self.estates = {str(e.pk): e for e in requests.estates(owner).distinct()}
+        self.fields["unit"].choices = [(pk, unit.label) for pk, unit in self.homes.items()]
+        self.fields["estate"].choices = [(pk, e.name) for pk, e in self.estates.items()]
+        days = requests.slot_days()
+        day_choices = [("", _("Choose a day"))] + [
+            (day.isoformat(), day_label(day)) for day in days
+        ]
+        window_choices = [("", _("Choose a time")), *RepairRequest.Window.choices]
+        for n in range(1, requests.MAX_SLOTS + 1):
+            self.fields[f"day{n}"] = forms.ChoiceField(
+                label=_("Day"), choices=day_choices, required=n == 1
+            )
+            self.fields[f"window{n}"] = forms.ChoiceField(
+                label=_("Time"), choices=window_choices, required=n == 1
+            )
+
+    def slot_fields(self):
+        return [(self[f"day{n}"], self[f"window{n}"]) for n in range(1, requests.MAX_SLOTS + 1)]
+
+    def clean(self):
+        data = super().clean()
+        data["unit"] = self.homes.get(data.get("unit") or "")
+        data["estate"] = self.estates.get(data.get("estate") or "")
+        slots = []
+        for n in range(1, requests.MAX_SLOTS + 1):
+            day, window = data.get(f"day{n}"), data.get(f"window{n}")
+            if bool(day) != bool(window):
+                self.add_error(f"window{n}", _("Choose both a day and a time."))
+            elif day:
+                slots.append((forms.DateField().to_python(day), window))
+        data["slots"] = slots
+        return data

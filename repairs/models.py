@@ -1,0 +1,222 @@
+"""Repairs and service requests (报修与特约服务): the staff-managed lists they draw on (teams,
+repair categories with their deadlines and warranty periods, the price list of paid services,
+materials) and each owner's request, which is a case (cases.Case, kind "repair") with the
+repair's own facts beside it."""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from repairs.dates import day_label
+
+
+class Team(models.Model):
+    """Who does the work: one of the company's departments (工程部, 物业服务中心…) or an outside
+    contractor (维保单位: the lift company, the builder for warranty work)."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("Department")
+        CONTRACTOR = "contractor", _("Contractor")
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    #: In-house technicians and staff who take its jobs (staff accounts).
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="teams", verbose_name=_("members")
+    )
+    #: A contractor's people, who have no account: who to call.
+    contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("team")
+        verbose_name_plural = _("departments and contractors")
+
+    def __str__(self):
+        return self.name
+
+
+class RepairCategory(models.Model):
+    """What is wrong (给排水, 电气, 门窗, 墙面, 电梯…), with its deadlines, the team that usually
+    does it and how long the builder's warranty covers it after the unit's handover."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    help_text = models.CharField(_("examples for owners"), max_length=120, blank=True)
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("usually done by"),
+    )
+    #: The case category requests of it are filed under: its deadline for the first answer.
+    case_category = models.ForeignKey(
+        "cases.Category",
+        on_delete=models.PROTECT,
+        verbose_name=_("filed as cases of"),
+        help_text=_(
+            "Requests are cases of this category: the first answer is due within its time."
+        ),
+    )
+    arrival_hours = models.PositiveIntegerField(_("arrive within (hours)"), default=24)
+    completion_hours = models.PositiveIntegerField(_("complete within (hours)"), default=72)
+    #: The statutory minimum periods (《建设工程质量管理条例》第四十条) are the defaults staff
+    #: start from: 2 years for plumbing, wiring and fittings, 5 years for waterproofing.
+    warranty_months = models.PositiveIntegerField(
+        _("warranty after handover (months)"),
+        default=24,
+        help_text=_("0: never under warranty. Waterproofing is 60 months by law, most else 24."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("repair category")
+        verbose_name_plural = _("repair categories")
+
+    def __str__(self):
+        return self.name
+
+    def covers(self, handed_over_on, day):
+        """Whether a unit handed over on `handed_over_on` is still under this warranty on
+        `day`."""
+        if not handed_over_on or not self.warranty_months:
+            return False
+        months = handed_over_on.month - 1 + self.warranty_months
+        year, month = handed_over_on.year + months // 12, months % 12 + 1
+        # The same day of the month, or the month's last day (31 Jan + 1 month: 28/29 Feb).
+        for last in (31, 30, 29, 28):
+            try:
+                end = date(year, month, min(handed_over_on.day, last))
+                break
+            except ValueError:
+                continue
+        return day < end
+
+
+class PriceItem(models.Model):
+    """One line of the price list of paid services (有偿服务价目表)."""
+
+    category = models.ForeignKey(
+        RepairCategory,
+        on_delete=models.CASCADE,
+        related_name="prices",
+        verbose_name=_("repair category"),
+    )
+    name = models.CharField(_("service"), max_length=80)
+    unit = models.CharField(pgettext_lazy("price", "per"), max_length=10, default="次")
+    price = models.DecimalField(
+        _("price (yuan)"), max_digits=8, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    note = models.CharField(_("note"), max_length=120, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["category__sort_order", "category", "sort_order", "pk"]
+        verbose_name = _("price list item")
+        verbose_name_plural = _("price list")
+
+    def __str__(self):
+        return f"{self.name} ¥{self.price}/{self.unit}"
+
+
+class Material(models.Model):
+    """Materials technicians use, with their unit prices (the stock's 进销存 comes later)."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    unit = models.CharField(pgettext_lazy("price", "per"), max_length=10, default="个")
+    unit_price = models.DecimalField(
+        _("unit price (yuan)"), max_digits=8, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+
+    def __str__(self):
+        return f"{self.name}（¥{self.unit_price}/{self.unit}）"
+
+
+class RepairRequest(models.Model):
+    """An owner's repair request: the case it is (its reference, first responder, timeline,
+    deadlines, follow-up and rating) and what only a repair has."""
+
+    class Place(models.TextChoices):
+        HOME = "home", _("In my home")
+        COMMON = "common", _("A common area")
+
+    class CommonArea(models.TextChoices):
+        LIFT = "lift", _("Lift")
+        CORRIDOR = "corridor", _("Corridor or stairs")
+        GARAGE = "garage", _("Garage")
+        GARDEN = "garden", _("Garden or paths")
+        ENTRANCE = "entrance", _("Entrance or lobby")
+        OTHER = "other", _("Elsewhere")
+
+    class Window(models.TextChoices):
+        MORNING = "morning", _("09:00–12:00")
+        AFTERNOON = "afternoon", _("13:30–17:30")
+        EVENING = "evening", _("18:00–20:00")
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, related_name="repair", verbose_name=_("case")
+    )
+    category = models.ForeignKey(
+        RepairCategory, on_delete=models.PROTECT, verbose_name=_("repair category")
+    )
+    place = models.CharField(_("where"), max_length=10, choices=Place.choices)
+    #: The estate of a common area (a home's is its unit's).
+    estate = models.ForeignKey("owners.Estate", on_delete=models.PROTECT, verbose_name=_("estate"))
+    common_area = models.CharField(
+        _("common area"), max_length=10, choices=CommonArea.choices, blank=True
+    )
+    #: Up to three times the owner can be there: [{"date": "2026-12-05", "window": "morning"}].
+    slots = models.JSONField(_("preferred times"), default=list)
+    #: Decided when it was filed: within the category's warranty after the unit's handover.
+    under_warranty = models.BooleanField(_("under warranty"), default=False)
+    #: A paid job: the service from the price list, and its price as the owner accepted it.
+    price_item = models.ForeignKey(
+        PriceItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("paid service"),
+    )
+    accepted_price = models.DecimalField(
+        _("price accepted (yuan)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    price_accepted_at = models.DateTimeField(_("price accepted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("repair request")
+        verbose_name_plural = _("repair requests")
+
+    def __str__(self):
+        return str(self.case)
+
+    @property
+    def is_paid(self):
+        return self.price_item_id is not None
+
+    @property
+    def slot_list(self):
+        """The preferred times as dates and the window as owners read it."""
+        windows = dict(self.Window.choices)
+        return [
+            {
+                "day": day_label(date.fromisoformat(s["date"])),
+                "window": windows.get(s["window"], ""),
+            }
+            for s in self.slots
+        ]

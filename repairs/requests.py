@@ -1,0 +1,125 @@
+"""Owners' repair requests: filed as a case (cases.casework.file_case, kind "repair"), with the
+place, the times the owner can be there, warranty and, for a paid job, the price they accepted,
+in one transaction. Views, the admin and tests call these functions alone."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import casework
+from cases.models import Case
+from owners.models import Estate
+from portal.actions import Refused
+from repairs.models import RepairRequest
+
+Place = RepairRequest.Place
+#: How many times an owner may offer, and how far ahead.
+MAX_SLOTS, DAYS_AHEAD = 3, 14
+
+
+class RepairError(Refused):
+    """A request that cannot be filed as it is; the message says why, in the owner's words."""
+
+
+def homes(owner):
+    """The units the owner's approved claims give them."""
+    return owner.claims.filter(status="approved").select_related("unit__estate")
+
+
+def estates(owner):
+    return Estate.objects.filter(units__claims__owner=owner, units__claims__status="approved")
+
+
+def is_free(category, place, unit, day=None):
+    """(free, under warranty): common areas are the property's to keep; a home's repair is
+    free while the category's warranty covers it."""
+    if place == Place.COMMON:
+        return True, False
+    warranty = category.covers(unit.handed_over_on, day or timezone.localdate())
+    return warranty, warranty
+
+
+def clean_slots(slots, today=None):
+    """Distinct (date, window) pairs from today to DAYS_AHEAD days ahead, in time order."""
+    today = today or timezone.localdate()
+    windows = list(RepairRequest.Window.values)
+    found = sorted(
+        {(day, window) for day, window in slots}, key=lambda s: (s[0], windows.index(s[1]))
+    )
+    if not found:
+        raise RepairError(_("Offer at least one time you can be there."))
+    if len(found) > MAX_SLOTS:
+        raise RepairError(_("Offer at most %(count)s times.") % {"count": MAX_SLOTS})
+    for day, _window in found:
+        if not today <= day <= today + timedelta(days=DAYS_AHEAD):
+            raise RepairError(
+                _("Choose days from today to %(days)s days ahead.") % {"days": DAYS_AHEAD}
+            )
+    return [{"date": day.isoformat(), "window": window} for day, window in found]
+
+
+def report_repair(
+    owner,
+    *,
+    category,
+    place,
+    description,
+    slots,
+    unit=None,
+    estate=None,
+    common_area="",
+    files=(),
+    price_item=None,
+    accept_price=False,
+):
+    """我要报修: a repair in the owner's home or a common area of their estate."""
+    if place == Place.HOME:
+        if unit is None or not homes(owner).filter(unit=unit).exists():
+            raise RepairError(_("Choose one of your verified homes."))
+        estate, common_area = unit.estate, ""
+    else:
+        if estate is None or not estates(owner).filter(pk=estate.pk).exists():
+            raise RepairError(_("Choose the estate you live in."))
+        if common_area not in RepairRequest.CommonArea.values:
+            raise RepairError(_("Say which common area."))
+        unit = None
+    free, warranty = is_free(category, place, unit)
+    if free:
+        price_item = None
+    elif category.prices.filter(is_active=True).exists():
+        if price_item is None or price_item.category_id != category.pk or not price_item.is_active:
+            raise RepairError(_("Choose the service you need from the price list."))
+        if not accept_price:
+            raise RepairError(_("This repair is paid: accept the price before we book it."))
+    slots = clean_slots(slots)
+    where = unit.label if unit else f"{estate.name} {RepairRequest.CommonArea(common_area).label}"
+    with transaction.atomic():
+        case = casework.file_case(
+            owner,
+            kind=Case.Kind.REPAIR,
+            category=category.case_category,
+            unit=unit,
+            subject=f"{category.name} · {where}"[:120],
+            description=description,
+            files=files,
+        )
+        return RepairRequest.objects.create(
+            case=case,
+            category=category,
+            place=place,
+            estate=estate,
+            common_area=common_area,
+            slots=slots,
+            under_warranty=warranty,
+            price_item=price_item,
+            accepted_price=price_item.price if price_item else None,
+            price_accepted_at=timezone.now() if price_item else None,
+        )
+
+
+def slot_days(today=None):
+    """The days an owner may pick, today first."""
+    today = today or timezone.localdate()
+    return [today + timedelta(days=n) for n in range(DAYS_AHEAD + 1)]

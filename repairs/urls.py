@@ -1,0 +1,9 @@
+from django.urls import path
+
+from repairs import views
+
+app_name = "repairs"
+urlpatterns = [
+    path("new/", views.new_repair, name="new"),
+    path("prices/", views.prices, name="prices"),
+]
