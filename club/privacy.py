@@ -18,15 +18,12 @@ from club.models import (
     SurveyPage,
 )
 from owners import privacy
+from portal.phones import masked
 
 
 def mask_name(name):
     """王** : enough for the member to recognise the buyer, nothing more."""
     return f"{name[:1]}**" if name else ""
-
-
-def mask_mobile(mobile):
-    return f"{mobile[:3]}****{mobile[-4:]}" if len(mobile) == 11 else "*" * len(mobile)
 
 
 class ClubPart(privacy.Part):
@@ -160,7 +157,7 @@ class ClubPart(privacy.Part):
                 # The buyer is someone else: masked, as anywhere else they are shown.
                 (
                     mask_name(r.buyer_name),
-                    mask_mobile(r.buyer_mobile),
+                    masked(r.buyer_mobile),
                     r.development,
                     r.get_status_display(),
                     r.reason,
@@ -269,7 +266,7 @@ def _mask_referrals(member, reason, by, now):
     taken = set()
     referrals = list(member.referrals.all())
     for referral in referrals:
-        mobile = mask_mobile(referral.buyer_mobile)
+        mobile = masked(referral.buyer_mobile)
         if referral.status != Referral.Status.REJECTED:
             # Live referrals are unique per masked number too (a database constraint).
             if mobile in taken:

@@ -1,5 +1,6 @@
-"""Demo repairs: the departments and contractors, repair categories with their warranty, the
-price list, materials, the units' handover dates and the verified owner's two requests."""
+"""Demo repairs: the departments and contractors (工程部 with its technician 周建华), repair
+categories with their warranty, the price list, materials, the units' handover dates and the
+verified owner's two requests, the first booked for tomorrow evening."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -8,8 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Category
+from demo import cases as demo_cases
+from demo.owners import ensure_user
 from owners.models import Estate, Unit, User
-from repairs import requests
+from portal.hours import Calendar
+from repairs import requests, workorders
 from repairs.models import Material, PriceItem, RepairCategory, RepairRequest, Team
 
 TEAMS = [
@@ -55,8 +59,10 @@ def build():
             teams[name] = Team.objects.create(
                 name=name, kind=kind, contact_name=contact, phone=phone, sort_order=order
             )
-        engineers = User.objects.filter(username="service")
-        teams["工程部"].members.set(engineers)
+        technician = ensure_user(
+            "technician", "technician@jindu.example", "周建华", mobile="13700006601"
+        )
+        teams["工程部"].members.add(technician)
         repairs = Category.objects.get(name="维修报修")
         categories = {}
         for order, (name, examples, team, arrive, finish, months) in enumerate(CATEGORIES):
@@ -83,7 +89,10 @@ def build():
             Material.objects.create(name=name, unit=unit, unit_price=Decimal(price))
         for estate, day in HANDOVERS.items():
             Unit.objects.filter(estate__name=estate).update(handed_over_on=day)
-        _requests(categories)
+        for case, days in _requests(categories):
+            # Filed on past mornings, steps within the desk's hours, like the demo's cases.
+            demo_cases.backdate(case, days, Calendar())
+        demo_cases.renumber()
 
 
 def _requests(categories):
@@ -102,7 +111,15 @@ def _requests(categories):
         accept_price=True,
     )
     _earlier(first.case, hours=3)  # this morning: and the owner's next request is not a flood
-    requests.report_repair(
+    workorders.dispatch(
+        first.case,
+        User.objects.get(username="service"),
+        team=drain.team,
+        technician=User.objects.get(username="technician"),
+        day=tomorrow,
+        window="evening",
+    )
+    second = requests.report_repair(
         owner,
         category=categories["电梯"],
         place=RepairRequest.Place.COMMON,
@@ -111,6 +128,7 @@ def _requests(categories):
         description="3栋 2 号电梯运行时有明显异响，下行到 5 楼附近尤其明显。",
         slots=[(tomorrow, "morning")],
     )
+    return [(first.case, 2), (second.case, 1)]
 
 
 def _earlier(case, hours):

@@ -78,6 +78,10 @@ STRINGS = (
         '%(total)s Images <span class="w-sr-only">created in %(site_name)s</span>',
     ),
     gettext_noop("Wagtail %(current_version)s editor guide"),
+    gettext_noop(
+        'There are no %(model_name)s to display. Why not <a href="%(add_url)s">add one</a>?'
+    ),
+    gettext_noop("New: %(model_name)s"),
     gettext_noop("Edit account avatar"),
     gettext_noop("Search all pages…"),
     gettext_noop("Sort"),

@@ -70,3 +70,10 @@ class MobileField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
         return e164(value) if value else value
+
+
+def masked(mobile):
+    """13800138000 → 138****8000: a number shown to someone who needs to recognise it, not
+    read it (an owner seeing their technician's, a contractor seeing an owner's)."""
+    digits = national(mobile or "")
+    return f"{digits[:3]}****{digits[-4:]}" if len(digits) == 11 else "*" * len(digits)

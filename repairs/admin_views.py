@@ -1,12 +1,28 @@
-"""The repairs' lists in the admin (报修): departments and contractors, repair categories with
-their deadlines and warranty, the price list of paid services and the materials."""
+"""The repairs in the admin (报修): departments and contractors, repair categories with their
+deadlines and warranty, the price list of paid services and the materials; 派单 from a case."""
 
+from datetime import date
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.generic import FormView
 from wagtail.admin.ui.tables import BooleanColumn
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
-from repairs.models import Material, PriceItem, RepairCategory, Team
+from cases import rules as case_rules
+from cases.models import Case
+from owners.models import User
+from portal.actions import Refused
+from portal.exports import SafeIndexView
+from repairs import requests, workorders
+from repairs.dates import day_label
+from repairs.models import Material, PriceItem, RepairCategory, RepairRequest, Team
 
 
 class TeamViewSet(ModelViewSet):
@@ -52,6 +68,7 @@ class RepairCategoryViewSet(ModelViewSet):
 
 class PriceItemViewSet(ModelViewSet):
     model = PriceItem
+    index_view_class = SafeIndexView  # spreadsheets that never run a formula
     name = "repair_prices"
     url_prefix = "repairs/prices"
     icon = "list-ul"
@@ -66,6 +83,7 @@ class PriceItemViewSet(ModelViewSet):
 
 class MaterialViewSet(ModelViewSet):
     model = Material
+    index_view_class = SafeIndexView
     name = "repair_materials"
     url_prefix = "repairs/materials"
     icon = "pick"
@@ -82,3 +100,120 @@ class RepairsViewSetGroup(ViewSetGroup):
     menu_icon = "cogs"
     menu_order = 160
     items = (TeamViewSet, RepairCategoryViewSet, PriceItemViewSet, MaterialViewSet)
+
+
+class DispatchForm(forms.Form):
+    """派单 for one case: the team, its technician and one of the owner's times (any day and
+    time for a complaint handed to another department)."""
+
+    team = forms.ModelChoiceField(
+        label=gettext_lazy("Department or contractor"),
+        queryset=Team.objects.filter(is_active=True),
+    )
+    technician = forms.ModelChoiceField(
+        label=gettext_lazy("Technician"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=gettext_lazy("For a contractor's job leave it empty: they send someone."),
+    )
+    slot = forms.ChoiceField(label=gettext_lazy("Appointment"), widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=gettext_lazy("Why it goes to someone else"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("Only when the case has a work order already."),
+    )
+
+    def __init__(self, *args, repair, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["technician"].queryset = User.objects.filter(
+            teams__is_active=True, is_active=True
+        ).distinct()
+        self.fields["technician"].label_from_instance = lambda user: user.display_name
+        if repair is not None:
+            slots = [(f"{s['date']}|{s['window']}", s) for s in repair.slots]
+            labels = repair.slot_list
+            self.fields["slot"].choices = [
+                (value, f"{label['day']} {label['window']}")
+                for (value, _slot), label in zip(slots, labels, strict=True)
+            ]
+        else:
+            self.fields["slot"].choices = [
+                (f"{day.isoformat()}|{window}", f"{day_label(day)} {name}")
+                for day in requests.slot_days()
+                for window, name in RepairRequest.Window.choices
+            ]
+            self.fields["slot"].widget = forms.Select()
+
+    def clean_slot(self):
+        day, window = self.cleaned_data["slot"].split("|")
+        return date.fromisoformat(day), window
+
+
+class DispatchView(WagtailAdminTemplateMixin, FormView):
+    """派单 from the case screen."""
+
+    form_class = DispatchForm
+    template_name = "repairs/admin/dispatch.html"
+    page_title = gettext_lazy("Dispatch a work order")
+    header_icon = "cogs"
+
+    def dispatch(self, request, *args, **kwargs):
+        case_rules.check_handler(request.user)
+        self.case = get_object_or_404(Case.objects.select_related("owner", "unit"), pk=kwargs["pk"])
+        self.repair = (
+            RepairRequest.objects.filter(case=self.case)
+            .select_related("category", "estate")
+            .first()
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def case_url(self):
+        return reverse("case_ledger:inspect", args=[self.case.pk])
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("case_ledger:index"), "label": _("Case ledger")},
+            {"url": self.case_url(), "label": self.case.reference},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["repair"] = self.repair
+        if self.repair and self.repair.category.team_id:
+            kwargs.setdefault("initial", {})["team"] = self.repair.category.team_id
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            case=self.case,
+            repair=self.repair,
+            orders=self.case.work_orders.select_related("team", "technician", "cancelled_by"),
+        )
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        day, window = data["slot"]
+        try:
+            order = workorders.dispatch(
+                self.case,
+                self.request.user,
+                team=data["team"],
+                technician=data["technician"],
+                day=day,
+                window=window,
+                reason=data["reason"],
+            )
+        except Refused as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(reference)s: %(team)s booked for %(day)s.")
+            % {"reference": self.case.reference, "team": order.team, "day": day_label(order.day)},
+        )
+        return redirect(self.case_url())

@@ -220,3 +220,75 @@ class RepairRequest(models.Model):
             }
             for s in self.slots
         ]
+
+
+class WorkOrder(models.Model):
+    """维修单: a job dispatched to a team, with its technician and appointment. A case has at
+    most one open at a time; reassigning cancels the open one with who, when and why."""
+
+    class State(models.TextChoices):
+        BOOKED = "booked", _("Booked")
+        ARRIVED = "arrived", _("Arrived")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Reassigned")
+
+    #: The states in which a job holds its technician's time.
+    OPEN = (State.BOOKED, State.ARRIVED)
+
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.CASCADE, related_name="work_orders", verbose_name=_("case")
+    )
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, verbose_name=_("team"))
+    #: An in-house technician; a contractor's job has none (the contractor sends someone).
+    technician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        verbose_name=_("technician"),
+    )
+    day = models.DateField(_("day"))
+    window = models.CharField(_("time"), max_length=10, choices=RepairRequest.Window.choices)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.BOOKED, db_index=True
+    )
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("dispatched by"),
+    )
+    created_at = models.DateTimeField(_("dispatched"), auto_now_add=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reassigned by"),
+    )
+    cancelled_at = models.DateTimeField(_("reassigned"), null=True, blank=True)
+    cancel_reason = models.CharField(_("why reassigned"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["day", "window", "pk"]
+        verbose_name = _("work order")
+        verbose_name_plural = _("work orders")
+        constraints = [
+            # A technician is in one place at a time: the database refuses a second booking of
+            # the same slot, however many dispatchers press at once.
+            models.UniqueConstraint(
+                fields=["technician", "day", "window"],
+                condition=models.Q(state__in=["booked", "arrived"], technician__isnull=False),
+                name="repairs_technician_once_per_slot",
+            ),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(state__in=["booked", "arrived"]),
+                name="repairs_one_open_work_order_per_case",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case.reference} · {self.team}"

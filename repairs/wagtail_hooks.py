@@ -1,8 +1,22 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from repairs.admin_views import RepairsViewSetGroup
+from repairs.admin_views import DispatchView, RepairsViewSetGroup
 
 
 @hooks.register("register_admin_viewset")
 def register_repairs_viewsets():
     return RepairsViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_dispatch_url():
+    return [path("repairs/dispatch/<int:pk>/", DispatchView.as_view(), name="repairs_dispatch")]
+
+
+@hooks.register("register_log_actions")
+def register_repairs_log_actions(actions):
+    actions.register_action(
+        "repairs.work_order.dispatch", _("Dispatch a work order"), _("Work order dispatched")
+    )

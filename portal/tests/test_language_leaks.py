@@ -187,6 +187,8 @@ def owner_pages(world):
         reverse("club:rewards"),
         reverse("club:refer"),
         reverse("events:mine"),
+        reverse("repairs:new"),
+        reverse("repairs:prices"),
     ]
 
 
@@ -236,6 +238,12 @@ def admin_screens(world):
         reverse("claims:index"),
         reverse("club_members:index"),
         reverse("club_check_in:index"),
+        reverse("repair_teams:index"),
+        reverse("repair_categories:index"),
+        reverse("repair_categories:add"),
+        reverse("repair_prices:index"),
+        reverse("repair_materials:index"),
+        reverse("repairs_dispatch", args=[case.pk]),
         reverse("wagtailadmin_explore", args=[HomePage.objects.get().pk]),
         reverse("wagtailimages:index"),
         reverse("wagtaildocs:index"),
