@@ -468,6 +468,22 @@ def set_status(case, staff, status, text=""):
     return case
 
 
+def record_work(case, worker, status, text, files=()):
+    """A step of the work a work order sent someone to do (repairs.workorders decides who may:
+    the technician of the case's open work order): in progress when they arrive, resolved with
+    what was done, and its photos, when they finish. The owner hears of each; the case stays
+    with its first responder, and the owner confirms or reopens it as after any resolution."""
+    if status not in (Status.IN_PROGRESS, Status.RESOLVED):
+        raise ValueError(f"work does not move a case to {status!r}")
+    with transaction.atomic():
+        _locked(case)
+        if case.status not in (Status.ACCEPTED, Status.IN_PROGRESS, Status.REOPENED):
+            raise CaseError(_("This case is not waiting for work."))
+        event = _set_status(case, status, worker, text)
+        attach(case, event, files)
+    return event
+
+
 def record_follow_up(case, staff, *, score, method, remarks=""):
     """回访: staff record the owner's satisfaction after a visit or a call; the case closes."""
     text = f"{method}: {score}/5. {remarks.strip()}"
@@ -578,6 +594,7 @@ def _set_status(case, status, by, text, tell=True, visible=True):
     log(case, f"cases.case.{status}", user=by)
     if tell:
         _tell_owner(case, "cases/email/case_update", event=event)
+    return event
 
 
 def attach(case, event, files):

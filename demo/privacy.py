@@ -21,6 +21,7 @@ AGREED = {
     "zhangwei": VERSION,
     "liuyang": VERSION,
     "chenjing": EARLIER_VERSION,
+    "technician": VERSION,
 }
 
 SUMMARY = (

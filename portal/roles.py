@@ -132,6 +132,8 @@ ROLES = {
         # Reward pictures.
         "collections": ["wagtailimages.add_image", "wagtailimages.choose_image"],
     },
+    # In-house technicians: their day of jobs on the site (repairs:jobs), no admin.
+    "Technicians": {"perms": ["repairs.view_workorder"]},
     "Managers": {
         "perms": [
             *ADMIN,

@@ -1,10 +1,12 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import AttachmentsField
 from repairs import requests
 from repairs.dates import day_label
-from repairs.models import PriceItem, RepairCategory, RepairRequest
+from repairs.models import Material, PriceItem, RepairCategory, RepairRequest
 
 Place = RepairRequest.Place
 
@@ -96,4 +98,67 @@ class RepairForm(forms.Form):
             elif day:
                 slots.append((forms.DateField().to_python(day), window))
         data["slots"] = slots
+        return data
+
+
+class FinishForm(forms.Form):
+    """完工 on the technician's phone: what was done, photos, materials, the amount."""
+
+    notes = forms.CharField(
+        label=_("What you did"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The owner reads it on their case."),
+    )
+    attachments = AttachmentsField(label=_("Photos"))
+    amount = forms.DecimalField(
+        label=_("Amount the owner pays (yuan)"),
+        required=False,
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
+    )
+
+    ROWS = 4
+
+    def __init__(self, *args, paid, price=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.paid = paid
+        if not paid:
+            del self.fields["amount"]
+        else:
+            self.fields["amount"].initial = price
+        materials = Material.objects.filter(is_active=True)
+        for n in range(1, self.ROWS + 1):
+            self.fields[f"material{n}"] = forms.ModelChoiceField(
+                label=_("Material"),
+                queryset=materials,
+                required=False,
+                empty_label=_("Choose a material"),
+            )
+            self.fields[f"quantity{n}"] = forms.DecimalField(
+                label=_("Quantity"),
+                required=False,
+                min_value=Decimal("0.01"),
+                max_digits=7,
+                decimal_places=2,
+                widget=forms.NumberInput(
+                    attrs={"inputmode": "decimal", "step": "0.01", "placeholder": _("How many")}
+                ),
+            )
+
+    def material_fields(self):
+        return [(self[f"material{n}"], self[f"quantity{n}"]) for n in range(1, self.ROWS + 1)]
+
+    def clean(self):
+        data = super().clean()
+        used = []
+        for n in range(1, self.ROWS + 1):
+            material, quantity = data.get(f"material{n}"), data.get(f"quantity{n}")
+            if bool(material) != bool(quantity):
+                self.add_error(f"quantity{n}", _("Choose the material and say how much."))
+            elif material:
+                used.append((material, quantity))
+        data["materials"] = used
         return data

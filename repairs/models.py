@@ -270,6 +270,13 @@ class WorkOrder(models.Model):
     )
     cancelled_at = models.DateTimeField(_("reassigned"), null=True, blank=True)
     cancel_reason = models.CharField(_("why reassigned"), max_length=200, blank=True)
+    arrived_at = models.DateTimeField(_("arrived"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    notes = models.TextField(_("what was done"), blank=True)
+    #: What the owner pays for a paid job (the service, and materials where charged).
+    amount = models.DecimalField(
+        _("amount (yuan)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["day", "window", "pk"]
@@ -292,3 +299,23 @@ class WorkOrder(models.Model):
 
     def __str__(self):
         return f"{self.case.reference} · {self.team}"
+
+
+class MaterialUse(models.Model):
+    """Materials a job used, at the price of the day (the month's 进销存 counts these)."""
+
+    order = models.ForeignKey(
+        WorkOrder, on_delete=models.CASCADE, related_name="materials", verbose_name=_("work order")
+    )
+    material = models.ForeignKey(Material, on_delete=models.PROTECT, verbose_name=_("material"))
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=7, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    unit_price = models.DecimalField(_("unit price (yuan)"), max_digits=8, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("material used")
+        verbose_name_plural = _("materials used")
+
+    def __str__(self):
+        return f"{self.material.name} × {self.quantity}"

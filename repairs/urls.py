@@ -6,4 +6,6 @@ app_name = "repairs"
 urlpatterns = [
     path("new/", views.new_repair, name="new"),
     path("prices/", views.prices, name="prices"),
+    path("jobs/", views.my_jobs, name="jobs"),
+    path("jobs/<int:pk>/", views.job, name="job"),
 ]

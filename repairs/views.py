@@ -1,12 +1,17 @@
+from datetime import date, timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from repairs import requests
-from repairs.forms import RepairForm
-from repairs.models import PriceItem
+from repairs import requests, workorders
+from repairs.dates import day_label
+from repairs.forms import FinishForm, RepairForm
+from repairs.models import PriceItem, WorkOrder
+from repairs.requests import RepairError
 
 
 @login_required
@@ -62,3 +67,77 @@ def price_list():
 def prices(request):
     """有偿服务价目表: public, so owners can look before they ask."""
     return render(request, "repairs/prices.html", {"prices": price_list()})
+
+
+# -- The technician's day (a staff page, made for a phone) -----------------------------------
+
+
+def _technician(request):
+    """Only people of a team (in-house technicians) have a day of jobs."""
+    if not request.user.is_authenticated or not request.user.teams.exists():
+        raise PermissionDenied
+    return request.user
+
+
+@login_required
+def my_jobs(request):
+    technician = _technician(request)
+    try:
+        day = date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = timezone.localdate()
+    return render(
+        request,
+        "repairs/jobs.html",
+        {
+            "jobs": list(workorders.jobs(technician, day)),
+            "day": day,
+            "day_name": day_label(day),
+            "before": day - timedelta(days=1),
+            "after": day + timedelta(days=1),
+        },
+    )
+
+
+@login_required
+def job(request, pk):
+    technician = _technician(request)
+    order = get_object_or_404(
+        WorkOrder.objects.select_related(
+            "case__unit__estate", "case__owner", "case__repair__category", "case__repair__estate"
+        ),
+        pk=pk,
+        technician=technician,
+    )
+    repair = getattr(order.case, "repair", None)
+    paid = bool(repair and repair.is_paid)
+    form = FinishForm(paid=paid, price=repair.accepted_price if paid else None)
+    action = request.POST.get("action")
+    if request.method == "POST":
+        try:
+            if action == "arrive":
+                workorders.arrive(order, technician)
+                messages.success(request, _("Marked as arrived; the owner is told."))
+                return redirect("repairs:job", pk=order.pk)
+            if action == "finish":
+                form = FinishForm(request.POST, request.FILES, paid=paid)
+                if form.is_valid():
+                    data = form.cleaned_data
+                    workorders.finish(
+                        order,
+                        technician,
+                        notes=data["notes"],
+                        files=data["attachments"],
+                        materials=data["materials"],
+                        amount=data.get("amount"),
+                    )
+                    messages.success(request, _("Done; the owner is asked to confirm."))
+                    return redirect("repairs:jobs")
+        except RepairError as error:
+            messages.error(request, str(error))
+            return redirect("repairs:job", pk=order.pk)
+    return render(
+        request,
+        "repairs/job.html",
+        {"order": order, "case": order.case, "repair": repair, "form": form},
+    )

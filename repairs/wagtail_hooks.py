@@ -20,3 +20,7 @@ def register_repairs_log_actions(actions):
     actions.register_action(
         "repairs.work_order.dispatch", _("Dispatch a work order"), _("Work order dispatched")
     )
+    actions.register_action(
+        "repairs.work_order.arrive", _("Arrive for a job"), _("Technician arrived")
+    )
+    actions.register_action("repairs.work_order.finish", _("Finish a job"), _("Job done"))

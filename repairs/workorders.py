@@ -3,8 +3,12 @@ work) into a work order for a department or contractor, with a technician and an
 one of the owner's times. The case stays with its first responder; the owner reads the booking
 on the case's timeline and hears of it on their channels (cases.casework.reply)."""
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db import models as db
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -14,7 +18,7 @@ from cases import rules as case_rules
 from cases.models import Case
 from portal.phones import masked
 from repairs.dates import day_label
-from repairs.models import RepairRequest, Team, WorkOrder
+from repairs.models import MaterialUse, RepairRequest, Team, WorkOrder
 from repairs.requests import RepairError
 
 State = WorkOrder.State
@@ -78,11 +82,8 @@ def booking_text(order, owner):
     """What the owner reads on the timeline: who comes when, and a number to reach them."""
     language = getattr(owner, "language", "") or settings.LANGUAGE_CODE
     with translation.override(language):
-        if order.technician:
-            person = _("technician %(surname)s") % {"surname": order.technician.real_name[:1]}
-            phone = masked(order.technician.mobile)
-        else:
-            person, phone = str(order.team), order.team.phone
+        person = _person(order)
+        phone = masked(order.technician.mobile) if order.technician else order.team.phone
         return _(
             "Booked: %(team)s comes on %(day)s, %(window)s. Who comes: %(person)s%(phone)s."
         ) % {
@@ -92,3 +93,93 @@ def booking_text(order, owner):
             "person": person,
             "phone": f" ({phone})" if phone else "",
         }
+
+
+# -- The technician's day -------------------------------------------------------------------
+
+
+def jobs(technician, day):
+    """`technician`'s jobs on `day`, in time order, with what the job page shows."""
+    in_time = db.Case(
+        *(db.When(window=w, then=n) for n, w in enumerate(RepairRequest.Window.values)),
+        output_field=db.IntegerField(),
+    )
+    return (
+        WorkOrder.objects.filter(technician=technician, day=day)
+        .exclude(state=State.CANCELLED)
+        .order_by(in_time, "pk")
+        .select_related("case__unit__estate", "case__owner", "case__repair__category", "team")
+        .select_related("case__repair__estate")
+    )
+
+
+def _locked_job(order, technician, states):
+    order = WorkOrder.objects.select_for_update().get(pk=order.pk)
+    if order.technician_id != technician.pk:
+        raise PermissionDenied
+    if order.state not in states:
+        raise RepairError(
+            _("This job is already %(state)s.") % {"state": order.get_state_display()}
+        )
+    return order
+
+
+def arrive(order, technician):
+    """已到场: the technician is at the door; the case is in progress (维修中)."""
+    with transaction.atomic():
+        order = _locked_job(order, technician, [State.BOOKED])
+        order.state, order.arrived_at = State.ARRIVED, timezone.now()
+        order.save(update_fields=["state", "arrived_at"])
+        log(order, "repairs.work_order.arrive", user=technician)
+        with translation.override(_owner_language(order.case)):
+            text = _("%(person)s has arrived.") % {"person": _person(order)}
+        casework.record_work(order.case, technician, Case.Status.IN_PROGRESS, text)
+    return order
+
+
+def finish(order, technician, *, notes, files=(), materials=(), amount=None):
+    """完工: what was done, its photos, the materials used (material, quantity) and, for a paid
+    job, the amount; the case is resolved and waits for the owner to confirm and rate it."""
+    if not notes.strip():
+        raise RepairError(_("Say what was done."))
+    with transaction.atomic():
+        order = _locked_job(order, technician, [State.BOOKED, State.ARRIVED])
+        repair = RepairRequest.objects.filter(case=order.case_id).first()
+        paid = repair is not None and repair.is_paid
+        if paid and amount is None:
+            raise RepairError(_("Enter the amount the owner pays for this paid repair."))
+        if not paid:
+            amount = None  # free work costs the owner nothing, whatever was typed
+        used = [(material, Decimal(quantity)) for material, quantity in materials if quantity]
+        MaterialUse.objects.bulk_create(
+            MaterialUse(order=order, material=m, quantity=q, unit_price=m.unit_price)
+            for m, q in used
+        )
+        now = timezone.now()
+        order.state, order.done_at = State.DONE, now
+        order.arrived_at = order.arrived_at or now
+        order.notes, order.amount = notes.strip(), amount
+        order.save(update_fields=["state", "done_at", "arrived_at", "notes", "amount"])
+        log(order, "repairs.work_order.finish", user=technician)
+        with translation.override(_owner_language(order.case)):
+            lines = [_("Done: %(notes)s") % {"notes": order.notes}]
+            if used:
+                lines.append(
+                    _("Materials: %(list)s")
+                    % {"list": "、".join(f"{m.name} × {q.normalize()}{m.unit}" for m, q in used)}
+                )
+            if amount is not None:
+                lines.append(_("To pay: ¥%(amount)s") % {"amount": amount})
+            lines.append(_("Please confirm it is fixed, or tell us it is not."))
+        casework.record_work(order.case, technician, Case.Status.RESOLVED, "\n".join(lines), files)
+    return order
+
+
+def _owner_language(case):
+    return getattr(case.owner, "language", "") or settings.LANGUAGE_CODE
+
+
+def _person(order):
+    if order.technician:
+        return _("technician %(surname)s") % {"surname": order.technician.real_name[:1]}
+    return str(order.team)

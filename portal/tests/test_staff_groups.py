@@ -7,7 +7,7 @@ from wagtail.models import Page
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
+ADMIN_ROLES = [
     "Editors",
     "Customer service",
     "Spokespersons",
@@ -15,10 +15,12 @@ ROLES = [
     "Club staff",
     "Managers",
 ]
+#: Technicians work on the site (their day of jobs), never in the admin.
+ROLES = [*ADMIN_ROLES, "Technicians"]
 
 # Admin screens, and which roles may open them.
 SCREENS = {
-    "wagtailadmin_home": set(ROLES),
+    "wagtailadmin_home": set(ADMIN_ROLES),
     "wagtailadmin_explore_root": {"Editors", "Managers"},
     "wagtailimages:index": {"Editors", "Club staff", "Managers"},  # club staff: reward pictures
     "wagtaildocs:index": {"Editors", "Managers"},
@@ -47,6 +49,12 @@ SCREENS = {
     "club_hobbies:index": {"Club staff", "Managers"},
     "club_check_in:index": {"Club staff", "Managers"},
     "club_registrations:index": {"Club staff", "Managers"},
+    "repair_teams:index": {"Customer service", "Managers"},
+    "repair_categories:index": {"Customer service", "Managers"},
+    "repair_categories:add": {"Managers"},
+    "repair_prices:index": {"Customer service", "Managers"},
+    "repair_prices:add": {"Managers"},
+    "repair_materials:index": {"Customer service", "Managers"},
     "wagtailusers_users:index": set(),
     "wagtailusers_groups:index": set(),
 }
