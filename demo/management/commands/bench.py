@@ -5,17 +5,20 @@ queries, templates), not a web server. Needs the demo content: `make bench` load
 """
 
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.test import Client
 from django.test.utils import setup_test_environment
+from django.utils import timezone
 
 from cases.models import Case
 from club.models import MemberCard
 from events.models import EventPage
 from forum.models import Topic
 from owners.models import Estate, User
+from repairs.models import RepairRequest
 
 PAGES = [
     ("bare view (baseline)", "/healthz", None),
@@ -47,6 +50,10 @@ PAGES = [
     ("events", "/club/events/", "owner"),
     ("event page", "{event}", "owner"),
     ("my events", "/me/club/events/", "owner"),
+    ("notification settings", "/me/notifications/settings/", "owner"),
+    ("report a repair", "/repairs/new/", "owner"),
+    ("price list", "/repairs/prices/", None),
+    ("technician's day", "/repairs/jobs/?day={tomorrow}", "technician"),
     # Answered afresh: an unknown query parameter is never kept by the shared page cache.
     ("home page, afresh", "/?fresh=1", None),
     ("magazine, afresh", "/magazine/?fresh=1", None),
@@ -64,6 +71,7 @@ PAGES = [
     ("admin: card check", "/admin/club/check/?code={card}", "clubstaff"),
     ("admin: check-in by name", "/admin/club/check-in/?event={event_id}&code=王建国", "clubstaff"),
     ("admin: weekly service report", "/admin/cases/report/?period=week", "manager"),
+    ("admin: dispatch a repair", "/admin/repairs/dispatch/{repair}/", "service"),
 ]
 
 
@@ -86,6 +94,8 @@ class Command(BaseCommand):
             .order_by("-starts_at")
             .first()
         )
+        repair = RepairRequest.objects.order_by("pk").values_list("case_id", flat=True).first()
+        tomorrow = timezone.localdate() + timedelta(days=1)
         results = []
         for label, url, username in PAGES:
             client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="zh-hans")
@@ -98,6 +108,8 @@ class Command(BaseCommand):
                 card=card.number if card else "",
                 event=event.url if event else "/",
                 event_id=event.pk if event else "",
+                repair=repair or "",
+                tomorrow=tomorrow.isoformat(),
             )
             for _ in range(5):  # warm caches and template loading
                 assert client.get(url).status_code == 200, url
