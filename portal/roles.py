@@ -54,6 +54,7 @@ CASE_HANDLING = [
     "cases.handle_case",
     "cases.view_quarantinedemail",
     *(f"repairs.view_{name}" for name in REPAIR_LISTS),
+    "repairs.view_repairrequest",
 ]
 CASE_MANAGEMENT = [
     *CASE_HANDLING,

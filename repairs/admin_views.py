@@ -22,6 +22,7 @@ from portal.actions import Refused
 from portal.exports import SafeIndexView
 from repairs import requests, workorders
 from repairs.dates import day_label
+from repairs.ledger import RepairLedgerViewSet
 from repairs.models import Material, PriceItem, RepairCategory, RepairRequest, Team
 
 
@@ -99,7 +100,13 @@ class RepairsViewSetGroup(ViewSetGroup):
     menu_label = gettext_lazy("Repairs")
     menu_icon = "cogs"
     menu_order = 160
-    items = (TeamViewSet, RepairCategoryViewSet, PriceItemViewSet, MaterialViewSet)
+    items = (
+        RepairLedgerViewSet,
+        TeamViewSet,
+        RepairCategoryViewSet,
+        PriceItemViewSet,
+        MaterialViewSet,
+    )
 
 
 class DispatchForm(forms.Form):

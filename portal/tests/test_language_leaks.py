@@ -238,6 +238,7 @@ def admin_screens(world):
         reverse("claims:index"),
         reverse("club_members:index"),
         reverse("club_check_in:index"),
+        reverse("repair_ledger:index"),
         reverse("repair_teams:index"),
         reverse("repair_categories:index"),
         reverse("repair_categories:add"),

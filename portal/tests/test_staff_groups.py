@@ -49,6 +49,7 @@ SCREENS = {
     "club_hobbies:index": {"Club staff", "Managers"},
     "club_check_in:index": {"Club staff", "Managers"},
     "club_registrations:index": {"Club staff", "Managers"},
+    "repair_ledger:index": {"Customer service", "Managers"},
     "repair_teams:index": {"Customer service", "Managers"},
     "repair_categories:index": {"Customer service", "Managers"},
     "repair_categories:add": {"Managers"},
