@@ -3,11 +3,12 @@ repair categories with their deadlines and warranty periods, the price list of p
 materials) and each owner's request, which is a case (cases.Case, kind "repair") with the
 repair's own facts beside it."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -169,6 +170,9 @@ class RepairRequest(models.Model):
         AFTERNOON = "afternoon", _("13:30–17:30")
         EVENING = "evening", _("18:00–20:00")
 
+    #: When each window closes (Beijing time): a technician not there by then is late.
+    WINDOW_ENDS = {"morning": time(12, 0), "afternoon": time(17, 30), "evening": time(20, 0)}
+
     case = models.OneToOneField(
         "cases.Case", on_delete=models.CASCADE, related_name="repair", verbose_name=_("case")
     )
@@ -277,6 +281,8 @@ class WorkOrder(models.Model):
     amount = models.DecimalField(
         _("amount (yuan)"), max_digits=8, decimal_places=2, null=True, blank=True
     )
+    #: 0: on time; 1: the technician and the case's first responder were reminded; 2: managers.
+    escalation_level = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["day", "window", "pk"]
@@ -299,6 +305,16 @@ class WorkOrder(models.Model):
 
     def __str__(self):
         return f"{self.case.reference} · {self.team}"
+
+    @property
+    def arrival_due(self):
+        """The end of the booked window."""
+        end = RepairRequest.WINDOW_ENDS[self.window]
+        return timezone.make_aware(datetime.combine(self.day, end))
+
+    def completion_due(self, completion_hours):
+        """`completion_hours` after the technician arrived (or was due to)."""
+        return (self.arrived_at or self.arrival_due) + timedelta(hours=completion_hours)
 
 
 class MaterialUse(models.Model):

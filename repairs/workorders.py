@@ -3,6 +3,7 @@ work) into a work order for a department or contractor, with a technician and an
 one of the owner's times. The case stays with its first responder; the owner reads the booking
 on the case's timeline and hears of it on their channels (cases.casework.reply)."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from wagtail.log_actions import log
 from cases import casework
 from cases import rules as case_rules
 from cases.models import Case
+from portal.notifications import email_user
 from portal.phones import masked
 from repairs.dates import day_label
 from repairs.models import MaterialUse, RepairRequest, Team, WorkOrder
@@ -129,7 +131,8 @@ def arrive(order, technician):
     with transaction.atomic():
         order = _locked_job(order, technician, [State.BOOKED])
         order.state, order.arrived_at = State.ARRIVED, timezone.now()
-        order.save(update_fields=["state", "arrived_at"])
+        order.escalation_level = 0  # on time now; the completion deadline is chased afresh
+        order.save(update_fields=["state", "arrived_at", "escalation_level"])
         log(order, "repairs.work_order.arrive", user=technician)
         with translation.override(_owner_language(order.case)):
             text = _("%(person)s has arrived.") % {"person": _person(order)}
@@ -183,3 +186,53 @@ def _person(order):
     if order.technician:
         return _("technician %(surname)s") % {"surname": order.technician.real_name[:1]}
     return str(order.team)
+
+
+# -- Late jobs ------------------------------------------------------------------------------
+
+#: Without a repair category (a complaint's hand-over): done within three days of arriving.
+HANDOVER_HOURS = 72
+MANAGERS_AFTER = timedelta(hours=24)
+
+
+def missed(order, now):
+    """The deadline `order` has missed at `now`, or None: arriving by the end of the booked
+    window, then finishing within its category's completion hours."""
+    if order.state == State.BOOKED and now > order.arrival_due:
+        return order.arrival_due
+    repair = getattr(order.case, "repair", None)
+    hours = repair.category.completion_hours if repair else HANDOVER_HOURS
+    due = order.completion_due(hours)
+    return due if now > due else None
+
+
+def chase_late_jobs(now=None):
+    """Remind the technician and the case's first responder of a late job, then tell managers a
+    day later: once per level (a conditional UPDATE takes each step, and each reminder's outbox
+    key is the job, the level, the deadline and the person). Returns how many were written."""
+    now = now or timezone.now()
+    sent = 0
+    late = WorkOrder.objects.filter(
+        state__in=WorkOrder.OPEN, escalation_level__lt=2, day__lte=timezone.localdate(now)
+    ).select_related("case__first_responder", "case__repair__category", "technician", "team")
+    for order in late:
+        due = missed(order, now)
+        if due is None:
+            continue
+        level = 2 if now - due > MANAGERS_AFTER else 1
+        if level <= order.escalation_level:
+            continue
+        if not WorkOrder.objects.filter(pk=order.pk, escalation_level__lt=level).update(
+            escalation_level=level
+        ):
+            continue  # another worker took this step
+        if level == 1:
+            people = [p for p in (order.technician, order.case.first_responder) if p]
+        else:
+            people = list(casework.case_managers())
+        for person in people:
+            key = f"job-late:{order.pk}:{level}:{due.isoformat()}:{person.pk}"
+            context = {"order": order, "case": order.case, "level": level, "due": due}
+            if email_user(person, "repairs/email/job_late", context, key=key):
+                sent += 1
+    return sent

@@ -462,6 +462,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.escalate_overdue_cases",
         "schedule": crontab(minute="*/15"),
     },
+    # A technician not there by the end of the booked window, or not done in time.
+    "repairs-late-jobs": {
+        "task": "repairs.tasks.chase_late_work_orders",
+        "schedule": crontab(minute="7,22,37,52"),
+    },
     # 每周五上午汇总项目数据并上报: the report week (Friday to Thursday) to managers.
     "case-weekly-summary": {
         "task": "cases.tasks.send_weekly_case_summary",

@@ -1,0 +1,14 @@
+"""The repairs' periodic jobs (schedules in portal/settings/base.py)."""
+
+from celery import shared_task
+from django.db import transaction
+
+from repairs.workorders import chase_late_jobs
+
+
+@shared_task
+def chase_late_work_orders():
+    """Every quarter hour: late jobs remind their technician and first responder, then
+    managers."""
+    with transaction.atomic():
+        return chase_late_jobs()
