@@ -205,6 +205,15 @@ class OverdueFilter(django_filters.BooleanFilter):
         return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
 
 
+def in_month(queryset, value, field="created_at"):
+    """The rows of `field`'s month, typed YYYY-MM (none for anything else): the ledgers' filter."""
+    try:
+        year, month = (int(part) for part in value.split("-"))
+    except ValueError:
+        return queryset.none()
+    return queryset.filter(**{f"{field}__year": year, f"{field}__month": month})
+
+
 class CaseFilterSet(WagtailFilterSet):
     month = django_filters.CharFilter(label=gettext_lazy("Month (YYYY-MM)"), method="filter_month")
     estate = django_filters.ModelChoiceFilter(
@@ -231,11 +240,7 @@ class CaseFilterSet(WagtailFilterSet):
         ]
 
     def filter_month(self, queryset, name, value):
-        try:
-            year, month = (int(part) for part in value.split("-"))
-        except ValueError:
-            return queryset.none()
-        return queryset.filter(created_at__year=year, created_at__month=month)
+        return in_month(queryset, value)
 
 
 class OverdueColumn(PlainColumn):

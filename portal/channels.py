@@ -126,12 +126,11 @@ def chosen(user, topic):
 def effective(user, topic, reachable):
     """The channels a message of `topic` goes out on for `user`, in the topic's order."""
     picked = chosen(user, topic)
+    default = [c for c in topic.default if c in reachable][:1]
     if picked is None:
-        return [c for c in topic.default if c in reachable][:1]
+        return default
     ways = [c for c in picked if c in reachable]
-    if not ways and topic.must:
-        ways = [c for c in topic.default if c in reachable][:1]
-    return ways
+    return ways or (default if topic.must else [])
 
 
 def route(user, slug, *, can=(SMS, WECHAT, EMAIL)):

@@ -72,10 +72,22 @@ def tell(
     if SMS in ways:
         rows.append(outbox.add_text(ways[SMS], *short, key=f"{key}:sms", queue=queue))
     if WECHAT in ways:
-        link = site_link(url)
-        rows.append(outbox.add_wechat(ways[WECHAT], *short, link, key=f"{key}:wechat", queue=queue))
-    Outgoing.objects.filter(pk__in=[pk for pk in rows if pk]).update(notification=notification)
+        rows.append(_by_wechat(ways[WECHAT], short, url, key=f"{key}:wechat", queue=queue))
+    _carried(notification, rows)
     return notification
+
+
+def _by_wechat(openid, short, url, *, key, queue, group=""):
+    """A short message as the official account's template message, opening `url`."""
+    name, values = short
+    return outbox.add_wechat(
+        openid, name, values, site_link(url), key=key, queue=queue, group=group
+    )
+
+
+def _carried(notification, rows):
+    """The outbox rows that carry `notification` beyond the site, for staff to see."""
+    Outgoing.objects.filter(pk__in=[pk for pk in rows if pk]).update(notification=notification)
 
 
 def _leave_in_inbox(user, topic, words, url, key):
@@ -205,21 +217,12 @@ def _notify(recipient, kind, *, text, url, actor, queue, group):
         notification.emailed_at = notification.created_at
         notification.save(update_fields=["emailed_at"])
     # By WeChat too where the owner chose it (the email follows its own setting, above).
-    ways = channels.route(recipient, "forum", can=[WECHAT] if wechat.template("forum_news") else [])
+    ways = channels.route(recipient, "forum", can=[WECHAT]) if wechat.template("forum_news") else {}
     if WECHAT in ways:
-        link = site_link(url)
-        rows.append(
-            outbox.add_wechat(
-                ways[WECHAT],
-                "forum_news",
-                {"news": notification.text, "url": link},
-                link,
-                key=f"notification:{notification.pk}:wechat",
-                queue=queue,
-                group=group,
-            )
-        )
-    Outgoing.objects.filter(pk__in=[pk for pk in rows if pk]).update(notification=notification)
+        short = ("forum_news", {"news": notification.text, "url": site_link(url)})
+        key = f"notification:{notification.pk}:wechat"
+        rows.append(_by_wechat(ways[WECHAT], short, url, key=key, queue=queue, group=group))
+    _carried(notification, rows)
     return notification
 
 

@@ -138,11 +138,9 @@ class DispatchForm(forms.Form):
         ).distinct()
         self.fields["technician"].label_from_instance = lambda user: user.display_name
         if repair is not None:
-            slots = [(f"{s['date']}|{s['window']}", s) for s in repair.slots]
-            labels = repair.slot_list
             self.fields["slot"].choices = [
-                (value, f"{label['day']} {label['window']}")
-                for (value, _slot), label in zip(slots, labels, strict=True)
+                (f"{slot['date']}|{slot['window']}", f"{label['day']} {label['window']}")
+                for slot, label in zip(repair.slots, repair.slot_list, strict=True)
             ]
         else:
             self.fields["slot"].choices = [

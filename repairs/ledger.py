@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.permissions import register_permission_policy
 
+from cases.admin_views import in_month
 from cases.models import Case
 from owners.models import Estate, User
 from portal import links
@@ -76,23 +77,13 @@ class RepairFilterSet(WagtailFilterSet):
         fields = ["category", "place", "under_warranty"]
 
     def filter_month(self, queryset, name, value):
-        try:
-            year, month = (int(part) for part in value.split("-"))
-        except ValueError:
-            return queryset.none()
-        return queryset.filter(case__created_at__year=year, case__created_at__month=month)
+        return in_month(queryset, value, "case__created_at")
 
     def filter_overdue(self, queryset, name, value):
         if value is None:
             return queryset
         late = Case.objects.overdue().values("pk")
         return queryset.filter(case__in=late) if value else queryset.exclude(case__in=late)
-
-
-def place(repair):
-    if repair.case.unit_id:
-        return f"{repair.estate.name} {repair.case.unit.label}"
-    return f"{repair.estate.name} {repair.get_common_area_display()}"
 
 
 def team(repair):
@@ -146,7 +137,7 @@ class LedgerIndexView(PlainListingMixin, InspectFirstIndexView):
         return {
             "reference": repair.case.reference,
             "filed": repair.case.created_at,
-            "place": place(repair),
+            "place": repair.where,
             "category": repair.category.name,
             "status": status(repair),
             "team": team(repair),
@@ -167,7 +158,7 @@ class RepairLedgerViewSet(ActionsOnlyViewSet):
     inspect_view_enabled = False
     list_display = [
         "case",
-        ValueColumn("place", place, label=gettext_lazy("Where")),
+        ValueColumn("place", lambda repair: repair.where, label=gettext_lazy("Where")),
         "category",
         ValueColumn("status", status, label=gettext_lazy("Status")),
         ValueColumn("team", team, label=gettext_lazy("Department or contractor")),

@@ -214,6 +214,13 @@ class RepairRequest(models.Model):
         return self.price_item_id is not None
 
     @property
+    def where(self):
+        """金都·翠湖苑 3栋 1201, or 金都·翠湖苑 电梯 for a common area (the case's unit loaded)."""
+        if self.case.unit_id:
+            return f"{self.estate.name} {self.case.unit.label}"
+        return f"{self.estate.name} {self.get_common_area_display()}"
+
+    @property
     def slot_list(self):
         """The preferred times as dates and the window as owners read it."""
         windows = dict(self.Window.choices)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from repairs import requests, workorders
 from repairs.dates import day_label
 from repairs.forms import FinishForm, RepairForm
-from repairs.models import PriceItem, WorkOrder
+from repairs.models import PriceItem
 from repairs.requests import RepairError
 
 
@@ -102,13 +102,7 @@ def my_jobs(request):
 @login_required
 def job(request, pk):
     technician = _technician(request)
-    order = get_object_or_404(
-        WorkOrder.objects.select_related(
-            "case__unit__estate", "case__owner", "case__repair__category", "case__repair__estate"
-        ),
-        pk=pk,
-        technician=technician,
-    )
+    order = get_object_or_404(workorders.assigned(technician), pk=pk)
     repair = getattr(order.case, "repair", None)
     paid = bool(repair and repair.is_paid)
     form = FinishForm(paid=paid, price=repair.accepted_price if paid else None)

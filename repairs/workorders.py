@@ -100,18 +100,25 @@ def booking_text(order, owner):
 # -- The technician's day -------------------------------------------------------------------
 
 
+def assigned(technician):
+    """Every job of `technician`, with what the job pages show."""
+    return WorkOrder.objects.filter(technician=technician).select_related(
+        "case__unit__estate",
+        "case__owner",
+        "case__repair__category",
+        "case__repair__estate",
+        "team",
+    )
+
+
 def jobs(technician, day):
-    """`technician`'s jobs on `day`, in time order, with what the job page shows."""
+    """`technician`'s jobs on `day`, in time order."""
     in_time = db.Case(
         *(db.When(window=w, then=n) for n, w in enumerate(RepairRequest.Window.values)),
         output_field=db.IntegerField(),
     )
     return (
-        WorkOrder.objects.filter(technician=technician, day=day)
-        .exclude(state=State.CANCELLED)
-        .order_by(in_time, "pk")
-        .select_related("case__unit__estate", "case__owner", "case__repair__category", "team")
-        .select_related("case__repair__estate")
+        assigned(technician).filter(day=day).exclude(state=State.CANCELLED).order_by(in_time, "pk")
     )
 
 
