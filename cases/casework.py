@@ -627,8 +627,9 @@ def _thumbnail(upload):
 
 
 def _tell_owner(case, template, **context):
-    """Tell the owner on the channels they chose for case progress (portal.channels), or the
-    sender of an email case who is not a registered owner by email."""
+    """Tell the owner on the channels they chose for case progress, or for repairs and their
+    appointments (portal.channels), or the sender of an email case who is not a registered
+    owner by email."""
     recipient = case.owner or _unregistered_sender(case)
     if recipient is None:
         return
@@ -647,7 +648,7 @@ def _tell_owner(case, template, **context):
             }
     tell(
         recipient,
-        "case",
+        "repair" if case.kind == Case.Kind.REPAIR else "case",
         case.get_absolute_url(),
         words=words,
         email=(template, {"case": case, **context}),

@@ -35,8 +35,10 @@ class ClubRecordForm(forms.Form):
     birthday = _date_field(_("Birthday"))
     wedding = _date_field(_("Wedding anniversary"))
     move_in = _date_field(_("Move-in date"))
-    magazine_by_email = forms.BooleanField(
-        label=_("Send me the club magazine by email"), required=False
+    publications = forms.BooleanField(
+        label=_("Send me the club magazine and club news"),
+        help_text=_("By email or WeChat, as you choose in your notification settings."),
+        required=False,
     )
     event_news = forms.BooleanField(label=_("Tell me about club events"), required=False)
     birthday_greeting = forms.BooleanField(label=_("Send me a birthday greeting"), required=False)
@@ -59,7 +61,7 @@ class ClubRecordForm(forms.Form):
         initial = {
             "hobbies": list(member.hobbies.all()),
             "other_hobbies": member.other_hobbies,
-            "magazine_by_email": member.magazine_by_email,
+            "publications": member.publications,
             "event_news": member.event_news,
             "birthday_greeting": member.birthday_greeting,
         }
@@ -122,7 +124,7 @@ class ClubRecordForm(forms.Form):
                 name: data[name]
                 for name in (
                     "other_hobbies",
-                    "magazine_by_email",
+                    "publications",
                     "event_news",
                     "birthday_greeting",
                 )
@@ -138,7 +140,7 @@ class ApplicationForm(ClubRecordForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("magazine_by_email", "event_news", "birthday_greeting"):
+        for name in ("publications", "event_news", "birthday_greeting"):
             self.fields[name].initial = True
 
 

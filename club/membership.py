@@ -176,7 +176,7 @@ def _decision(application):
     return "membership_reviewed", {"decision": decision, "url": site_link(url)}
 
 
-PREFERENCE_FIELDS = ("magazine_by_email", "event_news", "birthday_greeting", "other_hobbies")
+PREFERENCE_FIELDS = ("publications", "event_news", "birthday_greeting", "other_hobbies")
 
 
 def _parse(entry):

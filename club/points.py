@@ -10,13 +10,20 @@ import calendar
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from club.models import ClubSettings, Member, PointsEntry, Tier
 from portal.actions import Refused
+from portal.notifications import tell
+from portal.outbox import BULK, MAIL
 
 Kind = PointsEntry.Kind
+
+#: Changes the member hears about as such. The others come with a message of their own: the
+#: welcome, the birthday greeting, a referral's decision, a redemption or its cancellation.
+TOLD = (Kind.EVENT, Kind.SURVEY, Kind.ADJUSTMENT, Kind.EXPIRY)
 
 
 class PointsError(Refused):
@@ -70,7 +77,22 @@ def post_entry(member, delta, *, kind, key, reason="", by=None):
         member.points_balance = locked.points_balance + delta
         if kind in PointsEntry.EARNING:
             refresh_tier(member)
+        if kind in TOLD:
+            _tell(locked, entry)
     return entry, True
+
+
+def _tell(member, entry):
+    """The member hears of the change on their channels for the club (with its commit)."""
+    tell(
+        member.user,
+        "club",
+        reverse("club:points"),
+        email=("club/email/points", {"entry": entry, "points": abs(entry.delta)}),
+        short="club_news",
+        key=f"points:{entry.pk}",
+        queue=BULK if entry.kind == Kind.EXPIRY else MAIL,
+    )
 
 
 def award(member, rule, *, key, reason="", by=None, points=None):

@@ -217,7 +217,7 @@ class ClubPart(privacy.Part):
             Member.objects.filter(pk=member.pk).update(
                 status=Member.Status.SUSPENDED,
                 status_reason=reason,
-                magazine_by_email=False,
+                publications=False,
                 event_news=False,
                 birthday_greeting=False,
                 other_hobbies="",
@@ -251,7 +251,7 @@ def _member(member):
             {"kind": d.get_kind_display(), "label": d.label, "date": d.date}
             for d in member.dates.all()
         ],
-        "club_magazine_by_email": member.magazine_by_email,
+        "club_publications": member.publications,
         "event_news": member.event_news,
         "birthday_greeting": member.birthday_greeting,
     }

@@ -135,7 +135,7 @@ class MemberViewSet(ModelViewSet):
         "status",
         "points_balance",
         "tier_points",
-        "magazine_by_email",
+        "publications",
         "event_news",
         "joined_at",
     ]
@@ -149,7 +149,7 @@ class MemberViewSet(ModelViewSet):
     form_fields = [
         "hobbies",
         "other_hobbies",
-        "magazine_by_email",
+        "publications",
         "event_news",
         "birthday_greeting",
     ]

@@ -119,7 +119,7 @@ def build():
                 {"kind": "birthday", "date": birthday},
                 {"kind": "move_in", "date": date(2019, 10, 1)},
             ],
-            magazine_by_email=True,
+            publications=True,
             event_news=True,
             birthday_greeting=True,
         )

@@ -1,7 +1,7 @@
 """How a message reaches an owner: the one place that decides.
 
-Every message the site sends an owner is of a *topic* (`TOPICS`: case progress, account reviews,
-events, the club, the forum). It always lands in the owner's notifications on the site; beyond
+Every message the site sends an owner is of a *topic* (`TOPICS`: case progress, repairs and
+their appointments, account reviews, events, the club, the club's publications, the forum). It always lands in the owner's notifications on the site; beyond
 that it goes out on the channels the owner chose for its topic in 我的 → 通知设置 (SMS, WeChat,
 email), among those the topic allows and the owner can be reached on. An owner who has not
 chosen hears on the first channel of the topic's default order they can be reached on. A
@@ -59,6 +59,17 @@ TOPICS = {
             must=True,
         ),
         Topic(
+            "repair",
+            _("Repairs and appointments"),
+            _(
+                "A repair you reported is booked (the day, the time and who comes), the "
+                "technician arrives or finishes, or the booking changes."
+            ),
+            channels=(SMS, WECHAT, EMAIL),
+            default=(WECHAT, EMAIL, SMS),
+            must=True,
+        ),
+        Topic(
             "account",
             _("Reviews of your requests"),
             _("Staff decide on your claim to a unit or your membership application."),
@@ -82,6 +93,15 @@ TOPICS = {
             _("Points earned and redeemed, rewards, referrals, birthday greetings."),
             channels=(WECHAT, EMAIL),
             default=(WECHAT, EMAIL),
+        ),
+        # WeChat allows its template messages for service news, not for publications: a
+        # member has them there only by choice; by default by email, where they have one.
+        Topic(
+            "publications",
+            _("Club magazine and news"),
+            _("For club members: each issue of the magazine, and club news the editors send."),
+            channels=(WECHAT, EMAIL),
+            default=(EMAIL,),
         ),
         Topic(
             "forum",
@@ -143,6 +163,20 @@ def route(user, slug, *, can=(SMS, WECHAT, EMAIL)):
     if SMS in reachable and texts_today(reachable[SMS]) >= settings.SMS_DAILY_LIMIT:
         del reachable[SMS]
     return {channel: reachable[channel] for channel in effective(user, topic, reachable)}
+
+
+def leave(user, slug, channel):
+    """`user` no longer wants messages of topic `slug` by `channel` (a one-click unsubscribe in
+    an email): their choice for the topic becomes what they had, without it."""
+    topic = TOPICS[slug]
+    picked = chosen(user, topic)
+    if picked is None:
+        picked = effective(user, topic, reach(user, topic.channels))
+    user.notification_channels = {
+        **(user.notification_channels or {}),
+        slug: [c for c in picked if c != channel],
+    }
+    user.save(update_fields=["notification_channels"])
 
 
 def texts_today(phone):

@@ -29,23 +29,33 @@ def tell(
     headers=None,
     key=None,
     queue=MAIL,
+    group="",
 ):
     """A message of `topic` (portal.channels.TOPICS) to a person, by every channel they chose
-    for it (portal.channels.route decides), and always in their notifications on the site.
+        for it (portal.channels.route decides), and always in their notifications on the site.
 
-    `url`: the page the message opens. `words`: its line in the site's notifications, in the
-    person's language (by default the email's subject). `email`: (template, context) as
-    `email_user`, with its `attachments`. `short`: (name, values) of a short message of
-    portal.sms, sent as a text or a WeChat template message opening `url`; a name alone takes
-    the email's subject (in Chinese, as the providers approve them) as its `news`. `key`:
-    what makes the message once: told again with the same key, nobody hears it twice. A person
-    without an account (the sender of an email case) is told by email alone.
+        `url`: the page the message opens. `words`: its line in the site's notifications, in the
+        person's language (by default the email's subject). `email`: (template, context) as
+        `email_user`, with its `attachments`. `short`: (name, values) of a short message of
+        portal.sms, sent as a text or a WeChat template message opening `url`; a name alone takes
+        the email's subject (in Chinese, as the providers approve them) as its `news`. `key`:
+        what makes the message once: told again with the same key, nobody hears it twice. `queue`
+    and `group`: the outbox's, for the message's rows beyond the site. A person
+        without an account (the sender of an email case) is told by email alone.
 
-    Returns the notification on the site (None for a person without an account, or a key told
-    already)."""
+        Returns the notification on the site (None for a person without an account, or a key told
+        already)."""
     if not hasattr(user, "notifications"):
         if email:
-            email_user(user, *email, headers=headers, attachments=attachments, key=key, queue=queue)
+            email_user(
+                user,
+                *email,
+                headers=headers,
+                attachments=attachments,
+                key=key,
+                queue=queue,
+                group=group,
+            )
         return None
     if getattr(user, "closed_at", None):
         return None
@@ -67,12 +77,22 @@ def tell(
     rows = []
     if EMAIL in ways:
         rows.append(
-            email_user(user, *email, headers=headers, attachments=attachments, key=key, queue=queue)
+            email_user(
+                user,
+                *email,
+                headers=headers,
+                attachments=attachments,
+                key=key,
+                queue=queue,
+                group=group,
+            )
         )
     if SMS in ways:
-        rows.append(outbox.add_text(ways[SMS], *short, key=f"{key}:sms", queue=queue))
+        rows.append(outbox.add_text(ways[SMS], *short, key=f"{key}:sms", queue=queue, group=group))
     if WECHAT in ways:
-        rows.append(_by_wechat(ways[WECHAT], short, url, key=f"{key}:wechat", queue=queue))
+        rows.append(
+            _by_wechat(ways[WECHAT], short, url, key=f"{key}:wechat", queue=queue, group=group)
+        )
     _carried(notification, rows)
     return notification
 

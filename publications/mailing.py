@@ -1,9 +1,12 @@
-"""Publications emailed to members: a magazine issue always, a listing or news item when the
-editor ticks "email to members". Each member gets each page at most once: the delivery is
-recorded (unique per page and member) with the email's outbox row, whose key is the mailing and
-the member, so a retried job, a worker killed mid-way or a second publish sends nothing twice.
-Written in batches on the bulk queue; the admin's count is of emails actually delivered (the
-outbox rows sent), not of emails written."""
+"""Publications sent to members: a magazine issue always, a listing or news item when the
+editor ticks "send to members". Each member who wants the club's publications gets each page
+at most once, in their notifications on the site and on the channels they chose for the topic
+"publications" (email by default, WeChat by choice: portal.channels). The delivery is recorded
+(unique per page and member) with the message, whose key is the mailing and the member, so a
+retried job, a worker killed mid-way or a second publish sends nothing twice. Written in batches
+on the bulk queue; the admin counts a member as reached once every channel's message to them
+has gone (at once for a member with none beyond the site).
+"""
 
 from celery import shared_task
 from django.conf import settings
@@ -16,11 +19,11 @@ from club.models import Member
 from owners.models import User
 from portal import outbox
 from portal.models import Outgoing
-from portal.notifications import EmailList, email_user, unsubscribe_headers
+from portal.notifications import EmailList, tell, unsubscribe_headers
 from publications.models import ListingPage, MagazineIssuePage, Mailing, MailingDelivery, NewsPage
 
 BATCH = 50
-#: The club's publications by email: each member's "magazine by email" choice.
+#: The club's publications by email: the link in one takes email off the member's channels.
 PUBLICATIONS = EmailList("publications", "publications:stop_publications")
 
 
@@ -40,20 +43,19 @@ def start(page):
 
 
 def recipients(mailing):
-    """Active members who want the club's publications by email and have not had this one."""
+    """Active members who want the club's publications and have not had this one."""
     delivered = MailingDelivery.objects.filter(mailing=mailing, user=OuterRef("pk"))
-    members = Member.objects.active().filter(user=OuterRef("pk"), magazine_by_email=True)
+    members = Member.objects.active().filter(user=OuterRef("pk"), publications=True)
     return (
-        User.objects.filter(Exists(members), is_active=True)
-        .exclude(email="")
+        User.objects.filter(Exists(members), is_active=True, closed_at__isnull=True)
         .exclude(Exists(delivered))
         .order_by("pk")
     )
 
 
 def send_batch(mailing_id):
-    """Write the next batch of emails, with their deliveries, in one transaction (delivered
-    after it commits, over one SMTP connection); returns how many members are left."""
+    """Write the next batch of messages, with their deliveries, in one transaction (delivered
+    after it commits, the emails over one SMTP connection); returns how many members are left."""
     mailing = Mailing.objects.select_related("page").get(pk=mailing_id)
     page = mailing.page.specific
     pending = recipients(mailing)
@@ -69,10 +71,12 @@ def send_batch(mailing_id):
         )
         for user in batch:
             stop = PUBLICATIONS.url(user)
-            email_user(
+            tell(
                 user,
-                "publications/email/publication",
-                {**context, "unsubscribe_url": stop},
+                "publications",
+                page.url,
+                email=("publications/email/publication", {**context, "unsubscribe_url": stop}),
+                short="club_news",
                 headers=unsubscribe_headers(stop),
                 key=f"{group}:{user.pk}",
                 queue=outbox.BULK,
@@ -87,7 +91,7 @@ def send_batch(mailing_id):
 
 @shared_task(verbose_name=gettext_lazy("Send a member mailing"))
 def send_mailing(mailing_id):
-    """A publication mailing's job (run through the outbox): writes every batch. Killed
+    """A publication mailing's job (run through the outbox): tells every batch. Killed
     mid-way, the job is taken up again and writes only what is missing."""
     left = send_batch(mailing_id)
     while left:
@@ -100,10 +104,18 @@ def group_of(mailing_id):
 
 
 def record_progress(group):
-    """After a delivery: the mailing counts the emails actually sent, and is finished when
-    every member's has gone."""
+    """After a delivery: the mailing counts the members reached (every channel's message to
+    them gone, or none to go beyond the site), and is finished when all are."""
     mailing_id = int(group.rsplit(":", 1)[1])
-    sent = Outgoing.objects.filter(group=group, state=Outgoing.State.SENT).count()
+    told = MailingDelivery.objects.filter(mailing_id=mailing_id).count()
+    waiting = (
+        Outgoing.objects.filter(group=group)
+        .exclude(state=Outgoing.State.SENT)
+        .values("notification")
+        .distinct()
+        .count()
+    )
+    sent = told - waiting
     Mailing.objects.filter(pk=mailing_id).update(sent=sent)
     Mailing.objects.filter(pk=mailing_id, total__lte=sent, finished_at__isnull=True).update(
         finished_at=timezone.now()

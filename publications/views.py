@@ -1,13 +1,15 @@
 from django.utils.translation import gettext_lazy
 
-from club.models import Member
 from owners.consent import consent_exempt
+from owners.models import User
+from portal import channels
 from portal.views import UnsubscribeView
 from publications.mailing import PUBLICATIONS
 
 
 class StopPublications(UnsubscribeView):
-    """Stop the club's publications by email from the link in one, without signing in."""
+    """Stop the club's publications by email from the link in one, without signing in (they still
+    come in the site's notifications, and by WeChat if the member chose it)."""
 
     email_list = PUBLICATIONS
     words = UnsubscribeView.Words(
@@ -15,7 +17,7 @@ class StopPublications(UnsubscribeView):
         question=gettext_lazy("Stop emailing you the club magazine and club news?"),
         done=gettext_lazy(
             "Done: we will not email you the magazine and club news any more. You can read "
-            "them on the site, and turn them back on in My club."
+            "them on the site, and choose email again in your notification settings."
         ),
         invalid=gettext_lazy(
             "This link is not valid. Sign in and change your choices on your club page."
@@ -23,11 +25,10 @@ class StopPublications(UnsubscribeView):
     )
 
     def find(self, user_id):
-        return Member.objects.filter(user_id=user_id).first()
+        return User.objects.filter(pk=user_id, member__isnull=False).first()
 
-    def stop(self, member):
-        member.magazine_by_email = False
-        member.save(update_fields=["magazine_by_email"])
+    def stop(self, user):
+        channels.leave(user, "publications", channels.EMAIL)
 
 
 stop_publications = consent_exempt(StopPublications.as_view())

@@ -57,7 +57,7 @@ class Tier(models.Model):
 class Preferences(models.Model):
     """What a member tells the club and wants from it: on the application, then the member."""
 
-    magazine_by_email = models.BooleanField(_("the club magazine by email"), default=True)
+    publications = models.BooleanField(_("the club magazine and news"), default=True)
     event_news = models.BooleanField(_("news of club events"), default=True)
     birthday_greeting = models.BooleanField(_("a birthday greeting"), default=True)
     other_hobbies = models.CharField(_("other hobbies"), max_length=200, blank=True)

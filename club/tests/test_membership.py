@@ -35,7 +35,7 @@ def application_data(**overrides):
         "other1_date": "2012-06-01",
         "other2_label": "",
         "other2_date": "",
-        "magazine_by_email": "on",
+        "publications": "on",
         "event_news": "on",
         "agree": "on",
     }
@@ -56,7 +56,7 @@ def test_a_verified_owner_applies_with_hobbies_and_dates(client, verified_owner)
         {"kind": "wedding", "label": "", "date": "2008-10-01"},
         {"kind": "other", "label": "孩子生日", "date": "2012-06-01"},
     ]
-    assert (application.magazine_by_email, application.event_news) == (True, True)
+    assert (application.publications, application.event_news) == (True, True)
     assert application.birthday_greeting is False
 
 
@@ -184,7 +184,7 @@ def test_members_edit_their_own_record(client, member):
         ("other", "2005-05-05"),
         ("move_in", "2020-01-15"),
     ]
-    assert (member.magazine_by_email, member.event_news, member.birthday_greeting) == (
+    assert (member.publications, member.event_news, member.birthday_greeting) == (
         False,
         False,
         True,

@@ -37,11 +37,10 @@ def test_a_link_stops_only_the_kind_of_email_it_came_with(client, make_member): 
     }
     for name, token in crossed.items():
         assert client.post(reverse(name, args=[token])).status_code == 400
-    member.refresh_from_db()
     user.refresh_from_db()
-    assert member.magazine_by_email is True and user.email_notifications == "immediately"
+    assert user.notification_channels == {} and user.email_notifications == "immediately"
     # Each with its own: the one switch it is for.
     assert client.post(PUBLICATIONS.url(user)).status_code == 200
-    member.refresh_from_db()
     user.refresh_from_db()
-    assert member.magazine_by_email is False and user.email_notifications == "immediately"
+    assert user.notification_channels == {"publications": []}
+    assert user.email_notifications == "immediately"

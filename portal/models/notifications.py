@@ -18,9 +18,11 @@ class Notification(models.Model):
         LIKE = "like", _("Like")
         MODERATION = "moderation", _("Moderation")
         CASE = "case", _("Case")
+        REPAIR = "repair", _("Repair")
         ACCOUNT = "account", _("Review")
         EVENT = "event", _("Event")
         CLUB = "club", _("Member club")
+        PUBLICATIONS = "publications", _("Club magazine and news")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

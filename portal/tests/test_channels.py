@@ -220,9 +220,11 @@ def test_the_settings_page_saves_choices_and_keeps_one_way_for_what_matters(clie
         reverse("owners:channels"),
         {
             "case": ["sms", "email", "wechat"],  # WeChat is not theirs: not kept
+            "repair": ["sms"],
             "account": ["sms"],
             "event": ["sms"],
             "club": [],
+            "publications": [],
             "forum": [],
             "email_notifications": "daily",
         },
@@ -232,9 +234,11 @@ def test_the_settings_page_saves_choices_and_keeps_one_way_for_what_matters(clie
     person.refresh_from_db()
     assert person.notification_channels == {
         "case": ["sms", "email"],
+        "repair": ["sms"],
         "account": ["sms"],
         "event": ["sms"],
         "club": [],
+        "publications": [],
         "forum": [],
     }
     assert person.email_notifications == "daily"

@@ -1,5 +1,7 @@
-"""Publishing a magazine issue emails it to members who asked, once each, in batches; the
-email carries a one-click unsubscribe; the admin shows the progress."""
+"""Publishing a magazine issue sends it to members who asked, once each, in batches: in their
+notifications on the site and on the channels they chose for the club's publications (email by
+default, WeChat by choice); the email carries a one-click unsubscribe that takes email off those
+channels; the admin shows the progress in members reached."""
 
 import re
 
@@ -9,6 +11,10 @@ from django.urls import reverse
 from wagtail.models import Page
 
 from club.models import Member
+from owners.models import User
+from portal.models import Notification, Outgoing
+from portal.tests.test_channels import OPENID, choose, follows_the_account
+from portal.tests.test_channels import wechat as wechat  # noqa: F401 (the fixture)
 from publications import mailing
 from publications.models import Mailing, MailingDelivery
 
@@ -19,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def readers(make_member):
     wants = [make_member(f"reader{n}") for n in range(3)]
     quiet = make_member("quiet")
-    Member.objects.filter(pk=quiet.pk).update(magazine_by_email=False)
+    Member.objects.filter(pk=quiet.pk).update(publications=False)
     return wants, quiet
 
 
@@ -89,11 +95,22 @@ def test_the_unsubscribe_link_works_without_signing_in(
     link = re.search(r"http://testserver(/me/club/publications/stop/[^/\s]+/)", message.body).group(
         1
     )
+    reader = User.objects.get(pk=wants[0].user_id)
     assert client.get(link).status_code == 200
-    assert Member.objects.get(pk=wants[0].pk).magazine_by_email is True  # a GET changes nothing
+    reader.refresh_from_db()
+    assert reader.notification_channels == {}  # a GET changes nothing
     assert client.post(link).status_code == 200
-    assert Member.objects.get(pk=wants[0].pk).magazine_by_email is False
+    reader.refresh_from_db()
+    assert reader.notification_channels == {"publications": []}
+    assert Member.objects.get(pk=wants[0].pk).publications is True  # still on the site
     assert client.post(link[:-5] + "xxxx/").status_code == 400
+
+    # The next issue: no email for them, the site's notification still.
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = make_issue(2)
+    assert reader.email not in [m.to[0] for m in mail.outbox] and len(mail.outbox) == 2
+    assert reader.notifications.filter(url=second.url).count() == 1
 
 
 def test_the_admin_shows_each_mailings_progress(
@@ -126,3 +143,55 @@ def test_an_alias_of_an_issue_is_not_mailed_again(
     with django_capture_on_commit_callbacks(execute=True):
         issue.save_revision().publish()
     assert mail.outbox == []
+
+
+def test_each_member_hears_on_their_own_channels_and_the_admin_counts_members_reached(
+    wechat, settings, make_issue, readers, django_capture_on_commit_callbacks
+):
+    wants, quiet = readers
+    by_wechat, both, email_only = (User.objects.get(pk=m.user_id) for m in wants)
+    follows_the_account(by_wechat)
+    choose(by_wechat, publications=["wechat"])
+    follows_the_account(both, openid="oFAKE-openid-2")
+    wechat.followers.add("oFAKE-openid-2")
+    choose(both, publications=["wechat", "email"])
+    no_address = User.objects.get(pk=quiet.user_id)
+    Member.objects.filter(pk=quiet.pk).update(publications=True)
+    User.objects.filter(pk=no_address.pk).update(email="")  # a number and WeChat, no email
+    wechat.template_ids = {"Tpl-club"}
+    settings.WECHAT_TEMPLATES = {"club_news": {"id": "Tpl-club", "data": {"thing1": "news"}}}
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        issue = make_issue()
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([both.email, email_only.email])
+    assert sorted(m["touser"] for m in wechat.messages) == sorted([OPENID, "oFAKE-openid-2"])
+    assert {m["url"].split("testserver")[-1] for m in wechat.messages} == {issue.url}
+    assert wechat.messages[0]["data"]["thing1"]["value"].startswith(issue.title)
+    # Everyone who wants the publications has it on the site, once, the issue's page.
+    told = Notification.objects.filter(kind="publications", url=issue.url)
+    assert sorted(told.values_list("recipient", flat=True)) == sorted(
+        [by_wechat.pk, both.pk, email_only.pk, no_address.pk]
+    )
+    done = Mailing.objects.get(page=issue)
+    assert (done.total, done.sent) == (4, 4) and done.finished_at
+    rows = Outgoing.objects.filter(group=mailing.group_of(done.pk))
+    assert rows.count() == 4 and set(rows.values_list("queue", flat=True)) == {"bulk"}
+
+
+def test_a_member_is_reached_only_when_every_channel_has_delivered(
+    make_issue, readers, django_capture_on_commit_callbacks
+):
+    wants, _ = readers
+    with django_capture_on_commit_callbacks(execute=True):
+        issue = make_issue()
+    done = Mailing.objects.get(page=issue)
+    group = mailing.group_of(done.pk)
+    # One member's email bounced back into the outbox's queue: they are not reached yet.
+    Outgoing.objects.filter(group=group, recipient=wants[0].user.email).update(
+        state=Outgoing.State.PENDING
+    )
+    mailing.record_progress(group)
+    done.refresh_from_db()
+    assert (done.total, done.sent) == (3, 2)

@@ -39,7 +39,7 @@ def test_a_worker_killed_mid_mailing_leaves_every_member_exactly_one_copy(
     broker, sink, prefix = fault_services.broker, fault_services.sink, fault_services.prefix
     worker, members = fault_services.worker, MEMBERS
     readers = [make_member(f"reader{n}") for n in range(members)]
-    Member.objects.exclude(pk__in=[m.pk for m in readers]).update(magazine_by_email=False)
+    Member.objects.exclude(pk__in=[m.pk for m in readers]).update(publications=False)
     emails = sorted(m.user.email for m in readers)
     sink.delay = 0.25  # a slow mail server: a mailing takes seconds
     broker.start()

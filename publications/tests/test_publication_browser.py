@@ -63,7 +63,7 @@ def test_an_issue_is_submitted_approved_mailed_and_the_site_is_searched(
     editor, manager = staff("Editors"), staff("Managers")
     reader = make_member("reader")
     quiet = make_member("quiet")
-    Member.objects.filter(pk=quiet.pk).update(magazine_by_email=False)
+    Member.objects.filter(pk=quiet.pk).update(publications=False)
     make_news(PARKING_NEWS)
     make_news(OTHER_NEWS)
     board = Board.objects.create(slug="talk", name="业主交流", description="")
@@ -145,8 +145,8 @@ def test_an_issue_is_submitted_approved_mailed_and_the_site_is_searched(
         page.click("form.form button[type=submit]")
     expect(page.locator("form.form")).to_have_count(0)
     expect(page.locator(".alert")).to_be_visible()
-    reader.refresh_from_db()
-    assert reader.magazine_by_email is False
+    reader.user.refresh_from_db()
+    assert reader.user.notification_channels == {"publications": []}  # no more by email
 
     # 4. A visitor on a phone searches for 停车: the parking news and topic, nothing else.
     page.goto(f"{site}/search/")

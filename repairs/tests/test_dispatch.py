@@ -14,6 +14,8 @@ from cases.models import Case, Category
 from club.tests.test_concurrency import of_type, together
 from conftest import make_user, verify
 from owners.models import Unit
+from portal import channels, phones
+from portal.models import Outgoing
 from repairs import requests, workorders
 from repairs.models import RepairCategory, RepairRequest, Team, WorkOrder
 
@@ -87,7 +89,41 @@ def test_service_books_a_technician_in_the_owners_time_and_the_owner_reads_it(
     page = client.get(case.get_absolute_url(), **ZH).content.decode()
     assert "已预约：工程部" in page and "周师傅" in page and "137****6601" in page
     assert "13700006601" not in page
-    assert verified_owner.notifications.filter(kind="case").count() == 3  # filed, accepted, booked
+    # Filed, accepted, booked: repairs and their appointments are a topic of their own.
+    assert verified_owner.notifications.filter(kind="repair").count() == 3
+
+
+def test_the_booking_goes_on_the_channels_chosen_for_repairs_and_never_nowhere(
+    verified_owner,
+    unit,
+    plumbing,
+    engineering,
+    technician,
+    staff,
+    django_capture_on_commit_callbacks,
+):
+    owner = verified_owner
+    owner.notification_channels = {"repair": ["sms"], "case": ["email"]}
+    owner.save(update_fields=["notification_channels"])
+    agent = staff("Customer service")
+    with django_capture_on_commit_callbacks(execute=True):
+        case = report(owner, unit, plumbing)
+        casework.accept(case, agent)
+        workorders.dispatch(
+            case, agent, team=engineering, technician=technician, day=TOMORROW, window="evening"
+        )
+    texts = Outgoing.objects.filter(kind="sms", recipient=phones.international(owner.mobile))
+    assert list(texts.order_by("pk").values_list("payload__template", flat=True)) == [
+        "case_filed",
+        "case_update",
+        "case_update",
+    ]
+    assert not Outgoing.objects.filter(kind="email", notification__kind="repair").exists()
+    assert Outgoing.objects.filter(kind="sms", notification__kind="repair").count() == 3
+    # Appointments are must-deliver: with every channel unticked, the default carries them.
+    owner.notification_channels = {"repair": []}
+    owner.save(update_fields=["notification_channels"])
+    assert list(channels.route(owner, "repair")) == ["email"]
 
 
 def test_a_time_the_owner_did_not_offer_is_refused(
