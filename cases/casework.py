@@ -461,10 +461,15 @@ def note(case, staff, text):
 
 
 def set_status(case, staff, status, text=""):
+    """A change of status by the person responsible; with words to the owner, it answers them
+    (the first response, if none was made yet)."""
     with transaction.atomic():
         _locked(case)
         rules.check_move(staff, case, status)
-        _set_status(case, status, staff, text)
+        event = _set_status(case, status, staff, text)
+        if text.strip() and case.first_responded_at is None:
+            case.first_responded_at = event.created_at
+            case.save(update_fields=["first_responded_at"])
     return case
 
 
@@ -648,7 +653,7 @@ def _tell_owner(case, template, **context):
             }
     tell(
         recipient,
-        "repair" if case.kind == Case.Kind.REPAIR else "case",
+        "repair" if case.kind in Case.OWN_FORMS else "case",
         case.get_absolute_url(),
         words=words,
         email=(template, {"case": case, **context}),

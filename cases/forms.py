@@ -35,9 +35,9 @@ class AttachmentsField(forms.FileField):
 
 
 class CaseForm(forms.Form):
-    # Repairs have their own form (我要报修), with the place, the times and the price.
+    # Repairs and special services have their own forms (我要报修, 特约服务).
     kind = forms.ChoiceField(
-        label=_("What is it?"), choices=[c for c in Case.Kind.choices if c[0] != Case.Kind.REPAIR]
+        label=_("What is it?"), choices=[c for c in Case.Kind.choices if c[0] not in Case.OWN_FORMS]
     )
     category = forms.ModelChoiceField(
         label=_("About"), queryset=Category.objects.all(), empty_label=_("Choose a category")

@@ -75,6 +75,11 @@ class Case(models.Model):
         PRAISE = "praise", _("Praise")
         #: Filed through 我要报修 (the repairs app keeps its repair's facts beside it).
         REPAIR = "repair", _("Repair")
+        #: Filed through 特约服务 (the repairs app keeps the service's facts beside it).
+        SERVICE = "service", _("Special service")
+
+    #: Kinds filed through a form of their own (我要报修, 特约服务), not the complaint form.
+    OWN_FORMS = (Kind.REPAIR, Kind.SERVICE)
 
     class Channel(models.TextChoices):
         WEB = "web", _("Website")

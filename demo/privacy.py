@@ -22,6 +22,7 @@ AGREED = {
     "liuyang": VERSION,
     "chenjing": EARLIER_VERSION,
     "technician": VERSION,
+    "guard": VERSION,
 }
 
 SUMMARY = (

@@ -1,6 +1,7 @@
 """Demo repairs: the departments and contractors (工程部 with its technician 周建华), repair
-categories with their warranty, the price list, materials, the units' handover dates and the
-verified owner's two requests, the first booked for tomorrow evening."""
+categories with their warranty, the price list, materials, the units' handover dates, the
+verified owner's two requests (the first booked for tomorrow evening) and their gate pass for
+today, approved, for the gate guard 李卫 to scan."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -13,8 +14,8 @@ from demo import cases as demo_cases
 from demo.owners import ensure_user
 from owners.models import Estate, Unit, User
 from portal.hours import Calendar
-from repairs import requests, workorders
-from repairs.models import Material, PriceItem, RepairCategory, RepairRequest, Team
+from repairs import requests, services, workorders
+from repairs.models import Material, PriceItem, RepairCategory, RepairRequest, SpecialService, Team
 
 TEAMS = [
     ("工程部", Team.Kind.DEPARTMENT, "周工", "0571-8888 6601"),
@@ -46,8 +47,11 @@ MATERIALS = [
     ("锁芯（C级）", "个", "120.00"),
     ("玻璃胶", "支", "25.00"),
 ]
-#: The technician signs in on the site (我的 → 我的工单), not in the admin.
-LOGIN = ("Technician (工程部)", "technician@jindu.example or 13700006601")
+#: The technician (我的 → 我的工单) and the gate guard (a pass's QR code) sign in on the site.
+LOGINS = [
+    ("Technician (工程部)", "technician@jindu.example or 13700006601"),
+    ("Gate guard (门岗)", "guard@jindu.example or 13700006602"),
+]
 #: 交房: 翠湖苑 is past its two years (home repairs are paid); 云栖府 is within most warranties.
 HANDOVERS = {"金都·翠湖苑": date(2019, 6, 28), "金都·云栖府": date(2023, 9, 26)}
 
@@ -69,6 +73,9 @@ def build():
             mobile="13700006601",
         )
         teams["工程部"].members.add(technician)
+        ensure_user(
+            "guard", "guard@jindu.example", "李卫", group="Gate guards", mobile="13700006602"
+        )
         repairs = Category.objects.get(name="维修报修")
         categories = {}
         for order, (name, examples, team, arrive, finish, months) in enumerate(CATEGORIES):
@@ -95,7 +102,7 @@ def build():
             Material.objects.create(name=name, unit=unit, unit_price=Decimal(price))
         for estate, day in HANDOVERS.items():
             Unit.objects.filter(estate__name=estate).update(handed_over_on=day)
-        for case, days in _requests(categories):
+        for case, days in [*_requests(categories), _gate_pass()]:
             # Filed on past mornings, steps within the desk's hours, like the demo's cases.
             demo_cases.backdate(case, days, Calendar())
         demo_cases.renumber()
@@ -134,7 +141,25 @@ def _requests(categories):
         description="3栋 2 号电梯运行时有明显异响，下行到 5 楼附近尤其明显。",
         slots=[(tomorrow, "morning")],
     )
+    _earlier(second.case, hours=2)
     return [(first.case, 2), (second.case, 1)]
+
+
+def _gate_pass():
+    """The owner moves a sofa and boxes out today: approved yesterday, the pass on the case."""
+    owner = User.objects.get(username="owner")
+    service = services.request_service(
+        owner,
+        type=SpecialService.Type.RELEASE,
+        unit=requests.homes(owner).first().unit,
+        day=timezone.localdate(),
+        items="三人沙发 1 张\n纸箱 12 个\n儿童自行车 1 辆",
+        plate="浙A3K729",
+        description="搬去云栖府新家，上午十点左右出门。",
+    )
+    _earlier(service.case, hours=6)
+    services.decide(service, User.objects.get(username="service"), approve=True, note="请走南门")
+    return service.case, 1
 
 
 def _earlier(case, hours):

@@ -55,6 +55,7 @@ CASE_HANDLING = [
     "cases.view_quarantinedemail",
     *(f"repairs.view_{name}" for name in REPAIR_LISTS),
     "repairs.view_repairrequest",
+    "repairs.view_specialservice",
 ]
 CASE_MANAGEMENT = [
     *CASE_HANDLING,
@@ -135,6 +136,8 @@ ROLES = {
     },
     # In-house technicians: their day of jobs on the site (repairs:jobs), no admin.
     "Technicians": {"perms": ["repairs.view_workorder"]},
+    # Guards at the gate: they open a 放行条's QR code on their phone and let goods out, no admin.
+    "Gate guards": {"perms": ["repairs.check_gate_pass"]},
     "Managers": {
         "perms": [
             *ADMIN,

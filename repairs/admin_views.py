@@ -1,5 +1,6 @@
 """The repairs in the admin (报修): departments and contractors, repair categories with their
-deadlines and warranty, the price list of paid services and the materials; 派单 from a case."""
+deadlines and warranty, the price list of paid services and the materials; 派单 from a case,
+and the decision on a special service."""
 
 from datetime import date
 
@@ -20,10 +21,17 @@ from cases.models import Case
 from owners.models import User
 from portal.actions import Refused
 from portal.exports import SafeIndexView
-from repairs import requests, workorders
+from repairs import requests, services, workorders
 from repairs.dates import day_label
 from repairs.ledger import RepairLedgerViewSet
-from repairs.models import Material, PriceItem, RepairCategory, RepairRequest, Team
+from repairs.models import (
+    Material,
+    PriceItem,
+    RepairCategory,
+    RepairRequest,
+    SpecialService,
+    Team,
+)
 
 
 class TeamViewSet(ModelViewSet):
@@ -220,5 +228,70 @@ class DispatchView(WagtailAdminTemplateMixin, FormView):
             self.request,
             _("%(reference)s: %(team)s booked for %(day)s.")
             % {"reference": self.case.reference, "team": order.team, "day": day_label(order.day)},
+        )
+        return redirect(self.case_url())
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Words to the owner"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "Needed to decline: why. When approving, anything they should know (where to "
+            "wait, what to bring)."
+        ),
+    )
+
+
+class ServiceDecisionView(WagtailAdminTemplateMixin, FormView):
+    """批准 or 不批准 a special service, from the case screen."""
+
+    form_class = DecisionForm
+    template_name = "repairs/admin/decide.html"
+    page_title = gettext_lazy("Special service")
+    header_icon = "cogs"
+
+    def dispatch(self, request, *args, **kwargs):
+        case_rules.check_handler(request.user)
+        self.service = get_object_or_404(
+            SpecialService.objects.select_related("case__owner", "case__unit__estate"),
+            case_id=kwargs["pk"],
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def case_url(self):
+        return reverse("case_ledger:inspect", args=[self.service.case_id])
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("case_ledger:index"), "label": _("Case ledger")},
+            {"url": self.case_url(), "label": self.service.case.reference},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            service=self.service,
+            case=self.service.case,
+            may_decide=services.can_decide(self.request.user, self.service),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        approve = self.request.POST.get("decision") == "approve"
+        try:
+            service = services.decide(
+                self.service, self.request.user, approve=approve, note=form.cleaned_data["note"]
+            )
+        except Refused as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(reference)s: %(state)s; the owner is told.")
+            % {"reference": service.case.reference, "state": service.get_state_display()},
         )
         return redirect(self.case_url())

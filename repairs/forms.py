@@ -1,12 +1,14 @@
+from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import AttachmentsField
-from repairs import requests
+from repairs import requests, services
 from repairs.dates import day_label
-from repairs.models import Material, PriceItem, RepairCategory, RepairRequest
+from repairs.models import Material, PriceItem, RepairCategory, RepairRequest, SpecialService
 
 Place = RepairRequest.Place
 
@@ -162,3 +164,73 @@ class FinishForm(forms.Form):
                 used.append((material, quantity))
         data["materials"] = used
         return data
+
+
+class ServiceForm(forms.Form):
+    """特约服务 of one type, for one owner: their homes, a day in the next month, and what that
+    service needs (the hours and the lift or the area; the goods and the vehicle)."""
+
+    unit = forms.ChoiceField(label=_("Which home"))
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts = forms.TimeField(
+        label=_("From"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800})
+    )
+    ends = forms.TimeField(
+        label=_("Until"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800})
+    )
+    lift = forms.CharField(
+        label=_("Which lift"),
+        max_length=30,
+        required=False,
+        help_text=_("If you know it, such as 2号梯; otherwise we choose the one nearest you."),
+    )
+    area = forms.CharField(
+        label=_("Which area"),
+        max_length=60,
+        help_text=_("The floor and rooms, such as 3楼东区办公室."),
+    )
+    items = forms.CharField(
+        label=_("Goods going out"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": _("Sofa, 1\nBoxes, 12")}),
+        help_text=_("One thing a line, with how many. The guard checks them against this list."),
+    )
+    plate = forms.CharField(
+        label=_("Vehicle plate"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "placeholder": "粤B12345"}),
+    )
+    description = forms.CharField(
+        label=_("Anything else we should know"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    #: The fields each service asks for, besides the home, the day and the note.
+    FIELDS = {
+        SpecialService.Type.LIFT: ("starts", "ends", "lift"),
+        SpecialService.Type.AIRCON: ("starts", "ends", "area"),
+        SpecialService.Type.RELEASE: ("items", "plate"),
+    }
+
+    def __init__(self, *args, owner, type, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type = type
+        own = {"unit", "day", "description", *self.FIELDS[type]}
+        for name in [n for n in self.fields if n not in own]:
+            del self.fields[name]
+        self.homes = {str(c.unit_id): c.unit for c in requests.homes(owner)}
+        self.fields["unit"].choices = [(pk, unit.label) for pk, unit in self.homes.items()]
+        today = timezone.localdate()
+        self.fields["day"].widget.attrs.update(
+            min=today.isoformat(),
+            max=(today + timedelta(days=services.DAYS_AHEAD)).isoformat(),
+        )
+
+    def clean_unit(self):
+        return self.homes.get(self.cleaned_data["unit"])
+
+    def request(self):
+        """What services.request_service takes."""
+        return {"type": self.type, **self.cleaned_data}

@@ -342,3 +342,81 @@ class MaterialUse(models.Model):
 
     def __str__(self):
         return f"{self.material.name} × {self.quantity}"
+
+
+class SpecialService(models.Model):
+    """特约服务: something an owner asks the property to arrange for one day (the lift kept for
+    a move, air conditioning after hours, goods let out through the gate). It is a case (kind
+    "service") like a repair; staff approve or decline it, and an approved 物资放行 is a pass
+    (放行条) the gate guard scans once, on its day."""
+
+    class Type(models.TextChoices):
+        LIFT = "lift", _("Lift reserved for a move")
+        AIRCON = "aircon", _("Air conditioning after hours")
+        RELEASE = "release", _("Goods out through the gate")
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+        #: 物资放行: the guard let the goods out (the pass is spent).
+        USED = "used", _("Let out")
+        #: The day passed: done (lift, air conditioning) or the pass unused and void.
+        PAST = "past", _("Day passed")
+
+    case = models.OneToOneField(
+        "cases.Case", on_delete=models.CASCADE, related_name="service", verbose_name=_("case")
+    )
+    type = models.CharField(_("service"), max_length=10, choices=Type.choices)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.REQUESTED, db_index=True
+    )
+    day = models.DateField(_("day"))
+    #: The hours the lift is kept or the air conditioning runs (物资放行: none).
+    starts = models.TimeField(_("from"), null=True, blank=True)
+    ends = models.TimeField(_("until"), null=True, blank=True)
+    lift = models.CharField(_("which lift"), max_length=30, blank=True)
+    area = models.CharField(_("which area"), max_length=60, blank=True)
+    #: 物资放行: what goes out, one thing a line, and the vehicle that carries it.
+    items = models.TextField(_("goods"), blank=True)
+    plate = models.CharField(_("vehicle plate"), max_length=10, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    #: The 放行条's secret: the QR code opens /repairs/pass/<token>/ for the guard.
+    pass_token = models.CharField(max_length=32, unique=True, null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("let out by"),
+    )
+    used_at = models.DateTimeField(_("let out"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["day", "starts", "pk"]
+        verbose_name = _("special service")
+        verbose_name_plural = _("special services")
+        permissions = [("check_gate_pass", _("Can check and use gate passes"))]
+
+    def __str__(self):
+        return str(self.case)
+
+    @property
+    def hours(self):
+        """09:00–11:00, or "" for a pass."""
+        if self.starts and self.ends:
+            return f"{self.starts:%H:%M}–{self.ends:%H:%M}"
+        return ""
+
+    @property
+    def item_list(self):
+        return [line for line in self.items.splitlines() if line.strip()]

@@ -1,12 +1,13 @@
-"""What a repair request adds to an owner's case ("my data"): where, the times offered and the
-price accepted. The request goes with its case: kept, then anonymised, as cases are
-(cases/privacy.py); nothing here names the owner."""
+"""What a repair request or a special service adds to an owner's case ("my data"): where, the
+times offered and the price accepted; the service's day, the goods and the vehicle. Each goes
+with its case: kept, then anonymised, as cases are (cases/privacy.py). Nothing here names the
+owner but a special service's vehicle plate and list of goods, which a closure erases."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from owners import privacy
-from repairs.models import RepairRequest
+from repairs.models import RepairRequest, SpecialService
 
 
 class RepairsPart(privacy.Part):
@@ -35,6 +36,42 @@ class RepairsPart(privacy.Part):
             ],
             gettext_lazy("Your repair requests: where, the times you offered and the price."),
         )
+
+        services = (
+            SpecialService.objects.filter(case__owner=user)
+            .select_related("case__unit__estate")
+            .order_by("case__created_at")
+        )
+        out.csv(
+            "cases/special_services.csv",
+            [_("Case"), _("Service"), _("Home"), _("When"), _("State"), _("Details")],
+            [
+                (
+                    service.case.reference,
+                    service.get_type_display(),
+                    str(service.case.unit),
+                    f"{service.day:%Y-%m-%d} {service.hours}".strip(),
+                    service.get_state_display(),
+                    "; ".join(
+                        filter(
+                            None, [service.lift, service.area, *service.item_list, service.plate]
+                        )
+                    ),
+                )
+                for service in services
+            ],
+            gettext_lazy("Your special services: the day, and what each was for."),
+        )
+
+    labels = {"special_services": gettext_lazy("special services' goods and vehicle erased")}
+
+    def erase(self, user, closure, by):
+        erased = (
+            SpecialService.objects.filter(case__owner=user)
+            .exclude(items="", plate="")
+            .update(items="", plate="")
+        )
+        return {"special_services": erased}
 
 
 privacy.register(RepairsPart())

@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.db import transaction
 
+from repairs.services import close_past_days
 from repairs.workorders import chase_late_jobs
 
 
@@ -12,3 +13,9 @@ def chase_late_work_orders():
     managers."""
     with transaction.atomic():
         return chase_late_jobs()
+
+
+@shared_task
+def close_past_special_services():
+    """After midnight: yesterday's special services are over, their unused passes void."""
+    return close_past_days()

@@ -3,14 +3,15 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from repairs import requests, workorders
+from repairs import requests, services, workorders
 from repairs.dates import day_label
-from repairs.forms import FinishForm, RepairForm
-from repairs.models import PriceItem
+from repairs.forms import FinishForm, RepairForm, ServiceForm
+from repairs.models import PriceItem, SpecialService
 from repairs.requests import RepairError
 
 
@@ -135,3 +136,71 @@ def job(request, pk):
         "repairs/job.html",
         {"order": order, "case": order.case, "repair": repair, "form": form},
     )
+
+
+# -- 特约服务 -----------------------------------------------------------------------------------
+
+
+@login_required
+def service_menu(request):
+    """特约服务: what the property can arrange, each with its form."""
+    return render(
+        request,
+        "repairs/services.html",
+        {"types": SpecialService.Type.choices, "has_home": requests.homes(request.user).exists()},
+    )
+
+
+@login_required
+def new_service(request, type):
+    if type not in SpecialService.Type.values:
+        raise Http404
+    form = ServiceForm(request.POST or None, owner=request.user, type=type)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service = services.request_service(request.user, **form.request())
+        except services.ServiceError as error:
+            form.add_error(None, str(error))
+        else:
+            case = service.case
+            messages.success(
+                request,
+                _("%(reference)s is submitted. We will answer by %(due)s.")
+                % {
+                    "reference": case.reference,
+                    "due": timezone.localtime(case.first_response_due).strftime("%m-%d %H:%M"),
+                },
+            )
+            return redirect(case)
+    return render(
+        request,
+        "repairs/new_service.html",
+        {
+            "form": form,
+            "type": SpecialService.Type(type),
+            "has_home": bool(form.homes),
+        },
+    )
+
+
+@login_required
+def gate_pass(request, token):
+    """What the QR code of a 放行条 opens. The guard sees whether it is good for today and lets
+    the goods out; its owner is taken to their case; anyone else finds nothing here."""
+    service = services.find_pass(token)
+    if service is None:
+        raise Http404
+    if service.case.owner_id == request.user.pk:
+        return redirect(service.case)
+    if not request.user.has_perm("repairs.check_gate_pass"):
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.let_out(service, request.user)
+        except services.ServiceError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Let out. The pass cannot be used again."))
+        return redirect("repairs:pass", token=token)
+    good, why = services.verdict(service)
+    return render(request, "repairs/gate_pass.html", {"service": service, "good": good, "why": why})

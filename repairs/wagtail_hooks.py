@@ -2,7 +2,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from repairs.admin_views import DispatchView, RepairsViewSetGroup
+from repairs.admin_views import DispatchView, RepairsViewSetGroup, ServiceDecisionView
 
 
 @hooks.register("register_admin_viewset")
@@ -12,7 +12,14 @@ def register_repairs_viewsets():
 
 @hooks.register("register_admin_urls")
 def register_dispatch_url():
-    return [path("repairs/dispatch/<int:pk>/", DispatchView.as_view(), name="repairs_dispatch")]
+    return [
+        path("repairs/dispatch/<int:pk>/", DispatchView.as_view(), name="repairs_dispatch"),
+        path(
+            "repairs/services/<int:pk>/",
+            ServiceDecisionView.as_view(),
+            name="repairs_service_decide",
+        ),
+    ]
 
 
 @hooks.register("register_log_actions")
@@ -24,3 +31,10 @@ def register_repairs_log_actions(actions):
         "repairs.work_order.arrive", _("Arrive for a job"), _("Technician arrived")
     )
     actions.register_action("repairs.work_order.finish", _("Finish a job"), _("Job done"))
+    actions.register_action(
+        "repairs.service.approved", _("Approve a special service"), _("Special service approved")
+    )
+    actions.register_action(
+        "repairs.service.declined", _("Decline a special service"), _("Special service declined")
+    )
+    actions.register_action("repairs.service.used", _("Let goods out"), _("Gate pass used"))

@@ -122,11 +122,13 @@ def test_the_demo_loads_twice_to_the_same_state(client, capsys):
     # Each case's notifications name it, lead to it and carry the time of its steps.
     for case in Case.objects.exclude(owner=None):
         notes = Notification.objects.filter(
-            recipient=case.owner, kind="case", url=case.get_absolute_url()
+            recipient=case.owner, kind__in=["case", "repair"], url=case.get_absolute_url()
         )
         assert notes.exists() and all(case.reference in n.text for n in notes)
         assert all(n.created_at >= case.created_at for n in notes)
-    assert not Notification.objects.filter(kind="case", created_at__gt=timezone.now()).exists()
+    assert not Notification.objects.filter(
+        kind__in=["case", "repair"], created_at__gt=timezone.now()
+    ).exists()
     # The desk answers within its service hours (8:30–20:30).
     for event in CaseEvent.objects.exclude(author=F("case__owner")).exclude(author=None):
         assert time(8, 30) <= timezone.localtime(event.created_at).time() <= time(20, 30)

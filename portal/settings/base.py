@@ -467,6 +467,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "repairs.tasks.chase_late_work_orders",
         "schedule": crontab(minute="7,22,37,52"),
     },
+    # Special services whose day has passed: done, their unused gate passes void.
+    "repairs-past-services": {
+        "task": "repairs.tasks.close_past_special_services",
+        "schedule": crontab(hour=0, minute=20),
+    },
     # 每周五上午汇总项目数据并上报: the report week (Friday to Thursday) to managers.
     "case-weekly-summary": {
         "task": "cases.tasks.send_weekly_case_summary",

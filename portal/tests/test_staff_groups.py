@@ -15,8 +15,8 @@ ADMIN_ROLES = [
     "Club staff",
     "Managers",
 ]
-#: Technicians work on the site (their day of jobs), never in the admin.
-ROLES = [*ADMIN_ROLES, "Technicians"]
+#: Technicians (their day of jobs) and gate guards (passes) work on the site, never in the admin.
+ROLES = [*ADMIN_ROLES, "Technicians", "Gate guards"]
 
 # Admin screens, and which roles may open them.
 SCREENS = {

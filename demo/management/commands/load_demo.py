@@ -24,7 +24,7 @@ class Command(BaseCommand):
         logins[2:2] = forum_demo.build()
         demo_cases.build()
         demo_repairs.build()
-        logins.append(demo_repairs.LOGIN)
+        logins.extend(demo_repairs.LOGINS)
         demo_publications.build()
         club_demo.build()
         demo_events.build()
