@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import Category
+from cases.models import Case, Category
 from demo import cases as demo_cases
 from demo.owners import ensure_user
 from owners.models import Estate, Unit, User
@@ -159,7 +159,7 @@ def _gate_pass():
     )
     _earlier(service.case, hours=6)
     services.decide(service, User.objects.get(username="service"), approve=True, note="请走南门")
-    return service.case, 1
+    return Case.objects.get(pk=service.case_id), 1
 
 
 def _earlier(case, hours):

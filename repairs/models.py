@@ -411,6 +411,11 @@ class SpecialService(models.Model):
         return str(self.case)
 
     @property
+    def when(self):
+        """12月5日 周六 09:00–11:00 (a pass: the day alone)."""
+        return f"{day_label(self.day, relative=False)} {self.hours}".strip()
+
+    @property
     def hours(self):
         """09:00–11:00, or "" for a pass."""
         if self.starts and self.ends:

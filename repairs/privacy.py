@@ -44,13 +44,13 @@ class RepairsPart(privacy.Part):
         )
         out.csv(
             "cases/special_services.csv",
-            [_("Case"), _("Service"), _("Home"), _("When"), _("State"), _("Details")],
+            [_("Case"), _("Service"), _("Unit"), _("When"), _("State"), _("Details")],
             [
                 (
                     service.case.reference,
                     service.get_type_display(),
                     str(service.case.unit),
-                    f"{service.day:%Y-%m-%d} {service.hours}".strip(),
+                    service.when,
                     service.get_state_display(),
                     "; ".join(
                         filter(

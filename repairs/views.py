@@ -203,4 +203,10 @@ def gate_pass(request, token):
             messages.success(request, _("Let out. The pass cannot be used again."))
         return redirect("repairs:pass", token=token)
     good, why = services.verdict(service)
-    return render(request, "repairs/gate_pass.html", {"service": service, "good": good, "why": why})
+    # The guard sees the surname (王**), enough to ask for; the goods and plate are the check.
+    owner_name = service.case.owner.name_without_nickname(show_real_name=False)
+    return render(
+        request,
+        "repairs/gate_pass.html",
+        {"service": service, "good": good, "why": why, "owner_name": owner_name},
+    )

@@ -119,6 +119,8 @@ def test_the_demo_loads_twice_to_the_same_state(client, capsys):
         assert report["total"] == ledger.count() > 0
         assert report["resolved"] == ledger.filter(resolved_at__isnull=False).count()
     assert sum(reports.monthly_figures(y, m)["total"] for y, m in months) == Case.objects.count()
+    settled = Case.objects.filter(status__in=["resolved", "followed_up", "closed"])
+    assert settled.exists() and not settled.filter(resolved_at=None).exists()
     # Each case's notifications name it, lead to it and carry the time of its steps.
     for case in Case.objects.exclude(owner=None):
         notes = Notification.objects.filter(

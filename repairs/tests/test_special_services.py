@@ -156,6 +156,7 @@ def test_the_guard_lets_goods_out_once_on_the_day(client, verified_owner, unit, 
     page = client.get(url, **ZH).content.decode()
     assert "今日有效" in page and "粤B12345" in page and "纸箱 12 个" in page
     assert "确认放行" in page
+    assert "王**" in page and "王建国" not in page  # the guard sees the surname alone
     assert client.post(url, **ZH).url == url
     service.refresh_from_db()
     assert service.state == "used" and service.used_by == guard
