@@ -17,13 +17,14 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from cases import rules as case_rules
+from cases.forms import AttachmentsField
 from cases.models import Case
 from owners.models import User
 from portal.actions import Refused
 from portal.exports import SafeIndexView
 from repairs import requests, services, workorders
 from repairs.dates import day_label
-from repairs.ledger import RepairLedgerViewSet
+from repairs.ledger import DefectViewSet, FollowUpViewSet, RepairLedgerViewSet
 from repairs.models import (
     Material,
     PriceItem,
@@ -31,6 +32,7 @@ from repairs.models import (
     RepairRequest,
     SpecialService,
     Team,
+    WorkOrder,
 )
 
 
@@ -110,6 +112,8 @@ class RepairsViewSetGroup(ViewSetGroup):
     menu_order = 160
     items = (
         RepairLedgerViewSet,
+        FollowUpViewSet,
+        DefectViewSet,
         TeamViewSet,
         RepairCategoryViewSet,
         PriceItemViewSet,
@@ -205,6 +209,7 @@ class DispatchView(WagtailAdminTemplateMixin, FormView):
             case=self.case,
             repair=self.repair,
             orders=self.case.work_orders.select_related("team", "technician", "cancelled_by"),
+            open_states=WorkOrder.OPEN,
         )
         return context
 
@@ -293,5 +298,88 @@ class ServiceDecisionView(WagtailAdminTemplateMixin, FormView):
             self.request,
             _("%(reference)s: %(state)s; the owner is told.")
             % {"reference": service.case.reference, "state": service.get_state_display()},
+        )
+        return redirect(self.case_url())
+
+
+class ContractorWorkForm(forms.Form):
+    notes = forms.CharField(
+        label=gettext_lazy("What the contractor did"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("As their people reported it; the owner reads it on their case."),
+    )
+    attachments = AttachmentsField(label=gettext_lazy("Photos"))
+    amount = forms.DecimalField(
+        label=gettext_lazy("Amount the owner pays (yuan)"),
+        required=False,
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+    )
+
+    def __init__(self, *args, paid, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not paid:
+            del self.fields["amount"]
+
+
+class ContractorWorkView(WagtailAdminTemplateMixin, FormView):
+    """登记完工 for a contractor's job: its people have no account, so the case's first
+    responder records what they did."""
+
+    form_class = ContractorWorkForm
+    template_name = "repairs/admin/contractor_work.html"
+    page_title = gettext_lazy("Record a contractor's work")
+    header_icon = "cogs"
+
+    def dispatch(self, request, *args, **kwargs):
+        case_rules.check_handler(request.user)
+        self.order = get_object_or_404(
+            WorkOrder.objects.select_related("team", "case__repair__price_item"),
+            pk=kwargs["pk"],
+            team__kind=Team.Kind.CONTRACTOR,
+        )
+        self.repair = getattr(self.order.case, "repair", None)
+        return super().dispatch(request, *args, **kwargs)
+
+    def case_url(self):
+        return reverse("case_ledger:inspect", args=[self.order.case_id])
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("case_ledger:index"), "label": _("Case ledger")},
+            {"url": self.case_url(), "label": self.order.case.reference},
+            {"url": "", "label": self.page_title},
+        ]
+
+    def get_form_kwargs(self):
+        paid = bool(self.repair and self.repair.is_paid)
+        kwargs = {**super().get_form_kwargs(), "paid": paid}
+        if paid:
+            kwargs.setdefault("initial", {})["amount"] = self.repair.accepted_price
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(order=self.order, case=self.order.case, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            workorders.record_contractor_work(
+                self.order,
+                self.request.user,
+                notes=data["notes"],
+                files=data["attachments"],
+                amount=data.get("amount"),
+            )
+        except Refused as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(reference)s: the work is recorded; the owner is asked to confirm.")
+            % {"reference": self.order.case.reference},
         )
         return redirect(self.case_url())

@@ -3,7 +3,8 @@ and warranty; filtered like the case ledger and exported to a spreadsheet. Each 
 case's screen, where every action is."""
 
 import django_filters
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,7 +34,12 @@ def rows():
     )
     return (
         RepairRequest.objects.select_related(
-            "case__unit", "case__first_responder", "category", "estate", "price_item"
+            "case__unit",
+            "case__first_responder",
+            "case__owner",
+            "category__team",
+            "estate",
+            "price_item",
         )
         .prefetch_related(Prefetch("case__work_orders", queryset=orders, to_attr="orders"))
         .order_by("-case__created_at")
@@ -184,3 +190,152 @@ class RepairLedgerViewSet(ActionsOnlyViewSet):
 
     def get_index_view_kwargs(self, **kwargs):
         return super().get_index_view_kwargs(queryset=rows(), **kwargs)
+
+
+# -- 回访: repairs waiting for the follow-up call -------------------------------------------------
+
+
+def days_since(moment):
+    return (timezone.now() - moment).days if moment else None
+
+
+class FollowUpIndexView(LedgerIndexView):
+    def to_row_dict(self, repair):
+        owner = repair.case.owner
+        return {
+            **super().to_row_dict(repair),
+            "resolved": repair.case.resolved_at,
+            "days": days_since(repair.case.resolved_at),
+            "owner": owner.display_name if owner else "",
+            "mobile": owner.mobile if owner else "",
+        }
+
+
+class FollowUpViewSet(RepairLedgerViewSet):
+    """回访: repairs done and waiting for the owner's word, oldest first. The owner's own rating
+    settles one; otherwise customer service call and record the follow-up on the case screen."""
+
+    name = "repair_follow_ups"
+    url_prefix = "repairs/follow-ups"
+    icon = "mail"
+    menu_label = gettext_lazy("Follow-up calls")
+    index_view_class = FollowUpIndexView
+    list_display = [
+        "case",
+        ValueColumn("place", lambda repair: repair.where, label=gettext_lazy("Where")),
+        "category",
+        ValueColumn("technician", technician, label=gettext_lazy("Technician")),
+        ValueColumn(
+            "owner",
+            lambda repair: (
+                f"{repair.case.owner.display_name} {repair.case.owner.mobile}"
+                if repair.case.owner
+                else ""
+            ),
+            label=gettext_lazy("Owner to call"),
+        ),
+        PlainDateColumn(
+            "resolved", label=gettext_lazy("Done, waiting since"), accessor="case.resolved_at"
+        ),
+    ]
+    export_headings = {
+        **RepairLedgerViewSet.export_headings,
+        "resolved": gettext_lazy("Done on"),
+        "days": gettext_lazy("Days waiting"),
+        "owner": gettext_lazy("Owner"),
+        "mobile": gettext_lazy("Mobile number"),
+    }
+    list_export = list(export_headings)
+    export_filename = "repairs-follow-ups"
+
+    def get_index_view_kwargs(self, **kwargs):
+        waiting = rows().filter(case__status=Case.Status.RESOLVED).order_by("case__resolved_at")
+        return super(RepairLedgerViewSet, self).get_index_view_kwargs(queryset=waiting, **kwargs)
+
+
+# -- 保修索赔: warranty work a contractor owes -----------------------------------------------------
+
+CONTRACTOR = Team.Kind.CONTRACTOR
+
+
+def contractor(repair):
+    """Who owes the warranty work: the contractor it went to, else the category's."""
+    order = current(repair)
+    if order is not None and order.team.kind == CONTRACTOR:
+        return order.team
+    return repair.category.team
+
+
+class DefectFilterSet(WagtailFilterSet):
+    contractor = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Contractor"),
+        queryset=Team.objects.filter(kind=CONTRACTOR),
+        method="filter_contractor",
+    )
+    open = django_filters.BooleanFilter(label=gettext_lazy("Open"), method="filter_open")
+
+    class Meta:
+        model = RepairRequest
+        fields = ["category"]
+
+    def filter_contractor(self, queryset, name, value):
+        return queryset.filter(owed_by(value))
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        still = Q(case__status__in=Case.OPEN_STATUSES)
+        return queryset.filter(still) if value else queryset.exclude(still)
+
+
+def owed_by(team=None):
+    """Warranty requests a contractor (or `team`) is responsible for."""
+    if team is None:
+        return Q(category__team__kind=CONTRACTOR) | Q(case__work_orders__team__kind=CONTRACTOR)
+    return Q(category__team=team) | Q(case__work_orders__team=team)
+
+
+class DefectIndexView(LedgerIndexView):
+    def to_row_dict(self, repair):
+        return {
+            **super().to_row_dict(repair),
+            "contractor": str(contractor(repair) or ""),
+            "days": days_since(repair.case.created_at)
+            if repair.case.status in Case.OPEN_STATUSES
+            else None,
+        }
+
+
+class DefectViewSet(RepairLedgerViewSet):
+    """保修索赔: each warranty repair a contractor is responsible for (the builder for
+    waterproofing, the lift company…), open until its case is closed, with its age."""
+
+    name = "repair_defects"
+    url_prefix = "repairs/defects"
+    icon = "warning"
+    menu_label = gettext_lazy("Warranty claims")
+    index_view_class = DefectIndexView
+    filterset_class = DefectFilterSet
+    list_display = [
+        "case",
+        ValueColumn("contractor", contractor, label=gettext_lazy("Contractor")),
+        "category",
+        ValueColumn("place", lambda repair: repair.where, label=gettext_lazy("Where")),
+        ValueColumn("status", status, label=gettext_lazy("Status")),
+        PlainDateColumn("filed", label=gettext_lazy("Filed on"), accessor="case.created_at"),
+    ]
+    export_headings = {
+        "reference": gettext_lazy("Reference"),
+        "contractor": gettext_lazy("Contractor"),
+        "category": gettext_lazy("Repair category"),
+        "place": gettext_lazy("Where"),
+        "status": gettext_lazy("Status"),
+        "filed": gettext_lazy("Filed on"),
+        "days": gettext_lazy("Days open"),
+    }
+    list_export = list(export_headings)
+    export_filename = "warranty-claims"
+
+    def get_index_view_kwargs(self, **kwargs):
+        claims = rows().filter(owed_by(), under_warranty=True).distinct()
+        return super(RepairLedgerViewSet, self).get_index_view_kwargs(queryset=claims, **kwargs)

@@ -2,7 +2,12 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from repairs.admin_views import DispatchView, RepairsViewSetGroup, ServiceDecisionView
+from repairs.admin_views import (
+    ContractorWorkView,
+    DispatchView,
+    RepairsViewSetGroup,
+    ServiceDecisionView,
+)
 
 
 @hooks.register("register_admin_viewset")
@@ -18,6 +23,11 @@ def register_dispatch_url():
             "repairs/services/<int:pk>/",
             ServiceDecisionView.as_view(),
             name="repairs_service_decide",
+        ),
+        path(
+            "repairs/work/<int:pk>/",
+            ContractorWorkView.as_view(),
+            name="repairs_contractor_work",
         ),
     ]
 

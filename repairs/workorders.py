@@ -150,38 +150,56 @@ def arrive(order, technician):
 def finish(order, technician, *, notes, files=(), materials=(), amount=None):
     """完工: what was done, its photos, the materials used (material, quantity) and, for a paid
     job, the amount; the case is resolved and waits for the owner to confirm and rate it."""
-    if not notes.strip():
-        raise RepairError(_("Say what was done."))
     with transaction.atomic():
         order = _locked_job(order, technician, [State.BOOKED, State.ARRIVED])
-        repair = RepairRequest.objects.filter(case=order.case_id).first()
-        paid = repair is not None and repair.is_paid
-        if paid and amount is None:
-            raise RepairError(_("Enter the amount the owner pays for this paid repair."))
-        if not paid:
-            amount = None  # free work costs the owner nothing, whatever was typed
-        used = [(material, Decimal(quantity)) for material, quantity in materials if quantity]
-        MaterialUse.objects.bulk_create(
-            MaterialUse(order=order, material=m, quantity=q, unit_price=m.unit_price)
-            for m, q in used
-        )
-        now = timezone.now()
-        order.state, order.done_at = State.DONE, now
-        order.arrived_at = order.arrived_at or now
-        order.notes, order.amount = notes.strip(), amount
-        order.save(update_fields=["state", "done_at", "arrived_at", "notes", "amount"])
-        log(order, "repairs.work_order.finish", user=technician)
-        with translation.override(_owner_language(order.case)):
-            lines = [_("Done: %(notes)s") % {"notes": order.notes}]
-            if used:
-                lines.append(
-                    _("Materials: %(list)s")
-                    % {"list": "、".join(f"{m.name} × {q.normalize()}{m.unit}" for m, q in used)}
-                )
-            if amount is not None:
-                lines.append(_("To pay: ¥%(amount)s") % {"amount": amount})
-            lines.append(_("Please confirm it is fixed, or tell us it is not."))
-        casework.record_work(order.case, technician, Case.Status.RESOLVED, "\n".join(lines), files)
+        return _finish(order, technician, notes, files, materials, amount)
+
+
+def record_contractor_work(order, by, *, notes, files=(), amount=None):
+    """A contractor's job done, as its people reported it to customer service (they have no
+    account): recorded by the person responsible for the case, like a technician's 完工."""
+    with transaction.atomic():
+        order = WorkOrder.objects.select_for_update().select_related("team").get(pk=order.pk)
+        case_rules.check_act(by, Case.objects.get(pk=order.case_id))
+        if order.team.kind != Team.Kind.CONTRACTOR:
+            raise RepairError(_("The technician records their own work on their phone."))
+        if order.state not in WorkOrder.OPEN:
+            raise RepairError(
+                _("This job is already %(state)s.") % {"state": order.get_state_display()}
+            )
+        return _finish(order, by, notes, files, (), amount)
+
+
+def _finish(order, by, notes, files, materials, amount):
+    if not notes.strip():
+        raise RepairError(_("Say what was done."))
+    repair = RepairRequest.objects.filter(case=order.case_id).first()
+    paid = repair is not None and repair.is_paid
+    if paid and amount is None:
+        raise RepairError(_("Enter the amount the owner pays for this paid repair."))
+    if not paid:
+        amount = None  # free work costs the owner nothing, whatever was typed
+    used = [(material, Decimal(quantity)) for material, quantity in materials if quantity]
+    MaterialUse.objects.bulk_create(
+        MaterialUse(order=order, material=m, quantity=q, unit_price=m.unit_price) for m, q in used
+    )
+    now = timezone.now()
+    order.state, order.done_at = State.DONE, now
+    order.arrived_at = order.arrived_at or now
+    order.notes, order.amount = notes.strip(), amount
+    order.save(update_fields=["state", "done_at", "arrived_at", "notes", "amount"])
+    log(order, "repairs.work_order.finish", user=by)
+    with translation.override(_owner_language(order.case)):
+        lines = [_("Done: %(notes)s") % {"notes": order.notes}]
+        if used:
+            lines.append(
+                _("Materials: %(list)s")
+                % {"list": "、".join(f"{m.name} × {q.normalize()}{m.unit}" for m, q in used)}
+            )
+        if amount is not None:
+            lines.append(_("To pay: ¥%(amount)s") % {"amount": amount})
+        lines.append(_("Please confirm it is fixed, or tell us it is not."))
+    casework.record_work(order.case, by, Case.Status.RESOLVED, "\n".join(lines), files)
     return order
 
 
