@@ -66,9 +66,9 @@ def figures(period, *, by_agent=False):
     result = {
         "period": period,
         **totals,
-        "on_time_share": _share(totals["answered_on_time"], total),
-        "resolved_on_time_share": _share(totals["resolved_on_time"], totals["resolved"]),
-        "reopen_rate": _share(totals["reopened"], total),
+        "on_time_share": share(totals["answered_on_time"], total),
+        "resolved_on_time_share": share(totals["resolved_on_time"], totals["resolved"]),
+        "reopen_rate": share(totals["reopened"], total),
         "median_first_response": _median(cases, "first_responded_at"),
         "median_resolution": _median(cases, "resolved_at"),
         # Follow-up visits (回访) made in the period, whenever their case was filed.
@@ -79,10 +79,10 @@ def figures(period, *, by_agent=False):
         "overdue": Case.objects.filter(
             status__in=Case.OPEN_STATUSES, resolution_due__lt=min(end, timezone.now())
         ).count(),
-        "by_kind": _count_by(cases, "kind", dict(Case.Kind.choices)),
-        "by_category": _count_by(cases, "category__name"),
-        "by_estate": _count_by(cases, "unit__estate__name"),
-        "by_channel": _count_by(cases, "channel", dict(Case.Channel.choices)),
+        "by_kind": count_by(cases, "kind", dict(Case.Kind.choices)),
+        "by_category": count_by(cases, "category__name"),
+        "by_estate": count_by(cases, "unit__estate__name"),
+        "by_channel": count_by(cases, "channel", dict(Case.Channel.choices)),
     }
     if by_agent:
         result["by_agent"] = _by_agent(cases, reopened)
@@ -116,20 +116,22 @@ def _by_agent(cases, reopened):
         {
             "name": row["first_responder__real_name"] or row["first_responder__username"],
             "accepted": row["total"],
-            "on_time_share": _share(row["answered_on_time"], row["total"]),
+            "on_time_share": share(row["answered_on_time"], row["total"]),
             "satisfaction": row["satisfaction"],
             "rated": row["rated"],
-            "reopen_rate": _share(row["reopened"], row["total"]),
+            "reopen_rate": share(row["reopened"], row["total"]),
         }
         for row in rows
     ]
 
 
-def _share(part, whole):
+def share(part, whole):
+    """A whole-number percentage, or None when the whole is nothing."""
     return round(100 * part / whole) if whole else None
 
 
-def _count_by(cases, field, labels=None):
+def count_by(cases, field, labels=None):
+    """[{label, count, width}] of `cases` by `field`, most first: the report's bars."""
     rows = cases.values(field).annotate(n=Count("pk")).order_by("-n", field)
     top = max((row["n"] for row in rows), default=0)
     return [
@@ -190,7 +192,7 @@ def trend(year, month):
                 "month": m,
                 "first_day": date(y, m, 1),
                 "total": row["total"],
-                "on_time_share": _share(row["on_time"], row["total"]),
+                "on_time_share": share(row["on_time"], row["total"]),
                 "satisfaction": row["satisfaction"],
                 "height": round(100 * row["total"] / top) if top else 0,
             }

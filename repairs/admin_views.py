@@ -2,18 +2,22 @@
 deadlines and warranty, the price list of paid services and the materials; 派单 from a case,
 and the decision on a special service."""
 
-from datetime import date
+import re
+from datetime import date, timedelta
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import FormView
+from django.views.generic import FormView, TemplateView
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from cases import rules as case_rules
@@ -22,7 +26,7 @@ from cases.models import Case
 from owners.models import User
 from portal.actions import Refused
 from portal.exports import SafeIndexView
-from repairs import requests, services, workorders
+from repairs import reports, requests, services, workorders
 from repairs.dates import day_label
 from repairs.ledger import DefectViewSet, FollowUpViewSet, RepairLedgerViewSet
 from repairs.models import (
@@ -104,21 +108,6 @@ class MaterialViewSet(ModelViewSet):
     list_export = ["name", "unit", "unit_price", "is_active"]
     search_fields = ["name"]
     add_to_reference_index = False
-
-
-class RepairsViewSetGroup(ViewSetGroup):
-    menu_label = gettext_lazy("Repairs")
-    menu_icon = "cogs"
-    menu_order = 160
-    items = (
-        RepairLedgerViewSet,
-        FollowUpViewSet,
-        DefectViewSet,
-        TeamViewSet,
-        RepairCategoryViewSet,
-        PriceItemViewSet,
-        MaterialViewSet,
-    )
 
 
 class DispatchForm(forms.Form):
@@ -383,3 +372,65 @@ class ContractorWorkView(WagtailAdminTemplateMixin, FormView):
             % {"reference": self.order.case.reference},
         )
         return redirect(self.case_url())
+
+
+class RepairReportView(WagtailAdminTemplateMixin, TemplateView):
+    """报修月报: the month's requests, their timeliness, first-time fixes, satisfaction, paid
+    revenue, materials issued, and warranty claims per contractor (repairs.reports)."""
+
+    template_name = "repairs/admin/report.html"
+    page_title = gettext_lazy("Repairs month")
+    header_icon = "doc-full"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("repairs.view_repairrequest"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        chosen = self.request.GET.get("month", "")
+        first = timezone.localdate().replace(day=1)
+        if re.fullmatch(r"\d{4}-\d{2}", chosen) and 1 <= int(chosen[5:]) <= 12:
+            first = date(int(chosen[:4]), int(chosen[5:]), 1)
+        earlier = (first - timedelta(days=1)).replace(day=1)
+        return super().get_context_data(
+            f=reports.monthly_figures(first.year, first.month),
+            first=first,
+            earlier=earlier,
+            **kwargs,
+        )
+
+
+class RepairReportViewSet(ViewSet):
+    name = "repair_report"
+    url_prefix = "repairs/report"
+    icon = "doc-full"
+    menu_label = gettext_lazy("Repairs month")
+
+    def get_urlpatterns(self):
+        return [path("", RepairReportView.as_view(), name="index")]
+
+    menu_item_class = type(
+        "RepairReportMenuItem",
+        (MenuItem,),
+        {"is_shown": lambda self, request: request.user.has_perm("repairs.view_repairrequest")},
+    )
+
+
+class RepairsViewSetGroup(ViewSetGroup):
+    menu_label = gettext_lazy("Repairs")
+    menu_icon = "cogs"
+    menu_order = 160
+    items = (
+        RepairLedgerViewSet,
+        FollowUpViewSet,
+        DefectViewSet,
+        RepairReportViewSet,
+        TeamViewSet,
+        RepairCategoryViewSet,
+        PriceItemViewSet,
+        MaterialViewSet,
+    )

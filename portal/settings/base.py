@@ -443,6 +443,7 @@ CELERY_TASK_ROUTES = {
     "club.tasks.send_dates_digest": {"queue": CELERY_QUEUE_PREFIX + "bulk"},
     "club.tasks.greet_birthdays": {"queue": CELERY_QUEUE_PREFIX + "bulk"},
     "cases.tasks.send_monthly_case_report": {"queue": CELERY_QUEUE_PREFIX + "bulk"},
+    "repairs.tasks.send_monthly_repair_report": {"queue": CELERY_QUEUE_PREFIX + "bulk"},
     "cases.tasks.send_weekly_case_summary": {"queue": CELERY_QUEUE_PREFIX + "bulk"},
     "events.tasks.send_event_reminders": {"queue": CELERY_QUEUE_PREFIX + "bulk"},
 }
@@ -480,6 +481,10 @@ CELERY_BEAT_SCHEDULE = {
     "case-monthly-report": {
         "task": "cases.tasks.send_monthly_case_report",
         "schedule": crontab(day_of_month=1, hour=8, minute=30),
+    },
+    "repairs-monthly-report": {
+        "task": "repairs.tasks.send_monthly_repair_report",
+        "schedule": crontab(day_of_month=1, hour=8, minute=40),
     },
     "notification-digests": {
         "task": "portal.tasks.send_notification_digests",
