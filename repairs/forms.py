@@ -1,11 +1,15 @@
+import base64
+import binascii
 from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import AttachmentsField
+from portal.files import clean_attachment
 from repairs import requests, services
 from repairs.dates import day_label
 from repairs.models import Material, PriceItem, RepairCategory, RepairRequest, SpecialService
@@ -122,6 +126,9 @@ class FinishForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
     )
 
+    #: The owner's signature drawn on the screen (optional), as the canvas's PNG data URL.
+    signature = forms.CharField(required=False, widget=forms.HiddenInput, max_length=400_000)
+
     ROWS = 4
 
     def __init__(self, *args, paid, price=None, **kwargs):
@@ -153,6 +160,20 @@ class FinishForm(forms.Form):
     def material_fields(self):
         return [(self[f"material{n}"], self[f"quantity{n}"]) for n in range(1, self.ROWS + 1)]
 
+    def clean_signature(self):
+        """The drawing as a picture among the job's photos (checked and re-encoded like any)."""
+        drawn = self.cleaned_data["signature"]
+        if not drawn:
+            return None
+        prefix = "data:image/png;base64,"
+        try:
+            if not drawn.startswith(prefix):
+                raise ValueError
+            data = base64.b64decode(drawn[len(prefix) :], validate=True)
+            return clean_attachment(ContentFile(data, name="signature.png"))
+        except (ValueError, binascii.Error, forms.ValidationError):
+            raise forms.ValidationError(_("The signature could not be read: sign again.")) from None
+
     def clean(self):
         data = super().clean()
         used = []
@@ -163,6 +184,8 @@ class FinishForm(forms.Form):
             elif material:
                 used.append((material, quantity))
         data["materials"] = used
+        if data.get("signature"):
+            data["attachments"] = [*data.get("attachments", []), data["signature"]]
         return data
 
 

@@ -1,6 +1,7 @@
 """The technician's day on a phone: today's jobs in time order; arrived; done with notes,
 photos, materials and, for a paid job, the amount; the owner confirms or reopens."""
 
+import base64
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import casework
-from cases.models import Case, Category
+from cases.models import Case, CaseAttachment, Category
 from conftest import make_user, verify
 from owners.models import Unit
 from portal.tests.samples import picture_bytes
@@ -173,3 +174,26 @@ def test_free_work_costs_nothing_whatever_is_typed(
     client.force_login(technician)
     page = client.get(reverse("repairs:job", args=[order.pk]), **ZH).content.decode()
     assert "已处理" in page and 'name="amount"' not in page
+
+
+def test_the_owners_signature_is_kept_with_the_jobs_photos(
+    client, verified_owner, unit, plumbing, team, technician, staff
+):
+    order = booked(
+        verified_owner, unit, plumbing, team, technician, staff("Customer service"), paid=False
+    )
+    client.force_login(technician)
+    url = reverse("repairs:job", args=[order.pk])
+    assert "data-signature" in client.get(url, **ZH).content.decode()
+    forged = "data:image/png;base64," + base64.b64encode(b"<script>").decode()
+    refused = client.post(url, {"action": "finish", "notes": "已处理", "signature": forged}, **ZH)
+    assert refused.status_code == 200 and "请重新签字" in refused.content.decode()
+    order.refresh_from_db()
+    assert order.state == "booked"
+
+    drawn = "data:image/png;base64," + base64.b64encode(picture_bytes()).decode()
+    client.post(url, {"action": "finish", "notes": "已处理", "signature": drawn}, **ZH)
+    order.refresh_from_db()
+    assert order.state == "done"
+    [signature] = CaseAttachment.objects.filter(case=order.case)
+    assert signature.name.startswith("signature.") and signature.is_image

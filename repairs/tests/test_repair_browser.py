@@ -1,7 +1,7 @@
 """A repair from end to end, at 360 px where people are on phones: the owner reports a blocked
 drain with a photo, a time and the accepted price; customer service dispatch it to 工程部 from
-the case screen; the technician marks arrived and done with a photo and a material; the owner
-confirms and rates it."""
+the case screen; the technician marks arrived and done with a photo, a material and the owner's
+signature; the owner confirms and rates it."""
 
 import re
 from datetime import date, timedelta
@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
-from cases.models import Case, Category
+from cases.models import Case, CaseAttachment, Category
 from conftest import OVERFLOW, PASSWORD, make_user, sign_in_staff
 from owners.models import Unit
 from repairs.models import Material, MaterialUse, PriceItem, RepairCategory, Team, WorkOrder
@@ -104,6 +104,14 @@ def test_owner_reports_service_dispatches_technician_finishes_owner_rates(
     phone.fill("input[name=quantity1]", "1")
     expect(phone.locator("input[name=amount]")).to_have_value("80.00")
     phone.fill("input[name=amount]", "115.00")
+    # The owner signs with a finger (a mouse here) on the technician's phone.
+    canvas = phone.locator("[data-signature] canvas")
+    canvas.scroll_into_view_if_needed()
+    pad = canvas.bounding_box()
+    phone.mouse.move(pad["x"] + 20, pad["y"] + 40)
+    phone.mouse.down()
+    phone.mouse.move(pad["x"] + 200, pad["y"] + 90, steps=12)
+    phone.mouse.up()
     assert phone.evaluate(OVERFLOW) == []
     with phone.expect_navigation():
         phone.get_by_role("button", name="确认完工").click()
@@ -118,6 +126,9 @@ def test_owner_reports_service_dispatches_technician_finishes_owner_rates(
     expect(page.locator(".topic-header__meta .status")).to_have_text("已解决")
     expect(page.locator(".timeline")).to_contain_text("已疏通地漏并更换地漏芯。")
     expect(page.locator(".timeline")).to_contain_text("应付：¥115.00")
+    # The report's photo, the job's photo and the owner's signature.
+    expect(page.locator(".timeline a.attachment")).to_have_count(3)
+    assert CaseAttachment.objects.filter(name__startswith="signature.").count() == 1
     with page.expect_navigation():
         page.get_by_role("button", name="是的，已解决").click()
     page.check('input[name=score][value="5"]')

@@ -73,6 +73,51 @@
         show();
     });
 
+    // <fieldset data-signature>: the owner signs with a finger on the technician's phone; the
+    // drawing goes with the form as a PNG. Nothing drawn, nothing sent: the signature is optional.
+    document.querySelectorAll("[data-signature]").forEach(function (pad) {
+        var canvas = pad.querySelector("canvas");
+        var field = pad.querySelector("input[type=hidden]");
+        var pen = canvas.getContext("2d");
+        var drawing = false, drawn = false;
+        pen.lineWidth = 4;
+        pen.lineCap = pen.lineJoin = "round";
+        pen.strokeStyle = "#1f2937";
+        function at(event) {
+            var box = canvas.getBoundingClientRect();
+            return [
+                (event.clientX - box.left) * canvas.width / box.width,
+                (event.clientY - box.top) * canvas.height / box.height,
+            ];
+        }
+        canvas.addEventListener("pointerdown", function (event) {
+            drawing = true;
+            canvas.setPointerCapture(event.pointerId);
+            var point = at(event);
+            pen.beginPath();
+            pen.moveTo(point[0], point[1]);
+            event.preventDefault();
+        });
+        canvas.addEventListener("pointermove", function (event) {
+            if (!drawing) { return; }
+            var point = at(event);
+            pen.lineTo(point[0], point[1]);
+            pen.stroke();
+            drawn = true;
+        });
+        ["pointerup", "pointercancel"].forEach(function (name) {
+            canvas.addEventListener(name, function () { drawing = false; });
+        });
+        pad.querySelector("[data-signature-clear]").addEventListener("click", function () {
+            pen.clearRect(0, 0, canvas.width, canvas.height);
+            drawn = false;
+            field.value = "";
+        });
+        pad.closest("form").addEventListener("submit", function () {
+            field.value = drawn ? canvas.toDataURL("image/png") : "";
+        });
+    });
+
     // <fieldset data-unit-picker>: a box above the claim form's units keeps only the units whose
     // number holds what is typed ("501" finds 0501 and 1501), and the floors that still have one.
     document.querySelectorAll("[data-unit-picker]").forEach(function (picker) {
