@@ -39,6 +39,10 @@ TEMPLATES = {
     "event_reminder": _("Reminder: {event} tomorrow at {time}, {place}. Details at {url}"),
     "event_changed": _("{event}: {change}. Details at {url}"),
     "club_news": _("{news}. Details at {url}"),
+    "contractor_job": _(
+        "{team}: job {reference} at {place}: {problem}. {time}. Owner {phone}; reach them "
+        "through our customer service."
+    ),
     "forum_news": _("{news}. Read it at {url}"),
     "account_exists": _(
         "This number already has an account. Sign in with it and your password, or with a code "

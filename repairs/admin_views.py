@@ -374,6 +374,28 @@ class ContractorWorkView(WagtailAdminTemplateMixin, FormView):
         return redirect(self.case_url())
 
 
+class JobSheetView(WagtailAdminTemplateMixin, TemplateView):
+    """派工单 for a contractor, to print or read to them on the phone: only what their people
+    need (workorders.job_facts), never the owner's name or number."""
+
+    template_name = "repairs/admin/job_sheet.html"
+    page_title = gettext_lazy("Job sheet")
+    header_icon = "doc-full"
+
+    def dispatch(self, request, *args, **kwargs):
+        case_rules.check_handler(request.user)
+        self.order = get_object_or_404(
+            WorkOrder.objects.select_related("team", "case__owner", "case__unit"),
+            pk=kwargs["pk"],
+            team__kind=Team.Kind.CONTRACTOR,
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        facts = workorders.job_facts(self.order, self.order.case)
+        return super().get_context_data(facts=facts, order=self.order, **kwargs)
+
+
 class RepairReportView(WagtailAdminTemplateMixin, TemplateView):
     """报修月报: the month's requests, their timeliness, first-time fixes, satisfaction, paid
     revenue, materials issued, and warranty claims per contractor (repairs.reports)."""

@@ -5,6 +5,7 @@ from wagtail import hooks
 from repairs.admin_views import (
     ContractorWorkView,
     DispatchView,
+    JobSheetView,
     RepairsViewSetGroup,
     ServiceDecisionView,
 )
@@ -29,6 +30,7 @@ def register_dispatch_url():
             ContractorWorkView.as_view(),
             name="repairs_contractor_work",
         ),
+        path("repairs/work/<int:pk>/sheet/", JobSheetView.as_view(), name="repairs_job_sheet"),
     ]
 
 

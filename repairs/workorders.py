@@ -7,16 +7,18 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db import models as db
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from cases import casework
 from cases import rules as case_rules
 from cases.models import Case
+from portal import outbox, phones
 from portal.notifications import email_user
 from portal.phones import masked
 from repairs.dates import day_label
@@ -77,7 +79,36 @@ def dispatch(case, by, *, team, day, window, technician=None, reason=""):
             data={"reason": reason.strip(), "replaces": current.pk if current else None},
         )
         casework.reply(case, by, booking_text(order, case.owner))
+        if team.kind == Team.Kind.CONTRACTOR:
+            _text_contractor(order, case)
     return order
+
+
+def job_facts(order, case):
+    """All a contractor's people learn of a job: where, what is wrong, when, and the owner's
+    number masked (they reach the owner through customer service)."""
+    repair = RepairRequest.objects.filter(case=case).select_related("estate").first()
+    with translation.override(settings.LANGUAGE_CODE):
+        return {
+            "reference": case.reference,
+            "team": order.team.name,
+            "place": repair.where if repair else str(case.unit or ""),
+            "problem": Truncator(" ".join(case.description.split())).chars(60),
+            "time": f"{day_label(order.day, relative=False)} {order.get_window_display()}",
+            "phone": masked(case.owner.mobile) if case.owner else "",
+        }
+
+
+def _text_contractor(order, case):
+    """The job sheet by text to the contractor's contact, when their number is a mobile; a
+    landline is called by customer service with the printed sheet."""
+    try:
+        phone = phones.e164(order.team.phone)
+    except ValidationError:
+        return None
+    return outbox.add_text(
+        phone, "contractor_job", job_facts(order, case), key=f"contractor-job:{order.pk}"
+    )
 
 
 def booking_text(order, owner):

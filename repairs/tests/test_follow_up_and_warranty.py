@@ -17,6 +17,7 @@ from cases import casework
 from cases.models import Case, Category
 from conftest import make_user, verify
 from owners.models import Unit
+from portal.models import Outgoing
 from repairs import requests, workorders
 from repairs.models import RepairCategory, RepairRequest, Team, WorkOrder
 from repairs.requests import RepairError
@@ -179,3 +180,30 @@ def test_both_lists_ask_the_same_queries_for_one_or_many(client, world, estate):
     for n in range(1, 7):
         add(n)
     assert queries() == few and max(few) <= 24
+
+
+def test_a_contractor_learns_the_place_the_problem_and_a_masked_number_alone(
+    client, world, estate, django_capture_on_commit_callbacks
+):
+    world["lifts"].phone = "139 0571 0001"  # a mobile
+    world["lifts"].save(update_fields=["phone"])
+    repair = report(0, estate, world["waterproofing"])
+    with django_capture_on_commit_callbacks(execute=True):
+        order = booked(repair, world, world["lifts"])
+        booked(report(1, estate, world["waterproofing"]), world, world["builder"])  # a landline
+    [text] = Outgoing.objects.filter(kind="sms", payload__template="contractor_job")
+    assert text.recipient == "+8613905710001"
+    facts = text.payload["params"]
+    assert facts["reference"] == repair.case.reference and facts["phone"] == "137****0000"
+    assert facts["place"] == "金都·翠湖苑 1栋 0101" and facts["problem"] == "卫生间渗水0"
+    owner = repair.case.owner
+    assert owner.real_name not in str(facts) and owner.mobile not in str(facts)
+
+    client.force_login(world["agent"])
+    sheet = client.get(reverse("repairs_job_sheet", args=[order.pk]), **ZH).content.decode()
+    assert "137****0000" in sheet and "卫生间渗水0" in sheet and "1栋 0101" in sheet
+    assert owner.real_name not in sheet and owner.mobile not in sheet
+    inhouse = booked(
+        report(2, estate, world["plumbing"]), world, world["works"], world["technician"]
+    )
+    assert client.get(reverse("repairs_job_sheet", args=[inhouse.pk])).status_code == 404
