@@ -1,7 +1,9 @@
 """Demo repairs: the departments and contractors (工程部 with its technician 周建华), repair
-categories with their warranty, the price list, materials, the units' handover dates, the
-verified owner's two requests (the first booked for tomorrow evening) and their gate pass for
-today, approved, for the gate guard 李卫 to scan."""
+categories with their warranty, the price list, materials, the units' handover dates, and
+requests in every state: the verified owner's drain booked for tomorrow evening and the lift
+just reported, a door lock fixed and rated, sockets fixed and waiting for the follow-up call, a
+leak the builder owes under warranty, and a gate pass for today, approved, for the gate guard
+李卫 to scan."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -9,13 +11,22 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from cases import casework
 from cases.models import Case, Category
 from demo import cases as demo_cases
 from demo.owners import ensure_user
 from owners.models import Estate, Unit, User
 from portal.hours import Calendar
 from repairs import requests, services, workorders
-from repairs.models import Material, PriceItem, RepairCategory, RepairRequest, SpecialService, Team
+from repairs.models import (
+    Material,
+    PriceItem,
+    RepairCategory,
+    RepairRequest,
+    SpecialService,
+    Team,
+    WorkOrder,
+)
 
 TEAMS = [
     ("工程部", Team.Kind.DEPARTMENT, "周工", "0571-8888 6601"),
@@ -52,8 +63,9 @@ LOGINS = [
     ("Technician (工程部)", "technician@jindu.example or 13700006601"),
     ("Gate guard (门岗)", "guard@jindu.example or 13700006602"),
 ]
-#: 交房: 翠湖苑 is past its two years (home repairs are paid); 云栖府 is within most warranties.
-HANDOVERS = {"金都·翠湖苑": date(2019, 6, 28), "金都·云栖府": date(2023, 9, 26)}
+#: 交房: 翠湖苑 is past its two years (home repairs are paid) but not its five for waterproofing;
+#: 云栖府 is within most warranties.
+HANDOVERS = {"金都·翠湖苑": date(2022, 6, 28), "金都·云栖府": date(2023, 9, 26)}
 
 
 def build():
@@ -102,9 +114,10 @@ def build():
             Material.objects.create(name=name, unit=unit, unit_price=Decimal(price))
         for estate, day in HANDOVERS.items():
             Unit.objects.filter(estate__name=estate).update(handed_over_on=day)
-        for case, days in [*_requests(categories), _gate_pass()]:
+        for case, days in [*_requests(categories), *_work_done(categories), _gate_pass()]:
             # Filed on past mornings, steps within the desk's hours, like the demo's cases.
             demo_cases.backdate(case, days, Calendar())
+            _align_work(case)
         demo_cases.renumber()
 
 
@@ -143,6 +156,100 @@ def _requests(categories):
     )
     _earlier(second.case, hours=2)
     return [(first.case, 2), (second.case, 1)]
+
+
+def _work_done(categories):
+    """A request in each later state: closed with the owner's five stars (张伟's door lock), done
+    and waiting for the follow-up call (刘洋's sockets, with materials), and a leak under the
+    builder's five-year waterproofing warranty, with 金都建设（保修）: an open warranty claim."""
+    service = User.objects.get(username="service")
+    technician = User.objects.get(username="technician")
+    today = timezone.localdate()
+    found = []
+    for username, category, text, price, days in [
+        ("zhangwei", "门窗", "入户门锁芯转不动，钥匙经常卡住。", "更换门锁锁芯", 6),
+        ("liuyang", "电气", "客厅两个插座没电，空开没有跳。", "更换插座或开关", 3),
+    ]:
+        owner = User.objects.get(username=username)
+        repair = requests.report_repair(
+            owner,
+            category=categories[category],
+            place=RepairRequest.Place.HOME,
+            unit=requests.homes(owner).first().unit,
+            description=text,
+            slots=[(today, "afternoon")],
+            price_item=categories[category].prices.get(name=price),
+            accept_price=True,
+        )
+        order = workorders.dispatch(
+            repair.case,
+            service,
+            team=categories[category].team,
+            technician=technician,
+            day=today,
+            window="afternoon",
+        )
+        workorders.arrive(order, technician)
+        material = Material.objects.get(name="锁芯（C级）" if category == "门窗" else "五孔插座")
+        workorders.finish(
+            order,
+            technician,
+            notes="已更换并试用正常。",
+            materials=[(material, 1 if category == "门窗" else 2)],
+            amount=repair.accepted_price + material.unit_price * (1 if category == "门窗" else 2),
+        )
+        case = Case.objects.get(pk=repair.case_id)
+        casework.confirm_resolved(case, owner)
+        if category == "门窗":
+            casework.rate(Case.objects.get(pk=case.pk), owner, 5, "师傅很专业，十分钟就换好了。")
+        found.append((case, days))
+    owner = User.objects.get(username="zhangwei")
+    _earlier(found[0][0], hours=5)  # 张伟's second request is not a flood
+    leak = requests.report_repair(
+        owner,
+        category=categories["防水"],
+        place=RepairRequest.Place.HOME,
+        unit=requests.homes(owner).first().unit,
+        description="卫生间墙角返潮，楼下邻居天花板有水渍。",
+        slots=[(today + timedelta(days=2), "morning")],
+    )
+    workorders.dispatch(
+        leak.case,
+        service,
+        team=categories["防水"].team,
+        day=today + timedelta(days=2),
+        window="morning",
+    )
+    found.append((leak.case, 1))
+    return found
+
+
+def _align_work(case):
+    """The work order's times follow its case's steps once the demo has moved them back: the
+    technician arrived when the case went in progress and was done when it was resolved."""
+    steps = dict(
+        case.events.filter(kind="status").order_by("created_at").values_list("status", "created_at")
+    )
+    order = WorkOrder.objects.filter(case=case, state=WorkOrder.State.DONE).first()
+    if order is None:
+        return
+    done = steps.get(Case.Status.RESOLVED)
+    arrived = steps.get(Case.Status.IN_PROGRESS, done)
+    day = timezone.localdate(arrived)
+    window = next(
+        (
+            w
+            for w, end in RepairRequest.WINDOW_ENDS.items()
+            if timezone.localtime(arrived).time() <= end
+        ),
+        "evening",
+    )
+    WorkOrder.objects.filter(pk=order.pk).update(
+        day=day, window=window, arrived_at=arrived, done_at=done
+    )
+    RepairRequest.objects.filter(case=case).update(
+        slots=[{"date": day.isoformat(), "window": window}]
+    )
 
 
 def _gate_pass():

@@ -23,6 +23,7 @@ from owners.models import Estate, OwnershipClaim, Unit, User
 from portal.models import Notification
 from portal.settings import base
 from publications.models import MagazineIssuePage
+from repairs.models import RepairRequest, WorkOrder
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +138,15 @@ def test_the_demo_loads_twice_to_the_same_state(client, capsys):
     # A case filed with a photo shows it by its small copy.
     photo = CaseAttachment.objects.get(verified_type="image/jpeg")
     assert photo.thumbnail and photo.case.owner.username == "owner"
+    # Repairs in every state, their work where their timeline says; a warranty claim open.
+    states = set(RepairRequest.objects.values_list("case__status", flat=True))
+    assert {"new", "accepted", "resolved", "closed"} <= states
+    for order in WorkOrder.objects.filter(state="done").select_related("case"):
+        assert order.case.created_at < order.arrived_at <= order.done_at < timezone.now()
+        assert order.case.resolved_at == order.done_at
+    assert RepairRequest.objects.filter(
+        under_warranty=True, case__work_orders__team__kind="contractor"
+    ).exists()
 
     # The magazine's PDFs show their cover, then their contents.
     issue = MagazineIssuePage.objects.order_by("issue_number").first()
