@@ -200,6 +200,8 @@ def days_since(moment):
 
 
 class FollowUpIndexView(LedgerIndexView):
+    page_title = gettext_lazy("Follow-up calls")
+
     def to_row_dict(self, repair):
         owner = repair.case.owner
         return {
@@ -296,6 +298,8 @@ def owed_by(team=None):
 
 
 class DefectIndexView(LedgerIndexView):
+    page_title = gettext_lazy("Warranty claims")
+
     def to_row_dict(self, repair):
         return {
             **super().to_row_dict(repair),

@@ -123,7 +123,8 @@ def test_repairs_waiting_for_the_follow_up_are_listed_oldest_first(client, world
     client.force_login(world["agent"])
     page = client.get(reverse("repair_follow_ups:index"), **ZH).content.decode()
     first, last = done[2].case.reference, done[0].case.reference
-    assert first in page and last in page and page.index(first) < page.index(last)
+    assert "待回访" in page and first in page and last in page
+    assert page.index(first) < page.index(last)
     assert done[1].case.reference not in page
     assert "业主2 13700000002" in page  # who to call
     export = client.get(reverse("repair_follow_ups:index"), {"export": "csv"})
@@ -150,7 +151,7 @@ def test_warranty_work_a_contractor_owes_is_a_claim_until_the_case_closes(client
     page = client.get(url, **ZH).content.decode()
     assert leak.case.reference in page and lift.case.reference in page
     assert out_of_warranty.case.reference not in page and in_house.case.reference not in page
-    assert "金都建设（保修）" in page and "迅达电梯维保" in page
+    assert "保修索赔" in page and "金都建设（保修）" in page and "迅达电梯维保" in page
 
     by_builder = client.get(url, {"contractor": world["builder"].pk}, **ZH).content.decode()
     assert leak.case.reference in by_builder and lift.case.reference not in by_builder
