@@ -59,8 +59,9 @@ class UnitImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
-            "First line: building,number,floor_area (or 楼栋,房号,建筑面积). UTF-8 or GBK. "
-            "Existing units get the new floor area; if any line is wrong, nothing is imported."
+            "First line: building,number,floor_area (or 楼栋,房号,建筑面积), and use (用途: 住宅, "
+            "商铺 or 写字楼) if some units are not homes. UTF-8 or GBK. Existing units get the new "
+            "floor area and use; if any line is wrong, nothing is imported."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )

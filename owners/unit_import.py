@@ -1,7 +1,9 @@
 """Import an estate's units from a CSV file: all rows or none.
 
-Columns (English or Chinese headers): building/楼栋, number/房号, floor_area/建筑面积.
-Rows that name an existing unit update its floor area, so the same file can be imported again.
+Columns (English or Chinese headers): building/楼栋, number/房号, floor_area/建筑面积, and
+optionally use/用途 (住宅, 商铺, 写字楼 or residential, shop, office; residential when blank).
+Rows that name an existing unit update its floor area (and its use, when the file gives one),
+so the same file can be imported again.
 """
 
 import csv
@@ -22,6 +24,13 @@ HEADERS = {
     "building": {"building", "楼栋", "楼号", "栋"},
     "number": {"number", "unit", "unit number", "房号", "单元号", "房间号"},
     "floor_area": {"floor_area", "floor area", "area", "建筑面积", "面积"},
+    "use": {"use", "type", "用途", "类型", "物业类型"},
+}
+#: What the use column may say.
+USES = {
+    **dict.fromkeys(("residential", "住宅", "住家"), Unit.Use.RESIDENTIAL),
+    **dict.fromkeys(("shop", "商铺", "商业", "店铺"), Unit.Use.SHOP),
+    **dict.fromkeys(("office", "写字楼", "办公"), Unit.Use.OFFICE),
 }
 
 
@@ -42,16 +51,24 @@ def import_units(estate, uploaded_file, by=None):
     rows = _parse(uploaded_file)
     existing = {(u.building, u.number): u for u in Unit.objects.filter(estate=estate)}
     new, changed = [], []
-    for building, number, area in rows:
+    for building, number, area, use in rows:
         unit = existing.get((building, number))
         if unit is None:
-            new.append(Unit(estate=estate, building=building, number=number, floor_area=area))
-        elif unit.floor_area != area:
-            unit.floor_area = area
+            new.append(
+                Unit(
+                    estate=estate,
+                    building=building,
+                    number=number,
+                    floor_area=area,
+                    use=use or Unit.Use.RESIDENTIAL,
+                )
+            )
+        elif unit.floor_area != area or (use and unit.use != use):
+            unit.floor_area, unit.use = area, use or unit.use
             changed.append(unit)
     with transaction.atomic():
         Unit.objects.bulk_create(new, batch_size=1000)
-        Unit.objects.bulk_update(changed, ["floor_area"], batch_size=1000)
+        Unit.objects.bulk_update(changed, ["floor_area", "use"], batch_size=1000)
         log(
             estate,
             "owners.units.import",
@@ -77,7 +94,7 @@ def _parse(uploaded_file):
         if len(rows) >= MAX_ROWS:
             raise UnitImportError([(line, _("More than %(max)s rows.") % {"max": MAX_ROWS})])
         try:
-            building, number, area = _row(row, columns)
+            building, number, area, use = _row(row, columns)
         except ValueError as error:
             errors.append((line, str(error)))
             continue
@@ -87,7 +104,7 @@ def _parse(uploaded_file):
             )
             continue
         seen[(building, number)] = line
-        rows.append((building, number, area))
+        rows.append((building, number, area, use))
     if errors:
         raise UnitImportError(errors)
     if not rows:
@@ -150,4 +167,10 @@ def _row(row, columns):
                 _("The floor area “%(value)s” is not a number of square metres.")
                 % {"value": area_text}
             )
-    return building, number, area
+    use_text = _cell(row, columns, "use").lower()
+    use = USES.get(use_text) if use_text else None
+    if use_text and use is None:
+        raise ValueError(
+            _("The use “%(value)s” is not 住宅, 商铺 or 写字楼.") % {"value": use_text}
+        )
+    return building, number, area, use

@@ -41,10 +41,10 @@ class UnitViewSet(ModelViewSet):
     url_prefix = "owners/units"
     icon = "table"
     menu_label = _("Units")
-    form_fields = ["estate", "building", "number", "floor_area", "handed_over_on"]
+    form_fields = ["estate", "building", "number", "use", "floor_area", "handed_over_on"]
     list_display = ["__str__", "building", "number", "floor_area"]
     list_filter = ["estate"]
-    list_export = ["estate", "building", "number", "floor_area", "handed_over_on"]
+    list_export = ["estate", "building", "number", "use", "floor_area", "handed_over_on"]
     export_filename = "units"
     search_fields = ["building", "number", "estate__name"]
     list_per_page = 50

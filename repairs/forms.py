@@ -243,7 +243,11 @@ class ServiceForm(forms.Form):
         own = {"unit", "day", "description", *self.FIELDS[type]}
         for name in [n for n in self.fields if n not in own]:
             del self.fields[name]
-        self.homes = {str(c.unit_id): c.unit for c in requests.homes(owner)}
+        self.homes = {
+            str(c.unit_id): c.unit
+            for c in requests.homes(owner)
+            if type != SpecialService.Type.AIRCON or c.unit.use != c.unit.Use.RESIDENTIAL
+        }
         self.fields["unit"].choices = [(pk, unit.label) for pk, unit in self.homes.items()]
         today = timezone.localdate()
         self.fields["day"].widget.attrs.update(

@@ -20,6 +20,7 @@ from wagtail.log_actions import log
 from cases import casework
 from cases import rules as case_rules
 from cases.models import Case, Category
+from owners.models import Unit
 from portal.actions import Refused
 from repairs.dates import day_label
 from repairs.models import SpecialService
@@ -63,6 +64,8 @@ def request_service(
         raise ServiceError(_("Choose a service."))
     if unit is None or not homes(owner).filter(unit=unit).exists():
         raise ServiceError(_("Choose one of your verified homes."))
+    if type == Type.AIRCON and unit.use == Unit.Use.RESIDENTIAL:
+        raise ServiceError(_("Air conditioning after hours is for shops and offices."))
     today = timezone.localdate()
     if not today <= day <= today + timedelta(days=DAYS_AHEAD):
         raise ServiceError(

@@ -179,6 +179,8 @@ def new_service(request, type):
             "form": form,
             "type": SpecialService.Type(type),
             "has_home": bool(form.homes),
+            # 空调加时 is for shops and offices: a verified owner of a flat is told so.
+            "homes_only": not form.homes and requests.homes(request.user).exists(),
         },
     )
 

@@ -22,7 +22,12 @@ class Estate(models.Model):
 
 
 class Unit(models.Model):
-    """One home in an estate: building 3, unit 1201."""
+    """One home in an estate: building 3, unit 1201 (or a shop, or an office)."""
+
+    class Use(models.TextChoices):
+        RESIDENTIAL = "residential", _("Residential")
+        SHOP = "shop", _("Shop")
+        OFFICE = "office", _("Office")
 
     estate = models.ForeignKey(
         Estate, on_delete=models.CASCADE, related_name="units", verbose_name=_("estate")
@@ -32,6 +37,7 @@ class Unit(models.Model):
     floor_area = models.DecimalField(
         _("floor area (m²)"), max_digits=7, decimal_places=2, null=True, blank=True
     )
+    use = models.CharField(_("use"), max_length=12, choices=Use.choices, default=Use.RESIDENTIAL)
     #: 交房: the day the buyer took the keys, when the builder's warranty periods start.
     handed_over_on = models.DateField(_("handed over on"), null=True, blank=True)
 

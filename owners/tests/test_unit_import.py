@@ -110,3 +110,20 @@ def test_an_area_that_rounds_out_of_range_is_refused(service_client, empty_estat
         service_client, empty_estate, "building,number,floor_area\n1栋,0101,99999.999\n"
     )
     assert response.status_code == 200 and not Unit.objects.filter(estate=empty_estate).exists()
+
+
+def test_the_use_column_says_which_units_are_shops_and_offices(service_client, empty_estate):
+    upload(
+        service_client, empty_estate, "楼栋,房号,建筑面积,用途\n1栋,0101,89,住宅\nS1,101,45,商铺\n"
+    )
+    units = {u.number: u.use for u in Unit.objects.filter(estate=empty_estate)}
+    assert units == {"0101": "residential", "101": "shop"}
+    # Again without the column: the uses stay; with a new one, it changes.
+    upload(service_client, empty_estate, "building,number,floor_area\nS1,101,46\n")
+    assert Unit.objects.get(number="101").use == "shop"
+    upload(service_client, empty_estate, "building,number,floor_area,use\nS1,101,46,office\n")
+    assert Unit.objects.get(number="101").use == "office"
+    # A use the site does not know: the line is named, nothing changes.
+    response = upload(service_client, empty_estate, "building,number,use\nS1,101,仓库\n")
+    assert "仓库" in response.content.decode()
+    assert Unit.objects.get(number="101").use == "office"

@@ -88,6 +88,13 @@ def test_the_lift_and_air_conditioning_need_sensible_hours(client, verified_owne
     backwards = client.post(lift, {**base, "starts": "12:00", "ends": "09:00"}, **ZH)
     assert "结束时间" in backwards.content.decode()
     aircon = reverse("repairs:new_service", args=["aircon"])
+    # 空调加时 is for shops and offices: a home's owner is told, and refused.
+    assert "商铺和写字楼" in client.get(aircon, **ZH).content.decode()
+    with pytest.raises(services.ServiceError):
+        services.request_service(
+            verified_owner, type="aircon", unit=unit, day=TOMORROW, starts=time(19), ends=time(22)
+        )
+    Unit.objects.filter(pk=unit.pk).update(use=Unit.Use.OFFICE)
     no_area = client.post(aircon, {**base, "starts": "19:00", "ends": "22:00"}, **ZH)
     assert no_area.status_code == 200 and not SpecialService.objects.exists()
 
