@@ -7,11 +7,13 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from cases import casework
 from cases.models import Case
 from owners.models import Estate
 from portal.actions import Refused
+from repairs.dates import day_label
 from repairs.models import RepairRequest
 
 Place = RepairRequest.Place
@@ -123,3 +125,43 @@ def slot_days(today=None):
     """The days an owner may pick, today first."""
     today = today or timezone.localdate()
     return [today + timedelta(days=n) for n in range(DAYS_AHEAD + 1)]
+
+
+def progress(case):
+    """The steps of a repair as a delivery app shows them: 已提交 → 已预约 → 维修中 → 已完成 →
+    待评价 (or 已评价), each done or not, the one reached last marked, with its detail (who
+    comes when). A reopened repair goes back to 已预约 for the next visit."""
+    order = case.work_orders.exclude(state="cancelled").select_related("team", "technician").last()
+    status = case.status
+    resolved = status in (Case.Status.RESOLVED, Case.Status.FOLLOWED_UP, Case.Status.CLOSED)
+    booked_detail = ""
+    if order is not None:
+        who = order.team.name
+        if order.technician:
+            who = _("%(team)s, technician %(surname)s") % {
+                "team": who,
+                "surname": order.technician.real_name[:1],
+            }
+        booked_detail = f"{day_label(order.day)} {order.get_window_display()} · {who}"
+    reached = [
+        True,
+        order is not None,
+        order is not None and (order.arrived_at is not None or resolved),
+        resolved,
+        case.satisfaction is not None,
+    ]
+    labels = [
+        pgettext("repair step", "Submitted"),
+        pgettext("repair step", "Booked"),
+        pgettext("repair step", "Being repaired"),
+        pgettext("repair step", "Done"),
+        pgettext("repair step", "Rated")
+        if case.satisfaction is not None
+        else pgettext("repair step", "To rate"),
+    ]
+    details = ["", booked_detail, "", "", ""]
+    last = max(n for n, done in enumerate(reached) if done)
+    return [
+        {"label": label, "done": done, "current": n == last, "detail": detail}
+        for n, (label, done, detail) in enumerate(zip(labels, reached, details, strict=True))
+    ]

@@ -2,6 +2,7 @@
 photos, materials and, for a paid job, the amount; the owner confirms or reopens."""
 
 import base64
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -47,6 +48,12 @@ def plumbing(team):
 @pytest.fixture
 def tap(db):
     return Material.objects.create(name="水龙头", unit="个", unit_price="68.00")
+
+
+def current_step(client, case):
+    """The step of the repair the owner's case page marks as reached last."""
+    page = client.get(case.get_absolute_url(), **ZH).content.decode()
+    return re.search(r'aria-current="step">.*?steps__label">([^<]+)<', page).group(1)
 
 
 def booked(owner, home, plumbing, team, technician, agent, window="evening", paid=True):
@@ -115,6 +122,9 @@ def test_arrived_then_done_with_photos_materials_and_the_amount(
     client, verified_owner, unit, plumbing, team, technician, staff, tap
 ):
     order = booked(verified_owner, unit, plumbing, team, technician, staff("Customer service"))
+    client.force_login(verified_owner)
+    assert current_step(client, order.case) == "已预约"
+    assert "已预约：" in client.get(order.case.get_absolute_url(), **ZH).content.decode()
     client.force_login(technician)
     url = reverse("repairs:job", args=[order.pk])
     page = client.get(url, **ZH).content.decode()
@@ -123,6 +133,9 @@ def test_arrived_then_done_with_photos_materials_and_the_amount(
     client.post(url, {"action": "arrive"}, **ZH)
     order.refresh_from_db()
     assert order.state == "arrived" and Case.objects.get().status == "in_progress"
+    client.force_login(verified_owner)
+    assert current_step(client, order.case) == "维修中"
+    client.force_login(technician)
 
     refused = client.post(url, {"action": "finish", "notes": "已疏通"}, **ZH)
     assert (
@@ -157,9 +170,12 @@ def test_arrived_then_done_with_photos_materials_and_the_amount(
     owner_page = client.get(case.get_absolute_url(), **ZH).content.decode()
     assert "已疏通地漏，更换水龙头" in owner_page and "水龙头 × 1个" in owner_page
     assert "应付：¥148.00" in owner_page and 'class="attachment attachment--image"' in owner_page
+    assert current_step(client, case) == "已完成"
     casework.confirm_resolved(case, verified_owner)
     case.refresh_from_db()
     assert case.is_confirmed
+    casework.rate(case, verified_owner, 5)
+    assert current_step(client, case) == "已评价"
 
 
 def test_free_work_costs_nothing_whatever_is_typed(
