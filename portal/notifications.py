@@ -45,17 +45,21 @@ def tell(
 
         Returns the notification on the site (None for a person without an account, or a key told
         already)."""
+
+    def by_email(key):
+        return email_user(
+            user,
+            *email,
+            headers=headers,
+            attachments=attachments,
+            key=key,
+            queue=queue,
+            group=group,
+        )
+
     if not hasattr(user, "notifications"):
         if email:
-            email_user(
-                user,
-                *email,
-                headers=headers,
-                attachments=attachments,
-                key=key,
-                queue=queue,
-                group=group,
-            )
+            by_email(key)
         return None
     if getattr(user, "closed_at", None):
         return None
@@ -76,17 +80,7 @@ def tell(
     key = key or f"notification:{notification.pk}"
     rows = []
     if EMAIL in ways:
-        rows.append(
-            email_user(
-                user,
-                *email,
-                headers=headers,
-                attachments=attachments,
-                key=key,
-                queue=queue,
-                group=group,
-            )
-        )
+        rows.append(by_email(key))
     if SMS in ways:
         rows.append(outbox.add_text(ways[SMS], *short, key=f"{key}:sms", queue=queue, group=group))
     if WECHAT in ways:

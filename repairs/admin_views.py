@@ -156,23 +156,11 @@ class DispatchForm(forms.Form):
         return date.fromisoformat(day), window
 
 
-class DispatchView(WagtailAdminTemplateMixin, FormView):
-    """派单 from the case screen."""
+class FromTheCase(WagtailAdminTemplateMixin):
+    """A step staff take from a case's screen: the breadcrumbs and success lead back there.
+    The view sets `self.case` when it dispatches."""
 
-    form_class = DispatchForm
-    template_name = "repairs/admin/dispatch.html"
-    page_title = gettext_lazy("Dispatch a work order")
     header_icon = "cogs"
-
-    def dispatch(self, request, *args, **kwargs):
-        case_rules.check_handler(request.user)
-        self.case = get_object_or_404(Case.objects.select_related("owner", "unit"), pk=kwargs["pk"])
-        self.repair = (
-            RepairRequest.objects.filter(case=self.case)
-            .select_related("category", "estate")
-            .first()
-        )
-        return super().dispatch(request, *args, **kwargs)
 
     def case_url(self):
         return reverse("case_ledger:inspect", args=[self.case.pk])
@@ -184,6 +172,24 @@ class DispatchView(WagtailAdminTemplateMixin, FormView):
             {"url": self.case_url(), "label": self.case.reference},
             {"url": "", "label": self.page_title},
         ]
+
+
+class DispatchView(FromTheCase, FormView):
+    """派单 from the case screen."""
+
+    form_class = DispatchForm
+    template_name = "repairs/admin/dispatch.html"
+    page_title = gettext_lazy("Dispatch a work order")
+
+    def dispatch(self, request, *args, **kwargs):
+        case_rules.check_handler(request.user)
+        self.case = get_object_or_404(Case.objects.select_related("owner", "unit"), pk=kwargs["pk"])
+        self.repair = (
+            RepairRequest.objects.filter(case=self.case)
+            .select_related("category", "estate")
+            .first()
+        )
+        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -239,13 +245,12 @@ class DecisionForm(forms.Form):
     )
 
 
-class ServiceDecisionView(WagtailAdminTemplateMixin, FormView):
+class ServiceDecisionView(FromTheCase, FormView):
     """批准 or 不批准 a special service, from the case screen."""
 
     form_class = DecisionForm
     template_name = "repairs/admin/decide.html"
     page_title = gettext_lazy("Special service")
-    header_icon = "cogs"
 
     def dispatch(self, request, *args, **kwargs):
         case_rules.check_handler(request.user)
@@ -253,18 +258,8 @@ class ServiceDecisionView(WagtailAdminTemplateMixin, FormView):
             SpecialService.objects.select_related("case__owner", "case__unit__estate"),
             case_id=kwargs["pk"],
         )
+        self.case = self.service.case
         return super().dispatch(request, *args, **kwargs)
-
-    def case_url(self):
-        return reverse("case_ledger:inspect", args=[self.service.case_id])
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse("case_ledger:index"), "label": _("Case ledger")},
-            {"url": self.case_url(), "label": self.service.case.reference},
-            {"url": "", "label": self.page_title},
-        ]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -313,14 +308,13 @@ class ContractorWorkForm(forms.Form):
             del self.fields["amount"]
 
 
-class ContractorWorkView(WagtailAdminTemplateMixin, FormView):
+class ContractorWorkView(FromTheCase, FormView):
     """登记完工 for a contractor's job: its people have no account, so the case's first
     responder records what they did."""
 
     form_class = ContractorWorkForm
     template_name = "repairs/admin/contractor_work.html"
     page_title = gettext_lazy("Record a contractor's work")
-    header_icon = "cogs"
 
     def dispatch(self, request, *args, **kwargs):
         case_rules.check_handler(request.user)
@@ -329,19 +323,9 @@ class ContractorWorkView(WagtailAdminTemplateMixin, FormView):
             pk=kwargs["pk"],
             team__kind=Team.Kind.CONTRACTOR,
         )
-        self.repair = getattr(self.order.case, "repair", None)
+        self.case = self.order.case
+        self.repair = getattr(self.case, "repair", None)
         return super().dispatch(request, *args, **kwargs)
-
-    def case_url(self):
-        return reverse("case_ledger:inspect", args=[self.order.case_id])
-
-    def get_breadcrumbs_items(self):
-        return [
-            *self.breadcrumbs_items,
-            {"url": reverse("case_ledger:index"), "label": _("Case ledger")},
-            {"url": self.case_url(), "label": self.order.case.reference},
-            {"url": "", "label": self.page_title},
-        ]
 
     def get_form_kwargs(self):
         paid = bool(self.repair and self.repair.is_paid)
