@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import AttachmentsField
 from portal.files import clean_attachment
+from portal.widgets import QuickSelect
 from repairs import requests, services
 from repairs.dates import day_label
 from repairs.models import Material, PriceItem, RepairCategory, RepairRequest, SpecialService
@@ -17,7 +18,7 @@ from repairs.models import Material, PriceItem, RepairCategory, RepairRequest, S
 Place = RepairRequest.Place
 
 
-class PriceSelect(forms.Select):
+class PriceSelect(QuickSelect):
     """Each service carries its repair category, so the page can offer only those that fit."""
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
@@ -40,17 +41,19 @@ class RepairForm(forms.Form):
     place = forms.ChoiceField(
         label=_("Where"), choices=Place.choices, widget=forms.RadioSelect, initial=Place.HOME
     )
-    unit = forms.ChoiceField(label=_("Which home"), required=False)
-    estate = forms.ChoiceField(label=_("Which estate"), required=False)
+    unit = forms.ChoiceField(label=_("Which home"), required=False, widget=QuickSelect)
+    estate = forms.ChoiceField(label=_("Which estate"), required=False, widget=QuickSelect)
     common_area = forms.ChoiceField(
         label=_("Which common area"),
         choices=[("", "—"), *RepairRequest.CommonArea.choices],
         required=False,
+        widget=QuickSelect,
     )
     category = forms.ModelChoiceField(
         label=_("What needs repair"),
         queryset=RepairCategory.objects.filter(is_active=True),
         empty_label=_("Choose one"),
+        widget=QuickSelect,
     )
     description = forms.CharField(
         label=_("What is wrong"),
@@ -83,10 +86,10 @@ class RepairForm(forms.Form):
         window_choices = [("", _("Choose a time")), *RepairRequest.Window.choices]
         for n in range(1, requests.MAX_SLOTS + 1):
             self.fields[f"day{n}"] = forms.ChoiceField(
-                label=_("Day"), choices=day_choices, required=n == 1
+                label=_("Day"), choices=day_choices, required=n == 1, widget=QuickSelect
             )
             self.fields[f"window{n}"] = forms.ChoiceField(
-                label=_("Time"), choices=window_choices, required=n == 1
+                label=_("Time"), choices=window_choices, required=n == 1, widget=QuickSelect
             )
 
     def slot_fields(self):
@@ -145,6 +148,7 @@ class FinishForm(forms.Form):
                 queryset=materials,
                 required=False,
                 empty_label=_("Choose a material"),
+                widget=QuickSelect,
             )
             self.fields[f"quantity{n}"] = forms.DecimalField(
                 label=_("Quantity"),
@@ -193,7 +197,7 @@ class ServiceForm(forms.Form):
     """特约服务 of one type, for one owner: their homes, a day in the next month, and what that
     service needs (the hours and the lift or the area; the goods and the vehicle)."""
 
-    unit = forms.ChoiceField(label=_("Which home"))
+    unit = forms.ChoiceField(label=_("Which home"), widget=QuickSelect)
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     starts = forms.TimeField(
         label=_("From"), widget=forms.TimeInput(attrs={"type": "time", "step": 1800})

@@ -18,7 +18,7 @@ from club.models import MemberCard
 from events.models import EventPage
 from forum.models import Topic
 from owners.models import Estate, User
-from repairs.models import RepairRequest
+from repairs.models import RepairRequest, SpecialService
 
 PAGES = [
     ("bare view (baseline)", "/healthz", None),
@@ -54,6 +54,9 @@ PAGES = [
     ("report a repair", "/repairs/new/", "owner"),
     ("price list", "/repairs/prices/", None),
     ("technician's day", "/repairs/jobs/?day={tomorrow}", "technician"),
+    ("special services", "/repairs/services/", "owner"),
+    ("gate pass form", "/repairs/services/release/", "owner"),
+    ("gate pass, guard", "/repairs/pass/{gate_pass}/", "guard"),
     # Answered afresh: an unknown query parameter is never kept by the shared page cache.
     ("home page, afresh", "/?fresh=1", None),
     ("magazine, afresh", "/magazine/?fresh=1", None),
@@ -72,6 +75,9 @@ PAGES = [
     ("admin: check-in by name", "/admin/club/check-in/?event={event_id}&code=王建国", "clubstaff"),
     ("admin: weekly service report", "/admin/cases/report/?period=week", "manager"),
     ("admin: dispatch a repair", "/admin/repairs/dispatch/{repair}/", "service"),
+    ("admin: repairs month", "/admin/repairs/report/?month={last_month}", "manager"),
+    ("admin: follow-up calls", "/admin/repairs/follow-ups/", "service"),
+    ("admin: warranty claims", "/admin/repairs/defects/", "service"),
 ]
 
 
@@ -95,6 +101,9 @@ class Command(BaseCommand):
             .first()
         )
         repair = RepairRequest.objects.order_by("pk").values_list("case_id", flat=True).first()
+        gate_pass = SpecialService.objects.exclude(pass_token=None).values_list(
+            "pass_token", flat=True
+        )
         tomorrow = timezone.localdate() + timedelta(days=1)
         results = []
         for label, url, username in PAGES:
@@ -110,6 +119,8 @@ class Command(BaseCommand):
                 event_id=event.pk if event else "",
                 repair=repair or "",
                 tomorrow=tomorrow.isoformat(),
+                last_month=f"{timezone.localdate().replace(day=1) - timedelta(days=1):%Y-%m}",
+                gate_pass=gate_pass.first() or "",
             )
             for _ in range(5):  # warm caches and template loading
                 assert client.get(url).status_code == 200, url
