@@ -1,7 +1,8 @@
 """How a message reaches an owner: the one place that decides.
 
 Every message the site sends an owner is of a *topic* (`TOPICS`: case progress, repairs and
-their appointments, account reviews, events, the club, the club's publications, the forum). It always lands in the owner's notifications on the site; beyond
+their appointments, notices, account reviews, events, the club, the club's publications, the
+forum). It always lands in the owner's notifications on the site; beyond
 that it goes out on the channels the owner chose for its topic in 我的 → 通知设置 (SMS, WeChat,
 email), among those the topic allows and the owner can be reached on. An owner who has not
 chosen hears on the first channel of the topic's default order they can be reached on. A
@@ -68,6 +69,24 @@ TOPICS = {
             channels=(SMS, WECHAT, EMAIL),
             default=(WECHAT, EMAIL, SMS),
             must=True,
+        ),
+        Topic(
+            "important_notice",
+            _("Important notices"),
+            _(
+                "Notices the property asks you to confirm, water or power cuts, and urgent "
+                "notices about your estate or building."
+            ),
+            channels=(SMS, WECHAT, EMAIL),
+            default=(WECHAT, EMAIL, SMS),
+            must=True,
+        ),
+        Topic(
+            "notice",
+            _("Notices and reminders"),
+            _("Notices, letters and friendly reminders from the property."),
+            channels=(WECHAT, EMAIL),
+            default=(WECHAT, EMAIL),
         ),
         Topic(
             "account",

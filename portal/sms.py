@@ -39,6 +39,7 @@ TEMPLATES = {
     "event_reminder": _("Reminder: {event} tomorrow at {time}, {place}. Details at {url}"),
     "event_changed": _("{event}: {change}. Details at {url}"),
     "club_news": _("{news}. Details at {url}"),
+    "notice": _("{news}. Read it at {url}"),
     "contractor_job": _(
         "{team}: job {reference} at {place}: {problem}. {time}. Owner {phone}; reach them "
         "through our customer service."

@@ -1,8 +1,9 @@
-"""The shared core's Celery tasks: the outbox's delivery and relay, the health ping and the
-daily digest."""
+"""The shared core's Celery tasks: the outbox's delivery and relay, the health ping, the daily
+digest, and the pages whose publication was scheduled."""
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,13 +11,21 @@ from portal.models import Notification
 from portal.notifications import NOTIFICATIONS, email_user, unsubscribe_headers
 from portal.outbox import BULK, deliver, purge, relay
 
-__all__ = ["deliver", "relay", "purge", "ping", "send_notification_digests"]
+__all__ = ["deliver", "relay", "purge", "ping", "send_notification_digests", "publish_scheduled"]
 
 
 @shared_task
 def ping():
     """Answers 'pong': lets a health check (and the test suite) see a worker at work."""
     return "pong"
+
+
+@shared_task
+def publish_scheduled():
+    """Every minute: pages and notices an editor scheduled ("go live at") go live, and those
+    due to expire come down (Wagtail's own command, which the publishing signals follow: a
+    notice is delivered as it goes live)."""
+    call_command("publish_scheduled")
 
 
 @shared_task

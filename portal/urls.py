@@ -61,6 +61,7 @@ urlpatterns = [
     path("me/club/events/", include("events.urls")),
     path("me/club/", include("club.urls")),
     path("me/cases/", include("cases.urls")),
+    path("me/notices/", include("notices.urls")),
     path("repairs/", include("repairs.urls")),
     path("me/", include("owners.urls")),
     path("forum/", include("forum.urls")),

@@ -202,6 +202,8 @@ def _stream_text(value):
 @receiver(page_published)
 def index_page(sender, instance, **kwargs):
     page = instance.specific
+    if getattr(page, "search_public", True) is False:
+        return  # never found by the site search (a survey, a notice): not indexed either
     index_document(Kind.PAGE, page.pk, page_text(page), page.title)
 
 

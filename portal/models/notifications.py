@@ -19,6 +19,8 @@ class Notification(models.Model):
         MODERATION = "moderation", _("Moderation")
         CASE = "case", _("Case")
         REPAIR = "repair", _("Repair")
+        NOTICE = "notice", _("Notice")
+        IMPORTANT_NOTICE = "important_notice", _("Important notice")
         ACCOUNT = "account", _("Review")
         EVENT = "event", _("Event")
         CLUB = "club", _("Member club")

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "club",
     "events",
     "publications",
+    "notices",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -457,6 +458,7 @@ OUTBOX_MAX_ATTEMPTS = int(env("OUTBOX_MAX_ATTEMPTS", "8"))
 OUTBOX_KEEP_DAYS = int(env("OUTBOX_KEEP_DAYS", "100"))
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "portal.outbox.relay", "schedule": 60.0},
+    "publish-scheduled-pages": {"task": "portal.tasks.publish_scheduled", "schedule": 60.0},
     "outbox-purge": {"task": "portal.outbox.purge", "schedule": crontab(hour=4, minute=10)},
     "case-inbox": {"task": "cases.tasks.poll_case_inbox", "schedule": 120.0},
     "case-escalation": {

@@ -221,6 +221,8 @@ def test_the_settings_page_saves_choices_and_keeps_one_way_for_what_matters(clie
         {
             "case": ["sms", "email", "wechat"],  # WeChat is not theirs: not kept
             "repair": ["sms"],
+            "important_notice": ["email"],
+            "notice": [],
             "account": ["sms"],
             "event": ["sms"],
             "club": [],
@@ -235,6 +237,8 @@ def test_the_settings_page_saves_choices_and_keeps_one_way_for_what_matters(clie
     assert person.notification_channels == {
         "case": ["sms", "email"],
         "repair": ["sms"],
+        "important_notice": ["email"],
+        "notice": [],
         "account": ["sms"],
         "event": ["sms"],
         "club": [],

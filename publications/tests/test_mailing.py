@@ -4,10 +4,12 @@ default, WeChat by choice); the email carries a one-click unsubscribe that takes
 channels; the admin shows the progress in members reached."""
 
 import re
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import Page
 
 from club.models import Member
@@ -16,7 +18,7 @@ from portal.models import Notification, Outgoing
 from portal.tests.test_channels import OPENID, choose, follows_the_account
 from portal.tests.test_channels import wechat as wechat  # noqa: F401 (the fixture)
 from publications import mailing
-from publications.models import Mailing, MailingDelivery
+from publications.models import MagazineIssuePage, Mailing, MailingDelivery
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +197,21 @@ def test_a_member_is_reached_only_when_every_channel_has_delivered(
     mailing.record_progress(group)
     done.refresh_from_db()
     assert (done.total, done.sent) == (3, 2)
+
+
+def test_an_issue_scheduled_for_later_is_not_mailed_before_it_goes_live(
+    magazine, readers, django_capture_on_commit_callbacks
+):
+    issue = MagazineIssuePage(
+        title="第 9 期",
+        slug="issue-9",
+        issue_number=9,
+        issue_date=date(2026, 9, 1),
+        go_live_at=timezone.now() + timedelta(days=1),
+    )
+    magazine.add_child(instance=issue)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        issue.save_revision().publish()
+    issue.refresh_from_db()
+    assert not issue.live and mail.outbox == [] and not Mailing.objects.exists()

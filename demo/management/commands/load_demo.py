@@ -5,6 +5,7 @@ from demo import club as club_demo
 from demo import events as demo_events
 from demo import forum as forum_demo
 from demo import home as home_demo
+from demo import notices as demo_notices
 from demo import owners as portal_demo
 from demo import privacy as demo_privacy
 from demo import publications as demo_publications
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         demo_repairs.build()
         logins.extend(demo_repairs.LOGINS)
         demo_publications.build()
+        demo_notices.build()
         club_demo.build()
         demo_events.build()
         demo_privacy.record_consents()

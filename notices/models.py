@@ -1,0 +1,163 @@
+"""Notices (通知、函件、温馨提示) to owners: pages written and approved like the rest of the CMS,
+aimed at an audience (the whole company, estates, buildings, units, club members, owners with
+an open repair), delivered on each owner's channels once, and, when important, acknowledged by
+a date. Each owner a notice reached has a receipt: delivered, read, acknowledged."""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+
+from home.blocks import BodyBlock
+
+
+class NoticeIndexPage(Page):
+    """Where notices live in the page tree; owners read theirs in 我的 → 通知."""
+
+    subpage_types = ["notices.NoticePage"]
+    max_count = 1
+    #: Notices are for their audience: never in the site search nor the sitemap.
+    search_public = False
+
+    def get_sitemap_urls(self, request=None):
+        return []
+
+    class Meta:
+        verbose_name = _("notices")
+
+    def serve(self, request, *args, **kwargs):
+        return redirect("notices:mine")
+
+
+class NoticePage(Page):
+    class Kind(models.TextChoices):
+        NOTICE = "notice", _("Notice")
+        LETTER = "letter", _("Letter")
+        TIP = "tip", _("Friendly reminder")
+        OUTAGE = "outage", _("Water or power cut")
+        URGENT = "urgent", _("Urgent")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NOTICE)
+    body = StreamField(BodyBlock(), verbose_name=_("body"))
+    important = models.BooleanField(
+        _("important"),
+        default=False,
+        help_text=_("Owners are asked to confirm they have read it, by the date below."),
+    )
+    acknowledge_by = models.DateField(_("confirm by"), null=True, blank=True)
+    # The audience: nothing chosen is every verified owner of the company.
+    estates = ParentalManyToManyField(
+        "owners.Estate", blank=True, related_name="+", verbose_name=_("estates")
+    )
+    buildings = models.CharField(
+        _("buildings"),
+        max_length=200,
+        blank=True,
+        help_text=_("Within the estates chosen, separated by commas: 3栋, 5栋."),
+    )
+    unit_labels = models.CharField(
+        _("units"),
+        max_length=500,
+        blank=True,
+        help_text=_("Within the estates chosen, separated by commas: 3栋 1201, 5栋 0802."),
+    )
+    members_only = models.BooleanField(_("club members only"), default=False)
+    open_repairs = models.BooleanField(_("owners with an open repair only"), default=False)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("important"), FieldPanel("acknowledge_by")]),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("estates"),
+                FieldPanel("buildings"),
+                FieldPanel("unit_labels"),
+                FieldRowPanel([FieldPanel("members_only"), FieldPanel("open_repairs")]),
+            ],
+            heading=_("Who receives it"),
+        ),
+    ]
+    parent_page_types = ["notices.NoticeIndexPage"]
+    subpage_types = []
+    search_public = False
+
+    def get_sitemap_urls(self, request=None):
+        return []
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+
+    def get_url(self, request=None, current_site=None):
+        """Owners read a notice in 我的 → 通知, where it knows who they are."""
+        return reverse("notices:detail", args=[self.pk])
+
+    def serve(self, request, *args, **kwargs):
+        return redirect("notices:detail", pk=self.pk)
+
+    def serve_preview(self, request, mode_name):
+        return TemplateResponse(request, "notices/notice.html", {"notice": self, "preview": True})
+
+    def clean(self):
+        super().clean()
+        if self.important and not self.acknowledge_by:
+            raise ValidationError({"acknowledge_by": _("Give the date by which owners confirm.")})
+
+    @property
+    def building_list(self):
+        return split(self.buildings)
+
+    @property
+    def unit_list(self):
+        """[(building, number)] from "3栋 1201, 5栋 0802"."""
+        found = []
+        for label in split(self.unit_labels):
+            parts = label.rsplit(" ", 1)
+            if len(parts) == 2:
+                found.append((parts[0].strip(), parts[1].strip()))
+        return found
+
+
+def split(text):
+    return [part.strip() for part in re.split(r"[,，、;；\n]", text or "") if part.strip()]
+
+
+class Receipt(models.Model):
+    """One owner's copy of a notice: delivered (on the site and their channels), read, and for
+    an important notice acknowledged (我已阅读并知悉)."""
+
+    notice = models.ForeignKey(
+        NoticePage, on_delete=models.CASCADE, related_name="receipts", verbose_name=_("notice")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notice_receipts",
+        verbose_name=_("owner"),
+    )
+    #: Where the owner lives, as the notice found them: its statistics are per building.
+    building = models.CharField(_("building"), max_length=80, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-delivered_at", "-pk"]
+        verbose_name = _("notice receipt")
+        verbose_name_plural = _("notice receipts")
+        constraints = [
+            models.UniqueConstraint(fields=["notice", "user"], name="notices_one_receipt_each")
+        ]
+
+    def __str__(self):
+        return f"{self.notice} → {self.user}"
