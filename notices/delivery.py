@@ -6,8 +6,9 @@ the notice and confirming it (我已阅读并知悉) are recorded on the receipt
 tests call these functions alone."""
 
 from celery import shared_task
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from wagtail.log_actions import log
 
 from cases.models import Case
 from club.models import Member
-from notices.models import NoticePage, Receipt
+from notices.models import Call, NoticePage, Receipt
 from owners.models import OwnershipClaim, User
 from portal import outbox
 from portal.actions import Refused
@@ -161,3 +162,46 @@ def acknowledge(notice, user):
             receipt.save(update_fields=["acknowledged_at", "read_at"])
             log(notice, "notices.notice.acknowledge", user=user)
     return receipt
+
+
+# -- 二次确认: customer service phone those who have not confirmed ----------------------------------
+
+
+def record_call(receipt, by, *, outcome, note=""):
+    """A confirmation call about an important notice: kept with who and when; an owner who
+    confirms on the phone counts as confirmed (by phone)."""
+    if not by.has_perm("notices.add_call"):
+        raise PermissionDenied
+    if outcome not in Call.Outcome.values:
+        raise NoticeError(_("Say how the call went."))
+    with transaction.atomic():
+        receipt = Receipt.objects.select_for_update().select_related("notice").get(pk=receipt.pk)
+        if not receipt.notice.important:
+            raise NoticeError(_("This notice asks for no confirmation."))
+        call = Call.objects.create(receipt=receipt, made_by=by, outcome=outcome, note=note.strip())
+        if outcome == Call.Outcome.CONFIRMED and receipt.acknowledged_at is None:
+            receipt.acknowledged_at, receipt.by_phone = call.made_at, True
+            receipt.save(update_fields=["acknowledged_at", "by_phone"])
+        log(receipt.notice, "notices.notice.call", user=by, data={"outcome": outcome})
+    return call
+
+
+def statistics(notice):
+    """Per building (as the receipts found the owners): delivered, read and confirmed; with the
+    totals first. One query."""
+    rows = (
+        Receipt.objects.filter(notice=notice)
+        .values("building")
+        .annotate(
+            delivered=Count("pk"),
+            read=Count("pk", filter=Q(read_at__isnull=False)),
+            confirmed=Count("pk", filter=Q(acknowledged_at__isnull=False)),
+            by_phone=Count("pk", filter=Q(by_phone=True)),
+        )
+        .order_by("building")
+    )
+    rows = list(rows)
+    total = {
+        key: sum(row[key] for row in rows) for key in ("delivered", "read", "confirmed", "by_phone")
+    }
+    return {"total": total, "buildings": rows}

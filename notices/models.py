@@ -150,6 +150,8 @@ class Receipt(models.Model):
     delivered_at = models.DateTimeField(_("delivered"), auto_now_add=True)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    #: Confirmed to customer service on the phone (二次确认) rather than on the site.
+    by_phone = models.BooleanField(_("confirmed by phone"), default=False)
 
     class Meta:
         ordering = ["-delivered_at", "-pk"]
@@ -161,3 +163,35 @@ class Receipt(models.Model):
 
     def __str__(self):
         return f"{self.notice} → {self.user}"
+
+
+class Call(models.Model):
+    """二次确认: customer service phoned an owner about an important notice they had not
+    confirmed: who, when, and what came of it."""
+
+    class Outcome(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed by phone")
+        REMINDED = "reminded", _("Reminded, will read it")
+        NO_ANSWER = "no_answer", _("No answer")
+        WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+    receipt = models.ForeignKey(
+        Receipt, on_delete=models.CASCADE, related_name="calls", verbose_name=_("notice receipt")
+    )
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("called by"),
+    )
+    made_at = models.DateTimeField(_("called"), auto_now_add=True)
+    outcome = models.CharField(_("outcome"), max_length=15, choices=Outcome.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["made_at", "pk"]
+        verbose_name = _("confirmation call")
+        verbose_name_plural = _("confirmation calls")
+
+    def __str__(self):
+        return f"{self.receipt} · {self.get_outcome_display()}"

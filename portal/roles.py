@@ -56,6 +56,9 @@ CASE_HANDLING = [
     *(f"repairs.view_{name}" for name in REPAIR_LISTS),
     "repairs.view_repairrequest",
     "repairs.view_specialservice",
+    # Notices: who received, read and confirmed each; the calls to those who did not.
+    "notices.view_receipt",
+    "notices.add_call",
 ]
 CASE_MANAGEMENT = [
     *CASE_HANDLING,

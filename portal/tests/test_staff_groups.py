@@ -56,6 +56,11 @@ SCREENS = {
     "repair_prices:index": {"Customer service", "Managers"},
     "repair_prices:add": {"Managers"},
     "repair_materials:index": {"Customer service", "Managers"},
+    "repair_follow_ups:index": {"Customer service", "Managers"},
+    "repair_defects:index": {"Customer service", "Managers"},
+    "repair_report:index": {"Customer service", "Managers"},
+    "notice_report:index": {"Customer service", "Managers"},
+    "notice_receipts:index": {"Customer service", "Managers"},
     "wagtailusers_users:index": set(),
     "wagtailusers_groups:index": set(),
 }
