@@ -7,4 +7,4 @@ class NoticesConfig(AppConfig):
     verbose_name = pgettext_lazy("app", "Notices")
 
     def ready(self):
-        from notices import signals  # noqa: F401 (connects the publishing signal)
+        from notices import home_parts, signals  # noqa: F401 (the home page's part, publishing)

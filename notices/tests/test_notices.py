@@ -245,3 +245,25 @@ def test_a_notice_scheduled_for_later_goes_out_when_it_goes_live(
     page.refresh_from_db()
     assert page.live
     assert Receipt.objects.filter(notice=page).count() == 3  # 翠湖苑's three owners
+
+
+def test_the_home_page_shows_the_owners_latest_notices_those_to_confirm_first(
+    client, index, owners, estate, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        notice(
+            index,
+            title="3栋停水通知",
+            estates=[estate],
+            buildings="3栋",
+            important=True,
+            acknowledge_by=date(2027, 1, 5),
+        )
+        notice(index, title="冬季防火温馨提示", kind="tip")
+    client.force_login(owners["a"])
+    home = client.get("/", **ZH).content.decode()
+    assert "通知公告" in home and "待确认" in home
+    assert home.index("3栋停水通知") < home.index("冬季防火温馨提示")
+    client.force_login(owners["c"])  # 1栋: the reminder alone
+    home = client.get("/", **ZH).content.decode()
+    assert "冬季防火温馨提示" in home and "3栋停水通知" not in home and "待确认" not in home
