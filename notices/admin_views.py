@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
@@ -149,7 +149,7 @@ class ReceiptViewSet(ActionsOnlyViewSet):
         "owner": gettext_lazy("Owner"),
         "mobile": gettext_lazy("Mobile number"),
         "building": gettext_lazy("Building"),
-        "delivered": gettext_lazy("Delivered"),
+        "delivered": pgettext_lazy("notice", "Delivered"),
         "read": gettext_lazy("Read"),
         "confirmed": gettext_lazy("Confirmed"),
         "by_phone": gettext_lazy("Confirmed by phone"),

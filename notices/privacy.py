@@ -2,7 +2,7 @@
 confirmed. A closure deletes them; the notices themselves name nobody."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from notices.models import Receipt
 from owners import privacy
@@ -15,7 +15,7 @@ class NoticesPart(privacy.Part):
         receipts = Receipt.objects.filter(user=user).select_related("notice").order_by("pk")
         out.csv(
             "notices/notices.csv",
-            [_("Notice"), _("Delivered"), _("Read"), _("Confirmed")],
+            [_("Notice"), pgettext("notice", "Delivered"), _("Read"), _("Confirmed")],
             [
                 (
                     receipt.notice.title,
