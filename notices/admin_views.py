@@ -136,7 +136,7 @@ class ReceiptViewSet(ActionsOnlyViewSet):
     inspect_view_class = ReceiptCallView
     inspect_template_name = "notices/admin/receipt.html"
     list_display = [
-        ValueColumn("owner", lambda r: r.user.display_name, label=gettext_lazy("Owner")),
+        "user",
         ValueColumn("mobile", lambda r: r.user.mobile, label=gettext_lazy("Mobile number")),
         PlainColumn("building", label=gettext_lazy("Building")),
         ValueColumn("notice", lambda r: r.notice.title, label=gettext_lazy("Notice")),

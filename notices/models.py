@@ -5,6 +5,7 @@ a date. Each owner a notice reached has a receipt: delivered, read, acknowledged
 
 import re
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -79,7 +80,7 @@ class NoticePage(Page):
         FieldPanel("body"),
         MultiFieldPanel(
             [
-                FieldPanel("estates"),
+                FieldPanel("estates", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("buildings"),
                 FieldPanel("unit_labels"),
                 FieldRowPanel([FieldPanel("members_only"), FieldPanel("open_repairs")]),
