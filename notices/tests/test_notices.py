@@ -151,7 +151,7 @@ def test_owners_read_and_confirm_and_nobody_else_opens_it(
     url = reverse("notices:detail", args=[sent.pk])
     client.force_login(owners["a"])
     mine = client.get(reverse("notices:mine"), **ZH).content.decode()
-    assert "3栋停水通知" in mine and "unread-dot" in mine and "待确认" in mine
+    assert "3栋停水通知" in mine and "notice-dot" in mine and "待确认" in mine
     page = client.get(url, **ZH).content.decode()
     assert "12月5日 9:00–12:00 3栋停水检修" in page and "我已阅读并知悉" in page
     receipt = Receipt.objects.get(notice=sent, user=owners["a"])
