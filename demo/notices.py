@@ -1,5 +1,6 @@
-"""Demo notices: a water cut for 翠湖苑 3栋 that owners are asked to confirm (the verified owner
-has read it and not yet confirmed), and a friendly reminder to every owner."""
+"""Demo notices: a water cut for 翠湖苑 3栋 that owners are asked to confirm, and a friendly
+reminder to every owner. Of 3栋's owners, 周丽 confirmed, 吴刚 did not answer customer
+service's call, and the verified owner has read it and not confirmed yet."""
 
 from datetime import timedelta
 
@@ -7,10 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.rich_text import RichText
 
+from demo.owners import ensure_user
 from home.models import HomePage
 from notices import delivery
-from notices.models import NoticeIndexPage, NoticePage
-from owners.models import Estate, User
+from notices.models import Call, NoticeIndexPage, NoticePage
+from owners.models import Estate, OwnershipClaim, Unit, User
 
 
 def build():
@@ -18,6 +20,7 @@ def build():
     if home is None or NoticeIndexPage.objects.exists():
         return
     today = timezone.localdate()
+    neighbours = [_neighbour(*person) for person in NEIGHBOURS]
     with transaction.atomic():
         index = NoticeIndexPage(title="通知公告", slug="notices", show_in_menus=False)
         home.add_child(instance=index)
@@ -69,6 +72,33 @@ def build():
     receipt = delivery.receipt_for(cut, owner)
     if receipt:
         delivery.mark_read(receipt)
+    confirmed, unanswered = neighbours
+    delivery.acknowledge(cut, confirmed)
+    delivery.record_call(
+        delivery.receipt_for(cut, unanswered),
+        User.objects.get(username="service"),
+        outcome=Call.Outcome.NO_ANSWER,
+        note="下午再打一次",
+    )
+
+
+#: 3栋's other owners with an account: username, name, mobile, unit.
+NEIGHBOURS = [
+    ("zhouli", "周丽", "13600136001", "0602"),
+    ("wugang", "吴刚", "13600136002", "1502"),
+]
+
+
+def _neighbour(username, name, mobile, number):
+    person = ensure_user(username, f"{username}@jindu.example", name, mobile=mobile)
+    unit = Unit.objects.get(estate__name="金都·翠湖苑", building="3栋", number=number)
+    OwnershipClaim.objects.get_or_create(
+        owner=person,
+        unit=unit,
+        defaults={"proof": f"HZ-2019-{number}", "status": OwnershipClaim.Status.APPROVED},
+    )
+    User.objects.filter(pk=person.pk).update(is_verified_owner=True)
+    return person
 
 
 def _publish(parent, page, estates=()):

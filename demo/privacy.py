@@ -23,6 +23,9 @@ AGREED = {
     "chenjing": EARLIER_VERSION,
     "technician": VERSION,
     "guard": VERSION,
+    "zhaomin": VERSION,
+    "zhouli": VERSION,
+    "wugang": VERSION,
 }
 
 SUMMARY = (

@@ -15,7 +15,7 @@ from cases import casework
 from cases.models import Case, Category
 from demo import cases as demo_cases
 from demo.owners import ensure_user
-from owners.models import Estate, Unit, User
+from owners.models import Estate, OwnershipClaim, Unit, User
 from portal.hours import Calendar
 from repairs import requests, services, workorders
 from repairs.models import (
@@ -63,9 +63,9 @@ LOGINS = [
     ("Technician (工程部)", "technician@jindu.example or 13700006601"),
     ("Gate guard (门岗)", "guard@jindu.example or 13700006602"),
 ]
-#: 交房: 翠湖苑 is past its two years (home repairs are paid) but not its five for waterproofing;
-#: 云栖府 is within most warranties.
-HANDOVERS = {"金都·翠湖苑": date(2022, 6, 28), "金都·云栖府": date(2023, 9, 26)}
+#: 交房: 翠湖苑 is past its warranties (home repairs are paid); 云栖府 is within its five years
+#: for waterproofing.
+HANDOVERS = {"金都·翠湖苑": date(2019, 6, 28), "金都·云栖府": date(2023, 9, 26)}
 
 
 def build():
@@ -160,8 +160,9 @@ def _requests(categories):
 
 def _work_done(categories):
     """A request in each later state: closed with the owner's five stars (张伟's door lock), done
-    and waiting for the follow-up call (刘洋's sockets, with materials), and a leak under the
-    builder's five-year waterproofing warranty, with 金都建设（保修）: an open warranty claim."""
+    and waiting for the follow-up call (刘洋's sockets, with materials), and a leak at 赵敏's in
+    云栖府, under the builder's five-year waterproofing warranty, with 金都建设（保修）: an open
+    warranty claim."""
     service = User.objects.get(username="service")
     technician = User.objects.get(username="technician")
     today = timezone.localdate()
@@ -203,8 +204,16 @@ def _work_done(categories):
         if category == "门窗":
             casework.rate(Case.objects.get(pk=case.pk), owner, 5, "师傅很专业，十分钟就换好了。")
         found.append((case, days))
-    owner = User.objects.get(username="zhangwei")
-    _earlier(found[0][0], hours=5)  # 张伟's second request is not a flood
+    owner = ensure_user(
+        "zhaomin", "zhaomin@jindu.example", "赵敏", mobile="13600136003", nickname="云栖小赵"
+    )
+    yunqi = Estate.objects.get(name="金都·云栖府")
+    OwnershipClaim.objects.get_or_create(
+        owner=owner,
+        unit=Unit.objects.get(estate=yunqi, building="2栋", number="0301"),
+        defaults={"proof": "HZ-2023-0301", "status": OwnershipClaim.Status.APPROVED},
+    )
+    User.objects.filter(pk=owner.pk).update(is_verified_owner=True)
     leak = requests.report_repair(
         owner,
         category=categories["防水"],

@@ -19,6 +19,7 @@ from events.models import EventPage
 from forum.models import Post, Topic
 from forum.posting import text_fields
 from home.models import HomePage, SiteImage, StandardPage
+from notices.models import Call, NoticePage, Receipt
 from owners.models import Estate, OwnershipClaim, Unit, User
 from portal.models import Notification
 from portal.settings import base
@@ -147,6 +148,12 @@ def test_the_demo_loads_twice_to_the_same_state(client, capsys):
     assert RepairRequest.objects.filter(
         under_warranty=True, case__work_orders__team__kind="contractor"
     ).exists()
+    # A notice to 3栋: one owner confirmed, one did not answer the call, the demo owner to go.
+    cut = NoticePage.objects.get(important=True)
+    receipts = Receipt.objects.filter(notice=cut)
+    assert receipts.count() == 3 and receipts.filter(acknowledged_at__isnull=False).count() == 1
+    assert Call.objects.filter(receipt__notice=cut, outcome="no_answer").count() == 1
+    assert receipts.get(user__username="owner").acknowledged_at is None
 
     # The magazine's PDFs show their cover, then their contents.
     issue = MagazineIssuePage.objects.order_by("issue_number").first()
