@@ -193,6 +193,7 @@ class NoticeReportView(WagtailAdminTemplateMixin, TemplateView):
             notices=notices,
             chosen=chosen,
             figures=delivery.statistics(chosen) if chosen else None,
+            progress=delivery.progress(chosen) if chosen else None,
             **kwargs,
         )
 

@@ -21,6 +21,7 @@ from notices.models import Call, NoticePage, Receipt
 from owners.models import OwnershipClaim, User
 from portal import outbox
 from portal.actions import Refused
+from portal.models import Outgoing
 from portal.notifications import tell
 
 BATCH = 50
@@ -184,6 +185,18 @@ def record_call(receipt, by, *, outcome, note=""):
             receipt.save(update_fields=["acknowledged_at", "by_phone"])
         log(receipt.notice, "notices.notice.call", user=by, data={"outcome": outcome})
     return call
+
+
+def progress(notice):
+    """How far its delivery has come: owners it is for and those told (on the site), and the
+    messages beyond the site written and gone."""
+    rows = Outgoing.objects.filter(group=f"notice:{notice.pk}")
+    return {
+        "owners": audience(notice).count(),
+        "told": Receipt.objects.filter(notice=notice).count(),
+        "messages": rows.count(),
+        "sent": rows.filter(state=Outgoing.State.SENT).count(),
+    }
 
 
 def statistics(notice):

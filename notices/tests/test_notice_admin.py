@@ -44,6 +44,8 @@ def test_the_figures_per_building_and_the_list_of_those_to_call(
     client.force_login(staff("Customer service"))
     report = client.get(reverse("notice_report:index"), {"notice": sent.pk}, **ZH).content.decode()
     assert "金都·翠湖苑 3栋" in report and "金都·翠湖苑 1栋" in report
+    assert delivery.progress(sent) == {"owners": 3, "told": 3, "messages": 3, "sent": 3}
+    assert "应通知 3 位业主，已通知 3 位" in report
     figures = delivery.statistics(sent)
     assert figures["total"] == {"delivered": 3, "read": 1, "confirmed": 1, "by_phone": 0}
     listing = client.get(
