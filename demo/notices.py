@@ -102,7 +102,7 @@ def _neighbour(username, name, mobile, number):
 
 
 def _publish(parent, page, estates=()):
-    parent.add_child(instance=page)
     page.estates.set(estates)
+    parent.add_child(instance=page)
     page.save_revision().publish()
     return page

@@ -36,10 +36,14 @@ class NoticeError(Refused):
 def homes(notice):
     """The approved claims the notice's places cover (every one when it names no place)."""
     claims = OwnershipClaim.objects.filter(status=OwnershipClaim.Status.APPROVED)
-    estates = list(notice.estates.values_list("pk", flat=True))
+    estates = [estate.pk for estate in notice.estates.all()]
+    if (notice.buildings.strip() or notice.unit_labels.strip()) and not estates:
+        return claims.none()  # places named without their estate: nobody, never everybody
     if estates:
         claims = claims.filter(unit__estate__in=estates)
     units = notice.unit_list
+    if notice.unit_labels.strip() and not units:
+        return claims.none()  # units named but none readable: nobody, never everybody
     if units:
         place = Q()
         for building, number in units:

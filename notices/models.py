@@ -14,11 +14,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
 from home.blocks import BodyBlock
+from owners.models import Unit
 
 
 class NoticeIndexPage(Page):
@@ -37,6 +39,40 @@ class NoticeIndexPage(Page):
 
     def serve(self, request, *args, **kwargs):
         return redirect("notices:mine")
+
+
+def audience_problems(estates, buildings, unit_labels):
+    """{field: message} for an audience the site cannot find exactly: buildings or units with
+    no estate, or a unit not in the estates chosen. A notice must never reach more owners than
+    its writer named."""
+    if (buildings or unit_labels) and not estates:
+        return {"estates": _("Choose the estates the buildings or units are in.")}
+    wrong = [
+        label
+        for label in split(unit_labels)
+        if (found := unit_of(label)) is None
+        or not Unit.objects.filter(estate__in=estates, building=found[0], number=found[1]).exists()
+    ]
+    if wrong:
+        return {
+            "unit_labels": _("No such unit in the estates chosen: %(units)s.")
+            % {"units": "、".join(wrong)}
+        }
+    return {}
+
+
+class NoticePageForm(WagtailAdminPageForm):
+    """The page editor's form: the audience is checked with the estates ticked in it (they are
+    saved with the page, after the model's own checks)."""
+
+    def clean(self):
+        data = super().clean()
+        problems = audience_problems(
+            list(data.get("estates") or []), data.get("buildings", ""), data.get("unit_labels", "")
+        )
+        for field, message in problems.items():
+            self.add_error(field, message)
+        return data
 
 
 class NoticePage(Page):
@@ -91,6 +127,7 @@ class NoticePage(Page):
     parent_page_types = ["notices.NoticeIndexPage"]
     subpage_types = []
     search_public = False
+    base_form_class = NoticePageForm
 
     def get_sitemap_urls(self, request=None):
         return []
@@ -120,17 +157,20 @@ class NoticePage(Page):
 
     @property
     def unit_list(self):
-        """[(building, number)] from "3栋 1201, 5栋 0802"."""
-        found = []
-        for label in split(self.unit_labels):
-            parts = label.rsplit(" ", 1)
-            if len(parts) == 2:
-                found.append((parts[0].strip(), parts[1].strip()))
-        return found
+        """[(building, number)] from "3栋 1201, 5栋0802"; a label that cannot be read is left
+        out (and refused when the notice is saved: NoticePage.clean)."""
+        return [found for found in map(unit_of, split(self.unit_labels)) if found]
 
 
 def split(text):
     return [part.strip() for part in re.split(r"[,，、;；\n]", text or "") if part.strip()]
+
+
+def unit_of(label):
+    """("3栋", "1201") from "3栋 1201", "3栋1201" or "3栋　1201" (a full-width space); None for
+    what is not a building and a unit number."""
+    match = re.fullmatch(r"(.+?栋|\S+)\s*(\d[\w-]*)", label.replace("\u3000", " ").strip())
+    return (match.group(1).strip(), match.group(2)) if match else None
 
 
 class Receipt(models.Model):

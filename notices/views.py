@@ -23,11 +23,14 @@ def mine(request):
 
 @login_required
 def detail(request, pk):
-    """A notice, for an owner it was sent to (or staff who edit pages): reading it is recorded;
-    an important one asks 我已阅读并知悉."""
+    """A notice, for an owner it was sent to, or for staff who follow notices up or may edit
+    it: an owner's reading is recorded; an important one asks 我已阅读并知悉."""
     notice = get_object_or_404(NoticePage.objects.live(), pk=pk)
     receipt = delivery.receipt_for(notice, request.user)
-    if receipt is None and not request.user.has_perm("wagtailadmin.access_admin"):
+    staff = request.user.has_perm("notices.view_receipt") or (
+        notice.permissions_for_user(request.user).can_edit()
+    )
+    if receipt is None and not staff:
         raise Http404
     if request.method == "POST" and request.POST.get("action") == "acknowledge":
         try:

@@ -399,7 +399,7 @@ class RepairReportView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         chosen = self.request.GET.get("month", "")
         first = timezone.localdate().replace(day=1)
-        if re.fullmatch(r"\d{4}-\d{2}", chosen) and 1 <= int(chosen[5:]) <= 12:
+        if re.fullmatch(r"(19|20)\d{2}-\d{2}", chosen) and 1 <= int(chosen[5:]) <= 12:
             first = date(int(chosen[:4]), int(chosen[5:]), 1)
         earlier = (first - timedelta(days=1)).replace(day=1)
         return super().get_context_data(

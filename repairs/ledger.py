@@ -292,9 +292,15 @@ class DefectFilterSet(WagtailFilterSet):
 
 def owed_by(team=None):
     """Warranty requests a contractor (or `team`) is responsible for."""
+    # A job reassigned away is not theirs any more: only a work order still standing counts.
+    standing = [*WorkOrder.OPEN, WorkOrder.State.DONE]
     if team is None:
-        return Q(category__team__kind=CONTRACTOR) | Q(case__work_orders__team__kind=CONTRACTOR)
-    return Q(category__team=team) | Q(case__work_orders__team=team)
+        return Q(category__team__kind=CONTRACTOR) | Q(
+            case__work_orders__team__kind=CONTRACTOR, case__work_orders__state__in=standing
+        )
+    return Q(category__team=team) | Q(
+        case__work_orders__team=team, case__work_orders__state__in=standing
+    )
 
 
 class DefectIndexView(LedgerIndexView):

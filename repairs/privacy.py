@@ -66,11 +66,12 @@ class RepairsPart(privacy.Part):
     labels = {"special_services": gettext_lazy("special services' goods and vehicle erased")}
 
     def erase(self, user, closure, by):
-        erased = (
-            SpecialService.objects.filter(case__owner=user)
-            .exclude(items="", plate="")
-            .update(items="", plate="")
-        )
+        services = SpecialService.objects.filter(case__owner=user)
+        # A pass still to be used goes with the account: no guard lets goods out on it.
+        services.filter(
+            state__in=[SpecialService.State.REQUESTED, SpecialService.State.APPROVED]
+        ).update(state=SpecialService.State.PAST, pass_token=None)
+        erased = services.exclude(items="", plate="").update(items="", plate="")
         return {"special_services": erased}
 
 

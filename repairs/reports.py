@@ -146,26 +146,30 @@ def _median(hours):
 
 
 def summary_rows(f):
-    """(label, value) of the month's headline figures, for the managers' email; the labels
-    are lazy, so each email reads in its reader's language."""
+    """(label, value, unit) of the month's headline figures, for the managers' email; labels
+    and units stay lazy, so each email reads in its reader's language."""
+    hours, none = gettext_lazy(" h"), ("—", "")
 
-    def unit(value, suffix):
-        return "—" if value is None else f"{value}{suffix}"
+    def shown(value, unit):
+        return none if value is None else (value, unit)
 
-    hours = gettext_lazy(" h")
+    satisfaction = f["satisfaction"] and round(f["satisfaction"], 1)
     return [
-        (gettext_lazy("Repair requests"), f["total"]),
-        (gettext_lazy("Fixed first time"), unit(f["first_time_fix_share"], "%")),
-        (gettext_lazy("Median to arrival"), unit(f["median_arrival"], hours)),
-        (gettext_lazy("Median to completion"), unit(f["median_completion"], hours)),
-        (gettext_lazy("Arrived in the booked time"), unit(f["arrival_on_time_share"], "%")),
-        (gettext_lazy("Completed in time"), unit(f["completion_on_time_share"], "%")),
-        (gettext_lazy("Reopened"), unit(f["reopen_rate"], "%")),
-        (
-            gettext_lazy("Average satisfaction"),
-            unit(f["satisfaction"] and round(f["satisfaction"], 1), "/5"),
-        ),
-        (gettext_lazy("Paid-service revenue (yuan)"), f["revenue"]),
-        (gettext_lazy("Materials issued (yuan)"), f["materials_total"]),
-        (gettext_lazy("Under warranty"), f["warranty"]),
+        (label, *value)
+        for label, value in [
+            (gettext_lazy("Repair requests"), (f["total"], "")),
+            (gettext_lazy("Fixed first time"), shown(f["first_time_fix_share"], "%")),
+            (gettext_lazy("Median to arrival"), shown(f["median_arrival"], hours)),
+            (gettext_lazy("Median to completion"), shown(f["median_completion"], hours)),
+            (
+                gettext_lazy("Arrived in the booked time"),
+                shown(f["arrival_on_time_share"], "%"),
+            ),
+            (gettext_lazy("Completed in time"), shown(f["completion_on_time_share"], "%")),
+            (gettext_lazy("Reopened"), shown(f["reopen_rate"], "%")),
+            (gettext_lazy("Average satisfaction"), shown(satisfaction, "/5")),
+            (gettext_lazy("Paid-service revenue (yuan)"), (f["revenue"], "")),
+            (gettext_lazy("Materials issued (yuan)"), (f["materials_total"], "")),
+            (gettext_lazy("Under warranty"), (f["warranty"], "")),
+        ]
     ]

@@ -3,6 +3,7 @@ work) into a work order for a department or contractor, with a technician and an
 one of the owner's times. The case stays with its first responder; the owner reads the booking
 on the case's timeline and hears of it on their channels (cases.casework.reply)."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -93,10 +94,16 @@ def job_facts(order, case):
             "reference": case.reference,
             "team": order.team.name,
             "place": repair.where if repair else str(case.unit or ""),
-            "problem": Truncator(" ".join(case.description.split())).chars(60),
+            "problem": Truncator(unnumbered(" ".join(case.description.split()))).chars(60),
             "time": f"{day_label(order.day, relative=False)} {order.get_window_display()}",
             "phone": masked(case.owner.mobile) if case.owner else "",
         }
+
+
+def unnumbered(text):
+    """What an owner wrote, with any run of digits long enough to be a telephone number
+    hidden: "请联系王先生13800138000" must not reach a contractor whole."""
+    return re.sub(r"\d[\d\s-]{5,}\d", "****", text)
 
 
 def _text_contractor(order, case):

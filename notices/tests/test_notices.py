@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,7 +21,7 @@ from club.tests.conftest import club_staff, make_member  # noqa: F401 (shared fi
 from conftest import make_user, verify
 from home.tests.conftest import publish
 from notices import delivery
-from notices.models import NoticeIndexPage, NoticePage, Receipt
+from notices.models import NoticeIndexPage, NoticePage, Receipt, audience_problems
 from owners import privacy
 from owners.models import Estate, Unit
 from portal import tasks
@@ -64,8 +65,8 @@ def notice(index, *, estates=(), **fields):
         **fields,
     }
     page = NoticePage(**values)
+    page.estates.set(estates)  # before saving: the audience is checked with the page
     index.add_child(instance=page)
-    page.estates.set(estates)
     page.save_revision().publish()
     return NoticePage.objects.get(pk=page.pk)
 
@@ -167,6 +168,11 @@ def test_owners_read_and_confirm_and_nobody_else_opens_it(
 
     client.force_login(owners["c"])  # 1栋: not theirs
     assert client.get(url).status_code == 404
+    client.force_login(make_user("mod", groups=["Forum moderators"]))  # staff, not of notices
+    assert client.get(url).status_code == 404
+    client.force_login(make_user("desk", groups=["Customer service"]))
+    assert client.get(url).status_code == 200
+    client.force_login(owners["c"])
     assert client.post(url, {"action": "acknowledge"}).status_code == 404
     client.logout()
     assert "/accounts/login/" in client.get(url).url
@@ -174,8 +180,8 @@ def test_owners_read_and_confirm_and_nobody_else_opens_it(
 
 def test_an_important_notice_needs_its_date(index):
     page = NoticePage(title="x", slug="x", important=True, body=[])
-    with pytest.raises(Exception, match="确认|confirm"):
-        page.full_clean()
+    with pytest.raises(ValidationError, match="确认|confirm"):
+        page.clean()
 
 
 def test_my_notices_cost_the_same_queries_for_one_or_many(
@@ -225,8 +231,8 @@ def test_a_notice_scheduled_for_later_goes_out_when_it_goes_live(
         body=[("paragraph", RichText("<p>下周一电梯年检。</p>"))],
         go_live_at=timezone.now() + timedelta(hours=1),
     )
-    index.add_child(instance=page)
     page.estates.set([estate])
+    index.add_child(instance=page)
     with django_capture_on_commit_callbacks(execute=True):
         page.save_revision().publish()  # scheduled, not live
     page.refresh_from_db()
@@ -267,3 +273,17 @@ def test_the_home_page_shows_the_owners_latest_notices_those_to_confirm_first(
     client.force_login(owners["c"])  # 1栋: the reminder alone
     home = client.get("/", **ZH).content.decode()
     assert "冬季防火温馨提示" in home and "3栋停水通知" not in home and "待确认" not in home
+
+
+def test_units_or_buildings_that_cannot_be_found_never_widen_the_audience(index, estate):
+    assert "estates" in audience_problems([], "3栋", "")
+    assert audience_problems([estate], "", "3栋1201") == {}  # read without a space too
+    assert audience_problems([estate], "", "3栋\u30001201") == {}  # or a full-width one
+    assert "9901" in str(audience_problems([estate], "", "3栋 9901")["unit_labels"])
+    page = NoticePage(title="致业主函", slug="letter", kind="letter", body=[])
+    page.unit_labels = "某某"
+    page.estates.set([estate])
+    assert list(delivery.audience(page)) == []  # unreadable: nobody, never everybody
+    page.estates.set([])
+    page.unit_labels, page.buildings = "", "3栋"
+    assert list(delivery.audience(page)) == []  # a building with no estate: nobody

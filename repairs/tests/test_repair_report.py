@@ -163,6 +163,8 @@ def test_the_admin_shows_the_month_in_queries_that_do_not_grow(client, month, st
     with CaptureQueriesContext(connection) as quiet:
         assert "2020-02" in client.get(url, {"month": "2020-02"}, **ZH).content.decode()
     assert len(quiet) <= len(busy)
+    for odd in ("0000-01", "0001-01", "2026-13", "x"):  # this month, never an error
+        assert client.get(url, {"month": odd}).status_code == 200
     client.force_login(make_user("owner9"))
     assert client.get(url).status_code in (302, 403)
 

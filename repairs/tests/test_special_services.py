@@ -235,7 +235,7 @@ def test_pages_ask_the_same_queries_for_one_pass_or_many(
 def test_my_data_holds_the_services_and_a_closure_erases_goods_and_plate(
     verified_owner, unit, staff, django_capture_on_commit_callbacks
 ):
-    approved_pass(verified_owner, unit, staff("Customer service"))
+    token = approved_pass(verified_owner, unit, staff("Customer service")).pass_token
     with django_capture_on_commit_callbacks(execute=True):
         export = privacy.request_export(verified_owner)
     export.refresh_from_db()
@@ -248,6 +248,8 @@ def test_my_data_holds_the_services_and_a_closure_erases_goods_and_plate(
         )
     assert closure.counts["special_services"] == 1
     assert SpecialService.objects.filter(plate="", items="").count() == 1
+    # The pass it had is void: its QR code opens nothing.
+    assert SpecialService.objects.get().state == "past" and services.find_pass(token) is None
 
 
 def test_an_owner_with_two_homes_picks_among_them(client, owner, unit, estate):
