@@ -25,7 +25,7 @@ from portal.admin_actions import (
     InspectFirstIndexView,
     RulesOnlyPolicy,
 )
-from portal.admin_listing import PlainColumn, PlainDateColumn, PlainListingMixin
+from portal.admin_listing import PlainColumn, PlainDateColumn, PlainListingMixin, ValueColumn
 
 # Written by delivery and the owners' confirmations; staff list them and record calls.
 register_permission_policy(Receipt, RulesOnlyPolicy(Receipt), exact_class=True)
@@ -63,15 +63,6 @@ class ReceiptFilterSet(WagtailFilterSet):
     class Meta:
         model = Receipt
         fields = []
-
-
-class ValueColumn(PlainColumn):
-    def __init__(self, name, value, **kwargs):
-        super().__init__(name, **kwargs)
-        self.value = value
-
-    def get_value(self, receipt):
-        return self.value(receipt)
 
 
 class ReceiptIndexView(PlainListingMixin, InspectFirstIndexView):

@@ -44,6 +44,18 @@ class PlainColumn(Column):
         return localize(timezone.template_localtime(value))
 
 
+class ValueColumn(PlainColumn):
+    """A column whose value a function of the row gives (a row's derived fact, such as who
+    does the job or the last call made)."""
+
+    def __init__(self, name, value, **kwargs):
+        super().__init__(name, **kwargs)
+        self.value = value
+
+    def get_value(self, instance):
+        return self.value(instance)
+
+
 class PlainChoiceColumn(PlainColumn):
     """The label of a field's choice, as get_FOO_display() shows it, from a mapping made once
     (Django's method rebuilds the mapping from the field's choices for every call)."""

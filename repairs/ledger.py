@@ -16,11 +16,7 @@ from cases.models import Case
 from owners.models import Estate, User
 from portal import links
 from portal.admin_actions import ActionsOnlyViewSet, InspectFirstIndexView, RulesOnlyPolicy
-from portal.admin_listing import (
-    PlainColumn,
-    PlainDateColumn,
-    PlainListingMixin,
-)
+from portal.admin_listing import PlainDateColumn, PlainListingMixin, ValueColumn
 from repairs.models import RepairRequest, Team, WorkOrder
 
 # Written by 我要报修 alone; the admin lists it.
@@ -116,17 +112,6 @@ def cost(repair):
     if repair.price_item_id:
         return f"¥{repair.accepted_price}"
     return _("Free")
-
-
-class ValueColumn(PlainColumn):
-    """A column whose value one of the functions above gives."""
-
-    def __init__(self, name, value, **kwargs):
-        super().__init__(name, **kwargs)
-        self.value = value
-
-    def get_value(self, repair):
-        return self.value(repair)
 
 
 class LedgerIndexView(PlainListingMixin, InspectFirstIndexView):

@@ -38,21 +38,23 @@ def new_repair(request):
         except requests.RepairError as error:
             form.add_error(None, str(error))
         else:
-            case = repair.case
-            messages.success(
+            return submitted(
                 request,
-                _("Repair %(reference)s is submitted. We will confirm a time by %(due)s.")
-                % {
-                    "reference": case.reference,
-                    "due": timezone.localtime(case.first_response_due).strftime("%m-%d %H:%M"),
-                },
+                repair.case,
+                _("Repair %(reference)s is submitted. We will confirm a time by %(due)s."),
             )
-            return redirect(case)
     return render(
         request,
         "repairs/new.html",
         {"form": form, "has_home": bool(form.homes), "prices": price_list()},
     )
+
+
+def submitted(request, case, words):
+    """To the new case's page, saying its reference and when the first answer is due."""
+    due = timezone.localtime(case.first_response_due).strftime("%m-%d %H:%M")
+    messages.success(request, words % {"reference": case.reference, "due": due})
+    return redirect(case)
 
 
 def price_list():
@@ -162,16 +164,9 @@ def new_service(request, type):
         except services.ServiceError as error:
             form.add_error(None, str(error))
         else:
-            case = service.case
-            messages.success(
-                request,
-                _("%(reference)s is submitted. We will answer by %(due)s.")
-                % {
-                    "reference": case.reference,
-                    "due": timezone.localtime(case.first_response_due).strftime("%m-%d %H:%M"),
-                },
+            return submitted(
+                request, service.case, _("%(reference)s is submitted. We will answer by %(due)s.")
             )
-            return redirect(case)
     return render(
         request,
         "repairs/new_service.html",
