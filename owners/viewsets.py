@@ -11,6 +11,7 @@ from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from owners import admin_views
 from owners.admin_forms import UserCreationForm, UserEditForm
+from owners.archive_admin import OwnerRecordViewSet
 from owners.models import Consent, Estate, OwnershipClaim, Unit
 from owners.privacy_admin import AccountClosureViewSet
 from portal.admin_actions import ActionsOnlyViewSet, InspectFirstIndexView, RulesOnlyPolicy
@@ -149,7 +150,14 @@ class OwnersViewSetGroup(ViewSetGroup):
     menu_label = _("Owners")
     menu_icon = "group"
     menu_order = 200
-    items = (ClaimViewSet, EstateViewSet, UnitViewSet, ConsentViewSet, AccountClosureViewSet)
+    items = (
+        OwnerRecordViewSet,
+        ClaimViewSet,
+        EstateViewSet,
+        UnitViewSet,
+        ConsentViewSet,
+        AccountClosureViewSet,
+    )
 
 
 class UserViewSet(WagtailUserViewSet):

@@ -2,13 +2,15 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from owners.admin_panels import PendingClaimsPanel
+from owners.archive_admin import RecordChooser, UnitChooser
+from owners.models import UnitEvent
 from owners.privacy_admin import PendingClosuresPanel
 from owners.viewsets import OwnersViewSetGroup
 
 
 @hooks.register("register_admin_viewset")
 def register_owner_viewsets():
-    return OwnersViewSetGroup()
+    return [OwnersViewSetGroup(), RecordChooser, UnitChooser]
 
 
 @hooks.register("register_log_actions")
@@ -27,6 +29,11 @@ def register_owner_log_actions(actions):
     )
     actions.register_action("owners.account.close", _("Close account"), _("Account closed"))
     actions.register_action("owners.consent.give", _("Give consent"), _("Consent given"))
+    actions.register_action("owners.record.link", _("Link account"), _("Account linked"))
+    actions.register_action("owners.record.visit", _("Record visit"), _("Visit recorded"))
+    actions.register_action("owners.unit.slip", _("Upload signed slip"), _("Signed slip kept"))
+    for kind, label in UnitEvent.Kind.choices:
+        actions.register_action(f"owners.unit.{kind}", label, label)
 
 
 @hooks.register("construct_homepage_panels")

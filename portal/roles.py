@@ -47,6 +47,16 @@ OWNER_SERVICE = [
 ]
 CLOSURES = ["owners.view_accountclosure", "owners.close_account"]
 
+#: The owner archive (客户档案): names and homes; phone numbers and addresses; the desk's work.
+ARCHIVE_READ = ["owners.view_ownerrecord", "owners.view_contacts", "owners.add_visit"]
+ARCHIVE_WORK = [
+    *ARCHIVE_READ,
+    "owners.add_ownerrecord",
+    "owners.change_ownerrecord",
+    "owners.record_unit_change",
+    "owners.link_account",
+]
+
 #: The repairs' lists: departments and contractors, repair categories, prices, materials.
 REPAIR_LISTS = ["team", "repaircategory", "priceitem", "material"]
 CASE_HANDLING = [
@@ -129,11 +139,11 @@ ROLES = {
         "collections": [*IMAGES, *DOCUMENTS],
         "pages": EDITOR_PAGES,
     },
-    "Customer service": {"perms": [*ADMIN, *OWNER_SERVICE, *CASE_HANDLING]},
+    "Customer service": {"perms": [*ADMIN, *OWNER_SERVICE, *ARCHIVE_WORK, *CASE_HANDLING]},
     "Spokespersons": {"perms": [*ADMIN, "forum.reply_officially", "forum.view_topic"]},
     "Forum moderators": {"perms": [*ADMIN, *MODERATION]},
     "Club staff": {
-        "perms": [*ADMIN, *OWNER_RECORDS, *CLUB_WORK, *EVENT_WORK],
+        "perms": [*ADMIN, *OWNER_RECORDS, *ARCHIVE_READ, *CLUB_WORK, *EVENT_WORK],
         # Reward pictures.
         "collections": ["wagtailimages.add_image", "wagtailimages.choose_image"],
     },
@@ -145,6 +155,9 @@ ROLES = {
         "perms": [
             *ADMIN,
             *OWNER_SERVICE,
+            *ARCHIVE_WORK,
+            # ID numbers in full: managers only.
+            "owners.view_id_number",
             *CLOSURES,
             *CASE_MANAGEMENT,
             *MODERATION,

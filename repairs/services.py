@@ -6,7 +6,6 @@ An approved 物资放行 is a pass (放行条) with a QR code: the gate guard op
 whether it is good for today, and lets the goods out once. Views, the admin, tasks and tests
 call these functions alone."""
 
-import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -22,6 +21,7 @@ from cases import rules as case_rules
 from cases.models import Case, Category
 from owners.models import Unit
 from portal.actions import Refused
+from portal.validators import is_plate, normalise_plate
 from repairs.dates import day_label
 from repairs.models import SpecialService
 from repairs.requests import homes
@@ -35,10 +35,6 @@ CATEGORY = "特约服务"
 #: 空调加时 runs outside the building's own hours; the lift is kept at most a working day.
 LONGEST = {Type.LIFT: timedelta(hours=8), Type.AIRCON: timedelta(hours=6)}
 MAX_ITEMS = 30
-#: Mainland plates: a province, a letter, then five (or six, new energy) letters and digits.
-PLATE = re.compile(
-    r"^[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][A-HJ-NP-Z0-9]{5,6}$"
-)
 
 
 class ServiceError(Refused):
@@ -96,8 +92,8 @@ def request_service(
             raise ServiceError(_("List the goods that go out, one a line."))
         if len(lines) > MAX_ITEMS:
             raise ServiceError(_("At most %(count)s lines of goods.") % {"count": MAX_ITEMS})
-        plate = re.sub(r"[\s·\-]", "", plate).upper()
-        if not PLATE.match(plate):
+        plate = normalise_plate(plate)
+        if not is_plate(plate):
             raise ServiceError(_("Enter the vehicle's plate, such as 粤B12345."))
         fields.update(items="\n".join(lines), plate=plate)
     category, _created = Category.objects.get_or_create(

@@ -46,6 +46,11 @@ def env_bool(name, default=False):
 
 
 SECRET_KEY = env("SECRET_KEY")
+# ID numbers in the owner archive are encrypted with a key drawn from SECRET_KEY and this salt
+# (django-fernet-encrypted-fields). To change SECRET_KEY, put the old one in
+# SECRET_KEY_FALLBACKS (comma-separated) until every record has been saved again.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
+SALT_KEY = env("ARCHIVE_SALT_KEY", "jindu-owner-archive")
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from demo import archive as demo_archive
 from demo import cases as demo_cases
 from demo import club as club_demo
 from demo import events as demo_events
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         logins.extend(demo_repairs.LOGINS)
         demo_publications.build()
         demo_notices.build()
+        demo_archive.build()
         club_demo.build()
         demo_events.build()
         demo_privacy.record_consents()
