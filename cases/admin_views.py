@@ -9,6 +9,7 @@ import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -32,7 +33,8 @@ from cases import casework, mailbox, report_files, rules
 from cases.forms import AttachmentsField
 from cases.models import Case, Category, QuarantinedEmail
 from cases.reports import Period, figures, trend
-from owners.models import Estate, Unit
+from owners import archive
+from owners.models import Estate, OwnerRecord, Unit, Visit
 from portal.admin_actions import ActionsInspectView, ActionsOnlyViewSet, InspectFirstIndexView
 from portal.admin_listing import (
     PlainChoiceColumn,
@@ -367,6 +369,13 @@ class HotlineForm(forms.Form):
     description = forms.CharField(
         label=gettext_lazy("What the caller said"), widget=forms.Textarea(attrs={"rows": 5})
     )
+    #: From a person's page in the owner archive: the case is also kept as their visit or call.
+    record = forms.ModelChoiceField(
+        queryset=OwnerRecord.objects.all(), required=False, widget=forms.HiddenInput
+    )
+    came = forms.ChoiceField(
+        label=gettext_lazy("They"), choices=Visit.Kind.choices, initial=Visit.Kind.CALL
+    )
 
 
 class HotlineView(WagtailAdminTemplateMixin, FormView):
@@ -389,26 +398,62 @@ class HotlineView(WagtailAdminTemplateMixin, FormView):
             {"url": "", "label": self.page_title},
         ]
 
+    def get_record(self):
+        pk = self.request.POST.get("record") or self.request.GET.get("record")
+        if not (pk and str(pk).isdigit()):
+            return None
+        return OwnerRecord.objects.filter(pk=pk).select_related("user").first()
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.get_record() is None:
+            del form.fields["came"]
+        return form
+
+    def get_initial(self):
+        """From a person's page: who they are, their number and their home, filled in."""
+        record = self.get_record()
+        if record is None:
+            return super().get_initial()
+        home = record.occupancies.filter(until__isnull=True).order_by("since").first()
+        account = record.user if record.user and record.user.is_verified_owner else None
+        return {
+            "record": record,
+            "owner": account,
+            "caller": " ".join(filter(None, [record.name, record.mobile])),
+            "unit": home.unit_id if home else None,
+        }
+
     def form_valid(self, form):
         data = form.cleaned_data
         description = data["description"]
         if data["caller"]:
             description = f"{_('Caller')}: {data['caller']}\n\n{description}"
         try:
-            case = casework.file_case(
-                data["owner"],
-                kind=data["kind"],
-                category=data["category"],
-                unit=data["unit"],
-                subject=data["subject"],
-                description=description,
-                channel=Case.Channel.PHONE,
-                recorded_by=self.request.user,
-            )
+            with transaction.atomic():
+                case = casework.file_case(
+                    data["owner"],
+                    kind=data["kind"],
+                    category=data["category"],
+                    unit=data["unit"],
+                    subject=data["subject"],
+                    description=description,
+                    channel=Case.Channel.PHONE,
+                    recorded_by=self.request.user,
+                )
+                # Whoever takes the call is its first responder.
+                casework.accept(case, self.request.user)
+                if data["record"] is not None:
+                    archive.record_visit(
+                        data["record"],
+                        self.request.user,
+                        kind=data["came"],
+                        subject=data["subject"],
+                        outcome=_("Case %(reference)s recorded") % {"reference": case.reference},
+                    )
         except rules.CaseError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
-        casework.accept(case, self.request.user)  # whoever takes the call is its first responder
         messages.success(
             self.request,
             _("%(reference)s recorded; you are its first responder.")

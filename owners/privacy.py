@@ -43,7 +43,7 @@ from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 from wagtail.users.models import UserProfile
 
-from owners.models import AccountClosure, DataExport, OwnershipClaim, User
+from owners.models import AccountClosure, DataExport, OwnerRecord, OwnershipClaim, User
 from portal import limits, outbox, phones
 from portal.actions import Refused
 from portal.exports import neutralise
@@ -691,3 +691,71 @@ class OwnersPart(Part):
 
     def named_in_log(self, user):
         return [user, *OwnershipClaim.objects.filter(owner=user).select_related("unit__estate")]
+
+
+class ArchivePart(Part):
+    """The desk's record of the person (客户档案), once linked to the account. The record itself
+    belongs to the management of the homes and outlives the account: a closure unlinks it."""
+
+    labels = {"archive_record": gettext_lazy("owner record unlinked, kept by the service desk")}
+
+    def export(self, user, out):
+        record = OwnerRecord.objects.filter(user=user).first()
+        if record is None:
+            return
+        out.csv(
+            "homes/owner_record.csv",
+            [
+                _("Name"),
+                _("Mobile number"),
+                _("Email address"),
+                _("ID document"),
+                _("ID number"),
+                _("Emergency contact"),
+                _("Postal address"),
+                _("Wants printed mail"),
+            ],
+            [
+                (
+                    record.name,
+                    record.mobile,
+                    record.email,
+                    record.get_id_type_display(),
+                    record.masked_id,
+                    " ".join(filter(None, [record.emergency_contact, record.emergency_phone])),
+                    " ".join(filter(None, [record.postcode, record.postal_address])),
+                    record.printed_mail,
+                )
+            ],
+            gettext_lazy("What the service desk keeps about you (your ID number shortened here)."),
+        )
+        out.csv(
+            "homes/units_and_roles.csv",
+            [_("Unit"), _("Role"), _("Since"), _("Until")],
+            [
+                (str(o.unit), o.get_role_display(), o.since, o.until)
+                for o in record.occupancies.select_related("unit__estate")
+            ],
+            gettext_lazy("The homes the service desk has you in, with your role and dates."),
+        )
+        out.csv(
+            "homes/vehicles.csv",
+            [_("Plate"), _("Make and colour"), _("Parking space")],
+            record.vehicles.values_list("plate", "description", "parking_space"),
+            gettext_lazy("Your vehicles and parking spaces on record."),
+        )
+        out.csv(
+            "homes/visits.csv",
+            [_("Time"), _("Kind"), _("What about"), _("What was done")],
+            [(v.at, v.get_kind_display(), v.subject, v.outcome) for v in record.visits.all()],
+            gettext_lazy("Your visits and calls to the service desk."),
+        )
+
+    def summary(self, user):
+        return [(_("Owner record"), OwnerRecord.objects.filter(user=user).count())]
+
+    def erase(self, user, closure, by):
+        return {"archive_record": OwnerRecord.objects.filter(user=user).update(user=None)}
+
+
+register(ArchivePart())

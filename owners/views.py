@@ -15,7 +15,7 @@ from owners import privacy
 from owners.claims import ClaimError, submit_claim
 from owners.consent import consent_exempt
 from owners.forms import ChannelsForm, ClaimForm, ProfileForm
-from owners.models import AccountClosure, User
+from owners.models import AccountClosure, User, Visit
 from owners.public_names import nickname_taken_error
 from portal import signin
 from portal.notifications import NOTIFICATIONS, mark_read, unread_count
@@ -34,6 +34,9 @@ def dashboard(request):
             "closure": closure,
             "closure_deadline": privacy.deadline(closure) if closure else None,
             "unread_notifications": unread_count(request.user),
+            # What the desk recorded of their walk-ins and calls, once the account is linked
+            # to their record in the owner archive.
+            "visits": Visit.objects.filter(record__user=request.user)[:5],
         },
     )
 

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from conftest import TOTP_SECRET, make_user
 from owners import archive
-from owners.models import OwnerRecord, OwnershipClaim, Unit, UnitEvent
+from owners.models import DataExport, OwnerRecord, OwnershipClaim, Unit, UnitEvent
 from owners.models.archive import Occupancy
 from portal.adapters import AccountAdapter
 
@@ -447,3 +447,72 @@ def test_the_list_and_the_record_ask_the_same_queries_for_few_or_many(client, de
         archive.move_in(homes[0], desk, household=[(record(desk, f"家人{n}"), "亲属")], on=DAY)
     assert OwnerRecord.objects.count() > 40
     assert queries() == few
+
+
+def test_a_case_recorded_for_a_person_of_the_archive_is_also_their_visit(client, desk, units):
+    from cases.models import Case, Category  # noqa: PLC0415
+
+    category = Category.objects.create(name="公共设施", first_response_hours=4, resolution_hours=48)
+    person = record(desk, "陈伟", mobile="13500135008")
+    archive.hand_over(units["0201"], desk, owners=[person], on=DAY)
+    client.force_login(desk)
+    url = reverse("case_ledger:phone")
+    form = client.get(url, {"record": person.pk}, **ZH).context["form"]
+    assert form.initial["caller"] == "陈伟 13500135008" and form.initial["unit"] == units["0201"].pk
+    response = client.post(
+        url,
+        {
+            "record": person.pk,
+            "came": "visit",
+            "caller": "陈伟 13500135008",
+            "kind": "complaint",
+            "category": category.pk,
+            "unit": units["0201"].pk,
+            "subject": "楼道灯不亮",
+            "description": "3栋 2 楼楼道灯坏了一周",
+        },
+        **ZH,
+    )
+    case = Case.objects.get()
+    assert response.status_code == 302 and case.unit == units["0201"]
+    visit = person.visits.get()
+    assert visit.kind == "visit" and visit.subject == "楼道灯不亮"
+    assert case.reference in visit.outcome
+    # Without a record the form asks nothing about the visit.
+    assert "came" not in client.get(url, **ZH).context["form"].fields
+
+
+def test_the_owner_sees_their_visits_gets_the_record_in_my_data_and_a_closure_unlinks_it(
+    client, desk, units, staff, django_capture_on_commit_callbacks
+):
+    import zipfile  # noqa: PLC0415
+
+    from owners import privacy  # noqa: PLC0415
+
+    account = make_user("chenwei", mobile="13500135008")
+    person = record(desk, "陈伟", mobile="13500135008", id_type="resident", id_number=VALID_ID)
+    assert person.user == account
+    archive.hand_over(units["0201"], desk, owners=[person], on=DAY)
+    archive.record_visit(person, desk, kind="visit", subject="咨询车位续租", outcome="下周带合同")
+    other = record(desk, "周丽")
+    archive.record_visit(other, desk, kind="call", subject="别人的来电")
+
+    client.force_login(account)
+    page = client.get(reverse("owners:dashboard"), **ZH).content.decode()
+    assert "咨询车位续租" in page and "下周带合同" in page and "别人的来电" not in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("owners:request_export"))
+    export = DataExport.objects.get(user=account)
+    response = client.get(reverse("owners:download_export", args=[export.pk]))
+    zipped = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = zipped.read("homes/owner_record.csv").decode("utf-8-sig")
+    assert "陈伟" in sheet and "3301**********1238" in sheet and VALID_ID not in sheet
+    assert "3栋 0201" in zipped.read("homes/units_and_roles.csv").decode("utf-8-sig")
+    assert "咨询车位续租" in zipped.read("homes/visits.csv").decode("utf-8-sig")
+
+    closure = privacy.request_closure(account, posts="keep")
+    privacy.carry_out_closure(closure, staff("Managers"))
+    person.refresh_from_db()
+    assert person.user is None and person.name == "陈伟"  # the desk's record stays
+    assert person.occupancies.filter(until__isnull=True).count() == 1
