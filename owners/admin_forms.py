@@ -60,8 +60,10 @@ class UnitImportForm(forms.Form):
         label=_("CSV file"),
         help_text=_(
             "First line: building,number,floor_area (or 楼栋,房号,建筑面积), and use (用途: 住宅, "
-            "商铺 or 写字楼) if some units are not homes. UTF-8 or GBK. Existing units get the new "
-            "floor area and use; if any line is wrong, nothing is imported."
+            "商铺 or 写字楼) if some units are not homes. To load the owner archive too, add "
+            "name, mobile, role and since (姓名, 手机号, 身份: 产权人/共有人/家庭成员/租户, "
+            "起始日期), a line per person. UTF-8 or GBK. Existing units get the new floor area "
+            "and use; if any line is wrong, nothing is imported."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )

@@ -63,7 +63,12 @@ class UnitImportView(WagtailAdminTemplateMixin, FormView):
         messages.success(
             self.request,
             _("%(estate)s: %(created)s units added, %(updated)s updated.")
-            % {"estate": estate, "created": result.created, "updated": result.updated},
+            % {"estate": estate, "created": result.created, "updated": result.updated}
+            + (
+                " " + _("%(people)s people put in their homes.") % {"people": result.people}
+                if result.people
+                else ""
+            ),
         )
         return redirect(reverse(self.index_url_name) + f"?estate={estate.pk}")
 

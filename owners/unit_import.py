@@ -4,19 +4,34 @@ Columns (English or Chinese headers): building/楼栋, number/房号, floor_area
 optionally use/用途 (住宅, 商铺, 写字楼 or residential, shop, office; residential when blank).
 Rows that name an existing unit update its floor area (and its use, when the file gives one),
 so the same file can be imported again.
+
+The owner archive can be loaded with the units: a row may also name a person, with name/姓名,
+mobile/手机号, role/身份 (产权人, 共有人, 家庭成员, 租户; 产权人 when blank) and since/起始日期
+(交房日期, the day they came). A unit may then have a row per person. Each person becomes a
+record (found again by name and mobile, so a second import adds nobody twice) and is put in
+the unit by the desk's own procedures (owners.archive): the owners by a handover, the household
+by a move-in, the tenants by a letting, so the unit's history says where each came from. Any
+line that does not fit (a unit that already has other owners, a date after today) stops the
+whole import, with its line number.
 """
 
 import csv
+import datetime
 import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from owners.models import Unit
+from owners import archive
+from owners.models import OwnerRecord, Unit
+from owners.models.archive import Occupancy
 from portal.actions import Refused
+from portal.validators import clean_name, normalise_mobile, validate_mobile
 
 MAX_ROWS = 20_000
 MAX_BYTES = 2 * 1024 * 1024
@@ -25,6 +40,17 @@ HEADERS = {
     "number": {"number", "unit", "unit number", "房号", "单元号", "房间号"},
     "floor_area": {"floor_area", "floor area", "area", "建筑面积", "面积"},
     "use": {"use", "type", "用途", "类型", "物业类型"},
+    "name": {"name", "owner", "姓名", "业主姓名", "客户姓名"},
+    "mobile": {"mobile", "phone", "手机号", "手机", "联系电话"},
+    "role": {"role", "身份", "角色"},
+    "since": {"since", "起始日期", "交房日期", "入住日期", "日期"},
+}
+Role = Occupancy.Role
+ROLES = {
+    **dict.fromkeys(("owner", "产权人", "业主"), Role.OWNER),
+    **dict.fromkeys(("co_owner", "co-owner", "共有人", "共同产权人"), Role.CO_OWNER),
+    **dict.fromkeys(("family", "household", "家庭成员", "家属"), Role.FAMILY),
+    **dict.fromkeys(("tenant", "租户", "承租人"), Role.TENANT),
 }
 #: What the use column may say.
 USES = {
@@ -45,10 +71,22 @@ class UnitImportError(Refused):
 class ImportResult:
     created: int
     updated: int
+    people: int = 0
+
+
+@dataclass
+class Person:
+    line: int
+    name: str
+    mobile: str
+    role: str
+    since: datetime.date
 
 
 def import_units(estate, uploaded_file, by=None):
-    rows = _parse(uploaded_file)
+    rows, people = _parse(uploaded_file)
+    if people and not (by and archive.can_record_unit_change(by)):
+        raise UnitImportError([(None, _("You may import units but not the people in them."))])
     existing = {(u.building, u.number): u for u in Unit.objects.filter(estate=estate)}
     new, changed = [], []
     for building, number, area, use in rows:
@@ -69,13 +107,63 @@ def import_units(estate, uploaded_file, by=None):
     with transaction.atomic():
         Unit.objects.bulk_create(new, batch_size=1000)
         Unit.objects.bulk_update(changed, ["floor_area", "use"], batch_size=1000)
+        added = _place_people(estate, people, by) if people else 0
         log(
             estate,
             "owners.units.import",
             user=by,
-            data={"created": len(new), "updated": len(changed)},
+            data={"created": len(new), "updated": len(changed), "people": added},
         )
-    return ImportResult(created=len(new), updated=len(changed))
+    return ImportResult(created=len(new), updated=len(changed), people=added)
+
+
+def _place_people(estate, people, by):
+    """Put each person named in their unit through the desk's procedures; anyone already
+    there in that role is left as they are. Returns how many were placed."""
+    units = {(u.building, u.number): u for u in Unit.objects.filter(estate=estate)}
+    placed, errors = 0, []
+    for key, persons in people.items():
+        unit = units[key]
+        current = {
+            (o.record.name, o.record.mobile, o.role)
+            for o in Occupancy.objects.filter(unit=unit, until__isnull=True).select_related(
+                "record"
+            )
+        }
+        persons = [p for p in persons if (p.name, p.mobile, p.role) not in current]
+        owners = [p for p in persons if p.role in (Role.OWNER, Role.CO_OWNER)]
+        owners.sort(key=lambda p: p.role != Role.OWNER)  # the owner of record first
+        steps = []
+        if owners:
+            steps.append((owners, archive.hand_over, "owners"))
+        for role, step, argument in (
+            (Role.FAMILY, archive.move_in, "household"),
+            (Role.TENANT, archive.let, "tenants"),
+        ):
+            group = [p for p in persons if p.role == role]
+            if group:
+                steps.append((group, step, argument))
+        for group, step, argument in steps:
+            records = [_record_for(p, by) for p in group]
+            value = [(r, "") for r in records] if argument == "household" else records
+            try:
+                with transaction.atomic():
+                    step(unit, by, **{argument: value, "on": group[0].since})
+            except Refused as error:
+                errors.append((group[0].line, str(error)))
+                continue
+            placed += len(group)
+    if errors:
+        raise UnitImportError(sorted(errors, key=lambda e: e[0]))
+    return placed
+
+
+def _record_for(person, by):
+    """The person's record: the one with the same name and mobile, or a new one."""
+    found = OwnerRecord.objects.filter(name=person.name, mobile=person.mobile).first()
+    if found:
+        return found
+    return archive.save_record(OwnerRecord(name=person.name, mobile=person.mobile), by)
 
 
 def _parse(uploaded_file):
@@ -87,7 +175,7 @@ def _parse(uploaded_file):
     header = next(reader, None)
     columns = _columns(header)
 
-    rows, errors, seen = [], [], {}
+    rows, errors, seen, people = [], [], {}, {}
     for line, row in enumerate(reader, start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -95,21 +183,33 @@ def _parse(uploaded_file):
             raise UnitImportError([(line, _("More than %(max)s rows.") % {"max": MAX_ROWS})])
         try:
             building, number, area, use = _row(row, columns)
+            person = _person(row, columns, line)
         except ValueError as error:
             errors.append((line, str(error)))
             continue
-        if (building, number) in seen:
-            errors.append(
-                (line, _("Duplicate of line %(line)s.") % {"line": seen[(building, number)]})
-            )
-            continue
-        seen[(building, number)] = line
-        rows.append((building, number, area, use))
+        key = (building, number)
+        if key in seen:
+            first, named = seen[key]
+            # Another person in the same unit: its own line; the same unit twice: a mistake.
+            if (
+                person is None
+                or any(
+                    (p.name, p.mobile) == (person.name, person.mobile) for p in people.get(key, [])
+                )
+                or not named
+            ):
+                errors.append((line, _("Duplicate of line %(line)s.") % {"line": first}))
+                continue
+        else:
+            seen[key] = (line, person is not None)
+            rows.append((building, number, area, use))
+        if person is not None:
+            people.setdefault(key, []).append(person)
     if errors:
         raise UnitImportError(errors)
     if not rows:
         raise UnitImportError([(None, _("The file has no units."))])
-    return rows
+    return rows, people
 
 
 def _decode(raw):
@@ -142,6 +242,46 @@ def _columns(header):
 def _cell(row, columns, key):
     index = columns.get(key)
     return row[index].strip() if index is not None and index < len(row) else ""
+
+
+def _person(row, columns, line):
+    """The person a row names, or None."""
+    name = clean_name(_cell(row, columns, "name"))
+    mobile = normalise_mobile(_cell(row, columns, "mobile"))
+    role_text = _cell(row, columns, "role").lower()
+    since_text = _cell(row, columns, "since")
+    if not name:
+        if mobile or role_text or since_text:
+            raise ValueError(_("Give the person's name."))
+        return None
+    if len(name) > 50:
+        raise ValueError(_("The name is longer than 50 characters."))
+    if mobile:
+        try:
+            validate_mobile(mobile)
+        except ValidationError as error:
+            raise ValueError(error.messages[0]) from error
+    role = ROLES.get(role_text, Role.OWNER if not role_text else None)
+    if role is None:
+        raise ValueError(
+            _("The role “%(value)s” is not 产权人, 共有人, 家庭成员 or 租户.")
+            % {"value": role_text}
+        )
+    since = _date(since_text)
+    if since is None:
+        raise ValueError(_("Give the date they came (起始日期), as 2019-06-18."))
+    if since > timezone.localdate():
+        raise ValueError(_("The date cannot be after today."))
+    return Person(line=line, name=name, mobile=mobile, role=role, since=since)
+
+
+def _date(text):
+    for pattern in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d"):
+        try:
+            return datetime.datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            pass
+    return None
 
 
 def _row(row, columns):

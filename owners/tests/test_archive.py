@@ -516,3 +516,58 @@ def test_the_owner_sees_their_visits_gets_the_record_in_my_data_and_a_closure_un
     person.refresh_from_db()
     assert person.user is None and person.name == "陈伟"  # the desk's record stays
     assert person.occupancies.filter(until__isnull=True).count() == 1
+
+
+def import_file(text):
+    return SimpleUploadedFile("units.csv", text.encode("utf-8"), content_type="text/csv")
+
+
+def test_the_units_import_loads_the_people_in_them_all_or_nothing(client, desk, estate):
+    from owners.unit_import import UnitImportError, import_units  # noqa: PLC0415
+
+    text = (
+        "楼栋,房号,建筑面积,姓名,手机号,身份,起始日期\n"
+        "5栋,0101,98.5,陈伟,13500135008,产权人,2019-07-02\n"
+        "5栋,0101,,李娜,,共有人,2019-07-02\n"
+        "5栋,0101,,赵磊,13500135009,租户,2024-03-01\n"
+        "5栋,0102,98.5,,,,\n"
+    )
+    result = import_units(estate, import_file(text), by=desk)
+    assert (result.created, result.people) == (2, 3)
+    unit = Unit.objects.get(estate=estate, building="5栋", number="0101")
+    roles = dict(unit.occupancies.values_list("record__name", "role"))
+    assert roles == {"陈伟": "owner", "李娜": "co_owner", "赵磊": "tenant"}
+    assert unit.handed_over_on == datetime.date(2019, 7, 2)
+    assert list(unit.events.values_list("kind", flat=True)) == ["let", "handover"]
+
+    # The same file again adds nobody.
+    again = import_units(estate, import_file(text), by=desk)
+    assert (again.created, again.people) == (0, 0) and OwnerRecord.objects.count() == 3
+
+    # A line that does not fit stops everything, with its number.
+    wrong = (
+        "building,number,floor_area,name,mobile,role,since\n"
+        "6栋,0101,90,孙浩,13500135012,owner,2020-01-01\n"
+        "5栋,0101,98.5,黄海,13500135010,owner,2025-01-01\n"
+        "6栋,0102,90,郑敏,1350013501,owner,2020-01-01\n"
+        "6栋,0103,90,林晓,,房东,2020-01-01\n"
+    )
+    with pytest.raises(UnitImportError) as refused:
+        import_units(estate, import_file(wrong), by=desk)
+    assert [line for line, _message in refused.value.errors] == [4, 5]
+    with pytest.raises(UnitImportError) as refused:
+        import_units(
+            estate,
+            import_file(wrong.replace("1350013501,", "13500135013,").replace("房东", "租户")),
+            by=desk,
+        )
+    assert [line for line, _message in refused.value.errors] == [3, 5]
+    assert not Unit.objects.filter(building="6栋").exists()
+    assert OwnerRecord.objects.count() == 3
+
+    # Through the admin's import screen, with the line numbers shown.
+    client.force_login(desk)
+    page = client.post(
+        reverse("units:import"), {"estate": estate.pk, "file": import_file(wrong)}, **ZH
+    ).content.decode()
+    assert "第 4 行" in page or "Line 4" in page
