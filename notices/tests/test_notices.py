@@ -287,3 +287,33 @@ def test_units_or_buildings_that_cannot_be_found_never_widen_the_audience(index,
     page.estates.set([])
     page.unit_labels, page.buildings = "", "3栋"
     assert list(delivery.audience(page)) == []  # a building with no estate: nobody
+
+
+def test_a_notice_s_attachment_is_for_the_owners_it_went_to(
+    client, index, owners, estate, staff, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile  # noqa: PLC0415
+    from wagtail.documents.models import Document  # noqa: PLC0415
+
+    plan = Document.objects.create(
+        title="停水范围图", file=ContentFile(b"%PDF-1.4 plan", name="plan.pdf")
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        notice(
+            index,
+            estates=[estate],
+            buildings="3栋",
+            body=[("document", {"document": plan, "title": "停水范围图"})],
+        )
+    assert client.get(plan.url).status_code == 302  # to sign in
+    client.force_login(owners["c"])  # 1栋: not sent to them
+    assert client.get(plan.url).status_code == 404
+    client.force_login(owners["a"])
+    assert client.get(plan.url).status_code == 200
+    client.force_login(staff("Customer service"))
+    assert client.get(plan.url).status_code == 200
+
+    # A document no notice links stays as public as before.
+    other = Document.objects.create(title="公开", file=ContentFile(b"%PDF-1.4", name="o.pdf"))
+    client.logout()
+    assert client.get(other.url).status_code == 200
