@@ -79,7 +79,7 @@ class CardSheetForm(forms.Form):
                 issued_at__date__gte=start,
                 issued_at__date__lte=end,
             )
-            .select_related("member__user", "member__tier")
+            .select_related("member__user", "member__record", "member__tier")
             .order_by("issued_at", "pk")[:500]
         )
 

@@ -1,6 +1,7 @@
 """Club screens in the admin beyond plain listings: review, the member record with its
 actions, the card check and the print sheet. Rules live in the club's rules modules."""
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -13,11 +14,13 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic import DeleteView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets import AdminDateInput
 
 from club import cards, membership, points, referrals
 from club import rewards as reward_rules
 from club.admin_forms import CardLookupForm, CardSheetForm, MemberActionForm, ReasonForm
 from club.models import (
+    Hobby,
     Member,
     MemberCard,
     MembershipApplication,
@@ -26,7 +29,8 @@ from club.models import (
     SurveyAnswer,
     SurveyPage,
 )
-from owners.models import OwnershipClaim
+from owners.archive_admin import RecordChooser
+from owners.models import OwnerRecord, OwnershipClaim
 from portal.actions import Refused
 from portal.admin_actions import ActionsInspectView
 
@@ -142,7 +146,9 @@ class MemberScreen(ActionsInspectView):
     ledger_url_name = None
 
     def get_object(self, queryset=None):
-        return get_object_or_404(Member.objects.select_related("user", "tier"), pk=self.pk)
+        return get_object_or_404(
+            Member.objects.select_related("user", "tier", "record"), pk=self.pk
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -156,12 +162,16 @@ class MemberScreen(ActionsInspectView):
             hobbies=member.hobbies.all(),
             units=OwnershipClaim.objects.filter(
                 owner=member.user, status=OwnershipClaim.Status.APPROVED
-            ).select_related("unit__estate"),
+            ).select_related("unit__estate")
+            if member.user_id
+            else [],
             redemptions=member.redemptions.select_related("reward")[:10],
             # 维护会员活动纪录: every event they signed up for, newest first.
             registrations=member.user.event_registrations.select_related("event").order_by(
                 "-event__starts_at"
-            )[:50],
+            )[:50]
+            if member.user_id
+            else [],
             may_adjust=user.has_perm("club.adjust_points"),
             may_issue=cards.can_manage_cards(user),
             may_change=user.has_perm("club.change_member"),
@@ -251,6 +261,76 @@ class StaffFormView(WagtailAdminTemplateMixin, FormView):
 
     def get_breadcrumbs_items(self):
         return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+
+class DeskEnrolForm(forms.Form):
+    record = forms.ModelChoiceField(
+        label=gettext_lazy("Person"),
+        queryset=OwnerRecord.objects.all(),
+        help_text=gettext_lazy("From the owner archive: an owner or a household member."),
+    )
+    hobbies = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Hobbies"),
+        queryset=Hobby.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    birthday = forms.DateField(
+        label=gettext_lazy("Birthday"), required=False, widget=AdminDateInput
+    )
+    publications = forms.BooleanField(
+        label=gettext_lazy("Send them the club magazine and news"), required=False, initial=True
+    )
+    event_news = forms.BooleanField(
+        label=gettext_lazy("Tell them about club events"), required=False, initial=True
+    )
+    birthday_greeting = forms.BooleanField(
+        label=gettext_lazy("Send a birthday greeting"), required=False, initial=True
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["record"].widget = RecordChooser.widget_class()
+
+
+class DeskEnrolView(StaffFormView):
+    """办理入会 at the club desk for someone in the owner archive, with or without an account:
+    the same eligibility as online, a card to print at once."""
+
+    form_class = DeskEnrolForm
+    template_name = "club/admin/desk_enrol.html"
+    page_title = gettext_lazy("Enrol at the desk")
+    header_icon = "group"
+    permission = "club.review_membershipapplication"
+    member_url_name = None
+
+    def get_initial(self):
+        return {"record": self.request.GET.get("record")}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        dates = [{"kind": "birthday", "label": "", "date": data["birthday"]}] * bool(
+            data["birthday"]
+        )
+        try:
+            member = membership.enrol_at_desk(
+                data["record"],
+                self.request.user,
+                hobbies=data["hobbies"],
+                dates=dates,
+                publications=data["publications"],
+                event_news=data["event_news"],
+                birthday_greeting=data["birthday_greeting"],
+            )
+        except Refused as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(name)s is member %(number)s; print the card under Member cards → Print cards.")
+            % {"name": member.holder_name, "number": member.number},
+        )
+        return redirect(reverse(self.member_url_name, args=[member.pk]))
 
 
 class CardCheckView(StaffFormView):

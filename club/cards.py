@@ -254,7 +254,7 @@ def card_image(card):
     draw.rounded_rectangle((56, 178, 56 + 220, 178 + 56), radius=28, outline=white, width=3)
     draw.text((166, 206), member.tier.name, font=font(28, bold=True), fill=white, anchor="mm")
 
-    draw.text((56, 330), member.user.display_name, font=font(48, bold=True), fill=white)
+    draw.text((56, 330), member.holder_name, font=font(48, bold=True), fill=white)
     draw.text(
         (58, 400),
         _("Member no. %(number)s") % {"number": member.number},
@@ -285,7 +285,7 @@ def card_png(card):
         (
             card.number,
             member.number,
-            member.user.display_name,
+            member.holder_name,
             member.tier.name,
             member.tier.colour,
             ClubSettings.load().club_name,

@@ -18,7 +18,7 @@ from wagtail.log_actions import log
 from club import cards, points
 from club.models import ClubPage, ImportantDate, Member, MembershipApplication, Tier
 from owners import consent
-from owners.models import OwnershipClaim
+from owners.models import OwnerRecord, OwnershipClaim
 from portal.actions import Refused
 from portal.notifications import site_link, tell
 
@@ -166,6 +166,80 @@ def reject(application, by, reason):
             key=f"membership:{application.pk}",
         )
     return application
+
+
+def why_not_enrol(record):
+    """Why the desk may not enrol this person of the owner archive, or "" when it may: the same
+    rule as online (an owner, co-owner or household member of a home now), once per person."""
+    if Member.objects.filter(record=record).exists() or (
+        record.user_id and Member.objects.filter(user_id=record.user_id).exists()
+    ):
+        return _("%(name)s is already a member of the club.") % {"name": record.name}
+    homes = record.occupancies.filter(until__isnull=True, role__in=DESK_ROLES)
+    if not homes.exists():
+        return _(
+            "The club is for owners and their households: %(name)s has no home as one in the "
+            "owner archive."
+        ) % {"name": record.name}
+    return ""
+
+
+#: The roles in a home that may join (the ownership claim's roles: tenants may not).
+DESK_ROLES = ("owner", "co_owner", "family")
+
+
+def enrol_at_desk(record, by, *, hobbies=(), dates=(), **preferences):
+    """办理入会 at the desk for a person of the owner archive, account or not: a number, the
+    lowest tier, the joining points and a card to print. Their account, when they have or make
+    one, finds the membership through the record (club.signals)."""
+    if not by.has_perm("club.review_membershipapplication"):
+        raise PermissionDenied
+    with transaction.atomic():
+        record = OwnerRecord.objects.select_for_update().get(pk=record.pk)
+        problem = why_not_enrol(record)
+        if problem:
+            raise MembershipError(problem)
+        tier = Tier.objects.order_by("min_points").first()
+        if tier is None:
+            raise MembershipError(_("Set up the club's tiers before approving members."))
+        member = Member.objects.create(
+            user_id=record.user_id,
+            record=record,
+            number=f"desk-{record.pk}",
+            tier=tier,
+            **{field: preferences.get(field, True) for field in PREFERENCE_FIELDS[:3]},
+        )
+        member.number = f"JD{member.pk:08d}"
+        member.save(update_fields=["number"])
+        member.hobbies.set(hobbies)
+        set_dates(member, dates)
+        log(member, "club.member.enrol", user=by, data={"record": record.pk})
+        points.award(member, "joining", key=f"joining:{member.pk}", by=by)
+        card = cards.new_card(member, by=by)
+        if record.user_id:
+            tell(
+                record.user,
+                "account",
+                reverse("club:home"),
+                email=("club/email/welcome", {"member": member, "card": card}),
+                key=f"membership:desk:{member.pk}",
+            )
+    return member
+
+
+def attach_account(record):
+    """A record has just found its account: a membership made at the desk becomes theirs on
+    the site, and a membership made online knows its record. When both exist (they joined
+    online meanwhile), both stay for staff to see."""
+    if not record.user_id:
+        return 0
+    by_account = Member.objects.filter(user_id=record.user_id)
+    by_record = Member.objects.filter(record=record)
+    if not by_account.exists():
+        return by_record.filter(user__isnull=True).update(user=record.user_id)
+    if not by_record.exists():
+        return by_account.filter(record__isnull=True).update(record=record)
+    return 0
 
 
 def _decision(application):

@@ -83,7 +83,10 @@ def post_entry(member, delta, *, kind, key, reason="", by=None):
 
 
 def _tell(member, entry):
-    """The member hears of the change on their channels for the club (with its commit)."""
+    """The member hears of the change on their channels for the club (with its commit); a
+    member enrolled at the desk without an account hears at the desk."""
+    if member.user_id is None:
+        return
     tell(
         member.user,
         "club",

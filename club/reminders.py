@@ -52,7 +52,7 @@ def greet_birthdays(today=None):
             first_today = Member.objects.filter(pk=member.pk, greeted_year__lt=today.year).update(
                 greeted_year=today.year
             )
-            if first_today and member.birthday_greeting:
+            if first_today and member.birthday_greeting and member.user_id:
                 stop = BIRTHDAY_GREETINGS.url(member.user)
                 greeted += bool(
                     tell(

@@ -104,7 +104,7 @@ def history(request, member):
 @member_required
 def card_png(request, member):
     card = (
-        member.cards.select_related("member__user", "member__tier")
+        member.cards.select_related("member__user", "member__record", "member__tier")
         .filter(status=MemberCard.Status.ACTIVE)
         .first()
     )

@@ -111,6 +111,16 @@ class MemberFilterSet(WagtailFilterSet):
         return queryset.filter(pk__in=owners)
 
 
+class MemberIndexView(InspectFirstIndexView):
+    @cached_property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.request.user.has_perm("club.review_membershipapplication"):
+            url = reverse("club_members:enrol")
+            buttons.append(HeaderButton(_("Enrol at the desk"), url=url, icon_name="plus"))
+        return buttons
+
+
 class MemberViewSet(ModelViewSet):
     model = Member
     name = "club_members"
@@ -120,7 +130,7 @@ class MemberViewSet(ModelViewSet):
     filterset_class = MemberFilterSet
     list_display = [
         "number",
-        Column("name", label=_("Name"), accessor="user"),
+        Column("name", label=_("Name"), accessor="holder_name"),
         "tier",
         Column("status", label=_("Status"), accessor="get_status_display"),
         Column("points_balance", label=_("Points"), sort_key="points_balance"),
@@ -128,7 +138,7 @@ class MemberViewSet(ModelViewSet):
     ]
     list_export = [
         "number",
-        "user.real_name",
+        "holder_name",
         "user.email",
         "user.mobile",
         "tier",
@@ -140,12 +150,19 @@ class MemberViewSet(ModelViewSet):
         "joined_at",
     ]
     export_headings = {
-        "user.real_name": _("Name"),
+        "holder_name": _("Name"),
         "user.email": _("Email address"),
         "user.mobile": _("Mobile number"),
     }
     export_filename = "club-members"
-    search_fields = ["number", "user__real_name", "user__email", "user__mobile"]
+    search_fields = [
+        "number",
+        "user__real_name",
+        "user__email",
+        "user__mobile",
+        "record__name",
+        "record__mobile",
+    ]
     form_fields = [
         "hobbies",
         "other_hobbies",
@@ -153,7 +170,7 @@ class MemberViewSet(ModelViewSet):
         "event_news",
         "birthday_greeting",
     ]
-    index_view_class = InspectFirstIndexView
+    index_view_class = MemberIndexView
     inspect_view_enabled = True
     inspect_view_class = admin_views.MemberScreen
     add_to_reference_index = False
@@ -161,11 +178,15 @@ class MemberViewSet(ModelViewSet):
     list_per_page = 50
 
     def get_index_view_kwargs(self, **kwargs):
-        queryset = Member.objects.select_related("user", "tier").order_by("-joined_at")
+        queryset = Member.objects.select_related("user", "record", "tier").order_by("-joined_at")
         return super().get_index_view_kwargs(queryset=queryset, **kwargs)
 
     def get_inspect_view_kwargs(self, **kwargs):
         return super().get_inspect_view_kwargs(ledger_url_name="club_points:index", **kwargs)
+
+    def get_urlpatterns(self):
+        enrol = admin_views.DeskEnrolView.as_view(member_url_name=self.get_url_name("inspect"))
+        return [*super().get_urlpatterns(), path("enrol/", enrol, name="enrol")]
 
 
 class PointsFilterSet(WagtailFilterSet):

@@ -47,6 +47,7 @@ def register_club_log_actions(actions):
         ("club.card.revoked", _("Revoke card"), _("Card revoked")),
         ("club.member.suspended", _("Suspend member"), _("Member suspended")),
         ("club.member.active", _("Reinstate member"), _("Member reinstated")),
+        ("club.member.enrol", _("Enrol at the desk"), _("Enrolled at the desk")),
         ("club.redemption.fulfil", _("Hand over reward"), _("Reward handed over")),
         ("club.redemption.cancel", _("Cancel redemption"), _("Redemption cancelled")),
         ("club.referral.confirmed", _("Confirm referral"), _("Referral confirmed")),

@@ -73,7 +73,7 @@ def find(event, code):
         how = "card" if ":" in code else "card_number"
         if card is None:
             return Lookup(problem=problem, how=how)
-        problem = cards.card_problem(card)
+        problem = cards.card_problem(card) or _without_account(card.member)
         if problem:
             return Lookup(person=card.member.user, problem=problem, how=how)
         return _for_person(event, card.member.user, how)
@@ -81,6 +81,8 @@ def find(event, code):
         member = Member.objects.select_related("user").filter(number=code.upper()).first()
         if member is None:
             return Lookup(problem=_("No member has the number %(number)s.") % {"number": code})
+        if _without_account(member):
+            return Lookup(problem=_without_account(member), how="member_number")
         return _for_person(event, member.user, "member_number")
     mobile = normalise_mobile(code)
     if mobile.isdigit() and len(mobile) == 11:
@@ -91,6 +93,17 @@ def find(event, code):
             )
         return _for_person(event, user, "mobile")
     return _by_name(event, clean_name(code))
+
+
+def _without_account(member):
+    """Why a member enrolled at the desk cannot be checked in: events are signed up for on the
+    site, with an account."""
+    if member.user_id:
+        return ""
+    return _(
+        "Member %(number)s has no account on the site yet, so no registration: sign up on the "
+        "site with the mobile number the desk has, then register."
+    ) % {"number": member.number}
 
 
 def _looks_like_card_number(code):

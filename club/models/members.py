@@ -138,11 +138,23 @@ class Member(Preferences):
         ACTIVE = "active", _("Active")
         SUSPENDED = "suspended", _("Suspended")
 
+    #: The owner's account; None for an owner enrolled at the desk who has none yet (their
+    #: record in the owner archive holds them until they sign up: club.signals).
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="member",
         verbose_name=pgettext_lazy("property", "owner"),
+    )
+    record = models.OneToOneField(
+        "owners.OwnerRecord",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="member",
+        verbose_name=_("owner record"),
     )
     number = models.CharField(_("member number"), max_length=12, unique=True, editable=False)
     tier = models.ForeignKey(
@@ -176,6 +188,10 @@ class Member(Preferences):
             models.CheckConstraint(
                 condition=Q(points_balance__gte=0), name="club_balance_not_negative"
             ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(record__isnull=False),
+                name="club_member_has_account_or_record",
+            ),
         ]
         permissions = [
             ("adjust_points", _("Can adjust members' points")),
@@ -183,10 +199,15 @@ class Member(Preferences):
         ]
 
     def __str__(self):
-        return f"{self.number} {self.user}"
+        return f"{self.number} {self.holder_name}"
 
     def get_absolute_url(self):
         return reverse("club:home")
+
+    @property
+    def holder_name(self):
+        """The name on the card: the account's, or the record's for a member without one."""
+        return self.user.display_name if self.user_id else self.record.name
 
     @property
     def is_active(self):
