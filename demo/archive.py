@@ -1,6 +1,7 @@
 """Demo owner archive (客户档案) for 翠湖苑 3栋: the verified owner's household with a car and
-a signed handover slip; owners without an account, one letting to a tenant; a change of owner
-that keeps the previous owner's history; a tenancy that ended; walk-ins and calls at the desk.
+a signed handover slip; owners without an account, one letting to a tenant and enrolled in the
+club at the desk; a change of owner that keeps the previous owner's history; a tenancy that
+ended; walk-ins and calls at the desk.
 Every change goes through owners.archive, as the desk's would."""
 
 import datetime
@@ -8,6 +9,7 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
+from club import membership
 from owners import archive, paper
 from owners.models import OwnerRecord, Unit, User, Vehicle
 from owners.models.archive import Occupancy
@@ -77,6 +79,14 @@ def build():
         archive.record_visit(
             p["赵磊"], desk, kind="call", subject="租户来电问停水时间", outcome="已告知停水安排"
         )
+
+
+def enrol():
+    """陈伟 joined the club at the desk: a member with a card and no account yet (after the
+    club's own demo, which builds only when the club has no member)."""
+    chen = OwnerRecord.objects.filter(name="陈伟", member__isnull=True).first()
+    if chen is not None:
+        membership.enrol_at_desk(chen, User.objects.get(username="clubstaff"))
 
 
 #: 3栋's units the archive tells about.

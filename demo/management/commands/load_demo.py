@@ -31,6 +31,7 @@ class Command(BaseCommand):
         demo_notices.build()
         demo_archive.build()
         club_demo.build()
+        demo_archive.enrol()
         demo_events.build()
         demo_privacy.record_consents()
         site = f"http://127.0.0.1:{options['port']}"
