@@ -66,7 +66,9 @@ def _review(referral, by, status, reason):
     if not by.has_perm("club.change_referral"):
         raise PermissionDenied
     referral = (
-        Referral.objects.select_for_update().select_related("member__user").get(pk=referral.pk)
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("member__user")
+        .get(pk=referral.pk)
     )
     if referral.status != Referral.Status.PENDING:
         raise ReferralError(
