@@ -122,6 +122,8 @@ def approve(application, by):
             raise MembershipError(_("Set up the club's tiers before approving members."))
         member = Member.objects.create(
             user=user,
+            # The desk's record of them, when their account is linked to one.
+            record=OwnerRecord.objects.filter(user=user, member__isnull=True).first(),
             number=f"new-{application.pk}",
             tier=tier,
             **{field: getattr(application, field) for field in PREFERENCE_FIELDS},

@@ -77,6 +77,13 @@ def build():
             outcome="已告知续租流程，下周带合同再来",
         )
         archive.record_visit(
+            p["王建国"],
+            desk,
+            kind="visit",
+            subject="办理车位登记",
+            outcome="已登记 B2-118 车位与车辆 浙A12345",
+        )
+        archive.record_visit(
             p["赵磊"], desk, kind="call", subject="租户来电问停水时间", outcome="已告知停水安排"
         )
 

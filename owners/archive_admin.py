@@ -327,6 +327,7 @@ class RecordView(InspectView):
     homes with the slips, visits, the account; and the desk's forms."""
 
     template_name = "owners/admin/record.html"
+    page_title = gettext_lazy("Owner record")
     forms = {
         "procedure": ProcedureForm,
         "visit": VisitForm,
@@ -336,6 +337,9 @@ class RecordView(InspectView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(records().prefetch_related("vehicles"), pk=self.pk)
+
+    def get_page_title(self):
+        return self.page_title
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -503,6 +507,13 @@ class LabelsView(WagtailAdminTemplateMixin, FormView):
         ):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("owner_records:index"), "label": _("Owner archive")},
+            {"url": "", "label": self.page_title},
+        ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

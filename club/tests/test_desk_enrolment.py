@@ -7,8 +7,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from club import membership
 from club.models import Member
-from conftest import make_user
+from conftest import make_user, verify
 from events import checkin
 from owners import archive
 from owners.models import OwnerRecord, Unit
@@ -80,12 +81,8 @@ def test_customer_service_does_not_enrol(client, chen, desk):
 
 
 def test_signing_up_with_the_mobile_on_record_makes_the_membership_theirs(client, chen, club_staff):
-    from club import membership  # noqa: PLC0415
-
     member = membership.enrol_at_desk(chen, club_staff)
     # At an event's door the card says why it cannot be checked in yet.
-    from events.models import EventPage  # noqa: F401, PLC0415
-
     assert "no account" in checkin._without_account(member)
 
     account = make_user("chenwei", mobile="13500135008", mobile_verified=False)
@@ -104,3 +101,12 @@ def test_a_member_who_joined_online_gets_their_record_when_it_is_linked(make_mem
     person = archive.save_record(OwnerRecord(name="王建国", mobile="13800138001"), desk)
     member.refresh_from_db()
     assert person.user == member.user and member.record == person
+
+
+def test_a_member_approved_online_with_a_record_already_linked_keeps_it(make_member, desk):
+    account = make_user("liufang", mobile="13800138011")
+    person = archive.save_record(OwnerRecord(name="刘芳", mobile="13800138011"), desk)
+    assert person.user == account
+    verify(account, Unit.objects.filter(building="2栋").first())
+    member = membership.approve(membership.apply(account), make_user("c", groups=["Club staff"]))
+    assert member.record == person
