@@ -23,11 +23,12 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from cases import rules as case_rules
 from cases.forms import AttachmentsField
 from cases.models import Case
-from owners.models import User
+from owners.models import OwnerRecord, User
 from portal.actions import Refused
 from portal.exports import SafeIndexView
 from repairs import reports, requests, services, workorders
 from repairs.dates import day_label
+from repairs.forms import DeskRepairForm
 from repairs.ledger import DefectViewSet, FollowUpViewSet, RepairLedgerViewSet
 from repairs.models import (
     Material,
@@ -356,6 +357,70 @@ class ContractorWorkView(FromTheCase, FormView):
             % {"reference": self.order.case.reference},
         )
         return redirect(self.case_url())
+
+
+class DeskRepairView(WagtailAdminTemplateMixin, FormView):
+    """报修 for a person of the owner archive who came to the desk or called, account or not:
+    their homes, the owner's form, and the case taken by whoever records it."""
+
+    form_class = DeskRepairForm
+    template_name = "repairs/admin/desk_repair.html"
+    page_title = gettext_lazy("Report a repair for them")
+    header_icon = "cogs"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm("cases.handle_case"):
+            raise PermissionDenied
+        self.record = get_object_or_404(OwnerRecord, pk=kwargs["record"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.record.name
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {
+                "url": reverse("owner_records:inspect", args=[self.record.pk]),
+                "label": self.record.name,
+            },
+            {"url": "", "label": self.page_title},
+        ]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "record": self.record}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "record": self.record}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            repair = requests.report_repair(
+                None,
+                category=data["category"],
+                place=data["place"],
+                unit=data["unit"],
+                estate=data["estate"],
+                common_area=data["common_area"],
+                description=data["description"],
+                files=data["attachments"],
+                slots=data["slots"],
+                price_item=data["price_item"],
+                accept_price=data["accept_price"],
+                record=self.record,
+                by=self.request.user,
+                came=data["came"],
+            )
+        except requests.RepairError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(reference)s recorded; you are its first responder: dispatch it from here.")
+            % {"reference": repair.case.reference},
+        )
+        return redirect(reverse("case_ledger:inspect", args=[repair.case_id]))
 
 
 class JobSheetView(WagtailAdminTemplateMixin, TemplateView):

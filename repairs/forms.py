@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import AttachmentsField
+from owners.models import Visit
 from portal.files import clean_attachment
 from portal.widgets import QuickSelect
 from repairs import requests, services
@@ -72,11 +73,15 @@ class RepairForm(forms.Form):
         label=_("I accept this price for a paid repair"), required=False
     )
 
-    def __init__(self, *args, owner, **kwargs):
+    def __init__(self, *args, owner=None, record=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.owner = owner
-        self.homes = {str(c.unit_id): c.unit for c in requests.homes(owner)}
-        self.estates = {str(e.pk): e for e in requests.estates(owner).distinct()}
+        if record is not None:  # at the desk, for a person of the owner archive
+            self.homes = {str(u.pk): u for u in requests.record_homes(record)}
+            self.estates = {str(e.pk): e for e in requests.record_estates(record).distinct()}
+        else:
+            self.homes = {str(c.unit_id): c.unit for c in requests.homes(owner)}
+            self.estates = {str(e.pk): e for e in requests.estates(owner).distinct()}
         self.fields["unit"].choices = [(pk, unit.label) for pk, unit in self.homes.items()]
         self.fields["estate"].choices = [(pk, e.name) for pk, e in self.estates.items()]
         days = requests.slot_days()
@@ -108,6 +113,17 @@ class RepairForm(forms.Form):
                 slots.append((forms.DateField().to_python(day), window))
         data["slots"] = slots
         return data
+
+
+class DeskRepairForm(RepairForm):
+    """报修 taken at the desk: the same form, and whether they came in or called."""
+
+    came = forms.ChoiceField(label=_("They"), choices=Visit.Kind.choices, initial=Visit.Kind.CALL)
+    field_order = ["came"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accept_price"].label = _("They accept this price for a paid repair")
 
 
 class FinishForm(forms.Form):

@@ -4,6 +4,7 @@ in one transaction. Views, the admin and tests call these functions alone."""
 
 from datetime import timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +12,8 @@ from django.utils.translation import pgettext
 
 from cases import casework
 from cases.models import Case
-from owners.models import Estate
+from owners import archive
+from owners.models import Estate, Unit
 from portal.actions import Refused
 from repairs.dates import day_label
 from repairs.models import RepairRequest
@@ -32,6 +34,20 @@ def homes(owner):
 
 def estates(owner):
     return Estate.objects.filter(units__claims__owner=owner, units__claims__status="approved")
+
+
+def record_homes(record):
+    """The units a person of the owner archive is in now, in any role (a tenant reports
+    repairs at the desk too)."""
+    return Unit.objects.filter(
+        occupancies__record=record, occupancies__until__isnull=True
+    ).select_related("estate")
+
+
+def record_estates(record):
+    return Estate.objects.filter(
+        units__occupancies__record=record, units__occupancies__until__isnull=True
+    )
 
 
 def is_free(category, place, unit, day=None):
@@ -75,14 +91,30 @@ def report_repair(
     files=(),
     price_item=None,
     accept_price=False,
+    record=None,
+    by=None,
+    came=None,
 ):
-    """我要报修: a repair in the owner's home or a common area of their estate."""
+    """我要报修: a repair in the owner's home or a common area of their estate. At the desk
+    (`record`, `by`, `came`): for a person of the owner archive, account or not, in a home
+    they are in now; the staff member who takes it is its first responder, and it is kept as
+    the person's visit or call."""
+    if record is not None:
+        if not by.has_perm("cases.handle_case"):
+            raise PermissionDenied
+        units, places = record_homes(record), record_estates(record)
+        owner = record.user if record.user_id and record.user.is_verified_owner else None
+    else:
+        units = Unit.objects.filter(pk__in=homes(owner).values("unit_id"))
+        places = estates(owner)
     if place == Place.HOME:
-        if unit is None or not homes(owner).filter(unit=unit).exists():
+        if unit is None or not units.filter(pk=unit.pk).exists():
             raise RepairError(_("Choose one of your verified homes."))
         estate, common_area = unit.estate, ""
+        if owner is not None and not homes(owner).filter(unit=unit).exists():
+            owner = None  # a tenant's account: the case is the desk's, with the caller named
     else:
-        if estate is None or not estates(owner).filter(pk=estate.pk).exists():
+        if estate is None or not places.filter(pk=estate.pk).exists():
             raise RepairError(_("Choose the estate you live in."))
         if common_area not in RepairRequest.CommonArea.values:
             raise RepairError(_("Say which common area."))
@@ -97,6 +129,9 @@ def report_repair(
             raise RepairError(_("This repair is paid: accept the price before we book it."))
     slots = clean_slots(slots)
     where = unit.label if unit else f"{estate.name} {RepairRequest.CommonArea(common_area).label}"
+    if record is not None:
+        caller = " ".join(filter(None, [record.name, record.mobile]))
+        description = f"{_('Caller')}: {caller}\n\n{description}"
     with transaction.atomic():
         case = casework.file_case(
             owner,
@@ -106,8 +141,10 @@ def report_repair(
             subject=f"{category.name} · {where}"[:120],
             description=description,
             files=files,
+            channel=Case.Channel.PHONE if record is not None else Case.Channel.WEB,
+            recorded_by=by,
         )
-        return RepairRequest.objects.create(
+        repair = RepairRequest.objects.create(
             case=case,
             category=category,
             place=place,
@@ -119,6 +156,16 @@ def report_repair(
             accepted_price=price_item.price if price_item else None,
             price_accepted_at=timezone.now() if price_item else None,
         )
+        if record is not None:
+            casework.accept(case, by)
+            archive.record_visit(
+                record,
+                by,
+                kind=came,
+                subject=case.subject,
+                outcome=_("Case %(reference)s recorded") % {"reference": case.reference},
+            )
+        return repair
 
 
 def slot_days(today=None):

@@ -4,6 +4,7 @@ from wagtail import hooks
 
 from repairs.admin_views import (
     ContractorWorkView,
+    DeskRepairView,
     DispatchView,
     JobSheetView,
     RepairsViewSetGroup,
@@ -31,6 +32,7 @@ def register_dispatch_url():
             name="repairs_contractor_work",
         ),
         path("repairs/work/<int:pk>/sheet/", JobSheetView.as_view(), name="repairs_job_sheet"),
+        path("repairs/desk/<int:record>/", DeskRepairView.as_view(), name="repairs_desk"),
     ]
 
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from cases.models import Case, Category
 from conftest import make_user, verify
-from owners import privacy
-from owners.models import Estate, Unit
+from owners import archive, privacy
+from owners.models import Estate, OwnerRecord, Unit
 from repairs.models import PriceItem, RepairCategory, RepairRequest, Team
 
 pytestmark = pytest.mark.django_db
@@ -225,3 +225,35 @@ def test_my_data_lists_the_repair_with_its_times_and_price(
         rows = archive.read("cases/repairs.csv").decode("utf-8-sig")
     reference = RepairRequest.objects.get().case.reference
     assert reference in rows and "3栋 1201" in rows and "疏通地漏 ¥80.00" in rows
+
+
+def test_the_desk_reports_a_repair_for_a_tenant_without_an_account(client, plumbing, estate, staff):
+    desk = staff("Customer service")
+    owner = archive.save_record(OwnerRecord(name="陈伟"), desk)
+    tenant = archive.save_record(OwnerRecord(name="赵磊", mobile="13500135009"), desk)
+    flat = Unit.objects.get(estate=estate, building="3栋", number="0201")
+    archive.hand_over(flat, desk, owners=[owner], on=date(2019, 7, 2))
+    archive.let(flat, desk, tenants=[tenant], on=date(2024, 3, 1))
+    client.force_login(desk)
+    url = reverse("repairs_desk", args=[tenant.pk])
+    page = client.get(url, **ZH).content.decode()
+    assert "3栋 0201" in page and "3栋 1201" not in page  # their home only
+
+    elsewhere = Unit.objects.get(estate=estate, building="3栋", number="1201")
+    refused = client.post(url, {**form(plumbing, unit=elsewhere.pk), "came": "call"}, **ZH)
+    assert refused.status_code == 200 and not Case.objects.exists()
+
+    paid = {"price_item": plumbing.prices.get().pk, "accept_price": "on", "came": "call"}
+    response = client.post(url, {**form(plumbing, unit=flat.pk), **paid}, **ZH)
+    repair = RepairRequest.objects.select_related("case").get()
+    assert response["Location"] == reverse("case_ledger:inspect", args=[repair.case_id])
+    case = repair.case
+    assert case.owner is None and case.channel == "phone" and case.unit == flat
+    assert case.first_responder == desk and case.status == "accepted"
+    assert "赵磊 13500135009" in case.description
+    visit = tenant.visits.get()
+    assert visit.kind == "call" and case.reference in visit.outcome
+
+    # Someone who does not handle cases cannot.
+    client.force_login(staff("Club staff"))
+    assert client.get(url)["Location"] == "/admin/"
