@@ -424,6 +424,36 @@ class RecordView(InspectView):
         return context
 
 
+class UnitView(InspectView):
+    """房屋档案: a unit, who is in it now (with their role and since when), and its history."""
+
+    template_name = "owners/admin/unit.html"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(Unit.objects.select_related("estate"), pk=self.pk)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        unit, user = self.object, self.request.user
+        people = user.has_perm("owners.view_ownerrecord")
+        context.update(
+            unit=unit,
+            people=people,
+            contacts=people and may_see_contacts(user),
+            now=Occupancy.objects.filter(unit=unit, until__isnull=True)
+            .select_related("record")
+            .order_by("role", "since")
+            if people
+            else [],
+            events=UnitEvent.objects.filter(unit=unit)
+            .select_related("recorded_by")
+            .prefetch_related("people", "previous")
+            if people
+            else [],
+        )
+        return context
+
+
 # Slips and labels --------------------------------------------------------------------------
 
 

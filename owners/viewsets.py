@@ -11,7 +11,7 @@ from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from owners import admin_views
 from owners.admin_forms import UserCreationForm, UserEditForm
-from owners.archive_admin import OwnerRecordViewSet
+from owners.archive_admin import OwnerRecordViewSet, UnitView
 from owners.models import Consent, Estate, OwnershipClaim, Unit
 from owners.privacy_admin import AccountClosureViewSet
 from portal.admin_actions import ActionsOnlyViewSet, InspectFirstIndexView, RulesOnlyPolicy
@@ -50,6 +50,8 @@ class UnitViewSet(ModelViewSet):
     search_fields = ["building", "number", "estate__name"]
     list_per_page = 50
     import_view_class = admin_views.UnitImportView
+    inspect_view_enabled = True
+    inspect_view_class = UnitView
 
     @property
     def import_view(self):

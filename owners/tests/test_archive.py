@@ -422,30 +422,52 @@ def test_visits_are_recorded_at_the_desk(client, desk):
     assert "咨询车位续租" in client.get(url, **ZH).content.decode()
 
 
-def test_the_list_and_the_record_ask_the_same_queries_for_few_or_many(client, desk, estate):
+def test_the_list_the_record_and_the_unit_ask_the_same_queries_for_10_or_1000_people(
+    client, desk, estate
+):
     client.force_login(desk)
     first = record(desk, "首位", mobile="13500000000")
+    homes = list(Unit.objects.filter(estate=estate))
+    archive.hand_over(homes[0], desk, owners=[first], on=DAY)
     index = reverse("owner_records:index")
-    page = reverse("owner_records:inspect", args=[first.pk])
+    pages = [
+        index,
+        index + "?role=owner&building=1栋",
+        reverse("owner_records:inspect", args=[first.pk]),
+        reverse("units:inspect", args=[homes[0].pk]),
+    ]
 
     def queries():
         counts = []
-        for address in (index, page):
+        for address in pages:
             client.get(address)
             with CaptureQueriesContext(connection) as seen:
                 assert client.get(address).status_code == 200
             counts.append(len(seen))
         return counts
 
-    homes = list(Unit.objects.filter(estate=estate))
-    archive.hand_over(homes[0], desk, owners=[first], on=DAY)
+    def people(n, offset):
+        """`n` more people with a home each (and the first unit's household), as an import
+        would leave them."""
+        made = OwnerRecord.objects.bulk_create(
+            OwnerRecord(name=f"客户{offset + i}", mobile=f"139{offset + i:08d}") for i in range(n)
+        )
+        Occupancy.objects.bulk_create(
+            Occupancy(
+                record=person,
+                unit=homes[1 + i % (len(homes) - 1)] if i % 3 else homes[0],
+                role="owner" if i % 3 == 1 else ("tenant" if i % 3 == 2 else "family"),
+                since=DAY,
+            )
+            for i, person in enumerate(made)
+        )
+        for i in range(min(n, 30)):
+            archive.record_visit(first, desk, kind="call", subject=f"来电{offset + i}")
+
+    people(9, 0)
     few = queries()
-    for n, unit in enumerate(homes[1:]):
-        person = record(desk, f"业主{n}", mobile=f"1350000{n + 1:04d}")
-        archive.hand_over(unit, desk, owners=[person], on=DAY)
-        archive.let(unit, desk, tenants=[record(desk, f"租户{n}")], on=DAY)
-        archive.move_in(homes[0], desk, household=[(record(desk, f"家人{n}"), "亲属")], on=DAY)
-    assert OwnerRecord.objects.count() > 40
+    people(991, 100)
+    assert OwnerRecord.objects.count() == 1001
     assert queries() == few
 
 
