@@ -428,9 +428,13 @@ class UnitView(InspectView):
     """房屋档案: a unit, who is in it now (with their role and since when), and its history."""
 
     template_name = "owners/admin/unit.html"
+    page_title = gettext_lazy("Unit record")
 
     def get_object(self, queryset=None):
         return get_object_or_404(Unit.objects.select_related("estate"), pk=self.pk)
+
+    def get_page_title(self):
+        return self.page_title
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
