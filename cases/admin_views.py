@@ -399,15 +399,20 @@ class HotlineView(WagtailAdminTemplateMixin, FormView):
         ]
 
     def get_record(self):
+        """The person of the owner archive the case is for, for staff who may read the archive
+        and keep their visits."""
         pk = self.request.POST.get("record") or self.request.GET.get("record")
-        if not (pk and str(pk).isdigit()):
+        user = self.request.user
+        if not (pk and str(pk).isdigit()) or not (
+            user.has_perm("owners.view_ownerrecord") and user.has_perm("owners.add_visit")
+        ):
             return None
         return OwnerRecord.objects.filter(pk=pk).select_related("user").first()
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         if self.get_record() is None:
-            del form.fields["came"]
+            del form.fields["came"], form.fields["record"]
         return form
 
     def get_initial(self):
@@ -443,7 +448,7 @@ class HotlineView(WagtailAdminTemplateMixin, FormView):
                 )
                 # Whoever takes the call is its first responder.
                 casework.accept(case, self.request.user)
-                if data["record"] is not None:
+                if data.get("record") is not None:
                     archive.record_visit(
                         data["record"],
                         self.request.user,

@@ -185,7 +185,9 @@ def find_card(text):
                 "number": text
             }
     card = (
-        MemberCard.objects.select_related("member__user", "member__tier", "replaced_by")
+        MemberCard.objects.select_related(
+            "member__user", "member__record", "member__tier", "replaced_by"
+        )
         .filter(number=number)
         .first()
     )

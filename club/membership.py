@@ -196,6 +196,13 @@ def enrol_at_desk(record, by, *, hobbies=(), dates=(), **preferences):
     one, finds the membership through the record (club.signals)."""
     if not by.has_perm("club.review_membershipapplication"):
         raise PermissionDenied
+    try:
+        return _enrol(record, by, hobbies, dates, preferences)
+    except IntegrityError as error:  # the same person approved online at the same moment
+        raise MembershipError(why_not_enrol(record) or str(error)) from error
+
+
+def _enrol(record, by, hobbies, dates, preferences):
     with transaction.atomic():
         record = OwnerRecord.objects.select_for_update().get(pk=record.pk)
         problem = why_not_enrol(record)

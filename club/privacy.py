@@ -217,6 +217,9 @@ class ClubPart(privacy.Part):
             Member.objects.filter(pk=member.pk).update(
                 status=Member.Status.SUSPENDED,
                 status_reason=reason,
+                # The desk's record of the person is not the closed account's: unlinked, it
+                # may join again at the desk.
+                record=None,
                 publications=False,
                 event_news=False,
                 birthday_greeting=False,

@@ -79,7 +79,7 @@ def upcoming_dates(days=7, today=None):
     ahead = month_days_ahead(days, today)
     entries = ImportantDate.objects.filter(
         month_day__in=ahead, member__in=Member.objects.active()
-    ).select_related("member__user", "member__tier")
+    ).select_related("member__user", "member__record", "member__tier")
     # Sort by how far ahead the day is, so late December comes before early January.
     order = {month_day: position for position, month_day in enumerate(ahead)}
     return sorted(entries, key=lambda entry: order.get(entry.month_day, 0))

@@ -139,8 +139,8 @@ class MemberViewSet(ModelViewSet):
     list_export = [
         "number",
         "holder_name",
-        "user.email",
-        "user.mobile",
+        "email",
+        "mobile",
         "tier",
         "status",
         "points_balance",
@@ -151,8 +151,8 @@ class MemberViewSet(ModelViewSet):
     ]
     export_headings = {
         "holder_name": _("Name"),
-        "user.email": _("Email address"),
-        "user.mobile": _("Mobile number"),
+        "email": _("Email address"),
+        "mobile": _("Mobile number"),
     }
     export_filename = "club-members"
     search_fields = [
@@ -230,11 +230,19 @@ class PointsViewSet(ActionsOnlyViewSet):
         "expires_at",
     ]
     export_filename = "points-ledger"
-    search_fields = ["member__number", "member__user__real_name", "reason", "key"]
+    search_fields = [
+        "member__number",
+        "member__user__real_name",
+        "member__record__name",
+        "reason",
+        "key",
+    ]
     list_per_page = 50
 
     def get_index_view_kwargs(self, **kwargs):
-        queryset = PointsEntry.objects.select_related("member__user", "created_by")
+        queryset = PointsEntry.objects.select_related(
+            "member__user", "member__record", "created_by"
+        )
         return super().get_index_view_kwargs(queryset=queryset, **kwargs)
 
 
@@ -273,7 +281,7 @@ class CardViewSet(ModelViewSet):
     list_filter = ["status"]
     list_export = ["number", "member", "status", "issued_at", "issued_by", "ended_at", "end_reason"]
     export_filename = "member-cards"
-    search_fields = ["number", "member__number", "member__user__real_name"]
+    search_fields = ["number", "member__number", "member__user__real_name", "member__record__name"]
     index_view_class = CardIndexView
     add_to_reference_index = False
     copy_view_enabled = False
@@ -283,7 +291,9 @@ class CardViewSet(ModelViewSet):
         return super().get_index_view_kwargs(
             # Everything the list and its spreadsheet show, in one query (the export's "issued
             # by" too).
-            queryset=MemberCard.objects.select_related("member__user", "issued_by"),
+            queryset=MemberCard.objects.select_related(
+                "member__user", "member__record", "issued_by"
+            ),
             sheet_url_name=self.get_url_name("sheet"),
             check_url_name="club_check:index",
             **kwargs,
@@ -354,14 +364,21 @@ class RedemptionViewSet(ActionsOnlyViewSet):
         "reason",
     ]
     export_filename = "redemptions"
-    search_fields = ["member__number", "member__user__real_name", "reward__name"]
+    search_fields = [
+        "member__number",
+        "member__user__real_name",
+        "member__record__name",
+        "reward__name",
+    ]
     index_view_class = InspectFirstIndexView
     inspect_view_enabled = True
     inspect_view_class = admin_views.RedemptionScreen
 
     def get_index_view_kwargs(self, **kwargs):
         queryset = (
-            Redemption.objects.select_related("reward", "member__user", "handled_by")
+            Redemption.objects.select_related(
+                "reward", "member__user", "member__record", "handled_by"
+            )
             .annotate(waiting=first_when(Redemption.Status.REQUESTED))
             .order_by("waiting", "created_at")
         )
@@ -393,7 +410,13 @@ class ReferralViewSet(ModelViewSet):
         "reason",
     ]
     export_filename = "referrals"
-    search_fields = ["buyer_name", "buyer_mobile", "member__number", "member__user__real_name"]
+    search_fields = [
+        "buyer_name",
+        "buyer_mobile",
+        "member__number",
+        "member__user__real_name",
+        "member__record__name",
+    ]
     index_view_class = InspectFirstIndexView
     inspect_view_enabled = True
     inspect_view_class = admin_views.ReferralScreen
@@ -403,7 +426,7 @@ class ReferralViewSet(ModelViewSet):
 
     def get_index_view_kwargs(self, **kwargs):
         queryset = (
-            Referral.objects.select_related("member__user")
+            Referral.objects.select_related("member__user", "member__record")
             .annotate(waiting=first_when(Referral.Status.PENDING))
             .order_by("waiting", "created_at")
         )

@@ -44,8 +44,14 @@ def notice_attachments(document, request):
     user = request.user
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if user.has_perm("notices.view_receipt") or user.has_perm("wagtailadmin.access_admin"):
+    if user.has_perm("notices.view_receipt"):
         return None
     if Receipt.objects.filter(user=user, notice_id__in=notices).exists():
+        return None
+    # As the notice's own page: those who may edit it.
+    if any(
+        notice.permissions_for_user(user).can_edit()
+        for notice in NoticePage.objects.filter(pk__in=notices)
+    ):
         return None
     raise Http404

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from owners.claims import refresh_verified_owner
+from owners import claims
 from owners.models import OwnershipClaim, Unit, User
 from owners.models.archive import Occupancy, OwnerRecord, UnitEvent, Visit, id_digest
 from portal.actions import Refused
@@ -73,7 +73,7 @@ def record_problems(record):
     return problems
 
 
-def save_record(record, by, *, vehicles=()):
+def save_record(record, by):
     """Create or change a record (the admin's form calls this after its own checks)."""
     creating = record.pk is None
     if not by.has_perm("owners.add_ownerrecord" if creating else "owners.change_ownerrecord"):
@@ -81,15 +81,20 @@ def save_record(record, by, *, vehicles=()):
     problems = record_problems(record)
     if problems:
         raise ArchiveError(" ".join(str(problem) for problem in problems.values()))
-    with transaction.atomic():
-        if creating:
-            record.created_by = by
-        record.save()
-        log(record, "wagtail.create" if creating else "wagtail.edit", user=by)
-        if record.user_id is None:
-            linked = _link_if_one(record)
-            if linked is not None:
-                record.user = linked.user
+    try:
+        with transaction.atomic():
+            if creating:
+                record.created_by = by
+            else:  # two desks editing one person take turns
+                OwnerRecord.objects.select_for_update().filter(pk=record.pk).first()
+            record.save()
+            log(record, "wagtail.create" if creating else "wagtail.edit", user=by)
+            linked = None if record.user_id else _link_if_one(record)
+    except IntegrityError as error:  # the same ID number saved by another desk at once
+        problems = record_problems(record) or {"id_number": _("Another record has this ID number.")}
+        raise ArchiveError(" ".join(str(p) for p in problems.values())) from error
+    if linked is not None:
+        record.user = linked.user
     return record
 
 
@@ -128,7 +133,11 @@ def records_for(user):
 def _link_if_one(record):
     accounts = list(accounts_for(record)[:2])
     if len(accounts) == 1 and len(records_for(accounts[0])[:2]) == 1:
-        return _link(record, accounts[0], by=None)
+        try:
+            with transaction.atomic():
+                return _link(record, accounts[0], by=None)
+        except ArchiveError:  # linked elsewhere at the same moment: staff will see it
+            return None
     return None
 
 
@@ -165,31 +174,15 @@ def _link(record, user, by):
             record.save(update_fields=["user", "updated_at"])
     except IntegrityError as error:  # the same account linked elsewhere at the same moment
         raise ArchiveError(_("This account is already linked to another record.")) from error
-    _verify_units(record, user)
+    _verify_units(record, user, by)
     log(record, "owners.record.link", user=by, data={"account": user.pk})
     return record
 
 
-def _verify_units(record, user):
-    """The desk knows this person's homes: the account is a verified owner of them at once."""
-    now = timezone.now()
+def _verify_units(record, user, by=None):
+    """The desk knows this person's homes: the account is verified for them at once."""
     for occupancy in record.occupancies.filter(until__isnull=True, role__in=list(CLAIM_ROLES)):
-        live = OwnershipClaim.objects.filter(
-            owner=user, unit_id=occupancy.unit_id, status__in=["pending", "approved"]
-        )
-        if live.filter(status="approved").exists():
-            continue
-        live.update(status="approved", reviewed_at=now, reason=_("Owner archive"))
-        if not live.exists():
-            OwnershipClaim.objects.create(
-                owner=user,
-                unit_id=occupancy.unit_id,
-                role=CLAIM_ROLES[occupancy.role],
-                proof=_("Owner archive"),
-                status="approved",
-                reviewed_at=now,
-            )
-    refresh_verified_owner(user)
+        claims.grant_from_archive(user, occupancy.unit, CLAIM_ROLES[occupancy.role], by)
 
 
 # Unit procedures ---------------------------------------------------------------------------
@@ -232,6 +225,13 @@ def _procedure(unit, by, kind, on, *, start=(), end=(), note=""):
     )
     event.people.set([record for record, _role, _relation in start])
     event.previous.set([occupancy.record for occupancy in end])
+    # Accounts linked to these people are verified for the unit, or no longer.
+    for occupancy in end:
+        if occupancy.record.user_id and occupancy.role in CLAIM_ROLES:
+            claims.withdraw_from_archive(occupancy.record.user, unit, by)
+    for record, role, _relation in start:
+        if record.user_id and role in CLAIM_ROLES:
+            claims.grant_from_archive(record.user, unit, CLAIM_ROLES[role], by)
     log(unit, f"owners.unit.{kind}", user=by, data={"event": event.pk, "on": on.isoformat()})
     return event
 
@@ -365,14 +365,12 @@ def attach_signed_slip(event, by, upload):
         raise ArchiveError(" ".join(error.messages)) from error
     with transaction.atomic():
         event = UnitEvent.objects.select_for_update().get(pk=event.pk)
-        old = event.signed_slip.name
+        if event.signed_slip:
+            raise ArchiveError(_("The signed slip of this procedure is already kept."))
         event.signed_slip.save(upload.name, upload, save=False)
         event.slip_uploaded_at, event.slip_uploaded_by = timezone.now(), by
         event.save(update_fields=["signed_slip", "slip_uploaded_at", "slip_uploaded_by"])
         log(event.unit, "owners.unit.slip", user=by, data={"event": event.pk})
-        if old:
-            storage, name = event.signed_slip.storage, old
-            transaction.on_commit(lambda: storage.delete(name))
     return event
 
 

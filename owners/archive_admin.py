@@ -198,6 +198,16 @@ class RecordFilterSet(WagtailFilterSet):
 
 
 class RecordIndexView(PlainListingMixin, SafeIndexView):
+    @property
+    def search_fields(self):
+        if may_see_contacts(self.request.user):
+            return ["name", "mobile", "email", "vehicles__plate"]
+        return ["name", "vehicles__plate"]
+
+    @search_fields.setter
+    def search_fields(self, value):
+        """The viewset's list is the full one; the property above chooses per reader."""
+
     def get(self, request, *args, **kwargs):
         if self.is_export and not may_see_contacts(request.user):
             raise PermissionDenied
@@ -485,7 +495,8 @@ def slip_pdf(request, pk):
 
 
 def signed_slip(request, pk):
-    if not request.user.has_perm("owners.view_ownerrecord"):
+    """The signed scan carries what the printed slip does: for those who may see contacts."""
+    if not (request.user.has_perm("owners.view_ownerrecord") and may_see_contacts(request.user)):
         raise PermissionDenied
     event = get_object_or_404(UnitEvent, pk=pk)
     if not event.signed_slip:
@@ -595,13 +606,52 @@ class RecordSearchForm(BaseFilterForm):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Name or mobile number")}),
     )
+    #: Set by the view: whether the person choosing may see phone numbers (and so look by one).
+    by_mobile = False
 
     def filter(self, objects):
         term = (self.cleaned_data.get("q") or "").strip()
         if term:
             self.is_searching, self.search_query = True, term
-            objects = objects.filter(Q(name__icontains=term) | Q(mobile__startswith=term))
+            found = Q(name__icontains=term)
+            if self.by_mobile:
+                found |= Q(mobile__startswith=term)
+            objects = objects.filter(found)
         return objects
+
+
+class OnlyFor:
+    """A chooser's views for those who hold `permission` (Wagtail checks only its create tab);
+    the person chooser looks up numbers only for those who may see them."""
+
+    permission = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_filter_form(self):
+        form = super().get_filter_form()
+        form.by_mobile = may_see_contacts(self.request.user)
+        return form
+
+
+def guarded(viewset_class, permission):
+    """`viewset_class` with each of its views asking for `permission`."""
+    names = ("choose_view_class", "choose_results_view_class", "chosen_view_class")
+    return type(
+        viewset_class.__name__,
+        (viewset_class,),
+        {
+            name: type(
+                getattr(viewset_class, name).__name__,
+                (OnlyFor, getattr(viewset_class, name)),
+                {"permission": permission},
+            )
+            for name in names
+        },
+    )
 
 
 class RecordChooserViewSet(ChooserViewSet):
@@ -643,8 +693,12 @@ class UnitChooserViewSet(ChooserViewSet):
         return super().get_common_view_kwargs(filter_form_class=UnitSearchForm, **kwargs)
 
 
-RecordChooser = RecordChooserViewSet("owner_record_chooser", url_prefix="owners/record-chooser")
-UnitChooser = UnitChooserViewSet("unit_chooser", url_prefix="owners/unit-chooser")
+RecordChooser = guarded(RecordChooserViewSet, "owners.view_ownerrecord")(
+    "owner_record_chooser", url_prefix="owners/record-chooser"
+)
+UnitChooser = guarded(UnitChooserViewSet, "owners.view_unit")(
+    "unit_chooser", url_prefix="owners/unit-chooser"
+)
 
 
 class OwnerRecordViewSet(ModelViewSet):

@@ -111,6 +111,59 @@ def revoke_claim(claim, by, reason):
     return _review(claim, by, Status.REVOKED, reason, "owners.claim.revoke")
 
 
+#: The proof written on a claim the owner archive gave (the desk saw the papers).
+ARCHIVE_PROOF = "客户档案"
+
+
+def grant_from_archive(user, unit, role, by=None):
+    """The desk's record has `user` in `unit` as an owner, co-owner or household member: they
+    are verified for it (a pending claim of theirs is approved with the archive's role), unless
+    staff rejected or revoked their own claim to it."""
+    latest = OwnershipClaim.objects.filter(owner=user, unit=unit).order_by("-created_at").first()
+    if latest is not None and latest.status == Status.APPROVED:
+        return latest
+    if (
+        latest is not None
+        and latest.status in (Status.REJECTED, Status.REVOKED)
+        and latest.proof != ARCHIVE_PROOF
+    ):
+        return None  # staff decided against it: the archive does not overrule them
+    now = timezone.now()
+    if latest is not None and latest.status == Status.PENDING:
+        claim = OwnershipClaim.objects.select_for_update().get(pk=latest.pk)
+        claim.status, claim.role, claim.reason = Status.APPROVED, role, ""
+        claim.reviewed_at, claim.reviewed_by = now, by
+        claim.save(update_fields=["status", "role", "reason", "reviewed_at", "reviewed_by"])
+    else:
+        claim = OwnershipClaim.objects.create(
+            owner=user,
+            unit=unit,
+            role=role,
+            proof=ARCHIVE_PROOF,
+            status=Status.APPROVED,
+            reviewed_at=now,
+            reviewed_by=by,
+        )
+    refresh_verified_owner(user)
+    log(claim, "owners.claim.approve", user=by, data={"reason": ARCHIVE_PROOF})
+    return claim
+
+
+def withdraw_from_archive(user, unit, by=None):
+    """The desk's record has `user` leave `unit` (sold, moved out): their verification for it
+    ends."""
+    now = timezone.now()
+    claims = OwnershipClaim.objects.select_for_update().filter(
+        owner=user, unit=unit, status=Status.APPROVED
+    )
+    for claim in claims:
+        claim.status, claim.reason = Status.REVOKED, _("Left the unit (owner archive).")
+        claim.reviewed_at, claim.reviewed_by = now, by
+        claim.save(update_fields=["status", "reason", "reviewed_at", "reviewed_by"])
+        log(claim, "owners.claim.revoke", user=by, data={"reason": claim.reason})
+    refresh_verified_owner(user)
+
+
 def refresh_verified_owner(user):
     verified = user.claims.filter(status=Status.APPROVED).exists()
     if user.is_verified_owner != verified:

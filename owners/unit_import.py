@@ -132,6 +132,9 @@ def _place_people(estate, people, by):
         }
         persons = [p for p in persons if (p.name, p.mobile, p.role) not in current]
         owners = [p for p in persons if p.role in (Role.OWNER, Role.CO_OWNER)]
+        if owners and not any(p.role == Role.OWNER for p in owners):
+            errors.append((owners[0].line, _("Name the owner of record (产权人) of this unit.")))
+            continue
         owners.sort(key=lambda p: p.role != Role.OWNER)  # the owner of record first
         steps = []
         if owners:
@@ -140,11 +143,16 @@ def _place_people(estate, people, by):
             (Role.FAMILY, archive.move_in, "household"),
             (Role.TENANT, archive.let, "tenants"),
         ):
-            group = [p for p in persons if p.role == role]
-            if group:
+            # One procedure per date: people who came on different days came separately.
+            dates = sorted({p.since for p in persons if p.role == role})
+            for since in dates:
+                group = [p for p in persons if p.role == role and p.since == since]
                 steps.append((group, step, argument))
         for group, step, argument in steps:
-            records = [_record_for(p, by) for p in group]
+            if len({p.since for p in group}) > 1:
+                errors.append((group[1].line, _("The owners of one unit came on one date.")))
+                continue
+            records = [_record_for(p, unit, by) for p in group]
             value = [(r, "") for r in records] if argument == "household" else records
             try:
                 with transaction.atomic():
@@ -158,9 +166,15 @@ def _place_people(estate, people, by):
     return placed
 
 
-def _record_for(person, by):
-    """The person's record: the one with the same name and mobile, or a new one."""
-    found = OwnerRecord.objects.filter(name=person.name, mobile=person.mobile).first()
+def _record_for(person, unit, by):
+    """The person's record: the one with the same name and mobile; without a mobile, the one
+    of that name already in this unit (two 张伟 elsewhere are other people); else a new one."""
+    if person.mobile:
+        found = OwnerRecord.objects.filter(name=person.name, mobile=person.mobile).first()
+    else:
+        found = OwnerRecord.objects.filter(
+            name=person.name, mobile="", occupancies__unit=unit
+        ).first()
     if found:
         return found
     return archive.save_record(OwnerRecord(name=person.name, mobile=person.mobile), by)

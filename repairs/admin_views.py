@@ -369,7 +369,11 @@ class DeskRepairView(WagtailAdminTemplateMixin, FormView):
     header_icon = "cogs"
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perm("cases.handle_case"):
+        user = request.user
+        if not all(
+            user.has_perm(p)
+            for p in ("cases.handle_case", "owners.view_ownerrecord", "owners.add_visit")
+        ):
             raise PermissionDenied
         self.record = get_object_or_404(OwnerRecord, pk=kwargs["record"])
         return super().dispatch(request, *args, **kwargs)

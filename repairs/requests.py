@@ -129,9 +129,6 @@ def report_repair(
             raise RepairError(_("This repair is paid: accept the price before we book it."))
     slots = clean_slots(slots)
     where = unit.label if unit else f"{estate.name} {RepairRequest.CommonArea(common_area).label}"
-    if record is not None:
-        caller = " ".join(filter(None, [record.name, record.mobile]))
-        description = f"{_('Caller')}: {caller}\n\n{description}"
     with transaction.atomic():
         case = casework.file_case(
             owner,
@@ -158,6 +155,9 @@ def report_repair(
         )
         if record is not None:
             casework.accept(case, by)
+            # Who came or called: for staff only (a contractor's text quotes the description).
+            caller = " ".join(filter(None, [record.name, record.mobile]))
+            casework.note(case, by, f"{_('Caller')}: {caller}")
             archive.record_visit(
                 record,
                 by,

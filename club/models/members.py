@@ -210,6 +210,17 @@ class Member(Preferences):
         return self.user.display_name if self.user_id else self.record.name
 
     @property
+    def mobile(self):
+        """Where to reach them: the account's number, or the desk's record's."""
+        if self.user_id and self.user.mobile:
+            return self.user.mobile
+        return self.record.mobile if self.record_id else ""
+
+    @property
+    def email(self):
+        return self.user.email if self.user_id else (self.record.email if self.record_id else "")
+
+    @property
     def is_active(self):
         return self.status == self.Status.ACTIVE
 

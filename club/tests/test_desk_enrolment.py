@@ -3,7 +3,9 @@ number, the joining points and a card; signing up later with the mobile on recor
 membership theirs on the site."""
 
 import datetime
+import io
 
+import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -11,7 +13,7 @@ from club import membership
 from club.models import Member
 from conftest import make_user, verify
 from events import checkin
-from owners import archive
+from owners import archive, privacy
 from owners.models import OwnerRecord, Unit
 from portal.adapters import AccountAdapter
 
@@ -110,3 +112,26 @@ def test_a_member_approved_online_with_a_record_already_linked_keeps_it(make_mem
     verify(account, Unit.objects.filter(building="2栋").first())
     member = membership.approve(membership.apply(account), make_user("c", groups=["Club staff"]))
     assert member.record == person
+
+
+def test_the_members_export_and_a_closure_with_a_desk_member(
+    client, chen, club_staff, make_member, staff
+):
+    membership.enrol_at_desk(chen, club_staff)
+    make_member("wang", real_name="王建国", mobile="13800138001")
+    client.force_login(club_staff)
+    sheet = client.get(reverse("club_members:index"), {"export": "xlsx"})
+    rows = list(openpyxl.load_workbook(io.BytesIO(b"".join(sheet.streaming_content))).active.values)
+    assert {row[1] for row in rows[1:]} == {"陈伟", "王建国"}
+    assert "13500135008" in {row[3] for row in rows[1:]}
+
+    # The account closes: the membership no longer names the desk's record of the person.
+    account = make_user("chenwei", mobile="13500135008", mobile_verified=False)
+    AccountAdapter().set_phone_verified(account, "+8613500135008")
+    member = Member.objects.get(record=chen)
+    assert member.user == account
+    closure = privacy.request_closure(account, posts="keep")
+    privacy.carry_out_closure(closure, staff("Managers"))
+    member.refresh_from_db()
+    assert member.record is None and member.status == "suspended"
+    assert membership.why_not_enrol(OwnerRecord.objects.get(pk=chen.pk)) == ""

@@ -10,10 +10,12 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.documents.models import Document
 from wagtail.models import Revision
 from wagtail.rich_text import RichText
 
@@ -292,9 +294,6 @@ def test_units_or_buildings_that_cannot_be_found_never_widen_the_audience(index,
 def test_a_notice_s_attachment_is_for_the_owners_it_went_to(
     client, index, owners, estate, staff, django_capture_on_commit_callbacks
 ):
-    from django.core.files.base import ContentFile  # noqa: PLC0415
-    from wagtail.documents.models import Document  # noqa: PLC0415
-
     plan = Document.objects.create(
         title="停水范围图", file=ContentFile(b"%PDF-1.4 plan", name="plan.pdf")
     )

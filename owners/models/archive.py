@@ -108,6 +108,14 @@ class OwnerRecord(ClusterableModel):
         ordering = ["name", "pk"]
         verbose_name = _("owner record")
         verbose_name_plural = _("owner archive")
+        constraints = [
+            # One record per person: the same ID number typed twice is refused, even at once.
+            models.UniqueConstraint(
+                fields=["id_digest"],
+                condition=~Q(id_digest=""),
+                name="ownerrecord_one_per_id_number",
+            )
+        ]
         permissions = [
             ("view_contacts", _("Can see owners' phone numbers and addresses")),
             ("view_id_number", _("Can see owners' ID numbers in full")),

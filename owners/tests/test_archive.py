@@ -4,22 +4,29 @@ an account that verifies the same mobile or email, and who sees what."""
 
 import datetime
 import io
+import zipfile
 
 import openpyxl
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.account.signals import email_confirmed
 from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
+from cases.models import Case, Category
 from conftest import TOTP_SECRET, make_user
-from owners import archive
+from owners import archive, paper, privacy
+from owners import claims as claim_rules
 from owners.models import DataExport, OwnerRecord, OwnershipClaim, Unit, UnitEvent
 from owners.models.archive import Occupancy
+from owners.unit_import import UnitImportError, import_units
 from portal.adapters import AccountAdapter
 
 pytestmark = pytest.mark.django_db
@@ -182,8 +189,6 @@ def test_procedures_that_do_not_fit_the_unit_are_refused_and_change_nothing(
     desk, units, attempt, message
 ):
     person = record(desk, "郑敏")
-    from django.utils import translation  # noqa: PLC0415
-
     with translation.override("zh-hans"), pytest.raises(archive.ArchiveError) as refused:
         attempt(units, desk, person)
     assert message in str(refused.value)
@@ -315,14 +320,10 @@ def test_when_two_records_share_the_mobile_staff_choose(client, desk, staff):
 
 
 def test_a_confirmed_email_links_too(desk):
-    from allauth.account.models import EmailAddress  # noqa: PLC0415
-
     person = record(desk, "周丽", email="zhouli@example.com")
     account = make_user("zhouli", email="zhouli@example.com", verified_email=False)
     address = EmailAddress.objects.get(user=account)
     address.set_verified(commit=True)
-    from allauth.account.signals import email_confirmed  # noqa: PLC0415
-
     email_confirmed.send(sender=EmailAddress, request=None, email_address=address)
     person.refresh_from_db()
     assert person.user == account
@@ -340,8 +341,6 @@ def test_who_sees_what(client, desk, staff, units):
 
     # Someone who may read the archive but not the contacts sees numbers masked, no export.
     reader = make_user("reader", groups=[])
-    from django.contrib.auth.models import Permission  # noqa: PLC0415
-
     reader.user_permissions.add(
         *Permission.objects.filter(codename__in=["access_admin", "view_ownerrecord"])
     )
@@ -472,8 +471,6 @@ def test_the_list_the_record_and_the_unit_ask_the_same_queries_for_10_or_1000_pe
 
 
 def test_a_case_recorded_for_a_person_of_the_archive_is_also_their_visit(client, desk, units):
-    from cases.models import Case, Category  # noqa: PLC0415
-
     category = Category.objects.create(name="公共设施", first_response_hours=4, resolution_hours=48)
     person = record(desk, "陈伟", mobile="13500135008")
     archive.hand_over(units["0201"], desk, owners=[person], on=DAY)
@@ -507,10 +504,6 @@ def test_a_case_recorded_for_a_person_of_the_archive_is_also_their_visit(client,
 def test_the_owner_sees_their_visits_gets_the_record_in_my_data_and_a_closure_unlinks_it(
     client, desk, units, staff, django_capture_on_commit_callbacks
 ):
-    import zipfile  # noqa: PLC0415
-
-    from owners import privacy  # noqa: PLC0415
-
     account = make_user("chenwei", mobile="13500135008")
     person = record(desk, "陈伟", mobile="13500135008", id_type="resident", id_number=VALID_ID)
     assert person.user == account
@@ -545,8 +538,6 @@ def import_file(text):
 
 
 def test_the_units_import_loads_the_people_in_them_all_or_nothing(client, desk, estate):
-    from owners.unit_import import UnitImportError, import_units  # noqa: PLC0415
-
     text = (
         "楼栋,房号,建筑面积,姓名,手机号,身份,起始日期\n"
         "5栋,0101,98.5,陈伟,13500135008,产权人,2019-07-02\n"
@@ -593,3 +584,91 @@ def test_the_units_import_loads_the_people_in_them_all_or_nothing(client, desk, 
         reverse("units:import"), {"estate": estate.pk, "file": import_file(wrong)}, **ZH
     ).content.decode()
     assert "第 4 行" in page or "Line 4" in page
+
+
+def test_the_person_chooser_is_for_those_who_read_the_archive(client, desk, staff):
+    person = record(desk, "陈伟", mobile="13500135008")
+    url = reverse("owner_record_chooser:choose")
+    client.force_login(staff("Editors"))
+    assert client.get(url)["Location"] == "/admin/"
+    assert client.get(reverse("owner_record_chooser:chosen", args=[person.pk])).status_code != 200
+    client.force_login(desk)
+    found = client.get(reverse("owner_record_chooser:choose_results"), {"q": "1350013"})
+    assert "陈伟" in found.content.decode()
+
+    # Someone who may read names but not numbers cannot look a number up.
+    reader = make_user("reader")
+    reader.user_permissions.add(
+        *Permission.objects.filter(codename__in=["access_admin", "view_ownerrecord"])
+    )
+    reader.is_staff = True
+    reader.save()
+    TOTP.activate(reader, TOTP_SECRET)
+    client.force_login(reader)
+    results = reverse("owner_record_chooser:choose_results")
+    assert "陈伟" not in client.get(results, {"q": "1350013"}).content.decode()
+    assert "陈伟" in client.get(results, {"q": "陈"}).content.decode()
+    listing = client.get(reverse("owner_records:index"), {"q": "1350013"}, **ZH)
+    assert not listing.context["object_list"]
+
+
+def test_the_archive_s_procedures_verify_and_unverify_linked_accounts(desk, units, staff):
+    seller = make_user("seller", mobile="13500135010")
+    buyer = make_user("buyer", mobile="13500135011")
+    old, new = (
+        record(desk, "黄海", mobile="13500135010"),
+        record(desk, "林晓", mobile="13500135011"),
+    )
+    assert old.user == seller and new.user == buyer  # linked before any handover
+    archive.hand_over(units["1201"], desk, owners=[old], on=datetime.date(2019, 7, 5))
+    seller.refresh_from_db()
+    assert seller.is_verified_owner
+    assert seller.claims.get().proof == "客户档案" and seller.claims.get().reviewed_by == desk
+
+    archive.transfer(units["1201"], desk, owners=[new], on=datetime.date(2025, 9, 10))
+    seller.refresh_from_db()
+    buyer.refresh_from_db()
+    assert not seller.is_verified_owner and seller.claims.get().status == "revoked"
+    assert buyer.is_verified_owner and buyer.claims.get().unit == units["1201"]
+
+    # A claim staff rejected is not overruled by the archive.
+    other = make_user("other", mobile="13500135012")
+    claim = claim_rules.submit_claim(other, units["0101"], role="owner", proof="HT-9")
+    claim_rules.reject_claim(claim, desk, "合同号不符")
+    person = record(desk, "孙浩", mobile="13500135012")
+    archive.hand_over(units["0101"], desk, owners=[person], on=DAY)
+    other.refresh_from_db()
+    assert not other.is_verified_owner and other.claims.get().status == "rejected"
+
+
+def test_a_signed_slip_is_kept_once(desk, units):
+    person = record(desk, "陈伟")
+    event = archive.hand_over(units["0201"], desk, owners=[person], on=DAY)
+    scan = paper_scan(event)
+    archive.attach_signed_slip(event, desk, scan)
+    with pytest.raises(archive.ArchiveError):
+        archive.attach_signed_slip(event, desk, paper_scan(event))
+
+
+def paper_scan(event):
+    data = paper.slip(event, [], [], estate_name="金都", staff_name="张")
+    return SimpleUploadedFile("scan.pdf", data, content_type="application/pdf")
+
+
+def test_the_import_keeps_namesakes_apart_and_asks_for_the_owner_of_record(desk, estate):
+    text = (
+        "楼栋,房号,建筑面积,姓名,手机号,身份,起始日期\n"
+        "7栋,0101,90,张伟,,产权人,2019-07-02\n"
+        "7栋,0102,90,张伟,,产权人,2019-07-03\n"
+    )
+    import_units(estate, import_file(text), by=desk)
+    assert OwnerRecord.objects.filter(name="张伟").count() == 2
+    import_units(estate, import_file(text), by=desk)  # again: nobody new
+    assert OwnerRecord.objects.filter(name="张伟").count() == 2
+    with pytest.raises(UnitImportError) as refused:
+        import_units(
+            estate,
+            import_file("楼栋,房号,姓名,身份,起始日期\n8栋,0101,李娜,共有人,2019-07-02\n"),
+            by=desk,
+        )
+    assert refused.value.errors[0][0] == 2
