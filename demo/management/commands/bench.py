@@ -17,7 +17,7 @@ from cases.models import Case
 from club.models import MemberCard
 from events.models import EventPage
 from forum.models import Topic
-from owners.models import Estate, User
+from owners.models import Estate, OwnerRecord, User
 from repairs.models import RepairRequest, SpecialService
 
 PAGES = [
@@ -78,6 +78,8 @@ PAGES = [
     ("admin: repairs month", "/admin/repairs/report/?month={last_month}", "manager"),
     ("admin: follow-up calls", "/admin/repairs/follow-ups/", "service"),
     ("admin: warranty claims", "/admin/repairs/defects/", "service"),
+    ("admin: owner archive", "/admin/owners/archive/", "service"),
+    ("admin: owner record", "/admin/owners/archive/inspect/{record}/", "service"),
 ]
 
 
@@ -105,6 +107,7 @@ class Command(BaseCommand):
             "pass_token", flat=True
         )
         tomorrow = timezone.localdate() + timedelta(days=1)
+        record = OwnerRecord.objects.filter(user__username="owner").values_list("pk", flat=True)
         results = []
         for label, url, username in PAGES:
             client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_LANGUAGE="zh-hans")
@@ -121,6 +124,7 @@ class Command(BaseCommand):
                 tomorrow=tomorrow.isoformat(),
                 last_month=f"{timezone.localdate().replace(day=1) - timedelta(days=1):%Y-%m}",
                 gate_pass=gate_pass.first() or "",
+                record=record.first() or "",
             )
             for _ in range(5):  # warm caches and template loading
                 assert client.get(url).status_code == 200, url
