@@ -16,7 +16,7 @@ from conftest import make_user, verify
 from notices import delivery
 from notices.models import Call, Receipt
 from notices.tests.test_notices import index, notice, owners  # noqa: F401, F811 (fixtures)
-from owners.models import Unit
+from owners.models import Unit, User
 
 pytestmark = pytest.mark.django_db
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
@@ -120,4 +120,14 @@ def test_the_lists_ask_the_same_queries_for_few_or_many_owners(client, sent, est
     agent = staff("Customer service")
     for receipt in Receipt.objects.filter(notice=sent)[:4]:
         delivery.record_call(receipt, agent, outcome="no_answer")
+    assert queries() == few
+
+    # A thousand more owners across ten buildings, as a notice to a whole estate reaches.
+    people = User.objects.bulk_create(
+        User(username=f"bulk{n}", real_name=f"业主{n}", mobile=f"1370{n:07d}") for n in range(1000)
+    )
+    Receipt.objects.bulk_create(
+        Receipt(notice=sent, user=person, building=f"金都·翠湖苑 {n % 10 + 4}栋")
+        for n, person in enumerate(people)
+    )
     assert queries() == few
