@@ -23,6 +23,7 @@ STAFF = [
     ("spokesperson", "Spokespersons", "林海涛", "金都客服小林"),
     ("moderator", "Forum moderators", "赵明", "论坛版主小赵"),
     ("clubstaff", "Club staff", "孙丽华", "金都会小孙"),
+    ("finance", "Finance", "何静", ""),
     ("manager", "Managers", "钱志强", ""),
 ]
 

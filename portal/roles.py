@@ -129,6 +129,9 @@ SEARCH_WORDS = [
     "search.view_synonyms",
 ]
 
+#: 收费: the estates' fee rules (收费标准); customer service read them to answer owners.
+FEE_RULES = ["fees.add_feeitem", "fees.change_feeitem", "fees.view_feeitem"]
+
 EDITOR_PAGES = ["add_page", "change_page"]
 MANAGER_PAGES = [*EDITOR_PAGES, "publish_page", "lock_page", "unlock_page"]
 
@@ -139,7 +142,11 @@ ROLES = {
         "collections": [*IMAGES, *DOCUMENTS],
         "pages": EDITOR_PAGES,
     },
-    "Customer service": {"perms": [*ADMIN, *OWNER_SERVICE, *ARCHIVE_WORK, *CASE_HANDLING]},
+    "Customer service": {
+        "perms": [*ADMIN, *OWNER_SERVICE, *ARCHIVE_WORK, *CASE_HANDLING, "fees.view_feeitem"]
+    },
+    # 收费员: the fee desk, with the estates and units their bills are for.
+    "Finance": {"perms": [*ADMIN, "owners.view_estate", "owners.view_unit", *FEE_RULES]},
     "Spokespersons": {"perms": [*ADMIN, "forum.reply_officially", "forum.view_topic"]},
     "Forum moderators": {"perms": [*ADMIN, *MODERATION]},
     "Club staff": {
@@ -156,6 +163,7 @@ ROLES = {
             *ADMIN,
             *OWNER_SERVICE,
             *ARCHIVE_WORK,
+            *FEE_RULES,
             # ID numbers in full: managers only.
             "owners.view_id_number",
             *CLOSURES,

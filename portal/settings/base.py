@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "events",
     "publications",
     "notices",
+    "fees",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

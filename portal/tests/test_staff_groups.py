@@ -13,6 +13,7 @@ ADMIN_ROLES = [
     "Spokespersons",
     "Forum moderators",
     "Club staff",
+    "Finance",
     "Managers",
 ]
 #: Technicians (their day of jobs) and gate guards (passes) work on the site, never in the admin.
@@ -21,12 +22,19 @@ ROLES = [*ADMIN_ROLES, "Technicians", "Gate guards"]
 # Admin screens, and which roles may open them.
 SCREENS = {
     "wagtailadmin_home": set(ADMIN_ROLES),
+    "owner_records:index": {"Customer service", "Club staff", "Managers"},
+    "owner_records:add": {"Customer service", "Managers"},
+    "owner_records:labels": {"Customer service", "Club staff", "Managers"},
+    "owner_record_chooser:choose": {"Customer service", "Club staff", "Managers"},
+    "club_members:enrol": {"Club staff", "Managers"},
+    "fee_items:index": {"Customer service", "Finance", "Managers"},
+    "fee_items:add": {"Finance", "Managers"},
     "wagtailadmin_explore_root": {"Editors", "Managers"},
     "wagtailimages:index": {"Editors", "Club staff", "Managers"},  # club staff: reward pictures
     "wagtaildocs:index": {"Editors", "Managers"},
     "claims:index": {"Customer service", "Club staff", "Managers"},
-    "estates:index": {"Customer service", "Club staff", "Managers"},
-    "units:index": {"Customer service", "Club staff", "Managers"},
+    "estates:index": {"Customer service", "Club staff", "Finance", "Managers"},
+    "units:index": {"Customer service", "Club staff", "Finance", "Managers"},
     "units:import": {"Customer service", "Managers"},
     "estates:add": {"Customer service", "Managers"},
     "case_ledger:index": {"Customer service", "Managers"},

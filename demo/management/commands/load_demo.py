@@ -4,6 +4,7 @@ from demo import archive as demo_archive
 from demo import cases as demo_cases
 from demo import club as club_demo
 from demo import events as demo_events
+from demo import fees as demo_fees
 from demo import forum as forum_demo
 from demo import home as home_demo
 from demo import notices as demo_notices
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         demo_publications.build()
         demo_notices.build()
         demo_archive.build()
+        demo_fees.build()
         club_demo.build()
         demo_archive.enrol()
         demo_events.build()
