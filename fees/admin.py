@@ -1,5 +1,7 @@
 """收费管理 in the admin: the estates' fee rules (收费标准), kept by the fee desk (收费员)."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -10,7 +12,6 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from fees.models import FeeItem, clean_tiers
-from fees.money import yuan
 
 
 def tiers_text(tiers):
@@ -35,6 +36,8 @@ class FeeItemForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tiers_text"].initial = tiers_text(self.instance.tiers or [])
+        if "use" in self.fields:
+            self.fields["use"].choices = [("", _("All units")), *self.fields["use"].choices[1:]]
 
     def clean_tiers_text(self):
         tiers = []
@@ -63,7 +66,13 @@ def price_text(item):
             f"≤{t['up_to']}：{t['price']}" if t["up_to"] is not None else f"＞：{t['price']}"
             for t in item.tiers
         )
-    return f"{yuan(item.price)} 元" if item.price is not None else "—"
+    return f"{price(item.price)} 元" if item.price is not None else "—"
+
+
+def price(value):
+    """A unit price as written, to at most four decimals and at least two: 2.20, 0.568."""
+    text = f"{Decimal(value):.4f}".rstrip("0")
+    return text + "0" * max(0, 2 - len(text.split(".")[1]))
 
 
 class FeeItemViewSet(ModelViewSet):

@@ -82,8 +82,10 @@ class FeeItem(models.Model):
     cycle = models.CharField(
         _("billed"), max_length=10, choices=Cycle.choices, default=Cycle.MONTHLY
     )
-    effective_from = models.DateField(_("from"))
-    effective_to = models.DateField(_("until"), null=True, blank=True)
+    effective_from = models.DateField(_("in force from"))
+    effective_to = models.DateField(
+        _("in force until"), null=True, blank=True, help_text=_("Empty: until a new rule.")
+    )
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     objects = FeeItemQuerySet.as_manager()

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from fees.admin import price_text
 from fees.models import FeeItem
 from fees.money import tiered, to_fen, yuan
 
@@ -108,6 +109,8 @@ def test_the_fee_desk_keeps_the_rules_and_bad_ones_change_nothing(client, estate
     assert tiered(Decimal("300"), electricity.tier_pairs) == Decimal("173.90")
     listing = client.get(reverse("fee_items:index"), **ZH).content.decode()
     assert "≤230：0.5680" in listing and "2.20 元" in listing
+    rule = FeeItem(estate=estate, kind="shared_electricity", basis="shared_by_area", price="0.568")
+    assert price_text(rule) == "0.568 元"
 
 
 def test_customer_service_read_the_rules_and_owners_do_not(client, estate, staff, owner):
