@@ -12,6 +12,7 @@ from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from fees.models import FeeItem, clean_tiers
+from portal.exports import SafeIndexView
 
 
 def tiers_text(tiers):
@@ -104,6 +105,7 @@ class FeeItemViewSet(ModelViewSet):
     list_filter = ["estate", "kind"]
     list_export = ["estate", "kind", "name", "basis", "use", "price", "tiers", "cycle"]
     export_filename = "fee-rules"
+    index_view_class = SafeIndexView  # the spreadsheet in the staff's words, safe from formulas
     copy_view_enabled = True
 
 
