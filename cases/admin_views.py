@@ -398,7 +398,8 @@ class HotlineView(WagtailAdminTemplateMixin, FormView):
             {"url": "", "label": self.page_title},
         ]
 
-    def get_record(self):
+    @cached_property
+    def record(self):
         """The person of the owner archive the case is for, for staff who may read the archive
         and keep their visits."""
         pk = self.request.POST.get("record") or self.request.GET.get("record")
@@ -411,13 +412,13 @@ class HotlineView(WagtailAdminTemplateMixin, FormView):
 
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
-        if self.get_record() is None:
+        if self.record is None:
             del form.fields["came"], form.fields["record"]
         return form
 
     def get_initial(self):
         """From a person's page: who they are, their number and their home, filled in."""
-        record = self.get_record()
+        record = self.record
         if record is None:
             return super().get_initial()
         home = record.occupancies.filter(until__isnull=True).order_by("since").first()

@@ -291,8 +291,7 @@ def let(unit, by, *, tenants, on, note=""):
         raise ArchiveError(_("Name the tenant."))
     with transaction.atomic():
         unit = _locked_unit(unit, by)
-        current = _current(unit)
-        if not any(o.role in OWNING for o in current):
+        if not any(o.role in OWNING for o in _current(unit)):
             raise ArchiveError(_("Record the handover first: this unit has no owner yet."))
         start = [(record, Role.TENANT, "") for record in tenants]
         return _procedure(unit, by, Kind.LET, on, start=start, note=note)
@@ -318,12 +317,13 @@ def transfer(unit, by, *, owners, on, note=""):
         raise ArchiveError(_("Name the new owner."))
     with transaction.atomic():
         unit = _locked_unit(unit, by)
-        leaving = [o for o in _current(unit) if o.role in (*OWNING, Role.FAMILY)]
+        current = _current(unit)
+        leaving = [o for o in current if o.role in (*OWNING, Role.FAMILY)]
         if not any(o.role in OWNING for o in leaving):
             raise ArchiveError(_("This unit has no owner yet: record the handover instead."))
         if {o.record_id for o in leaving if o.role in OWNING} == {r.pk for r in owners}:
             raise ArchiveError(_("These are already the unit's owners."))
-        staying = {o.record_id for o in _current(unit)} - {o.record_id for o in leaving}
+        staying = {o.record_id for o in current} - {o.record_id for o in leaving}
         if staying & {r.pk for r in owners}:
             raise ArchiveError(_("A tenant of this unit must first leave it to become its owner."))
         start = [(owners[0], Role.OWNER, "")] + [(o, Role.CO_OWNER, "") for o in owners[1:]]

@@ -41,7 +41,6 @@ from wagtail.admin.widgets import AdminDateInput, Button
 
 from owners import archive, paper
 from owners.models import Estate, Occupancy, OwnerRecord, Unit, UnitEvent, Visit
-from owners.models.archive import mask_mobile
 from portal.actions import Refused
 from portal.admin_listing import PlainListingMixin, ValueColumn
 from portal.exports import SafeIndexView
@@ -247,7 +246,7 @@ class RecordIndexView(PlainListingMixin, SafeIndexView):
         if may_see_contacts(self.request.user):
             return columns
         mobile = ValueColumn(
-            "mobile", lambda r: mask_mobile(r.mobile), label=gettext_lazy("Mobile number")
+            "mobile", lambda r: r.masked_mobile, label=gettext_lazy("Mobile number")
         )
         return [mobile if column.name == "mobile" else column for column in columns]
 

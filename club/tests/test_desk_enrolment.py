@@ -64,13 +64,13 @@ def test_club_staff_enrol_an_owner_without_an_account_and_print_the_card(client,
     # Once only, and only owners and their households.
     again = client.post(url, {"record": chen.pk}, **ZH)
     assert again.status_code == 200 and "已是俱乐部会员" in again.content.decode()
-    tenant = archive.save_record(OwnerRecord(name="赵磊"), club_staff_desk(club_staff))
+    tenant = archive.save_record(OwnerRecord(name="赵磊"), records_desk())
     refused = client.post(url, {"record": tenant.pk}, **ZH)
     assert "没有以产权人、共有人或家庭成员身份登记的房屋" in refused.content.decode()
     assert Member.objects.count() == 1
 
 
-def club_staff_desk(club_staff):
+def records_desk():
     """Records are made by customer service; the club staff only read them."""
     return make_user("records-desk", groups=["Customer service"])
 

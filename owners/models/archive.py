@@ -20,6 +20,7 @@ from encrypted_fields.fields import EncryptedCharField
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 
+from portal import phones
 from portal.storage import private_storage
 from portal.validators import is_plate, normalise_plate, validate_mobile
 
@@ -40,15 +41,6 @@ def mask_id(number):
     if len(number) <= 8:
         return "*" * len(number)
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
-
-
-def mask_mobile(mobile):
-    return f"{mobile[:3]}****{mobile[-4:]}" if len(mobile or "") == 11 else mobile or ""
-
-
-class OwnerRecordQuerySet(models.QuerySet):
-    def current_on(self, unit):
-        return self.filter(occupancies__unit=unit, occupancies__until__isnull=True).distinct()
 
 
 class OwnerRecord(ClusterableModel):
@@ -102,8 +94,6 @@ class OwnerRecord(ClusterableModel):
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    objects = OwnerRecordQuerySet.as_manager()
-
     class Meta:
         ordering = ["name", "pk"]
         verbose_name = _("owner record")
@@ -138,7 +128,7 @@ class OwnerRecord(ClusterableModel):
 
     @property
     def masked_mobile(self):
-        return mask_mobile(self.mobile)
+        return phones.masked(self.mobile)
 
 
 class Vehicle(models.Model):
@@ -201,10 +191,6 @@ class Occupancy(models.Model):
 
     def __str__(self):
         return f"{self.record} · {self.unit} · {self.get_role_display()}"
-
-    @property
-    def current(self):
-        return self.until is None
 
 
 def slip_path(event, filename):
