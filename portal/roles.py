@@ -131,6 +131,30 @@ SEARCH_WORDS = [
 
 #: 收费: the estates' fee rules (收费标准); customer service read them to answer owners.
 FEE_RULES = ["fees.add_feeitem", "fees.change_feeitem", "fees.view_feeitem"]
+#: The fee desk's work: terms, meters and spaces, readings, the month's bills, payments.
+FEE_WORK = [
+    *FEE_RULES,
+    "fees.add_billingterms",
+    "fees.change_billingterms",
+    "fees.view_billingterms",
+    "fees.add_meter",
+    "fees.change_meter",
+    "fees.view_meter",
+    "fees.add_parkingspace",
+    "fees.change_parkingspace",
+    "fees.view_parkingspace",
+    "fees.add_reading",
+    "fees.view_reading",
+    "fees.check_reading",
+    "fees.view_billingrun",
+    "fees.run_billing",
+    "fees.view_bill",
+    "fees.adjust_bill",
+    "fees.view_payment",
+    "fees.record_payment",
+]
+#: Customer service answer owners about their bills: they read, they change nothing.
+FEE_READ = ["fees.view_feeitem", "fees.view_bill", "fees.view_payment"]
 
 EDITOR_PAGES = ["add_page", "change_page"]
 MANAGER_PAGES = [*EDITOR_PAGES, "publish_page", "lock_page", "unlock_page"]
@@ -143,10 +167,10 @@ ROLES = {
         "pages": EDITOR_PAGES,
     },
     "Customer service": {
-        "perms": [*ADMIN, *OWNER_SERVICE, *ARCHIVE_WORK, *CASE_HANDLING, "fees.view_feeitem"]
+        "perms": [*ADMIN, *OWNER_SERVICE, *ARCHIVE_WORK, *CASE_HANDLING, *FEE_READ]
     },
     # 收费员: the fee desk, with the estates and units their bills are for.
-    "Finance": {"perms": [*ADMIN, "owners.view_estate", "owners.view_unit", *FEE_RULES]},
+    "Finance": {"perms": [*ADMIN, "owners.view_estate", "owners.view_unit", *FEE_WORK]},
     "Spokespersons": {"perms": [*ADMIN, "forum.reply_officially", "forum.view_topic"]},
     "Forum moderators": {"perms": [*ADMIN, *MODERATION]},
     "Club staff": {
@@ -163,7 +187,7 @@ ROLES = {
             *ADMIN,
             *OWNER_SERVICE,
             *ARCHIVE_WORK,
-            *FEE_RULES,
+            *FEE_WORK,
             # ID numbers in full: managers only.
             "owners.view_id_number",
             *CLOSURES,

@@ -8,6 +8,7 @@ in_force`).
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -168,3 +169,53 @@ def clean_tiers(tiers):
     if cleaned and cleaned[-1]["up_to"] is not None:
         raise ValueError(_("The last tier has no limit: leave it empty."))
     return cleaned
+
+
+class BillingTerms(models.Model):
+    """An estate's terms of payment (缴费约定): who is paid, when bills fall due, the late fee
+    (滞纳金) and how to pay, printed on every payment request."""
+
+    estate = models.OneToOneField(
+        Estate, on_delete=models.CASCADE, related_name="billing_terms", verbose_name=_("estate")
+    )
+    payee = models.CharField(
+        _("payee"), max_length=80, help_text=_("For example 金都物业服务有限公司翠湖苑管理处.")
+    )
+    due_day = models.PositiveSmallIntegerField(
+        _("due on day"),
+        default=25,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_(
+            "Bills fall due on this day of the month billed, and never less than a week after "
+            "they are issued."
+        ),
+    )
+    late_fee_rate = models.DecimalField(
+        _("late fee per day (‰)"),
+        max_digits=5,
+        decimal_places=3,
+        default=Decimal("0.5"),
+        validators=[MinValueValidator(0), MaxValueValidator(10)],
+        help_text=_("Per thousand of the amount overdue, per day: 0.5 is 万分之五. 0: none."),
+    )
+    late_fee_grace_days = models.PositiveSmallIntegerField(
+        _("days of grace"), default=0, help_text=_("Late fees start this many days after due.")
+    )
+    late_fee_cap = models.PositiveSmallIntegerField(
+        _("late fee cap (%)"),
+        default=100,
+        validators=[MaxValueValidator(100)],
+        help_text=_("The late fee on a bill never exceeds this share of the amount overdue."),
+    )
+    how_to_pay = models.TextField(
+        _("how to pay"),
+        blank=True,
+        help_text=_("Printed on the payment request: the desk's hours, the bank account."),
+    )
+
+    class Meta:
+        verbose_name = _("terms of payment")
+        verbose_name_plural = _("terms of payment")
+
+    def __str__(self):
+        return str(self.estate)
