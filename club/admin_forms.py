@@ -103,6 +103,7 @@ class RewardEditForm(WagtailAdminModelForm):
             "description",
             "image",
             "kind",
+            "credit",
             "points",
             "limit_per_member",
             "min_tier",

@@ -140,3 +140,28 @@ def cancel(redemption, by, reason):
             key=f"redemption-cancelled:{redemption.pk}",
         )
     return redemption
+
+
+def credit_to_bill(redemption, by):
+    """A property-fee credit handed over as a payment on the member's bill: the fee desk's
+    `fees.payments.credit_points` calls it in its own transaction, which then records the
+    payment linked to this redemption."""
+    if not by.has_perm("fees.record_payment"):
+        raise PermissionDenied
+    redemption = (
+        Redemption.objects.select_for_update(of=("self",))
+        .select_related("reward", "member__user", "member__record")
+        .get(pk=redemption.pk)
+    )
+    if redemption.status != Redemption.Status.REQUESTED:
+        raise RedemptionError(
+            _("This redemption is already %(status)s.")
+            % {"status": redemption.get_status_display()}
+        )
+    if redemption.reward.kind != "fee_credit":
+        raise RedemptionError(_("Only a property-fee credit goes on a bill."))
+    redemption.status = Redemption.Status.FULFILLED
+    redemption.handled_by, redemption.handled_at = by, timezone.now()
+    redemption.save(update_fields=["status", "handled_by", "handled_at"])
+    log(redemption, "club.redemption.fulfil", user=by)
+    return redemption

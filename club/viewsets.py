@@ -444,6 +444,7 @@ class RewardViewSet(ModelViewSet):
         "description",
         "image",
         "kind",
+        "credit",
         "points",
         "stock",
         "limit_per_member",

@@ -2,7 +2,9 @@
 cards (one lost and replaced), a pending application, a referral and redemptions."""
 
 import io
+import re
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.contrib.auth.models import Group, Permission
 from django.core.files.images import ImageFile
@@ -234,11 +236,19 @@ def _rewards():
             sort_order=order,
             limit_per_member=1 if cost >= 4000 else 2,
             kind="fee_credit" if "物业费" in name else "gift",
+            credit=_credit(name),
             min_tier=tiers.get(FOR_TIERS.get(name)),
             image=_picture(name, colours),
         )
         for order, (name, text, cost, stock, colours) in enumerate(REWARDS)
     ]
+
+
+def _credit(name):
+    """What a 物业费抵扣 reward takes off the bill: the amount in its name."""
+    if "物业费" not in name:
+        return None
+    return Decimal(re.search(r"\d+(\.\d+)?", name).group())
 
 
 def _picture(title, colours, size=(960, 640)):

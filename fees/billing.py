@@ -34,15 +34,16 @@ from fees.models import (
     Adjustment,
     Bill,
     BillingRun,
-    BillingTerms,
     BillLine,
     FeeItem,
     Meter,
     ParkingSpace,
     Reading,
+    terms_for,
 )
 from fees.money import tiered, to_fen
 from fees.readings import month, use_of
+from fees.reminders import queue_issued
 from owners.models import Unit
 from portal.actions import Refused
 
@@ -65,14 +66,6 @@ def can_run(user):
 
 def can_adjust(user):
     return user.has_perm("fees.adjust_bill")
-
-
-def terms_for(estate):
-    """The estate's terms of payment, or the defaults while none are written down."""
-    try:
-        return estate.billing_terms
-    except BillingTerms.DoesNotExist:
-        return BillingTerms(estate=estate, payee=estate.name)
 
 
 def month_end(period):
@@ -230,7 +223,8 @@ class Plan:
                 )
                 continue
             start = "0" if reading.value < previous.value else f"{previous.value}"
-            detail = f"{meter.code}：{start} → {reading.value}，{use}"
+            measure = "m³" if meter.kind == Meter.Kind.WATER else "kWh"
+            detail = f"{meter.code}：{start} → {reading.value}，用量 {use} {measure}"
             self._add(unit, rule, use, detail, _metered(rule, use))
 
     def _shared(self):
@@ -266,7 +260,7 @@ class Plan:
                     share = use / len(units)
                     how = f"1/{len(units)}"
                 place = building or self.estate.name
-                detail = f"{place} 公用表 {use} × {how} × {_price(rule.price)} 元"
+                detail = f"{place}公用表 {use} kWh × {how} × {_price(rule.price)} 元"
                 self._add(unit, rule, to_fen(share), detail, to_fen(share * rule.price))
 
     @property
@@ -317,8 +311,8 @@ def work_out(run, by):
                 line.bill = bill
                 lines.append(line)
         BillLine.objects.bulk_create(lines, batch_size=2000)
-        run.worked_out_at = timezone.now()
-        run.save(update_fields=["worked_out_at"])
+        run.worked_out_at, run.problems = timezone.now(), [list(p) for p in plan.problems]
+        run.save(update_fields=["worked_out_at", "problems"])
     run.plan = plan
     return run
 
@@ -359,6 +353,7 @@ def confirm_run(run, by):
         run.status, run.confirmed_by, run.confirmed_at = run.Status.CONFIRMED, by, timezone.now()
         run.save(update_fields=["status", "confirmed_by", "confirmed_at"])
         log(run, "fees.run_confirmed", user=by, data={"bills": len(bills)})
+        queue_issued(run)
     return run
 
 

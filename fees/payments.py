@@ -10,11 +10,14 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from club.models import Redemption
+from club.rewards import credit_to_bill
 from fees.ledger import with_late_fees
 from fees.models import Bill, Payment
 from fees.money import to_fen, yuan
@@ -37,9 +40,21 @@ def due_on_day(bill, on=None):
     return bill.owed, bill.late_fee
 
 
-def record_payment(bill, by, *, amount, method, paid_on=None, reference="", note="", **links):
+def record_payment(
+    bill,
+    by,
+    *,
+    amount,
+    method,
+    paid_on=None,
+    reference="",
+    note="",
+    late_fee_first=True,
+    **links,
+):
     """Record `amount` received for `bill`. `by` is the staff member (None for the bank's file
-    and other automatic sources, whose caller checked the permission)."""
+    and other automatic sources, whose caller checked the permission). `late_fee_first`: the
+    late fee of the day is settled first (money); a club credit pays the bill alone."""
     if by is not None and not can_take(by):
         raise PermissionDenied
     paid_on = paid_on or timezone.localdate()
@@ -55,20 +70,26 @@ def record_payment(bill, by, *, amount, method, paid_on=None, reference="", note
         return found.get()
     try:
         with transaction.atomic():
-            return _record(bill, by, amount, method, paid_on, reference, note, links)
+            return _record(
+                bill, by, amount, method, paid_on, reference, note, late_fee_first, links
+            )
     except IntegrityError:
         if reference:  # the same report, recorded by another request in the meantime
             return Payment.objects.get(method=method, reference=reference)
         raise
 
 
-def _record(bill, by, amount, method, paid_on, reference, note, links):
+def _record(bill, by, amount, method, paid_on, reference, note, late_fee_first, links):
     bill = Bill.objects.select_for_update().select_related("run").get(pk=bill.pk)
+    if reference and (found := Payment.objects.filter(method=method, reference=reference)):
+        return found.get()  # reported again while this one waited for the bill
     if not bill.run.is_confirmed:
         raise PaymentError(_("This bill is not issued yet."))
     owed, late = due_on_day(bill, paid_on)
     if owed <= 0:
         raise PaymentError(_("Bill %s is paid in full.") % bill.number)
+    if not late_fee_first:
+        late = Decimal(0)
     if amount > owed + late:
         raise PaymentError(
             _(
@@ -82,7 +103,7 @@ def _record(bill, by, amount, method, paid_on, reference, note, links):
                 "amount": yuan(amount),
             }
         )
-    late_paid = min(late, amount)
+    late_paid = to_fen(min(late, amount))
     payment = Payment.objects.create(
         bill=bill,
         amount=amount - late_paid,
@@ -109,3 +130,48 @@ def _record(bill, by, amount, method, paid_on, reference, note, links):
 def owing_in_full(bill, on=None):
     owed, late = due_on_day(bill, on)
     return max(owed + late, Decimal(0))
+
+
+def credits_waiting(unit):
+    """Property-fee credits members of `unit` redeemed and not yet put on a bill: members whose
+    account is verified for the unit, or whose record is in it now."""
+    return (
+        Redemption.objects.filter(status=Redemption.Status.REQUESTED, reward__kind="fee_credit")
+        .filter(
+            Q(member__user__claims__unit=unit, member__user__claims__status="approved")
+            | Q(member__record__occupancies__unit=unit, member__record__occupancies__until=None)
+        )
+        .select_related("reward", "member__user", "member__record")
+        .distinct()
+    )
+
+
+def credit_points(redemption, bill, by):
+    """Put a member's property-fee credit on `bill` as a payment, once: the redemption is
+    handed over and the payment names it (`Payment.redemption`, `redemption.fee_payment`)."""
+    if not can_take(by):
+        raise PermissionDenied
+    with transaction.atomic():
+        if not credits_waiting(bill.unit).filter(pk=redemption.pk).exists():
+            raise PaymentError(_("This credit is not for a member of this unit, or is used."))
+        redemption = credit_to_bill(redemption, by)
+        credit = redemption.reward.credit
+        owed, _late = due_on_day(bill)
+        if credit > owed:
+            raise PaymentError(
+                _(
+                    "The credit (%(credit)s 元) is more than the bill owes (%(owed)s 元); put it "
+                    "on a bill that owes at least as much."
+                )
+                % {"credit": yuan(credit), "owed": yuan(owed)}
+            )
+        return record_payment(
+            bill,
+            by,
+            amount=credit,
+            method=Payment.Method.POINTS,
+            reference=f"redemption-{redemption.pk}",
+            note=redemption.reward.name,
+            late_fee_first=False,
+            redemption=redemption,
+        )

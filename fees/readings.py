@@ -117,7 +117,9 @@ def enter_reading(meter, by, *, period, value, read_on, note=""):
     if not can_enter(by):
         raise PermissionDenied
     with transaction.atomic():
-        meter = Meter.objects.select_for_update().select_related("unit").get(pk=meter.pk)
+        meter = (
+            Meter.objects.select_for_update(of=("self",)).select_related("estate").get(pk=meter.pk)
+        )
         reading = _save(meter, month(period), value, read_on, by, note)
         log(reading, "fees.reading", user=by, data={"value": str(value), "flag": reading.flag})
     return reading

@@ -1,8 +1,8 @@
 """How a message reaches an owner: the one place that decides.
 
 Every message the site sends an owner is of a *topic* (`TOPICS`: case progress, repairs and
-their appointments, notices, account reviews, events, the club, the club's publications, the
-forum). It always lands in the owner's notifications on the site; beyond
+their appointments, bills and arrears, notices, account reviews, events, the club, the club's
+publications, the forum). It always lands in the owner's notifications on the site; beyond
 that it goes out on the channels the owner chose for its topic in 我的 → 通知设置 (SMS, WeChat,
 email), among those the topic allows and the owner can be reached on. An owner who has not
 chosen hears on the first channel of the topic's default order they can be reached on. A
@@ -68,6 +68,14 @@ TOPICS = {
             ),
             channels=(SMS, WECHAT, EMAIL),
             default=(WECHAT, EMAIL, SMS),
+            must=True,
+        ),
+        Topic(
+            "bill",
+            _("Bills and arrears"),
+            _("Your home's bill for the month is issued, and reminders when it is overdue."),
+            channels=(SMS, WECHAT, EMAIL),
+            default=(WECHAT, SMS, EMAIL),
             must=True,
         ),
         Topic(

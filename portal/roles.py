@@ -152,9 +152,18 @@ FEE_WORK = [
     "fees.adjust_bill",
     "fees.view_payment",
     "fees.record_payment",
+    "fees.add_bankaccount",
+    "fees.change_bankaccount",
+    "fees.view_bankaccount",
+    "fees.view_bankimport",
+    "fees.collect_by_bank",
+    "fees.view_collectioncall",
+    "fees.record_collection_call",
 ]
 #: Customer service answer owners about their bills: they read, they change nothing.
 FEE_READ = ["fees.view_feeitem", "fees.view_bill", "fees.view_payment"]
+#: … and call the owners in arrears (催缴电话), recording what came of it.
+FEE_CALLS = ["fees.view_collectioncall", "fees.record_collection_call"]
 
 EDITOR_PAGES = ["add_page", "change_page"]
 MANAGER_PAGES = [*EDITOR_PAGES, "publish_page", "lock_page", "unlock_page"]
@@ -167,7 +176,7 @@ ROLES = {
         "pages": EDITOR_PAGES,
     },
     "Customer service": {
-        "perms": [*ADMIN, *OWNER_SERVICE, *ARCHIVE_WORK, *CASE_HANDLING, *FEE_READ]
+        "perms": [*ADMIN, *OWNER_SERVICE, *ARCHIVE_WORK, *CASE_HANDLING, *FEE_READ, *FEE_CALLS]
     },
     # 收费员: the fee desk, with the estates and units their bills are for.
     "Finance": {"perms": [*ADMIN, "owners.view_estate", "owners.view_unit", *FEE_WORK]},

@@ -40,6 +40,7 @@ TEMPLATES = {
     "event_changed": _("{event}: {change}. Details at {url}"),
     "club_news": _("{news}. Details at {url}"),
     "notice": _("{news}. Read it at {url}"),
+    "bill": _("{news}. Details and how to pay at {url}"),
     "contractor_job": _(
         "{team}: job {reference} at {place}: {problem}. {time}. Owner {phone}; reach them "
         "through our customer service."

@@ -62,6 +62,7 @@ urlpatterns = [
     path("me/club/", include("club.urls")),
     path("me/cases/", include("cases.urls")),
     path("me/notices/", include("notices.urls")),
+    path("me/bills/", include("fees.urls")),
     path("repairs/", include("repairs.urls")),
     path("me/", include("owners.urls")),
     path("forum/", include("forum.urls")),

@@ -1,6 +1,7 @@
 """The rewards catalogue (礼品) and members' redemptions."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -35,6 +36,15 @@ class Reward(models.Model):
         default="gift",
     )
     points = models.PositiveIntegerField(_("points cost"))
+    #: What a property-fee credit takes off a bill (the fee desk puts it on the member's bill).
+    credit = models.DecimalField(
+        _("credit (元)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("For a property-fee credit: what it takes off the member's bill."),
+    )
     stock = models.PositiveIntegerField(_("stock"))
     limit_per_member = models.PositiveSmallIntegerField(
         _("limit per member"), default=1, help_text=_("0 for no limit.")
@@ -62,12 +72,22 @@ class Reward(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(points__gt=0), name="club_reward_costs_points"),
             models.CheckConstraint(
+                condition=~Q(kind="fee_credit") | Q(credit__gt=0),
+                name="club_fee_credit_has_an_amount",
+            ),
+            models.CheckConstraint(
                 condition=Q(stock__gte=0), name="club_reward_stock_not_negative"
             ),
         ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.kind == "fee_credit" and not (self.credit and self.credit > 0):
+            raise ValidationError({"credit": _("Say what the credit takes off the bill.")})
+        if self.kind != "fee_credit":
+            self.credit = None
 
 
 class Redemption(models.Model):

@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import DecimalField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Round
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -48,6 +48,8 @@ class BillingRun(models.Model):
     )
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     worked_out_at = models.DateTimeField(_("worked out"), null=True)
+    #: What held a line back when it was last worked out: [[unit or meter, message], …].
+    problems = models.JSONField(_("problems"), default=list, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -98,14 +100,22 @@ class BillQuerySet(models.QuerySet):
         return self.filter(run__status=BillingRun.Status.CONFIRMED)
 
     def with_figures(self):
-        """Each bill with `charged` (its lines), `adjusted`, `paid` and `owed`, summed by the
-        database, one subquery each."""
+        """Each bill with `charged` (its lines), `adjusted`, `billed` (the two), `paid` and
+        `owed`, summed by the database, one subquery each."""
         return self.annotate(
             charged=_sum_of(BillLine),
             adjusted=_sum_of(Adjustment),
             paid=_sum_of(Payment),
             late_fees_paid=_sum_of(Payment, "late_fee"),
-        ).annotate(owed=models.F("charged") + models.F("adjusted") - models.F("paid"))
+        ).annotate(
+            billed=models.F("charged") + models.F("adjusted"),
+            # Rounded in the query: SQLite adds decimals as floats (0.1 + 0.2 - 0.3 ≠ 0).
+            owed=Round(
+                models.F("charged") + models.F("adjusted") - models.F("paid"),
+                2,
+                output_field=DecimalField(**MONEY),
+            ),
+        )
 
     def owing(self):
         return self.with_figures().filter(owed__gt=0)

@@ -207,6 +207,21 @@ class BillingTerms(models.Model):
         validators=[MaxValueValidator(100)],
         help_text=_("The late fee on a bill never exceeds this share of the amount overdue."),
     )
+    remind_after = models.PositiveSmallIntegerField(
+        _("friendly reminder after (days)"),
+        default=7,
+        help_text=_("Days after the due date: a reminder on the owner's channels."),
+    )
+    notice_after = models.PositiveSmallIntegerField(
+        _("arrears notice after (days)"),
+        default=30,
+        help_text=_("Days after the due date: the arrears notice (欠费通知单)."),
+    )
+    call_after = models.PositiveSmallIntegerField(
+        _("call after (days)"),
+        default=90,
+        help_text=_("Days after the due date: customer service call the owner."),
+    )
     how_to_pay = models.TextField(
         _("how to pay"),
         blank=True,
@@ -219,3 +234,17 @@ class BillingTerms(models.Model):
 
     def __str__(self):
         return str(self.estate)
+
+    def clean(self):
+        if not self.remind_after < self.notice_after < self.call_after:
+            raise ValidationError(
+                {"notice_after": _("The stages come one after another: reminder, notice, call.")}
+            )
+
+
+def terms_for(estate):
+    """The estate's terms of payment, or the defaults while none are written down."""
+    try:
+        return estate.billing_terms
+    except BillingTerms.DoesNotExist:
+        return BillingTerms(estate=estate, payee=estate.name)

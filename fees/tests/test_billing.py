@@ -34,7 +34,7 @@ def test_a_month_is_worked_out_from_the_rules_and_readings(priced, fee_desk):
     assert home["住宅物业管理费"] == (D("222.20"), "101.00 m² × 2.20 元")
     assert home["车位管理费"][0] == D("150.00")
     # 25.5 m³: 20 at 2.90 and 5.5 at 3.85 = 58 + 21.175 → 79.18
-    assert home["水费"] == (D("79.18"), "W3-1201：100.00 → 125.50，25.50")
+    assert home["水费"] == (D("79.18"), "W3-1201：100.00 → 125.50，用量 25.50 m³")
     # 3栋's six homes share 600 kWh by area: 101 of 609 m² → 99.51 kWh × 0.568
     assert home["公摊电费"][0] == D("56.52")
     other = lines_of(run, "1栋 0101")

@@ -490,6 +490,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.send_monthly_case_report",
         "schedule": crontab(day_of_month=1, hour=8, minute=30),
     },
+    "fees-reminders": {
+        "task": "fees.reminders.remind_overdue",
+        "schedule": crontab(hour=9, minute=15),
+    },
     "repairs-monthly-report": {
         "task": "repairs.tasks.send_monthly_repair_report",
         "schedule": crontab(day_of_month=1, hour=8, minute=40),

@@ -221,6 +221,7 @@ def test_the_settings_page_saves_choices_and_keeps_one_way_for_what_matters(clie
         {
             "case": ["sms", "email", "wechat"],  # WeChat is not theirs: not kept
             "repair": ["sms"],
+            "bill": ["sms"],
             "important_notice": ["email"],
             "notice": [],
             "account": ["sms"],
@@ -237,6 +238,7 @@ def test_the_settings_page_saves_choices_and_keeps_one_way_for_what_matters(clie
     assert person.notification_channels == {
         "case": ["sms", "email"],
         "repair": ["sms"],
+        "bill": ["sms"],
         "important_notice": ["email"],
         "notice": [],
         "account": ["sms"],

@@ -1,0 +1,217 @@
+"""我的账单: the owner's bills, one bill with how it was worked out, and its payment request and
+receipts as PDF; and the line on 我的 that leads there.
+
+Who sees a unit's bills: its verified owners and co-owners (`paying_units`); family members live
+there but do not pay, and see none. Only issued bills (of confirmed runs) are shown. Every
+figure comes from the ledger (`fees.ledger.with_late_fees`): the bill's own balance, and the
+late fee on the day shown apart from it.
+"""
+
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+
+from fees import paper
+from fees.billing import terms_for
+from fees.ledger import with_late_fees
+from fees.models import Adjustment, Bill, BillingRun, BillLine, Payment
+from fees.money import to_fen, yuan
+from owners.models import OwnershipClaim, Unit
+from portal import framing
+from portal.links import addresses
+
+ZERO = Decimal("0.00")
+PAYING = (OwnershipClaim.Role.OWNER, OwnershipClaim.Role.CO_OWNER)
+#: Settled bills shown per unit on 我的账单 before "show all"; unsettled ones are always shown.
+SETTLED_SHOWN = 12
+
+
+def paying_claims(user):
+    """`user`'s approved claims as owner or co-owner: the units whose bills they see."""
+    return OwnershipClaim.objects.filter(
+        owner=user, status=OwnershipClaim.Status.APPROVED, role__in=PAYING
+    )
+
+
+def paying_units(user):
+    """The units whose bills `user` sees, as a subquery of ids."""
+    return paying_claims(user).values("unit")
+
+
+def owners_bills(user):
+    """The issued bills `user` may see."""
+    return Bill.objects.issued().filter(unit__in=paying_units(user))
+
+
+def _status(bill):
+    if bill.owed <= 0 and bill.late_fee <= 0:
+        return "settled"
+    if bill.paid > 0 or bill.late_fees_paid > 0:
+        return "partly"
+    return "unpaid"
+
+
+def _shown(bill):
+    """The bill's figures as the page writes them ("1,234.50"), and its state."""
+    owed = max(bill.owed, ZERO)
+    bill.status = _status(bill)
+    bill.due_now = owed + bill.late_fee
+    bill.money = {
+        "total": yuan(bill.charged + bill.adjusted),
+        "charged": yuan(bill.charged),
+        "paid": yuan(bill.paid),
+        "owed": yuan(owed),
+        "late_fee": yuan(bill.late_fee),
+        "due_now": yuan(bill.due_now),
+    }
+    return bill
+
+
+@login_required
+def mine(request):
+    """Each unit the owner pays for: what is owed now (the bills' balance and the late fees
+    today), then its bills, newest first. Four queries, however many bills."""
+    units = list(
+        Unit.objects.filter(pk__in=paying_units(request.user))
+        .select_related("estate")
+        .order_by("estate__name", "building", "number")
+    )
+    bills = (
+        with_late_fees(
+            Bill.objects.issued().filter(unit__in=[u.pk for u in units]).order_by("-period", "pk")
+        )
+        if units
+        else []
+    )
+    show_all = request.GET.get("all") == "1"
+    detail = addresses("fees:bill")
+    by_unit = {unit.pk: [] for unit in units}
+    for bill in bills:
+        bill.url = detail(bill.pk)
+        by_unit[bill.unit_id].append(_shown(bill))
+    homes, hidden = [], 0
+    for unit in units:
+        rows = by_unit[unit.pk]
+        open_rows = [b for b in rows if b.status != "settled"]
+        settled = [b for b in rows if b.status == "settled"]
+        shown_settled = settled if show_all else settled[:SETTLED_SHOWN]
+        hidden += len(settled) - len(shown_settled)
+        owed = sum((max(b.owed, ZERO) for b in rows), ZERO)
+        late = sum((b.late_fee for b in rows), ZERO)
+        homes.append(
+            {
+                "unit": unit,
+                "bills": sorted(open_rows + shown_settled, key=lambda b: (b.period, b.pk))[::-1],
+                "open": len(open_rows),
+                "overdue": sum(1 for b in open_rows if b.overdue),
+                "has_bills": bool(rows),
+                "due_now": owed + late,
+                "money": {"owed": yuan(owed), "late_fee": yuan(late), "due_now": yuan(owed + late)},
+            }
+        )
+    return render(request, "fees/mine.html", {"homes": homes, "hidden": hidden})
+
+
+def _owners_bill(user, pk):
+    found = with_late_fees(owners_bills(user).filter(pk=pk))
+    if not found:
+        raise Http404
+    return found[0]
+
+
+@login_required
+def bill(request, pk):
+    """One bill: its lines with how each was worked out, adjustments with their reasons,
+    payments with their receipts, the late fee today, the due date and how to pay."""
+    found = _shown(_owners_bill(request.user, pk))
+    lines = list(BillLine.objects.filter(bill=found).order_by("pk"))
+    for line in lines:
+        line.money = yuan(line.amount)
+    for adjustment in found.adjustment_rows:
+        adjustment.money = ("+" if adjustment.amount > 0 else "-") + yuan(abs(adjustment.amount))
+    receipt_of = addresses("fees:receipt")
+    for payment in found.payment_rows:
+        payment.money = yuan(payment.amount)
+        payment.late_money = yuan(payment.late_fee)
+        payment.total_money = yuan(payment.total)
+        payment.receipt_url = receipt_of(payment.pk)
+    terms = terms_for(found.unit.estate)
+    rate = terms.late_fee_rate
+    return render(
+        request,
+        "fees/bill.html",
+        {
+            "bill": found,
+            "lines": lines,
+            "terms": terms,
+            "late_fee_rate": f"{rate.normalize():f}" if rate else "",
+        },
+    )
+
+
+def _pdf(content, filename):
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def request_pdf(request, pk):
+    """The bill's payment request, as the desk prints it."""
+    found = _owners_bill(request.user, pk)
+    return _pdf(paper.payment_requests([found]), f"payment-request-{found.number}.pdf")
+
+
+@login_required
+def receipt_pdf(request, pk):
+    """A receipt for a payment on one of the owner's issued bills."""
+    payment = get_object_or_404(
+        Payment.objects.select_related(
+            "bill__unit__estate__billing_terms", "bill__run", "taken_by"
+        ).filter(bill__in=owners_bills(request.user)),
+        pk=pk,
+    )
+    return _pdf(paper.receipt(payment), f"receipt-{payment.receipt_number}.pdf")
+
+
+def _per_unit(model):
+    """The sum of `model`'s amounts over the issued bills of the claim's unit."""
+    rows = (
+        model.objects.filter(
+            bill__unit=OuterRef("unit"), bill__run__status=BillingRun.Status.CONFIRMED
+        )
+        .order_by()
+        .values("bill__unit")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    money = DecimalField(max_digits=12, decimal_places=2)
+    return Coalesce(Subquery(rows, output_field=money), Value(ZERO), output_field=money)
+
+
+@framing.part("my_bills")
+def dashboard_link(request):
+    """我的账单 on 我的, for an owner who pays for a unit, with what the bills still ask (the
+    late fee is on the bills' page): one query."""
+    user = framing.reader(request)
+    if not user.is_authenticated:
+        return ""
+    owed = list(
+        paying_claims(user)
+        .annotate(owed=_per_unit(BillLine) + _per_unit(Adjustment) - _per_unit(Payment))
+        .values_list("owed", flat=True)
+    )
+    if not owed:
+        return ""
+    owed = to_fen(sum(owed, ZERO))
+    return render_to_string(
+        "fees/includes/dashboard_link.html",
+        {"owed": yuan(owed) if owed > 0 else ""},
+        request=request,
+    )
