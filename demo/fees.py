@@ -2,7 +2,9 @@
 electricity meter and a main water meter in every building, parking spaces, four months of bills
 from the readings, most paid by the bank, some at the desk, and arrears of every age: the owner
 王建国 (3栋 1201) owes last month's bill, and a few homes have paid nothing for one to four
-months. This month's readings are under way, one of them waiting for a second look.
+months, each at its reminder stage, one with the calls customer service made. Every home but
+those paying at the desk has a direct-debit agreement. This month's readings are under way, one
+of them waiting for a second look.
 
 The months are the four before today's, so the demo looks the same whenever it is loaded; the
 runs are confirmed through the fee desk's own actions, then dated back to their month.
@@ -13,8 +15,9 @@ from decimal import Decimal
 
 from django.db.models import Max
 
-from fees import billing
+from fees import billing, reminders
 from fees.models import (
+    BankAccount,
     Bill,
     BillingRun,
     BillingTerms,
@@ -26,7 +29,7 @@ from fees.models import (
 )
 from fees.payments import due_on_day, record_payment
 from fees.readings import check_reading, enter_reading, previous_month
-from owners.models import Estate, User
+from owners.models import Estate, Unit, User
 
 START = datetime.date(2026, 1, 1)
 WATER = [
@@ -96,9 +99,21 @@ def build():
         _rules(estate)
         _meters(estate)
         _read(estate, desk, [base, *billed])
+        _bank_accounts(estate)
         for period in billed:
             _bill(estate, desk, period, today)
         _under_way(estate, desk, today)
+    reminders.remind_overdue(on=today)
+    service = User.objects.get(username="service")
+    chased = Unit.objects.get(estate__name="金都·翠湖苑", building="6栋", number="1504")
+    reminders.record_call(chased, service, outcome="no_answer", note="两次未接")
+    reminders.record_call(
+        chased,
+        service,
+        outcome="promised",
+        promised_on=today + datetime.timedelta(days=10),
+        note="业主在外地，月中回杭后到前台缴清",
+    )
 
 
 def _rules(estate):
@@ -148,6 +163,20 @@ def _meters(estate):
             ParkingSpace(estate=estate, code=f"B2-{100 + i}", unit=unit)
             for i, unit in enumerate(units[::9])
         )
+
+
+def _bank_accounts(estate):
+    """Direct debit for every home but those paying at the desk (number ending 04)."""
+    BankAccount.objects.bulk_create(
+        BankAccount(
+            unit=unit,
+            holder="王建国" if (unit.building, unit.number) == ("3栋", "1201") else "业主",
+            bank="杭州银行西湖支行",
+            number=f"6228 4800 {unit.pk:04d} {unit.pk * 7 % 10000:04d}",
+            signed_on=START,
+        )
+        for unit in estate.units.exclude(number__endswith="04")
+    )
 
 
 def _use(meter, month_index):

@@ -26,6 +26,7 @@ from fees.admin_views import (
     BankImportScreen,
     BillView,
     ReadingView,
+    ReportView,
     RunView,
     StatementView,
     bill_request,
@@ -542,6 +543,22 @@ class ArrearsViewSet(ViewSet):
     )
 
 
+class ReportViewSet(ViewSet):
+    name = "fee_report"
+    url_prefix = "fees/report"
+    icon = "table"
+    menu_label = gettext_lazy("Collection report")
+
+    def get_urlpatterns(self):
+        return [path("", ReportView.as_view(), name="index")]
+
+    menu_item_class = type(
+        "FeeReportMenuItem",
+        (MenuItem,),
+        {"is_shown": lambda self, request: request.user.has_perm("fees.view_bill")},
+    )
+
+
 class FeesViewSetGroup(ViewSetGroup):
     menu_label = gettext_lazy("Fees")
     menu_icon = "doc-full"
@@ -549,6 +566,7 @@ class FeesViewSetGroup(ViewSetGroup):
     items = (
         ArrearsViewSet,
         BillViewSet,
+        ReportViewSet,
         BillingRunViewSet,
         BankImportViewSet,
         ReadingViewSet,

@@ -200,3 +200,10 @@ class CallForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
+
+
+class ReportForm(forms.Form):
+    estate = forms.ModelChoiceField(
+        Estate.objects.all(), label=gettext_lazy("Estate"), required=False
+    )
+    period = MonthField(required=False)

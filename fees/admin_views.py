@@ -21,7 +21,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from fees import arrears, bank, billing, paper, payments, readings, reminders
+from fees import access, arrears, bank, billing, paper, payments, readings, reminders, reports
 from fees.admin_forms import (
     ArrearsFilterForm,
     BankExportForm,
@@ -31,12 +31,13 @@ from fees.admin_forms import (
     CheckReadingForm,
     ImportReadingsForm,
     ReadingSheetForm,
+    ReportForm,
     StartRunForm,
 )
 from fees.ledger import statement, with_late_fees
 from fees.models import BankImport, Bill, BillingRun, Meter, Payment, Reading, Reminder
 from fees.money import to_fen
-from owners.models import Unit
+from owners.models import Estate, Unit
 from portal.actions import Refused
 from portal.admin_actions import ActionsInspectView
 
@@ -390,7 +391,7 @@ class StatementView(FeeDeskView, TemplateView):
             balance=entries[-1].balance if entries else Decimal("0.00"),
             late_fees=sum((b.late_fee for b in bills), Decimal("0.00")),
             page_subtitle=str(unit),
-            payers=reminders.payers([unit.pk]).get(unit.pk, []),
+            payers=access.payers([unit.pk]).get(unit.pk, []),
             reached=Reminder.objects.filter(bill__unit=unit).select_related("bill"),
             calls=unit.collection_calls.select_related("called_by"),
             call_form=kwargs.pop("call_form", None) or CallForm(),
@@ -615,3 +616,60 @@ def arrears_workbook(rows):
     stamp = f"{timezone.localdate():%Y%m%d}"
     response["Content-Disposition"] = f'attachment; filename="arrears-{stamp}.xlsx"'
     return response
+
+
+class ReportView(FeeDeskView, TemplateView):
+    """收缴率 and 水电平衡 for an estate and month, with the collection rate's last twelve
+    months as a chart."""
+
+    permission_required = "fees.view_bill"
+    template_name = "fees/admin/report.html"
+    page_title = gettext_lazy("Collection and meter balance")
+    parent = ("bills:index", gettext_lazy("Bills"))
+    header_icon = "table"
+
+    def get_context_data(self, **kwargs):
+        last = readings.previous_month(timezone.localdate().replace(day=1))
+        form = ReportForm(self.request.GET or None, initial={"period": last})
+        data = form.cleaned_data if form.is_valid() else {}
+        estate = data.get("estate") or Estate.objects.order_by("pk").first()
+        period = data.get("period") or last
+        context = super().get_context_data(form=form, estate=estate, period=period, **kwargs)
+        if estate:
+            points = reports.trend(estate, period)
+            context.update(
+                collection=reports.collection(estate, period),
+                balance=reports.balance(estate, period),
+                chart=chart(points),
+            )
+        return context
+
+
+def chart(points, width=640, height=180):
+    """The collection rate month by month as bars: [(x, y, w, h, label, value)] for an inline
+    SVG drawn by the template (no chart library is needed for twelve bars)."""
+    gap, top, bottom = 8, 18, 22
+    slot = width / max(len(points), 1)
+    bars = []
+    for index, (day, value) in enumerate(points):
+        share = float(value or 0) / 100
+        tall = (height - top - bottom) * min(share, 1)
+        bars.append(
+            {
+                "x": round(index * slot + gap / 2, 1),
+                "y": round(height - bottom - tall, 1),
+                "w": round(slot - gap, 1),
+                "h": round(tall, 1),
+                "label": f"{day:%m}",
+                "value": "—" if value is None else f"{value}%",
+                "text_x": round(index * slot + slot / 2, 1),
+                "text_y": round(height - bottom - tall - 4, 1),
+            }
+        )
+    return {
+        "width": width,
+        "height": height,
+        "bars": bars,
+        "base": height - bottom,
+        "label_y": height - 6,
+    }

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class FeesConfig(AppConfig):
     name = "fees"
     verbose_name = _("Fees")
+
+    def ready(self):
+        from fees import home_parts  # noqa: F401

@@ -12,9 +12,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from fees.access import payers
 from fees.ledger import with_late_fees
 from fees.models import Bill, CollectionCall, Reminder
-from fees.reminders import payers
 
 STAGE_ORDER = {Reminder.Stage.FRIENDLY: 1, Reminder.Stage.NOTICE: 2, Reminder.Stage.CALL: 3}
 

@@ -10,8 +10,7 @@
   The first two stages tell the owners; the call stage puts the unit on customer service's call
   list (催缴电话), where the call and any promise to pay are recorded (`record_call`).
 
-Who hears: the accounts verified as owner or co-owner of the unit (household members do not
-see the bills; see `payers`).
+Who hears: the accounts that see the unit's bills (`fees.access.payers`).
 """
 
 import datetime
@@ -24,29 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from fees.access import payers
 from fees.models import Bill, BillingRun, CollectionCall, Reminder, terms_for
 from fees.money import yuan
-from owners.models import OwnershipClaim
 from portal import outbox
 from portal.actions import Refused
 from portal.notifications import tell
 
-PAYING_ROLES = (OwnershipClaim.Role.OWNER, OwnershipClaim.Role.CO_OWNER)
 BATCH = 200
-
-
-def payers(unit_ids):
-    """{unit id: [accounts that see and pay its bills]}: verified owners and co-owners."""
-    found = {}
-    claims = OwnershipClaim.objects.filter(
-        unit_id__in=unit_ids,
-        status=OwnershipClaim.Status.APPROVED,
-        role__in=PAYING_ROLES,
-        owner__is_active=True,
-    ).select_related("owner")
-    for claim in claims:
-        found.setdefault(claim.unit_id, []).append(claim.owner)
-    return found
 
 
 def queue_issued(run):

@@ -1,7 +1,8 @@
 """The fee desk's jobs, so the worker registers them: the owners told of a month's bills
-(`tell_issued`, through the outbox) and the morning's reminders (`remind_overdue`, scheduled in
-portal/settings/base.py)."""
+(`tell_issued`, through the outbox), the morning's reminders (`remind_overdue`) and the
+managers' report on the 1st (`send_monthly_fee_report`), scheduled in portal/settings/base.py."""
 
 from fees.reminders import remind_overdue, tell_issued
+from fees.reports import send_monthly_fee_report
 
-__all__ = ["remind_overdue", "tell_issued"]
+__all__ = ["remind_overdue", "send_monthly_fee_report", "tell_issued"]

@@ -1,7 +1,7 @@
 """我的账单: the owner's bills, one bill with how it was worked out, and its payment request and
-receipts as PDF; and the line on 我的 that leads there.
+receipts as PDF (the line on 我的 that leads here is `fees.home_parts`).
 
-Who sees a unit's bills: its verified owners and co-owners (`paying_units`); family members live
+Who sees a unit's bills: its verified owners and co-owners (`fees.access`); family members live
 there but do not pay, and see none. Only issued bills (of confirmed runs) are shown. Every
 figure comes from the ledger (`fees.ledger.with_late_fees`): the bill's own balance, and the
 late fee on the day shown apart from it.
@@ -10,42 +10,21 @@ late fee on the day shown apart from it.
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 
 from fees import paper
+from fees.access import owners_bills, paying_units
 from fees.billing import terms_for
 from fees.ledger import with_late_fees
-from fees.models import Adjustment, Bill, BillingRun, BillLine, Payment
-from fees.money import to_fen, yuan
-from owners.models import OwnershipClaim, Unit
-from portal import framing
+from fees.models import Bill, BillLine, Payment
+from fees.money import yuan
+from owners.models import Unit
 from portal.links import addresses
 
 ZERO = Decimal("0.00")
-PAYING = (OwnershipClaim.Role.OWNER, OwnershipClaim.Role.CO_OWNER)
 #: Settled bills shown per unit on 我的账单 before "show all"; unsettled ones are always shown.
 SETTLED_SHOWN = 12
-
-
-def paying_claims(user):
-    """`user`'s approved claims as owner or co-owner: the units whose bills they see."""
-    return OwnershipClaim.objects.filter(
-        owner=user, status=OwnershipClaim.Status.APPROVED, role__in=PAYING
-    )
-
-
-def paying_units(user):
-    """The units whose bills `user` sees, as a subquery of ids."""
-    return paying_claims(user).values("unit")
-
-
-def owners_bills(user):
-    """The issued bills `user` may see."""
-    return Bill.objects.issued().filter(unit__in=paying_units(user))
 
 
 def _status(bill):
@@ -107,7 +86,6 @@ def mine(request):
             {
                 "unit": unit,
                 "bills": sorted(open_rows + shown_settled, key=lambda b: (b.period, b.pk))[::-1],
-                "open": len(open_rows),
                 "overdue": sum(1 for b in open_rows if b.overdue),
                 "has_bills": bool(rows),
                 "due_now": owed + late,
@@ -178,40 +156,3 @@ def receipt_pdf(request, pk):
         pk=pk,
     )
     return _pdf(paper.receipt(payment), f"receipt-{payment.receipt_number}.pdf")
-
-
-def _per_unit(model):
-    """The sum of `model`'s amounts over the issued bills of the claim's unit."""
-    rows = (
-        model.objects.filter(
-            bill__unit=OuterRef("unit"), bill__run__status=BillingRun.Status.CONFIRMED
-        )
-        .order_by()
-        .values("bill__unit")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    money = DecimalField(max_digits=12, decimal_places=2)
-    return Coalesce(Subquery(rows, output_field=money), Value(ZERO), output_field=money)
-
-
-@framing.part("my_bills")
-def dashboard_link(request):
-    """我的账单 on 我的, for an owner who pays for a unit, with what the bills still ask (the
-    late fee is on the bills' page): one query."""
-    user = framing.reader(request)
-    if not user.is_authenticated:
-        return ""
-    owed = list(
-        paying_claims(user)
-        .annotate(owed=_per_unit(BillLine) + _per_unit(Adjustment) - _per_unit(Payment))
-        .values_list("owed", flat=True)
-    )
-    if not owed:
-        return ""
-    owed = to_fen(sum(owed, ZERO))
-    return render_to_string(
-        "fees/includes/dashboard_link.html",
-        {"owed": yuan(owed) if owed > 0 else ""},
-        request=request,
-    )

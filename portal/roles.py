@@ -197,6 +197,7 @@ ROLES = {
             *OWNER_SERVICE,
             *ARCHIVE_WORK,
             *FEE_WORK,
+            "fees.receive_fee_report",
             # ID numbers in full: managers only.
             "owners.view_id_number",
             *CLOSURES,

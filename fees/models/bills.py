@@ -68,7 +68,10 @@ class BillingRun(models.Model):
             # Two runs started at once for one estate and month make one run.
             models.UniqueConstraint(fields=["estate", "period"], name="fees_one_run_a_month")
         ]
-        permissions = [("run_billing", _("Can work out and confirm the month's bills"))]
+        permissions = [
+            ("run_billing", _("Can work out and confirm the month's bills")),
+            ("receive_fee_report", _("Receives the monthly fee report by email")),
+        ]
 
     def __str__(self):
         return f"{self.estate} {self.period:%Y-%m}"

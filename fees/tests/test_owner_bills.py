@@ -50,13 +50,14 @@ def issued(priced, fee_desk):
 
 @pytest.fixture
 def mine(issued, unit):
-    """3栋 1201's bill: 222.20 management + 150.00 parking, 22.20 taken off, 100.88 paid five
-    days after it fell due (0.88 of it the late fee then)."""
+    """3栋 1201's October bill: 222.20 management + 150.00 parking."""
     return issued.get(unit=unit)
 
 
 @pytest.fixture
 def paid(mine, fee_desk):
+    """22.20 taken off the bill, then 100.88 paid five days after it fell due (0.88 of it the
+    late fee on that day)."""
     billing.adjust(mine, fee_desk, amount="-22.20", reason="空置房优惠")
     return payments.record_payment(
         mine,
@@ -139,7 +140,7 @@ def test_a_family_member_and_another_owner_see_nothing(client, verified_owner, p
         assert mine.number not in listing
         for url in own:
             assert client.get(url).status_code == 404, (person, url)
-    # The family member is told who sees bills; the dashboard has no 我的账单 for them.
+    # 我的 has no 我的账单 for a family member.
     client.force_login(family)
     assert reverse("fees:mine") not in page_text(client.get(reverse("owners:dashboard")))
 

@@ -494,6 +494,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "fees.reminders.remind_overdue",
         "schedule": crontab(hour=9, minute=15),
     },
+    "fees-monthly-report": {
+        "task": "fees.reports.send_monthly_fee_report",
+        "schedule": crontab(day_of_month=1, hour=8, minute=50),
+    },
     "repairs-monthly-report": {
         "task": "repairs.tasks.send_monthly_repair_report",
         "schedule": crontab(day_of_month=1, hour=8, minute=40),
