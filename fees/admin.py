@@ -400,8 +400,8 @@ class BillFilterSet(WagtailFilterSet):
 
     def in_state(self, queryset, name, value):
         if value == "paid":
-            return queryset.filter(owed__lte=0)
-        queryset = queryset.filter(owed__gt=0)
+            return queryset.settled()
+        queryset = queryset.owing()
         if value == "overdue":
             queryset = queryset.filter(due_on__lt=timezone.localdate())
         return queryset

@@ -300,10 +300,14 @@ def work_out(run, by):
             raise BillingError(_("This month's bills are confirmed; they no longer change."))
         plan = Plan(run.estate, run.period)
         Bill.objects.filter(run=run).delete()
+        billed = [unit for unit in plan.units if plan.lines.get(unit.pk)]
+        # Numbered now, in the order of the units: a draft's numbers stay if it is confirmed.
         bills = Bill.objects.bulk_create(
-            Bill(run=run, unit=unit, period=run.period)
-            for unit in plan.units
-            if plan.lines.get(unit.pk)
+            (
+                Bill(run=run, unit=unit, period=run.period, number=bill_number(run, index))
+                for index, unit in enumerate(billed, start=1)
+            ),
+            batch_size=2000,
         )
         lines = []
         for bill in bills:
@@ -315,6 +319,11 @@ def work_out(run, by):
         run.save(update_fields=["worked_out_at", "problems"])
     run.plan = plan
     return run
+
+
+def bill_number(run, index):
+    """202611-01-00189: the month, the estate, the unit's place in the run."""
+    return f"{run.period:%Y%m}-{run.estate_id:02d}-{index:05d}"
 
 
 def blockers(run):
@@ -333,7 +342,7 @@ def blockers(run):
 
 
 def confirm_run(run, by):
-    """Issue the draft's bills: numbered, dated, due; from now on they never change."""
+    """Issue the draft's bills: dated and due; from now on they never change."""
     if not can_run(by):
         raise PermissionDenied
     with transaction.atomic():
@@ -345,14 +354,10 @@ def confirm_run(run, by):
         today = timezone.localdate()
         terms = terms_for(run.estate)
         due = max(run.period.replace(day=terms.due_day), today + AT_LEAST)
-        bills = list(run.bills.order_by("unit__building", "unit__number"))
-        for index, bill in enumerate(bills, start=1):
-            bill.number = f"{run.period:%Y%m}-{run.estate_id:02d}-{index:05d}"
-            bill.issued_on, bill.due_on = today, due
-        Bill.objects.bulk_update(bills, ["number", "issued_on", "due_on"], batch_size=2000)
+        issued = run.bills.update(issued_on=today, due_on=due)
         run.status, run.confirmed_by, run.confirmed_at = run.Status.CONFIRMED, by, timezone.now()
         run.save(update_fields=["status", "confirmed_by", "confirmed_at"])
-        log(run, "fees.run_confirmed", user=by, data={"bills": len(bills)})
+        log(run, "fees.run_confirmed", user=by, data={"bills": issued})
         queue_issued(run)
     return run
 

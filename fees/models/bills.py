@@ -24,6 +24,7 @@ from django.utils.translation import pgettext_lazy
 from owners.models import Estate, Unit
 
 ZERO = Decimal("0.00")
+FEN = Decimal("0.01")
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
@@ -103,25 +104,35 @@ class BillQuerySet(models.QuerySet):
         return self.filter(run__status=BillingRun.Status.CONFIRMED)
 
     def with_figures(self):
-        """Each bill with `charged` (its lines), `adjusted`, `billed` (the two), `paid` and
-        `owed`, summed by the database, one subquery each."""
+        """Each bill with `charged` (its lines), `adjusted`, `paid` and `late_fees_paid`,
+        summed by the database, one subquery each; `billed` and `owed` follow from them
+        (`Bill.billed`, `Bill.owed`)."""
+        if "charged" in self.query.annotations:
+            return self
         return self.annotate(
             charged=_sum_of(BillLine),
             adjusted=_sum_of(Adjustment),
             paid=_sum_of(Payment),
             late_fees_paid=_sum_of(Payment, "late_fee"),
-        ).annotate(
-            billed=models.F("charged") + models.F("adjusted"),
-            # Rounded in the query: SQLite adds decimals as floats (0.1 + 0.2 - 0.3 ≠ 0).
-            owed=Round(
-                models.F("charged") + models.F("adjusted") - models.F("paid"),
+        )
+
+    def _balance(self):
+        # Rounded in the query: SQLite adds decimals as floats (0.1 + 0.2 - 0.3 ≠ 0).
+        return self.alias(
+            balance=Round(
+                _sum_of(BillLine) + _sum_of(Adjustment) - _sum_of(Payment),
                 2,
                 output_field=DecimalField(**MONEY),
-            ),
+            )
         )
 
     def owing(self):
-        return self.with_figures().filter(owed__gt=0)
+        """Bills that still owe something, with their figures."""
+        return self._balance().filter(balance__gt=0).with_figures()
+
+    def settled(self):
+        """Bills paid in full, with their figures."""
+        return self._balance().filter(balance__lte=0).with_figures()
 
 
 class Bill(models.Model):
@@ -149,6 +160,17 @@ class Bill(models.Model):
 
     def __str__(self):
         return self.number or f"{self.unit.label} {self.period:%Y-%m}"
+
+    @property
+    def billed(self):
+        """What the bill asks: its lines and adjustments (needs `with_figures`)."""
+        return (self.charged + self.adjusted).quantize(FEN)
+
+    @property
+    def owed(self):
+        """What it still asks, late fees apart (needs `with_figures`)."""
+        # Quantized: SQLite hands sums back as 222.200000000000.
+        return (self.charged + self.adjusted - self.paid).quantize(FEN)
 
 
 class BillLine(models.Model):
