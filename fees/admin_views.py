@@ -545,6 +545,8 @@ class ArrearsView(FeeDeskView, TemplateView):
         )
         if request.GET.get("export") == "xlsx":
             return arrears_workbook(self.rows)
+        if request.GET.get("export") == "notices":
+            return _pdf(paper.arrears_notices(self.rows), "arrears-notices.pdf")
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -10,6 +10,7 @@ them; a receipt gives its total in capital numerals too (`capital`), as Chinese 
 import io
 
 import segno
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4, A5, landscape
@@ -361,3 +362,101 @@ def receipt(payment):
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+def arrears_notices(rows, *, on=None):
+    """欠费通知单: a page for each home of the arrears ledger (`fees.arrears.ledger` rows), to
+    post or hand over: the payee, the home, each overdue bill with its month, due date, what it
+    still owes and its late fee on day `on`, the total in figures and in words, a request to pay
+    with how to, and a QR code of 我的账单."""
+    on = on or timezone.localdate()
+    link = site_link(reverse("fees:mine"))
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setTitle(_("Arrears notices"))
+    for row in rows:
+        _notice(pdf, row, on, link)
+    if not rows:
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _notice(pdf, row, on, link):
+    unit, terms = row.unit, terms_for(row.unit.estate)
+    page = _Page(pdf, _("Arrears notice, %(unit)s (continued)") % {"unit": unit.label})
+    left, right, width = page.left, page.right, page.width
+    pdf.setFont(FONT, 15)
+    pdf.drawCentredString(width / 2, page.y, _fit(terms.payee, 15, right - left))
+    page.y -= 10 * mm
+    pdf.setFont(FONT, 20)
+    pdf.drawCentredString(width / 2, page.y, _("Arrears notice"))
+    page.y -= 5 * mm
+    pdf.setLineWidth(1.2)
+    pdf.line(left, page.y, right, page.y)
+    page.y -= 10 * mm
+    page.text(
+        left, _("To the owner of %(unit)s:") % {"unit": f"{unit.estate.name} {unit.label}"}, 11
+    )
+    page.y -= 7 * mm
+    words = _(
+        "As of %(date)s the property bills below are overdue. Please pay them soon; a late fee "
+        "is added each day under the estate's terms until they are paid. If you have paid "
+        "already, or anything on them is wrong, please tell the service centre."
+    ) % {"date": _date(on)}
+    for text in _lines(words, 10.5, right - left):
+        page.text(left, text, 10.5)
+        page.y -= 6 * mm
+    page.y -= 4 * mm
+
+    columns = [
+        (left + 2 * mm, _("Billing month"), False),
+        (left + 34 * mm, _("Bill number"), False),
+        (left + 76 * mm, _("Pay by"), False),
+        (right - 36 * mm, _("Owed (元)"), True),
+        (right - 2 * mm, _("Late fee (元)"), True),
+    ]
+    pdf.setFillColorRGB(0.93, 0.93, 0.93)
+    pdf.rect(left, page.y - 2.2 * mm, right - left, 7 * mm, stroke=0, fill=1)
+    pdf.setFillColorRGB(0, 0, 0)
+    for x, label, flush in columns:
+        page.text(x, label, 10, right=flush)
+    page.y -= 8 * mm
+    for bill in row.bills:
+        page.need(7 * mm)
+        values = [
+            _month(bill.period),
+            bill.number,
+            _date(bill.due_on),
+            yuan(bill.owed),
+            yuan(bill.late_fee),
+        ]
+        for (x, _label, flush), value in zip(columns, values, strict=True):
+            page.text(x, value, 10, right=flush)
+        page.y -= 6.5 * mm
+    total = row.owed + row.late_fee
+    page.need(30 * mm)
+    pdf.setLineWidth(0.5)
+    pdf.line(left, page.y + 4.5 * mm, right, page.y + 4.5 * mm)
+    page.text(left + 2 * mm, _("Total to pay"), 13)
+    page.text(right - 2 * mm, "¥ " + yuan(total), 13, right=True)
+    page.y -= 6 * mm
+    page.text(left + 2 * mm, f"{_('In words')}：{capital(total)}", 10)
+    page.y -= 12 * mm
+
+    code = 30 * mm
+    text_width = right - left - code - 8 * mm
+    how = [f"{_('Payee')}：{terms.payee}", *([terms.how_to_pay] if terms.how_to_pay else [])]
+    wrapped = [text for part in how for text in _lines(part, 9.5, text_width)]
+    page.need(max(len(wrapped) * 5 * mm + 10 * mm, code + 12 * mm))
+    top = page.y
+    page.text(left, _("How to pay"), 11)
+    page.y -= 6 * mm
+    for text in wrapped:
+        page.text(left, text, 9.5)
+        page.y -= 5 * mm
+    _qr(pdf, link, right - code, top - code + 3 * mm, code)
+    pdf.setFont(FONT, 8)
+    pdf.drawCentredString(right - code / 2, top - code, _("Scan to see your bills"))
+    _footer(pdf, left, right)
+    pdf.showPage()

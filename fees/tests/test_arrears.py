@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from conftest import claims_desk, make_user
 from fees import billing, payments, reminders
@@ -106,6 +107,11 @@ def test_the_ledger_lists_what_is_overdue_and_the_calls(client, overdue, fee_des
     assert mine[2] == "王建国" and mine[10] is not None
 
     assert "3栋 1201" not in client.get(ledger + "?building=1栋", **ZH).content.decode()
+
+    notices = client.get(ledger + "?building=3栋&export=notices")
+    assert notices["Content-Type"] == "application/pdf"
+    pages = PdfReader(io.BytesIO(notices.content)).pages
+    assert len(pages) == 6 and overdue.number in "".join(p.extract_text() for p in pages)
 
 
 def test_only_staff_who_chase_arrears_record_calls(client, overdue, staff):
