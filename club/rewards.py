@@ -62,7 +62,7 @@ def redeem(member, reward, *, key):
         if not Reward.objects.filter(pk=reward.pk, stock__gt=0).update(stock=F("stock") - 1):
             raise RedemptionError(_("Sorry, this reward is out of stock."))
         redemption = Redemption.objects.create(
-            member=member, reward=reward, points=reward.points, key=key
+            member=member, reward=reward, points=reward.points, credit=reward.credit, key=key
         )
         post_entry(
             member,
@@ -102,6 +102,10 @@ def _handle(redemption, by):
 def fulfil(redemption, by):
     with transaction.atomic():
         redemption = _handle(redemption, by)
+        if redemption.reward.kind == "fee_credit":
+            raise RedemptionError(
+                _("A property-fee credit is handed over by the fee desk, on the member's bill.")
+            )
         redemption.status = Redemption.Status.FULFILLED
         redemption.handled_by, redemption.handled_at = by, timezone.now()
         redemption.save(update_fields=["status", "handled_by", "handled_at"])

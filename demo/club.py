@@ -248,7 +248,7 @@ def _credit(name):
     """What a 物业费抵扣 reward takes off the bill: the amount in its name."""
     if "物业费" not in name:
         return None
-    return Decimal(re.search(r"\d+(\.\d+)?", name).group())
+    return Decimal(re.search(r"(\d+(?:\.\d+)?)\s*元", name).group(1))
 
 
 def _picture(title, colours, size=(960, 640)):

@@ -1,9 +1,13 @@
 """Who sees and pays a unit's bills: its verified owners and co-owners. Household members live
-there but do not pay, and see none. 我的账单, the line on 我的, and the messages about bills all
-ask here."""
+there but do not pay, and see none. After a change of owner (更名, recorded in the owner archive)
+the new owners see the bills from the month of the change on; the ones before stay with the
+desk's ledger. 我的账单, the line on 我的, and the messages about bills all ask here."""
+
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import TruncMonth
 
 from fees.models import Bill
-from owners.models import OwnershipClaim
+from owners.models import OwnershipClaim, UnitEvent
 
 PAYING = (OwnershipClaim.Role.OWNER, OwnershipClaim.Role.CO_OWNER)
 
@@ -21,8 +25,16 @@ def paying_units(user):
 
 
 def owners_bills(user):
-    """The issued bills `user` may see."""
-    return Bill.objects.issued().filter(unit__in=paying_units(user))
+    """The issued bills `user` may see: their units' since the latest change of owner."""
+    transfers = UnitEvent.objects.filter(
+        unit=OuterRef("unit"), kind=UnitEvent.Kind.TRANSFER
+    ).order_by("-happened_on")
+    return (
+        Bill.objects.issued()
+        .filter(unit__in=paying_units(user))
+        .alias(owned_from=TruncMonth(Subquery(transfers.values("happened_on")[:1])))
+        .filter(Q(owned_from__isnull=True) | Q(period__gte=F("owned_from")))
+    )
 
 
 def payers(unit_ids):

@@ -167,6 +167,9 @@ class BillingTermsViewSet(ModelViewSet):
         "late_fee_rate",
         "late_fee_grace_days",
         "late_fee_cap",
+        "remind_after",
+        "notice_after",
+        "call_after",
         "how_to_pay",
     ]
     list_display = ["estate", "payee", "due_day", "late_fee_rate", "late_fee_cap"]
@@ -192,7 +195,7 @@ class MeterViewSet(ModelViewSet):
         "estate",
         Column("place", label=gettext_lazy("Place"), accessor="place"),
         Column("kind", label=gettext_lazy("Kind"), accessor="get_kind_display"),
-        Column("role", label=gettext_lazy("Role"), accessor="get_role_display"),
+        Column("role", label=pgettext_lazy("meter", "Role"), accessor="get_role_display"),
     ]
     list_filter = ["estate", "kind", "role"]
     list_export = ["estate", "code", "kind", "role", "building", "unit"]

@@ -70,6 +70,20 @@ class BankAccountForm(UnitByLabelForm):
         super().__init__(*args, **kwargs)
         if self.instance.unit_id:
             self.fields["estate"].initial = self.instance.unit.estate_id
+        if self.instance.pk:
+            # The number is never shown again in full: typed anew to change it.
+            self.initial["number"] = ""
+            self.fields["number"].required = False
+            self.fields["number"].widget.attrs["placeholder"] = self.instance.masked_number
+            self.fields["number"].help_text = _("Leave empty to keep the number on file.")
+
+    def clean_number(self):
+        number = "".join((self.cleaned_data.get("number") or "").split())
+        if not number and self.instance.pk:
+            return type(self.instance).objects.get(pk=self.instance.pk).number
+        if not number.isdigit() or not 8 <= len(number) <= 32:
+            raise forms.ValidationError(_("An account number is 8 to 32 figures."))
+        return number
 
     def clean(self):
         cleaned = super().clean()

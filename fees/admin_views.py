@@ -116,7 +116,8 @@ class RunView(ActionsInspectView):
         context = super().get_context_data(**kwargs)
         run = self.object
         waiting = (
-            Reading.objects.filter(
+            Reading.objects.select_related("meter__estate")
+            .filter(
                 meter__estate_id=run.estate_id,
                 period=run.period,
                 flag__gt="",
@@ -179,12 +180,19 @@ class ReadingSheetView(FeeDeskView, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         data, saved, problems = form.cleaned_data, [], []
+        stored = dict(
+            Reading.objects.filter(meter__in=self.meters(data), period=data["period"]).values_list(
+                "meter_id", "value"
+            )
+        )
         for meter in self.meters(data):
             typed = (request.POST.get(f"meter-{meter.pk}") or "").strip()
             if not typed:
                 continue
             try:
                 value = Decimal(typed.replace(",", ""))
+                if value == stored.get(meter.pk):
+                    continue  # shown as it was saved: not entered again
                 saved.append(
                     readings.enter_reading(
                         meter,
@@ -340,7 +348,7 @@ class BillView(ActionsInspectView):
             bill=bill,
             lines=list(bill.lines.all()),
             asked=to_fen(bill.owed + bill.late_fee),
-            may_pay=payments.can_take(user) and bill.owed > 0,
+            may_pay=payments.can_take(user) and (bill.owed > 0 or bill.late_fee > 0),
             credits=(
                 list(payments.credits_waiting(bill.unit))
                 if payments.can_take(user) and bill.owed > 0
@@ -392,6 +400,7 @@ class StatementView(FeeDeskView, TemplateView):
             late_fees=sum((b.late_fee for b in bills), Decimal("0.00")),
             page_subtitle=str(unit),
             payers=access.payers([unit.pk]).get(unit.pk, []),
+            contacts=self.request.user.has_perm("owners.view_contacts"),
             reached=Reminder.objects.filter(bill__unit=unit).select_related("bill"),
             calls=unit.collection_calls.select_related("called_by"),
             call_form=kwargs.pop("call_form", None) or CallForm(),
@@ -560,6 +569,7 @@ class ArrearsView(FeeDeskView, TemplateView):
             totals=arrears.totals(self.rows),
             query=query.urlencode(),
             may_call=reminders.can_call(self.request.user),
+            contacts=self.request.user.has_perm("owners.view_contacts"),
             **kwargs,
         )
 

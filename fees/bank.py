@@ -50,6 +50,8 @@ RESULT_COLUMNS = {
     "reason": {"失败原因", "备注"},
 }
 SUCCESS = {"成功", "success", "s", "0000"}
+#: Larger than any bill: what a money column holds.
+LARGEST = Decimal(10) ** 10
 FAILURE = {"失败", "fail", "failed", "f"}
 
 
@@ -134,13 +136,19 @@ def _cells(cells, where):
 
 def _read(estate, raw):
     """The file's lines as dicts, or BankError naming every bad line."""
-    rows = list(csv.reader(io.StringIO(_text(raw))))
+    try:
+        rows = list(csv.reader(io.StringIO(_text(raw))))
+    except csv.Error as error:
+        raise BankError(_("The file is not a CSV sheet: %s.") % error) from error
     if not rows:
         raise BankError(_("The file is empty."))
     where = _columns(rows[0])
     numbers = {cells[where["bill"]].strip() for cells in rows[1:] if len(cells) > where["bill"]}
     bills = {
-        b.number: b for b in Bill.objects.issued().filter(unit__estate=estate, number__in=numbers)
+        b.number: b
+        for b in Bill.objects.issued()
+        .filter(unit__estate=estate, number__in=numbers)
+        .select_related("unit")
     }
     lines, problems, today = [], [], timezone.localdate()
     for number, cells in enumerate(rows[1:], start=2):
@@ -151,7 +159,10 @@ def _read(estate, raw):
         result = get("result").lower()
         problem = None
         try:
-            amount = to_fen(Decimal(get("amount").replace(",", "")))
+            amount = Decimal(get("amount").replace(",", ""))
+            if not amount.is_finite() or abs(amount) >= LARGEST:
+                raise InvalidOperation
+            amount = to_fen(amount)
         except (InvalidOperation, ValueError):
             amount, problem = None, _("the amount is not a number")
         paid_on = today
@@ -230,6 +241,7 @@ def import_results(estate, by, *, upload):
                             paid_on=line["paid_on"],
                             reference=line["reference"],
                             note=batch.filename,
+                            late_fee_first=False,
                         )
                 except PaymentError as error:
                     # The bank took the money but the bill no longer asks it (paid at the desk

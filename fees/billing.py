@@ -14,8 +14,10 @@ space a month.
 Which units: those handed over by the month's end. Metered use is the month's reading less the
 latest one before; a meter's first reading only sets where it starts. Shared electricity: the
 month's use of the common meters of a building (or, without a building, of the estate) is
-shared among its billed units by floor area or equally, as the rule says; each unit's share is
-rounded once, so the shares may differ from the whole by a few fen.
+shared among its handed-over units the rule applies to, by floor area or equally, as the rule
+says; each unit's share is rounded once, so the shares may differ from the whole by a few fen.
+A meter read after a month without a reading bills both months' use with the tier limits of
+both months.
 """
 
 import calendar
@@ -73,13 +75,13 @@ def month_end(period):
 
 
 def months_billed(rule, period):
-    """How many months of `rule` the run for `period` bills: 0 when it is not the rule's turn."""
-    start = month(rule.effective_from)
+    """How many months of `rule` the run for `period` bills: 0 when it is not the rule's turn.
+    Cycles follow the calendar: quarters start in January, April, July and October, years in
+    January (a rule starts on the first day of one, `FeeItem.clean`)."""
     if rule.cycle == FeeItem.Cycle.ONCE:
-        return 1 if start == period else 0
+        return 1 if month(rule.effective_from) == period else 0
     step = STEP[rule.cycle]
-    gap = (period.year - start.year) * 12 + period.month - start.month
-    return step if gap >= 0 and gap % step == 0 else 0
+    return step if (period.month - 1) % step == 0 else 0
 
 
 def _rules(estate, period):
@@ -106,10 +108,22 @@ def _price(value):
     return text + "0" * max(0, 2 - len(text.split(".")[1]))
 
 
-def _metered(rule, use):
+def _metered(rule, use, months=1):
+    """What `use` costs over `months` months: tier limits are a month's, so a reading after a
+    month without one spreads the use over both months' tiers."""
     if rule.tiers:
-        return tiered(use, rule.tier_pairs)
+        return tiered(
+            use,
+            [
+                (None if up_to is None else Decimal(up_to) * months, p)
+                for up_to, p in rule.tier_pairs
+            ],
+        )
     return to_fen(use * rule.price)
+
+
+def _months_between(later, earlier):
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
 
 
 class Plan:
@@ -224,8 +238,11 @@ class Plan:
                 continue
             start = "0" if reading.value < previous.value else f"{previous.value}"
             measure = "m³" if meter.kind == Meter.Kind.WATER else "kWh"
+            months = max(_months_between(reading.period, previous.period), 1)
             detail = f"{meter.code}：{start} → {reading.value}，用量 {use} {measure}"
-            self._add(unit, rule, use, detail, _metered(rule, use))
+            if months > 1:
+                detail += f"（{months}个月）"
+            self._add(unit, rule, use, detail, _metered(rule, use, months))
 
     def _shared(self):
         by_use = self.rules.get((FeeItem.Kind.SHARED_ELECTRICITY, ""))
@@ -243,14 +260,18 @@ class Plan:
             if use is not None:
                 pools[meter.building] += use
         for building, use in sorted(pools.items()):
-            units = [u for u in self.units if not building or u.building == building]
+            # Shared among the handed-over homes the rule applies to (a shop under a rule for
+            # homes only is left out of the count, not billed a share nobody pays).
+            units = [
+                u
+                for u in self.units
+                if (not building or u.building == building) and _rule_for(by_use, u)
+            ]
             if not units:
                 continue
             area = sum((u.floor_area or 0 for u in units), Decimal(0))
             for unit in units:
                 rule = _rule_for(by_use, unit)
-                if rule is None:
-                    continue
                 if rule.basis == FeeItem.Basis.SHARED_BY_AREA:
                     if not unit.floor_area or not area:
                         continue
@@ -299,26 +320,47 @@ def work_out(run, by):
         if run.is_confirmed:
             raise BillingError(_("This month's bills are confirmed; they no longer change."))
         plan = Plan(run.estate, run.period)
-        Bill.objects.filter(run=run).delete()
-        billed = [unit for unit in plan.units if plan.lines.get(unit.pk)]
-        # Numbered now, in the order of the units: a draft's numbers stay if it is confirmed.
-        bills = Bill.objects.bulk_create(
-            (
-                Bill(run=run, unit=unit, period=run.period, number=bill_number(run, index))
-                for index, unit in enumerate(billed, start=1)
-            ),
-            batch_size=2000,
-        )
-        lines = []
-        for bill in bills:
-            for line in plan.lines[bill.unit_id]:
-                line.bill = bill
-                lines.append(line)
-        BillLine.objects.bulk_create(lines, batch_size=2000)
-        run.worked_out_at, run.problems = timezone.now(), [list(p) for p in plan.problems]
-        run.save(update_fields=["worked_out_at", "problems"])
+        _write_draft(run, plan)
     run.plan = plan
     return run
+
+
+def _write_draft(run, plan):
+    Bill.objects.filter(run=run).delete()
+    billed = [unit for unit in plan.units if plan.lines.get(unit.pk)]
+    # Numbered now, in the order of the units: a draft's numbers stay if it is confirmed.
+    bills = Bill.objects.bulk_create(
+        (
+            Bill(run=run, unit=unit, period=run.period, number=bill_number(run, index))
+            for index, unit in enumerate(billed, start=1)
+        ),
+        batch_size=2000,
+    )
+    lines = []
+    for bill in bills:
+        for line in plan.lines[bill.unit_id]:
+            line.bill = bill
+            lines.append(line)
+    BillLine.objects.bulk_create(lines, batch_size=2000)
+    run.worked_out_at, run.problems = timezone.now(), [list(p) for p in plan.problems]
+    run.save(update_fields=["worked_out_at", "problems"])
+
+
+def _drafted(run):
+    """The draft's lines as (unit, rule, amount, how), to compare with a plan."""
+    return sorted(
+        BillLine.objects.filter(bill__run=run).values_list(
+            "bill__unit_id", "fee_item_id", "amount", "detail"
+        )
+    )
+
+
+def _planned(plan):
+    return sorted(
+        (unit_id, line.fee_item_id, line.amount, line.detail)
+        for unit_id, lines in plan.lines.items()
+        for line in lines
+    )
 
 
 def bill_number(run, index):
@@ -342,23 +384,42 @@ def blockers(run):
 
 
 def confirm_run(run, by):
-    """Issue the draft's bills: dated and due; from now on they never change."""
+    """Issue the draft's bills: dated and due; from now on they never change.
+
+    The month is worked out again first, under the run's lock (readings are written under the
+    same lock): if anything changed since the preview (a reading entered or let stand, a rule,
+    a parking space), the new preview is kept and nothing is issued, so what is confirmed is
+    always what staff saw."""
     if not can_run(by):
         raise PermissionDenied
+    changed = False
     with transaction.atomic():
         run = BillingRun.objects.select_for_update().select_related("estate").get(pk=run.pk)
         if run.is_confirmed:
             raise BillingError(_("This month's bills are confirmed already."))
         if problems := blockers(run):
             raise BillingError(" ".join(problems))
-        today = timezone.localdate()
-        terms = terms_for(run.estate)
-        due = max(run.period.replace(day=terms.due_day), today + AT_LEAST)
-        issued = run.bills.update(issued_on=today, due_on=due)
-        run.status, run.confirmed_by, run.confirmed_at = run.Status.CONFIRMED, by, timezone.now()
-        run.save(update_fields=["status", "confirmed_by", "confirmed_at"])
-        log(run, "fees.run_confirmed", user=by, data={"bills": issued})
-        queue_issued(run)
+        plan = Plan(run.estate, run.period)
+        if _planned(plan) != [(u, f, to_fen(a), d) for u, f, a, d in _drafted(run)]:
+            _write_draft(run, plan)
+            changed = True
+        else:
+            today = timezone.localdate()
+            terms = terms_for(run.estate)
+            due = max(run.period.replace(day=terms.due_day), today + AT_LEAST)
+            issued = run.bills.update(issued_on=today, due_on=due)
+            run.status, run.confirmed_by = run.Status.CONFIRMED, by
+            run.confirmed_at = timezone.now()
+            run.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+            log(run, "fees.run_confirmed", user=by, data={"bills": issued})
+            queue_issued(run)
+    if changed:
+        raise BillingError(
+            _(
+                "The bills changed since the preview (a reading, a rule or a parking space): "
+                "they are worked out again. Look at them and confirm."
+            )
+        )
     return run
 
 

@@ -78,7 +78,9 @@ def with_late_fees(bills, on=None):
 
 def _by_bill(model, bills):
     found = {}
-    for row in model.objects.filter(bill__in=[b.pk for b in bills]).order_by("pk"):
+    rows = model.objects.filter(bill__in=[b.pk for b in bills]).order_by("pk")
+    related = "made_by" if model is Adjustment else "taken_by"
+    for row in rows.select_related(related):
         found.setdefault(row.bill_id, []).append(row)
     return found
 

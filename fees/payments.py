@@ -6,6 +6,7 @@ both together. With a `reference` (the bank's or the provider's number), the sam
 reported twice is recorded once: the second report returns the first payment.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -24,6 +25,8 @@ from fees.money import to_fen, yuan
 from portal.actions import Refused
 
 DESK = (Payment.Method.CASH, Payment.Method.CARD, Payment.Method.TRANSFER)
+#: How far back the desk may date money it took (the late fee depends on the day).
+BACKDATING = datetime.timedelta(days=31)
 
 
 class PaymentError(Refused):
@@ -54,20 +57,30 @@ def record_payment(
 ):
     """Record `amount` received for `bill`. `by` is the staff member (None for the bank's file
     and other automatic sources, whose caller checked the permission). `late_fee_first`: the
-    late fee of the day is settled first (money); a club credit pays the bill alone."""
+    late fee of the day is settled first (money at the desk); otherwise the bill first and any
+    rest the late fee (the bank's debit, asked days before; a club credit).
+
+    The same `reference` for the same bill and amount is the same payment reported again; for
+    another bill or amount it is refused (a bank file that repeats one number is wrong)."""
     if by is not None and not can_take(by):
         raise PermissionDenied
     paid_on = paid_on or timezone.localdate()
     if paid_on > timezone.localdate():
         raise PaymentError(_("A payment cannot be dated in the future."))
+    if method in DESK and paid_on < timezone.localdate() - BACKDATING:
+        raise PaymentError(
+            _(
+                "Money taken at the desk is recorded within a month; for older money, adjust the bill."
+            )
+        )
     try:
         amount = to_fen(amount)
     except ArithmeticError as error:
         raise PaymentError(_("Enter the amount received, such as 216.81.")) from error
     if amount <= 0:
         raise PaymentError(_("Enter the amount received, such as 216.81."))
-    if reference and (found := Payment.objects.filter(method=method, reference=reference)):
-        return found.get()
+    if reference and (found := _reported(bill, method, reference, amount)):
+        return found
     try:
         with transaction.atomic():
             return _record(
@@ -75,21 +88,35 @@ def record_payment(
             )
     except IntegrityError:
         if reference:  # the same report, recorded by another request in the meantime
-            return Payment.objects.get(method=method, reference=reference)
+            return _reported(bill, method, reference, amount)
         raise
+
+
+def _reported(bill, method, reference, amount):
+    """The payment already recorded under `reference`, if it is this one."""
+    found = Payment.objects.filter(method=method, reference=reference).first()
+    if found is None:
+        return None
+    if found.bill_id != bill.pk or found.amount + found.late_fee != amount:
+        raise PaymentError(
+            _("Reference %(reference)s was used for another payment (receipt %(receipt)s).")
+            % {"reference": reference, "receipt": found.receipt_number}
+        )
+    return found
 
 
 def _record(bill, by, amount, method, paid_on, reference, note, late_fee_first, links):
     bill = Bill.objects.select_for_update().select_related("run").get(pk=bill.pk)
-    if reference and (found := Payment.objects.filter(method=method, reference=reference)):
-        return found.get()  # reported again while this one waited for the bill
+    if reference and (found := _reported(bill, method, reference, amount)):
+        return found  # reported again while this one waited for the bill
     if not bill.run.is_confirmed:
         raise PaymentError(_("This bill is not issued yet."))
+    if paid_on < bill.issued_on:
+        raise PaymentError(_("A payment cannot be dated before the bill was issued."))
     owed, late = due_on_day(bill, paid_on)
-    if owed <= 0:
+    owed = max(owed, Decimal(0))
+    if owed + late <= 0:
         raise PaymentError(_("Bill %s is paid in full.") % bill.number)
-    if not late_fee_first:
-        late = Decimal(0)
     if amount > owed + late:
         raise PaymentError(
             _(
@@ -103,7 +130,7 @@ def _record(bill, by, amount, method, paid_on, reference, note, late_fee_first, 
                 "amount": yuan(amount),
             }
         )
-    late_paid = to_fen(min(late, amount))
+    late_paid = min(late, amount) if late_fee_first else max(amount - owed, Decimal(0))
     payment = Payment.objects.create(
         bill=bill,
         amount=amount - late_paid,
@@ -122,7 +149,12 @@ def _record(bill, by, amount, method, paid_on, reference, note, late_fee_first, 
         bill,
         "fees.payment",
         user=by,
-        data={"receipt": payment.receipt_number, "amount": str(amount), "method": method},
+        data={
+            "receipt": payment.receipt_number,
+            "amount": str(amount),
+            "method": method,
+            "paid_on": paid_on.isoformat(),
+        },
     )
     return payment
 
@@ -155,7 +187,7 @@ def credit_points(redemption, bill, by):
         if not credits_waiting(bill.unit).filter(pk=redemption.pk).exists():
             raise PaymentError(_("This credit is not for a member of this unit, or is used."))
         redemption = credit_to_bill(redemption, by)
-        credit = redemption.reward.credit
+        credit = redemption.credit or redemption.reward.credit
         owed, _late = due_on_day(bill)
         if credit > owed:
             raise PaymentError(

@@ -20,10 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from fees.models import Meter, Reading
+from fees.models import BillingRun, Meter, Reading
 from portal.actions import Refused
 
 JUMP_FACTOR = 3
+#: What the reading column holds (12 figures, 2 after the point).
+LARGEST = Decimal(10) ** 10
 HISTORY = 6
 MIN_HISTORY = 3
 #: A jump also needs this much use, so a meter that used 1 m³ a month may use 4.
@@ -86,7 +88,7 @@ def _history(meter, period):
     )
 
 
-def _save(meter, period, value, read_on, by, note=""):
+def _save(meter, period, value, read_on, by, note="", billed=None):
     """Write (or replace) the meter's reading for `period`, flagged as its history says."""
     if read_on > timezone.localdate():
         raise ReadingError(_("A meter cannot be read on a day still to come."))
@@ -94,7 +96,11 @@ def _save(meter, period, value, read_on, by, note=""):
         raise ReadingError(_("The reading is dated before the month it is for."))
     if value < 0:
         raise ReadingError(_("A reading cannot be below zero."))
-    if meter.role != Meter.Role.MAIN and _billed(meter, period):
+    if value >= LARGEST:
+        raise ReadingError(_("A reading has at most ten figures before the decimal point."))
+    if billed is None:
+        billed = _billed(meter.estate_id, period)
+    if meter.role != Meter.Role.MAIN and billed:
         raise ReadingError(
             _("%(month)s is already billed for %(meter)s; correct the bill with an adjustment.")
             % {"month": f"{period:%Y-%m}", "meter": meter.code}
@@ -107,9 +113,11 @@ def _save(meter, period, value, read_on, by, note=""):
     return reading
 
 
-def _billed(meter, period):
-    """Whether the estate's bills for `period` are confirmed, so its readings are spent."""
-    return meter.estate.billing_runs.filter(period=period, status="confirmed").exists()
+def _billed(estate_id, period):
+    """Whether the estate's bills for `period` are confirmed, so its readings are spent. The
+    run is locked until the reading is saved, so a confirmation waits for it (and then sees it)."""
+    runs = BillingRun.objects.select_for_update().filter(estate_id=estate_id, period=period)
+    return any(run.is_confirmed for run in runs)
 
 
 def enter_reading(meter, by, *, period, value, read_on, note=""):
@@ -161,7 +169,10 @@ def _parse(upload):
             continue
     else:
         raise ReadingError(_("The file is not text in UTF-8 or GB18030."))
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as error:
+        raise ReadingError(_("The file is not a CSV sheet: %s.") % error) from error
     if not rows:
         raise ReadingError(_("The file is empty."))
     header = [cell.strip().lower() for cell in rows[0]]
@@ -184,7 +195,9 @@ def import_readings(estate, by, *, period, upload, read_on=None):
     period = month(period)
     read_on = read_on or timezone.localdate()
     where, rows = _parse(upload)
-    meters = {m.code: m for m in Meter.objects.filter(estate=estate).select_related("unit")}
+    meters = {
+        m.code: m for m in Meter.objects.filter(estate=estate).select_related("unit", "estate")
+    }
     problems, wanted, seen = [], [], set()
     for number, row in enumerate(rows, start=2):
         if not any(cell.strip() for cell in row):
@@ -225,10 +238,17 @@ def import_readings(estate, by, *, period, upload, read_on=None):
         raise ReadingError(_("The file has no readings."))
     saved = []
     with transaction.atomic():
+        # The meters' rows, locked in one order, as one reading at a time locks its meter.
+        list(
+            Meter.objects.select_for_update()
+            .filter(pk__in=[w[1].pk for w in wanted])
+            .order_by("pk")
+        )
+        billed = _billed(estate.pk, period)
         for number, meter, value, day in wanted:
             try:
                 with transaction.atomic():
-                    saved.append(_save(meter, period, value, day, by))
+                    saved.append(_save(meter, period, value, day, by, billed=billed))
             except ReadingError as error:
                 problems.append(
                     _("Line %(line)s: %(problem)s") % {"line": number, "problem": error}

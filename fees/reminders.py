@@ -98,9 +98,9 @@ def remind_overdue(on=None):
         .select_related("unit__estate__billing_terms")
         .order_by("pk")
     )
-    reached = 0
-    for start in range(0, bills.count(), BATCH):
-        batch = list(bills[start : start + BATCH])
+    reached, after = 0, 0
+    while batch := list(bills.filter(pk__gt=after)[:BATCH]):
+        after = batch[-1].pk
         done = set(Reminder.objects.filter(bill__in=batch).values_list("bill_id", "stage"))
         people = payers([b.unit_id for b in batch])
         for bill in batch:

@@ -17,7 +17,7 @@ from fees import paper
 from fees.access import owners_bills, paying_units
 from fees.billing import terms_for
 from fees.ledger import with_late_fees
-from fees.models import Bill, BillLine, Payment
+from fees.models import BillLine, Payment
 from fees.money import yuan
 from owners.models import Unit
 from portal.links import addresses
@@ -60,13 +60,7 @@ def mine(request):
         .select_related("estate")
         .order_by("estate__name", "building", "number")
     )
-    bills = (
-        with_late_fees(
-            Bill.objects.issued().filter(unit__in=[u.pk for u in units]).order_by("-period", "pk")
-        )
-        if units
-        else []
-    )
+    bills = with_late_fees(owners_bills(request.user).order_by("-period", "pk")) if units else []
     show_all = request.GET.get("all") == "1"
     detail = addresses("fees:bill")
     by_unit = {unit.pk: [] for unit in units}

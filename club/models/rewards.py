@@ -106,6 +106,10 @@ class Redemption(models.Model):
         Reward, on_delete=models.PROTECT, related_name="redemptions", verbose_name=_("reward")
     )
     points = models.PositiveIntegerField(_("points"))
+    #: A property-fee credit's amount when it was redeemed (the reward's may change later).
+    credit = models.DecimalField(
+        _("credit (元)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
     status = models.CharField(
         _("status"),
         max_length=20,

@@ -232,7 +232,7 @@ class Payment(models.Model):
     class Method(models.TextChoices):
         CASH = "cash", _("Cash")
         CARD = "card", _("Bank card")
-        TRANSFER = "transfer", _("Transfer")
+        TRANSFER = "transfer", pgettext_lazy("payment", "Transfer")
         BANK = "bank", _("Bank collection")
         POINTS = "points", _("Club points")
         ONLINE = "online", _("Online")

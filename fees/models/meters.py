@@ -38,7 +38,9 @@ class Meter(models.Model):
         verbose_name=_("unit"),
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    role = models.CharField(_("role"), max_length=8, choices=Role.choices, default=Role.UNIT)
+    role = models.CharField(
+        pgettext_lazy("meter", "role"), max_length=8, choices=Role.choices, default=Role.UNIT
+    )
     code = models.CharField(_("meter number"), max_length=30)
 
     class Meta:

@@ -81,7 +81,14 @@ class FeeItem(models.Model):
     #: 阶梯价: [{"up_to": "180", "price": "0.5380"}, {"up_to": null, "price": "0.8380"}].
     tiers = models.JSONField(_("tiered prices"), default=list, blank=True)
     cycle = models.CharField(
-        _("billed"), max_length=10, choices=Cycle.choices, default=Cycle.MONTHLY
+        _("billed"),
+        max_length=10,
+        choices=Cycle.choices,
+        default=Cycle.MONTHLY,
+        help_text=_(
+            "Prices are per month; quarterly and yearly fees bill three or twelve months at the "
+            "start of each calendar quarter or year."
+        ),
     )
     effective_from = models.DateField(_("in force from"))
     effective_to = models.DateField(
@@ -117,6 +124,29 @@ class FeeItem(models.Model):
             problems["price"] = _("Give the price.")
         elif self.price < 0:
             problems["price"] = _("A price cannot be below zero.")
+        once = self.cycle == self.Cycle.ONCE
+        if self.kind and self.cycle and (self.kind == self.Kind.ONE_OFF) != once:
+            problems["cycle"] = (
+                _("A one-off charge is billed once.")
+                if self.kind == self.Kind.ONE_OFF
+                else _("Only a one-off charge is billed once.")
+            )
+        if self.effective_from and self.cycle and not once:
+            start = self.effective_from
+            first = {
+                self.Cycle.MONTHLY: start.day == 1,
+                self.Cycle.QUARTERLY: start.day == 1 and start.month in (1, 4, 7, 10),
+                self.Cycle.YEARLY: start.day == 1 and start.month == 1,
+            }[self.cycle]
+            if not first:
+                problems["effective_from"] = {
+                    self.Cycle.MONTHLY: _("A monthly fee starts on the first day of a month."),
+                    self.Cycle.QUARTERLY: _(
+                        "A quarterly fee starts on the first day of a quarter (1 January, "
+                        "1 April, 1 July or 1 October)."
+                    ),
+                    self.Cycle.YEARLY: _("A yearly fee starts on 1 January."),
+                }[self.cycle]
         if self.effective_to and self.effective_from and self.effective_to < self.effective_from:
             problems["effective_to"] = _("The rule cannot end before it starts.")
         if not problems and self.estate_id and self.effective_from:

@@ -4,12 +4,17 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from fees.models import BillingTerms, FeeItem, Meter, ParkingSpace
-from fees.readings import enter_reading
+from fees.readings import enter_reading, previous_month
 
-#: The months the tests bill: readings start in September, bills in October.
-SEP, OCT, NOV = datetime.date(2026, 9, 1), datetime.date(2026, 10, 1), datetime.date(2026, 11, 1)
+#: The three months before this one, named after the months they were when the tests were
+#: written (December 2026), so the tests bill past months whenever they run: readings start
+#: in SEP, bills in OCT, NOV is last month.
+NOV = previous_month(timezone.localdate().replace(day=1))
+OCT = previous_month(NOV)
+SEP = previous_month(OCT)
 
 
 def rule(estate, kind, name, basis, price=None, tiers=(), use="", **fields):

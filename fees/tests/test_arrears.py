@@ -21,7 +21,7 @@ from portal.models import Notification
 
 pytestmark = pytest.mark.django_db
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
-DUE = datetime.date(2026, 10, 25)
+DUE = OCT.replace(day=25)
 
 
 def with_claim(username, unit, role):
@@ -33,9 +33,9 @@ def with_claim(username, unit, role):
 
 @pytest.fixture
 def overdue(priced, fee_desk, verified_owner):
-    """October's bills, issued on the 3rd and due on the 25th; 王建国 owns 3栋 1201."""
+    """OCT's bills, issued on the 3rd and due on the 25th; 王建国 owns 3栋 1201."""
     billing.confirm_run(billing.start_run(priced, fee_desk, period=OCT), fee_desk)
-    Bill.objects.update(issued_on=datetime.date(2026, 10, 3), due_on=DUE)
+    Bill.objects.update(issued_on=OCT.replace(day=3), due_on=DUE)
     return Bill.objects.get(unit__building="3栋", unit__number="1201")
 
 
@@ -50,7 +50,7 @@ def test_owners_and_co_owners_hear_the_bill_is_out(
     told = Notification.objects.filter(kind="bill", url=f"/me/bills/{bill.pk}/")
     assert {n.recipient for n in told} == {verified_owner, co_owner}
     assert family not in {n.recipient for n in Notification.objects.filter(kind="bill")}
-    assert any("2026-10" in m.subject for m in mail.outbox)
+    assert any(f"{OCT:%Y-%m}" in m.subject for m in mail.outbox)
 
 
 def test_reminders_come_in_stages_once_each(
@@ -76,7 +76,7 @@ def test_reminders_come_in_stages_once_each(
 
 def test_a_bill_found_late_reaches_only_its_latest_stage_and_a_paid_one_none(overdue, fee_desk):
     paid = Bill.objects.with_figures().get(unit__building="1栋", unit__number="0101")
-    payments.record_payment(paid, fee_desk, amount=paid.owed, method="cash", paid_on=DUE)
+    payments.record_payment(paid, None, amount=paid.owed, method="bank", paid_on=DUE)
     reminders.remind_overdue(on=DUE + datetime.timedelta(days=100))
     assert list(overdue.reminders.values_list("stage", flat=True)) == ["call"]
     assert not paid.reminders.exists()

@@ -6,11 +6,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from fees import billing, payments
 from fees.ledger import statement, with_late_fees
 from fees.models import Bill, BillingRun, Reading
-from fees.readings import ReadingError, check_reading
+from fees.readings import ReadingError, check_reading, previous_month
 from fees.tests.conftest import NOV, OCT, SEP, read
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +54,8 @@ def test_running_twice_bills_once_and_a_confirmed_run_never_changes(priced, fee_
     billing.confirm_run(first, fee_desk)
     bill = Bill.objects.issued().get(unit__building="3栋", unit__number="1201")
     assert (
-        bill.number.startswith("202610-")
-        and bill.due_on == datetime.date(2026, 10, 25)
+        bill.number.startswith(f"{OCT:%Y%m}-")
+        and bill.due_on == OCT.replace(day=25)
         or (bill.due_on >= bill.issued_on + datetime.timedelta(days=7))
     )
     with pytest.raises(billing.BillingError):
@@ -83,8 +84,11 @@ def test_a_flagged_reading_holds_the_month_back_until_looked_at(priced, fee_desk
 
 
 def test_a_jump_far_above_the_usual_use_is_flagged(priced, fee_desk):
-    for month, value in ((6, 100), (7, 110), (8, 121), (9, 130)):
-        read(priced, fee_desk, datetime.date(2026, month, 1), {"W3-1201": str(value)})
+    months = [SEP]
+    for _i in range(3):
+        months.insert(0, previous_month(months[0]))
+    for month, value in zip(months, (100, 110, 121, 130), strict=True):
+        read(priced, fee_desk, month, {"W3-1201": str(value)})
     assert read(priced, fee_desk, OCT, {"W3-1201": "139"})["W3-1201"].flag == ""
     assert read(priced, fee_desk, OCT, {"W3-1201": "200"})["W3-1201"].flag == "jump"
     assert Reading.objects.filter(meter__code="W3-1201", period=OCT).count() == 1
@@ -93,8 +97,11 @@ def test_a_jump_far_above_the_usual_use_is_flagged(priced, fee_desk):
 def test_adjustments_payments_late_fees_and_the_statement(priced, fee_desk, settings):
     run = billing.start_run(priced, fee_desk, period=OCT)
     billing.confirm_run(run, fee_desk)
-    # As if issued in October.
-    Bill.objects.update(issued_on=datetime.date(2026, 10, 8), due_on=datetime.date(2026, 10, 25))
+    # As if issued 40 days ago and due 20 days ago.
+    today = timezone.localdate()
+    Bill.objects.update(
+        issued_on=today - datetime.timedelta(days=40), due_on=today - datetime.timedelta(days=20)
+    )
     bill = Bill.objects.issued().with_figures().get(unit__building="1栋", unit__number="0101")
     assert bill.charged == D("222.20")  # 101 m² × 2.20
     due = bill.due_on
@@ -119,7 +126,7 @@ def test_adjustments_payments_late_fees_and_the_statement(priced, fee_desk, sett
     assert payments.due_on_day(bill, later) == (D("100.00"), D("0.50"))
 
     rows = statement(bill.unit)
-    # The bill, the payment on 4 November, the adjustment made today.
+    # The bill, the payment ten days ago, the adjustment made today.
     assert [r.balance for r in rows] == [D("222.20"), D("122.20"), D("100.00")]
     assert [b.owed for b in with_late_fees(Bill.objects.filter(unit=bill.unit), later)] == [
         D("100.00")

@@ -35,7 +35,8 @@ def test_a_building_s_meters_are_read_on_one_screen(client, priced, fee_desk):
     client.force_login(fee_desk)
     read(priced, fee_desk, SEP, {"W3-1201": "100", "W3-1202": "50"})
     sheet = reverse("fees_read")
-    query = f"?estate={priced.pk}&building=3栋&period={OCT.isoformat()}&read_on=2026-10-28"
+    day = OCT.replace(day=28)
+    query = f"?estate={priced.pk}&building=3栋&period={OCT.isoformat()}&read_on={day}"
 
     page = client.get(sheet + query, **ZH)
     assert page.status_code == 200
@@ -48,7 +49,7 @@ def test_a_building_s_meters_are_read_on_one_screen(client, priced, fee_desk):
         sheet + query, {f"meter-{m1201.pk}": "112", f"meter-{m1202.pk}": "4x"}, follow=True, **ZH
     )
     saved = Reading.objects.get(meter=m1201, period=OCT)
-    assert saved.value == Decimal("112") and saved.read_on == datetime.date(2026, 10, 28)
+    assert saved.value == Decimal("112") and saved.read_on == day
     assert not Reading.objects.filter(meter=m1202, period=OCT).exists()
     assert "W3-1202" in text_of(answer)  # named in the error
 
@@ -59,20 +60,20 @@ def test_an_import_with_one_bad_line_saves_nothing(client, priced, fee_desk):
 
     def send(text):
         upload = SimpleUploadedFile("readings.csv", text.encode("gb18030"), "text/csv")
-        form = {"estate": priced.pk, "period": SEP.isoformat(), "read_on": "2026-09-28"}
+        form = {"estate": priced.pk, "period": SEP.isoformat(), "read_on": f"{SEP:%Y-%m}-28"}
         return client.post(url, {**form, "sheet": upload}, **ZH)
 
-    bad = send("表号,读数,抄表日期\nW3-1201,100,2026-09-27\nW9-9999,50,\nW3-0101,abc,\n")
+    bad = send(f"表号,读数,抄表日期\nW3-1201,100,{SEP:%Y-%m}-27\nW9-9999,50,\nW3-0101,abc,\n")
     assert bad.status_code == 200
     html = text_of(bad)
     assert "第 3 行" in html or "Line 3" in html
     assert "W9-9999" in html
     assert not Reading.objects.exists()
 
-    good = send("表号,读数,抄表日期\nW3-1201,100,2026-09-27\nW3-1202,50,\n")
+    good = send(f"表号,读数,抄表日期\nW3-1201,100,{SEP:%Y-%m}-27\nW3-1202,50,\n")
     assert good.status_code == 302
-    assert Reading.objects.get(meter__code="W3-1201").read_on == datetime.date(2026, 9, 27)
-    assert Reading.objects.get(meter__code="W3-1202").read_on == datetime.date(2026, 9, 28)
+    assert Reading.objects.get(meter__code="W3-1201").read_on == SEP.replace(day=27)
+    assert Reading.objects.get(meter__code="W3-1202").read_on == SEP.replace(day=28)
 
 
 def test_the_month_is_previewed_confirmed_and_paid_at_the_desk(client, priced, fee_desk):

@@ -66,7 +66,7 @@ def test_the_running_balance_adds_up(actions, staff):
         elif kind == "pay" and bills and amount > 0:
             on = min(first + datetime.timedelta(days=days), datetime.date.today())
             with contextlib.suppress(payments.PaymentError):
-                payments.record_payment(bills[0], desk, amount=amount, method="cash", paid_on=on)
+                payments.record_payment(bills[0], desk, amount=amount, method="bank", paid_on=on)
     entries = statement(unit)
     balance = Decimal(0)
     for entry in entries:
