@@ -24,6 +24,7 @@ STAFF = [
     ("moderator", "Forum moderators", "赵明", "论坛版主小赵"),
     ("clubstaff", "Club staff", "孙丽华", "金都会小孙"),
     ("finance", "Finance", "何静", ""),
+    ("building", "Building staff", "吴建明", ""),
     ("manager", "Managers", "钱志强", ""),
 ]
 

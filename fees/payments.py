@@ -22,6 +22,7 @@ from club.rewards import credit_to_bill
 from fees.ledger import with_late_fees
 from fees.models import Bill, Payment
 from fees.money import to_fen, yuan
+from fees.reminders import queue_paid
 from portal.actions import Refused
 
 DESK = (Payment.Method.CASH, Payment.Method.CARD, Payment.Method.TRANSFER)
@@ -145,6 +146,7 @@ def _record(bill, by, amount, method, paid_on, reference, note, late_fee_first, 
     )
     payment.receipt_number = f"SK{paid_on:%Y%m%d}{payment.pk:06d}"
     payment.save(update_fields=["receipt_number"])
+    queue_paid(payment)
     log(
         bill,
         "fees.payment",

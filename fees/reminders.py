@@ -1,5 +1,8 @@
 """Telling owners about their bills, and chasing the overdue ones (催缴).
 
+- Money recorded on a bill (at the desk, from the bank, a club credit) tells the owners it
+  arrived, with the receipt number (`tell_paid`, an outbox job per payment).
+
 - A confirmed run tells each unit's owners and co-owners with an account that the month's bill
   is out, on their channels for "Bills and arrears", in batches after the commit
   (`tell_issued`, an outbox job).
@@ -24,7 +27,7 @@ from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
 from fees.access import payers
-from fees.models import Bill, BillingRun, CollectionCall, Reminder, terms_for
+from fees.models import Bill, BillingRun, CollectionCall, Payment, Reminder, terms_for
 from fees.money import yuan
 from portal import outbox
 from portal.actions import Refused
@@ -63,12 +66,37 @@ def tell_issued(run_id, after=0):
     return len(bills)
 
 
-def _tell(user, bill, kind, *, key, days=0):
+def queue_paid(payment):
+    """After money is recorded (in its transaction): the owners hear it arrived, by a job."""
+    outbox.add_task(
+        tell_paid, key=f"fees:paid:{payment.pk}", queue=outbox.BULK, payment_id=payment.pk
+    )
+
+
+@shared_task
+def tell_paid(payment_id):
+    """Tell the unit's payers that a payment arrived, with its receipt number."""
+    payment = Payment.objects.select_related("bill__unit").get(pk=payment_id)
+    bill = Bill.objects.with_figures().select_related("unit").get(pk=payment.bill_id)
+    people = payers([bill.unit_id]).get(bill.unit_id, ())
+    for user in people:
+        _tell(
+            user,
+            bill,
+            "paid",
+            key=f"fees:paid:{payment.pk}:{user.pk}",
+            extra={"payment": payment, "paid": yuan(payment.total)},
+        )
+    return len(people)
+
+
+def _tell(user, bill, kind, *, key, days=0, extra=None):
+    context = {"bill": bill, "amount": yuan(bill.owed), "days": days, **(extra or {})}
     return tell(
         user,
         "bill",
         reverse("fees:bill", args=[bill.pk]),
-        email=(f"fees/email/{kind}", {"bill": bill, "amount": yuan(bill.owed), "days": days}),
+        email=(f"fees/email/{kind}", context),
         short="bill",
         key=key,
         queue=outbox.BULK,

@@ -180,6 +180,11 @@ ROLES = {
     },
     # 收费员: the fee desk, with the estates and units their bills are for.
     "Finance": {"perms": [*ADMIN, "owners.view_estate", "owners.view_unit", *FEE_WORK]},
+    # 楼管员: building staff read the meters on a phone (a building at a time) or send the
+    # month's sheet; the fee desk looks again at what is flagged and bills.
+    "Building staff": {
+        "perms": [*ADMIN, "fees.view_meter", "fees.add_reading", "fees.view_reading"]
+    },
     "Spokespersons": {"perms": [*ADMIN, "forum.reply_officially", "forum.view_topic"]},
     "Forum moderators": {"perms": [*ADMIN, *MODERATION]},
     "Club staff": {

@@ -119,3 +119,14 @@ def test_only_staff_who_chase_arrears_record_calls(client, overdue, staff):
     assert client.get(reverse("arrears:index")).status_code in (302, 403)
     client.post(reverse("bills:statement", args=[overdue.unit_id]), {"outcome": "no_answer"})
     assert not CollectionCall.objects.exists()
+
+
+def test_owners_hear_when_money_arrives(
+    priced, fee_desk, verified_owner, unit, django_capture_on_commit_callbacks
+):
+    billing.confirm_run(billing.start_run(priced, fee_desk, period=OCT), fee_desk)
+    bill = Bill.objects.with_figures().get(unit=unit)
+    with django_capture_on_commit_callbacks(execute=True):
+        payment = payments.record_payment(bill, fee_desk, amount=bill.owed, method="cash")
+    told = Notification.objects.get(recipient=verified_owner, kind="bill")
+    assert told.url == f"/me/bills/{bill.pk}/" and f"{payment.total:,.2f}" in told.text

@@ -14,6 +14,7 @@ ADMIN_ROLES = [
     "Forum moderators",
     "Club staff",
     "Finance",
+    "Building staff",
     "Managers",
 ]
 #: Technicians (their day of jobs) and gate guards (passes) work on the site, never in the admin.
@@ -34,10 +35,10 @@ SCREENS = {
     "fee_report:index": {"Customer service", "Finance", "Managers"},
     "billing_runs:index": {"Finance", "Managers"},
     "fees_start_run": {"Finance", "Managers"},
-    "readings:index": {"Finance", "Managers"},
-    "fees_read": {"Finance", "Managers"},
-    "fees_import_readings": {"Finance", "Managers"},
-    "meters:index": {"Finance", "Managers"},
+    "readings:index": {"Finance", "Building staff", "Managers"},
+    "fees_read": {"Finance", "Building staff", "Managers"},
+    "fees_import_readings": {"Finance", "Building staff", "Managers"},
+    "meters:index": {"Finance", "Building staff", "Managers"},
     "parking_spaces:index": {"Finance", "Managers"},
     "billing_terms:index": {"Finance", "Managers"},
     "bank_accounts:index": {"Finance", "Managers"},
