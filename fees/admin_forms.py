@@ -195,7 +195,14 @@ class ArrearsFilterForm(forms.Form):
     )
     building = forms.CharField(label=gettext_lazy("Building"), max_length=30, required=False)
     months = forms.IntegerField(
-        label=gettext_lazy("Overdue at least (months)"), min_value=0, required=False
+        label=gettext_lazy("Overdue at least (months)"), min_value=0, max_value=600, required=False
+    )
+    at_least = forms.DecimalField(
+        label=gettext_lazy("Owing at least (元)"),
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        required=False,
     )
     stage = forms.ChoiceField(
         label=gettext_lazy("Reminder stage"),

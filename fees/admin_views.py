@@ -551,6 +551,7 @@ class ArrearsView(FeeDeskView, TemplateView):
             building=data.get("building") or "",
             months=data.get("months") or 0,
             stage=data.get("stage") or "",
+            at_least=data.get("at_least") or 0,
         )
         if request.GET.get("export") == "xlsx":
             return arrears_workbook(self.rows)

@@ -49,7 +49,7 @@ class Row:
         return str(Reminder.Stage(self.stage).label) if self.stage else ""
 
 
-def ledger(*, estate=None, building="", months=0, stage="", on=None):
+def ledger(*, estate=None, building="", months=0, stage="", at_least=0, on=None):
     """The rows, most owed first."""
     today = on or timezone.localdate()
     bills = Bill.objects.issued().owing().filter(due_on__lt=today)
@@ -80,7 +80,9 @@ def ledger(*, estate=None, building="", months=0, stage="", on=None):
     ):
         rows[call.unit_id].call = rows[call.unit_id].call or call
     found = [
-        row for row in rows.values() if row.months >= months and (not stage or row.stage == stage)
+        row
+        for row in rows.values()
+        if row.months >= months and row.owed >= at_least and (not stage or row.stage == stage)
     ]
     return sorted(found, key=lambda r: (-r.owed, r.unit.estate_id, r.unit.building, r.unit.number))
 

@@ -107,6 +107,8 @@ def test_the_ledger_lists_what_is_overdue_and_the_calls(client, overdue, fee_des
     assert mine[2] == "王建国" and mine[10] is not None
 
     assert "3栋 1201" not in client.get(ledger + "?building=1栋", **ZH).content.decode()
+    assert "3栋 1201" not in client.get(ledger + "?at_least=100000", **ZH).content.decode()
+    assert client.get(ledger + "?months=abc&at_least=x&p=zz", **ZH).status_code == 200
 
     notices = client.get(ledger + "?building=3栋&export=notices")
     assert notices["Content-Type"] == "application/pdf"
