@@ -24,17 +24,20 @@ def paying_units(user):
     return paying_claims(user).values("unit")
 
 
+def since_change_of_owner(rows, bill=""):
+    """`rows` (bills, or rows of a bill when `bill` is their path to it, "bill__") of months
+    since the latest change of owner of the bill's unit, or all when it never changed."""
+    transfers = UnitEvent.objects.filter(
+        unit=OuterRef(f"{bill}unit"), kind=UnitEvent.Kind.TRANSFER
+    ).order_by("-happened_on")
+    return rows.alias(owned_from=TruncMonth(Subquery(transfers.values("happened_on")[:1]))).filter(
+        Q(owned_from__isnull=True) | Q(**{f"{bill}period__gte": F("owned_from")})
+    )
+
+
 def owners_bills(user):
     """The issued bills `user` may see: their units' since the latest change of owner."""
-    transfers = UnitEvent.objects.filter(
-        unit=OuterRef("unit"), kind=UnitEvent.Kind.TRANSFER
-    ).order_by("-happened_on")
-    return (
-        Bill.objects.issued()
-        .filter(unit__in=paying_units(user))
-        .alias(owned_from=TruncMonth(Subquery(transfers.values("happened_on")[:1])))
-        .filter(Q(owned_from__isnull=True) | Q(period__gte=F("owned_from")))
-    )
+    return since_change_of_owner(Bill.objects.issued().filter(unit__in=paying_units(user)))
 
 
 def payers(unit_ids):

@@ -1,7 +1,5 @@
 """收费管理 in the admin: the estates' fee rules (收费标准), kept by the fee desk (收费员)."""
 
-from decimal import Decimal
-
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -47,7 +45,7 @@ from fees.models import (
     Reading,
     clean_tiers,
 )
-from fees.money import yuan
+from fees.money import unit_price, yuan
 from owners.models import Estate
 from portal.admin_actions import ActionsOnlyViewSet, InspectFirstIndexView
 from portal.admin_listing import (
@@ -112,13 +110,7 @@ def price_text(item):
             f"≤{t['up_to']}：{t['price']}" if t["up_to"] is not None else f"＞：{t['price']}"
             for t in item.tiers
         )
-    return f"{price(item.price)} 元" if item.price is not None else "—"
-
-
-def price(value):
-    """A unit price as written, to at most four decimals and at least two: 2.20, 0.568."""
-    text = f"{Decimal(value):.4f}".rstrip("0")
-    return text + "0" * max(0, 2 - len(text.split(".")[1]))
+    return f"{unit_price(item.price)} 元" if item.price is not None else "—"
 
 
 class FeeItemViewSet(ModelViewSet):

@@ -10,6 +10,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from fees.models import CollectionCall, Meter, Reminder
 from fees.payments import DESK
+from fees.readings import previous_month
 from owners.models import Estate, Unit
 
 
@@ -97,7 +98,7 @@ def months_back(count=12):
     day, choices = timezone.localdate().replace(day=1), []
     for _i in range(count):
         choices.append((day.isoformat(), f"{day:%Y-%m}"))
-        day = (day - datetime.timedelta(days=1)).replace(day=1)
+        day = previous_month(day)
     return choices
 
 

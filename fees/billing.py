@@ -43,7 +43,7 @@ from fees.models import (
     Reading,
     terms_for,
 )
-from fees.money import tiered, to_fen
+from fees.money import tiered, to_fen, unit_price
 from fees.readings import month, use_of
 from fees.reminders import queue_issued
 from owners.models import Unit
@@ -101,11 +101,6 @@ def _rules(estate, period):
 
 def _rule_for(by_use, unit):
     return by_use.get(unit.use) or by_use.get("")
-
-
-def _price(value):
-    text = f"{value:.4f}".rstrip("0")
-    return text + "0" * max(0, 2 - len(text.split(".")[1]))
 
 
 def _metered(rule, use, months=1):
@@ -198,7 +193,7 @@ class Plan:
             if not months:
                 continue
             per = f" × {months} 个月" if months > 1 else ""
-            price = _price(rule.price)
+            price = unit_price(rule.price)
             if rule.basis == FeeItem.Basis.AREA:
                 if not unit.floor_area:
                     self.problems.append(
@@ -281,12 +276,8 @@ class Plan:
                     share = use / len(units)
                     how = f"1/{len(units)}"
                 place = building or self.estate.name
-                detail = f"{place}公用表 {use} kWh × {how} × {_price(rule.price)} 元"
+                detail = f"{place}公用表 {use} kWh × {how} × {unit_price(rule.price)} 元"
                 self._add(unit, rule, to_fen(share), detail, to_fen(share * rule.price))
-
-    @property
-    def total(self):
-        return sum((line.amount for lines in self.lines.values() for line in lines), Decimal(0))
 
 
 def _check_period(period):

@@ -3,14 +3,13 @@ when the app loads."""
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 
-from fees.access import paying_claims
+from fees.access import paying_claims, since_change_of_owner
 from fees.models import Adjustment, BillingRun, BillLine, Payment
 from fees.money import to_fen, yuan
-from owners.models import UnitEvent
 from portal import framing
 
 ZERO = Decimal("0.00")
@@ -19,15 +18,13 @@ ZERO = Decimal("0.00")
 def _per_unit(model):
     """The sum of `model`'s amounts over the issued bills of the claim's unit that are the
     owner's (since the latest change of owner, as `fees.access.owners_bills`)."""
-    transfers = UnitEvent.objects.filter(
-        unit=OuterRef("bill__unit"), kind=UnitEvent.Kind.TRANSFER
-    ).order_by("-happened_on")
     rows = (
-        model.objects.filter(
-            bill__unit=OuterRef("unit"), bill__run__status=BillingRun.Status.CONFIRMED
+        since_change_of_owner(
+            model.objects.filter(
+                bill__unit=OuterRef("unit"), bill__run__status=BillingRun.Status.CONFIRMED
+            ),
+            bill="bill__",
         )
-        .alias(owned_from=TruncMonth(Subquery(transfers.values("happened_on")[:1])))
-        .filter(Q(owned_from__isnull=True) | Q(bill__period__gte=F("owned_from")))
         .order_by()
         .values("bill__unit")
         .annotate(total=Sum("amount"))

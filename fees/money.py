@@ -32,6 +32,12 @@ def tiered(quantity, tiers):
     return to_fen(total)
 
 
+def unit_price(value):
+    """A unit price as written, to at most four decimals and at least two: 2.20, 0.568."""
+    text = f"{Decimal(value):.4f}".rstrip("0")
+    return text + "0" * max(0, 2 - len(text.split(".")[1]))
+
+
 def yuan(amount):
     """ "1,234.50" as staff and owners read amounts: two decimals, thousands marked."""
     return f"{to_fen(amount):,.2f}"

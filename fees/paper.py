@@ -132,6 +132,38 @@ class _Page:
             self.pdf.drawString(x, self.y, value)
 
 
+def _letterhead(page, terms, title):
+    """The payee across the top, the paper's title under it, and a rule."""
+    pdf, left, right = page.pdf, page.left, page.right
+    pdf.setFont(FONT, 15)
+    pdf.drawCentredString(page.width / 2, page.y, _fit(terms.payee, 15, right - left))
+    page.y -= 10 * mm
+    pdf.setFont(FONT, 20)
+    pdf.drawCentredString(page.width / 2, page.y, title)
+    page.y -= 5 * mm
+    pdf.setLineWidth(1.2)
+    pdf.line(left, page.y, right, page.y)
+
+
+def _how_to_pay(page, terms, more, link, caption, code=30 * mm):
+    """How to pay (the payee, the estate's words, then `more`) beside a QR code of `link`
+    with its `caption`; `page.qr_bottom` is left where the caption ends."""
+    pdf, left, right = page.pdf, page.left, page.right
+    how = [f"{_('Payee')}：{terms.payee}", *([terms.how_to_pay] if terms.how_to_pay else []), *more]
+    wrapped = [row for part in how for row in _lines(part, 9.5, right - left - code - 8 * mm)]
+    page.need(max(len(wrapped) * 5 * mm + 10 * mm, code + 12 * mm))
+    top = page.y
+    page.text(left, _("How to pay"), 11)
+    page.y -= 6 * mm
+    for row in wrapped:
+        page.text(left, row, 9.5)
+        page.y -= 5 * mm
+    _qr(pdf, link, right - code, top - code + 3 * mm, code)
+    pdf.setFont(FONT, 8)
+    pdf.drawCentredString(right - code / 2, top - code, caption)
+    page.qr_bottom = top - code
+
+
 def _footer(pdf, left, right):
     pdf.setFont(FONT, 8)
     pdf.setFillColorRGB(*GREY)
@@ -174,15 +206,8 @@ def payment_requests(bills, *, on=None):
 def _request(pdf, bill, lines, on, link):
     unit, terms = bill.unit, terms_for(bill.unit.estate)
     page = _Page(pdf, _("Payment request %(number)s (continued)") % {"number": bill.number})
-    left, right, width = page.left, page.right, page.width
-    pdf.setFont(FONT, 15)
-    pdf.drawCentredString(width / 2, page.y, _fit(terms.payee, 15, right - left))
-    page.y -= 10 * mm
-    pdf.setFont(FONT, 20)
-    pdf.drawCentredString(width / 2, page.y, _("Payment request"))
-    page.y -= 5 * mm
-    pdf.setLineWidth(1.2)
-    pdf.line(left, page.y, right, page.y)
+    left, right = page.left, page.right
+    _letterhead(page, terms, _("Payment request"))
     page.y -= 8 * mm
 
     half = (left + right) / 2
@@ -272,30 +297,16 @@ def _request(pdf, bill, lines, on, link):
     page.y -= 8 * mm
 
     # How to pay, beside the QR code of the bill's page.
-    code = 30 * mm
-    text_width = right - left - code - 8 * mm
-    how = [f"{_('Payee')}：{terms.payee}"]
-    if terms.how_to_pay:
-        how.append(terms.how_to_pay)
-    rate = terms.late_fee_rate
-    if rate:
+    how = []
+    if rate := terms.late_fee_rate:
         how.append(
             _("After the due date a late fee of %(rate)s‰ of the amount overdue is added each day.")
             % {"rate": f"{rate.normalize():f}"}
         )
-    wrapped = [row for part in how for row in _lines(part, 9.5, text_width)]
-    page.need(max(len(wrapped) * 5 * mm + 10 * mm, code + 12 * mm))
-    top = page.y
-    page.text(left, _("How to pay"), 11)
-    page.y -= 6 * mm
-    for row in wrapped:
-        page.text(left, row, 9.5)
-        page.y -= 5 * mm
-    _qr(pdf, link, right - code, top - code + 3 * mm, code)
-    pdf.setFont(FONT, 8)
-    pdf.drawCentredString(right - code / 2, top - code, _("Scan to see this bill"))
+    _how_to_pay(page, terms, how, link, _("Scan to see this bill"))
+    pdf.setFont(FONT, 7)
     pdf.setFillColorRGB(*GREY)
-    pdf.drawRightString(right, top - code - 4 * mm, _fit(link, 7, code + 30 * mm))
+    pdf.drawRightString(right, page.qr_bottom - 4 * mm, _fit(link, 7, 60 * mm))
     pdf.setFillColorRGB(0, 0, 0)
     _footer(pdf, left, right)
     pdf.showPage()
@@ -385,15 +396,8 @@ def arrears_notices(rows, *, on=None):
 def _notice(pdf, row, on, link):
     unit, terms = row.unit, terms_for(row.unit.estate)
     page = _Page(pdf, _("Arrears notice, %(unit)s (continued)") % {"unit": unit.label})
-    left, right, width = page.left, page.right, page.width
-    pdf.setFont(FONT, 15)
-    pdf.drawCentredString(width / 2, page.y, _fit(terms.payee, 15, right - left))
-    page.y -= 10 * mm
-    pdf.setFont(FONT, 20)
-    pdf.drawCentredString(width / 2, page.y, _("Arrears notice"))
-    page.y -= 5 * mm
-    pdf.setLineWidth(1.2)
-    pdf.line(left, page.y, right, page.y)
+    left, right = page.left, page.right
+    _letterhead(page, terms, _("Arrears notice"))
     page.y -= 10 * mm
     page.text(
         left, _("To the owner of %(unit)s:") % {"unit": f"{unit.estate.name} {unit.label}"}, 11
@@ -436,27 +440,15 @@ def _notice(pdf, row, on, link):
         page.y -= 6.5 * mm
     total = row.owed + row.late_fee
     page.need(30 * mm)
+    page.y -= 3 * mm  # the total clear of the rule above it
     pdf.setLineWidth(0.5)
-    pdf.line(left, page.y + 4.5 * mm, right, page.y + 4.5 * mm)
+    pdf.line(left, page.y + 7.5 * mm, right, page.y + 7.5 * mm)
     page.text(left + 2 * mm, _("Total to pay"), 13)
     page.text(right - 2 * mm, "¥ " + yuan(total), 13, right=True)
     page.y -= 6 * mm
     page.text(left + 2 * mm, f"{_('In words')}：{capital(total)}", 10)
     page.y -= 12 * mm
 
-    code = 30 * mm
-    text_width = right - left - code - 8 * mm
-    how = [f"{_('Payee')}：{terms.payee}", *([terms.how_to_pay] if terms.how_to_pay else [])]
-    wrapped = [text for part in how for text in _lines(part, 9.5, text_width)]
-    page.need(max(len(wrapped) * 5 * mm + 10 * mm, code + 12 * mm))
-    top = page.y
-    page.text(left, _("How to pay"), 11)
-    page.y -= 6 * mm
-    for text in wrapped:
-        page.text(left, text, 9.5)
-        page.y -= 5 * mm
-    _qr(pdf, link, right - code, top - code + 3 * mm, code)
-    pdf.setFont(FONT, 8)
-    pdf.drawCentredString(right - code / 2, top - code, _("Scan to see your bills"))
+    _how_to_pay(page, terms, [], link, _("Scan to see your bills"))
     _footer(pdf, left, right)
     pdf.showPage()

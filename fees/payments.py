@@ -161,11 +161,6 @@ def _record(bill, by, amount, method, paid_on, reference, note, late_fee_first, 
     return payment
 
 
-def owing_in_full(bill, on=None):
-    owed, late = due_on_day(bill, on)
-    return max(owed + late, Decimal(0))
-
-
 def credits_waiting(unit):
     """Property-fee credits members of `unit` redeemed and not yet put on a bill: members whose
     account is verified for the unit, or whose record is in it now."""

@@ -69,11 +69,7 @@ def test_results_become_payments_once_and_failures_are_listed(client, priced, fe
     assert "余额不足" in client.get(answer.url, **ZH).content.decode()
 
     again = client.post(url, {"estate": priced.pk, "results": result_file(lines)}, **ZH)
-    assert (
-        again.status_code == 200
-        and "nothing changed" in again.content.decode()
-        or ("未作任何更改" in again.content.decode())
-    )
+    assert again.status_code == 200 and "未作任何更改" in again.content.decode()
     # Another file repeating the collected line: the bank's number pays once.
     repeat = result_file([lines[0]], name="result-2.csv", encoding="utf-8")
     client.post(url, {"estate": priced.pk, "results": repeat}, **ZH)
