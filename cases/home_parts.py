@@ -7,10 +7,22 @@ from django.template.loader import render_to_string
 from cases.models import Case
 from portal import framing
 from portal.links import addresses
+from portal.statements import Statement
 
 #: Cases shown on the home page; the rest are a tap away on 我的报事.
 SHOWN = 3
 STILL_ON_THE_TABLE = (*Case.OPEN_STATUSES, Case.Status.RESOLVED)
+
+
+#: The reader's cases still on the table, newest first, one more than shown (for "more").
+_OPEN = Statement(
+    lambda user: (
+        Case.objects.filter(owner=user, status__in=STILL_ON_THE_TABLE)
+        .order_by("-created_at")
+        .values_list("reference", "subject", "status", "created_at")[: SHOWN + 1]
+    )
+)
+_STATUS_LABELS = dict(Case.Status.choices)
 
 
 @framing.part("home_cases")
@@ -18,16 +30,19 @@ def open_cases(request):
     user = framing.reader(request)
     if not user.is_authenticated:
         return ""
-    cases = list(
-        Case.objects.filter(owner=user, status__in=STILL_ON_THE_TABLE)
-        .only("reference", "subject", "status", "created_at")
-        .order_by("-created_at")[: SHOWN + 1]
-    )
+    rows = _OPEN.rows(user=user.pk)
     detail = addresses("cases:detail")
-    for case in cases:
-        case.url = detail(case.reference)
+    cases = [
+        {
+            "url": detail(reference),
+            "reference": reference,
+            "subject": subject,
+            "status": status,
+            "status_label": _STATUS_LABELS[status],
+            "created_at": created_at,
+        }
+        for reference, subject, status, created_at in rows[:SHOWN]
+    ]
     return render_to_string(
-        "cases/includes/home_cases.html",
-        {"cases": cases[:SHOWN], "more": len(cases) > SHOWN},
-        request=request,
+        "cases/includes/home_cases.html", {"cases": cases, "more": len(rows) > SHOWN}
     )

@@ -72,7 +72,12 @@ def build(out=None):
     )
     for user in unconsented:
         consent.record(user, consent.Document.PRIVACY_POLICY, privacy.VERSION)
-    people = [member.user for member in Member.objects.select_related("user").order_by("pk")]
+    people = [
+        member.user
+        for member in Member.objects.filter(user__isnull=False)
+        .select_related("user")
+        .order_by("pk")
+    ]
     if not Topic.objects.filter(title=LONG_TOPIC_TITLE).exists():
         _topics(rng, people)
         _say(out, f"{Topic.objects.count()} topics, {Post.objects.count()} posts")

@@ -52,5 +52,4 @@ def dashboard_link(request):
     return render_to_string(
         "fees/includes/dashboard_link.html",
         {"owed": yuan(owed) if owed > 0 else ""},
-        request=request,
     )

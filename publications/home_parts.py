@@ -10,9 +10,20 @@ from django.utils.translation import get_language
 from home.caching import TIMEOUT, pages_version
 from owners.models import OwnershipClaim
 from portal import framing
+from portal.statements import Statement
 from publications.models import NewsIndexPage, NewsPage
 
 SHOWN = 3
+
+#: The estates of the reader's verified homes (built once: every owner's home page asks).
+_ESTATES = Statement(
+    lambda user: (
+        OwnershipClaim.objects.filter(owner=user, status=OwnershipClaim.Status.APPROVED)
+        .order_by("unit__estate_id")
+        .distinct()
+        .values_list("unit__estate_id")
+    )
+)
 
 
 @framing.part("home_news")
@@ -20,15 +31,7 @@ def latest_news(request):
     user = framing.reader(request)
     estates = ()
     if user.is_authenticated and user.is_verified_owner:
-        estates = tuple(
-            sorted(
-                set(
-                    OwnershipClaim.objects.filter(
-                        owner=user, status=OwnershipClaim.Status.APPROVED
-                    ).values_list("unit__estate_id", flat=True)
-                )
-            )
-        )
+        estates = tuple(estate for (estate,) in _ESTATES.rows(user=user.pk))
     key = f"home:news:{pages_version()}:{get_language()}:{'-'.join(map(str, estates))}"
     html = cache.get(key)
     if html is None:
