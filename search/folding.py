@@ -77,6 +77,9 @@ def _table():
 
 _t2s = OpenCC("t2s")
 _TABLE = _table()
+# No character folds to nothing: `fold_with_origin` relies on it to know from the lengths alone
+# that each character folded to exactly one.
+assert all(_TABLE.values())
 
 
 def _fold_char(char):
@@ -101,11 +104,18 @@ def _digits(found):
 def fold_with_origin(text):
     """(folded text, for each folded character the (start, end) of the characters of `text` it
     comes from: one character, or a whole Chinese numeral for each of its digits)."""
-    chars, spans = [], []
-    for index, char in enumerate(text):
-        for folded in _fold_char(char):
-            chars.append(folded)
-            spans.append((index, index + 1))
+    folded = text.translate(_TABLE).casefold()
+    if len(folded) == len(text):
+        # Each character folded to one (none folds to nothing): folded the text at once, as
+        # nearly every text is, rather than a character at a time (the results page folds
+        # every result it shows to mark the words).
+        chars, spans = list(folded), [(index, index + 1) for index in range(len(text))]
+    else:
+        chars, spans = [], []
+        for index, char in enumerate(text):
+            for one in _fold_char(char):
+                chars.append(one)
+                spans.append((index, index + 1))
     chars, spans = _numbers(chars, spans)
     return _drop_spaces(chars, spans)
 

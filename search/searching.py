@@ -3,8 +3,10 @@ and a search returns the live pages anyone may read. A page model says which sec
 results it shows under with `search_section` (news, magazine, listings); others show under
 All only."""
 
+from functools import cache
+
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models import Exists, F, OuterRef, Value
 from django.db.models.lookups import StartsWith
 from django.dispatch import receiver
 from django.utils.html import strip_tags
@@ -137,15 +139,20 @@ def _public(pages):
     public() reads every restriction first; asked inside the query instead), and not of a
     kind that says `search_public = False` (a survey, for signed-in owners)."""
     restricted = PageViewRestriction.objects.filter(StartsWith(OuterRef("path"), F("page__path")))
-    kept_out = Q()
-    for model in get_page_models():
-        if getattr(model, "search_public", True) is False:
-            meta = model._meta
-            kept_out |= Q(
-                content_type__app_label=meta.app_label, content_type__model=meta.model_name
-            )
     pages = pages.filter(~Exists(restricted), depth__gt=1)
-    return pages.exclude(kept_out) if kept_out else pages
+    kept_out = ContentType.objects.get_for_models(*_kept_out(), for_concrete_models=False)
+    if kept_out:
+        pages = pages.exclude(content_type_id__in=[kind.pk for kind in kept_out.values()])
+    return pages
+
+
+@cache
+def _kept_out():
+    """The kinds of page the site search never shows (their content types are read from
+    Django's cache of them: no join in the query)."""
+    return tuple(
+        model for model in get_page_models() if getattr(model, "search_public", True) is False
+    )
 
 
 def section(content_type_id):
