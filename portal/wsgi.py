@@ -2,7 +2,7 @@
 
 Everything every request needs is loaded here, not by each worker's first request: the URLconf
 (every app's views) with its reverse() tables filled for each language, the template engines
-with every tag library, the translation catalogues.
+with every tag library, the translation catalogues, the caches.
 With `gunicorn --preload` the master loads this module once and its workers share those pages
 with it (copy-on-write); `gc.freeze()` keeps the collector from writing to them in the workers.
 Nothing here opens a database, Redis or broker connection, or starts a thread: each worker
@@ -14,6 +14,7 @@ import os
 from importlib import import_module
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.wsgi import get_wsgi_application
 from django.db import connections
 from django.template import engines
@@ -38,6 +39,7 @@ def fill_url_lookups(resolver):
 
 import_module(settings.ROOT_URLCONF)  # imports every app's urls and views
 engines.all()  # each engine imports every template tag library as it starts
+caches.all()  # each cache imports its client's modules; its connections come at first use
 for code, _name in settings.LANGUAGES:
     with translation.override(code):  # reads the language's catalogues
         fill_url_lookups(get_resolver())

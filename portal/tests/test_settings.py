@@ -78,6 +78,25 @@ def test_what_serves_the_site_runs_the_production_settings_unless_told():
     assert result.stdout.strip().splitlines()[-1] == "True"
 
 
+def test_the_wsgi_module_loads_what_workers_share_without_a_service():
+    """gunicorn --preload forks its workers from a master that imported portal.wsgi: the
+    URLconf's reverse() tables are filled there for every language (built by each worker, they
+    were each worker's own memory), and nothing is connected (services that cannot be reached
+    here would fail the import)."""
+    result = run_python(
+        "-c",
+        "import portal.wsgi; from django.urls import get_resolver; "
+        "print(' '.join(sorted(get_resolver()._reverse_dict)))",
+        SECRET_KEY=SECRET,
+        ALLOWED_HOSTS="owners.example.com",
+        DATABASE_URL="postgres://nobody@127.0.0.1:9/none",
+        REDIS_URL="redis://127.0.0.1:9/0",
+        CELERY_BROKER_URL="redis://127.0.0.1:9/1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == sorted(code for code, _name in settings.LANGUAGES)
+
+
 def test_production_passes_the_deployment_checklist_without_a_warning():
     result = run_manage(
         "check",
