@@ -215,15 +215,21 @@ def test_the_daily_and_weekly_pages_cost_the_same_for_few_or_many_cases(
 
 
 def test_the_friday_summary_reaches_managers_once_with_each_agents_figures(
-    month, staff, django_capture_on_commit_callbacks, settings
+    month, staff, django_capture_on_commit_callbacks, settings, monkeypatch
 ):
     manager = staff("Managers")  # the month's agent, in customer service, gets no summary
+    # It runs on the first Friday after today: the week it reports (Friday to Thursday) is the
+    # one with today's cases in it, whatever day the suite runs.
+    today = timezone.localdate()
+    friday = today + timedelta(days=(4 - today.weekday()) % 7 or 7)
+    monkeypatch.setattr(timezone, "localdate", lambda *args: friday)
     with django_capture_on_commit_callbacks(execute=True):
         send_weekly_case_summary.delay()
         send_weekly_case_summary.delay()  # run twice (a retry, two beats): one email each
     (email,) = mail.outbox
     assert email.to == [manager.email] and "周报" in email.subject
-    week = Period(Period.WEEK, timezone.localdate() - timedelta(days=1))
+    week = Period(Period.WEEK, friday - timedelta(days=1))
+    assert week.first <= today <= week.last
     assert f"{week.first:%Y-%m-%d}" in email.subject and "按首问负责人" in email.body
     schedule = settings.CELERY_BEAT_SCHEDULE["case-weekly-summary"]["schedule"]
     assert schedule.day_of_week == {5} and schedule.hour == {9}
