@@ -60,23 +60,29 @@ class FeeDeskView(PermissionRequiredMixin, WagtailAdminTemplateMixin):
         ]
 
 
-class StartRunView(FeeDeskView, FormView):
-    permission_required = "fees.run_billing"
+class FeeDeskFormView(FeeDeskView, FormView):
+    """A form of the fee desk on one template (fees/admin/form.html): `intro` above it, `submit`
+    on its button; a form with a file field is sent as multipart by itself."""
+
     template_name = "fees/admin/form.html"
+    intro = ""
+    submit = gettext_lazy("Save")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(intro=self.intro, submit=self.submit, **kwargs)
+
+
+class StartRunView(FeeDeskFormView):
+    permission_required = "fees.run_billing"
     form_class = StartRunForm
     page_title = gettext_lazy("Bill a month")
     parent = ("billing_runs:index", gettext_lazy("Billing runs"))
     header_icon = "doc-full"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            intro=_(
-                "Works out every unit's bill from the rules and the month's readings as a "
-                "preview. Nothing reaches an owner until you confirm it."
-            ),
-            submit=_("Work out the bills"),
-            **kwargs,
-        )
+    intro = gettext_lazy(
+        "Works out every unit's bill from the rules and the month's readings as a "
+        "preview. Nothing reaches an owner until you confirm it."
+    )
+    submit = gettext_lazy("Work out the bills")
 
     def form_valid(self, form):
         try:
@@ -218,19 +224,16 @@ class ReadingSheetView(FeeDeskView, TemplateView):
         return redirect(request.get_full_path())
 
 
-class ImportReadingsView(FeeDeskView, FormView):
+class ImportReadingsView(FeeDeskFormView):
     permission_required = "fees.add_reading"
-    template_name = "fees/admin/form.html"
     form_class = ImportReadingsForm
     page_title = gettext_lazy("Import meter readings")
     parent = ("readings:index", gettext_lazy("Meter readings"))
     header_icon = "upload"
+    submit = gettext_lazy("Import")
 
     def get_initial(self):
         return {"read_on": timezone.localdate()}
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(multipart=True, submit=_("Import"), **kwargs)
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -465,23 +468,17 @@ def receipt(request, pk):
     return _pdf(paper.receipt(payment), f"receipt-{payment.receipt_number}.pdf")
 
 
-class BankExportView(FeeDeskView, FormView):
+class BankExportView(FeeDeskFormView):
     permission_required = "fees.collect_by_bank"
-    template_name = "fees/admin/form.html"
     form_class = BankExportForm
     page_title = gettext_lazy("Direct debits for the bank")
     parent = ("bank_imports:index", gettext_lazy("Bank collection"))
     header_icon = "download"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            intro=_(
-                "Every issued bill that still owes something, for the units with a direct-debit "
-                "agreement in force, with what it asks today (late fee included)."
-            ),
-            submit=_("Download"),
-            **kwargs,
-        )
+    intro = gettext_lazy(
+        "Every issued bill that still owes something, for the units with a direct-debit "
+        "agreement in force, with what it asks today (late fee included)."
+    )
+    submit = gettext_lazy("Download")
 
     def form_valid(self, form):
         name, content = bank.export_debits(form.cleaned_data["estate"], self.request.user)
@@ -490,16 +487,13 @@ class BankExportView(FeeDeskView, FormView):
         return response
 
 
-class BankImportView(FeeDeskView, FormView):
+class BankImportView(FeeDeskFormView):
     permission_required = "fees.collect_by_bank"
-    template_name = "fees/admin/form.html"
     form_class = BankImportForm
     page_title = gettext_lazy("Import the bank's results")
     parent = ("bank_imports:index", gettext_lazy("Bank collection"))
     header_icon = "upload"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(multipart=True, submit=_("Import"), **kwargs)
+    submit = gettext_lazy("Import")
 
     def form_valid(self, form):
         try:

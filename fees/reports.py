@@ -37,23 +37,19 @@ def _by(rows, key):
     return found
 
 
-def _sums(estate, periods):
-    """{building: (asked, paid)} for the issued bills of `periods`, three grouped queries."""
+def _sums(estate, periods, group="bill__unit__building"):
+    """{group's value: (asked, paid)} for the issued bills of `periods`, by `group` (a building,
+    or the month): three grouped queries."""
     where = {
         "bill__unit__estate": estate,
         "bill__period__in": periods,
         "bill__run__status": "confirmed",
     }
-    group = "bill__unit__building"
-    charged = _by(
-        BillLine.objects.filter(**where).values(group).annotate(total=Sum("amount")), group
+    charged, adjusted, paid = (
+        _by(model.objects.filter(**where).values(group).annotate(total=Sum("amount")), group)
+        for model in (BillLine, Adjustment, Payment)
     )
-    adjusted = _by(
-        Adjustment.objects.filter(**where).values(group).annotate(total=Sum("amount")), group
-    )
-    paid = _by(Payment.objects.filter(**where).values(group).annotate(total=Sum("amount")), group)
-    buildings = set(charged) | set(adjusted) | set(paid)
-    return {b: (charged[b] + adjusted[b], paid[b]) for b in buildings}
+    return {key: (charged[key] + adjusted[key], paid[key]) for key in {*charged, *adjusted, *paid}}
 
 
 def rate(asked, paid):
@@ -111,20 +107,8 @@ def trend(estate, period, months=12):
         periods.append(day)
         day = previous_month(day)
     periods.reverse()
-    where = {
-        "bill__unit__estate": estate,
-        "bill__period__in": periods,
-        "bill__run__status": "confirmed",
-    }
-    group = "bill__period"
-    charged = _by(
-        BillLine.objects.filter(**where).values(group).annotate(total=Sum("amount")), group
-    )
-    adjusted = _by(
-        Adjustment.objects.filter(**where).values(group).annotate(total=Sum("amount")), group
-    )
-    paid = _by(Payment.objects.filter(**where).values(group).annotate(total=Sum("amount")), group)
-    return [(p, rate(charged[p] + adjusted[p], paid[p])) for p in periods]
+    sums = _sums(estate, periods, group="bill__period")
+    return [(p, rate(*sums.get(p, (ZERO, ZERO)))) for p in periods]
 
 
 def balance(estate, period):
