@@ -174,11 +174,7 @@ class ReadingSheetView(FeeDeskView, TemplateView):
         now = {
             r.meter_id: r for r in Reading.objects.filter(meter__in=meters, period=data["period"])
         }
-        before = {}
-        for reading in Reading.objects.filter(meter__in=meters, period__lt=data["period"]).order_by(
-            "period"
-        ):
-            before[reading.meter_id] = reading
+        before = readings.latest_before(meters, data["period"])
         return [(meter, before.get(meter.pk), now.get(meter.pk)) for meter in meters]
 
     def post(self, request, *args, **kwargs):
@@ -430,12 +426,6 @@ def readings_listing():
     )
 
 
-def _pdf(content, filename):
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
 def run_requests(request, pk):
     """The payment requests of a confirmed run, a building at a time (?building=3栋), to print."""
     if not request.user.has_perm("fees.view_bill"):
@@ -447,7 +437,7 @@ def run_requests(request, pk):
     found = with_late_fees(bills)
     if not found:
         raise Http404
-    return _pdf(paper.payment_requests(found), f"payment-requests-{run.period:%Y%m}.pdf")
+    return paper.response(paper.payment_requests(found), f"payment-requests-{run.period:%Y%m}.pdf")
 
 
 def bill_request(request, pk):
@@ -456,7 +446,7 @@ def bill_request(request, pk):
     found = with_late_fees(Bill.objects.issued().filter(pk=pk))
     if not found:
         raise Http404
-    return _pdf(paper.payment_requests(found), f"payment-request-{found[0].number}.pdf")
+    return paper.response(paper.payment_requests(found), f"payment-request-{found[0].number}.pdf")
 
 
 def receipt(request, pk):
@@ -465,7 +455,7 @@ def receipt(request, pk):
     payment = get_object_or_404(
         Payment.objects.select_related("bill__unit__estate", "taken_by"), pk=pk
     )
-    return _pdf(paper.receipt(payment), f"receipt-{payment.receipt_number}.pdf")
+    return paper.response(paper.receipt(payment), f"receipt-{payment.receipt_number}.pdf")
 
 
 class BankExportView(FeeDeskFormView):
@@ -550,7 +540,7 @@ class ArrearsView(FeeDeskView, TemplateView):
         if request.GET.get("export") == "xlsx":
             return arrears_workbook(self.rows)
         if request.GET.get("export") == "notices":
-            return _pdf(paper.arrears_notices(self.rows), "arrears-notices.pdf")
+            return paper.response(paper.arrears_notices(self.rows), "arrears-notices.pdf")
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

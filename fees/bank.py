@@ -38,6 +38,7 @@ from fees.ledger import with_late_fees
 from fees.models import BankAccount, BankImport, Bill, Payment
 from fees.money import to_fen
 from fees.payments import PaymentError, record_payment
+from fees.readings import read_sheet
 from portal.actions import Refused
 
 EXPORT_COLUMNS = ["批次号", "账单号", "房屋", "户名", "开户行", "账号", "金额"]
@@ -99,31 +100,6 @@ def export_debits(estate, by):
     return f"direct-debits-{batch}.csv", ("\ufeff" + out.getvalue()).encode()
 
 
-def _text(raw):
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise BankError(_("The file is not text in UTF-8 or GB18030."))
-
-
-def _columns(header):
-    header = [cell.strip().lower() for cell in header]
-    where = {}
-    for column, names in RESULT_COLUMNS.items():
-        for index, cell in enumerate(header):
-            if cell in names:
-                where[column] = index
-                break
-    missing = {"bill", "amount", "result"} - set(where)
-    if missing:
-        raise BankError(
-            _("The first line must name the columns 账单号, 金额, 结果 and 银行流水号.")
-        )
-    return where
-
-
 def _cells(cells, where):
     """A line's cell by column name, blank when the file has no such column or cell."""
 
@@ -136,14 +112,14 @@ def _cells(cells, where):
 
 def _read(estate, raw):
     """The file's lines as dicts, or BankError naming every bad line."""
-    try:
-        rows = list(csv.reader(io.StringIO(_text(raw))))
-    except csv.Error as error:
-        raise BankError(_("The file is not a CSV sheet: %s.") % error) from error
-    if not rows:
-        raise BankError(_("The file is empty."))
-    where = _columns(rows[0])
-    numbers = {cells[where["bill"]].strip() for cells in rows[1:] if len(cells) > where["bill"]}
+    where, rows = read_sheet(
+        raw,
+        RESULT_COLUMNS,
+        ("bill", "amount", "result"),
+        BankError,
+        _("The first line must name the columns 账单号, 金额, 结果 and 银行流水号."),
+    )
+    numbers = {cells[where["bill"]].strip() for cells in rows if len(cells) > where["bill"]}
     bills = {
         b.number: b
         for b in Bill.objects.issued()
@@ -151,7 +127,7 @@ def _read(estate, raw):
         .select_related("unit")
     }
     lines, problems, today = [], [], timezone.localdate()
-    for number, cells in enumerate(rows[1:], start=2):
+    for number, cells in enumerate(rows, start=2):
         if not any(cell.strip() for cell in cells):
             continue
         get = _cells(cells, where)

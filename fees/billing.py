@@ -27,7 +27,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -44,7 +44,7 @@ from fees.models import (
     terms_for,
 )
 from fees.money import tiered, to_fen, unit_price
-from fees.readings import month, use_of
+from fees.readings import latest_before, month, use_of
 from fees.reminders import queue_issued
 from owners.models import Unit
 from portal.actions import Refused
@@ -154,14 +154,7 @@ class Plan:
             .select_related("meter")
             .order_by()
         }
-        latest = Reading.objects.filter(meter=OuterRef("meter"), period__lt=self.period)
-        before = {
-            r.meter_id: r
-            for r in Reading.objects.filter(
-                meter__in=meters,
-                period=Subquery(latest.order_by("-period").values("period")[:1]),
-            ).order_by()
-        }
+        before = latest_before(meters, self.period)
         self.meters = defaultdict(list)  # unit id → [(meter, reading, previous)]
         self.common = []  # [(meter, reading, previous)]
         for meter in meters.order_by("code"):

@@ -10,6 +10,7 @@ them; a receipt gives its total in capital numerals too (`capital`), as Chinese 
 import io
 
 import segno
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -30,6 +31,15 @@ GROUPS = ("", "万", "亿")
 #: Where a page ends: below it only the footer.
 BOTTOM = 24 * mm
 GREY = (0.45, 0.45, 0.45)
+
+
+def response(content, filename):
+    """A PDF of this module as the browser opens it; never kept on the way, for it holds an
+    owner's bills."""
+    answer = HttpResponse(content, content_type="application/pdf")
+    answer["Content-Disposition"] = f'inline; filename="{filename}"'
+    answer["Cache-Control"] = "private, no-store"
+    return answer
 
 
 def capital(amount):
@@ -438,7 +448,7 @@ def _notice(pdf, row, on, link):
         for (x, _label, flush), value in zip(columns, values, strict=True):
             page.text(x, value, 10, right=flush)
         page.y -= 6.5 * mm
-    total = row.owed + row.late_fee
+    total = row.asked
     page.need(30 * mm)
     page.y -= 3 * mm  # the total clear of the rule above it
     pdf.setLineWidth(0.5)

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
@@ -80,6 +81,18 @@ def _flag(reading, history):
     if use > max(usual * JUMP_FACTOR, JUMP_FLOOR):
         return Reading.Flag.JUMP
     return ""
+
+
+def latest_before(meters, period):
+    """{meter id: its latest reading before `period`} for `meters`: one row a meter, however
+    many months each has been read."""
+    latest = Reading.objects.filter(meter=OuterRef("meter"), period__lt=period)
+    return {
+        reading.meter_id: reading
+        for reading in Reading.objects.filter(
+            meter__in=meters, period=Subquery(latest.order_by("-period").values("period")[:1])
+        ).order_by()
+    }
 
 
 def _history(meter, period):
@@ -159,8 +172,11 @@ HEADERS = {
 }
 
 
-def _parse(upload):
-    raw = upload.read()
+def read_sheet(raw, headers, required, refusal, missing):
+    """A CSV sheet's bytes (UTF-8 or GB18030, as spreadsheets save them) as ({column: its
+    index}, the lines after the first): each column of `headers` is found by any of its names
+    in the first line. `refusal` (an exception class) says what is wrong, `missing` when a
+    column of `required` is not named. The meter readings and the bank's results read so."""
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(encoding)
@@ -168,21 +184,21 @@ def _parse(upload):
         except UnicodeDecodeError:
             continue
     else:
-        raise ReadingError(_("The file is not text in UTF-8 or GB18030."))
+        raise refusal(_("The file is not text in UTF-8 or GB18030."))
     try:
         rows = list(csv.reader(io.StringIO(text)))
     except csv.Error as error:
-        raise ReadingError(_("The file is not a CSV sheet: %s.") % error) from error
+        raise refusal(_("The file is not a CSV sheet: %s.") % error) from error
     if not rows:
-        raise ReadingError(_("The file is empty."))
+        raise refusal(_("The file is empty."))
     header = [cell.strip().lower() for cell in rows[0]]
     where = {}
-    for column, names in HEADERS.items():
+    for column, names in headers.items():
         found = [i for i, cell in enumerate(header) if cell in names]
         if found:
             where[column] = found[0]
-    if "meter" not in where or "reading" not in where:
-        raise ReadingError(_("The first line must name the columns 表号 and 读数 (and 抄表日期)."))
+    if set(required) - set(where):
+        raise refusal(missing)
     return where, rows[1:]
 
 
@@ -194,7 +210,13 @@ def import_readings(estate, by, *, period, upload, read_on=None):
         raise PermissionDenied
     period = month(period)
     read_on = read_on or timezone.localdate()
-    where, rows = _parse(upload)
+    where, rows = read_sheet(
+        upload.read(),
+        HEADERS,
+        ("meter", "reading"),
+        ReadingError,
+        _("The first line must name the columns 表号 and 读数 (and 抄表日期)."),
+    )
     meters = {
         m.code: m for m in Meter.objects.filter(estate=estate).select_related("unit", "estate")
     }

@@ -10,7 +10,7 @@ late fee on the day shown apart from it.
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from fees import paper
@@ -126,18 +126,11 @@ def bill(request, pk):
     )
 
 
-def _pdf(content, filename):
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 def request_pdf(request, pk):
     """The bill's payment request, as the desk prints it."""
     found = _owners_bill(request.user, pk)
-    return _pdf(paper.payment_requests([found]), f"payment-request-{found.number}.pdf")
+    return paper.response(paper.payment_requests([found]), f"payment-request-{found.number}.pdf")
 
 
 @login_required
@@ -149,4 +142,4 @@ def receipt_pdf(request, pk):
         ).filter(bill__in=owners_bills(request.user)),
         pk=pk,
     )
-    return _pdf(paper.receipt(payment), f"receipt-{payment.receipt_number}.pdf")
+    return paper.response(paper.receipt(payment), f"receipt-{payment.receipt_number}.pdf")
