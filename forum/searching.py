@@ -2,7 +2,7 @@
 topic title, and a search returns the posts a person may read, one row per topic."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, Value, When
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -23,9 +23,13 @@ from search.index import (
 from search.queries import contains, highlight, snippet
 from search.words import alternatives
 
-#: Relevance a post adds to its words (search.engine.points): a spokesperson's reply, then a
+#: Relevance a post adds to its words (search.registry.points): a spokesperson's reply, then a
 #: pinned topic's posts.
 OFFICIAL, PINNED = 2, 1
+#: The same, worked out by the database (ForumPosts.ranked).
+_BOOST = Case(When(is_official=True, then=Value(OFFICIAL)), default=Value(0)) + Case(
+    When(topic__is_pinned=True, then=Value(PINNED)), default=Value(0)
+)
 
 
 def post_title(post):
@@ -50,9 +54,7 @@ class ForumPosts(registry.Source):
         """The posts the user may read among the newest WINDOW with every term of `query` in
         the index (search.index.look_up), and those whose topic title has them. A query too
         short to have terms is looked for in the newest posts' text here instead."""
-        posts = Post.objects.visible().filter(
-            topic__board__in=access.readable_boards(user), topic__is_hidden=False
-        )
+        posts = _readable(user)
         groups = query_groups(query)
         if not groups:
             rows = _rows(_scanned(posts, query))
@@ -65,6 +67,45 @@ class ForumPosts(registry.Source):
 
         rows, titled, more = index.look_up(Kind.POST, groups, read)
         return self._hits(rows, titled), more
+
+    def ranked(self, query, user, limit, section=""):
+        """Ranked in the database (search.index.ranked): a common word has thousands of
+        candidates, and only the page shown leaves it."""
+        if section and section not in self.sections:
+            limit = 0  # only the count, for the tabs
+        posts = _readable(user)
+        groups = query_groups(query)
+        if groups:
+            posts = posts.annotate(phrase=has_phrase(Kind.POST, query) or Value(False))
+            columns = ()
+        else:
+            posts = _scanned(posts, query).order_by("-pk")
+            columns = ("in_title",)
+        readable = posts.annotate(
+            doc=F("pk"),
+            grp=F("topic_id"),
+            at=F("created_at"),
+            boost=_BOOST,
+        ).values("doc", "grp", "at", "phrase", "boost", *columns)
+        if not groups:
+            readable = readable[: 2 * index.WINDOW]
+        rows, count, more = index.ranked(
+            Kind.POST, groups or None, readable, limit=limit, tries=registry.TRIES
+        )
+        ranked = {}
+        for doc, topic, at, in_title, phrase, boost, place, behind in sorted(
+            rows, key=lambda row: row[6]
+        ):
+            hit = registry.Hit(
+                self, doc, "forum", at, group=topic, title=in_title, phrase=phrase, boost=boost
+            )
+            hit.others = behind
+            if place == 1:
+                ranked[topic] = hit
+            else:
+                ranked[topic].rest.append(hit)
+        best = sorted(ranked.values(), key=registry.order, reverse=True)
+        return registry.Ranked(best, {"forum": count}, {"forum"} if more else set())
 
     def _hits(self, rows, titled):
         return [
@@ -123,6 +164,13 @@ class ForumPosts(registry.Source):
 
 
 POSTS = registry.register(ForumPosts())
+
+
+def _readable(user):
+    """The posts `user` may read."""
+    return Post.objects.visible().filter(
+        topic__board__in=access.readable_boards(user), topic__is_hidden=False
+    )
 
 
 def _rows(posts):

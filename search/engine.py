@@ -1,13 +1,14 @@
 """The one search interface: the site search, the forum's search and the suggestions ask it.
 
-Every source (search.registry) gives the documents a reader may see that have every term of
-the query in the index, with what ranks them; here they are ranked together, one row per
-group (a topic shows once, by its best post, with how many others match), counted per section,
-and paged. Only the hits of the page shown are loaded and checked for the exact words, so a
-search costs the same however many documents match.
+Every source (search.registry) ranks what a reader may see among the documents with every term
+of the query in the index, one row per group (a topic shows once, by its best post, with how
+many others match), and gives its best groups up to the page asked with its counts per
+section: the forum in one query (search.index.ranked), the pages in Python (few). Here the
+sources' rows are merged and paged; only the hits of the page shown are loaded and checked for
+the exact words, so a search costs the same however many documents match.
 
 Relevance, in order: the terms in the title; the terms side by side as typed; what the source
-boosts (an official reply, a pinned topic); then the newest first.
+boosts (an official reply, a pinned topic); then the newest first (search.registry.rank).
 """
 
 from collections import Counter
@@ -26,8 +27,6 @@ from search.words import spelled as pinyin_spelling
 #: Results are counted up to this many; beyond, the page says "more than 1,000 results" and
 #: offers the first 1,000 (nobody pages further: they search for a longer word).
 CAP = 1000
-#: Points of relevance: a title match outranks everything else, a phrase the source's boosts.
-TITLE, PHRASE = 8, 4
 #: The results page's sections: every hit shows under All and under its own section.
 SECTIONS = (
     ("", _("All")),
@@ -54,19 +53,25 @@ class Found:
 
 def find(query, request, *, section="", page=1, per_page=20, sections=None):
     """The results of `query` for `request.user`, ranked, one row per group, paged; only the
-    sources with hits in `sections` (all when None) are asked."""
+    sources with hits in `sections` (all when None) are asked. Each source ranks its own and
+    gives the best groups up to the page asked, with its counts; only those are loaded."""
     loose = loosen(query)
-    hits, more = _hits(loose, request.user, sections)
-    ranked = rank(hits)
-    counts = Counter(hit.section for hit in ranked)
+    wanted = min(_number(page), CAP // per_page) * per_page
+    listed, counts, more = [], Counter(), set()
+    for source in _asked(sections):
+        found = source.ranked(loose, request.user, wanted, section)
+        listed += found.hits
+        counts.update(found.counts)
+        more |= found.more
+    listed.sort(key=registry.order, reverse=True)
+    total = counts[section] if section else sum(counts.values())
     tabs = [
-        (key, label, counts[key] if key else len(ranked))
+        (key, label, counts[key] if key else sum(counts.values()))
         for key, label in SECTIONS
         if sections is None or key in sections
     ]
-    listed = [hit for hit in ranked if not section or hit.section == section]
-    more = (section in more if section else bool(more)) or len(listed) > CAP
-    paginator = Paginator(listed[:CAP], per_page)
+    more = (section in more if section else bool(more)) or total > CAP
+    paginator = Paginator(_Ranking(listed, min(total, CAP)), per_page)
     shown = paginator.get_page(page)
     shown.object_list = show(shown.object_list, loose, request)
     exact = paginator.num_pages == 1 and not more
@@ -74,11 +79,33 @@ def find(query, request, *, section="", page=1, per_page=20, sections=None):
     return Found(shown, count, more, exact, tabs)
 
 
+class _Ranking:
+    """The ranked results as the paginator sees them: `count` of them, of which the first are
+    loaded (as many as the page asked needs)."""
+
+    def __init__(self, loaded, count):
+        self.loaded, self._count = loaded, count
+
+    def count(self):
+        return self._count
+
+    def __getitem__(self, index):
+        return self.loaded[index]
+
+
+def _number(page):
+    """The page asked for as a number (the paginator says what it shows for a wrong one)."""
+    try:
+        return max(int(page), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
 def ranked_hits(query, user, sections=None):
     """Every hit of `query` for `user`, best first, one per group (not checked for the exact
     words), and the sections of the sources that had more than their window."""
     hits, more = _hits(loosen(query), user, sections)
-    return rank(hits), more
+    return registry.rank(hits), more
 
 
 def _hits(query, user, sections):
@@ -102,34 +129,13 @@ def _asked(sections):
     ]
 
 
-def points(hit):
-    return TITLE * hit.title + PHRASE * hit.phrase + hit.boost
-
-
-def rank(hits):
-    """The hits best first, one per group: the best of each, with the group's others after it
-    in `rest` (best first), in case the best lacks the exact words."""
-    best = {}
-    for hit in sorted(hits, key=lambda h: (points(h), h.at or "", h.pk), reverse=True):
-        if hit.group in best:
-            best[hit.group].rest.append(hit)
-        else:
-            best[hit.group] = hit
-    return list(best.values())
-
-
-#: A group whose best hits lack the exact words is represented by its next one: this many are
-#: tried, a batch per source each time, before the group is left out.
-TRIES = 3
-
-
 def show(hits, query, request):
     """The hits of a page with their items loaded, marked and checked, in their order. A hit
-    without the exact words gives its place to the next of its group that has them; `others`
-    counts the group's hits after the one shown (candidates: not all checked)."""
+    without the exact words gives its place to the next of its group that has them (its
+    `others` count the group's hits behind it: candidates, not all checked)."""
     shown = {}
     waiting = list(hits)
-    for _try in range(TRIES):
+    for _try in range(registry.TRIES):
         by_source = {}
         for hit in waiting:
             by_source.setdefault(hit.source, []).append(hit)
@@ -147,10 +153,7 @@ def show(hits, query, request):
         waiting = following
         if not waiting:
             break
-    kept = [shown[hit.group] for hit in hits if hit.group in shown]
-    for hit in kept:
-        hit.others = len(hit.rest)
-    return kept
+    return [shown[hit.group] for hit in hits if hit.group in shown]
 
 
 def best_partial(query, request, *, sections=None):

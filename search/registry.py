@@ -5,6 +5,7 @@ in step with its records and answers a query with what a person may read.
 Published pages are a source of the search app itself (search/searching.py).
 """
 
+from collections import Counter, namedtuple
 from functools import cache as memoize
 
 from django.db.models import TextField
@@ -20,10 +21,15 @@ def recency(field):
     return Cast(field, output_field=TextField())
 
 
+#: Points of relevance: a title match outranks everything else, a phrase the source's boosts
+#: (search.engine's docstring says the order).
+TITLE, PHRASE = 8, 4
+
+
 class Hit:
-    """One document found, with what ranks it (search.engine.rank). `at` is its time as
-    `recency` gives it; `group` is what the results show once (a topic: its best post stands
-    for it); `item` is what is shown, loaded for the page of results only."""
+    """One document found, with what ranks it (`rank`). `at` is its time as `recency` gives
+    it; `group` is what the results show once (a topic: its best post stands for it); `item` is
+    what is shown, loaded for the page of results only."""
 
     __slots__ = (
         "source",
@@ -43,8 +49,42 @@ class Hit:
         self.source, self.pk, self.section, self.at = source, pk, section, at
         self.group = (source.kind, pk) if group is None else (source.kind, group)
         self.title, self.phrase, self.boost, self.item = title, phrase, boost, None
-        self.rest = []  # the group's other hits, best first (search.engine.rank)
-        self.others = 0  # how many of them there are behind the one shown (search.engine.show)
+        self.rest = []  # the group's next hits, best first, tried when this one lacks the words
+        self.others = 0  # how many of the group's hits rank behind this one
+
+
+def points(hit):
+    return TITLE * hit.title + PHRASE * hit.phrase + hit.boost
+
+
+def order(hit):
+    """What ranks hits, best last: relevance, then the newest (the key of a sort, reversed)."""
+    return (points(hit), hit.at or "", hit.pk)
+
+
+def rank(hits):
+    """The hits best first, one per group: the best of each, with the group's others after it
+    in `rest` (best first), in case the best lacks the exact words."""
+    best = {}
+    for hit in sorted(hits, key=order, reverse=True):
+        if hit.group in best:
+            best[hit.group].rest.append(hit)
+        else:
+            best[hit.group] = hit
+    for hit in best.values():
+        for behind, following in enumerate(reversed([hit, *hit.rest])):
+            following.others = behind
+    return list(best.values())
+
+
+#: A group whose best hits lack the exact words is represented by its next one: this many are
+#: tried, a batch per source each time, before the group is left out (search.engine.show).
+TRIES = 3
+
+#: A source's answer for a results page: `hits`, the best of each group in order (the first
+#: `limit` of them, of the section asked), `counts`, how many groups each of its sections has,
+#: and `more`, its sections that had more candidates than the index's window.
+Ranked = namedtuple("Ranked", "hits counts more")
 
 
 class Source:
@@ -64,6 +104,17 @@ class Source:
         candidates, which may lack the exact words), as Hits, with whether there were more
         than the index's window: (hits, more)."""
         raise NotImplementedError
+
+    def ranked(self, query, user, limit, section=""):
+        """The best `limit` groups of what `user` may read with every term of `query`, in
+        `section` (every one when empty), with the counts of all its sections: a Ranked.
+        Ranked here from `hits`, for a source with few documents; a source with many ranks in
+        the database instead (forum/searching.py)."""
+        hits, more = self.hits(query, user)
+        best = rank(hits)
+        listed = [hit for hit in best if not section or hit.section == section]
+        counts = Counter(hit.section for hit in best)
+        return Ranked(listed[:limit], counts, set(self.sections) if more else set())
 
     def titles(self, query, user, request, limit):
         """Up to `limit` of the newest documents `user` may read whose title has every term

@@ -6,12 +6,16 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
 from forum.models import Post, Topic
 from forum.posting import text_fields
+from forum.searching import POSTS
+from search import registry
+from search.engine import loosen
 from search.tests.test_search import topic
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +124,32 @@ def test_a_topic_whose_best_candidate_lacks_the_words_shows_by_the_next(client, 
     html = client.get(reverse("search:search"), {"q": "停车场"}).content.decode()
     assert titles(client, "停车场") == ["小区话题"]
     assert "地下<mark>停车场</mark>在哪" in html and "另有" not in html
+
+
+@pytest.mark.parametrize("query", ["停车", "停车 收费", "“停车场”", "车"])
+def test_the_forum_is_ranked_in_the_database_as_hits_are_ranked_in_python(
+    board, owner, spokesperson, query
+):
+    """The forum ranks its candidates in one query (ForumPosts.ranked); a source with few
+    documents ranks its hits in Python (registry.rank). Both give the same order, the same
+    runners-up in each topic and the same counts."""
+    for n in range(12):
+        talk = aged(topic(board, owner, "停车收费" if n % 4 == 0 else f"话题{n}", "开头"), n)
+        reply(talk, owner, "地下停车场收费" if n % 3 else "停车，收费")
+        reply(talk, spokesperson, "停车场已开放", is_official=n % 5 == 0)
+        if n == 7:
+            Topic.objects.filter(pk=talk.pk).update(is_pinned=True)
+    anyone = AnonymousUser()
+    hits, _more = POSTS.hits(loosen(query), anyone)
+
+    def seen(found):
+        return [(hit.pk, hit.others, [other.pk for other in hit.rest]) for hit in found]
+
+    expected = seen(registry.rank(hits))
+    assert len(expected) > 3
+    ranked = POSTS.ranked(loosen(query), anyone, 100)
+    assert ranked.counts == {"forum": len(expected)}
+    assert seen(ranked.hits) == [
+        (pk, others, rest[: registry.TRIES - 1]) for pk, others, rest in expected
+    ]
+    assert seen(POSTS.ranked(loosen(query), anyone, 3).hits) == seen(ranked.hits)[:3]
