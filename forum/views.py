@@ -24,7 +24,7 @@ from owners.consent import consent_exempt
 from portal import framing, pagecache
 from portal.files import serve_user_file
 from portal.links import addresses
-from portal.statements import Statement
+from portal.statements import Statement, columns
 from portal.validators import printable
 from search.engine import answer
 
@@ -270,17 +270,30 @@ def _cases(request, topic):
     user = request.user
     handles_cases = user.has_perm("cases.handle_case")
     if handles_cases:
-        cases = topic.cases.all()
+        cases = list(topic.cases.only(*_CASE_LINE))
     elif user.is_authenticated and user.pk == topic.author_id:
-        cases = topic.cases.filter(owner=user)
+        # Asked on each of the author's visits: a query built once, and nothing to render
+        # for the topics that are no case.
+        cases = _OWN_CASE.objects(_Case, fields=_CASE_LINE, topic=topic.pk, owner=user.pk)
+        if not cases:
+            return ""
     else:
         return ""
-    # What the line shows: not the case's text, asked again on each of the author's visits.
-    cases = list(cases.only("reference", "status", "owner_id", "forum_topic_id"))
     context = {"cases": cases, "handles_cases": handles_cases, "user": user, "topic": topic}
     if handles_cases:
         context["csrf_field"] = framing.csrf(request)
     return render_to_string("forum/includes/topic_cases.html", context)
+
+
+#: What the case line shows of a case made of a topic (one at most: cases.Case's constraint),
+#: read through the topic's relation: the forum does not import the cases app.
+_Case = Topic._meta.get_field("cases").related_model
+_CASE_LINE = ("id", "reference", "status", "owner_id", "forum_topic_id")
+_OWN_CASE = Statement(
+    lambda topic, owner: _Case.objects.filter(forum_topic_id=topic, owner_id=owner).values_list(
+        *columns(_Case, _CASE_LINE)
+    )
+)
 
 
 def _page_links(current, pages):
