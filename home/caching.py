@@ -26,11 +26,6 @@ TIMEOUT = pagecache.TIMEOUT
 #: The variant of a page every signed-in owner sees alike.
 EVERY_OWNER = "owner"
 PAGES = pagecache.Scope("pages")
-VERSION_KEY = PAGES.key
-
-
-def pages_version():
-    return PAGES.version()
 
 
 @receiver(page_published)

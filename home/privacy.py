@@ -24,6 +24,7 @@ from home.caching import TIMEOUT
 from home.models import PrivacyPolicyPage
 from owners import consent
 from owners.consent import consent_exempt
+from portal import memo
 from portal.signin import can_open_admin
 from portal.validators import clean_name
 
@@ -46,7 +47,12 @@ EXEMPT_PREFIXES = (
 
 
 def current_policy():
-    """{"version", "title", "url", "summary", "effective_date"} of the live policy, or None."""
+    """{"version", "title", "url", "summary", "effective_date"} of the live policy, or None:
+    read once a request (the consent check and the footer both ask)."""
+    return memo.once(CACHE_KEY, _read_policy)
+
+
+def _read_policy():
     policy = cache.get(CACHE_KEY)
     if policy is None:
         page = PrivacyPolicyPage.objects.live().first()
@@ -67,6 +73,7 @@ def current_policy():
 
 def forget_policy():
     cache.delete(CACHE_KEY)
+    memo.forget(CACHE_KEY)
 
 
 def agree(request, policy):

@@ -13,7 +13,6 @@ owner's kept copy of a page that every owner shares is found before the page is 
 import hashlib
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import re_path
 from wagtail import urls as wagtail_urls
@@ -21,30 +20,31 @@ from wagtail import views as wagtail_views
 from wagtail.models import Page, PageViewRestriction
 from wagtail.url_routing import RouteResult
 
-from home.caching import EVERY_OWNER, PAGES, TIMEOUT, CachedPageMixin, pages_version
+from home.caching import EVERY_OWNER, PAGES, CachedPageMixin
 from portal import pagecache
 from portal.statements import Statement, columns
 
 
 def serve(request, path):
-    key = _route_key(request, path)
-    found = cache.get(key)
-    if found is not None:
+    routed = []
+
+    def route():
+        found = Page.route_for_request(request, path)  # Wagtail keeps it on the request
+        routed.append(found)
+        return _keep(request, found) if found is not None else None
+
+    found = PAGES.kept(_route_key(request, path), route)
+    if found is not None and not routed:
         copy = _copy_before_loading(request, *found)
         if copy is not None:
             return copy
         _reuse(request, *found)
-    else:
-        route = Page.route_for_request(request, path)  # Wagtail keeps it on the request
-        if route is not None:
-            cache.set(key, _keep(request, route), TIMEOUT)
     return wagtail_views.serve(request, path)
 
 
 def _route_key(request, path):
     address = f"{request._get_raw_host()}:{request.get_port()}:{path}"
-    digest = hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
-    return f"route:{pages_version()}:{digest}"
+    return "route:" + hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
 
 
 def _keep(request, route):

@@ -32,8 +32,11 @@ waiting get the page rendered afresh.
 """
 
 import hashlib
+import pickle
 import re
+import threading
 import time
+from collections import OrderedDict
 from functools import cache as memoize
 from http import HTTPStatus
 from pathlib import Path
@@ -48,7 +51,7 @@ from django.http import HttpResponse
 from django.template.response import SimpleTemplateResponse
 from django.utils import translation
 
-from portal import framing
+from portal import framing, memo
 
 TIMEOUT = 60 * 60
 #: Registered scopes by name (`Scope(name)` registers itself).
@@ -59,10 +62,15 @@ SHAREABLE_VARY = {"accept-language", "cookie", "accept-encoding"}
 #: What a cookie-less request can still carry that makes it someone's own.
 PERSONAL_HEADERS = ("HTTP_AUTHORIZATION",)
 CACHE_CONTROL_PRIVATE = re.compile(r"\b(private|no-store|no-cache)\b", re.IGNORECASE)
+#: What a scope keeps (`Scope.kept`) is held in each process too, this long at most (a value
+#: kept for less, the time it is kept for), in this many entries at most.
+LOCAL_SECONDS = 60
+LOCAL_ENTRIES = 500
 
 
 class Scope:
-    """A group of pages refreshed together: its version is part of every entry stored in it."""
+    """A group of pages refreshed together: its version is part of every entry stored in it.
+    The version is read once a request (portal.memo): every part of a page sees the same."""
 
     def __init__(self, name):
         self.name = name
@@ -70,7 +78,7 @@ class Scope:
         SCOPES[name] = self
 
     def version(self):
-        return cache.get_or_set(self.key, time.time_ns, None)
+        return memo.once(self.key, lambda: cache.get_or_set(self.key, time.time_ns, None))
 
     def bump(self, **kwargs):
         """Refresh every page of the scope: now, and again once the transaction commits, so a
@@ -79,7 +87,42 @@ class Scope:
         transaction.on_commit(self._set)
 
     def _set(self):
-        cache.set(self.key, time.time_ns(), None)
+        version = time.time_ns()
+        cache.set(self.key, version, None)
+        memo.put(self.key, version)
+
+    def kept(self, key, build, timeout=TIMEOUT):
+        """What `build()` makes of the scope's content for `key` (a route, a menu, a part of
+        the home page), under the scope's current version: from this process's memory, else
+        from the shared cache, else built and kept in both (None is not kept). A change bumps
+        the version, so neither ever answers with what it replaced; `timeout` bounds what
+        changes with time alone (LOCAL_SECONDS in the process at most). Each answer is a copy
+        of its own, as from the shared cache."""
+        full = f"{self.name}:{key}:{self.version()}"
+        now = time.monotonic()
+        with _local_lock:
+            found = _local.get(full)
+            if found is not None and found[0] > now:
+                _local.move_to_end(full)
+                return pickle.loads(found[1])
+        value = cache.get(full)
+        if value is None:
+            value = build()
+            if value is None:
+                return None
+            cache.set(full, value, timeout)
+        kept = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        with _local_lock:
+            _local[full] = (now + min(timeout, LOCAL_SECONDS), kept)
+            _local.move_to_end(full)
+            while len(_local) > LOCAL_ENTRIES:
+                _local.popitem(last=False)
+        return value
+
+
+#: Scopes' values held in this process (`Scope.kept`): key -> (expires, pickled value).
+_local = OrderedDict()
+_local_lock = threading.Lock()
 
 
 #: The site's own packages, whose code and templates pages are rendered from.

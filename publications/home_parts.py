@@ -2,12 +2,11 @@
 of the company, or for a visitor the latest of all. The estates cost one query for a verified
 owner; the items are kept per set of estates under the pages' version."""
 
-from django.core.cache import cache
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
-from home.caching import TIMEOUT, pages_version
+from home.caching import PAGES
 from owners.models import OwnershipClaim
 from portal import framing
 from portal.statements import Statement
@@ -32,14 +31,13 @@ def latest_news(request):
     estates = ()
     if user.is_authenticated and user.is_verified_owner:
         estates = tuple(estate for (estate,) in _ESTATES.rows(user=user.pk))
-    key = f"home:news:{pages_version()}:{get_language()}:{'-'.join(map(str, estates))}"
-    html = cache.get(key)
-    if html is None:
+
+    def build():
         items = NewsPage.objects.live().public().select_related("estate").order_by("-date", "-pk")
         if estates:
             items = items.filter(Q(estate__in=estates) | Q(estate__isnull=True))
         index = NewsIndexPage.objects.live().first()
-        html = render_to_string(
+        return render_to_string(
             "publications/includes/home_news.html",
             {
                 "items": [(item, item.get_url(request)) for item in items[:SHOWN]],
@@ -47,5 +45,5 @@ def latest_news(request):
                 "own_estates": bool(estates),
             },
         )
-        cache.set(key, html, TIMEOUT)
-    return html
+
+    return PAGES.kept(f"home:news:{get_language()}:{'-'.join(map(str, estates))}", build)

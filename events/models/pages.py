@@ -4,7 +4,6 @@ import re
 from functools import cache as memoize
 from urllib.parse import quote
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Subquery
@@ -28,7 +27,7 @@ from events.models.base import Refusal, sum_of_seats, when
 from events.models.registrations import Registration
 from events.page_forms import EventPageForm
 from home.blocks import BodyBlock
-from home.caching import CachedPageMixin, pages_version
+from home.caching import PAGES, CachedPageMixin
 from home.models.pages import EnglishArticle, EnglishVersion, english_panels
 from portal import framing
 from portal.statements import Statement, columns
@@ -78,8 +77,8 @@ class EventIndexPage(RoutablePageMixin, EnglishVersion, Page):
     def plan_years(self):
         """The years of the plan; they change only when an event is published: cached until
         then."""
-        return cache.get_or_set(
-            f"club:event-years:{pages_version()}:{self.pk}",
+        return PAGES.kept(
+            f"club:event-years:{self.pk}",
             lambda: sorted(
                 set(
                     EventPage.objects.live()

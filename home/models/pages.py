@@ -1,6 +1,5 @@
 from functools import partial
 
-from django.core.cache import cache
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +10,7 @@ from wagtail.models import Page, Site
 from wagtail.search import index
 
 from home.blocks import BodyBlock
-from home.caching import TIMEOUT, CachedPageMixin, pages_version
+from home.caching import PAGES, CachedPageMixin
 
 
 def english_panels(*names):
@@ -140,10 +139,9 @@ class HomePage(CachedPageMixin, Page):
         once built (building it loads each page type's rows once)."""
         site = Site.find_for_request(request)
         language = get_language()
-        key = f"home-menu:{pages_version()}:{self.pk}:{site.pk if site else 0}:{language}"
-        menu = cache.get(key)
-        if menu is None:
-            menu = [
+
+        def build():
+            return [
                 {
                     "title": in_language(child, "title", language),
                     "url": child.get_url(request),
@@ -154,8 +152,8 @@ class HomePage(CachedPageMixin, Page):
                 }
                 for child in self.get_children().live().in_menu().specific()
             ]
-            cache.set(key, menu, TIMEOUT)
-        return menu
+
+        return PAGES.kept(f"home-menu:{self.pk}:{site.pk if site else 0}:{language}", build)
 
 
 class StandardPage(CachedPageMixin, EnglishVersion, Page):  # noqa: DJ008 (Page names it)
@@ -182,20 +180,18 @@ def publication_sections(request):
     资讯 opens the first, and each of them links to the others. Kept under the pages' version."""
     if request is None:
         return []
-    # Kept by the address asked for, so a hit needs no lookup of the site.
     language = get_language()
-    key = f"publication-sections:{pages_version()}:{request.get_host()}:{language}"
-    sections = cache.get(key)
-    if sections is None:
+
+    def build():
         site = Site.find_for_request(request)
         if site is None:
-            return []
+            return None
         pages = [
             page
             for page in site.root_page.get_children().live().specific()
             if getattr(page, "publication_rank", None) is not None
         ]
-        sections = [
+        return [
             {
                 "title": in_language(page, "title", language),
                 "url": page.get_url(request),
@@ -203,5 +199,6 @@ def publication_sections(request):
             }
             for page in sorted(pages, key=lambda page: page.publication_rank)
         ]
-        cache.set(key, sections, TIMEOUT)
-    return sections
+
+    # Kept by the address asked for, so a hit needs no lookup of the site.
+    return PAGES.kept(f"publication-sections:{request.get_host()}:{language}", build) or []

@@ -2,9 +2,11 @@
 the cache's receivers leave Django's fast delete to every other model."""
 
 import io
+import time
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.cache import cache, caches
 from django.core.files.images import ImageFile
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
@@ -15,6 +17,7 @@ from django.urls import reverse
 from PIL import Image
 from wagtail.models import PageViewRestriction
 
+from home.caching import PAGES
 from home.models import HomePage, SiteImage, StandardPage
 from portal import pagecache
 from portal.models import Notification
@@ -238,3 +241,49 @@ def test_the_wsgi_application_answers_a_hit_before_django(home):
         request_started.disconnect(count)
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
+
+
+def test_what_the_pages_scope_keeps_is_built_once_a_version_in_each_process():
+    """A route, a menu, a part of the home page: built once, then answered from the process's
+    memory (no round trip to Redis) until the pages change, here or in another process."""
+    scope = pagecache.Scope("kept-test")
+    built = []
+
+    def build():
+        built.append(1)
+        return {"menu": len(built)}
+
+    assert scope.kept("menu", build) == {"menu": 1}
+    assert scope.kept("menu", build) == {"menu": 1} and len(built) == 1
+    answer = scope.kept("menu", build)
+    answer["menu"] = 99  # each answer is a copy of its own
+    assert scope.kept("menu", build) == {"menu": 1}
+    scope.bump()  # a change in this process
+    assert scope.kept("menu", build) == {"menu": 2}
+    cache.set(scope.key, time.time_ns(), None)  # a change in another process
+    assert scope.kept("menu", build) == {"menu": 3}
+    cache.clear()  # Redis emptied (restarted): never the process's copy of before
+    assert scope.kept("menu", build) == {"menu": 4}
+    assert scope.kept("nothing", lambda: None) is None  # nothing to keep: asked again
+    assert scope.kept("soon", build, timeout=1) == {"menu": 5}
+    time.sleep(1.1)  # what changes with time alone is kept no longer than its timeout
+    assert scope.kept("soon", build, timeout=1) == {"menu": 6}
+
+
+def test_a_page_reads_the_pages_version_once(owner_client, home, monkeypatch):
+    """Every part of a page keys what it keeps by the pages' version: read from the shared
+    cache once a request, and the parts kept are read from the process after the first."""
+    shared = caches["default"]
+    asked = []
+    real_get = shared.get
+
+    def get(key, *args, **kwargs):
+        asked.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(shared, "get", get)
+    assert owner_client.get("/?fresh=1").status_code == 200  # builds and keeps the parts
+    asked.clear()
+    assert owner_client.get("/?fresh=1").status_code == 200
+    assert asked.count(PAGES.key) == 1
+    assert [key for key in asked if key.startswith("pages:")] == [PAGES.key]
