@@ -4,25 +4,25 @@ instead of a round trip to Redis for each part. Outside a request (a task, a com
 kept: each ask reads afresh.
 
 Kept per request, not per process: another process may change the value at any moment, and the
-next request must see it. Django's request signals mark the request's start and end.
+next request must see it. `RequestMemoMiddleware`, second in MIDDLEWARE (after the shared page
+cache, whose hits read nothing), opens the memo and closes it however the request ends.
 """
 
 from contextvars import ContextVar
 
-from django.core.signals import request_finished, request_started
-from django.dispatch import receiver
-
 _kept = ContextVar("request_memo", default=None)
 
 
-@receiver(request_started)
-def _start(**kwargs):
-    _kept.set({})
+class RequestMemoMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
 
-
-@receiver(request_finished)
-def _finish(**kwargs):
-    _kept.set(None)
+    def __call__(self, request):
+        token = _kept.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _kept.reset(token)
 
 
 def once(key, read):

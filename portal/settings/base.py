@@ -105,6 +105,8 @@ MIDDLEWARE = [
     # Anonymous, cookie-less visits of shared pages, answered before anything below runs; it
     # stores the headers everything below added and replays them (portal/pagecache.py).
     "portal.pagecache.SharedPageCacheMiddleware",
+    # What several parts of a page ask for, read once a request (portal/memo.py).
+    "portal.memo.RequestMemoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.csp.PagePolicyMiddleware",  # before the size limit: its 413 page gets the policy too
