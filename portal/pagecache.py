@@ -96,31 +96,33 @@ class Scope:
         the home page), under the scope's current version: from this process's memory, else
         from the shared cache, else built and kept in both (None is not kept). A change bumps
         the version, so neither ever answers with what it replaced; `timeout` bounds what
-        changes with time alone (LOCAL_SECONDS in the process at most). Each answer is a copy
-        of its own, as from the shared cache."""
+        changes with time alone, in both (LOCAL_SECONDS in the process at most). Each answer
+        is a copy of its own, as from the shared cache."""
         full = f"{self.name}:{key}:{self.version()}"
-        now = time.monotonic()
         with _local_lock:
             found = _local.get(full)
-            if found is not None and found[0] > now:
+            if found is not None and found[0] > time.time():
                 _local.move_to_end(full)
                 return pickle.loads(found[1])
-        value = cache.get(full)
+        # Kept with its deadline, so a process that reads it late keeps it no longer.
+        deadline, value = cache.get(full) or (None, None)
         if value is None:
             value = build()
             if value is None:
                 return None
-            cache.set(full, value, timeout)
+            deadline = time.time() + timeout
+            cache.set(full, (deadline, value), timeout)
         kept = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
         with _local_lock:
-            _local[full] = (now + min(timeout, LOCAL_SECONDS), kept)
+            _local[full] = (min(deadline, time.time() + LOCAL_SECONDS), kept)
             _local.move_to_end(full)
             while len(_local) > LOCAL_ENTRIES:
                 _local.popitem(last=False)
         return value
 
 
-#: Scopes' values held in this process (`Scope.kept`): key -> (expires, pickled value).
+#: Scopes' values held in this process (`Scope.kept`): key -> (expires, as time.time(),
+#: pickled value).
 _local = OrderedDict()
 _local_lock = threading.Lock()
 
@@ -339,8 +341,12 @@ def reader_copy(request, scope, variant):
     framing.start(request)  # parts as marks, written in on the way out
     if entry is not None and version is not None and entry[0] == version:
         return entry[1:]
-    # The version as it was before rendering: a change meanwhile leaves the copy out of date.
-    request.reader_copy = (key, version or scope.version())
+    # The version the page's parts are rendered under (the request's, read once: portal.memo),
+    # as it was before rendering: a change meanwhile leaves the copy out of date.
+    request.reader_copy = (
+        key,
+        scope.version() if version is None else memo.once(scope.key, lambda: version),
+    )
     return None
 
 

@@ -56,7 +56,7 @@ def find(query, request, *, section="", page=1, per_page=20, sections=None):
     sources with hits in `sections` (all when None) are asked. Each source ranks its own and
     gives the best groups up to the page asked, with its counts; only those are loaded."""
     loose = loosen(query)
-    wanted = min(_number(page), CAP // per_page) * per_page
+    wanted = _wanted(page, per_page)
     listed, counts, more = [], Counter(), set()
     for source in _asked(sections):
         found = source.ranked(loose, request.user, wanted, section)
@@ -93,12 +93,14 @@ class _Ranking:
         return self.loaded[index]
 
 
-def _number(page):
-    """The page asked for as a number (the paginator says what it shows for a wrong one)."""
+def _wanted(page, per_page):
+    """How many results the page asked for needs loaded, as the paginator reads the number:
+    not a number is the first page, below 1 the last (up to CAP), past the end the last."""
     try:
-        return max(int(page), 1)
+        number = int(page)
     except (TypeError, ValueError):
-        return 1
+        return per_page
+    return CAP if number < 1 else min(number * per_page, CAP)
 
 
 def ranked_hits(query, user, sections=None):

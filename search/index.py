@@ -161,9 +161,10 @@ def ranked(kind, groups, readable, *, limit, tries):
     registry.recency writes it), `phrase` and `boost`; with
     `groups` None, every row of it is a candidate and it brings `in_title` too.
 
-    The candidates are those a search reads (look_up): the newest WINDOW readable ones and
-    every one whose title has the terms; when fewer than WINDOW of the newest are readable,
-    they are looked for again among (TOP_UPS + 1) × WINDOW. Returns (rows, groups, more):
+    The candidates: the newest WINDOW readable ones and every one whose title has the terms;
+    when fewer than WINDOW of the newest WINDOW in the index are readable, the newest WINDOW
+    readable among (TOP_UPS + 1) × WINDOW (look_up, for hits, reads whole windows instead).
+    Without `groups`, the rows of `readable` (a slice of the newest) are all candidates. Returns (rows, groups, more):
     rows of (doc, grp, at, in_title, phrase, boost, place in its group, how many of the group
     rank behind it) for the first `tries` of each group shown, the number of groups, and
     whether there were more candidates than the window."""
@@ -236,13 +237,15 @@ def _ranked(readable, candidates_of, limit, tries):
             WHERE place <= %s AND grp IN (SELECT grp FROM best)
         ) AS shown ON 1 = 1
     """
+    # A query the index cannot look up reads the newest posts' text: as many as it was given.
+    window = WINDOW if candidates_of else 2 * WINDOW
     with connection.cursor() as cursor:
-        cursor.execute(query, [*prefix_params, *params, WINDOW, limit, tries])
+        cursor.execute(query, [*prefix_params, *params, window, limit, tries])
         rows = cursor.fetchall()
     found, readable_count, seen = rows[0][-3:]
     shown = [row[:8] for row in rows if row[0] is not None]
     if candidates_of is None:
-        return shown, found, readable_count > WINDOW
+        return shown, found, readable_count >= WINDOW
     return shown, found, seen, readable_count
 
 

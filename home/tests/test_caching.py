@@ -19,7 +19,7 @@ from wagtail.models import PageViewRestriction
 
 from home.caching import PAGES
 from home.models import HomePage, SiteImage, StandardPage
-from portal import pagecache
+from portal import memo, pagecache
 from portal.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -287,3 +287,28 @@ def test_a_page_reads_the_pages_version_once(owner_client, home, monkeypatch):
     assert owner_client.get("/?fresh=1").status_code == 200
     assert asked.count(PAGES.key) == 1
     assert [key for key in asked if key.startswith("pages:")] == [PAGES.key]
+
+
+def test_a_publication_while_a_page_renders_leaves_no_stale_copy(
+    owner_client, home, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The owners' copy is kept under the version its parts were rendered with: a page
+    published by another process meanwhile is in the next owner's page."""
+    owner_client.get("/")
+    looked_up = pagecache.reader_copy
+
+    def publish_meanwhile(request, scope, variant):
+        monkeypatch.setattr(pagecache, "reader_copy", looked_up)
+        outside = memo._kept.set(None)  # another process: not this request's reads
+        try:
+            with django_capture_on_commit_callbacks(execute=True):
+                page = StandardPage(title="停车须知", slug="parking", show_in_menus=True)
+                home.add_child(instance=page)
+                page.save_revision().publish()
+        finally:
+            memo._kept.reset(outside)
+        return looked_up(request, scope, variant)
+
+    monkeypatch.setattr(pagecache, "reader_copy", publish_meanwhile)
+    owner_client.get("/")
+    assert "停车须知" in owner_client.get("/").content.decode()

@@ -14,7 +14,7 @@ from wagtail.models import Page
 from forum.models import Post, Topic
 from forum.posting import text_fields
 from forum.searching import POSTS
-from search import registry
+from search import index, registry
 from search.engine import loosen
 from search.tests.test_search import topic
 
@@ -126,13 +126,15 @@ def test_a_topic_whose_best_candidate_lacks_the_words_shows_by_the_next(client, 
     assert "地下<mark>停车场</mark>在哪" in html and "另有" not in html
 
 
+@pytest.mark.parametrize("window", [index.WINDOW, 10])
 @pytest.mark.parametrize("query", ["停车", "停车 收费", "“停车场”", "车"])
 def test_the_forum_is_ranked_in_the_database_as_hits_are_ranked_in_python(
-    board, owner, spokesperson, query
+    board, owner, spokesperson, query, window, monkeypatch
 ):
     """The forum ranks its candidates in one query (ForumPosts.ranked); a source with few
     documents ranks its hits in Python (registry.rank). Both give the same order, the same
-    runners-up in each topic and the same counts."""
+    runners-up in each topic and the same counts, the whole window read or a part of it."""
+    monkeypatch.setattr(index, "WINDOW", window)
     for n in range(12):
         talk = aged(topic(board, owner, "停车收费" if n % 4 == 0 else f"话题{n}", "开头"), n)
         reply(talk, owner, "地下停车场收费" if n % 3 else "停车，收费")

@@ -281,3 +281,15 @@ def test_a_results_page_costs_the_same_for_3_or_300_matches(client, board, owner
 
     bulk_topics(board, owner, ["电梯维修通知"] * 3 + ["地下停车场收费"] * 300)
     assert count("电梯维修") == count("停车场")
+
+
+def test_a_page_number_below_one_shows_the_last_page_with_its_results(client, board, owner):
+    bulk_topics(board, owner, ["地下停车场收费"] * 45)
+    last, _html = shown(client, "forum:search", "停车场", 3)
+    assert len(last) == 5
+    for number in ("0", "-1"):
+        assert shown(client, "forum:search", "停车场", number)[0] == last
+    assert (
+        shown(client, "forum:search", "停车场", "x")[0]
+        == shown(client, "forum:search", "停车场", 1)[0]
+    )
