@@ -26,7 +26,7 @@ from search.words import alternatives
 #: Relevance a post adds to its words (search.registry.points): a spokesperson's reply, then a
 #: pinned topic's posts.
 OFFICIAL, PINNED = 2, 1
-#: The same, worked out by the database (ForumPosts.ranked).
+#: The same as the database works it out for each post.
 _BOOST = Case(When(is_official=True, then=Value(OFFICIAL)), default=Value(0)) + Case(
     When(topic__is_pinned=True, then=Value(PINNED)), default=Value(0)
 )
@@ -117,9 +117,9 @@ class ForumPosts(registry.Source):
                 group=topic,
                 title=title or pk in titled,
                 phrase=phrase,
-                boost=OFFICIAL * official + PINNED * pinned,
+                boost=boost,
             )
-            for pk, topic, at, title, phrase, official, pinned in rows
+            for pk, topic, at, title, phrase, boost in rows
         ]
 
     def titles(self, query, user, request, limit):
@@ -174,13 +174,11 @@ def _readable(user):
 
 
 def _rows(posts):
-    """What ranks each post (search.engine.points), newest first, two windows at most."""
+    """What ranks each post (search.registry.points), newest first, two windows at most."""
     rows = (
-        posts.annotate(at=registry.recency("created_at"))
+        posts.annotate(at=registry.recency("created_at"), boost=_BOOST)
         .order_by("-pk")
-        .values_list(
-            "pk", "topic_id", "at", "in_title", "phrase", "is_official", "topic__is_pinned"
-        )
+        .values_list("pk", "topic_id", "at", "in_title", "phrase", "boost")
     )
     return list(rows[: 2 * index.WINDOW])
 

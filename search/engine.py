@@ -64,9 +64,10 @@ def find(query, request, *, section="", page=1, per_page=20, sections=None):
         counts.update(found.counts)
         more |= found.more
     listed.sort(key=registry.order, reverse=True)
-    total = counts[section] if section else sum(counts.values())
+    everything = sum(counts.values())
+    total = counts[section] if section else everything
     tabs = [
-        (key, label, counts[key] if key else sum(counts.values()))
+        (key, label, counts[key] if key else everything)
         for key, label in SECTIONS
         if sections is None or key in sections
     ]
