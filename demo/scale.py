@@ -21,6 +21,7 @@ from cases.models import Case, Category
 from club import membership
 from club.models import Member
 from demo import privacy
+from forum.caching import FORUM
 from forum.counters import recount_board, recount_topic
 from forum.models import Board, Post, Reaction, Topic
 from forum.posting import text_fields
@@ -177,6 +178,7 @@ def _topics(rng, people):
         recount_topic(topic)
     for board in boards:
         recount_board(board)
+    FORUM.bump()  # written in bulk, without the signals that bump it for each save
 
 
 def _cases(rng, people, count):

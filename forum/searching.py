@@ -1,12 +1,15 @@
 """The forum's posts in the site search (search.registry): the index follows every post and
 topic title, and a search returns the posts a person may read, one row per topic."""
 
+from types import SimpleNamespace
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, Value, When
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from forum import access
+from forum.caching import FORUM
 from forum.models import Post, Topic
 from forum.paging import position_url
 from portal.links import addresses
@@ -45,6 +48,11 @@ class ForumPosts(registry.Source):
     kind = Kind.POST
     sections = ("forum",)
     template = "forum/includes/search_hit.html"
+    # Every post, topic and board written bumps it (forum.caching).
+    scope = FORUM
+
+    def reader(self, user):
+        return access.reader_kind(user)
 
     def documents(self):
         for post in Post.objects.select_related("topic").iterator(chunk_size=2000):
@@ -157,8 +165,15 @@ class ForumPosts(registry.Source):
             post = found.get(hit.pk)
             if post is None or not has_words(post, query):
                 continue
-            mark_post(post, query, topic_url)
-            hit.item = post
+            hit.item = SimpleNamespace(
+                url=position_url(post.topic_id, post.position, topic_url),
+                title_marked=highlight(post.topic.title, query),
+                snippet=snippet(post.search_text, query),
+                is_official=post.is_official,
+                board=post.topic.board.name,
+                author=post.author.public_name,
+                created_at=post.created_at,
+            )
             kept.append(hit)
         return kept
 
@@ -222,13 +237,6 @@ SHOWN = (
 def has_words(post, query):
     """Whether a post has every term of `query` in its text, with a first post's title."""
     return contains(post_text(post), query)
-
-
-def mark_post(post, query, topic_url):
-    """The matches marked in a found post's title and text, and its link."""
-    post.title_marked = highlight(post.topic.title, query)
-    post.snippet = snippet(post.search_text, query)
-    post.url = position_url(post.topic_id, post.position, topic_url)
 
 
 @receiver(post_save, sender=Post)

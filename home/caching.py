@@ -25,7 +25,7 @@ from portal import pagecache
 TIMEOUT = pagecache.TIMEOUT
 #: The variant of a page every signed-in owner sees alike.
 EVERY_OWNER = "owner"
-PAGES = pagecache.Scope("pages")
+PAGES = pagecache.PAGES
 
 
 @receiver(page_published)

@@ -121,6 +121,11 @@ class Scope:
         return value
 
 
+#: The CMS pages: home.caching bumps it on every change a page shows (a publication, a view
+#: restriction, a site); the pages' routes and parts and the site search's pages follow it.
+PAGES = Scope("pages")
+
+
 #: Scopes' values held in this process (`Scope.kept`): key -> (expires, as time.time(),
 #: pickled value).
 _local = OrderedDict()

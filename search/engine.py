@@ -11,17 +11,19 @@ Relevance, in order: the terms in the title; the terms side by side as typed; wh
 boosts (an official reply, a pinned topic); then the newest first (search.registry.rank).
 """
 
+import hashlib
 from collections import Counter
 from datetime import UTC, datetime
 from itertools import combinations
 
 from django.core.paginator import Paginator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from search import registry
 from search.folding import loose_terms, terms
 from search.queries import contains
-from search.words import cut, respelling
+from search.words import alternatives, cut, respelling
 from search.words import spelled as pinyin_spelling
 
 #: Results are counted up to this many; beyond, the page says "more than 1,000 results" and
@@ -37,6 +39,9 @@ SECTIONS = (
 )
 #: When no result has every term, the best partial matches are looked for among this many.
 PARTIAL_TERMS = 4
+#: How long a ranking or a page of results is kept at most (a change of what it shows, or of
+#: the words a term is found as, ends it sooner).
+KEPT_SECONDS = 600
 _OLDEST = datetime.min.replace(tzinfo=UTC)
 
 
@@ -59,7 +64,7 @@ def find(query, request, *, section="", page=1, per_page=20, sections=None):
     wanted = _wanted(page, per_page)
     listed, counts, more = [], Counter(), set()
     for source in _asked(sections):
-        found = source.ranked(loose, request.user, wanted, section)
+        found = _ranked(source, loose, request.user, wanted, section)
         listed += found.hits
         counts.update(found.counts)
         more |= found.more
@@ -144,7 +149,7 @@ def show(hits, query, request):
             by_source.setdefault(hit.source, []).append(hit)
         passed = set()
         for source, own in by_source.items():
-            passed.update(id(hit) for hit in source.show(own, query, request))
+            passed.update(id(hit) for hit in _shown(source, own, query, request))
         following = []
         for hit in waiting:
             if id(hit) in passed:
@@ -157,6 +162,69 @@ def show(hits, query, request):
         if not waiting:
             break
     return [shown[hit.group] for hit in hits if hit.group in shown]
+
+
+def _ranked(source, query, user, limit, section):
+    """`source.ranked(...)`, kept under its scope's version for its kind of reader: a word
+    many owners look for (停车, 物业费) is ranked once until what it finds changes."""
+    if source.scope is None:
+        return source.ranked(query, user, limit, section)
+    key = f"search:{source.kind}:{source.reader(user)}:{section}:{limit}:{_meaning(query)}"
+    rows, counts, more = source.scope.kept(
+        key, lambda: _rows(source.ranked(query, user, limit, section)), KEPT_SECONDS
+    )
+    return registry.Ranked([_hit(source, row) for row in rows], counts, more)
+
+
+def _shown(source, hits, query, request):
+    """`source.show(hits, ...)`, kept like its ranking: the page of results a word many owners
+    look for is loaded, checked and marked once (per language and address, which its links
+    and labels follow) until what it shows changes."""
+    if source.scope is None:
+        return source.show(hits, query, request)
+    asked = _meaning(query, ",".join(str(hit.pk) for hit in hits))
+    key = f"search-shown:{source.kind}:{get_language()}:{request.get_host()}:{asked}"
+
+    def build():
+        return {hit.pk: hit.item for hit in source.show(hits, query, request)}
+
+    items = source.scope.kept(key, build, KEPT_SECONDS)
+    passed = [hit for hit in hits if hit.pk in items]
+    for hit in passed:
+        hit.item = items[hit.pk]
+    return passed
+
+
+def _meaning(query, *more):
+    """A digest of `query` with every word its terms are found as today (staff's synonyms,
+    the Chinese a pinyin term spells): a new synonym is a new search, not a kept one."""
+    digest = hashlib.blake2b(query.encode(), digest_size=12)
+    for term in terms(query):
+        digest.update("\0".join(["", *alternatives(term)]).encode())
+    for part in more:
+        digest.update(f"\0{part}".encode())
+    return digest.hexdigest()
+
+
+def _rows(ranked):
+    """A source's Ranked as plain values, to be kept: each hit with its group's others."""
+    rows = [(_values(hit), [_values(behind) for behind in hit.rest]) for hit in ranked.hits]
+    return rows, dict(ranked.counts), set(ranked.more)
+
+
+def _values(hit):
+    return hit.pk, hit.section, hit.at, hit.group[1], hit.title, hit.phrase, hit.boost, hit.others
+
+
+def _hit(source, row):
+    """A Hit of `source` again from what `_rows` kept."""
+    (pk, section, at, group, title, phrase, boost, others), rest = row
+    hit = registry.Hit(
+        source, pk, section, at, group=group, title=title, phrase=phrase, boost=boost
+    )
+    hit.others = others
+    hit.rest = [_hit(source, (behind, [])) for behind in rest]
+    return hit
 
 
 def best_partial(query, request, *, sections=None):

@@ -57,6 +57,9 @@ def rebuild():
                 index_document(source.kind, object_id, text, title)
                 count += 1
         IndexState.objects.update_or_create(pk=1, defaults={"folding": folding.VERSION})
+        for source in registry.sources():
+            if source.scope is not None:
+                source.scope.bump()  # nothing ranked with the old index is answered
     return count
 
 

@@ -90,6 +90,10 @@ Ranked = namedtuple("Ranked", "hits counts more")
 class Source:
     #: The index's kind for this source's documents (search.models.Gram.Kind).
     kind = None
+    #: What its answers follow (a portal.pagecache.Scope, bumped on every change to what it
+    #: finds or who may read it): search.engine keeps a ranking under the scope's version for
+    #: readers of the same kind (`reader`), and a page of results. None: afresh every time.
+    scope = None
     #: The sections of the results page its hits show under (search.engine.SECTIONS).
     sections = ()
     #: The template that shows one of its hits (as `hit`, the item as `hit.item`).
@@ -116,6 +120,10 @@ class Source:
         counts = Counter(hit.section for hit in best)
         return Ranked(listed[:limit], counts, set(self.sections) if more else set())
 
+    def reader(self, user):
+        """The kind of reader `user` is: readers of a kind find the same (with `scope`)."""
+        return ""
+
     def titles(self, query, user, request, limit):
         """Up to `limit` of the newest documents `user` may read whose title has every term
         of `query`, for suggestions as an owner types: (time, title, link) triples."""
@@ -128,7 +136,8 @@ class Source:
 
     def show(self, hits, query, request):
         """Load the items of the hits of the page shown, mark the matches on them and give
-        each its link; returns the hits whose item has the exact words, in their order."""
+        each its link; returns the hits whose item has the exact words, in their order. An
+        item is what `template` shows, in plain values (search.engine keeps it)."""
         raise NotImplementedError
 
 

@@ -4,6 +4,7 @@ results it shows under with `search_section` (news, magazine, listings); others 
 All only."""
 
 from functools import cache
+from types import SimpleNamespace
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, F, OuterRef, Value
@@ -13,6 +14,7 @@ from django.utils.html import strip_tags
 from wagtail.models import Page, PageViewRestriction, Site, get_page_models
 from wagtail.signals import page_published, page_unpublished
 
+from portal import pagecache
 from search import registry
 from search.grams import query_groups
 from search.index import (
@@ -37,6 +39,8 @@ class Pages(registry.Source):
     kind = Kind.PAGE
     sections = ("news", "magazine", "listings", "pages")
     template = "search/includes/page_hit.html"
+    # What anyone may read, which every change of a page shows bumps: one kind of reader.
+    scope = pagecache.PAGES
 
     def documents(self):
         for page in _public(Page.objects.live()).specific().iterator(chunk_size=200):
@@ -123,10 +127,13 @@ class Pages(registry.Source):
             if link is None or not contains(text, query):
                 continue
             body = text.split("\n", 1)[-1]  # the title is shown above the snippet already
-            page.search_snippet = snippet(body if contains(body, query) else text, query)
-            page.title_marked = highlight(page.title, query)
-            page.search_url = link
-            hit.item = page
+            hit.item = SimpleNamespace(
+                url=link,
+                title_marked=highlight(page.title, query),
+                snippet=snippet(body if contains(body, query) else text, query),
+                kind=str(page.specific_class.get_verbose_name()),
+                first_published_at=page.first_published_at,
+            )
             kept.append(hit)
         return kept
 
