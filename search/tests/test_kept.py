@@ -1,0 +1,80 @@
+"""What a search ranked and showed is kept until what it shows changes: the next owner who
+looks for the same word reads no index and no post, yet sees every change at once."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from wagtail.models import PageViewRestriction
+
+from forum.models import Board
+from forum.moderation import hide_post
+from forum.tests.conftest import moderator  # noqa: F401 (a shared fixture)
+from search.models import Synonyms
+from search.tests.test_search import topic
+
+pytestmark = pytest.mark.django_db
+
+
+def search(client, query, view="search:search"):
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse(view), {"q": query}).content.decode()
+    tables = {table for query in queries for table in re.findall(r'FROM "(\w+)"', query["sql"])}
+    return html, tables - {"django_session", "owners_user"}
+
+
+@pytest.mark.parametrize("view", ["search:search", "forum:search"])
+def test_the_same_search_again_reads_no_index_and_no_post(client, board, owner, view):
+    topic(board, owner, "地下停车场收费太高", "希望物业能调整一下。")
+    first, tables = search(client, "停车", view)
+    assert "地下<mark>停车</mark>场收费太高" in first
+    assert {"search_gram", "forum_post"} <= tables
+    again, tables = search(client, "停车", view)
+    assert again == first and not tables
+
+
+def test_a_new_post_an_edit_and_a_hidden_post_show_at_once(client, board, owner, moderator):  # noqa: F811
+    topic(board, owner, "停车场收费", "正文")
+    search(client, "停车")
+    added = topic(board, owner, "访客停车难", "正文")
+    html, _ = search(client, "停车")
+    assert "访客<mark>停车</mark>难" in html and "1 条结果" not in html
+    hide_post(added.posts.get(), moderator, "广告")
+    html, _ = search(client, "停车")
+    assert "访客" not in html and "1 条结果" in html
+
+
+def test_a_publication_and_a_view_restriction_show_at_once(client, news, make_news):
+    make_news("停车场开放通知")
+    assert "开放通知" in search(client, "停车场")[0]
+    closed = make_news("停车场关闭通知")
+    assert "关闭通知" in search(client, "停车场")[0]
+    PageViewRestriction.objects.create(
+        page=closed, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    html, _ = search(client, "停车场")
+    assert "开放通知" in html and "关闭通知" not in html
+
+
+def test_each_kind_of_reader_finds_their_own(
+    client, board, owner, verified_owner, django_user_model
+):
+    inner = Board.objects.create(slug="inner", name="业主内部", readers="verified")
+    topic(inner, owner, "停车位内部讨论", "仅业主可见")
+    topic(board, owner, "停车场公告", "正文")
+    client.force_login(verified_owner)
+    assert "位内部讨论" in search(client, "停车")[0]  # kept for verified owners
+    client.logout()
+    assert "位内部讨论" not in search(client, "停车")[0]
+    client.force_login(django_user_model.objects.create_user("newcomer", password="x"))
+    html = search(client, "停车")[0]  # signed in, not verified
+    assert "场公告" in html and "位内部讨论" not in html
+
+
+def test_a_synonym_staff_add_is_a_new_search(client, board, owner):
+    topic(board, owner, "车库漏水", "正文")
+    assert "车库漏水" not in search(client, "停车场")[0]
+    Synonyms.objects.create(words="停车场 车库")
+    assert "<mark>车库</mark>漏水" in search(client, "停车场")[0]
