@@ -60,22 +60,23 @@ _BLOCKS = (
 def _table():
     """{code point: folded text} for every character of _BLOCKS that folding changes: NFKC,
     case, then OpenCC's simplified form (asked once for the whole block, character by
-    character)."""
+    character). The converter and its dictionaries are let go once the table is made: nothing
+    asks them again."""
+    t2s = OpenCC("t2s")
     table = {}
     for first, last in _BLOCKS:
         chars = [chr(code) for code in range(first, last)]
         normal = [unicodedata.normalize("NFKC", char).casefold() for char in chars]
         # One call for the block: OpenCC converts a newline-separated list line by line.
-        simple = _t2s.convert("\n".join(normal)).split("\n")
+        simple = t2s.convert("\n".join(normal)).split("\n")
         if len(simple) != len(normal):  # a character it would not keep on its own line
-            simple = [_t2s.convert(text) for text in normal]
+            simple = [t2s.convert(text) for text in normal]
         for char, folded in zip(chars, simple, strict=True):
             if folded != char:
                 table[ord(char)] = folded
     return table
 
 
-_t2s = OpenCC("t2s")
 _TABLE = _table()
 # No character folds to nothing: `fold_with_origin` relies on it to know from the lengths alone
 # that each character folded to exactly one.
