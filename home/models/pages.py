@@ -202,3 +202,17 @@ def publication_sections(request):
 
     # Kept by the address asked for, so a hit needs no lookup of the site.
     return PAGES.kept(f"publication-sections:{request.get_host()}:{language}", build) or []
+
+
+def parent_link(page, request):
+    """Where a page's breadcrumb leads: its parent's title in the reader's language and its
+    link, {"title", "url"}, kept under the pages' version (a publication, a move or a new slug
+    bumps it), so a page rendered afresh asks no query for it. Read from the parent's own kind
+    of page: its English title is a field of that kind, not of Page."""
+    language = get_language()
+
+    def build():
+        parent = page.get_parent().specific
+        return {"title": in_language(parent, "title", language), "url": parent.get_url(request)}
+
+    return PAGES.kept(f"parent-link:{request.get_host()}:{page.pk}:{language}", build)

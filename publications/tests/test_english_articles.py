@@ -68,3 +68,19 @@ def test_the_price_filter_speaks_the_readers_language(client, make_listing, lang
     listing = make_listing("金都·云栖里", low=18000, high=19000)
     html = client.get(listing.get_parent().url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert f'<option value="-20000" >{band}</option>' in html
+
+
+def test_the_breadcrumb_leads_back_in_the_readers_language(client, news, make_news):
+    news.title_en = "News"
+    news.save_revision().publish()
+    item = make_news("翠湖苑停车场开放", tags=["停车"], title_en="Cuihu Garden's car park opens")
+    english = client.get(item.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<nav class="crumbs" aria-label="Breadcrumb"><a href="/news/">News</a></nav>' in english
+    assert '<a href="/news/?tag=%E5%81%9C%E8%BD%A6">#停车</a>' in english
+    chinese = client.get(item.url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '<a href="/news/">项目新闻</a></nav>' in chinese
+    # A new title shows at once: the publication ends what was kept.
+    news.title_en = "Estate news"
+    news.save_revision().publish()
+    english = client.get(item.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<a href="/news/">Estate news</a></nav>' in english
