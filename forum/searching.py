@@ -239,9 +239,14 @@ def has_words(post, query):
     return contains(post_text(post), query)
 
 
+# Each index write bumps the forum's version once written (forum.caching bumped it before,
+# maybe): a search made in between kept the old ranking under the new version.
+
+
 @receiver(post_save, sender=Post)
 def index_post(sender, instance, **kwargs):
     index_document(Kind.POST, instance.pk, post_text(instance), post_title(instance))
+    FORUM.bump()
 
 
 @receiver(post_save, sender=Topic)
@@ -255,3 +260,4 @@ def index_topic_title(sender, instance, created, **kwargs):
 @receiver(post_delete, sender=Post)
 def forget_post(sender, instance, **kwargs):
     remove_document(Kind.POST, instance.pk)
+    FORUM.bump()

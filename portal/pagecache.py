@@ -91,19 +91,22 @@ class Scope:
         cache.set(self.key, version, None)
         memo.put(self.key, version)
 
-    def kept(self, key, build, timeout=TIMEOUT):
+    def kept(self, key, build, timeout=TIMEOUT, *, local=True):
         """What `build()` makes of the scope's content for `key` (a route, a menu, a part of
-        the home page), under the scope's current version: from this process's memory, else
-        from the shared cache, else built and kept in both (None is not kept). A change bumps
-        the version, so neither ever answers with what it replaced; `timeout` bounds what
-        changes with time alone, in both (LOCAL_SECONDS in the process at most). Each answer
-        is a copy of its own, as from the shared cache."""
-        full = f"{self.name}:{key}:{self.version()}"
-        with _local_lock:
-            found = _local.get(full)
-            if found is not None and found[0] > time.time():
-                _local.move_to_end(full)
-                return pickle.loads(found[1])
+        the home page), under the scope's current version and the release: from this
+        process's memory, else from the shared cache, else built and kept in both (None is not
+        kept). A change bumps the version, so neither ever answers with what it replaced;
+        `timeout` bounds what changes with time alone, in both (LOCAL_SECONDS in the process
+        at most). Each answer is a copy of its own, as from the shared cache. Values of which
+        there are many (searches) say `local=False`: kept in the shared cache alone, they
+        never push the routes and menus out of the process's few entries."""
+        full = f"{self.name}:{release()}:{key}:{self.version()}"
+        if local:
+            with _local_lock:
+                found = _local.get(full)
+                if found is not None and found[0] > time.time():
+                    _local.move_to_end(full)
+                    return pickle.loads(found[1])
         # Kept with its deadline, so a process that reads it late keeps it no longer.
         deadline, value = cache.get(full) or (None, None)
         if value is None:
@@ -112,6 +115,8 @@ class Scope:
                 return None
             deadline = time.time() + timeout
             cache.set(full, (deadline, value), timeout)
+        if not local:
+            return value
         kept = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
         with _local_lock:
             _local[full] = (min(deadline, time.time() + LOCAL_SECONDS), kept)

@@ -42,6 +42,9 @@ PARTIAL_TERMS = 4
 #: How long a ranking or a page of results is kept at most (a change of what it shows, or of
 #: the words a term is found as, ends it sooner).
 KEPT_SECONDS = 600
+#: Only rankings of up to this many results are kept (the first pages, which most searches
+#: end on): a deeper page is ranked afresh, so nobody fills the cache by paging far.
+KEPT_RESULTS = 40
 _OLDEST = datetime.min.replace(tzinfo=UTC)
 
 
@@ -79,7 +82,7 @@ def find(query, request, *, section="", page=1, per_page=20, sections=None):
     more = (section in more if section else bool(more)) or total > CAP
     paginator = Paginator(_Ranking(listed, min(total, CAP)), per_page)
     shown = paginator.get_page(page)
-    shown.object_list = show(shown.object_list, loose, request)
+    shown.object_list = show(shown.object_list, loose, request, keep=wanted <= KEPT_RESULTS)
     exact = paginator.num_pages == 1 and not more
     count = len(shown.object_list) if exact else paginator.count
     return Found(shown, count, more, exact, tabs)
@@ -137,10 +140,11 @@ def _asked(sections):
     ]
 
 
-def show(hits, query, request):
+def show(hits, query, request, *, keep=True):
     """The hits of a page with their items loaded, marked and checked, in their order. A hit
     without the exact words gives its place to the next of its group that has them (its
-    `others` count the group's hits behind it: candidates, not all checked)."""
+    `others` count the group's hits behind it: candidates, not all checked). `keep`: the
+    page is one of the first, kept once loaded (`_shown`)."""
     shown = {}
     waiting = list(hits)
     for _try in range(registry.TRIES):
@@ -149,7 +153,7 @@ def show(hits, query, request):
             by_source.setdefault(hit.source, []).append(hit)
         passed = set()
         for source, own in by_source.items():
-            passed.update(id(hit) for hit in _shown(source, own, query, request))
+            passed.update(id(hit) for hit in _shown(source, own, query, request, keep))
         following = []
         for hit in waiting:
             if id(hit) in passed:
@@ -167,20 +171,23 @@ def show(hits, query, request):
 def _ranked(source, query, user, limit, section):
     """`source.ranked(...)`, kept under its scope's version for its kind of reader: a word
     many owners look for (停车, 物业费) is ranked once until what it finds changes."""
-    if source.scope is None:
+    if source.scope is None or limit > KEPT_RESULTS:
         return source.ranked(query, user, limit, section)
     key = f"search:{source.kind}:{source.reader(user)}:{section}:{limit}:{_meaning(query)}"
     rows, counts, more = source.scope.kept(
-        key, lambda: _rows(source.ranked(query, user, limit, section)), KEPT_SECONDS
+        key,
+        lambda: _rows(source.ranked(query, user, limit, section)),
+        KEPT_SECONDS,
+        local=False,
     )
     return registry.Ranked([_hit(source, row) for row in rows], counts, more)
 
 
-def _shown(source, hits, query, request):
+def _shown(source, hits, query, request, keep):
     """`source.show(hits, ...)`, kept like its ranking: the page of results a word many owners
     look for is loaded, checked and marked once (per language and address, which its links
     and labels follow) until what it shows changes."""
-    if source.scope is None:
+    if source.scope is None or not keep:
         return source.show(hits, query, request)
     asked = _meaning(query, ",".join(str(hit.pk) for hit in hits))
     key = f"search-shown:{source.kind}:{get_language()}:{request.get_host()}:{asked}"
@@ -188,7 +195,7 @@ def _shown(source, hits, query, request):
     def build():
         return {hit.pk: hit.item for hit in source.show(hits, query, request)}
 
-    items = source.scope.kept(key, build, KEPT_SECONDS)
+    items = source.scope.kept(key, build, KEPT_SECONDS, local=False)
     passed = [hit for hit in hits if hit.pk in items]
     for hit in passed:
         hit.item = items[hit.pk]
@@ -200,7 +207,7 @@ def _meaning(query, *more):
     the Chinese a pinyin term spells): a new synonym is a new search, not a kept one."""
     digest = hashlib.blake2b(query.encode(), digest_size=12)
     for term in terms(query):
-        digest.update("\0".join(["", *alternatives(term)]).encode())
+        digest.update("\0".join(["", *sorted(alternatives(term))]).encode())
     for part in more:
         digest.update(f"\0{part}".encode())
     return digest.hexdigest()

@@ -213,14 +213,20 @@ def _stream_text(value):
     return ""
 
 
+# Each index write bumps the pages' version once written (home.caching bumped it before,
+# maybe): a search made in between kept the old ranking under the new version.
+
+
 @receiver(page_published)
 def index_page(sender, instance, **kwargs):
     page = instance.specific
     if getattr(page, "search_public", True) is False:
         return  # never found by the site search (a survey, a notice): not indexed either
     index_document(Kind.PAGE, page.pk, page_text(page), page.title)
+    pagecache.PAGES.bump()
 
 
 @receiver(page_unpublished)
 def forget_page(sender, instance, **kwargs):
     remove_document(Kind.PAGE, instance.pk)
+    pagecache.PAGES.bump()

@@ -3,6 +3,7 @@ synonyms staff keep. Each source keeps the index in step with its own documents.
 
 import logging
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -16,7 +17,9 @@ logger = logging.getLogger(__name__)
 @receiver(post_save, sender=Synonyms)
 @receiver(post_delete, sender=Synonyms)
 def synonyms_changed(sender, **kwargs):
+    """Forgotten now, and again once the change commits: a search meanwhile read the old list."""
     synonyms.forget()
+    transaction.on_commit(synonyms.forget)
 
 
 def rebuild_after_migrate(sender, plan=None, using="default", **kwargs):

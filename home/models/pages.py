@@ -215,4 +215,8 @@ def parent_link(page, request):
         parent = page.get_parent().specific
         return {"title": in_language(parent, "title", language), "url": parent.get_url(request)}
 
-    return PAGES.kept(f"parent-link:{request.get_host()}:{page.pk}:{language}", build)
+    if not page.path:
+        return build()
+    # Keyed by the parent's place in the tree: a page being created (no pk yet) has one.
+    parent_path = page.path[: -page.steplen]
+    return PAGES.kept(f"parent-link:{request.get_host()}:{parent_path}:{language}", build)

@@ -2,7 +2,12 @@
 where they did not."""
 
 import pytest
+from django.urls import reverse
 from wagtail.rich_text import RichText
+from wagtail.test.utils.form_data import nested_form_data, streamfield
+
+from publications.models import NewsIndexPage
+from publications.tests.conftest import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +89,27 @@ def test_the_breadcrumb_leads_back_in_the_readers_language(client, news, make_ne
     news.save_revision().publish()
     english = client.get(item.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<a href="/news/">Estate news</a></nav>' in english
+
+
+def test_a_new_item_previewed_in_each_section_leads_back_to_its_own(client, staff, news):
+    """A page being created has no id yet: its breadcrumb is its parent's, whichever was
+    previewed before under another."""
+    notices = publish(news.get_parent(), NewsIndexPage(title="社区公告", slug="notices"))
+    client.force_login(staff("Editors"))
+    for parent in (news, notices):
+        address = reverse(
+            "wagtailadmin_pages:preview_on_add", args=("publications", "newspage", parent.pk)
+        )
+        data = nested_form_data(
+            {
+                "title": "新的一条",
+                "slug": "new",
+                "date": "2026-12-01",
+                "body": streamfield([]),
+                "body_en": streamfield([]),
+            }
+        )
+        data["comments-TOTAL_FORMS"] = data["comments-INITIAL_FORMS"] = "0"
+        assert client.post(address, data).json()["is_valid"]
+        html = client.get(address, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert f'<a href="{parent.url}">{parent.title}</a></nav>' in html

@@ -9,18 +9,21 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
+from forum import searching as forum_searching
 from forum.models import Board
 from forum.moderation import hide_post
 from forum.tests.conftest import moderator  # noqa: F401 (a shared fixture)
+from search import engine
+from search import searching as page_searching
 from search.models import Synonyms
 from search.tests.test_search import topic
 
 pytestmark = pytest.mark.django_db
 
 
-def search(client, query, view="search:search"):
+def search(client, query, view="search:search", page=1):
     with CaptureQueriesContext(connection) as queries:
-        html = client.get(reverse(view), {"q": query}).content.decode()
+        html = client.get(reverse(view), {"q": query, "page": page}).content.decode()
     tables = {table for query in queries for table in re.findall(r'FROM "(\w+)"', query["sql"])}
     return html, tables - {"django_session", "owners_user"}
 
@@ -78,3 +81,47 @@ def test_a_synonym_staff_add_is_a_new_search(client, board, owner):
     assert "车库漏水" not in search(client, "停车场")[0]
     Synonyms.objects.create(words="停车场 车库")
     assert "<mark>车库</mark>漏水" in search(client, "停车场")[0]
+
+
+@pytest.fixture
+def searched_while_indexing(client, monkeypatch):
+    """Each index write of `module` is preceded by a search for `query`: one made after the
+    change bumped its version, before the index has it."""
+
+    def during(module, query):
+        write = module.index_document
+
+        def late_write(*args, **kwargs):
+            search(client, query)
+            write(*args, **kwargs)
+
+        monkeypatch.setattr(module, "index_document", late_write)
+
+    return during
+
+
+def test_a_search_while_a_post_is_indexed_is_not_kept_past_it(
+    client, board, owner, searched_while_indexing
+):
+    topic(board, owner, "停车场收费", "正文")
+    searched_while_indexing(forum_searching, "停车")
+    topic(board, owner, "访客停车难", "正文")
+    assert "访客<mark>停车</mark>难" in search(client, "停车")[0]
+
+
+def test_a_search_while_a_page_is_indexed_is_not_kept_past_it(
+    client, make_news, searched_while_indexing
+):
+    make_news("停车场开放通知")
+    searched_while_indexing(page_searching, "停车场")
+    make_news("停车场关闭通知")
+    assert "关闭通知" in search(client, "停车场")[0]
+
+
+def test_a_page_far_down_the_results_is_ranked_afresh(client, board, owner):
+    """Only the first pages are kept: nobody fills the cache by asking for page after page."""
+    topic(board, owner, "地下停车场收费太高", "希望物业能调整一下。")
+    for _again in range(2):
+        assert "search_gram" in search(client, "停车", page=engine.KEPT_RESULTS)[1]
+    search(client, "停车", page=2)
+    assert not search(client, "停车", page=2)[1]
