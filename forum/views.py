@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -71,6 +72,15 @@ def index(request):
 
 @_with_login
 def board(request, slug):
+    # Like a topic page: owners of a kind see the same list but for their own parts (each
+    # topic's link and unread marker, the follow button), kept once for the kind.
+    variant = _board_variant(request)
+    copy = pagecache.reader_copy(request, FORUM, variant) if variant else None
+    if copy is not None:
+        html, (board, counts) = copy
+        _readable_board(request, board)
+        _board_parts(request, board, counts)
+        return HttpResponse(html)
     board = _readable_board(request, get_object_or_404(Board, slug=slug))
     topics = (
         access.visible_topics(request.user, board)
@@ -79,44 +89,72 @@ def board(request, slug):
         .order_by("-is_pinned", "-last_post_at")
     )
     page = Paginator(topics, TOPICS_PER_PAGE).get_page(request.GET.get("page"))
-    topic_url = addresses("forum:topic")
-    marks, following = {}, False
-    if request.user.is_authenticated:
-        read = dict(
-            ReadState.objects.filter(user=request.user, topic__in=page.object_list).values_list(
-                "topic_id", "last_position"
-            )
+    counts = {topic.pk: topic.post_count for topic in page.object_list}
+    _board_parts(request, board, counts)
+    marks = {
+        topic.pk: (
+            framing.write(request, "topic_link", topic.pk),
+            framing.write(request, "topic_mark", topic.pk),
         )
-        following = Subscription.objects.filter(user=request.user, board=board).exists()
-        new, unread_title = _("New"), escape(_("Unread replies"))
-        for topic in page.object_list:
-            # Never opened: all new. Opened: the replies since, and a link to the first of them.
-            read_up_to = read.get(topic.pk)
-            unread = topic.post_count - (read_up_to or 0)
-            if read_up_to is None:
-                marks[topic.pk] = (topic_url(topic.pk), f'<span class="unread-dot">{new}</span>')
-            elif unread:
-                marks[topic.pk] = (
-                    position_url(topic.pk, read_up_to + 1, topic_url),
-                    f'<span class="unread-count" title="{unread_title}">{unread}</span>',
-                )
-    rows = fragments.topic_rows(
-        page.object_list,
-        board,
-        {topic.pk: marks.get(topic.pk) or (topic_url(topic.pk), "") for topic in page.object_list},
-    )
-    return render(
+        for topic in page.object_list
+    }
+    response = render(
         request,
         "forum/board.html",
         {
             "board": board,
             "page": page,
-            "rows": rows,
-            "following": following,
+            "rows": fragments.topic_rows(page.object_list, board, marks),
             "can_post": access.can_post(request.user, board),
             "refusal": access.why_not_post(request.user, board),
             "has_feed": access.has_feed(board),
         },
+    )
+    return pagecache.keep_for_reader(request, response, (board, counts))
+
+
+def _board_variant(request):
+    """Which copy of a board's page this reader shares: the boards and topics a reader sees,
+    and whether they may start one, follow their kind (forum.access.reader_kind); forum staff,
+    who see hidden topics too, get a page of their own."""
+    if not pagecache.may_keep_for_reader(request):
+        return None
+    kind = access.reader_kind(request.user)
+    return None if kind == access.STAFF else kind
+
+
+def _board_parts(request, board, counts):
+    """What is this reader's own on a board's page (portal.framing): each topic's link, to the
+    first reply they have not read, with its marker (new, or how many unread replies), and
+    the follow button. `counts`: {topic id: its posts} of the topics listed."""
+    user = request.user
+    topic_url = addresses("forum:topic")
+    marks, following = {}, False
+    if user.is_authenticated:
+        read = dict(
+            ReadState.objects.filter(user=user, topic_id__in=list(counts)).values_list(
+                "topic_id", "last_position"
+            )
+        )
+        following = Subscription.objects.filter(user=user, board=board).exists()
+        new, unread_title = _("New"), escape(_("Unread replies"))
+        for pk, posts in counts.items():
+            # Never opened: all new. Opened: the replies since, and a link to the first of them.
+            read_up_to = read.get(pk)
+            unread = posts - (read_up_to or 0)
+            if read_up_to is None:
+                marks[pk] = (topic_url(pk), f'<span class="unread-dot">{new}</span>')
+            elif unread:
+                marks[pk] = (
+                    position_url(pk, read_up_to + 1, topic_url),
+                    f'<span class="unread-count" title="{unread_title}">{unread}</span>',
+                )
+    follow = reverse("forum:follow_board", args=[board.slug])
+    framing.page_parts(
+        request,
+        topic_link=lambda pk: marks[pk][0] if pk in marks else topic_url(pk),
+        topic_mark=lambda pk: mark_safe(marks[pk][1]) if pk in marks else "",
+        follow=lambda _none: _follow_button(request, follow, following, _("Follow board")),
     )
 
 
@@ -207,7 +245,9 @@ def _reader_parts(request, topic, posts):
     framing.page_parts(
         request,
         post=lambda pk: controls.tail(by_pk[pk]),
-        follow=lambda _: _follow_button(request, topic, following),
+        follow=lambda _none: _follow_button(
+            request, reverse("forum:follow_topic", args=[topic.pk]), following, _("Follow")
+        ),
         first_unread=lambda _: _first_unread_link(first_unread_url),
         cases=lambda _: _cases(request, topic),
     )
@@ -242,15 +282,16 @@ _READ_STATE = Statement(
 )
 
 
-def _follow_button(request, topic, following):
+def _follow_button(request, action, following, label):
+    """The button that follows a topic or a board (`label`), or stops following it."""
     if not request.user.is_authenticated:
         return ""
     return format_html(
         '<form method="post" action="{}">{}<button class="button button--ghost button--small" '
         'type="submit">{}</button></form>',
-        reverse("forum:follow_topic", args=[topic.pk]),
+        action,
         framing.csrf(request),
-        _("Stop following") if following else _("Follow"),
+        _("Stop following") if following else label,
     )
 
 
