@@ -1,0 +1,62 @@
+"""The admin's sidebar (its menus, its search and the account menu), kept per staff member.
+
+Wagtail builds the sidebar on every admin screen: each menu item asks the permission policies
+whether to show itself, and the lot is packed for the browser — about a quarter of a ledger
+page's time. What it shows depends on nothing but who is signed in (their permissions, roles,
+page and collection permissions, name and avatar), the language and the release: the current
+item is marked in the browser. So it is kept under a scope of its own, which every change of
+those bumps (`STAFF_MENUS`), and Wagtail's tag is replaced by one that reads what was kept.
+"""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from wagtail.admin.templatetags import wagtailadmin_tags
+from wagtail.models import GroupCollectionPermission, GroupPagePermission, Site
+from wagtail.users.models import UserProfile
+
+from portal import pagecache
+
+STAFF_MENUS = pagecache.Scope("staff-menus")
+_build = wagtailadmin_tags.sidebar_props
+
+
+@wagtailadmin_tags.register.simple_tag(takes_context=True, name="sidebar_props")
+def sidebar_props(context):
+    """Wagtail's sidebar props for the reader, built once per person, language and version."""
+    user = context["request"].user
+    key = f"sidebar:{user.pk}:{get_language()}"
+    return mark_safe(STAFF_MENUS.kept(key, lambda: str(_build(context))))
+
+
+def bump(**kwargs):
+    STAFF_MENUS.bump()
+
+
+def bump_for_staff(instance, update_fields=None, **kwargs):
+    """A staff member's account saved: their name, email (the avatar) or superuser flag may
+    have changed. An owner's is no concern of the admin's menus, nor is signing in, which
+    saves the time of it (a role given or taken changes the groups, which bumps anyway)."""
+    if not (instance.is_staff or instance.is_superuser):
+        return
+    if update_fields is None or set(update_fields) - {"last_login"}:
+        STAFF_MENUS.bump()
+
+
+def connect():
+    """Every change a sidebar shows bumps the menus' version."""
+    User = get_user_model()
+    post_save.connect(bump_for_staff, sender=User, dispatch_uid="menus:user")
+    post_delete.connect(bump, sender=User, dispatch_uid="menus:user-gone")
+    for model in (Group, Permission, GroupPagePermission, GroupCollectionPermission, Site):
+        for signal in (post_save, post_delete):
+            signal.connect(bump, sender=model, dispatch_uid=f"menus:{model.__name__}:{signal}")
+    post_save.connect(bump, sender=UserProfile, dispatch_uid="menus:profile")
+    for through in (
+        User.groups.through,
+        User.user_permissions.through,
+        Group.permissions.through,
+    ):
+        m2m_changed.connect(bump, sender=through, dispatch_uid=f"menus:{through}")

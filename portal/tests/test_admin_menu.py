@@ -1,0 +1,80 @@
+"""The admin's sidebar is built once per staff member, language and change: the next screen
+reads it kept, yet a new role, a permission, another language or another name shows at once,
+and nobody is shown another's."""
+
+import json
+import re
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.users.models import UserProfile
+
+pytestmark = pytest.mark.django_db
+
+LEDGER = "/admin/cases/"
+METERS = "/admin/fees/meters/"
+
+
+def sidebar(client, path="/admin/"):
+    """The sidebar's menu addresses and the account's name, as the browser is given them."""
+    html = client.get(path).content.decode()
+    props = re.search(
+        r'<script id="wagtail-sidebar-props" type="application/json">(.*?)</script>', html, re.S
+    )[1]
+    return html, json.loads(props)
+
+
+def addresses(props):
+    return set(re.findall(r'"url": "([^"]+)"', json.dumps(props)))
+
+
+@pytest.fixture
+def clerk(staff, client):
+    user = staff("Customer service")
+    client.force_login(user)
+    return user
+
+
+def test_the_next_screen_reads_the_sidebar_kept(client, clerk):
+    sidebar(client)
+    with CaptureQueriesContext(connection) as first:
+        sidebar(client, LEDGER)
+    with CaptureQueriesContext(connection) as again:
+        sidebar(client, LEDGER)
+    tables = " ".join(query["sql"] for query in again)
+    assert len(again) == len(first)
+    assert "wagtailcore_grouppagepermission" not in tables
+    assert "wagtailcore_groupcollectionpermission" not in tables
+
+
+def test_a_new_role_and_a_new_permission_show_at_once(client, clerk):
+    _html, props = sidebar(client)
+    assert LEDGER in addresses(props) and METERS not in addresses(props)
+    clerk.groups.add(Group.objects.get(name="Finance"))
+    assert METERS in addresses(sidebar(client)[1])
+    clerk.groups.remove(Group.objects.get(name="Finance"))
+    assert METERS not in addresses(sidebar(client)[1])
+    # A permission given to the role itself shows to its members too.
+    role = Group.objects.get(name="Customer service")
+    role.permissions.add(
+        Permission.objects.get(codename="view_meter", content_type__app_label="fees")
+    )
+    assert METERS in addresses(sidebar(client)[1])
+
+
+def test_each_staff_member_sees_their_own_name_in_their_language(client, clerk, staff):
+    assert '"name": "customer-service"' in json.dumps(sidebar(client)[1])
+    client.force_login(staff("Finance"))
+    props = json.dumps(sidebar(client)[1])
+    assert '"name": "finance"' in props and "customer-service" not in props
+    clerk.first_name = "小陈"
+    clerk.save()
+    client.force_login(clerk)
+    assert '"name": "小陈"' in json.dumps(sidebar(client)[1], ensure_ascii=False)
+    profile = UserProfile.get_for_user(clerk)
+    for language, ledger in (("en", "Case ledger"), ("zh-hans", "客服工单台账")):
+        profile.preferred_language = language
+        profile.save()
+        assert f'"{ledger}"' in json.dumps(sidebar(client)[1], ensure_ascii=False)
