@@ -17,14 +17,18 @@ from owners.models import User
 from portal import pagecache
 
 FORUM = pagecache.Scope("forum")
+#: A page that says how long ago a topic was answered (刚刚, 5分钟前: the boards and a board's
+#: list) is kept this long at most, by the shared cache and as owners' copies: the words
+#: change with time alone, which bumps nothing.
+SAYS_AGO = 60
 
 
-def shared_with_anonymous(view):
+def shared_with_anonymous(view, says_ago=False):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
         if not request.user.is_authenticated:
-            pagecache.share(request, FORUM)
+            pagecache.share(request, FORUM, SAYS_AGO if says_ago else pagecache.TIMEOUT)
         return response
 
     return wrapped

@@ -5,10 +5,10 @@ from forum.caching import shared_with_anonymous
 
 app_name = "forum"
 urlpatterns = [
-    path("", shared_with_anonymous(views.index), name="index"),
+    path("", shared_with_anonymous(views.index, says_ago=True), name="index"),
     path("search/", views.search, name="search"),
     path("people/", views.people, name="people"),
-    path("b/<slug:slug>/", shared_with_anonymous(views.board), name="board"),
+    path("b/<slug:slug>/", shared_with_anonymous(views.board, says_ago=True), name="board"),
     path("b/<slug:slug>/new/", views.new_topic, name="new_topic"),
     path("b/<slug:slug>/follow/", views.follow_board, name="follow_board"),
     path("b/<slug:slug>/feed/", feeds.BoardFeed(), name="board_feed"),

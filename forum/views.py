@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from forum import access, fragments, mentions, posting, quotes
+from forum import access, caching, fragments, mentions, posting, quotes
 from forum.caching import FORUM
 from forum.forms import EditForm, PostForm, ReportForm, TopicForm
 from forum.limits import PostingRefused
@@ -110,7 +110,7 @@ def board(request, slug):
             "has_feed": access.has_feed(board),
         },
     )
-    return pagecache.keep_for_reader(request, response, (board, counts))
+    return pagecache.keep_for_reader(request, response, (board, counts), caching.SAYS_AGO)
 
 
 def _board_variant(request):

@@ -172,10 +172,12 @@ def release():
     return digest.hexdigest()
 
 
-def share(request, scope):
+def share(request, scope, timeout=TIMEOUT):
     """The page being answered shows nothing but what everyone sees at its address: the
-    middleware may keep it for cookie-less visitors, in `scope` (a `Scope` or its name)."""
+    middleware may keep it for cookie-less visitors, in `scope` (a `Scope` or its name), for
+    `timeout` seconds at most (less for a page that says how long ago something was)."""
     request.shared_page_scope = scope if isinstance(scope, str) else scope.name
+    request.shared_page_timeout = timeout
 
 
 @memoize
@@ -274,7 +276,8 @@ class SharedPageCacheMiddleware:
         response = self.get_response(request)
         scope = getattr(request, "shared_page_scope", None)
         if scope in SCOPES and _shareable(request, response):
-            cache.set(key, _entry(scope, versions[scope], response), TIMEOUT)
+            timeout = getattr(request, "shared_page_timeout", TIMEOUT)
+            cache.set(key, _entry(scope, versions[scope], response), timeout)
         return response
 
 
@@ -360,19 +363,19 @@ def reader_copy(request, scope, variant):
     return None
 
 
-def keep_for_reader(request, response, kept=None):
+def keep_for_reader(request, response, kept=None, timeout=TIMEOUT):
     """Keep the page rendered after a `reader_copy` miss, with `kept`: what the page needs to
-    write its readers' parts when the copy is found."""
+    write its readers' parts when the copy is found; for `timeout` seconds at most."""
     if not hasattr(request, "reader_copy"):
         return response
     if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
-        response.add_post_render_callback(lambda rendered: _keep(request, rendered, kept))
+        response.add_post_render_callback(lambda rendered: _keep(request, rendered, kept, timeout))
     elif not response.streaming:
-        _keep(request, response, kept)
+        _keep(request, response, kept, timeout)
     return response
 
 
-def _keep(request, response, kept):
+def _keep(request, response, kept, timeout):
     # A page that wrote a CSRF token or set a cookie is this reader's own after all.
     if (
         response.status_code == 200
@@ -381,4 +384,4 @@ def _keep(request, response, kept):
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     ):
         key, version = request.reader_copy
-        cache.set(key, (version, response.content.decode(response.charset), kept), TIMEOUT)
+        cache.set(key, (version, response.content.decode(response.charset), kept), timeout)

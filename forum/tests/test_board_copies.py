@@ -3,13 +3,14 @@ reader gets it with their own links and unread markers, follow button and token,
 the board and its topics read again."""
 
 import re
+import time
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from forum import posting
+from forum import caching, posting
 from forum.moderation import hide_topic
 from forum.tests.conftest import verified
 from forum.tests.test_topic_copies import signed_in, token_in
@@ -82,3 +83,19 @@ def test_owners_who_may_not_post_get_a_copy_of_their_own(topic, alice, owner):
     for _ in range(2):
         page = signed_in(owner).get(BOARD).content.decode()
         assert new_topic not in page and "地库照明" in page
+
+
+def test_how_long_ago_is_said_anew_within_a_minute(topic, alice, bob, client, monkeypatch):
+    """The rows say how long ago each topic was answered, which changes with time alone: the
+    owners' copy and the anonymous visitors' page are kept for SAYS_AGO seconds at most."""
+    monkeypatch.setattr(caching, "SAYS_AGO", 1)
+    reader = signed_in(bob)
+    for visitor in (reader, client):
+        visitor.get(BOARD)
+        with CaptureQueriesContext(connection) as kept:
+            visitor.get(BOARD)
+        time.sleep(1.2)
+        with CaptureQueriesContext(connection) as later:
+            visitor.get(BOARD)
+        assert 'FROM "forum_topic"' not in " ".join(query["sql"] for query in kept)
+        assert 'FROM "forum_topic"' in " ".join(query["sql"] for query in later)
