@@ -2,10 +2,13 @@
 
 Wagtail builds the sidebar on every admin screen: each menu item asks the permission policies
 whether to show itself, and the lot is packed for the browser — about a quarter of a ledger
-page's time. What it shows depends on nothing but who is signed in (their permissions, roles,
-page and collection permissions, name and avatar), the language and the release: the current
-item is marked in the browser. So it is kept under a scope of its own, which every change of
-those bumps (`STAFF_MENUS`), and Wagtail's tag is replaced by one that reads what was kept.
+page's time. What it shows depends on who is signed in (their permissions, roles, page and
+collection permissions, name and avatar), the language, the release and the page tree (the
+explorer starts at the pages one may edit; Forms shows once a form page one may edit exists):
+the current item is marked in the browser. So it is kept under a scope of its own, which every
+change of those bumps (`STAFF_MENUS`), and Wagtail's tag is replaced by one that reads what was
+kept. Kept in the shared cache alone: one per staff member and language, they would crowd the
+process's few entries.
 """
 
 from django.contrib.auth import get_user_model
@@ -14,7 +17,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.admin.templatetags import wagtailadmin_tags
-from wagtail.models import GroupCollectionPermission, GroupPagePermission, Site
+from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page, Site
+from wagtail.signals import post_page_move
 from wagtail.users.models import UserProfile
 
 from portal import pagecache
@@ -28,7 +32,7 @@ def sidebar_props(context):
     """Wagtail's sidebar props for the reader, built once per person, language and version."""
     user = context["request"].user
     key = f"sidebar:{user.pk}:{get_language()}"
-    return mark_safe(STAFF_MENUS.kept(key, lambda: str(_build(context))))
+    return mark_safe(STAFF_MENUS.kept(key, lambda: str(_build(context)), local=False))
 
 
 def bump(**kwargs):
@@ -45,6 +49,12 @@ def bump_for_staff(instance, update_fields=None, **kwargs):
         STAFF_MENUS.bump()
 
 
+def bump_for_new_pages(sender, instance, created, **kwargs):
+    """A page added (every model's saves are sent here: a page's is sent by its own class)."""
+    if created and isinstance(instance, Page):
+        STAFF_MENUS.bump()
+
+
 def connect():
     """Every change a sidebar shows bumps the menus' version."""
     User = get_user_model()
@@ -54,6 +64,11 @@ def connect():
         for signal in (post_save, post_delete):
             signal.connect(bump, sender=model, dispatch_uid=f"menus:{model.__name__}:{signal}")
     post_save.connect(bump, sender=UserProfile, dispatch_uid="menus:profile")
+    post_save.connect(bump_for_new_pages, dispatch_uid="menus:page-added")
+    # A deleted page is sent as a Page too; a receiver for every model's deletes would make
+    # Django load each row before deleting it.
+    post_delete.connect(bump, sender=Page, dispatch_uid="menus:page-deleted")
+    post_page_move.connect(bump, dispatch_uid="menus:page-moved")
     for through in (
         User.groups.through,
         User.user_permissions.through,

@@ -65,7 +65,7 @@ def test_the_follow_button_and_its_token_are_each_readers_own(topic, alice, bob)
     assert "取消关注" not in signed_in(alice).get(BOARD).content.decode()
 
 
-def test_a_new_topic_and_a_hidden_one_show_at_once(topic, alice, bob, moderator):
+def test_a_new_topic_and_a_hidden_one_show_at_once(topic, alice, bob, owner, moderator):
     reader = signed_in(bob)
     reader.get(BOARD)
     added = posting.create_topic(alice, topic.board, title="电梯异响", source="3 栋")
@@ -75,6 +75,7 @@ def test_a_new_topic_and_a_hidden_one_show_at_once(topic, alice, bob, moderator)
     # Moderators see it still, on a page of their own, which no owner is given.
     assert "电梯异响" in signed_in(moderator).get(BOARD).content.decode()
     assert "电梯异响" not in reader.get(BOARD).content.decode()
+    assert "电梯异响" not in signed_in(owner).get(BOARD).content.decode()
 
 
 def test_owners_who_may_not_post_get_a_copy_of_their_own(topic, alice, owner):
