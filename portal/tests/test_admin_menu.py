@@ -99,3 +99,14 @@ def test_the_first_survey_and_the_last_show_at_once(client, staff, home_page):
     assert "/admin/forms/" in addresses(sidebar(client)[1])
     survey.delete()
     assert "/admin/forms/" not in addresses(sidebar(client)[1])
+
+
+def test_a_tip_dismissed_stays_dismissed(client, clerk):
+    """Wagtail marks its "what's new" menu items until each is dismissed, in the profile."""
+    props = json.dumps(sidebar(client)[1])
+    names = re.findall(r'"data-w-dismissible-id-value": "([^"]+)"', props)
+    assert names and '"data-w-dismissible-dismissed-value"' not in props
+    dismissed = dict.fromkeys(names, True)
+    assert client.patch("/admin/dismissibles/", json.dumps(dismissed)).status_code == 200
+    props = json.dumps(sidebar(client)[1])
+    assert props.count('"data-w-dismissible-dismissed-value": "true"') == len(names)
