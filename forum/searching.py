@@ -239,10 +239,9 @@ def has_words(post, query):
     return contains(post_text(post), query)
 
 
-# Each index write bumps the forum's version once written (forum.caching bumped it before,
-# maybe): a search made in between kept the old ranking under the new version.
-
-
+# Each index write bumps the forum's version once it is written: the change's own bump (by
+# forum.caching) may come first, and a search made in between would keep the old ranking
+# under the new version.
 @receiver(post_save, sender=Post)
 def index_post(sender, instance, **kwargs):
     index_document(Kind.POST, instance.pk, post_text(instance), post_title(instance))

@@ -74,7 +74,7 @@ def index(request):
 def board(request, slug):
     # Like a topic page: owners of a kind see the same list but for their own parts (each
     # topic's link and unread marker, the follow button), kept once for the kind.
-    variant = _board_variant(request)
+    variant = _reader_variant(request)
     copy = pagecache.reader_copy(request, FORUM, variant) if variant else None
     if copy is not None:
         html, (board, counts) = copy
@@ -111,16 +111,6 @@ def board(request, slug):
         },
     )
     return pagecache.keep_for_reader(request, response, (board, counts), caching.SAYS_AGO)
-
-
-def _board_variant(request):
-    """Which copy of a board's page this reader shares: the boards and topics a reader sees,
-    and whether they may start one, follow their kind (forum.access.reader_kind); forum staff,
-    who see hidden topics too, get a page of their own."""
-    if not pagecache.may_keep_for_reader(request):
-        return None
-    kind = access.reader_kind(request.user)
-    return None if kind == access.STAFF else kind
 
 
 def _board_parts(request, board, counts):
@@ -210,11 +200,14 @@ def _check_topic(request, topic):
 
 
 def _reader_variant(request):
-    """Which copy of a topic page this reader shares: verified owners (who may reply) one,
-    other owners another; staff get a page of their own."""
+    """Which copy of a board's list or a topic page this reader shares: what a reader sees
+    there, and whether they may post, follow their kind (forum.access.reader_kind: verified
+    owners, other owners); forum staff, who see hidden topics and posts too, get a page of
+    their own."""
     if not pagecache.may_keep_for_reader(request):
         return None
-    return "verified" if request.user.is_verified_owner else "owner"
+    kind = access.reader_kind(request.user)
+    return None if kind == access.STAFF else kind
 
 
 def _reader_parts(request, topic, posts):

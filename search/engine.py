@@ -65,9 +65,10 @@ def find(query, request, *, section="", page=1, per_page=20, sections=None):
     gives the best groups up to the page asked, with its counts; only those are loaded."""
     loose = loosen(query)
     wanted = _wanted(page, per_page)
+    keep = wanted <= KEPT_RESULTS  # the first pages, which most searches end on
     listed, counts, more = [], Counter(), set()
     for source in _asked(sections):
-        found = _ranked(source, loose, request.user, wanted, section)
+        found = _ranked(source, loose, request.user, wanted, section, keep)
         listed += found.hits
         counts.update(found.counts)
         more |= found.more
@@ -82,7 +83,7 @@ def find(query, request, *, section="", page=1, per_page=20, sections=None):
     more = (section in more if section else bool(more)) or total > CAP
     paginator = Paginator(_Ranking(listed, min(total, CAP)), per_page)
     shown = paginator.get_page(page)
-    shown.object_list = show(shown.object_list, loose, request, keep=wanted <= KEPT_RESULTS)
+    shown.object_list = show(shown.object_list, loose, request, keep=keep)
     exact = paginator.num_pages == 1 and not more
     count = len(shown.object_list) if exact else paginator.count
     return Found(shown, count, more, exact, tabs)
@@ -168,10 +169,11 @@ def show(hits, query, request, *, keep=True):
     return [shown[hit.group] for hit in hits if hit.group in shown]
 
 
-def _ranked(source, query, user, limit, section):
-    """`source.ranked(...)`, kept under its scope's version for its kind of reader: a word
-    many owners look for (停车, 物业费) is ranked once until what it finds changes."""
-    if source.scope is None or limit > KEPT_RESULTS:
+def _ranked(source, query, user, limit, section, keep):
+    """`source.ranked(...)`, kept (when `keep`) under its scope's version for its kind of
+    reader: a word many owners look for (停车, 物业费) is ranked once until what it finds
+    changes."""
+    if source.scope is None or not keep:
         return source.ranked(query, user, limit, section)
     key = f"search:{source.kind}:{source.reader(user)}:{section}:{limit}:{_meaning(query)}"
     rows, counts, more = source.scope.kept(

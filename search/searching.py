@@ -213,10 +213,9 @@ def _stream_text(value):
     return ""
 
 
-# Each index write bumps the pages' version once written (home.caching bumped it before,
-# maybe): a search made in between kept the old ranking under the new version.
-
-
+# Each index write bumps the pages' version once it is written: the change's own bump (by
+# home.caching) may come first, and a search made in between would keep the old ranking
+# under the new version.
 @receiver(page_published)
 def index_page(sender, instance, **kwargs):
     page = instance.specific
