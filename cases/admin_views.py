@@ -29,7 +29,7 @@ from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import HeaderButton
 
-from cases import casework, mailbox, report_files, rules
+from cases import casework, mailbox, rules
 from cases.forms import AttachmentsField
 from cases.models import Case, Category, QuarantinedEmail
 from cases.reports import Period, figures, trend
@@ -522,8 +522,12 @@ class ServiceReportView(WagtailAdminTemplateMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         download = request.GET.get("download")
         period = self.chosen_period()
-        if download in DOWNLOADS and period.kind == Period.MONTH:
-            write, mime = DOWNLOADS[download]
+        if download in ("xlsx", "pptx") and period.kind == Period.MONTH:
+            # Imported at the first download, not with the admin: openpyxl and python-pptx are
+            # some 15 MiB that a web worker otherwise never needs (make bench-http, "Workers").
+            from cases import report_files
+
+            write, mime = report_files.FORMATS[download]
             report = report_files.Report(period.first.year, period.first.month)
             return HttpResponse(
                 write(report),
@@ -547,13 +551,6 @@ class ServiceReportView(WagtailAdminTemplateMixin, TemplateView):
         if period.kind == Period.MONTH:
             context["trend"] = trend(period.first.year, period.first.month)
         return context
-
-
-#: The report's files: ?download=xlsx or pptx.
-DOWNLOADS = {
-    "xlsx": (report_files.workbook, report_files.XLSX),
-    "pptx": (report_files.slides, report_files.PPTX),
-}
 
 
 class ServiceReportViewSet(ViewSet):

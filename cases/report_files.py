@@ -207,3 +207,7 @@ def slides(report):
 def _note(slide, text):
     box = slide.shapes.add_textbox(Inches(1), Inches(2), Inches(11), Inches(1))
     box.text_frame.text = text
+
+
+#: Each file by its ?download= name: what writes it, and its media type.
+FORMATS = {"xlsx": (workbook, XLSX), "pptx": (slides, PPTX)}

@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
-from openpyxl import Workbook
 from wagtail.admin import messages
 from wagtail.admin.views.generic import InspectView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -568,6 +567,10 @@ def _text_row(sheet, values):
 
 
 def arrears_workbook(rows):
+    # openpyxl is imported for the first spreadsheet, not with the admin: some 13 MiB that a
+    # web worker otherwise never needs (make bench-http, "Workers").
+    from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     sheet.title = _("Arrears ledger")

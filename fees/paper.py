@@ -16,12 +16,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4, A5, landscape
 from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas
 
 from fees.billing import terms_for
 from fees.models import BillLine
 from fees.money import to_fen, yuan
-from owners.paper import FONT, _fit, _lines
+from owners.paper import FONT, _fit, _lines, new_pdf
 from portal.links import addresses
 from portal.notifications import site_link
 
@@ -203,8 +202,7 @@ def payment_requests(bills, *, on=None):
     lines = _lines_by_bill(bills)
     page_of = addresses("fees:bill")
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(_("Payment requests") if len(bills) != 1 else _("Payment request"))
+    pdf = new_pdf(buffer, _("Payment requests") if len(bills) != 1 else _("Payment request"))
     for bill in bills:
         _request(pdf, bill, lines.get(bill.pk, []), on, site_link(page_of(bill.pk)))
     if not bills:
@@ -330,8 +328,7 @@ def receipt(payment):
     unit, terms = bill.unit, terms_for(bill.unit.estate)
     buffer = io.BytesIO()
     size = landscape(A5)
-    pdf = canvas.Canvas(buffer, pagesize=size)
-    pdf.setTitle(_("Receipt %(number)s") % {"number": payment.receipt_number})
+    pdf = new_pdf(buffer, _("Receipt %(number)s") % {"number": payment.receipt_number}, size)
     width, height = size
     left, right = 16 * mm, width - 16 * mm
     y = height - 16 * mm
@@ -393,8 +390,7 @@ def arrears_notices(rows, *, on=None):
     on = on or timezone.localdate()
     link = site_link(reverse("fees:mine"))
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(_("Arrears notices"))
+    pdf = new_pdf(buffer, _("Arrears notices"))
     for row in rows:
         _notice(pdf, row, on, link)
     if not rows:

@@ -21,7 +21,6 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.generic import FormView
-from openpyxl import Workbook
 from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -580,6 +579,10 @@ class LabelsView(WagtailAdminTemplateMixin, FormView):
 
 
 def mailing_list(people, stamp):
+    # openpyxl is imported for the first spreadsheet, not with the admin: some 13 MiB that a
+    # web worker otherwise never needs (make bench-http, "Workers").
+    from openpyxl import Workbook
+
     book = Workbook()
     sheet = book.active
     sheet.title = _("Mailing list")

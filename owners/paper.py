@@ -5,29 +5,51 @@ has, so nothing is embedded and the files stay a few kilobytes.
 """
 
 import io
+from functools import cache
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
 
 FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 #: The usual 24-up sheet: 3 × 8 labels of 70 × 37 mm on A4, no margins between them.
 LABEL_COLUMNS, LABEL_ROWS = 3, 8
 LABEL_WIDTH, LABEL_HEIGHT = 70 * mm, 37 * mm
 
 
+# ReportLab's drawing half (pdfgen, pdfbase) is imported at the first PDF, not with this module:
+# the admin and the owners' bill pages import the modules that print, so every web worker would
+# hold some 10 MiB that only a PDF needs (make bench-http, "Workers").
+
+
+@cache
+def _metrics():
+    """ReportLab's font metrics, with the Chinese font registered."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    return pdfmetrics
+
+
+def new_pdf(buffer, title, pagesize=A4):
+    """A ReportLab canvas writing to `buffer`, titled, the Chinese font ready."""
+    from reportlab.pdfgen import canvas
+
+    _metrics()
+    pdf = canvas.Canvas(buffer, pagesize=pagesize)
+    pdf.setTitle(title)
+    return pdf
+
+
 def _fit(text, size, width):
     """`text` cut (with …) to `width` at `size`."""
     text = str(text)
-    if pdfmetrics.stringWidth(text, FONT, size) <= width:
+    if _metrics().stringWidth(text, FONT, size) <= width:
         return text
-    while text and pdfmetrics.stringWidth(text + "…", FONT, size) > width:
+    while text and _metrics().stringWidth(text + "…", FONT, size) > width:
         text = text[:-1]
     return text + "…"
 
@@ -36,7 +58,7 @@ def _lines(text, size, width):
     """`text` broken into lines of at most `width` (Chinese breaks between any characters)."""
     lines, line = [], ""
     for char in str(text):
-        if char == "\n" or pdfmetrics.stringWidth(line + char, FONT, size) > width:
+        if char == "\n" or _metrics().stringWidth(line + char, FONT, size) > width:
             lines.append(line)
             line = "" if char == "\n" else char
         else:
@@ -49,8 +71,7 @@ def slip(event, people, previous, *, estate_name, staff_name):
     documents (masked), the date, a note, and the lines to sign. `people` and `previous` are
     [(record, role label)]."""
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(f"{estate_name} {event.slip_title}")
+    pdf = new_pdf(buffer, f"{estate_name} {event.slip_title}")
     width, height = A4
     left, right = 22 * mm, width - 22 * mm
     y = height - 28 * mm
@@ -137,8 +158,7 @@ def slip(event, people, previous, *, estate_name, staff_name):
 def labels(addresses):
     """Address labels on 24-up A4 sheets: `addresses` is [(postcode, address, name)]."""
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(_("Address labels"))
+    pdf = new_pdf(buffer, _("Address labels"))
     width, height = A4
     margin_x = (width - LABEL_COLUMNS * LABEL_WIDTH) / 2
     margin_y = (height - LABEL_ROWS * LABEL_HEIGHT) / 2

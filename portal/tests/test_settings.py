@@ -78,15 +78,29 @@ def test_what_serves_the_site_runs_the_production_settings_unless_told():
     assert result.stdout.strip().splitlines()[-1] == "True"
 
 
+#: Libraries only a file download, an upload of a PDF or an English email needs: imported by the
+#: code that makes them, so a web worker that never does holds none of them.
+ON_DEMAND = (
+    "openpyxl",
+    "pptx",
+    "xlsxwriter",
+    "reportlab.pdfgen",
+    "reportlab.pdfbase",
+    "pypdf",
+    "pypinyin",
+)
+
+
 def test_the_wsgi_module_loads_what_workers_share_without_a_service():
     """gunicorn --preload forks its workers from a master that imported portal.wsgi: the
     URLconf's reverse() tables are filled there for every language (built by each worker, they
-    were each worker's own memory), and nothing is connected (services that cannot be reached
-    here would fail the import)."""
+    were each worker's own memory), nothing is connected (services that cannot be reached here
+    would fail the import), and no library that only makes files is loaded."""
     result = run_python(
         "-c",
-        "import portal.wsgi; from django.urls import get_resolver; "
-        "print(' '.join(sorted(get_resolver()._reverse_dict)))",
+        "import sys, portal.wsgi; from django.urls import get_resolver; "
+        "print(' '.join(sorted(get_resolver()._reverse_dict))); "
+        f"print('loaded:', *(name for name in {ON_DEMAND!r} if name in sys.modules))",
         SECRET_KEY=SECRET,
         ALLOWED_HOSTS="owners.example.com",
         DATABASE_URL="postgres://nobody@127.0.0.1:9/none",
@@ -94,7 +108,9 @@ def test_the_wsgi_module_loads_what_workers_share_without_a_service():
         CELERY_BROKER_URL="redis://127.0.0.1:9/1",
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == sorted(code for code, _name in settings.LANGUAGES)
+    languages, loaded = result.stdout.splitlines()[-2:]
+    assert languages.split() == sorted(code for code, _name in settings.LANGUAGES)
+    assert loaded == "loaded:"
 
 
 def test_production_passes_the_deployment_checklist_without_a_warning():
