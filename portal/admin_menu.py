@@ -9,11 +9,15 @@ the current item is marked in the browser. So it is kept under a scope of its ow
 change of those bumps (`STAFF_MENUS`), and Wagtail's tag is replaced by one that reads what was
 kept. Kept in the shared cache alone: one per staff member and language, they would crowd the
 process's few entries.
+
+The dialog of keyboard shortcuts, on every admin screen too, shows the same for everyone who
+reads the same language on the same kind of keyboard: it is rendered once per process for each.
 """
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.admin.templatetags import wagtailadmin_tags
@@ -33,6 +37,34 @@ def sidebar_props(context):
     user = context["request"].user
     key = f"sidebar:{user.pk}:{get_language()}"
     return mark_safe(STAFF_MENUS.kept(key, lambda: str(_build(context)), local=False))
+
+
+_shortcuts = wagtailadmin_tags.keyboard_shortcuts_dialog
+#: What a dialog of shortcuts shows -> its HTML: a handful, the languages by kinds of keyboard.
+_dialogs = {}
+
+
+@wagtailadmin_tags.register.simple_tag(takes_context=True, name="keyboard_shortcuts_dialog")
+def keyboard_shortcuts_dialog(context):
+    """Wagtail's dialog of keyboard shortcuts, from what Wagtail says it shows (the keys of the
+    reader's keyboard, whether they turned shortcuts off), rendered once per process for each."""
+    shown = _shortcuts(context)
+    key = repr(
+        (
+            get_language(),
+            shown["keyboard_shortcuts_enabled"],
+            [
+                (*map(str, section), [tuple(map(str, keys)) for keys in rows if keys])
+                for section, rows in shown["shortcuts"].items()
+            ],
+        )
+    )
+    html = _dialogs.get(key)
+    if html is None:
+        html = _dialogs[key] = render_to_string(
+            "wagtailadmin/shared/keyboard_shortcuts_dialog.html", shown
+        )
+    return mark_safe(html)  # rendered by Wagtail's template, which escapes
 
 
 def bump(**kwargs):

@@ -148,6 +148,9 @@ SITE_PACKAGES = (
     "home",
     "publications",
     "search",
+    "repairs",
+    "notices",
+    "fees",
 )
 #: What a page is made of: code, templates, catalogues, and the static files whose hashed
 #: names it links to.

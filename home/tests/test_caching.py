@@ -3,8 +3,10 @@ the cache's receivers leave Django's fast delete to every other model."""
 
 import io
 import time
+from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.core.cache import cache, caches
 from django.core.files.images import ImageFile
@@ -312,3 +314,15 @@ def test_a_publication_while_a_page_renders_leaves_no_stale_copy(
     monkeypatch.setattr(pagecache, "reader_copy", publish_meanwhile)
     owner_client.get("/")
     assert "停车须知" in owner_client.get("/").content.decode()
+
+
+def test_the_release_covers_every_app_of_the_site():
+    """A kept copy is keyed by the release's digest of the site's files: an app left out of it
+    would change without the copies of its pages (or its admin screens) changing with it."""
+    root = Path(pagecache.__file__).resolve().parent.parent
+    own = {
+        config.name.split(".")[0]
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve().parent == root
+    }
+    assert own - {"demo"} <= set(pagecache.SITE_PACKAGES)

@@ -1,0 +1,86 @@
+"""A plain listing's filters are Wagtail's drilldown, rendered once for what they show: the next
+screen reads them kept, yet a new choice, a chosen filter, a wrong value or another language
+shows at once. The dialog of keyboard shortcuts on every admin screen likewise."""
+
+import re
+
+import pytest
+from wagtail.users.models import UserProfile
+
+from cases.models import Category
+from owners.models import Estate
+
+pytestmark = pytest.mark.django_db
+
+LEDGER = "/admin/cases/"
+WIDGETS = "django/forms/widgets/radio.html"
+
+
+@pytest.fixture
+def agent(staff, client):
+    user = staff("Customer service")
+    client.force_login(user)
+    return user
+
+
+def filters(response):
+    """The filters' drilldown as the page gives it, and whether its widgets were rendered."""
+    html = response.content.decode()
+    start = html.index('<div\n                                id="filters-drilldown"')
+    drilldown = html[start : html.index("</form>", start)]
+    return drilldown, WIDGETS in [template.name for template in response.templates]
+
+
+def test_the_filters_are_wagtails_rendered_once(client, agent):
+    first, rendered = filters(client.get(LEDGER))
+    assert rendered
+    assert 'id="drilldown-id_status"' in first and 'class="w-drilldown__submenu"' in first
+    assert 'name="category"' in first and "物业服务" in first and 'name="month"' in first
+    again, rendered = filters(client.get(LEDGER))
+    assert not rendered and again == first
+
+
+def test_a_new_choice_shows_at_once(client, agent):
+    client.get(LEDGER)
+    Estate.objects.create(name="滨江新苑")
+    Category.objects.create(name="装修管理", first_response_hours=24, resolution_hours=72)
+    shown, rendered = filters(client.get(LEDGER))
+    assert rendered and "滨江新苑" in shown and "装修管理" in shown
+
+
+def test_the_chosen_filter_and_a_wrong_value_show(client, agent):
+    plain, _rendered = filters(client.get(LEDGER))
+    chosen, _rendered = filters(client.get(LEDGER, {"status": "closed"}))
+    checked = re.compile(r'<input type="radio" name="status" value="closed"[^>]* checked')
+    assert checked.search(chosen) and not checked.search(plain)
+    assert filters(client.get(LEDGER))[0] == plain
+    wrong, _rendered = filters(client.get(LEDGER, {"estate": "999999"}))
+    assert "error-message" in wrong and "error-message" not in plain
+
+
+def test_each_language_has_its_own(client, agent):
+    profile = UserProfile.get_for_user(agent)
+    for language, label in (("en", "Overdue"), ("zh-hans", "已超时")):
+        profile.preferred_language = language
+        profile.save()
+        shown, _rendered = filters(client.get(LEDGER))
+        assert f"\n                    {label}\n" in shown
+
+
+def shortcuts(client):
+    html = client.get(LEDGER).content.decode()
+    return html[html.index('id="keyboard-shortcuts-dialog"') :][:6000]
+
+
+def test_the_keyboard_shortcuts_follow_the_keyboard_the_language_and_the_setting(client, agent):
+    assert "Ctrl + s" in shortcuts(client)
+    mac = client.get(LEDGER, HTTP_USER_AGENT="Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0)")
+    assert "⌘ + s" in mac.content.decode()
+    assert "Ctrl + s" in shortcuts(client)
+    profile = UserProfile.get_for_user(agent)
+    profile.preferred_language = "en"
+    profile.save()
+    assert "Save changes" in shortcuts(client)
+    profile.keyboard_shortcuts = False
+    profile.save()
+    assert "Keyboard shortcuts are currently disabled" in shortcuts(client)
