@@ -130,9 +130,11 @@ class Command(BaseCommand):
             check=True,
         )
         bare = {"DJANGO_SETTINGS_MODULE": "", "PATH": os.environ.get("PATH", "")}
-        with self._gunicorn("bare", bare, preload=False, path="demo/yardstick"):
+        with self._gunicorn("bare", bare, preload=False, path="demo/yardstick") as server:
+            self.server = server
             rows = [self._measure(("bare", BARE, "/", None))]
         with self._gunicorn("portal.wsgi", self.environment, self.options["preload"]) as server:
+            self.server = server
             memory_before = _worker_memory(server)
             rows += [self._measure(page) for page in self._pages()]
             memory_after = _worker_memory(server)
@@ -197,10 +199,15 @@ class Command(BaseCommand):
             raise CommandError(f"{path} answered {status} under gunicorn")
         queries = 0 if group == "bare" else self._queries(path, who)
         _load({**self.options, "seconds": 1}, path, headers)  # every worker warm: templates, URLs
+        spent = _cpu_seconds(self.server)
         load = _load(self.options, path, headers)
+        spent = _cpu_seconds(self.server) - spent
+        # The workers' own CPU time per request: the database's and the load generator's,
+        # on the same cores, are not in it.
+        load["cpu"] = round(spent * 1000 / max(load["rate"] * self.options["seconds"], 1), 1)
         self.stdout.write(
             f"  {label:36} {load['rate']:8.0f} req/s  p50 {load['p50']:6.1f} ms  "
-            f"p99 {load['p99']:6.1f} ms  {queries:3d} SQL  {size:7d} B"
+            f"p99 {load['p99']:6.1f} ms  {load['cpu']:5.1f} ms CPU  {queries:3d} SQL  {size:7d} B"
         )
         return {
             "group": group,
@@ -501,6 +508,15 @@ def _wait_for_port(port, seconds=60, free=False):
     raise CommandError(f"port {port} did not {'close' if free else 'open'} within {seconds} s")
 
 
+def _cpu_seconds(server):
+    """The CPU time (user and system) the server's workers have spent so far."""
+    ticks = 0
+    for pid in _workers(server):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime and stime, in clock ticks
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _workers(server):
     children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
     return [int(pid) for pid in children]
@@ -594,25 +610,28 @@ def _markdown(figures, baseline, before):
         + before.get("_run", ""),
         "",
         "*share* is the page's requests per second as a share of the bare Django view's in the "
-        "same run (`demo/yardstick/bare.py`, served the same way). SQL is counted on one warm request "
+        "same run (`demo/yardstick/bare.py`, served the same way). *CPU ms* is the CPU time the "
+        "site's workers spent per request under that load (from /proc; PostgreSQL's, Redis's and "
+        "the load generator's are not in it). SQL is counted on one warm request "
         "with the same session. Measured elsewhere on this kind of machine, as shares of a bare "
         "view: django-machina's topic page about 1.2 %, Wagtail's bakerydemo pages 0.8–1.5 %.",
         "",
-        "| page | req/s | share | p50 ms | p99 ms | SQL | bytes |"
+        "| page | req/s | share | p50 ms | p99 ms | CPU ms | SQL | bytes |"
         + (" before: req/s | before: share | before: SQL |" if before else ""),
-        "|---|---:|---:|---:|---:|---:|---:|" + ("---:|---:|---:|" if before else ""),
+        "|---|---:|---:|---:|---:|---:|---:|---:|" + ("---:|---:|---:|" if before else ""),
     ]
     before_baseline = before.get(BARE, {}).get("rate")
     group = None
     for row in figures["pages"]:
         if row["group"] != group:
             group = row["group"]
-            lines.append(f"| **{GROUPS[group]}** |" + " |" * (9 if before else 6))
+            lines.append(f"| **{GROUPS[group]}** |" + " |" * (10 if before else 7))
         share = row["rate"] / baseline * 100
         errors = f" ({row['errors']} errors)" if row["errors"] else ""
         line = (
             f"| {row['label']} `{row['path']}` | {row['rate']:,.0f}{errors} | {share:.1f} % | "
-            f"{row['p50']:.1f} | {row['p99']:.1f} | {row['queries']} | {row['bytes']:,} |"
+            f"{row['p50']:.1f} | {row['p99']:.1f} | {row.get('cpu', '—')} | {row['queries']} | "
+            f"{row['bytes']:,} |"
         )
         old = before.get(row["label"])
         if before:
