@@ -29,6 +29,7 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, connections
 from django.db.migrations.loader import MigrationLoader
 from moto.server import ThreadedMotoServer
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from home.models import HomePage
@@ -117,6 +118,23 @@ def sign_in_staff(page, site, user, next_url="/admin/"):
     with page.expect_navigation():
         page.press("input[name=code]", "Enter")
     expect(page).to_have_url(f"{site}{next_url}")
+
+
+def add_block(page, stream, icon):
+    """In the page editor, add a block of the kind shown with `icon` (pilcrow: a paragraph)
+    to a StreamField (`stream`, its [data-contentpath] locator). A click on the field's "+"
+    that lands while the field's scripts are still starting opens nothing: it is clicked again
+    while the menu has not shown."""
+    option = page.locator(f"[role=option]:has(.icon-{icon})")
+    for _try in range(3):
+        if not option.is_visible():
+            stream.locator("button.c-sf-add-button").first.click()
+        try:
+            option.wait_for(state="visible", timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    option.click()
 
 
 @pytest.fixture

@@ -522,7 +522,7 @@ class ServiceReportView(WagtailAdminTemplateMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         download = request.GET.get("download")
         period = self.chosen_period()
-        if download in ("xlsx", "pptx") and period.kind == Period.MONTH:
+        if download in DOWNLOADS and period.kind == Period.MONTH:
             # Imported at the first download, not with the admin: openpyxl and python-pptx are
             # some 15 MiB that a web worker otherwise never needs (make bench-http, "Workers").
             from cases import report_files
@@ -551,6 +551,11 @@ class ServiceReportView(WagtailAdminTemplateMixin, TemplateView):
         if period.kind == Period.MONTH:
             context["trend"] = trend(period.first.year, period.first.month)
         return context
+
+
+#: The report's files, ?download=xlsx or pptx: the keys of cases.report_files.FORMATS, which
+#: is imported at the first download.
+DOWNLOADS = ("xlsx", "pptx")
 
 
 class ServiceReportViewSet(ViewSet):

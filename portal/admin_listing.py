@@ -17,6 +17,8 @@ kept), and `PlainColumn`, `PlainChoiceColumn`, `PlainDateColumn` or a subclass o
 
 import hashlib
 
+import django
+import wagtail
 from django.contrib.admin.utils import quote
 from django.core.cache import cache
 from django.forms.models import ModelChoiceIterator
@@ -196,33 +198,57 @@ FILTERS_TEMPLATE = "wagtailadmin/shared/headers/_filters.html"
 def filters_html(filters):
     """The filters' drilldown, as Wagtail's template renders it. For a plain listing's filters
     (`keep_html`, set by PlainListingMixin: every choice a plain list) it is kept in the shared
-    cache under everything it shows, so an unchanged filter renders once a release: each field's
-    kind, label, help, choices, value and errors, and the language."""
+    cache under everything it shows (`_shown`), the language and the versions of the site,
+    Wagtail and Django, so an unchanged filter renders once. Only while every value given is
+    one of its field's choices: a value typed (a month, a building) or refused renders afresh,
+    so nobody fills the cache by typing. A widget whose HTML follows anything else (a chooser
+    showing the chosen record's name) has no place in a plain listing's filters."""
     if not getattr(filters, "keep_html", False):
         return _render_filters(filters)
-    shown = [
-        (
-            name,
-            type(field.field.widget).__name__,
-            field.field.widget.attrs,
-            str(field.label),
-            str(field.help_text),
-            [
-                (str(value), str(label))
-                for value, label in getattr(field.field.widget, "choices", ())
-            ],
-            field.value(),
-            [str(error) for error in field.errors],
-        )
-        for name, field in ((name, filters.form[name]) for name in filters.form.fields)
-    ]
+    shown = [_shown(field) for field in filters.form]
+    if None in shown:
+        return _render_filters(filters)
     digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
-    key = f"admin-filters:{pagecache.release()}:{get_language()}:{digest}"
+    versions = f"{pagecache.release()}:{wagtail.__version__}:{django.get_version()}"
+    key = f"admin-filters:{versions}:{get_language()}:{digest}"
     html = cache.get(key)
     if html is None:
         html = _render_filters(filters)
         cache.set(key, html, pagecache.TIMEOUT)
     return mark_safe(html)  # Wagtail's template's, escaped there
+
+
+def _shown(field):
+    """What a bound field's part of the drilldown shows, in plain strings: its kind, whether
+    it is required or disabled, its widget (kind, template, attributes), label, help, choices
+    and the values given; None when a value is not one of the choices or was refused."""
+    widget = field.field.widget
+    choices = [(str(value), _label(label)) for value, label in getattr(widget, "choices", ())]
+    value = field.value()
+    values = value if isinstance(value, list | tuple) else [value]
+    given = [str(each) for each in values if each not in (None, "")]
+    if field.errors or not set(given) <= {offered for offered, _text in choices}:
+        return None
+    return (
+        field.name,
+        type(field.field).__qualname__,
+        field.field.required,
+        field.field.disabled,
+        f"{type(widget).__module__}.{type(widget).__qualname__}",
+        widget.template_name,
+        sorted((str(name), str(each)) for name, each in widget.attrs.items()),
+        str(field.label),
+        str(field.help_text),
+        choices,
+        given,
+    )
+
+
+def _label(label):
+    """A choice's label as text; a group's, its choices'."""
+    if isinstance(label, list | tuple):
+        return tuple((str(value), str(each)) for value, each in label)
+    return str(label)
 
 
 def _render_filters(filters):

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from conftest import OVERFLOW, PASSWORD, make_user, verify
+from conftest import OVERFLOW, PASSWORD, add_block, make_user, verify
 from home.tests.conftest import publish
 from notices.models import Call, NoticeIndexPage, NoticePage, Receipt
 from owners.models import Unit
@@ -51,8 +51,7 @@ def test_an_important_notice_is_written_approved_confirmed_and_followed_up(
     desk.fill("input[name=acknowledge_by]", day)
     desk.keyboard.press("Escape")  # closes the date picker
     body = desk.locator("[data-contentpath=body]")
-    body.locator("button.c-sf-add-button").first.click()
-    desk.locator("[role=option]:has(.icon-pilcrow)").click()  # a paragraph
+    add_block(desk, body, "pilcrow")  # a paragraph
     body.locator("[contenteditable=true]").click()
     desk.keyboard.type("周五上午 9:00–12:00 停水，请提前储水。")
     expect(desk.locator("input[name=body-0-value]")).to_have_value(re.compile("提前储水"))

@@ -9,6 +9,7 @@ from wagtail.users.models import UserProfile
 
 from cases.models import Category
 from owners.models import Estate
+from portal import admin_menu
 
 pytestmark = pytest.mark.django_db
 
@@ -58,18 +59,39 @@ def test_the_chosen_filter_and_a_wrong_value_show(client, agent):
     assert "error-message" in wrong and "error-message" not in plain
 
 
+def test_a_value_typed_is_rendered_each_time(client, agent):
+    """Only choices are kept: nobody fills the shared cache by typing months."""
+    for _time in range(2):
+        shown, rendered = filters(client.get(LEDGER, {"month": "2026-11"}))
+        assert rendered and 'value="2026-11"' in shown
+    assert filters(client.get(LEDGER, {"status": "closed"}))[1]
+    assert not filters(client.get(LEDGER, {"status": "closed"}))[1]
+
+
 def test_each_language_has_its_own(client, agent):
     profile = UserProfile.get_for_user(agent)
-    for language, label in (("en", "Overdue"), ("zh-hans", "已超时")):
+    for language, heading, label in (("en", "Filter by", "Overdue"), ("zh-hans", "过滤", "已超时")):
         profile.preferred_language = language
         profile.save()
         shown, _rendered = filters(client.get(LEDGER))
-        assert f"\n                    {label}\n" in shown
+        assert heading in shown and f"\n                    {label}\n" in shown
+
+
+DIALOG = "wagtailadmin/shared/keyboard_shortcuts_dialog.html"
 
 
 def shortcuts(client):
     html = client.get(LEDGER).content.decode()
     return html[html.index('id="keyboard-shortcuts-dialog"') :][:6000]
+
+
+def test_the_keyboard_shortcuts_are_rendered_once(client, agent, monkeypatch):
+    monkeypatch.setattr(admin_menu, "_dialogs", {})  # as a process that has rendered none
+    first = client.get(LEDGER)
+    again = client.get(LEDGER)
+    assert DIALOG in [template.name for template in first.templates]
+    assert DIALOG not in [template.name for template in again.templates]
+    assert 'id="keyboard-shortcuts-dialog"' in again.content.decode()
 
 
 def test_the_keyboard_shortcuts_follow_the_keyboard_the_language_and_the_setting(client, agent):

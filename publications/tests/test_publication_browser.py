@@ -14,7 +14,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from club.models import Member
-from conftest import OVERFLOW, sign_in_staff
+from conftest import OVERFLOW, add_block, sign_in_staff
 from forum.models import Board, Post, Topic
 from forum.posting import text_fields
 from publications.models import MagazineIssuePage
@@ -84,8 +84,7 @@ def test_an_issue_is_submitted_approved_mailed_and_the_site_is_searched(
     articles.locator("button.c-sf-add-button").first.click()  # the only block: an article
     desk.fill("input[name=articles-0-value-title]", ARTICLE)
     body = articles.locator("[data-contentpath=body]")
-    body.locator("button.c-sf-add-button").first.click()
-    desk.locator("[role=option]:has(.icon-pilcrow)").click()  # a paragraph
+    add_block(desk, body, "pilcrow")  # a paragraph
     body.locator("[contenteditable=true]").click()
     desk.keyboard.type("冬至那天，会所里一起包饺子。")
     # The rich text editor copies its content to the form a moment after the typing stops.

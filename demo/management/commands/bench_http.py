@@ -199,12 +199,15 @@ class Command(BaseCommand):
             raise CommandError(f"{path} answered {status} under gunicorn")
         queries = 0 if group == "bare" else self._queries(path, who)
         _load({**self.options, "seconds": 1}, path, headers)  # every worker warm: templates, URLs
-        spent = _cpu_seconds(self.server)
+        workers = _workers(self.server)
+        spent = _cpu_seconds(workers)
         load = _load(self.options, path, headers)
-        spent = _cpu_seconds(self.server) - spent
+        spent = _cpu_seconds(workers) - spent
+        if _workers(self.server) != workers:
+            raise CommandError(f"a worker was replaced while {path} was loaded")
         # The workers' own CPU time per request: the database's and the load generator's,
         # on the same cores, are not in it.
-        load["cpu"] = round(spent * 1000 / max(load["rate"] * self.options["seconds"], 1), 1)
+        load["cpu"] = round(spent * 1000 / max(load.pop("requests"), 1), 1)
         self.stdout.write(
             f"  {label:36} {load['rate']:8.0f} req/s  p50 {load['p50']:6.1f} ms  "
             f"p99 {load['p99']:6.1f} ms  {load['cpu']:5.1f} ms CPU  {queries:3d} SQL  {size:7d} B"
@@ -425,6 +428,7 @@ def _wrk(options, path, headers):
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     errors = re.search(r"Socket errors: (.*)", output)
     return {
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
         "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": latency["50"],
         "p99": latency["99"],
@@ -462,6 +466,7 @@ def _python_load(options, path, headers):
         thread.join()
     times.sort()
     return {
+        "requests": len(times),
         "rate": len(times) / (time.perf_counter() - began),
         "p50": statistics.median(times),
         "p99": times[int(len(times) * 0.99)],
@@ -508,10 +513,10 @@ def _wait_for_port(port, seconds=60, free=False):
     raise CommandError(f"port {port} did not {'close' if free else 'open'} within {seconds} s")
 
 
-def _cpu_seconds(server):
-    """The CPU time (user and system) the server's workers have spent so far."""
+def _cpu_seconds(workers):
+    """The CPU time (user and system) the worker processes have spent so far."""
     ticks = 0
-    for pid in _workers(server):
+    for pid in workers:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         ticks += int(fields[11]) + int(fields[12])  # utime and stime, in clock ticks
     return ticks / os.sysconf("SC_CLK_TCK")
