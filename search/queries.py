@@ -45,8 +45,18 @@ def contains(text, query):
     """Whether `text` has every term of `query` (search.folding.terms), or a synonym of it,
     folded alike: the check a candidate passes to be shown, the same matching that marks it."""
     asked = terms(query)
-    folded = fold(str(text)) if asked else ""
-    return bool(asked) and all(any(word in folded for word in alternatives(term)) for term in asked)
+    return bool(asked) and found_in(fold(str(text)), needles(asked))
+
+
+def needles(asked):
+    """The words each of the terms `asked` may be found as (a list per term), to look for in
+    many folded texts."""
+    return [alternatives(term) for term in asked]
+
+
+def found_in(folded, words):
+    """Whether a folded text (search.folding.fold) has one of each list of `words` (`needles`)."""
+    return all(any(word in folded for word in each) for each in words)
 
 
 def _matches(text, query):

@@ -1,9 +1,16 @@
 """Published pages in the site search (search.registry): the index follows every publication,
 and a search returns the live pages anyone may read. A page model says which section of the
 results it shows under with `search_section` (news, magazine, listings); others show under
-All only."""
+All only.
+
+The pages anyone may read are few (a few hundred in a busy year): each process keeps them,
+their text folded, for as long as the pages' version stands (`catalogue`), and a search reads
+them there, not the index nor the pages' tables. A site with more than CATALOGUE_PAGES searches
+them in the index instead, as the forum's posts are.
+"""
 
 from functools import cache
+from itertools import pairwise
 from types import SimpleNamespace
 
 from django.contrib.contenttypes.models import ContentType
@@ -16,7 +23,8 @@ from wagtail.signals import page_published, page_unpublished
 
 from portal import pagecache
 from search import registry
-from search.grams import query_groups
+from search.folding import fold, terms
+from search.grams import IS_CJK, query_groups, seams
 from search.index import (
     Kind,
     found_in_titles,
@@ -25,7 +33,7 @@ from search.index import (
     look_up,
     remove_document,
 )
-from search.queries import contains, highlight, snippet
+from search.queries import contains, found_in, highlight, needles, snippet
 
 #: A query too short for the index (one Chinese character) reads the pages' text instead, a
 #: batch at a time, newest first, up to this many matches.
@@ -33,6 +41,8 @@ SCANNED = 60
 #: ... among at most this many of the newest pages.
 SCANNED_PAGES = 2000
 _BATCH = 100
+#: Up to this many public pages, a search reads them from what each process keeps.
+CATALOGUE_PAGES = 1000
 
 
 class Pages(registry.Source):
@@ -47,6 +57,9 @@ class Pages(registry.Source):
             yield page.pk, page.title, page_text(page)
 
     def hits(self, query, user):
+        kept = catalogue()
+        if kept is not None:
+            return self._kept_hits(kept, query), False
         found = _public(Page.objects.live())
         groups = query_groups(query)
         if not groups:
@@ -66,6 +79,29 @@ class Pages(registry.Source):
             for pk, type_id, at, phrase in rows
         ]
         return hits, more
+
+    def _kept_hits(self, kept, query):
+        """The kept pages with every term of `query`: the check the index's candidates pass
+        to be shown, made on every page at once. A page whose title has the terms ranks as
+        one found in its title; one with the terms side by side as typed, as a phrase (where
+        the index would find the pairs that join them)."""
+        asked = terms(query)
+        if not asked:
+            return []
+        words = needles(asked)
+        phrase = _as_typed(asked) if seams(query) else None
+        return [
+            registry.Hit(
+                self,
+                pk,
+                entry.section,
+                entry.at,
+                title=found_in(entry.title, words),
+                phrase=phrase is not None and phrase in entry.text,
+            )
+            for pk, entry in kept.items()
+            if found_in(entry.text, words)
+        ]
 
     def titles(self, query, user, request, limit):
         groups = query_groups(query)
@@ -116,8 +152,10 @@ class Pages(registry.Source):
         return hits
 
     def show(self, hits, query, request):
-        missing = [hit.pk for hit in hits if hit.item is None]
+        kept = catalogue() or {}
+        missing = [hit.pk for hit in hits if hit.item is None and hit.pk not in kept]
         loaded = {page.pk: page for page in Page.objects.filter(pk__in=missing).specific()}
+        loaded.update((pk, kept[pk].page) for pk in {hit.pk for hit in hits} & kept.keys())
         address = _addresses(request)
         kept = []
         for hit in hits:
@@ -139,6 +177,46 @@ class Pages(registry.Source):
 
 
 registry.register(Pages())
+
+
+def _as_typed(asked):
+    """The terms side by side as a folded text has them: a Chinese character joins its
+    neighbour directly, Latin words keep a space."""
+    joined = asked[0]
+    for before, after in pairwise(asked):
+        joined += ("" if IS_CJK.match(before[-1]) or IS_CJK.match(after[0]) else " ") + after
+    return joined
+
+
+class _Entry:
+    """A kept page: the page, its results section and time, and its title and text folded."""
+
+    __slots__ = ("page", "section", "at", "title", "text")
+
+    def __init__(self, page, at):
+        self.page, self.section, self.at = page, section(page.content_type_id), at
+        self.title, self.text = fold(page.title), fold(page_text(page))
+
+
+#: (the pages' version, {id: _Entry} or None for too many pages), in this process.
+_kept = (None, None)
+
+
+def catalogue():
+    """The public live pages as a search reads them ({id: _Entry}), loaded once per version
+    of the pages (portal.pagecache.PAGES, which every publication, move, deletion, view
+    restriction and site change bumps), or None when there are more than CATALOGUE_PAGES."""
+    global _kept
+    version = pagecache.PAGES.version()
+    if _kept[0] != version:
+        public = _public(Page.objects.live()).annotate(at=registry.recency("first_published_at"))
+        times = dict(public.order_by("-pk").values_list("pk", "at")[: CATALOGUE_PAGES + 1])
+        entries = None
+        if len(times) <= CATALOGUE_PAGES:
+            pages = Page.objects.filter(pk__in=times).order_by("-pk").specific()
+            entries = {page.pk: _Entry(page, times[page.pk]) for page in pages}
+        _kept = (version, entries)
+    return _kept[1]
 
 
 def _public(pages):

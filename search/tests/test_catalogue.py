@@ -1,0 +1,84 @@
+"""The public pages are few, so each process keeps them for the site search (search.searching
+.catalogue): a search for a word nobody asked before reads no page, and finds what the index
+and the exact-word check together would."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from portal import pagecache
+from search import searching
+from search.queries import contains
+
+pytestmark = pytest.mark.django_db
+
+QUERIES = [
+    "停车",
+    "停车场",
+    "停車",
+    "停车 通知",
+    "停车场 开放",
+    "通知停车",
+    "三号楼",
+    "车",
+    "tingche",
+    "杭州",
+    "徒步",
+]
+
+
+@pytest.fixture
+def pages(make_news, make_listing, make_issue):
+    make_news("停车场开放通知", summary="3号楼地下停车场下周开放")
+    make_news("物业费调整", summary="自明年起停车费不变")
+    make_news("游园会", summary="中秋游园会报名")
+    make_listing("金都停车楼", city="杭州")
+    make_issue(1)
+
+
+def found(query):
+    """What the pages source gives for `query`, checked for the exact words as a results page
+    checks them: (id, section, time, in the title, as a phrase) of each."""
+    source = searching.Pages()
+    hits, more = source.hits(query, AnonymousUser())
+    shown = source.show(hits, query, RequestFactory().get("/search/"))
+    return sorted((hit.pk, hit.section, hit.at, hit.title, hit.phrase) for hit in shown), more
+
+
+def test_the_kept_pages_find_what_the_index_finds(pages, monkeypatch):
+    kept = {query: found(query) for query in QUERIES}
+    monkeypatch.setattr(searching, "CATALOGUE_PAGES", 0)  # too many pages to keep: the index
+    pagecache.PAGES.bump()
+    assert searching.catalogue() is None
+    indexed = {query: found(query) for query in QUERIES}
+    assert kept == indexed
+    assert kept["停车"][0] and kept["停車"] == kept["停车"] and kept["tingche"] == kept["停车"]
+    assert any(phrase for *_rest, phrase in kept["停车场 开放"][0])
+    assert not any(phrase for *_rest, phrase in kept["停车 通知"][0])
+
+
+def test_a_new_word_reads_no_page(pages):
+    found("游园会")
+    request = RequestFactory().get("/search/")
+    source = searching.Pages()
+    with CaptureQueriesContext(connection) as queries:
+        hits, _more = source.hits("徒步", AnonymousUser())
+        shown = source.show(hits, "徒步", request)
+    assert shown and len(queries) == 0
+
+
+def test_a_publication_and_an_unpublication_show_at_once(pages, make_news):
+    assert not found("电梯")[0]
+    added = make_news("电梯维修通知")
+    assert [pk for pk, *_rest in found("电梯")[0]] == [added.pk]
+    added.unpublish()
+    assert not found("电梯")[0]
+
+
+def test_each_kept_page_has_the_exact_words(pages):
+    for query in QUERIES:
+        for pk, *_rest in found(query)[0]:
+            entry = searching.catalogue()[pk]
+            assert contains(searching.page_text(entry.page), query)
