@@ -3,17 +3,20 @@ and a search returns the live pages anyone may read. A page model says which sec
 results it shows under with `search_section` (news, magazine, listings); others show under
 All only.
 
-The pages anyone may read are few (a few hundred in a busy year): each process keeps them,
-their text folded, for as long as the pages' version stands (`catalogue`), and a search reads
-them there, not the index nor the pages' tables. A site with more than CATALOGUE_PAGES searches
-them in the index instead, as the forum's posts are.
+The pages anyone may read are few (a few hundred in a busy year): each process keeps their
+titles and texts folded while the pages' version stands (`catalogue`), and a search ranks them
+there, not in the index; only the page of results loads its pages. A site with more than
+CATALOGUE_PAGES (or CATALOGUE_CHARACTERS) searches them in the index instead, as the forum's
+posts are.
 """
 
-from functools import cache
+import time
+from functools import cache as memoize
 from itertools import pairwise
 from types import SimpleNamespace
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Value
 from django.db.models.lookups import StartsWith
 from django.dispatch import receiver
@@ -41,8 +44,12 @@ SCANNED = 60
 #: ... among at most this many of the newest pages.
 SCANNED_PAGES = 2000
 _BATCH = 100
-#: Up to this many public pages, a search reads them from what each process keeps.
+#: Up to this many public pages, of up to this many characters in all, a search reads them
+#: from what each process keeps (some 10 MiB at most).
 CATALOGUE_PAGES = 1000
+CATALOGUE_CHARACTERS = 2_000_000
+#: ... built again after this long at most, as a search's ranking is (search.engine).
+CATALOGUE_SECONDS = 600
 
 
 class Pages(registry.Source):
@@ -152,10 +159,9 @@ class Pages(registry.Source):
         return hits
 
     def show(self, hits, query, request):
-        kept = catalogue() or {}
-        missing = [hit.pk for hit in hits if hit.item is None and hit.pk not in kept]
-        loaded = {page.pk: page for page in Page.objects.filter(pk__in=missing).specific()}
-        loaded.update((pk, kept[pk].page) for pk in {hit.pk for hit in hits} & kept.keys())
+        missing = [hit.pk for hit in hits if hit.item is None]
+        shown = _public(Page.objects.live()).filter(pk__in=missing).specific()
+        loaded = {page.pk: page for page in shown} if missing else {}
         address = _addresses(request)
         kept = []
         for hit in hits:
@@ -189,34 +195,52 @@ def _as_typed(asked):
 
 
 class _Entry:
-    """A kept page: the page, its results section and time, and its title and text folded."""
+    """A kept page, as a search ranks it: its results section and time, its title and text
+    folded. The page itself is loaded for the page of results only (Pages.show)."""
 
-    __slots__ = ("page", "section", "at", "title", "text")
+    __slots__ = ("section", "at", "title", "text")
 
     def __init__(self, page, at):
-        self.page, self.section, self.at = page, section(page.content_type_id), at
+        self.section, self.at = section(page.content_type_id), at
         self.title, self.text = fold(page.title), fold(page_text(page))
 
 
-#: (the pages' version, {id: _Entry} or None for too many pages), in this process.
-_kept = (None, None)
+#: (the pages' version, when it was built as time.monotonic(), {id: _Entry} or None), in this
+#: process.
+_kept = (None, 0.0, None)
 
 
 def catalogue():
-    """The public live pages as a search reads them ({id: _Entry}), loaded once per version
-    of the pages (portal.pagecache.PAGES, which every publication, move, deletion, view
-    restriction and site change bumps), or None when there are more than CATALOGUE_PAGES."""
+    """The public live pages a link leads to, as a search ranks them ({id: _Entry}): built
+    once per version of the pages (portal.pagecache.PAGES, which every publication, scheduled
+    expiry, move, deletion, view restriction and site change bumps) and CATALOGUE_SECONDS at most.
+    None, and the search asks the index, when there are more than CATALOGUE_PAGES or their
+    text passes CATALOGUE_CHARACTERS, or while the shared cache is down (every request would
+    read a new version and build it again)."""
     global _kept
-    version = pagecache.PAGES.version()
-    if _kept[0] != version:
-        public = _public(Page.objects.live()).annotate(at=registry.recency("first_published_at"))
-        times = dict(public.order_by("-pk").values_list("pk", "at")[: CATALOGUE_PAGES + 1])
-        entries = None
-        if len(times) <= CATALOGUE_PAGES:
-            pages = Page.objects.filter(pk__in=times).order_by("-pk").specific()
-            entries = {page.pk: _Entry(page, times[page.pk]) for page in pages}
-        _kept = (version, entries)
-    return _kept[1]
+    if getattr(cache, "outage", None) is not None and cache.outage.down_since is not None:
+        return None  # portal.cache.RedisCache, while Redis cannot be reached
+    version, kept = pagecache.PAGES.version(), _kept
+    if kept[0] != version or time.monotonic() - kept[1] > CATALOGUE_SECONDS:
+        kept = (version, time.monotonic(), _built())
+        _kept = kept
+    return kept[2]
+
+
+def _built():
+    public = _public(Page.objects.live()).annotate(at=registry.recency("first_published_at"))
+    times = dict(public.order_by("-pk").values_list("pk", "at")[: CATALOGUE_PAGES + 1])
+    if len(times) > CATALOGUE_PAGES:
+        return None
+    entries, size = {}, 0
+    for page in Page.objects.filter(pk__in=times).order_by("-pk").specific():
+        if page.get_url_parts() is None:
+            continue  # under no site: no link to show it by
+        entry = entries[page.pk] = _Entry(page, times[page.pk])
+        size += len(entry.text)
+        if size > CATALOGUE_CHARACTERS:
+            return None
+    return entries
 
 
 def _public(pages):
@@ -231,7 +255,7 @@ def _public(pages):
     return pages
 
 
-@cache
+@memoize
 def _kept_out():
     """The kinds of page the site search never shows (their content types are read from
     Django's cache of them: no join in the query)."""

@@ -4,11 +4,14 @@ and the exact-word check together would."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page
 
 from portal import pagecache
+from publications.models import NewsPage
 from search import searching
 from search.queries import contains
 
@@ -59,14 +62,17 @@ def test_the_kept_pages_find_what_the_index_finds(pages, monkeypatch):
     assert not any(phrase for *_rest, phrase in kept["停车 通知"][0])
 
 
-def test_a_new_word_reads_no_page(pages):
+def test_a_new_word_is_ranked_without_a_query_and_shown_with_its_pages_alone(pages):
     found("游园会")
     request = RequestFactory().get("/search/")
     source = searching.Pages()
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as ranking:
         hits, _more = source.hits("徒步", AnonymousUser())
+    with CaptureQueriesContext(connection) as showing:
         shown = source.show(hits, "徒步", request)
-    assert shown and len(queries) == 0
+    assert shown and len(ranking) == 0
+    tables = " ".join(query["sql"] for query in showing)
+    assert "search_gram" not in tables and len(showing) <= 3  # the pages, their own rows
 
 
 def test_a_publication_and_an_unpublication_show_at_once(pages, make_news):
@@ -77,8 +83,26 @@ def test_a_publication_and_an_unpublication_show_at_once(pages, make_news):
     assert not found("电梯")[0]
 
 
-def test_each_kept_page_has_the_exact_words(pages):
+def test_each_page_found_has_the_exact_words(pages):
     for query in QUERIES:
-        for pk, *_rest in found(query)[0]:
-            entry = searching.catalogue()[pk]
-            assert contains(searching.page_text(entry.page), query)
+        for hit in searching.Pages().hits(query, AnonymousUser())[0]:
+            page = Page.objects.get(pk=hit.pk).specific
+            assert contains(searching.page_text(page), query), (query, page.title)
+
+
+def test_a_change_no_signal_told_shows_after_a_while(pages, monkeypatch):
+    """What the process keeps is built again CATALOGUE_SECONDS later whatever the version."""
+    assert not found("电梯")[0]
+    NewsPage.objects.filter(title="游园会").update(title="电梯检修")  # no signal, no bump
+    assert not found("电梯")[0]
+    monkeypatch.setattr(searching, "CATALOGUE_SECONDS", 0)
+    assert found("电梯")[0]
+
+
+def test_while_the_shared_cache_is_down_the_index_is_asked(pages, monkeypatch):
+    if getattr(cache, "outage", None) is None:
+        pytest.skip("the shared cache is not Redis here")
+    assert searching.catalogue() is not None
+    monkeypatch.setattr(cache.outage, "down_since", 1.0)
+    assert searching.catalogue() is None
+    assert found("停车")[0]

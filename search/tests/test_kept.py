@@ -18,7 +18,7 @@ from search import searching as page_searching
 from search.models import Synonyms
 from search.tests.test_search import topic
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("either_way")]
 
 
 def search(client, query, view="search:search", page=1):

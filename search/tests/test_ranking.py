@@ -18,7 +18,7 @@ from search import index, registry
 from search.engine import loosen
 from search.tests.test_search import topic
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("either_way")]
 
 
 def titles(client, query, view="search:search", **params):

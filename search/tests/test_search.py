@@ -20,7 +20,7 @@ from search.index import index_rows
 from search.models import Gram
 from search.queries import highlight, snippet
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("either_way")]
 
 
 def test_chinese_is_cut_into_pairs_and_latin_into_runs_of_three():
