@@ -46,19 +46,19 @@ def new_pdf(buffer, title, pagesize=A4):
 
 def _fit(text, size, width):
     """`text` cut (with …) to `width` at `size`."""
-    text = str(text)
-    if _metrics().stringWidth(text, FONT, size) <= width:
+    text, width_of = str(text), _metrics().stringWidth
+    if width_of(text, FONT, size) <= width:
         return text
-    while text and _metrics().stringWidth(text + "…", FONT, size) > width:
+    while text and width_of(text + "…", FONT, size) > width:
         text = text[:-1]
     return text + "…"
 
 
 def _lines(text, size, width):
     """`text` broken into lines of at most `width` (Chinese breaks between any characters)."""
-    lines, line = [], ""
+    lines, line, width_of = [], "", _metrics().stringWidth
     for char in str(text):
-        if char == "\n" or _metrics().stringWidth(line + char, FONT, size) > width:
+        if char == "\n" or width_of(line + char, FONT, size) > width:
             lines.append(line)
             line = "" if char == "\n" else char
         else:
