@@ -7,6 +7,9 @@ class OwnersConfig(AppConfig):
     default = True
     name = "owners"
     verbose_name = _("Owners")
+    #: What the admin's filters list (portal.admin_listing.follow_choices): estates, and staff
+    #: with their roles and permissions (a case's handlers, a repair's technicians).
+    admin_choices = ("Estate", "User", "User.groups", "User.user_permissions")
 
     def ready(self):
         from owners import signals  # noqa: F401

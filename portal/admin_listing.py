@@ -7,7 +7,9 @@ date) with format_html, and the table renders its header as Wagtail does and its
 pass, so the listing keeps Wagtail's look, its sorting links and its filters.
 
 The filters' drilldown is Wagtail's too, rendered once for what it shows (`filters_html`):
-its forty-odd form widget templates were a third of a ledger page's time.
+its forty-odd form widget templates were a third of a ledger page's time. Its lists of records
+(estates, categories, handlers) are kept until a change of a table they read (`CHOICES`): each
+app names the models its filters list in its AppConfig's `admin_choices`.
 
 Use: an index view whose rows open the inspect screen, with `PlainListingMixin` (its title
 column and the columns named by field in `list_display` become plain ones, its filters are
@@ -19,8 +21,10 @@ import hashlib
 
 import django
 import wagtail
+from django.apps import apps
 from django.contrib.admin.utils import quote
 from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.forms.models import ModelChoiceIterator
 from django.template import Context, engines
 from django.template.defaultfilters import capfirst
@@ -156,7 +160,7 @@ class PlainListingMixin:
         filters = super().filters
         for field in filters.form.fields.values() if filters else ():
             if isinstance(getattr(field.widget, "choices", None), ModelChoiceIterator):
-                field.widget.choices = _read_choices(field.widget.choices)
+                field.widget.choices = kept_choices(field.widget.choices)
         if filters:
             filters.keep_html = True
         return filters
@@ -181,13 +185,81 @@ class PlainListingMixin:
 
 def _read_choices(choices):
     """A ModelChoiceIterator's choices as a list, in the order it gives them: the empty label,
-    django-filter's "null" choice, then the rows."""
+    django-filter's "null" choice (`_head`), then the rows."""
+    return [*_head(choices), *(choices.choice(row) for row in choices.queryset.all())]
+
+
+def _head(choices):
     field, head = choices.field, []
     if field.empty_label is not None:
         head.append(("", field.empty_label))
     if getattr(field, "null_label", None) is not None:
         head.append((field.null_value, field.null_label))
-    return [*head, *(choices.choice(row) for row in choices.queryset.all())]
+    return head
+
+
+#: The filters' lists of records, kept until a row of a table they read changes.
+CHOICES = pagecache.Scope("admin-choices")
+#: A list kept this long at most, should a table change with no signal sent (an update()).
+CHOICES_SECONDS = 10 * 60
+#: The tables whose every change bumps CHOICES (`follow_choices`).
+_followed_tables = set()
+
+
+def kept_choices(choices):
+    """A filter's choices (`_read_choices`), the rows' kept as (value, label) under CHOICES when
+    every table its query reads is followed; read afresh otherwise. The key is the query's SQL
+    and values, the field's class and the language (a label may be translated)."""
+    queryset, field = choices.queryset, choices.field
+    query = queryset.query.clone()
+    sql, params = query.get_compiler(queryset.db).as_sql()
+    if not {alias.table_name for alias in query.alias_map.values()} <= _followed_tables:
+        return _read_choices(choices)
+    shown = (sql, params, type(field).__module__, type(field).__qualname__, get_language())
+    key = "choices:" + hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+    rows = CHOICES.kept(
+        key,
+        lambda: [
+            (str(each.value), str(label)) for each, label in map(choices.choice, queryset.all())
+        ],
+        CHOICES_SECONDS,
+    )
+    return [*_head(choices), *rows]
+
+
+def follow_choices(*models):
+    """Bump CHOICES on every change of the models the filters list: each AppConfig's
+    `admin_choices` (its models' names, and "Model.field" for the rows of a many-to-many field,
+    a handler's roles) and `models` (Django's and Wagtail's). Called once, when the apps are
+    ready."""
+    for config in apps.get_app_configs():
+        for name in getattr(config, "admin_choices", ()):
+            model_name, _dot, field_name = name.partition(".")
+            model = config.get_model(model_name)
+            models += (
+                model._meta.get_field(field_name).remote_field.through if field_name else model,
+            )
+    for model in models:
+        _follow(model)
+
+
+def _follow(model):
+    _followed_tables.add(model._meta.db_table)
+    uid = f"admin-choices:{model._meta.label}"
+    post_save.connect(_saved, sender=model, dispatch_uid=uid)
+    post_delete.connect(_bump, sender=model, dispatch_uid=uid)
+    if model._meta.auto_created:  # a many-to-many field's rows, added and removed by the field
+        m2m_changed.connect(_bump, sender=model, dispatch_uid=uid)
+
+
+def _saved(update_fields=None, **kwargs):
+    """A row saved; signing in saves the time of it alone, which no list shows."""
+    if update_fields is None or set(update_fields) - {"last_login"}:
+        CHOICES.bump()
+
+
+def _bump(**kwargs):
+    CHOICES.bump()
 
 
 #: Wagtail's template of a listing's filters, which the site's template of the same name wraps

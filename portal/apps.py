@@ -7,8 +7,14 @@ class PortalConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
-        from portal import address, admin_menu, hours, roles, signin  # noqa: F401
+        from django.contrib.auth.models import Group, Permission
+        from wagtail.models import Page
+
+        from portal import address, admin_listing, admin_menu, hours, roles, signin  # noqa: F401
         from portal.weixin import linking  # noqa: F401 (its receiver)
 
         roles.connect_staff_flag()
         admin_menu.connect()
+        # The lists in the admin's filters: roles and their permissions (a case handler's),
+        # pages (a notice's title), and each app's `admin_choices`.
+        admin_listing.follow_choices(Group, Permission, Group.permissions.through, Page)

@@ -1,15 +1,24 @@
 """A plain listing's filters are Wagtail's drilldown, rendered once for what they show: the next
 screen reads them kept, yet a new choice, a chosen filter, a wrong value or another language
-shows at once. The dialog of keyboard shortcuts on every admin screen likewise."""
+shows at once. Their lists of records are kept until a table they read changes. The dialog of
+keyboard shortcuts on every admin screen likewise."""
 
 import re
 
 import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.admin.viewsets import viewsets
+from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.users.models import UserProfile
 
 from cases.models import Category
+from conftest import make_user
 from owners.models import Estate
-from portal import admin_menu
+from portal import admin_listing, admin_menu
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +56,75 @@ def test_a_new_choice_shows_at_once(client, agent):
     Category.objects.create(name="装修管理", first_response_hours=24, resolution_hours=72)
     shown, rendered = filters(client.get(LEDGER))
     assert rendered and "滨江新苑" in shown and "装修管理" in shown
+
+
+def handlers(client):
+    """The ledger's list of first responders, by name, and the SQL the page cost."""
+    with CaptureQueriesContext(connection) as queries:
+        shown, _rendered = filters(client.get(LEDGER))
+    start = shown.index('id="drilldown-id_first_responder"')
+    select = shown[start : shown.index("</select>", start)]
+    names = re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', select)
+    return names, len(queries)
+
+
+def test_the_lists_are_kept_until_a_table_they_read_changes(client, agent):
+    """Estates, categories and handlers are read once; a renamed handler, one given or taken
+    the role, a renamed category show on the next screen; signing in changes nothing shown."""
+    handlers(client)
+    names, kept = handlers(client)
+    assert names == ["Customer service"] and kept <= 8
+    with CaptureQueriesContext(connection) as queries:
+        client.get(LEDGER)
+    assert not [q for q in queries if "cases_category" in q["sql"] and "cases_case" not in q["sql"]]
+
+    colleague = make_user("colleague", real_name="王小明")
+    assert handlers(client)[0] == ["Customer service"]
+    colleague.groups.add(Group.objects.get(name="Customer service"))
+    names, fresh = handlers(client)
+    assert names == ["Customer service", "王小明"] and fresh > kept
+    colleague.real_name = "王晓明"
+    colleague.save()
+    assert handlers(client)[0] == ["Customer service", "王晓明"]
+    colleague.last_login = timezone.now()
+    colleague.save(update_fields=["last_login"])
+    assert handlers(client)[1] == kept
+    colleague.groups.clear()
+    assert handlers(client)[0] == ["Customer service"]
+    Category.objects.filter(name="物业服务").get().delete()
+    assert "物业服务" not in filters(client.get(LEDGER))[0]
+
+
+def plain_listings():
+    def walk(items):
+        for viewset in items:
+            yield from walk(viewset.viewsets) if isinstance(viewset, ViewSetGroup) else [viewset]
+
+    return [
+        viewset
+        for viewset in walk(viewsets.viewsets)
+        if issubclass(getattr(viewset, "index_view_class", object), admin_listing.PlainListingMixin)
+    ]
+
+
+def test_every_plain_listings_lists_are_kept(client, monkeypatch):
+    """A filter listing records of a table no app follows would be read on every screen: each
+    app names the models its filters list (AppConfig.admin_choices)."""
+    client.force_login(make_user("boss", is_superuser=True, is_staff=True))
+    client.get("/admin/")
+    listings = plain_listings()
+    assert {"case_ledger", "repair_ledger", "bills", "owner_records"} <= {
+        viewset.name for viewset in listings
+    }
+    read_afresh = []
+    real = admin_listing._read_choices
+    monkeypatch.setattr(
+        admin_listing, "_read_choices", lambda choices: read_afresh.append(choices) or real(choices)
+    )
+    for viewset in listings:
+        response = client.get(reverse(viewset.get_url_name("index")))
+        assert response.status_code == 200, viewset.name
+    assert [str(choices.queryset.query) for choices in read_afresh] == []
 
 
 def test_the_chosen_filter_and_a_wrong_value_show(client, agent):
