@@ -58,6 +58,7 @@ from cases.models import Case, InboundEmail, InboxHealth, QuarantinedEmail
 from cases.rules import CaseError, check_handler, handles_cases
 from portal.actions import Refused
 from portal.files import clean_attachment
+from portal.health import BROKER_CHECK_SECONDS, Remembered
 from portal.notifications import email_user
 
 REFERENCE_RE = re.compile(r"TS-\d{6}-\d{4}")
@@ -196,11 +197,29 @@ def _record_poll(error):
         health.save()
 
 
+def _inbox_health():
+    return InboxHealth.objects.filter(pk=1).first()
+
+
+#: The inbox's health as the admin's warning reads it: asked again at most every
+#: BROKER_CHECK_SECONDS by each process, not on every admin page (a trouble is news after
+#: minutes of failed polls, not at once).
+remembered_health = Remembered(_inbox_health, BROKER_CHECK_SECONDS)
+
+
+def admin_warning():
+    """inbox_trouble, for the top of every admin page, from the health remembered."""
+    return _trouble(remembered_health())
+
+
 def inbox_trouble(now=None):
     """A short message for staff when the inbox has not been read for a while (the last
     CASE_INBOX_TROUBLE_POLLS polls failed, or polls have failed for CASE_INBOX_TROUBLE_MINUTES);
     None while it is fine."""
-    health = InboxHealth.objects.filter(pk=1).first()
+    return _trouble(_inbox_health(), now)
+
+
+def _trouble(health, now=None):
     if health is None or not health.failures_in_a_row or health.failing_since is None:
         return None
     now = now or timezone.now()

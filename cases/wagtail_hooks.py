@@ -8,7 +8,7 @@ from cases.models import Case
 from portal import health
 
 # Staff see at the top of every admin page when the complaint inbox has not been read for a while.
-health.register_admin_warning(mailbox.inbox_trouble)
+health.register_admin_warning(mailbox.admin_warning)
 
 
 @hooks.register("register_admin_viewset")

@@ -352,14 +352,19 @@ def test_the_inbox_in_trouble_is_told_to_staff(inbox, imap_server, settings, cli
     trouble = mailbox.inbox_trouble()
     assert trouble and "3" in trouble and "ConnectionRefusedError" in trouble
     client.force_login(staff("Customer service"))
-    for page in (reverse("wagtailadmin_home"), "/admin/cases/"):  # a banner on every admin page
-        assert trouble in client.get(page).content.decode()
+    mailbox.remembered_health.forget()  # each process reads the health every 30 s at most
+    with CaptureQueriesContext(connection) as queries:
+        for page in (reverse("wagtailadmin_home"), "/admin/cases/"):  # a banner on every page
+            assert trouble in client.get(page).content.decode()
+    assert sum("cases_inboxhealth" in query["sql"] for query in queries) == 1  # remembered
 
     settings.CASE_IMAP = {**settings.CASE_IMAP, "port": imap_server["port"]}
     mailbox.poll()
     health = InboxHealth.objects.get()
     assert mailbox.inbox_trouble() is None and health.failures_in_a_row == 0
     assert health.last_failure_at and "ConnectionRefusedError" in health.last_error
+    mailbox.remembered_health.forget()
+    assert trouble not in client.get("/admin/cases/").content.decode()
 
 
 def test_staff_see_and_handle_quarantined_emails_at_a_bounded_cost(client, staff, owner):
