@@ -12,16 +12,19 @@ process's few entries.
 
 The dialog of keyboard shortcuts, on every admin screen too, shows the same for everyone who
 reads the same language on the same kind of keyboard: it is rendered once per process for each.
+So is Wagtail's configuration for its scripts (the content languages, the admin's addresses, the
+names of months and days), but for what is the request's or the reader's (`PER_REQUEST`).
 """
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.admin.templatetags import wagtailadmin_tags
-from wagtail.models import GroupCollectionPermission, GroupPagePermission, Page, Site
+from wagtail.models import GroupCollectionPermission, GroupPagePermission, Locale, Page, Site
 from wagtail.signals import post_page_move
 from wagtail.users.models import UserProfile
 
@@ -67,6 +70,35 @@ def keyboard_shortcuts_dialog(context):
     return mark_safe(html)  # rendered by Wagtail's template, which escapes
 
 
+_wagtail_config = wagtailadmin_tags.wagtail_config
+
+
+@wagtailadmin_tags.register.simple_tag(takes_context=True, name="wagtail_config")
+def wagtail_config(context):
+    """Wagtail's configuration for the admin's scripts: what is the same for every reader of a
+    language built once per process and language (and version: a content language added bumps
+    it), what is the request's or the reader's set on each screen, as Wagtail sets it."""
+    key = f"wagtail-config:{get_language()}"
+    config = STAFF_MENUS.kept(key, lambda: _shared_config(context))
+    request = context["request"]
+    config["CSRF_TOKEN"] = get_token(request)
+    if locale := context.get("locale"):
+        config["ACTIVE_CONTENT_LOCALE"] = locale.language_code
+    profile = getattr(request.user, "wagtail_userprofile", None)
+    config["KEYBOARD_SHORTCUTS_ENABLED"] = profile.keyboard_shortcuts if profile else True
+    return config
+
+
+#: The parts of Wagtail's configuration that are the request's or the reader's.
+PER_REQUEST = ("CSRF_TOKEN", "ACTIVE_CONTENT_LOCALE", "KEYBOARD_SHORTCUTS_ENABLED")
+
+
+def _shared_config(context):
+    return {
+        name: value for name, value in _wagtail_config(context).items() if name not in PER_REQUEST
+    }
+
+
 def bump(**kwargs):
     STAFF_MENUS.bump()
 
@@ -92,7 +124,7 @@ def connect():
     User = get_user_model()
     post_save.connect(bump_for_staff, sender=User, dispatch_uid="menus:user")
     post_delete.connect(bump, sender=User, dispatch_uid="menus:user-gone")
-    for model in (Group, Permission, GroupPagePermission, GroupCollectionPermission, Site):
+    for model in (Group, Permission, GroupPagePermission, GroupCollectionPermission, Site, Locale):
         for signal in (post_save, post_delete):
             signal.connect(bump, sender=model, dispatch_uid=f"menus:{model.__name__}:{signal}")
     post_save.connect(bump, sender=UserProfile, dispatch_uid="menus:profile")

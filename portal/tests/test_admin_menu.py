@@ -9,10 +9,11 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import GroupPagePermission
+from wagtail.models import GroupPagePermission, Locale
 from wagtail.users.models import UserProfile
 
 from club.models import ClubPage, SurveyPage
+from portal import admin_menu
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +111,37 @@ def test_a_tip_dismissed_stays_dismissed(client, clerk):
     assert client.patch("/admin/dismissibles/", json.dumps(dismissed)).status_code == 200
     props = json.dumps(sidebar(client)[1])
     assert props.count('"data-w-dismissible-dismissed-value": "true"') == len(names)
+
+
+def wagtail_config(client, path=LEDGER):
+    html = client.get(path).content.decode()
+    found = re.search(r'<script id="wagtail-config" type="application/json">(.*?)</script>', html)
+    return json.loads(found[1])
+
+
+def test_wagtails_configuration_is_kept_but_for_the_request_and_the_reader(client, clerk):
+    """The scripts' configuration is Wagtail's own; the next screen reads no content language,
+    yet a language added, the reader's CSRF token and their shortcuts setting show at once."""
+    response = client.get(LEDGER)
+    wagtails = admin_menu._wagtail_config({"request": response.wsgi_request})
+    with CaptureQueriesContext(connection) as queries:
+        kept = wagtail_config(client)
+    assert not [query for query in queries if "wagtailcore_locale" in query["sql"]]
+    assert kept.pop("CSRF_TOKEN") and wagtails.pop("CSRF_TOKEN")
+    assert json.loads(json.dumps(wagtails)) == kept
+    assert kept["LOCALES"] and kept["KEYBOARD_SHORTCUTS_ENABLED"] is True
+    assert kept["STRINGS"]["MONTHS"][0] == "一月"
+
+    Locale.objects.create(language_code="en")
+    assert "en" in [each["code"] for each in wagtail_config(client)["LOCALES"]]
+    profile = UserProfile.get_for_user(clerk)
+    profile.keyboard_shortcuts = False
+    profile.save()
+    assert wagtail_config(client)["KEYBOARD_SHORTCUTS_ENABLED"] is False
+    profile.preferred_language = "en"
+    profile.save()
+    assert wagtail_config(client)["STRINGS"]["MONTHS"][0] == "January"
+    client.logout()
+    client.force_login(clerk)
+    tokens = {wagtail_config(client)["CSRF_TOKEN"] for _time in range(2)}
+    assert len(tokens) == 2  # masked anew on each screen, as Wagtail does
