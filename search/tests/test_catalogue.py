@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from portal import pagecache
 from publications.models import NewsPage
@@ -43,11 +43,14 @@ def pages(make_news, make_listing, make_issue):
 
 def found(query):
     """What the pages source gives for `query`, checked for the exact words as a results page
-    checks them: (id, section, time, in the title, as a phrase) of each."""
+    checks them: (id, section, time, in the title, as a phrase, what is shown) of each."""
     source = searching.Pages()
     hits, more = source.hits(query, AnonymousUser())
     shown = source.show(hits, query, RequestFactory().get("/search/"))
-    return sorted((hit.pk, hit.section, hit.at, hit.title, hit.phrase) for hit in shown), more
+    return sorted(
+        (hit.pk, hit.section, hit.at, hit.title, hit.phrase, sorted(vars(hit.item).items()))
+        for hit in shown
+    ), more
 
 
 def test_the_kept_pages_find_what_the_index_finds(pages, monkeypatch):
@@ -58,8 +61,11 @@ def test_the_kept_pages_find_what_the_index_finds(pages, monkeypatch):
     indexed = {query: found(query) for query in QUERIES}
     assert kept == indexed
     assert kept["停车"][0] and kept["停車"] == kept["停车"] and kept["tingche"] == kept["停车"]
-    assert any(phrase for *_rest, phrase in kept["停车场 开放"][0])
-    assert not any(phrase for *_rest, phrase in kept["停车 通知"][0])
+    assert any(phrase for *_rest, phrase, _shown in kept["停车场 开放"][0])
+    assert not any(phrase for *_rest, phrase, _shown in kept["停车 通知"][0])
+    shown = dict(kept["停车场"][0][0][-1])
+    assert shown["url"].startswith("/news/") and "<mark>停车场</mark>" in shown["title_marked"]
+    assert "<mark>停车场</mark>" in shown["snippet"] and shown["kind"]
 
 
 def test_a_new_word_is_ranked_without_a_query_and_shown_with_its_pages_alone(pages):
@@ -72,7 +78,18 @@ def test_a_new_word_is_ranked_without_a_query_and_shown_with_its_pages_alone(pag
         shown = source.show(hits, "徒步", request)
     assert shown and len(ranking) == 0
     tables = " ".join(query["sql"] for query in showing)
-    assert "search_gram" not in tables and len(showing) <= 3  # the pages, their own rows
+    assert "search_gram" not in tables and len(showing) == 1  # whether they are still public
+
+
+def test_a_page_made_private_with_no_signal_is_not_shown(pages):
+    """The catalogue is built again on every change a signal tells; a restriction written
+    without one still keeps the page off the results at once."""
+    page = Page.objects.get(title="游园会")
+    assert page.pk in [pk for pk, *_rest in found("游园会")[0]]
+    PageViewRestriction.objects.bulk_create(
+        [PageViewRestriction(page=page, restriction_type=PageViewRestriction.LOGIN)]
+    )
+    assert page.pk not in [pk for pk, *_rest in found("游园会")[0]]
 
 
 def test_a_publication_and_an_unpublication_show_at_once(pages, make_news):
