@@ -13,12 +13,22 @@ from django.views.decorators.http import require_POST
 from club import cards, membership, referrals
 from club import rewards as reward_rules
 from club.forms import ApplicationForm, ClubRecordForm, RedeemForm, ReferralForm
-from club.models import ClubPage, Member, MemberCard, Redemption, Reward, Tier, active_member
+from club.models import (
+    ClubPage,
+    ClubSettings,
+    Member,
+    MemberCard,
+    Redemption,
+    Reward,
+    Tier,
+    active_member,
+)
 from club.points import next_tier
 from club.reminders import BIRTHDAY_GREETINGS
 from home.models import SiteImage
 from owners.consent import consent_exempt
 from portal.links import addresses
+from portal.pagecache import PAGES
 from portal.views import UnsubscribeView
 
 
@@ -43,9 +53,18 @@ def join(request):
     return redirect(page.url if page else "club:apply")
 
 
+def _club_rules(request):
+    """The tiers, and the points rules left on the request, where Wagtail's `settings` in the
+    templates finds them: kept with the pages, which a change of either refreshes
+    (club.signals), so "My club" costs no query for them."""
+    tiers, rules = PAGES.kept("club:rules", lambda: (list(Tier.objects.all()), ClubSettings.load()))
+    setattr(request, ClubSettings.get_cache_attr_name(), rules)
+    return tiers
+
+
 @member_required
 def home(request, member):
-    tiers = list(Tier.objects.all())
+    tiers = _club_rules(request)
     upcoming, to_go = next_tier(member, tiers)
     card = member.cards.filter(status=MemberCard.Status.ACTIVE).first()
     context = {
