@@ -541,13 +541,15 @@ def _wait_for_workers(server, count, seconds=60):
 
 
 def _memory(pid):
-    """Resident and unique (private) memory of a process in MiB."""
+    """Resident, proportional (each page shared by n processes counted 1/n) and unique
+    (private) memory of a process in MiB."""
     fields = {}
     for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
         name, value = line.split(":", 1)
         fields[name] = int(value.split()[0])
     return {
         "rss": round(fields["Rss"] / 1024, 1),
+        "pss": round(fields["Pss"] / 1024, 1),
         "uss": round((fields["Private_Clean"] + fields["Private_Dirty"]) / 1024, 1),
     }
 
@@ -556,6 +558,7 @@ def _worker_memory(server):
     workers = [_memory(pid) for pid in _workers(server)]
     return {
         "rss": max(w["rss"] for w in workers),
+        "pss": max(w["pss"] for w in workers),
         "uss": max(w["uss"] for w in workers),
         "master_rss": _memory(server.pid)["rss"],
     }
@@ -652,11 +655,18 @@ def _markdown(figures, baseline, before):
         "",
         "## Workers",
         "",
-        "| | RSS MiB | unique MiB |" + (" before: RSS | before: unique |" if before else ""),
-        "|---|---:|---:|" + ("---:|---:|" if before else ""),
+        "RSS counts every page a worker maps, those it shares with the master and the other "
+        "worker included; proportional counts a page shared by n processes 1/n; unique, the "
+        "worker's own pages.",
+        "",
+        "| | RSS MiB | proportional MiB | unique MiB |"
+        + (" before: RSS | before: unique |" if before else ""),
+        "|---|---:|---:|---:|" + ("---:|---:|" if before else ""),
         f"| a worker before the first request | {figures['memory_before']['rss']} | "
-        f"{figures['memory_before']['uss']} |" + (" | |" if before else ""),
-        f"| a worker after the run | {memory['rss']} | {memory['uss']} |"
+        f"{figures['memory_before'].get('pss', '—')} | {figures['memory_before']['uss']} |"
+        + (" | |" if before else ""),
+        f"| a worker after the run | {memory['rss']} | {memory.get('pss', '—')} | "
+        f"{memory['uss']} |"
         + (f" {before['_memory']['rss']} | {before['_memory']['uss']} |" if before else ""),
         "",
         "## Sign-up storm",
