@@ -16,6 +16,7 @@ from functools import cache as memoize
 from itertools import pairwise
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Value
@@ -226,9 +227,12 @@ class _Entry:
 def _kept_shown(pks):
     """The pages to show, from the catalogue: only whether each is still live and public is
     asked (a restriction made with no signal shows at once here). None when the catalogue
-    lacks one, or there are several sites: a link then follows the site asked (`_addresses`)."""
+    lacks one, or there are several sites or content languages: a link then follows the site
+    asked and the reader's language (`_addresses`)."""
     kept = catalogue()
-    if kept is None or not all(pk in kept for pk in pks) or not _single_site():
+    if kept is None or not all(pk in kept for pk in pks):
+        return None
+    if settings.WAGTAIL_I18N_ENABLED or not _single_site():
         return None
     public = _public(Page.objects.live()).filter(pk__in=pks).values_list("pk", flat=True)
     return {pk: kept[pk].shown for pk in public}
@@ -262,8 +266,9 @@ def _built():
     if len(times) > CATALOGUE_PAGES:
         return None
     entries, size = {}, 0
+    sites = SimpleNamespace()  # where Wagtail keeps the sites' root paths, read once for all
     for page in Page.objects.filter(pk__in=times).order_by("-pk").specific():
-        parts = page.get_url_parts()
+        parts = page.get_url_parts(sites)
         if parts is None or parts[2] is None:
             continue  # under no site, or not routable: no link to show it by
         entry = entries[page.pk] = _Entry(page, times[page.pk], parts[2])
