@@ -32,6 +32,7 @@ from moto.server import ThreadedMotoServer
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
+from cases import mailbox
 from home.models import HomePage
 from owners import claims
 from owners.models import Estate, OwnershipClaim, Unit, User
@@ -50,10 +51,12 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 @pytest.fixture(autouse=True)
 def _isolated(settings, tmp_path):
     """Each test starts with an empty cache (rate limits live there, and the search's synonyms
-    and pinyin spellings, which a process also keeps a while) and its own media folder."""
+    and pinyin spellings, which a process also keeps a while, as it does the complaint inbox's
+    health for the admin's warning) and its own media folder."""
     cache.clear()
     synonyms.forget()
     words.forget()
+    mailbox.remembered_health.forget()
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     yield

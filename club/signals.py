@@ -13,6 +13,7 @@ from owners.models import OwnerRecord
 @receiver(post_save, sender=Tier)
 @receiver(post_delete, sender=Tier)
 @receiver(post_save, sender=ClubSettings)
+@receiver(post_delete, sender=ClubSettings)
 def refresh_club_page(**kwargs):
     bump_pages_version()
 

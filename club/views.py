@@ -53,11 +53,18 @@ def join(request):
     return redirect(page.url if page else "club:apply")
 
 
+#: The tiers and points rules are kept this long at most, should they change with no signal
+#: sent (an update()).
+RULES_SECONDS = 10 * 60
+
+
 def _club_rules(request):
     """The tiers, and the points rules left on the request, where Wagtail's `settings` in the
     templates finds them: kept with the pages, which a change of either refreshes
     (club.signals), so "My club" costs no query for them."""
-    tiers, rules = PAGES.kept("club:rules", lambda: (list(Tier.objects.all()), ClubSettings.load()))
+    tiers, rules = PAGES.kept(
+        "club:rules", lambda: (list(Tier.objects.all()), ClubSettings.load()), RULES_SECONDS
+    )
     setattr(request, ClubSettings.get_cache_attr_name(), rules)
     return tiers
 

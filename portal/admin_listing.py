@@ -18,12 +18,14 @@ kept), and `PlainColumn`, `PlainChoiceColumn`, `PlainDateColumn` or a subclass o
 """
 
 import hashlib
+import re
 
 import django
 import wagtail
 from django.apps import apps
 from django.contrib.admin.utils import quote
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.forms.models import ModelChoiceIterator
 from django.template import Context, engines
@@ -208,14 +210,25 @@ _followed_tables = set()
 
 def kept_choices(choices):
     """A filter's choices (`_read_choices`), the rows' kept as (value, label) under CHOICES when
-    every table its query reads is followed; read afresh otherwise. The key is the query's SQL
-    and values, the field's class and the language (a label may be translated)."""
+    every table its query reads (its subqueries' too) is followed; read afresh otherwise. The
+    key is the query's SQL and values, the field's class, value field and label function and
+    the language: a label may depend on the row its query reads and the language alone."""
     queryset, field = choices.queryset, choices.field
-    query = queryset.query.clone()
-    sql, params = query.get_compiler(queryset.db).as_sql()
-    if not {alias.table_name for alias in query.alias_map.values()} <= _followed_tables:
+    try:
+        sql, params = queryset.query.clone().get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:  # none() or an empty list of ids: no rows to list
+        return _head(choices)
+    if not set(TABLES_READ.findall(sql)) <= _followed_tables:
         return _read_choices(choices)
-    shown = (sql, params, type(field).__module__, type(field).__qualname__, get_language())
+    label = getattr(field.label_from_instance, "__func__", field.label_from_instance)
+    shown = (
+        sql,
+        params,
+        f"{type(field).__module__}.{type(field).__qualname__}",
+        field.to_field_name,
+        f"{label.__module__}.{label.__qualname__}",
+        get_language(),
+    )
     key = "choices:" + hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
     rows = CHOICES.kept(
         key,
@@ -225,6 +238,11 @@ def kept_choices(choices):
         CHOICES_SECONDS,
     )
     return [*_head(choices), *rows]
+
+
+#: The tables a query's SQL reads, its joins' and subqueries' included (the names Django
+#: quotes, as PostgreSQL and SQLite do).
+TABLES_READ = re.compile(r'\b(?:FROM|JOIN)\s+"([^"]+)"')
 
 
 def follow_choices(*models):
@@ -246,10 +264,13 @@ def follow_choices(*models):
 def _follow(model):
     _followed_tables.add(model._meta.db_table)
     uid = f"admin-choices:{model._meta.label}"
+    if model._meta.auto_created:  # a many-to-many field's rows, added and removed by the field
+        # (which sends no save or delete: a delete receiver would only cost Django its fast
+        # deletes)
+        m2m_changed.connect(_bump, sender=model, dispatch_uid=uid)
+        return
     post_save.connect(_saved, sender=model, dispatch_uid=uid)
     post_delete.connect(_bump, sender=model, dispatch_uid=uid)
-    if model._meta.auto_created:  # a many-to-many field's rows, added and removed by the field
-        m2m_changed.connect(_bump, sender=model, dispatch_uid=uid)
 
 
 def _saved(update_fields=None, **kwargs):

@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.models import Group, Permission
-        from wagtail.models import Page
+        from wagtail.models import get_page_models
 
         from portal import address, admin_listing, admin_menu, hours, roles, signin  # noqa: F401
         from portal.weixin import linking  # noqa: F401 (its receiver)
@@ -16,5 +16,8 @@ class PortalConfig(AppConfig):
         roles.connect_staff_flag()
         admin_menu.connect()
         # The lists in the admin's filters: roles and their permissions (a case handler's),
-        # pages (a notice's title), and each app's `admin_choices`.
-        admin_listing.follow_choices(Group, Permission, Group.permissions.through, Page)
+        # pages of every kind (a page's save is sent by its own class: a notice's title), and
+        # each app's `admin_choices`.
+        admin_listing.follow_choices(
+            Group, Permission, Group.permissions.through, *get_page_models()
+        )

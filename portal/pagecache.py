@@ -159,13 +159,15 @@ SOURCE_SUFFIXES = {".py", ".html", ".txt", ".svg", ".mo", ".css", ".js"}
 
 @memoize
 def release():
-    """A digest of the code, templates, catalogues and static files of the site as deployed:
-    a page kept by one release is never answered by the next, and every machine of a release
-    agrees on it (it reads the files' contents)."""
+    """A digest of the code, templates, catalogues and static files of the site as deployed,
+    and of the libraries' versions every machine installs (constraints.txt: Wagtail's tags and
+    scripts are in its pages and screens too): a page kept by one release is never answered by
+    the next, and every machine of a release agrees on it (it reads the files' contents)."""
     package_dir = Path(__file__).resolve().parent.parent
     roots = [package_dir / name for name in SITE_PACKAGES]
     roots += [Path(settings.SHARED_DIR) / name for name in ("templates", "locale", "static")]
     digest = hashlib.blake2b(digest_size=6)
+    digest.update((package_dir / "constraints.txt").read_bytes())
     for root in roots:
         for path in sorted(root.rglob("*")):
             parts = path.relative_to(root).parts

@@ -352,7 +352,7 @@ def test_the_inbox_in_trouble_is_told_to_staff(inbox, imap_server, settings, cli
     trouble = mailbox.inbox_trouble()
     assert trouble and "3" in trouble and "ConnectionRefusedError" in trouble
     client.force_login(staff("Customer service"))
-    mailbox.remembered_health.forget()  # each process reads the health every 30 s at most
+    mailbox.remembered_health.forget()  # each process reads it every 30 s at most
     with CaptureQueriesContext(connection) as queries:
         for page in (reverse("wagtailadmin_home"), "/admin/cases/"):  # a banner on every page
             assert trouble in client.get(page).content.decode()

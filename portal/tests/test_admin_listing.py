@@ -6,18 +6,21 @@ keyboard shortcuts on every admin screen likewise."""
 import re
 
 import pytest
+from django import forms
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.db.models.signals import post_delete
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.viewsets import viewsets
 from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.models import Page
 from wagtail.users.models import UserProfile
 
 from cases.models import Category
 from conftest import make_user
-from owners.models import Estate
+from owners.models import Estate, Unit, User
 from portal import admin_listing, admin_menu
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +187,45 @@ def test_the_keyboard_shortcuts_follow_the_keyboard_the_language_and_the_setting
     profile.keyboard_shortcuts = False
     profile.save()
     assert "Keyboard shortcuts are currently disabled" in shortcuts(client)
+
+
+def listed(queryset, **options):
+    field = forms.ModelChoiceField(queryset, **options)
+    return [
+        (str(value), str(label))
+        for value, label in admin_listing.kept_choices(field.widget.choices)
+    ]
+
+
+def test_a_list_reading_a_table_nobody_follows_is_read_each_time(unit):
+    """Units are no app's `admin_choices`: a list of estates read through a subquery of units
+    is not kept, so a unit added with no signal shows at once; an empty list is just the
+    empty choice."""
+    with_units = Estate.objects.filter(pk__in=Unit.objects.values("estate"))
+    added = Estate.objects.create(name="滨江新苑")
+    assert listed(with_units) == [("", "---------"), (str(unit.estate.pk), unit.estate.name)]
+    Unit.objects.bulk_create([Unit(estate=added, building="1", number="101")])  # no signal
+    assert (str(added.pk), "滨江新苑") in listed(with_units)
+    assert listed(Estate.objects.none()) == [("", "---------")]
+
+
+def test_lists_differ_by_what_their_values_are(estate):
+    by_key, by_name = (
+        listed(Estate.objects.all()),
+        listed(Estate.objects.all(), to_field_name="name"),
+    )
+    assert (str(estate.pk), estate.name) in by_key and (estate.name, estate.name) in by_name
+
+
+def test_a_page_renamed_shows_at_once(home_page):
+    """Every kind of page is followed (a page's save is sent by its own class)."""
+    pages = Page.objects.filter(depth__gt=1)
+    assert (str(home_page.pk), home_page.title) in listed(pages)
+    home_page.title = "金都首页"
+    home_page.save()
+    assert (str(home_page.pk), "金都首页") in listed(pages)
+
+
+def test_the_rows_of_many_to_many_fields_keep_djangos_fast_deletes():
+    for through in (User.groups.through, Group.permissions.through):
+        assert not post_delete.has_listeners(through)

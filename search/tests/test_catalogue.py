@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 
 from portal import pagecache
 from publications.models import NewsPage
@@ -123,3 +123,14 @@ def test_while_the_shared_cache_is_down_the_index_is_asked(pages, monkeypatch):
     monkeypatch.setattr(cache.outage, "down_since", 1.0)
     assert searching.catalogue() is None
     assert found("停车")[0]
+
+
+def test_with_several_sites_the_links_follow_the_site_asked(pages):
+    """A page's link names its site when there are several: the pages are then loaded to be
+    shown, as Wagtail links them for the site asked."""
+    one = dict(found("停车场")[0][0][-1])
+    Site.objects.create(hostname="club.example.com", root_page=Page.objects.get(depth=2))
+    several = dict(found("停车场")[0][0][-1])
+    assert one["url"].startswith("/news/")
+    assert several["url"] == Site.objects.get(is_default_site=True).root_url + one["url"]
+    assert {**several, "url": one["url"]} == one
