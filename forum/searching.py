@@ -7,6 +7,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, Value, When
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from forum import access
 from forum.caching import FORUM
@@ -47,7 +50,6 @@ def post_text(post):
 class ForumPosts(registry.Source):
     kind = Kind.POST
     sections = ("forum",)
-    template = "forum/includes/search_hit.html"
     # Every post, topic and board written bumps it (forum.caching).
     scope = FORUM
 
@@ -176,6 +178,32 @@ class ForumPosts(registry.Source):
             )
             kept.append(hit)
         return kept
+
+    def card(self, hit):
+        post = hit.item
+        official = (
+            format_html('<span class="chip">{}</span> ', _("Official reply"))
+            if post.is_official
+            else ""
+        )
+        more = ngettext(
+            "%(counter)s more reply in this topic matches",
+            "%(counter)s more replies in this topic match",
+            hit.others,
+        )
+        return format_html(
+            '<li class="card"><a class="search-results__title" href="{}">{}</a>\n'
+            "    <p>{}</p>\n"
+            '    <p class="muted">{}{} · {} · {}{}</p></li>\n',
+            post.url,
+            post.title_marked,
+            post.snippet,
+            official,
+            post.board,
+            post.author,
+            registry.time_element(post.created_at),
+            " · " + more % {"counter": hit.others} if hit.others else "",
+        )
 
 
 POSTS = registry.register(ForumPosts())

@@ -22,7 +22,7 @@ from django.core.cache import cache
 from django.db.models import Exists, F, OuterRef, Value
 from django.db.models.lookups import StartsWith
 from django.dispatch import receiver
-from django.utils.html import strip_tags
+from django.utils.html import format_html, strip_tags
 from wagtail.models import Page, PageViewRestriction, Site, get_page_models
 from wagtail.signals import page_published, page_unpublished
 
@@ -57,7 +57,6 @@ CATALOGUE_SECONDS = 600
 class Pages(registry.Source):
     kind = Kind.PAGE
     sections = ("news", "magazine", "listings", "pages")
-    template = "search/includes/page_hit.html"
     # What anyone may read, which every change of a page shows bumps: one kind of reader.
     scope = pagecache.PAGES
 
@@ -182,6 +181,19 @@ class Pages(registry.Source):
             )
             kept.append(hit)
         return kept
+
+    def card(self, hit):
+        page = hit.item
+        return format_html(
+            '<li class="card"><a class="search-results__title" href="{}">{}</a>\n'
+            "    <p>{}</p>\n"
+            '    <p class="muted">{} · {}</p></li>\n',
+            page.url,
+            page.title_marked,
+            page.snippet,
+            page.kind,
+            registry.time_element(page.first_published_at),
+        )
 
 
 registry.register(Pages())

@@ -3,7 +3,7 @@ replies and pinned topics before the rest, then the newest; one row per topic; p
 ranked together, with a tab per section."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -155,3 +155,31 @@ def test_the_forum_is_ranked_in_the_database_as_hits_are_ranked_in_python(
         (pk, others, rest[: registry.TRIES - 1]) for pk, others, rest in expected
     ]
     assert seen(POSTS.ranked(loosen(query), anyone, 3).hits) == seen(ranked.hits)[:3]
+
+
+def test_a_result_card_shows_its_post_and_page_as_written(
+    client, board, owner, spokesperson, make_news
+):
+    """Each card: the title linked with the words marked, the snippet, the board, the author,
+    an official reply's chip, the day in the site's zone; a page's kind. Text is escaped."""
+    topic(board, owner, "<b>门禁卡</b>怎么补办", "开头")
+    answer = reply(
+        topic(board, owner, "补办问题", "开头"),
+        spokesperson,
+        "门禁卡在服务中心补办",
+        is_official=True,
+    )
+    moment = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+    Post.objects.filter(pk=answer.pk).update(created_at=moment)
+    make_news("门禁卡补办通知")
+    html = client.get(reverse("search:search"), {"q": "门禁卡"}).content.decode()
+    cards = re.findall(r'<li class="card">.*?</li>', html, re.S)
+    escaped = next(card for card in cards if "怎么补办" in card)
+    assert "&lt;b&gt;<mark>门禁卡</mark>&lt;/b&gt;怎么补办" in escaped and "<b>" not in escaped
+    post = next(card for card in cards if "官方回复" in card)
+    assert '<span class="chip">官方回复</span> ' in post and board.name in post
+    assert "<p><mark>门禁卡</mark>在服务中心补办</p>" in post
+    assert '<time datetime="2026-03-02T07:30:00+08:00">2026-03-02</time>' in post
+    assert f"#post-{answer.position}" in post
+    page = next(card for card in cards if "补办通知" in card)
+    assert "<mark>门禁卡</mark>补办通知" in page and "新闻 · <time" in page
