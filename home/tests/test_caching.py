@@ -328,23 +328,19 @@ def test_the_release_covers_every_app_of_the_site():
     assert own - {"demo"} <= set(pagecache.SITE_PACKAGES)
 
 
-def test_the_release_follows_the_libraries_versions(settings, tmp_path, monkeypatch):
+def test_the_release_follows_the_libraries_versions(tmp_path, monkeypatch):
     """Wagtail's tags and scripts are in the kept pages and admin screens: another version of
-    a library (constraints.txt, which every machine installs) is another release."""
+    an installed library is another release."""
     first = pagecache.release()
-    root = tmp_path / "site"
-    for name in pagecache.SITE_PACKAGES:
-        (root / name).mkdir(parents=True)
-    (root / "portal" / "pagecache.py").touch()
-    constraints = root / "constraints.txt"
-    constraints.write_text("wagtail==8.0.1\n")
-    monkeypatch.setattr(pagecache, "__file__", str(root / "portal" / "pagecache.py"))
+    libraries = tmp_path / "site-packages"
+    (libraries / "wagtail-99.0.dist-info").mkdir(parents=True)
+    monkeypatch.syspath_prepend(str(libraries))
     pagecache.release.cache_clear()
     try:
-        before = pagecache.release()
-        constraints.write_text("wagtail==8.0.2\n")
+        older = pagecache.release()
+        (libraries / "wagtail-99.0.dist-info").rename(libraries / "wagtail-99.1.dist-info")
         pagecache.release.cache_clear()
-        assert pagecache.release() != before != first
+        assert first != older != pagecache.release()
     finally:
         monkeypatch.undo()
         pagecache.release.cache_clear()
