@@ -28,6 +28,7 @@ from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.utils.translation import gettext, ngettext
 from wagtail.log_actions import log
+from wagtail.users.models import UserProfile
 
 from portal.statements import Statement, columns
 
@@ -180,13 +181,25 @@ class AuthenticationBackend(allauth_backends.AuthenticationBackend):
 
     def get_user(self, user_id):
         """The signed-in account, on every request that carries a session: Django's lookup by
-        key, its query built once (portal.statements) instead of on each request."""
+        key, its query built once (portal.statements) instead of on each request, with the
+        account's Wagtail profile (the admin's theme, language and shortcuts, read on every
+        admin screen) in the same query."""
         try:
-            found = _ACCOUNT.objects(get_user_model(), pk=int(user_id))
+            rows = _ACCOUNT.rows(pk=int(user_id))
         except (TypeError, ValueError):
             return None
-        user = found[0] if found else None
-        return user if user is not None and self.user_can_authenticate(user) else None
+        if not rows:
+            return None
+        User, fields = get_user_model(), columns(get_user_model())
+        user = User.from_db(_ACCOUNT.using, fields, rows[0][: len(fields)])
+        profile = rows[0][len(fields) :]
+        if profile[0] is not None:
+            profile = UserProfile.from_db(_ACCOUNT.using, columns(UserProfile), profile)
+            UserProfile.user.field.set_cached_value(profile, user)
+        else:
+            profile = None  # none yet: Wagtail makes one when the account first needs it
+        User.wagtail_userprofile.related.set_cached_value(user, profile)
+        return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):
         if (
@@ -202,7 +215,12 @@ class AuthenticationBackend(allauth_backends.AuthenticationBackend):
 
 _ACCOUNT = Statement(
     lambda pk: (
-        get_user_model()._default_manager.filter(pk=pk).values_list(*columns(get_user_model()))
+        get_user_model()
+        ._default_manager.filter(pk=pk)
+        .values_list(
+            *columns(get_user_model()),
+            *(f"wagtail_userprofile__{name}" for name in columns(UserProfile)),
+        )
     )
 )
 

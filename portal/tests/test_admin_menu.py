@@ -145,3 +145,20 @@ def test_wagtails_configuration_is_kept_but_for_the_request_and_the_reader(clien
     client.force_login(clerk)
     tokens = {wagtail_config(client)["CSRF_TOKEN"] for _time in range(2)}
     assert len(tokens) == 2  # masked anew on each screen, as Wagtail does
+
+
+def test_the_readers_wagtail_profile_comes_with_their_account(client, clerk):
+    """The admin reads the reader's Wagtail profile (theme, density, shortcuts) on every
+    screen: it comes in the account's own query, and a change shows on the next screen."""
+    client.get(LEDGER)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(LEDGER).content.decode()
+    profiles = [q["sql"] for q in queries if 'FROM "wagtailusers_userprofile"' in q["sql"]]
+    assert not profiles and 'class="w-theme-system' in html  # none yet: Wagtail's defaults
+    profile = UserProfile.get_for_user(clerk)
+    profile.theme, profile.density = "dark", "snug"
+    profile.save()
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(LEDGER).content.decode()
+    assert not [q for q in queries if 'FROM "wagtailusers_userprofile"' in q["sql"]]
+    assert 'class="w-theme-dark w-density-snug' in html
