@@ -201,7 +201,7 @@ def _head(choices):
 
 
 #: The filters' lists of records, kept until a row of a table they read changes.
-CHOICES = pagecache.Scope("admin-choices")
+CHOICES = pagecache.Scope("admin-choices", pages=False)
 #: A list kept this long at most, should a table change with no signal sent (an update()).
 CHOICES_SECONDS = 10 * 60
 #: The tables whose every change bumps CHOICES (`follow_choices`).

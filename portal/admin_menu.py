@@ -30,7 +30,7 @@ from wagtail.users.models import UserProfile
 
 from portal import pagecache
 
-STAFF_MENUS = pagecache.Scope("staff-menus")
+STAFF_MENUS = pagecache.Scope("staff-menus", pages=False)
 _build = wagtailadmin_tags.sidebar_props
 
 

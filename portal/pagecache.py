@@ -56,7 +56,7 @@ from django.utils import translation
 from portal import framing, memo
 
 TIMEOUT = 60 * 60
-#: Registered scopes by name (`Scope(name)` registers itself).
+#: The scopes pages are kept under, by name (`Scope(name)` registers itself).
 SCOPES = {}
 #: Headers a shared response may vary on: the key holds the language, and only cookie-less
 #: requests are answered.
@@ -74,10 +74,14 @@ class Scope:
     """A group of pages refreshed together: its version is part of every entry stored in it.
     The version is read once a request (portal.memo): every part of a page sees the same."""
 
-    def __init__(self, name):
+    def __init__(self, name, *, pages=True):
+        """`pages`: whether whole pages are kept under it (`share`, `keep_for_reader`). Every
+        cookie-less request reads the versions of those scopes (`lookup`); a scope of parts
+        alone (the admin's menus) stays out of SCOPES, and out of that read."""
         self.name = name
         self.key = f"{name}:version"
-        SCOPES[name] = self
+        if pages:
+            SCOPES[name] = self
 
     def version(self):
         return memo.once(self.key, lambda: cache.get_or_set(self.key, time.time_ns, None))

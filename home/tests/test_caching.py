@@ -21,7 +21,7 @@ from wagtail.models import PageViewRestriction
 
 from home.caching import PAGES
 from home.models import HomePage, SiteImage, StandardPage
-from portal import memo, pagecache
+from portal import admin_listing, admin_menu, memo, pagecache
 from portal.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -345,3 +345,11 @@ def test_the_release_follows_the_libraries_versions(tmp_path, monkeypatch):
         monkeypatch.undo()
         pagecache.release.cache_clear()
     assert pagecache.release() == first
+
+
+def test_a_visitors_hit_reads_the_versions_of_page_scopes_alone():
+    """Every cookie-less request reads the versions of the scopes whole pages are kept under;
+    the admin's parts (its menus, its filters' lists) are none of them."""
+    assert {"pages", "forum"} <= set(pagecache.SCOPES)
+    assert admin_menu.STAFF_MENUS.name not in pagecache.SCOPES
+    assert admin_listing.CHOICES.name not in pagecache.SCOPES
