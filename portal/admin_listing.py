@@ -20,8 +20,6 @@ kept), and `PlainColumn`, `PlainChoiceColumn`, `PlainDateColumn` or a subclass o
 import hashlib
 import re
 
-import django
-import wagtail
 from django.apps import apps
 from django.contrib.admin.utils import quote
 from django.core.cache import cache
@@ -233,7 +231,7 @@ def kept_choices(choices):
     rows = CHOICES.kept(
         key,
         lambda: [
-            (str(each.value), str(label)) for each, label in map(choices.choice, queryset.all())
+            (str(each.value), str(text)) for each, text in map(choices.choice, queryset.all())
         ],
         CHOICES_SECONDS,
     )
@@ -291,8 +289,8 @@ FILTERS_TEMPLATE = "wagtailadmin/shared/headers/_filters.html"
 def filters_html(filters):
     """The filters' drilldown, as Wagtail's template renders it. For a plain listing's filters
     (`keep_html`, set by PlainListingMixin: every choice a plain list) it is kept in the shared
-    cache under everything it shows (`_shown`), the language and the versions of the site,
-    Wagtail and Django, so an unchanged filter renders once. Only while every value given is
+    cache under everything it shows (`_shown`), the language and the release (the site's files
+    and the libraries' versions), so an unchanged filter renders once. Only while every value given is
     one of its field's choices: a value typed (a month, a building) or refused renders afresh,
     so nobody fills the cache by typing. A widget whose HTML follows anything else (a chooser
     showing the chosen record's name) has no place in a plain listing's filters."""
@@ -302,8 +300,7 @@ def filters_html(filters):
     if None in shown:
         return _render_filters(filters)
     digest = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
-    versions = f"{pagecache.release()}:{wagtail.__version__}:{django.get_version()}"
-    key = f"admin-filters:{versions}:{get_language()}:{digest}"
+    key = f"admin-filters:{pagecache.release()}:{get_language()}:{digest}"
     html = cache.get(key)
     if html is None:
         html = _render_filters(filters)
