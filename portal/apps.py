@@ -11,7 +11,10 @@ class PortalConfig(AppConfig):
         from wagtail.models import get_page_models
 
         from portal import address, admin_listing, admin_menu, hours, roles, signin  # noqa: F401
+        from portal.unmounted import leave_v3_api_unloaded
         from portal.weixin import linking  # noqa: F401 (its receiver)
+
+        leave_v3_api_unloaded()  # before Wagtail's apps' ready(), which load it
 
         roles.connect_staff_flag()
         admin_menu.connect()

@@ -89,6 +89,8 @@ ON_DEMAND = (
     "pypdf",
     "pypinyin",
 )
+#: Wagtail's v3 API, which the site does not mount (portal/unmounted.py).
+UNMOUNTED = ("ninja",)
 
 
 def test_the_wsgi_module_loads_what_workers_share_without_a_service():
@@ -100,7 +102,7 @@ def test_the_wsgi_module_loads_what_workers_share_without_a_service():
         "-c",
         "import sys, portal.wsgi; from django.urls import get_resolver; "
         "print(' '.join(sorted(get_resolver()._reverse_dict))); "
-        f"print('loaded:', *(name for name in {ON_DEMAND!r} if name in sys.modules))",
+        f"print('loaded:', *(name for name in {ON_DEMAND + UNMOUNTED!r} if name in sys.modules))",
         SECRET_KEY=SECRET,
         ALLOWED_HOSTS="owners.example.com",
         DATABASE_URL="postgres://nobody@127.0.0.1:9/none",
@@ -111,6 +113,29 @@ def test_the_wsgi_module_loads_what_workers_share_without_a_service():
     languages, loaded = result.stdout.splitlines()[-2:]
     assert languages.split() == sorted(code for code, _name in settings.LANGUAGES)
     assert loaded == "loaded:"
+
+
+def test_wagtails_v3_api_loads_once_the_site_installs_it(tmp_path):
+    """Wagtail's apps register with the v3 API in their ready(): left inert while the API is
+    not installed, real once it is."""
+    (tmp_path / "with_v3_api.py").write_text(
+        "from portal.settings.test import *\nINSTALLED_APPS = [*INSTALLED_APPS, 'wagtail.api.v3']\n"
+    )
+    code = (
+        "import sys, django; django.setup(); from wagtail.api.v3.api import api; "
+        "print(type(api).__name__, 'ninja' in sys.modules)"
+    )
+    result = run_python(
+        "-c",
+        code,
+        DJANGO_SETTINGS_MODULE="with_v3_api",
+        PYTHONPATH=f"{tmp_path}:{settings.BASE_DIR}",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["NinjaAPI", "True"]
+    result = run_python("-c", code, DJANGO_SETTINGS_MODULE="portal.settings.test")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["_Nothing", "False"]
 
 
 def test_production_passes_the_deployment_checklist_without_a_warning():
