@@ -4,7 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Exists
+from django.db.models import BooleanField, Exists, Value
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -219,7 +219,7 @@ def _reader_parts(request, topic, posts):
     can_reply = access.can_reply(user, topic)
     like, edit, delete, report = (addresses(f"forum:{name}") for name in PER_POST)
     quote = reverse("forum:reply", args=[topic.pk]) + "?quote="
-    liked = _liked(user, topic, posts)
+    liked, read_state = _reader_rows(user, topic, posts)
     for post in posts:
         if not post.is_visible:
             post.sees_why_hidden = post.is_hidden and access.sees_why_hidden(user, post)
@@ -234,7 +234,7 @@ def _reader_parts(request, topic, posts):
     by_pk = {post.pk: post for post in posts}
     first_unread_url, following = None, False
     if user.is_authenticated and posts:
-        first_unread_url, following = _reader_state(user, topic, posts)
+        first_unread_url, following = _reader_state(user, topic, posts, read_state)
     framing.page_parts(
         request,
         post=lambda pk: controls.tail(by_pk[pk]),
@@ -251,26 +251,34 @@ def _reader_parts(request, topic, posts):
 PER_POST = ("like", "edit", "delete", "report")
 
 
-def _liked(user, topic, posts):
+def _reader_rows(user, topic, posts):
+    """The posts of the page this reader liked, and how far they had read the topic with
+    whether they follow it ((last position, following), or None: never opened), in one query."""
     if not user.is_authenticated or not posts:
-        return set()
-    rows = _LIKED.rows(
+        return set(), None
+    rows = _READER_ROWS.rows(
         user=user.pk, topic=topic.pk, first=posts[0].position, last=posts[-1].position
     )
-    return {post_id for (post_id,) in rows}
+    # A liked post's row has no following flag; the read marker's row has one.
+    liked = {value for value, following in rows if following is None}
+    state = next(((value, following) for value, following in rows if following is not None), None)
+    return liked, state
 
 
-#: The posts of a page the reader liked, and how far they had read the topic with whether they
-#: follow it: the per-reader queries of the page every signed-in owner opens, built once
-#: (portal.statements).
-_LIKED = Statement(
-    lambda user, topic, first, last: Reaction.objects.filter(
-        user_id=user, post__topic_id=topic, post__position__range=(first, last)
-    ).values_list("post_id")
-)
-_READ_STATE = Statement(
-    lambda user, topic: ReadState.objects.filter(user_id=user, topic_id=topic).values_list(
-        "last_position", Exists(Subscription.objects.filter(user_id=user, topic_id=topic))
+#: The per-reader query of the page every signed-in owner opens, built once (portal.statements):
+#: the read marker with the subscription, and the liked posts of the page, as one union.
+_READER_ROWS = Statement(
+    lambda user, topic, first, last: (
+        ReadState.objects.filter(user_id=user, topic_id=topic)
+        .values_list(
+            "last_position", Exists(Subscription.objects.filter(user_id=user, topic_id=topic))
+        )
+        .union(
+            Reaction.objects.filter(
+                user_id=user, post__topic_id=topic, post__position__range=(first, last)
+            ).values_list("post_id", Value(None, output_field=BooleanField())),
+            all=True,
+        )
     )
 )
 
@@ -341,11 +349,10 @@ def _page_links(current, pages):
     return links if pages > 1 else []
 
 
-def _reader_state(user, topic, posts):
+def _reader_state(user, topic, posts, read_state):
     """Where unread posts start and whether the reader follows the topic; moves their read
-    marker on. One query for a topic opened before (the marker, with the subscription)."""
-    row = _READ_STATE.rows(user=user.pk, topic=topic.pk)
-    read_up_to, following = row[0] if row else (None, None)  # None: never opened
+    marker on. `read_state`: the marker with the subscription (`_reader_rows`)."""
+    read_up_to, following = read_state or (None, None)  # None: never opened
     following = bool(following)
     seen = posts[-1].position
     if read_up_to is None:

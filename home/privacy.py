@@ -52,8 +52,11 @@ def current_policy():
     return memo.once(CACHE_KEY, _read_policy)
 
 
+memo.read_ahead(lambda reader: CACHE_KEY)  # the consent check asks it on nearly every page
+
+
 def _read_policy():
-    policy = cache.get(CACHE_KEY)
+    policy = memo.cached(CACHE_KEY)
     if policy is None:
         page = PrivacyPolicyPage.objects.live().first()
         policy = {}

@@ -6,9 +6,16 @@ kept: each ask reads afresh.
 Kept per request, not per process: another process may change the value at any moment, and the
 next request must see it. `RequestMemoMiddleware`, second in MIDDLEWARE (after the shared page
 cache, whose hits read nothing), opens the memo and closes it however the request ends.
+
+Keys nearly every page reads (the privacy policy, the reader's unread count) are read ahead:
+registered with `read_ahead`, they go along with the request's first reads of the shared cache
+(the session, a kept page: `get_many`), in the same round trip, and `cached` then gives what
+was read instead of asking Redis again.
 """
 
 from contextvars import ContextVar
+
+from django.core.cache import caches
 
 _kept = ContextVar("request_memo", default=None)
 
@@ -47,3 +54,46 @@ def forget(key):
     kept = _kept.get()
     if kept is not None:
         kept.pop(key, None)
+        kept.pop((_AHEAD, key), None)
+
+
+#: Functions of the reader's id (None while the reader is not known yet) giving a key of the
+#: shared cache most pages read for that reader, or None.
+_read_ahead = []
+_USED = object()
+_AHEAD = "read ahead"
+
+
+def read_ahead(key_for):
+    """Register `key_for(reader_id)`: its key is read along with the request's first reads."""
+    _read_ahead.append(key_for)
+    return key_for
+
+
+def get_many(keys, reader=None):
+    """The shared cache's `get_many(keys)`, reading in the same round trip the registered keys
+    for `reader` (an id, or None) that this request has not read yet; `cached` gives them."""
+    kept = _kept.get()
+    ahead = []
+    if kept is not None:
+        ahead = [
+            key
+            for key in (key_for(reader) for key_for in _read_ahead)
+            if key is not None and (_AHEAD, key) not in kept and key not in keys
+        ]
+    found = caches["default"].get_many([*keys, *ahead])
+    for key in ahead:
+        kept[(_AHEAD, key)] = found.pop(key, None)
+    return found
+
+
+def cached(key):
+    """The shared cache's `get(key)`, or what this request read of it ahead (once: a second ask
+    reads afresh)."""
+    kept = _kept.get()
+    if kept is not None:
+        value = kept.get((_AHEAD, key), _USED)
+        if value is not _USED:
+            kept[(_AHEAD, key)] = _USED  # and not read ahead again
+            return value
+    return caches["default"].get(key)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 
-from portal import channels, outbox, sms, wechat
+from portal import channels, memo, outbox, sms, wechat
 from portal.channels import EMAIL, SMS, WECHAT
 from portal.models import Notification, Outgoing
 from portal.outbox import MAIL
@@ -251,11 +251,15 @@ def _unread_key(user_id):
     return f"notifications:unread:{user_id}"
 
 
+#: On every page a signed-in owner opens: read with the page's first reads (portal.memo).
+memo.read_ahead(lambda reader: None if reader is None else _unread_key(reader))
+
+
 def unread_count(user):
     """The badge in the navigation: counted once, then read from the shared cache (a Redis
     outage is a miss, and the count is taken again)."""
     key = _unread_key(user.pk)
-    count = cache.get(key)
+    count = memo.cached(key)
     if count is None:
         count = user.notifications.unread().count()
         cache.set(key, count, UNREAD_SECONDS)
@@ -267,6 +271,8 @@ def forget_unread(user_ids):
     once, and again when the transaction commits, so a count another request took meanwhile
     from the rows as they were before is not kept."""
     keys = [_unread_key(pk) for pk in set(user_ids)]
+    for key in keys:
+        memo.forget(key)
     if keys:
         cache.delete_many(keys)
         transaction.on_commit(lambda: cache.delete_many(keys))

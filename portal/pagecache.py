@@ -375,7 +375,8 @@ def reader_copy(request, scope, variant):
         return None
     scope = SCOPES[scope if isinstance(scope, str) else scope.name]
     key = f"page:{release()}:{variant}:{translation.get_language()}:{digest}"
-    found = cache.get_many([key, scope.key])
+    reader = request.user.pk if request.user.is_authenticated else None
+    found = memo.get_many([key, scope.key], reader)  # with the keys read ahead
     entry = found.get(key)
     version = found.get(scope.key)
     framing.start(request)  # parts as marks, written in on the way out

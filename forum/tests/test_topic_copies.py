@@ -5,15 +5,18 @@ posts again."""
 import re
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases.casework import case_from_topic
 from forum import posting
+from forum.caching import FORUM
 from forum.models import Reaction, Subscription
 from forum.tests.conftest import verified
+from portal.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +91,54 @@ def test_owners_who_may_not_reply_get_a_copy_of_their_own(topic, alice, owner):
     for _ in range(2):
         page = signed_in(owner).get(topic.get_absolute_url()).content.decode()
         assert 'id="reply"' not in page and "B2 很暗" in page
+
+
+def test_a_readers_likes_follow_and_read_marker_come_from_one_query(topic, alice, bob):
+    """What is the reader's own on a kept copy (the posts they liked, whether they follow the
+    topic, how far they had read) is one query, beside the account's."""
+    first, reply = topic.posts.order_by("position")
+    posting.like(bob, first)
+    reader = signed_in(bob)
+    reader.get(topic.get_absolute_url())  # kept, and Bob's marker is at the last post
+    with CaptureQueriesContext(connection) as queries:
+        page = reader.get(topic.get_absolute_url()).content.decode()
+    # The account, and the reader's rows (a session kept in the database is read too).
+    account, rows = (query["sql"] for query in queries if "django_session" not in query["sql"])
+    assert 'FROM "owners_user"' in account
+    assert 'FROM "forum_readstate"' in rows and 'FROM "forum_reaction"' in rows
+    assert 'aria-pressed="true"' in page and page.count('aria-pressed="true"') == 1
+    assert "取消关注" in page and "跳到第一条未读" not in page
+
+
+@override_settings(SESSION_ENGINE="portal.sessions")
+def test_a_kept_copy_reads_the_shared_cache_twice(topic, alice, bob, monkeypatch):
+    """A signed-in reader's kept page reads the shared cache in two round trips: the session
+    with the privacy policy, then the copy and its version with the reader's unread count
+    (portal.memo's read-ahead), not one each."""
+    Notification.objects.create(recipient=bob, kind="reply", text="停水通知", url="/")
+    reader = signed_in(bob)
+    reader.get(topic.get_absolute_url())
+    shared, reads, inside = caches["default"], [], []
+
+    def counted(name):
+        real = getattr(shared, name)
+
+        def read(key, *args, **kwargs):
+            if not inside:  # a cache that reads many keys one by one (locmem) is one read
+                reads.append((name, key))
+            inside.append(name)
+            try:
+                return real(key, *args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(shared, name, read)
+
+    counted("get")
+    counted("get_many")
+    page = reader.get(topic.get_absolute_url()).content.decode()
+    assert [name for name, _keys in reads] == ["get_many", "get_many"]
+    session, copy = (list(keys) for _name, keys in reads)
+    assert session[0].endswith(reader.session.session_key) and "privacy-policy" in session
+    assert f"notifications:unread:{bob.pk}" in copy and FORUM.key in copy
+    assert 'class="nav-count"' in page  # the count read ahead is the one shown

@@ -224,7 +224,7 @@ def redis_cache(url):
 
 if REDIS_URL:
     CACHES = {"default": redis_cache(REDIS_URL)}
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "portal.sessions"  # Django's cached_db, read with what comes next
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"

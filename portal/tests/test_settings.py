@@ -197,7 +197,7 @@ def test_services_from_the_environment():
             600,
             True,
             "portal.cache.RedisCache",
-            "django.contrib.sessions.backends.cached_db",
+            "portal.sessions",
             False,
             "django.core.mail.backends.smtp.EmailBackend",
         )
