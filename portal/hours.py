@@ -14,7 +14,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from portal import pagecache
+from portal import memo, pagecache
 from portal.models import ServiceHours
 
 #: A calendar closed for longer than this has been set up wrongly: deadlines then count plain
@@ -52,12 +52,14 @@ class Calendar:
 
 
 _OPEN_KEY = "portal:service-hours"
+memo.read_ahead(lambda reader: _OPEN_KEY)  # every page's footer
 
 
 def open_hours():
     """The desk's daily hours as every page's footer shows them (8:30–20:30): kept in the
-    shared cache, so a page costs no query for them."""
-    found = cache.get(_OPEN_KEY)
+    shared cache, so a page costs no query for them, and read with the page's first reads of it
+    (portal.memo)."""
+    found = memo.cached(_OPEN_KEY)
     if found is None:
         hours = ServiceHours.load()
         found = f"{_clock(hours.opens_at)}–{_clock(hours.closes_at)}"
@@ -76,5 +78,6 @@ def hours_changed(sender, created, **kwargs):
     if created:
         return
     cache.delete(_OPEN_KEY)
+    memo.forget(_OPEN_KEY)
     for scope in pagecache.SCOPES.values():
         scope.bump()

@@ -42,6 +42,13 @@ def once(key, read):
     return kept[key]
 
 
+def has(key):
+    """Whether the request has read (or written, or read ahead) `key` already: outside a
+    request, never."""
+    kept = _kept.get()
+    return kept is not None and (key in kept or kept.get((_AHEAD, key), _USED) is not _USED)
+
+
 def put(key, value):
     """The request has just written `value` (a version bumped): later asks get it."""
     kept = _kept.get()

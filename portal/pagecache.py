@@ -84,7 +84,11 @@ class Scope:
             SCOPES[name] = self
 
     def version(self):
-        return memo.once(self.key, lambda: cache.get_or_set(self.key, time.time_ns, None))
+        return memo.once(self.key, self._read_version)
+
+    def _read_version(self):
+        version = memo.cached(self.key)  # read ahead with the request's first reads, or now
+        return cache.get_or_set(self.key, time.time_ns, None) if version is None else version
 
     def bump(self, **kwargs):
         """Refresh every page of the scope: now, and again once the transaction commits, so a
@@ -106,13 +110,14 @@ class Scope:
         at most). Each answer is a copy of its own, as from the shared cache. Values of which
         there are many (searches) say `local=False`: kept in the shared cache alone, they
         never push the routes and menus out of the process's few entries."""
-        full = f"{self.name}:{release()}:{key}:{self.version()}"
-        if local:
-            with _local_lock:
-                found = _local.get(full)
-                if found is not None and found[0] > time.time():
-                    _local.move_to_end(full)
-                    return pickle.loads(found[1])
+        if not local:
+            return kept_together([(self, key, build)], timeout)[0]
+        full = self._full_key(key)
+        with _local_lock:
+            found = _local.get(full)
+            if found is not None and found[0] > time.time():
+                _local.move_to_end(full)
+                return pickle.loads(found[1])
         # Kept with its deadline, so a process that reads it late keeps it no longer.
         deadline, value = cache.get(full) or (None, None)
         if value is None:
@@ -121,8 +126,6 @@ class Scope:
                 return None
             deadline = time.time() + timeout
             cache.set(full, (deadline, value), timeout)
-        if not local:
-            return value
         kept = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
         with _local_lock:
             _local[full] = (min(deadline, time.time() + LOCAL_SECONDS), kept)
@@ -131,10 +134,43 @@ class Scope:
                 _local.popitem(last=False)
         return value
 
+    def _full_key(self, key):
+        return f"{self.name}:{release()}:{key}:{self.version()}"
+
+
+def read_versions(scopes):
+    """Read the versions of `scopes` this request has not read yet in one round trip to the
+    shared cache (with the keys read ahead, portal.memo), for each `Scope.version()` after."""
+    wanted = [scope.key for scope in scopes if not memo.has(scope.key)]
+    if wanted:
+        found = memo.get_many(wanted)
+        for key in wanted:
+            if key in found:  # a scope never bumped is given its first version by version()
+                memo.put(key, found[key])
+
+
+def kept_together(wanted, timeout=TIMEOUT):
+    """`Scope.kept(key, build, timeout, local=False)` for each (scope, key, build) of `wanted`,
+    read from the shared cache in one round trip: their values, in order."""
+    keys = [scope._full_key(key) for scope, key, _build in wanted]
+    found = cache.get_many(keys)
+    values, built = [], {}
+    for full, (_scope, _key, build) in zip(keys, wanted, strict=True):
+        _deadline, value = found.get(full) or (None, None)
+        if value is None:
+            value = build()
+            if value is not None:
+                built[full] = (time.time() + timeout, value)
+        values.append(value)
+    if built:
+        cache.set_many(built, timeout)
+    return values
+
 
 #: The CMS pages: home.caching bumps it on every change a page shows (a publication, a view
 #: restriction, a site); the pages' routes and parts and the site search's pages follow it.
 PAGES = Scope("pages")
+memo.read_ahead(lambda reader: PAGES.key)  # every page's menus and parts follow it
 
 
 #: Scopes' values held in this process (`Scope.kept`): key -> (expires, as time.time(),
@@ -376,9 +412,10 @@ def reader_copy(request, scope, variant):
     scope = SCOPES[scope if isinstance(scope, str) else scope.name]
     key = f"page:{release()}:{variant}:{translation.get_language()}:{digest}"
     reader = request.user.pk if request.user.is_authenticated else None
-    found = memo.get_many([key, scope.key], reader)  # with the keys read ahead
+    known = memo.has(scope.key)  # read ahead with the session, or asked already
+    found = memo.get_many([key] if known else [key, scope.key], reader)
     entry = found.get(key)
-    version = found.get(scope.key)
+    version = scope.version() if known else found.get(scope.key)
     framing.start(request)  # parts as marks, written in on the way out
     if entry is not None and version is not None and entry[0] == version:
         return entry[1:]

@@ -14,12 +14,14 @@ boosts (an official reply, a pinned topic); then the newest first (search.regist
 import hashlib
 from collections import Counter
 from datetime import UTC, datetime
+from functools import partial
 from itertools import combinations
 
 from django.core.paginator import Paginator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portal import pagecache
 from search import registry
 from search.folding import loose_terms, terms
 from search.queries import contains
@@ -67,8 +69,10 @@ def find(query, request, *, section="", page=1, per_page=20, sections=None):
     wanted = _wanted(page, per_page)
     keep = wanted <= KEPT_RESULTS  # the first pages, which most searches end on
     listed, counts, more = [], Counter(), set()
-    for source in _asked(sections):
-        found = _ranked(source, loose, request.user, wanted, section, keep)
+    sources = _asked(sections)
+    if keep:  # every source's version in one round trip to the shared cache
+        pagecache.read_versions(source.scope for source in sources if source.scope)
+    for found in _ranked(sources, loose, request.user, wanted, section, keep):
         listed += found.hits
         counts.update(found.counts)
         more |= found.more
@@ -152,9 +156,7 @@ def show(hits, query, request, *, keep=True):
         by_source = {}
         for hit in waiting:
             by_source.setdefault(hit.source, []).append(hit)
-        passed = set()
-        for source, own in by_source.items():
-            passed.update(id(hit) for hit in _shown(source, own, query, request, keep))
+        passed = {id(hit) for hit in _shown(by_source, query, request, keep)}
         following = []
         for hit in waiting:
             if id(hit) in passed:
@@ -169,38 +171,61 @@ def show(hits, query, request, *, keep=True):
     return [shown[hit.group] for hit in hits if hit.group in shown]
 
 
-def _ranked(source, query, user, limit, section, keep):
-    """`source.ranked(...)`, kept (when `keep`) under its scope's version for its kind of
-    reader: a word many owners look for (停车, 物业费) is ranked once until what it finds
-    changes."""
-    if source.scope is None or not keep:
-        return source.ranked(query, user, limit, section)
-    key = f"search:{source.kind}:{source.reader(user)}:{section}:{limit}:{_meaning(query)}"
-    rows, counts, more = source.scope.kept(
-        key,
-        lambda: _rows(source.ranked(query, user, limit, section)),
+def _ranked(sources, query, user, limit, section, keep):
+    """Each source's `ranked(...)`, in order; kept (when `keep`) under its scope's version for
+    its kind of reader, all read in one round trip: a word many owners look for (停车, 物业费)
+    is ranked once until what it finds changes."""
+    kept = [source for source in sources if source.scope is not None and keep]
+    rankings = pagecache.kept_together(
+        [
+            (
+                source.scope,
+                f"search:{source.kind}:{source.reader(user)}:{section}:{limit}:{_meaning(query)}",
+                partial(lambda source: _rows(source.ranked(query, user, limit, section)), source),
+            )
+            for source in kept
+        ],
         KEPT_SECONDS,
-        local=False,
     )
-    return registry.Ranked([_hit(source, row) for row in rows], counts, more)
+    by_source = dict(zip(kept, rankings, strict=True))
+    found = []
+    for source in sources:
+        if source not in by_source:
+            found.append(source.ranked(query, user, limit, section))
+            continue
+        rows, counts, more = by_source[source]
+        found.append(registry.Ranked([_hit(source, row) for row in rows], counts, more))
+    return found
 
 
-def _shown(source, hits, query, request, keep):
-    """`source.show(hits, ...)`, kept like its ranking: the page of results a word many owners
-    look for is loaded, checked and marked once (per language and address, which its links
-    and labels follow) until what it shows changes."""
-    if source.scope is None or not keep:
-        return source.show(hits, query, request)
-    asked = _meaning(query, ",".join(str(hit.pk) for hit in hits))
-    key = f"search-shown:{source.kind}:{get_language()}:{request.get_host()}:{asked}"
-
-    def build():
-        return {hit.pk: hit.item for hit in source.show(hits, query, request)}
-
-    items = source.scope.kept(key, build, KEPT_SECONDS, local=False)
-    passed = [hit for hit in hits if hit.pk in items]
-    for hit in passed:
-        hit.item = items[hit.pk]
+def _shown(by_source, query, request, keep):
+    """The hits of each source (`by_source`) that `source.show(hits, ...)` passes, kept like
+    their ranking and read in one round trip: the page of results a word many owners look for
+    is loaded, checked and marked once (per language and address, which its links and labels
+    follow) until what it shows changes."""
+    passed, kept = [], []
+    for source, hits in by_source.items():
+        if source.scope is None or not keep:
+            passed += source.show(hits, query, request)
+        else:
+            kept.append((source, hits))
+    wanted = []
+    for source, hits in kept:
+        asked = _meaning(query, ",".join(str(hit.pk) for hit in hits))
+        key = f"search-shown:{source.kind}:{get_language()}:{request.get_host()}:{asked}"
+        build = partial(
+            lambda source, hits: {hit.pk: hit.item for hit in source.show(hits, query, request)},
+            source,
+            hits,
+        )
+        wanted.append((source.scope, key, build))
+    for (_source, hits), items in zip(
+        kept, pagecache.kept_together(wanted, KEPT_SECONDS), strict=True
+    ):
+        for hit in hits:
+            if hit.pk in items:
+                hit.item = items[hit.pk]
+                passed.append(hit)
     return passed
 
 

@@ -5,7 +5,6 @@ posts again."""
 import re
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -17,6 +16,7 @@ from forum.caching import FORUM
 from forum.models import Reaction, Subscription
 from forum.tests.conftest import verified
 from portal.models import Notification
+from portal.tests.cache_reads import count_reads
 
 pytestmark = pytest.mark.django_db
 
@@ -118,24 +118,7 @@ def test_a_kept_copy_reads_the_shared_cache_twice(topic, alice, bob, monkeypatch
     Notification.objects.create(recipient=bob, kind="reply", text="停水通知", url="/")
     reader = signed_in(bob)
     reader.get(topic.get_absolute_url())
-    shared, reads, inside = caches["default"], [], []
-
-    def counted(name):
-        real = getattr(shared, name)
-
-        def read(key, *args, **kwargs):
-            if not inside:  # a cache that reads many keys one by one (locmem) is one read
-                reads.append((name, key))
-            inside.append(name)
-            try:
-                return real(key, *args, **kwargs)
-            finally:
-                inside.pop()
-
-        monkeypatch.setattr(shared, name, read)
-
-    counted("get")
-    counted("get_many")
+    reads = count_reads(monkeypatch)
     page = reader.get(topic.get_absolute_url()).content.decode()
     assert [name for name, _keys in reads] == ["get_many", "get_many"]
     session, copy = (list(keys) for _name, keys in reads)

@@ -10,9 +10,12 @@ from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
 from forum import searching as forum_searching
+from forum.caching import FORUM
 from forum.models import Board
 from forum.moderation import hide_post
 from forum.tests.conftest import moderator  # noqa: F401 (a shared fixture)
+from portal.pagecache import PAGES
+from portal.tests.cache_reads import count_reads
 from search import engine
 from search import searching as page_searching
 from search.models import Synonyms
@@ -125,3 +128,23 @@ def test_a_page_far_down_the_results_is_ranked_afresh(client, board, owner):
         assert "search_gram" in search(client, "停车", page=engine.KEPT_RESULTS)[1]
     search(client, "停车", page=2)
     assert not search(client, "停车", page=2)[1]
+
+
+def test_a_kept_search_reads_the_shared_cache_three_times(
+    client, board, owner, news, make_news, monkeypatch
+):
+    """The versions of every source (with what the page's frame reads: portal.memo), then
+    every source's ranking, then every source's page of results: one round trip each, not one
+    per source and per part."""
+    topic(board, owner, "地下停车场收费太高", "希望物业能调整一下。")
+    make_news("停车场开放通知")
+    first, _tables = search(client, "停车")
+    assert "开放通知" in first
+    reads = count_reads(monkeypatch)
+    again, tables = search(client, "停车")
+    assert again == first and not tables
+    assert [name for name, _keys in reads] == ["get_many"] * 3
+    versions, rankings, shown = (keys for _name, keys in reads)
+    assert {FORUM.key, PAGES.key} <= set(versions)
+    assert all(":search:" in key for key in rankings) and len(rankings) == 2
+    assert all(":search-shown:" in key for key in shown) and len(shown) == 2
