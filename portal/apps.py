@@ -7,14 +7,15 @@ class PortalConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
+        from portal.unmounted import leave_v3_api_unloaded
+
+        leave_v3_api_unloaded()  # first, and before Wagtail's apps' ready(), which load it
+
         from django.contrib.auth.models import Group, Permission
         from wagtail.models import get_page_models
 
         from portal import address, admin_listing, admin_menu, hours, roles, signin  # noqa: F401
-        from portal.unmounted import leave_v3_api_unloaded
         from portal.weixin import linking  # noqa: F401 (its receiver)
-
-        leave_v3_api_unloaded()  # before Wagtail's apps' ready(), which load it
 
         roles.connect_staff_flag()
         admin_menu.connect()

@@ -86,7 +86,7 @@ def get_many(keys, reader=None):
         ahead = [
             key
             for key in (key_for(reader) for key_for in _read_ahead)
-            if key is not None and (_AHEAD, key) not in kept and key not in keys
+            if key is not None and key not in kept and (_AHEAD, key) not in kept and key not in keys
         ]
     found = caches["default"].get_many([*keys, *ahead])
     for key in ahead:

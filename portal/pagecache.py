@@ -155,15 +155,17 @@ def kept_together(wanted, timeout=TIMEOUT):
     keys = [scope._full_key(key) for scope, key, _build in wanted]
     found = cache.get_many(keys)
     values, built = [], {}
-    for full, (_scope, _key, build) in zip(keys, wanted, strict=True):
-        _deadline, value = found.get(full) or (None, None)
-        if value is None:
-            value = build()
-            if value is not None:
-                built[full] = (time.time() + timeout, value)
-        values.append(value)
-    if built:
-        cache.set_many(built, timeout)
+    try:
+        for full, (_scope, _key, build) in zip(keys, wanted, strict=True):
+            _deadline, value = found.get(full) or (None, None)
+            if value is None:
+                value = build()
+                if value is not None:
+                    built[full] = (time.time() + timeout, value)
+            values.append(value)
+    finally:  # what was built before a build failed is kept all the same
+        if built:
+            cache.set_many(built, timeout)
     return values
 
 

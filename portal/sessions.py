@@ -13,6 +13,9 @@ class SessionStore(cached_db.SessionStore):
         if self._cache is not caches["default"]:  # sessions in a cache of their own
             return super().load()
         key = self.cache_key
-        data = memo.get_many([key]).get(key)
+        try:
+            data = memo.get_many([key]).get(key)
+        except Exception:  # as Django's load: a value the cache cannot give is a miss
+            data = None
         # Not in the cache (or Redis is out): Django's own load reads the database.
         return super().load() if data is None else data
