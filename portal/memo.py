@@ -7,7 +7,8 @@ Kept per request, not per process: another process may change the value at any m
 next request must see it. `RequestMemoMiddleware`, second in MIDDLEWARE (after the shared page
 cache, whose hits read nothing), opens the memo and closes it however the request ends.
 
-Keys nearly every page reads (the privacy policy, the reader's unread count) are read ahead:
+Keys nearly every page reads (the pages' version, the privacy policy, the desk's hours, the
+reader's unread count) are read ahead:
 registered with `read_ahead`, they go along with the request's first reads of the shared cache
 (the session, a kept page: `get_many`), in the same round trip, and `cached` then gives what
 was read instead of asking Redis again.

@@ -1,6 +1,7 @@
 """Sessions kept in Redis and the database (Django's cached_db), read in the same round trip as
-the keys nearly every page reads next (portal.memo's `read_ahead`: the privacy policy): the
-session is a signed-in request's first read of the shared cache."""
+the keys nearly every page reads next (portal.memo's `read_ahead`: the pages' version, the
+privacy policy, the desk's hours): the session is a signed-in request's first read of the
+shared cache."""
 
 from django.contrib.sessions.backends import cached_db
 from django.core.cache import caches

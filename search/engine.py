@@ -175,13 +175,18 @@ def _ranked(sources, query, user, limit, section, keep):
     """Each source's `ranked(...)`, in order; kept (when `keep`) under its scope's version for
     its kind of reader, all read in one round trip: a word many owners look for (停车, 物业费)
     is ranked once until what it finds changes."""
+
+    def rows_of(source):
+        return _rows(source.ranked(query, user, limit, section))
+
     kept = [source for source in sources if source.scope is not None and keep]
+    meaning = _meaning(query) if kept else None
     rankings = pagecache.kept_together(
         [
             (
                 source.scope,
-                f"search:{source.kind}:{source.reader(user)}:{section}:{limit}:{_meaning(query)}",
-                partial(lambda source: _rows(source.ranked(query, user, limit, section)), source),
+                f"search:{source.kind}:{source.reader(user)}:{section}:{limit}:{meaning}",
+                partial(rows_of, source),
             )
             for source in kept
         ],
@@ -203,25 +208,20 @@ def _shown(by_source, query, request, keep):
     their ranking and read in one round trip: the page of results a word many owners look for
     is loaded, checked and marked once (per language and address, which its links and labels
     follow) until what it shows changes."""
-    passed, kept = [], []
+
+    def items_of(source, hits):
+        return {hit.pk: hit.item for hit in source.show(hits, query, request)}
+
+    passed, kept, wanted = [], [], []
     for source, hits in by_source.items():
         if source.scope is None or not keep:
             passed += source.show(hits, query, request)
-        else:
-            kept.append((source, hits))
-    wanted = []
-    for source, hits in kept:
+            continue
         asked = _meaning(query, ",".join(str(hit.pk) for hit in hits))
         key = f"search-shown:{source.kind}:{get_language()}:{request.get_host()}:{asked}"
-        build = partial(
-            lambda source, hits: {hit.pk: hit.item for hit in source.show(hits, query, request)},
-            source,
-            hits,
-        )
-        wanted.append((source.scope, key, build))
-    for (_source, hits), items in zip(
-        kept, pagecache.kept_together(wanted, KEPT_SECONDS), strict=True
-    ):
+        kept.append(hits)
+        wanted.append((source.scope, key, partial(items_of, source, hits)))
+    for hits, items in zip(kept, pagecache.kept_together(wanted, KEPT_SECONDS), strict=True):
         for hit in hits:
             if hit.pk in items:
                 hit.item = items[hit.pk]
