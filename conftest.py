@@ -28,6 +28,7 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import DatabaseError, connections
 from django.db.migrations.loader import MigrationLoader
+from django.utils import translation
 from moto.server import ThreadedMotoServer
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
@@ -52,7 +53,10 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 def _isolated(settings, tmp_path):
     """Each test starts with an empty cache (rate limits live there, and the search's synonyms
     and pinyin spellings, which a process also keeps a while, as it does the complaint inbox's
-    health for the admin's warning) and its own media folder."""
+    health for the admin's warning), its own media folder and the site's default language: a
+    request of the test client leaves its language active in the thread, as LocaleMiddleware
+    sets it, and an action's messages would otherwise be in whatever the last test asked."""
+    translation.deactivate()
     cache.clear()
     synonyms.forget()
     words.forget()
@@ -61,6 +65,7 @@ def _isolated(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     yield
     cache.clear()
+    translation.deactivate()
 
 
 #: The flood limits of portal/limits.py, off in tests that send in quick succession;
