@@ -3,8 +3,9 @@
 Starts gunicorn (2 sync workers, `portal.settings.production`) on the PostgreSQL database of
 DATABASE_URL and the Redis of REDIS_URL, after loading the demo and a generated busier site
 (demo/scale.py). Each page is loaded for a fixed time by wrk (16 connections) when it is
-installed, else by a Python load generator, and compared with /healthz, a bare Django view,
-measured in the same run. SQL per request is counted by serving the same request in this
+installed, else by a Python load generator, and compared with a bare Django view served the
+same way, loaded again just before each page: a machine that slows down during the run (a
+shared one does) moves the page and its yardstick together, not the share. SQL per request is counted by serving the same request in this
 process, with the same session, database and cache. Then the workers' memory, and 200 members
 signing up at once for an event with 50 seats.
 
@@ -82,6 +83,8 @@ BARE = "bare Django view (no middleware, no database)"
 STORM_MEMBERS = 200
 STORM_SEATS = 50
 STORM_ROUNDS = 5
+#: How long the bare view is loaded just before each page, as that page's yardstick.
+YARDSTICK_SECONDS = 3
 STORM_SLUG = "bench-sign-up-storm"
 WRK_LINE = re.compile(r"^\s*(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 
@@ -130,10 +133,14 @@ class Command(BaseCommand):
             check=True,
         )
         bare = {"DJANGO_SETTINGS_MODULE": "", "PATH": os.environ.get("PATH", "")}
-        with self._gunicorn("bare", bare, preload=False, path="demo/yardstick") as server:
-            self.server = server
-            rows = [self._measure(("bare", BARE, "/", None))]
-        with self._gunicorn("portal.wsgi", self.environment, self.options["preload"]) as server:
+        # Both servers run the whole time; the one not loaded is idle.
+        self.yardstick = self.options["port"] + 1
+        with (
+            self._gunicorn("bare", bare, self.yardstick, path="demo/yardstick") as yardstick,
+            self._gunicorn("portal.wsgi", self.environment, self.options["port"]) as server,
+        ):
+            self.server = yardstick
+            rows = [self._measure(("bare", BARE, "/", None), self.yardstick)]
             self.server = server
             memory_before = _worker_memory(server)
             rows += [self._measure(page) for page in self._pages()]
@@ -156,7 +163,7 @@ class Command(BaseCommand):
         }
 
     @contextmanager
-    def _gunicorn(self, application, environment, preload, path=None):
+    def _gunicorn(self, application, environment, port, path=None):
         command = [
             sys.executable,
             "-m",
@@ -164,19 +171,20 @@ class Command(BaseCommand):
             application,
             *([f"--pythonpath={path}"] if path else []),
             f"--workers={self.options['workers']}",
-            f"--bind=127.0.0.1:{self.options['port']}",
+            f"--bind=127.0.0.1:{port}",
             "--log-level=warning",
-            *(["--preload"] if preload else []),
+            # The bare view has nothing worth preloading.
+            *(["--preload"] if self.options["preload"] and not path else []),
         ]
         server = subprocess.Popen(command, env=environment)
         try:
-            _wait_for_port(self.options["port"])
+            _wait_for_port(port)
             _wait_for_workers(server, self.options["workers"])
             yield server
         finally:
             server.terminate()
             server.wait(timeout=30)
-            _wait_for_port(self.options["port"], free=True)
+            _wait_for_port(port, free=True)
             _flush_broker(self.environment["CELERY_BROKER_URL"])
 
     # The pages --------------------------------------------------------------------------------
@@ -188,28 +196,33 @@ class Command(BaseCommand):
                 continue
             yield group, label, quote(path.format(**self.targets), safe="/?=&"), who
 
-    def _measure(self, page):
+    def _measure(self, page, port=None):
         group, label, path, who = page
+        port = port or self.options["port"]
+        options = {**self.options, "port": port}
         cookie = self._session(who) if who else ""
-        headers = {"Accept-Language": "zh-CN,zh;q=0.9", "Host": f"127.0.0.1:{self.options['port']}"}
+        headers = {"Accept-Language": "zh-CN,zh;q=0.9", "Host": f"127.0.0.1:{port}"}
         if cookie:
             headers["Cookie"] = cookie
-        status, size = _fetch(self.options["port"], path, headers)
+        status, size = _fetch(port, path, headers)
         if status != 200:
             raise CommandError(f"{path} answered {status} under gunicorn")
         queries = 0 if group == "bare" else self._queries(path, who)
-        _load({**self.options, "seconds": 1}, path, headers)  # every worker warm: templates, URLs
+        _load({**options, "seconds": 1}, path, headers)  # every worker warm: templates, URLs
+        yardstick = None if group == "bare" else self._yardstick()
         workers = _workers(self.server)
         spent = _cpu_seconds(workers)
-        load = _load(self.options, path, headers)
+        load = _load(options, path, headers)
         spent = _cpu_seconds(workers) - spent
         if _workers(self.server) != workers:
             raise CommandError(f"a worker was replaced while {path} was loaded")
         # The workers' own CPU time per request: the database's and the load generator's,
         # on the same cores, are not in it.
         load["cpu"] = round(spent * 1000 / max(load.pop("requests"), 1), 1)
+        load["yardstick"] = yardstick or load["rate"]
         self.stdout.write(
-            f"  {label:36} {load['rate']:8.0f} req/s  p50 {load['p50']:6.1f} ms  "
+            f"  {label:36} {load['rate']:8.0f} req/s  {load['rate'] / load['yardstick']:6.1%}  "
+            f"p50 {load['p50']:6.1f} ms  "
             f"p99 {load['p99']:6.1f} ms  {load['cpu']:5.1f} ms CPU  {queries:3d} SQL  {size:7d} B"
         )
         return {
@@ -220,6 +233,11 @@ class Command(BaseCommand):
             "queries": queries,
             "bytes": size,
         }
+
+    def _yardstick(self):
+        """The bare view's requests per second, now."""
+        options = {**self.options, "port": self.yardstick, "seconds": YARDSTICK_SECONDS}
+        return _load(options, "/", {"Host": f"127.0.0.1:{self.yardstick}"})["rate"]
 
     def _session(self, username):
         client = Client()
@@ -603,6 +621,12 @@ GROUPS = {
 }
 
 
+def _spread(rows):
+    """The bare view's requests per second over the run: lowest–highest, and the middle."""
+    rates = sorted(row.get("yardstick", row["rate"]) for row in rows)
+    return f"{rates[0]:,.0f}–{rates[-1]:,.0f} (middle {statistics.median(rates):,.0f})"
+
+
 def _markdown(figures, baseline, before):
     lines = [
         "# HTTP benchmark",
@@ -617,34 +641,40 @@ def _markdown(figures, baseline, before):
         f"Run {figures['when']} at {figures['commit']} on {figures['machine']}. "
         + before.get("_run", ""),
         "",
-        "*share* is the page's requests per second as a share of the bare Django view's in the "
-        "same run (`demo/yardstick/bare.py`, served the same way). *CPU ms* is the CPU time the "
+        "*share* is the page's requests per second as a share of the bare Django view's "
+        "(`demo/yardstick/bare.py`, served the same way), loaded for "
+        f"{YARDSTICK_SECONDS} s just before the page (*bare req/s*): a machine that slows down "
+        "during the run moves both. In this run the bare view answered "
+        f"{_spread(figures['pages'])} req/s. *CPU ms* is the CPU time the "
         "site's workers spent per request under that load (from /proc; PostgreSQL's, Redis's and "
         "the load generator's are not in it). SQL is counted on one warm request "
         "with the same session. Measured elsewhere on this kind of machine, as shares of a bare "
         "view: django-machina's topic page about 1.2 %, Wagtail's bakerydemo pages 0.8–1.5 %.",
         "",
-        "| page | req/s | share | p50 ms | p99 ms | CPU ms | SQL | bytes |"
+        "| page | req/s | bare req/s | share | p50 ms | p99 ms | CPU ms | SQL | bytes |"
         + (" before: req/s | before: share | before: SQL |" if before else ""),
-        "|---|---:|---:|---:|---:|---:|---:|---:|" + ("---:|---:|---:|" if before else ""),
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|---:|---:|" if before else ""),
     ]
     before_baseline = before.get(BARE, {}).get("rate")
     group = None
     for row in figures["pages"]:
         if row["group"] != group:
             group = row["group"]
-            lines.append(f"| **{GROUPS[group]}** |" + " |" * (10 if before else 7))
-        share = row["rate"] / baseline * 100
+            lines.append(f"| **{GROUPS[group]}** |" + " |" * (11 if before else 8))
+        yardstick = row.get("yardstick", baseline)
+        share = row["rate"] / yardstick * 100
         errors = f" ({row['errors']} errors)" if row["errors"] else ""
         line = (
-            f"| {row['label']} `{row['path']}` | {row['rate']:,.0f}{errors} | {share:.1f} % | "
+            f"| {row['label']} `{row['path']}` | {row['rate']:,.0f}{errors} | {yardstick:,.0f} | "
+            f"{share:.1f} % | "
             f"{row['p50']:.1f} | {row['p99']:.1f} | {row.get('cpu', '—')} | {row['queries']} | "
             f"{row['bytes']:,} |"
         )
         old = before.get(row["label"])
         if before:
             line += (
-                f" {old['rate']:,.0f} | {old['rate'] / before_baseline * 100:.1f} % | "
+                f" {old['rate']:,.0f} | "
+                f"{old['rate'] / old.get('yardstick', before_baseline) * 100:.1f} % | "
                 f"{old['queries']} |"
                 if old
                 else " — | — | — |"
