@@ -7,7 +7,9 @@ installed, else by a Python load generator, and compared with a bare Django view
 same way, loaded again just before each page: a machine that slows down during the run (a
 shared one does) moves the page and its yardstick together, not the share. SQL per request is counted by serving the same request in this
 process, with the same session, database and cache. Then the workers' memory, and 200 members
-signing up at once for an event with 50 seats.
+signing up at once for an event with 50 seats. Last, the memory of a bare Wagtail site's workers
+(demo/yardstick/wagtail_floor.py) served the same way after its home page and admin screens:
+what any site on this Wagtail costs before it has a line of its own.
 
 Writes the table to docs/benchmark.md (and the figures to docs/benchmark.json); `--before
 FILE.json` adds the figures of an earlier run beside today's.
@@ -24,6 +26,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -85,6 +88,15 @@ STORM_SEATS = 50
 STORM_ROUNDS = 5
 #: How long the bare view is loaded just before each page, as that page's yardstick.
 YARDSTICK_SECONDS = 3
+#: The bare Wagtail site's pages loaded before its workers' memory is read (signed in or not).
+FLOOR_PAGES = [
+    ("/", False),
+    ("/admin/", True),
+    ("/admin/pages/", True),
+    ("/admin/pages/2/", True),
+    ("/admin/images/", True),
+    ("/admin/users/", True),
+]
 STORM_SLUG = "bench-sign-up-storm"
 WRK_LINE = re.compile(r"^\s*(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 
@@ -137,7 +149,9 @@ class Command(BaseCommand):
         self.yardstick = self.options["port"] + 1
         with (
             self._gunicorn("bare", bare, self.yardstick, path="demo/yardstick") as yardstick,
-            self._gunicorn("portal.wsgi", self.environment, self.options["port"]) as server,
+            self._gunicorn(
+                "portal.wsgi", self.environment, self.options["port"], preload=options["preload"]
+            ) as server,
         ):
             self.server = yardstick
             rows = [self._measure(("bare", BARE, "/", None), self.yardstick)]
@@ -146,7 +160,8 @@ class Command(BaseCommand):
             rows += [self._measure(page) for page in self._pages()]
             memory_after = _worker_memory(server)
             storm = self._storm()
-        self._report(rows, memory_before, memory_after, storm)
+        floor = self._wagtail_floor(bare)
+        self._report(rows, memory_before, memory_after, storm, floor)
 
     # The server -------------------------------------------------------------------------------
 
@@ -163,7 +178,7 @@ class Command(BaseCommand):
         }
 
     @contextmanager
-    def _gunicorn(self, application, environment, port, path=None):
+    def _gunicorn(self, application, environment, port, path=None, preload=False):
         command = [
             sys.executable,
             "-m",
@@ -173,8 +188,7 @@ class Command(BaseCommand):
             f"--workers={self.options['workers']}",
             f"--bind=127.0.0.1:{port}",
             "--log-level=warning",
-            # The bare view has nothing worth preloading.
-            *(["--preload"] if self.options["preload"] and not path else []),
+            *(["--preload"] if preload else []),
         ]
         server = subprocess.Popen(command, env=environment)
         try:
@@ -330,9 +344,51 @@ class Command(BaseCommand):
         outcome["refused"] = outcome["members"] - registrations.count()
         return outcome
 
+    # A bare Wagtail site ------------------------------------------------------------------------
+
+    def _wagtail_floor(self, environment):
+        """Its workers' memory before and after its pages were loaded, served as the site is
+        (with --preload when the site was): its database and static files in a folder made for
+        the run."""
+        with tempfile.TemporaryDirectory(prefix="wagtail-floor-") as folder:
+            environment = {
+                **environment,
+                "WAGTAIL_FLOOR_DIR": folder,
+                "WAGTAIL_FLOOR_SECRET": secrets.token_urlsafe(48),
+            }
+
+            def manage(*arguments):
+                command = [sys.executable, "demo/yardstick/wagtail_floor.py", *arguments]
+                done = subprocess.run(command, env=environment, check=True, capture_output=True)
+                return done.stdout.decode().strip().splitlines()
+
+            manage("migrate", "-v0")
+            manage("collectstatic", "--noinput", "-v0")
+            session = manage("shell", "-v0", "-c", FLOOR_SESSION)[-1]
+            port = self.options["port"]
+            with self._gunicorn(
+                "wagtail_floor", environment, port, "demo/yardstick", self.options["preload"]
+            ) as server:
+                before = _worker_memory(server)
+                for path, signed_in in FLOOR_PAGES:
+                    headers = {"Host": f"127.0.0.1:{port}"}
+                    if signed_in:
+                        headers["Cookie"] = f"sessionid={session}"
+                    status, _size = _fetch(port, path, headers)
+                    if status != 200:
+                        raise CommandError(f"the bare Wagtail site answered {path} with {status}")
+                    options = {**self.options, "seconds": YARDSTICK_SECONDS}
+                    _load(options, path, headers)
+                after = _worker_memory(server)
+        self.stdout.write(
+            f"  bare Wagtail site's worker: {before['rss']} MiB before its first request, "
+            f"{after['rss']} MiB (unique {after['uss']}) after its pages"
+        )
+        return {"before": before, "after": after}
+
     # The report -------------------------------------------------------------------------------
 
-    def _report(self, rows, memory_before, memory_after, storm):
+    def _report(self, rows, memory_before, memory_after, storm, floor):
         baseline = rows[0]["rate"]
         before = {}
         if self.options["before"]:
@@ -357,12 +413,23 @@ class Command(BaseCommand):
             "memory_before": memory_before,
             "memory_after": memory_after,
             "storm": storm,
+            "wagtail_floor": floor,
         }
         out = Path(self.options["out"])
         out.parent.mkdir(parents=True, exist_ok=True)
         out.with_suffix(".json").write_text(json.dumps(figures, ensure_ascii=False, indent=1))
         out.write_text(_markdown(figures, baseline, before))
         self.stdout.write(f"Written to {out} and {out.with_suffix('.json')}")
+
+
+#: The bare Wagtail site's one staff account, signed in: its session key, printed last.
+FLOOR_SESSION = """
+from django.contrib.auth.models import User
+from django.test import Client
+client = Client()
+client.force_login(User.objects.create_superuser("floor", "floor@example.com", None))
+print(client.cookies["sessionid"].value)
+"""
 
 
 def _targets():
@@ -627,6 +694,19 @@ def _spread(rows):
     return f"{rates[0]:,.0f}–{rates[-1]:,.0f} (middle {statistics.median(rates):,.0f})"
 
 
+def _floor_rows(floor, before):
+    if not floor:
+        return []
+    return [
+        f"| a bare Wagtail site's worker (`demo/yardstick/wagtail_floor.py`), {moment} | "
+        f"{figures['rss']} | {figures['pss']} | {figures['uss']} |" + (" | |" if before else "")
+        for moment, figures in (
+            ("before its first request", floor["before"]),
+            ("after its home page and five admin screens", floor["after"]),
+        )
+    ]
+
+
 def _markdown(figures, baseline, before):
     lines = [
         "# HTTP benchmark",
@@ -698,6 +778,7 @@ def _markdown(figures, baseline, before):
         f"| a worker after the run | {memory['rss']} | {memory.get('pss', '—')} | "
         f"{memory['uss']} |"
         + (f" {before['_memory']['rss']} | {before['_memory']['uss']} |" if before else ""),
+        *_floor_rows(figures.get("wagtail_floor"), before),
         "",
         "## Sign-up storm",
         "",
