@@ -1,12 +1,13 @@
 """A bare Wagtail site for the HTTP benchmark's memory yardstick: the apps, middleware and URLs
 `wagtail start` gives a new project, no page models of its own, a SQLite database.
 
-`make bench-http` migrates it into a folder of its own (WAGTAIL_FLOOR_DIR), serves it with
-gunicorn as it serves the site (`gunicorn --pythonpath demo/yardstick wagtail_floor`), loads
-its home page and a few admin screens, and reports its workers' memory beside the site's: what
-any site on this Wagtail costs before it has a line of its own. Commands run as with manage.py:
-`python demo/yardstick/wagtail_floor.py migrate`. It configures Django itself, so it lives
-outside the packages the site and its tests import.
+`make bench-http` migrates it into a folder of its own (WAGTAIL_FLOOR_DIR, required), serves it
+with gunicorn as it serves the site (`gunicorn --pythonpath demo/yardstick wagtail_floor`),
+loads its home page and a few admin screens, and reports its workers' memory beside the site's:
+a lower bound of what a site on this Wagtail costs before it has a line of its own. Commands run
+as with manage.py: `WAGTAIL_FLOOR_DIR=/tmp/floor python demo/yardstick/wagtail_floor.py
+migrate`. It configures Django itself, so it lives outside the packages the site and its tests
+import.
 """
 
 import os
@@ -15,9 +16,11 @@ from pathlib import Path
 
 from django.conf import settings
 
-FOLDER = Path(os.environ.get("WAGTAIL_FLOOR_DIR", "wagtail-floor"))
+FOLDER = Path(os.environ["WAGTAIL_FLOOR_DIR"])
+FOLDER.mkdir(parents=True, exist_ok=True)
 
-# Run as a script, Django imports this file again by its name for its URLs: configured once.
+# Run as a script, Django imports this file again by its name for its URLs: configured once
+# (that import also makes the WSGI application below, which nothing then uses).
 if not settings.configured:
     settings.configure(
         DEBUG=False,

@@ -5,11 +5,12 @@ DATABASE_URL and the Redis of REDIS_URL, after loading the demo and a generated 
 (demo/scale.py). Each page is loaded for a fixed time by wrk (16 connections) when it is
 installed, else by a Python load generator, and compared with a bare Django view served the
 same way, loaded again just before each page: a machine that slows down during the run (a
-shared one does) moves the page and its yardstick together, not the share. SQL per request is counted by serving the same request in this
-process, with the same session, database and cache. Then the workers' memory, and 200 members
-signing up at once for an event with 50 seats. Last, the memory of a bare Wagtail site's workers
-(demo/yardstick/wagtail_floor.py) served the same way after its home page and admin screens:
-what any site on this Wagtail costs before it has a line of its own.
+shared one does) moves the page and its yardstick together. SQL per request is counted by
+serving the same request in this process, with the same session, database and cache. Then the
+workers' memory, and 200 members signing up at once for an event with 50 seats. Last, the
+memory of a bare Wagtail site's workers (demo/yardstick/wagtail_floor.py) served the same way
+after its home page and admin screens: a lower bound of what a site on this Wagtail costs (it
+has no code of its own, runs on SQLite and in one language).
 
 Writes the table to docs/benchmark.md (and the figures to docs/benchmark.json); `--before
 FILE.json` adds the figures of an earlier run beside today's.
@@ -88,7 +89,9 @@ STORM_SEATS = 50
 STORM_ROUNDS = 5
 #: How long the bare view is loaded just before each page, as that page's yardstick.
 YARDSTICK_SECONDS = 3
-#: The bare Wagtail site's pages loaded before its workers' memory is read (signed in or not).
+#: The bare Wagtail site's pages, each loaded FLOOR_SECONDS before its workers' memory is read
+#: (path, signed in as its one superuser).
+FLOOR_SECONDS = 3
 FLOOR_PAGES = [
     ("/", False),
     ("/admin/", True),
@@ -97,6 +100,14 @@ FLOOR_PAGES = [
     ("/admin/images/", True),
     ("/admin/users/", True),
 ]
+#: Signs the bare Wagtail site's one superuser in: prints the session key, last.
+FLOOR_SESSION = """
+from django.contrib.auth.models import User
+from django.test import Client
+client = Client()
+client.force_login(User.objects.create_superuser("floor", "floor@example.com", None))
+print(client.cookies["sessionid"].value)
+"""
 STORM_SLUG = "bench-sign-up-storm"
 WRK_LINE = re.compile(r"^\s*(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 
@@ -160,7 +171,11 @@ class Command(BaseCommand):
             rows += [self._measure(page) for page in self._pages()]
             memory_after = _worker_memory(server)
             storm = self._storm()
-        floor = self._wagtail_floor(bare)
+        try:
+            floor = self._wagtail_floor(bare)
+        except CommandError as error:  # the site's figures are written all the same
+            self.stderr.write(f"The bare Wagtail site was not measured: {error}")
+            floor = None
         self._report(rows, memory_before, memory_after, storm, floor)
 
     # The server -------------------------------------------------------------------------------
@@ -190,6 +205,8 @@ class Command(BaseCommand):
             "--log-level=warning",
             *(["--preload"] if preload else []),
         ]
+        # Something already listening (a server left by a run that crashed) would be measured.
+        _wait_for_port(port, seconds=10, free=True)
         server = subprocess.Popen(command, env=environment)
         try:
             _wait_for_port(port)
@@ -233,7 +250,7 @@ class Command(BaseCommand):
         # The workers' own CPU time per request: the database's and the load generator's,
         # on the same cores, are not in it.
         load["cpu"] = round(spent * 1000 / max(load.pop("requests"), 1), 1)
-        load["yardstick"] = yardstick or load["rate"]
+        load["yardstick"] = load["rate"] if group == "bare" else yardstick
         self.stdout.write(
             f"  {label:36} {load['rate']:8.0f} req/s  {load['rate'] / load['yardstick']:6.1%}  "
             f"p50 {load['p50']:6.1f} ms  "
@@ -251,7 +268,10 @@ class Command(BaseCommand):
     def _yardstick(self):
         """The bare view's requests per second, now."""
         options = {**self.options, "port": self.yardstick, "seconds": YARDSTICK_SECONDS}
-        return _load(options, "/", {"Host": f"127.0.0.1:{self.yardstick}"})["rate"]
+        load = _load(options, "/", {"Host": f"127.0.0.1:{self.yardstick}"})
+        if load["errors"] or not load["rate"]:
+            raise CommandError(f"the bare view answered {load['errors']} requests with errors")
+        return load["rate"]
 
     def _session(self, username):
         client = Client()
@@ -359,15 +379,21 @@ class Command(BaseCommand):
 
             def manage(*arguments):
                 command = [sys.executable, "demo/yardstick/wagtail_floor.py", *arguments]
-                done = subprocess.run(command, env=environment, check=True, capture_output=True)
-                return done.stdout.decode().strip().splitlines()
+                done = subprocess.run(command, env=environment, capture_output=True, text=True)
+                if done.returncode:
+                    raise CommandError(f"{' '.join(arguments[:1])}: {done.stderr.strip()}")
+                return done.stdout.strip().splitlines()
 
             manage("migrate", "-v0")
             manage("collectstatic", "--noinput", "-v0")
             session = manage("shell", "-v0", "-c", FLOOR_SESSION)[-1]
             port = self.options["port"]
             with self._gunicorn(
-                "wagtail_floor", environment, port, "demo/yardstick", self.options["preload"]
+                "wagtail_floor",
+                environment,
+                port,
+                path="demo/yardstick",
+                preload=self.options["preload"],
             ) as server:
                 before = _worker_memory(server)
                 for path, signed_in in FLOOR_PAGES:
@@ -377,8 +403,7 @@ class Command(BaseCommand):
                     status, _size = _fetch(port, path, headers)
                     if status != 200:
                         raise CommandError(f"the bare Wagtail site answered {path} with {status}")
-                    options = {**self.options, "seconds": YARDSTICK_SECONDS}
-                    _load(options, path, headers)
+                    _load({**self.options, "seconds": FLOOR_SECONDS}, path, headers)
                 after = _worker_memory(server)
         self.stdout.write(
             f"  bare Wagtail site's worker: {before['rss']} MiB before its first request, "
@@ -389,13 +414,13 @@ class Command(BaseCommand):
     # The report -------------------------------------------------------------------------------
 
     def _report(self, rows, memory_before, memory_after, storm, floor):
-        baseline = rows[0]["rate"]
         before = {}
         if self.options["before"]:
             earlier = json.loads(Path(self.options["before"]).read_text())
             before = {row["label"]: row for row in earlier["pages"]}
             before["_memory"] = earlier["memory_after"]
             before["_storm"] = earlier["storm"]
+            before["_floor"] = earlier.get("wagtail_floor")
             before["_run"] = (
                 f"The *before* columns: run {earlier['when']} at {earlier['commit']}"
                 f"{' with --preload' if earlier['preload'] else ', without --preload'}."
@@ -418,18 +443,8 @@ class Command(BaseCommand):
         out = Path(self.options["out"])
         out.parent.mkdir(parents=True, exist_ok=True)
         out.with_suffix(".json").write_text(json.dumps(figures, ensure_ascii=False, indent=1))
-        out.write_text(_markdown(figures, baseline, before))
+        out.write_text(_markdown(figures, before))
         self.stdout.write(f"Written to {out} and {out.with_suffix('.json')}")
-
-
-#: The bare Wagtail site's one staff account, signed in: its session key, printed last.
-FLOOR_SESSION = """
-from django.contrib.auth.models import User
-from django.test import Client
-client = Client()
-client.force_login(User.objects.create_superuser("floor", "floor@example.com", None))
-print(client.cookies["sessionid"].value)
-"""
 
 
 def _targets():
@@ -690,24 +705,29 @@ GROUPS = {
 
 def _spread(rows):
     """The bare view's requests per second over the run: lowest–highest, and the middle."""
-    rates = sorted(row.get("yardstick", row["rate"]) for row in rows)
+    rates = sorted(row["yardstick"] for row in rows)
     return f"{rates[0]:,.0f}–{rates[-1]:,.0f} (middle {statistics.median(rates):,.0f})"
 
 
 def _floor_rows(floor, before):
     if not floor:
         return []
-    return [
-        f"| a bare Wagtail site's worker (`demo/yardstick/wagtail_floor.py`), {moment} | "
-        f"{figures['rss']} | {figures['pss']} | {figures['uss']} |" + (" | |" if before else "")
-        for moment, figures in (
-            ("before its first request", floor["before"]),
-            ("after its home page and five admin screens", floor["after"]),
+    earlier = before.get("_floor") or {}
+    rows = []
+    for moment, key in (
+        ("before its first request", "before"),
+        (f"after its {len(FLOOR_PAGES)} pages, home and admin", "after"),
+    ):
+        figures, old = floor[key], earlier.get(key)
+        rows.append(
+            f"| a bare Wagtail site's worker (`demo/yardstick/wagtail_floor.py`), {moment} | "
+            f"{figures['rss']} | {figures['pss']} | {figures['uss']} |"
+            + ((f" {old['rss']} | {old['uss']} |" if old else " | |") if before else "")
         )
-    ]
+    return rows
 
 
-def _markdown(figures, baseline, before):
+def _markdown(figures, before):
     lines = [
         "# HTTP benchmark",
         "",
@@ -735,13 +755,14 @@ def _markdown(figures, baseline, before):
         + (" before: req/s | before: share | before: SQL |" if before else ""),
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|---:|---:|" if before else ""),
     ]
+    # An earlier run made before the yardstick was loaded beside each page: its one bare view.
     before_baseline = before.get(BARE, {}).get("rate")
     group = None
     for row in figures["pages"]:
         if row["group"] != group:
             group = row["group"]
             lines.append(f"| **{GROUPS[group]}** |" + " |" * (11 if before else 8))
-        yardstick = row.get("yardstick", baseline)
+        yardstick = row["yardstick"]
         share = row["rate"] / yardstick * 100
         errors = f" ({row['errors']} errors)" if row["errors"] else ""
         line = (
