@@ -65,7 +65,6 @@ def _isolated(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     yield
     cache.clear()
-    translation.deactivate()
 
 
 #: The flood limits of portal/limits.py, off in tests that send in quick succession;

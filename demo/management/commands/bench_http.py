@@ -250,7 +250,7 @@ class Command(BaseCommand):
         # The workers' own CPU time per request: the database's and the load generator's,
         # on the same cores, are not in it.
         load["cpu"] = round(spent * 1000 / max(load.pop("requests"), 1), 1)
-        load["yardstick"] = load["rate"] if group == "bare" else yardstick
+        load["yardstick"] = yardstick or load["rate"]  # the bare view is its own yardstick
         self.stdout.write(
             f"  {label:36} {load['rate']:8.0f} req/s  {load['rate'] / load['yardstick']:6.1%}  "
             f"p50 {load['p50']:6.1f} ms  "
