@@ -87,6 +87,9 @@ BARE = "bare Django view (no middleware, no database)"
 STORM_MEMBERS = 200
 STORM_SEATS = 50
 STORM_ROUNDS = 5
+#: The bare view's requests per second on the machine the issue's goals were set on (2 cores):
+#: a storm's seconds are read against it as the pages' req/s are read against the bare view.
+GOAL_MACHINE_BARE = 5_600
 #: How long the bare view is loaded just before each page, as that page's yardstick.
 YARDSTICK_SECONDS = 3
 #: The bare Wagtail site's pages, each loaded FLOOR_SECONDS before its workers' memory is read
@@ -109,6 +112,8 @@ client.force_login(User.objects.create_superuser("floor", "floor@example.com", N
 print(client.cookies["sessionid"].value)
 """
 STORM_SLUG = "bench-sign-up-storm"
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
+TICKS = os.sysconf("SC_CLK_TCK")  # /proc's unit of CPU time, per second
 WRK_LINE = re.compile(r"^\s*(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 
 
@@ -297,8 +302,9 @@ class Command(BaseCommand):
 
     def _storm(self):
         """200 members press "sign up" at the same moment for an event with 50 seats, in
-        STORM_ROUNDS rounds (the event emptied before each): one round's time varies by half
-        from run to run, so the middle one is the figure, with the others beside it."""
+        STORM_ROUNDS rounds (the event emptied before each), each after the bare view was
+        loaded: a round's seconds are read at the bare view's speed just before it, as a page's
+        req/s is. The middle round by that reading is the figure, with the others beside it."""
         members = list(
             User.objects.filter(member__status=Member.Status.ACTIVE).order_by("pk")[:STORM_MEMBERS]
         )
@@ -306,17 +312,25 @@ class Command(BaseCommand):
         cookies = [f"{self._session(m.username)}; csrftoken={token}" for m in members]
         body = f"csrfmiddlewaretoken={token}&guests=0".encode()
         rounds = [self._storm_round(cookies, body) for _ in range(STORM_ROUNDS)]
-        outcome = sorted(rounds, key=lambda each: each["seconds"])[len(rounds) // 2]
-        outcome = {**outcome, "rounds": [each["seconds"] for each in rounds]}
+        outcome = sorted(rounds, key=_at_goal_machine)[len(rounds) // 2]
+        outcome = {
+            **outcome,
+            "rounds": [each["seconds"] for each in rounds],
+            "rounds_at_goal": [_at_goal_machine(each) for each in rounds],
+        }
         # Every round must have decided exactly: a seat too many in any of them is a failure.
         outcome["exact"] = all(
             each["errors"] == 0 and each["seats"] == STORM_SEATS and not each["refused"]
             for each in rounds
         )
+        cpu = outcome["cpu"]
         self.stdout.write(
             f"  sign-up storm: {outcome['members']} members, middle of {len(rounds)} rounds "
-            f"{outcome['seconds']:.2f} s (rounds: "
-            f"{', '.join(f'{seconds:.2f}' for seconds in outcome['rounds'])} s), "
+            f"{outcome['seconds']:.2f} s with the bare view at {outcome['yardstick']:,.0f} req/s, "
+            f"{_at_goal_machine(outcome):.2f} s at {GOAL_MACHINE_BARE:,} (rounds: "
+            f"{', '.join(f'{seconds:.2f}' for seconds in outcome['rounds_at_goal'])} s), CPU "
+            f"per sign-up: site {cpu['site']} ms, PostgreSQL {cpu['postgres']} ms, Redis "
+            f"{cpu['redis']} ms, load generator {cpu['generator']} ms; "
             f"{outcome['errors']} errors, {outcome['seats']} of {STORM_SEATS} seats, "
             f"{outcome['waitlisted']} waitlisted, {outcome['refused']} refused, "
             f"every round exact: {'yes' if outcome['exact'] else 'NO'}"
@@ -343,19 +357,52 @@ class Command(BaseCommand):
             except OSError as error:
                 results[number] = (str(error), 0)
 
+        yardstick = self._yardstick()
         threads = [threading.Thread(target=press, args=(n,)) for n in range(len(cookies))]
         for thread in threads:
             thread.start()
+        workers = _workers(self.server)
+        # PostgreSQL and Redis are counted only where they run on this machine (elsewhere they
+        # cost it nothing), by process: a backend may start or end during the round.
+        services = {
+            "postgres": _database_is_local() and "postgres",
+            "redis": _redis_is_local() and "redis-server",
+        }
+        site, at_start = _cpu_seconds(workers), _cpu_by_process()
+        generator = time.process_time()
         start.wait()
         started = time.perf_counter()
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
+        spent = {
+            "site": _cpu_seconds(workers) - site,
+            "generator": time.process_time() - generator,
+        }
+        at_end = _cpu_by_process()
+        for key, name in services.items():
+            spent[key] = (
+                sum(
+                    seconds - at_start.get(pid, (name, 0))[1]
+                    for pid, (command, seconds) in at_end.items()
+                    if command == name
+                )
+                if name
+                else None
+            )
+        if _workers(self.server) != workers:
+            raise CommandError("a worker was replaced during the sign-up storm")
         registrations = Registration.objects.filter(event=event)
         taken = sum(r.seats for r in registrations.filter(status=Registration.Status.CONFIRMED))
         outcome = {
             "members": len(cookies),
             "seconds": elapsed,
+            "yardstick": yardstick,
+            # CPU milliseconds per sign-up, by process: what the round's seconds are made of.
+            "cpu": {
+                name: None if seconds is None else round(seconds * 1000 / len(cookies), 1)
+                for name, seconds in spent.items()
+            },
             "errors": sum(1 for status, _ in results if status != 302),
             "seats": taken,
             "waitlisted": registrations.filter(status=Registration.Status.WAITLISTED).count(),
@@ -464,6 +511,13 @@ def _targets():
         "event": event.url,
         "case": Case.objects.filter(owner=owner).order_by("pk").first().reference,
     }
+
+
+def _at_goal_machine(storm):
+    """A storm's seconds at the speed of the machine the goals were set on: its seconds times
+    the bare view's req/s just before it, over that machine's. An earlier run's storm without a
+    yardstick is read as it was measured."""
+    return storm["seconds"] * storm.get("yardstick", GOAL_MACHINE_BARE) / GOAL_MACHINE_BARE
 
 
 def _storm_event():
@@ -619,7 +673,30 @@ def _cpu_seconds(workers):
     for pid in workers:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         ticks += int(fields[11]) + int(fields[12])  # utime and stime, in clock ticks
-    return ticks / os.sysconf("SC_CLK_TCK")
+    return ticks / TICKS
+
+
+def _cpu_by_process():
+    """Every process of this machine: its command and the CPU time it has spent so far."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "comm").read_text().strip()
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone since the folder was read
+            continue
+        found[int(entry.name)] = (command, (int(fields[11]) + int(fields[12])) / TICKS)
+    return found
+
+
+def _database_is_local():
+    return (settings.DATABASES["default"]["HOST"] or "localhost") in LOCAL_HOSTS
+
+
+def _redis_is_local():
+    return (urlsplit(settings.REDIS_URL).hostname or "localhost") in LOCAL_HOSTS
 
 
 def _workers(server):
@@ -803,29 +880,58 @@ def _markdown(figures, before):
         "",
         "## Sign-up storm",
         "",
-        f"{storm['members']} members press “报名” at the same moment for an event with "
-        f"{STORM_SEATS} seats, {len(storm.get('rounds', [0]))} times over (the event emptied "
-        f"each time): all answered in {storm['seconds']:.2f} s in the middle round"
-        + (
-            f" (every round: {', '.join(f'{s:.2f}' for s in storm['rounds'])} s)"
-            if "rounds" in storm
-            else ""
-        )
-        + f", {storm['errors']} errors, {storm['seats']} seats taken, {storm['waitlisted']} on "
-        f"the waitlist, {storm['refused']} refused"
-        + (
-            "; every round took exactly the seats there were"
-            if storm.get("exact")
-            else "; NOT every round took exactly the seats there were"
-            if "exact" in storm
-            else ""
-        )
-        + (
-            f" (before: {before['_storm']['seconds']:.2f} s, {before['_storm']['errors']} errors, "
-            f"{before['_storm']['seats']} seats)."
-            if before
-            else "."
-        ),
+        *_storm_lines(storm, before.get("_storm")),
         "",
     ]
     return "\n".join(lines)
+
+
+def _storm_lines(storm, before):
+    rounds = len(storm.get("rounds", [0]))
+    text = (
+        f"{storm['members']} members press “报名” at the same moment for an event with "
+        f"{STORM_SEATS} seats, {rounds} times over (the event emptied each time), each time just "
+        f"after the bare view was loaded for {YARDSTICK_SECONDS} s. A round's seconds are read at "
+        f"the speed of the machine the goal was set on, where the bare view answers "
+        f"{GOAL_MACHINE_BARE:,} req/s: seconds × the bare view's req/s just before ÷ "
+        f"{GOAL_MACHINE_BARE:,}."
+    )
+    if "yardstick" in storm:
+        cpu = storm["cpu"]
+        text += (
+            f"\n\nIn the middle round all answered in **{_at_goal_machine(storm):.2f} s** at that "
+            f"speed: {storm['seconds']:.2f} s here, with the bare view at "
+            f"{storm['yardstick']:,.0f} req/s (every round: "
+            + ", ".join(
+                f"{at_goal:.2f}" for at_goal in storm.get("rounds_at_goal", storm["rounds"])
+            )
+            + f" s; here: {', '.join(f'{s:.2f}' for s in storm['rounds'])} s). CPU per sign-up: "
+            f"the site's workers {cpu['site']} ms, PostgreSQL {_or_dash(cpu['postgres'])} ms, "
+            f"Redis {_or_dash(cpu['redis'])} ms, the load generator's threads "
+            f"{cpu['generator']} ms."
+        )
+    else:  # an earlier run's figures, before the yardstick
+        text += f"\n\nAll answered in {storm['seconds']:.2f} s in the middle round."
+    text += (
+        f" {storm['errors']} errors, {storm['seats']} seats taken, {storm['waitlisted']} on the "
+        f"waitlist, {storm['refused']} refused"
+        + (
+            "; every round took exactly the seats there were."
+            if storm.get("exact")
+            else "; NOT every round took exactly the seats there were."
+            if "exact" in storm
+            else "."
+        )
+    )
+    if before:
+        text += (
+            f" Before: {_at_goal_machine(before):.2f} s at that speed ({before['seconds']:.2f} s "
+            "there)"
+            if "yardstick" in before
+            else f" Before: {before['seconds']:.2f} s as measured"
+        ) + f", {before['errors']} errors, {before['seats']} seats."
+    return text.split("\n")
+
+
+def _or_dash(figure):
+    return "—" if figure is None else figure
