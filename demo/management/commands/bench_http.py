@@ -76,6 +76,7 @@ PAGES = [
     ("fresh", "home, signed in, rendered afresh", "/?fresh=1", "owner"),
     ("fresh", "news item, signed in, rendered afresh", "{news}?fresh=1", "owner"),
     ("fresh", "event, signed in, rendered afresh", "{event}?fresh=1", "owner"),
+    ("owner", "me (我的)", "/me/", "owner"),
     ("owner", "my club", "/me/club/", "owner"),
     ("owner", "my cases", "/me/cases/", "owner"),
     ("owner", "case page", "/me/cases/{case}/", "owner"),
