@@ -7,7 +7,8 @@ installed, else by a Python load generator, and compared with a bare Django view
 same way, loaded again just before each page: a machine that slows down during the run (a
 shared one does) moves the page and its yardstick together. SQL per request is counted by
 serving the same request in this process, with the same session, database and cache. Then the
-workers' memory, and 200 members signing up at once for an event with 50 seats. Last, the
+workers' memory, and 200 members signing up at once for an event with 50 seats, read against
+the bare view loaded just before, as the pages are. Last, the
 memory of a bare Wagtail site's workers (demo/yardstick/wagtail_floor.py) served the same way
 after its home page and admin screens: a lower bound of what a site on this Wagtail costs (it
 has no code of its own, runs on SQLite and in one language).
