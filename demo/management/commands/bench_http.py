@@ -37,6 +37,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import psycopg
+import redis
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -114,7 +115,6 @@ client.force_login(User.objects.create_superuser("floor", "floor@example.com", N
 print(client.cookies["sessionid"].value)
 """
 STORM_SLUG = "bench-sign-up-storm"
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
 TICKS = os.sysconf("SC_CLK_TCK")  # /proc's unit of CPU time, per second
 WRK_LINE = re.compile(r"^\s*(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 
@@ -310,6 +310,8 @@ class Command(BaseCommand):
         members = list(
             User.objects.filter(member__status=Member.Status.ACTIVE).order_by("pk")[:STORM_MEMBERS]
         )
+        if not members:
+            raise CommandError("the sign-up storm needs active members: the scale has none")
         token = secrets.token_hex(16)  # a CSRF secret of 32 characters, sent back as the token
         cookies = [f"{self._session(m.username)}; csrftoken={token}" for m in members]
         body = f"csrfmiddlewaretoken={token}&guests=0".encode()
@@ -328,11 +330,11 @@ class Command(BaseCommand):
         cpu = outcome["cpu"]
         self.stdout.write(
             f"  sign-up storm: {outcome['members']} members, middle of {len(rounds)} rounds "
-            f"{outcome['seconds']:.2f} s with the bare view at {outcome['yardstick']:,.0f} req/s, "
-            f"{_at_goal_machine(outcome):.2f} s at {GOAL_MACHINE_BARE:,} (rounds: "
+            f"{outcome['seconds']:.2f} s, {_at_goal_machine(outcome):.2f} s at "
+            f"{GOAL_MACHINE_BARE:,} req/s (rounds: "
             f"{', '.join(f'{seconds:.2f}' for seconds in outcome['rounds_at_goal'])} s), CPU "
-            f"per sign-up: site {cpu['site']} ms, PostgreSQL {cpu['postgres']} ms, Redis "
-            f"{cpu['redis']} ms, load generator {cpu['generator']} ms; "
+            f"per sign-up: site {cpu['site']} ms, PostgreSQL {_or_dash(cpu['postgres'])} ms, "
+            f"Redis {_or_dash(cpu['redis'])} ms, load generator {cpu['generator']} ms; "
             f"{outcome['errors']} errors, {outcome['seats']} of {STORM_SEATS} seats, "
             f"{outcome['waitlisted']} waitlisted, {outcome['refused']} refused, "
             f"every round exact: {'yes' if outcome['exact'] else 'NO'}"
@@ -359,19 +361,15 @@ class Command(BaseCommand):
             except OSError as error:
                 results[number] = (str(error), 0)
 
-        yardstick = self._yardstick()
+        # GOAL_MACHINE_BARE is wrk's figure: the Python load generator's would not compare.
+        yardstick = self._yardstick() if shutil.which("wrk") else None
         threads = [threading.Thread(target=press, args=(n,)) for n in range(len(cookies))]
         for thread in threads:
             thread.start()
         workers = _workers(self.server)
-        # PostgreSQL and Redis are counted only where they run on this machine (elsewhere they
-        # cost it nothing), by process: a backend may start or end during the round.
-        services = {
-            "postgres": _database_is_local() and "postgres",
-            "redis": _redis_is_local() and "redis-server",
-        }
-        site, at_start = _cpu_seconds(workers), _cpu_by_process()
-        generator = time.process_time()
+        services = {"postgres": _postgres_server(), "redis": _redis_server()}
+        at_start = {name: _tree_cpu_seconds(pid) for name, pid in services.items()}
+        site, generator = _cpu_seconds(workers), time.process_time()
         start.wait()
         started = time.perf_counter()
         for thread in threads:
@@ -380,18 +378,11 @@ class Command(BaseCommand):
         spent = {
             "site": _cpu_seconds(workers) - site,
             "generator": time.process_time() - generator,
+            **{
+                name: None if at_start[name] is None else _tree_cpu_seconds(pid) - at_start[name]
+                for name, pid in services.items()
+            },
         }
-        at_end = _cpu_by_process()
-        for key, name in services.items():
-            spent[key] = (
-                sum(
-                    seconds - at_start.get(pid, (name, 0))[1]
-                    for pid, (command, seconds) in at_end.items()
-                    if command == name
-                )
-                if name
-                else None
-            )
         if _workers(self.server) != workers:
             raise CommandError("a worker was replaced during the sign-up storm")
         registrations = Registration.objects.filter(event=event)
@@ -399,7 +390,7 @@ class Command(BaseCommand):
         outcome = {
             "members": len(cookies),
             "seconds": elapsed,
-            "yardstick": yardstick,
+            **({"yardstick": yardstick} if yardstick else {}),
             # CPU milliseconds per sign-up, by process: what the round's seconds are made of.
             "cpu": {
                 name: None if seconds is None else round(seconds * 1000 / len(cookies), 1)
@@ -517,8 +508,8 @@ def _targets():
 
 def _at_goal_machine(storm):
     """A storm's seconds at the speed of the machine the goals were set on: its seconds times
-    the bare view's req/s just before it, over that machine's. An earlier run's storm without a
-    yardstick is read as it was measured."""
+    the bare view's req/s just before it, over that machine's. A storm without a yardstick (an
+    earlier run's, or one loaded without wrk) is read as it was measured."""
     return storm["seconds"] * storm.get("yardstick", GOAL_MACHINE_BARE) / GOAL_MACHINE_BARE
 
 
@@ -678,27 +669,53 @@ def _cpu_seconds(workers):
     return ticks / TICKS
 
 
-def _cpu_by_process():
-    """Every process of this machine: its command and the CPU time it has spent so far."""
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+def _tree_cpu_seconds(pid):
+    """The CPU time a server has spent so far: its main process, its children now (PostgreSQL's
+    backends), and those that have ended (counted in its own figures once it has reaped them).
+    None when the process is not on this machine: a server elsewhere costs it nothing."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return None
+    ticks = sum(int(value) for value in fields[11:15])  # utime, stime, and the reaped children's
+    for child in children:
         try:
-            command = (entry / "comm").read_text().strip()
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:  # gone since the folder was read
+            stat = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(stat[11]) + int(stat[12])
+        except OSError:  # ended since the list was read: counted once reaped
             continue
-        found[int(entry.name)] = (command, (int(fields[11]) + int(fields[12])) / TICKS)
-    return found
+    return ticks / TICKS
 
 
-def _database_is_local():
-    return (settings.DATABASES["default"]["HOST"] or "localhost") in LOCAL_HOSTS
+def _postgres_server():
+    """The process id of the PostgreSQL server this process is connected to, as it tells it:
+    the parent of this connection's backend; None if that process is not on this machine."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    try:
+        status = Path(f"/proc/{backend}/status").read_text()
+    except OSError:
+        return None
+    server = int(re.search(r"^PPid:\s*(\d+)", status, re.M).group(1))
+    return server if _command(server) == "postgres" and _command(backend) == "postgres" else None
 
 
-def _redis_is_local():
-    return (urlsplit(settings.REDIS_URL).hostname or "localhost") in LOCAL_HOSTS
+def _redis_server():
+    """The process id of the Redis server of REDIS_URL, as it tells it; None if that process
+    is not on this machine."""
+    server = redis.Redis.from_url(settings.REDIS_URL).info("server")["process_id"]
+    return server if _command(server) == "redis-server" else None
+
+
+def _command(pid):
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return None
 
 
 def _workers(server):
@@ -889,31 +906,29 @@ def _markdown(figures, before):
 
 
 def _storm_lines(storm, before):
-    rounds = len(storm.get("rounds", [0]))
     text = (
         f"{storm['members']} members press “报名” at the same moment for an event with "
-        f"{STORM_SEATS} seats, {rounds} times over (the event emptied each time), each time just "
-        f"after the bare view was loaded for {YARDSTICK_SECONDS} s. A round's seconds are read at "
-        f"the speed of the machine the goal was set on, where the bare view answers "
-        f"{GOAL_MACHINE_BARE:,} req/s: seconds × the bare view's req/s just before ÷ "
-        f"{GOAL_MACHINE_BARE:,}."
+        f"{STORM_SEATS} seats, {len(storm.get('rounds', [0]))} times over (the event emptied "
+        "each time)"
     )
     if "yardstick" in storm:
         cpu = storm["cpu"]
         text += (
+            f", each time just after the bare view was loaded for {YARDSTICK_SECONDS} s. A "
+            "round's seconds are read at the speed of the machine the goal was set on, where the "
+            f"bare view answers {GOAL_MACHINE_BARE:,} req/s under wrk: seconds × the bare view's "
+            f"req/s just before ÷ {GOAL_MACHINE_BARE:,}."
             f"\n\nIn the middle round all answered in **{_at_goal_machine(storm):.2f} s** at that "
             f"speed: {storm['seconds']:.2f} s here, with the bare view at "
             f"{storm['yardstick']:,.0f} req/s (every round: "
-            + ", ".join(
-                f"{at_goal:.2f}" for at_goal in storm.get("rounds_at_goal", storm["rounds"])
-            )
+            + ", ".join(f"{at_goal:.2f}" for at_goal in storm["rounds_at_goal"])
             + f" s; here: {', '.join(f'{s:.2f}' for s in storm['rounds'])} s). CPU per sign-up: "
             f"the site's workers {cpu['site']} ms, PostgreSQL {_or_dash(cpu['postgres'])} ms, "
             f"Redis {_or_dash(cpu['redis'])} ms, the load generator's threads "
             f"{cpu['generator']} ms."
         )
-    else:  # an earlier run's figures, before the yardstick
-        text += f"\n\nAll answered in {storm['seconds']:.2f} s in the middle round."
+    else:  # an earlier run's figures, or a run without wrk: the seconds as measured
+        text += f": all answered in {storm['seconds']:.2f} s in the middle round, as measured."
     text += (
         f" {storm['errors']} errors, {storm['seats']} seats taken, {storm['waitlisted']} on the "
         f"waitlist, {storm['refused']} refused"
@@ -930,7 +945,8 @@ def _storm_lines(storm, before):
             f" Before: {_at_goal_machine(before):.2f} s at that speed ({before['seconds']:.2f} s "
             "there)"
             if "yardstick" in before
-            else f" Before: {before['seconds']:.2f} s as measured"
+            else f" Before: {before['seconds']:.2f} s as measured on its machine (not read at "
+            "the goal's speed)"
         ) + f", {before['errors']} errors, {before['seats']} seats."
     return text.split("\n")
 
