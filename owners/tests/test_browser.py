@@ -7,6 +7,19 @@ from playwright.sync_api import expect
 from conftest import OVERFLOW, PASSWORD, sign_in_staff, sms_code
 from portal.tests.fake_wechat import WeChat
 
+#: The labels of 我的's links that break over more than one line (a hint beside them wraps
+#: instead): [] when every label keeps its line.
+BROKEN_LABELS = """() => [...document.querySelectorAll(".link-list a")]
+    .filter((link) => link.querySelector(".link-list__hint"))
+    .map((link) => {
+        const range = document.createRange();
+        range.selectNodeContents(link.firstChild);
+        return [link.firstChild.textContent.trim(), new Set(
+            [...range.getClientRects()].map((box) => Math.round(box.top))).size];
+    })
+    .filter(([, lines]) => lines > 1)
+    .map(([label]) => label)"""
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
@@ -82,6 +95,7 @@ def test_owner_pages_fit_a_phone_screen(live_server, page, verified_owner, estat
     ):
         page.goto(live_server.url + path)
         assert page.evaluate(OVERFLOW) == [], path
+        assert page.evaluate(BROKEN_LABELS) == [], path
     expect(page.locator(".tabbar")).to_be_visible()
 
 
