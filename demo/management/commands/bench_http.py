@@ -660,13 +660,24 @@ def _wait_for_port(port, seconds=60, free=False):
     raise CommandError(f"port {port} did not {'close' if free else 'open'} within {seconds} s")
 
 
+def _stat(pid):
+    """/proc's figures of a process after its command: [1] its parent, [11] and [12] its user
+    and system CPU time, [13] and [14] those of its children it has reaped, in clock ticks."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _ticks(fields):
+    """User and system CPU time of a process's `_stat` figures, in clock ticks."""
+    return int(fields[11]) + int(fields[12])
+
+
+def _children(pid):
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
 def _cpu_seconds(workers):
     """The CPU time (user and system) the worker processes have spent so far."""
-    ticks = 0
-    for pid in workers:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        ticks += int(fields[11]) + int(fields[12])  # utime and stime, in clock ticks
-    return ticks / TICKS
+    return sum(_ticks(_stat(pid)) for pid in workers) / TICKS
 
 
 def _tree_cpu_seconds(pid):
@@ -676,15 +687,13 @@ def _tree_cpu_seconds(pid):
     if pid is None:
         return None
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        fields, children = _stat(pid), _children(pid)
     except OSError:
         return None
-    ticks = sum(int(value) for value in fields[11:15])  # utime, stime, and the reaped children's
+    ticks = _ticks(fields) + int(fields[13]) + int(fields[14])
     for child in children:
         try:
-            stat = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
-            ticks += int(stat[11]) + int(stat[12])
+            ticks += _ticks(_stat(child))
         except OSError:  # ended since the list was read: counted once reaped
             continue
     return ticks / TICKS
@@ -696,12 +705,10 @@ def _postgres_server():
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
-    try:
-        status = Path(f"/proc/{backend}/status").read_text()
-    except OSError:
+    if _command(backend) != "postgres":
         return None
-    server = int(re.search(r"^PPid:\s*(\d+)", status, re.M).group(1))
-    return server if _command(server) == "postgres" and _command(backend) == "postgres" else None
+    server = int(_stat(backend)[1])
+    return server if _command(server) == "postgres" else None
 
 
 def _redis_server():
@@ -719,8 +726,7 @@ def _command(pid):
 
 
 def _workers(server):
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-    return [int(pid) for pid in children]
+    return _children(server.pid)
 
 
 def _wait_for_workers(server, count, seconds=60):
